@@ -1,0 +1,1 @@
+"""The independent checker: plain Python, no OR-Tools, the judge of every roster."""

@@ -1,0 +1,1 @@
+"""The problem's vocabulary: instances, rosters and the integer data every layer shares."""

@@ -1,0 +1,278 @@
+"""The instance: what a department head writes down about one planning horizon.
+
+The models mirror ../shared/format/README.md field for field. They are frozen and forbid
+unknown keys so that a misspelt key is an error with a suggestion rather than a silently
+ignored setting. Checks that need more than one field of one object (cross-references,
+duplicate ids, travel completeness) live in one place, `domain.references`, and run from
+`Instance`'s after-validator so that every way of building an instance gets them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Id = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=100,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
+        description="An identifier: letters, digits, '-', '_' or '.', starting with a letter or digit.",
+    ),
+]
+Minutes = Annotated[int, Field(ge=0, le=24 * 60)]
+Count = Annotated[int, Field(ge=0, le=100_000)]
+
+_CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
+
+
+class Weekday(str, Enum):
+    """A day of the week, as written in instances (`mon` … `sun`)."""
+
+    mon = "mon"
+    tue = "tue"
+    wed = "wed"
+    thu = "thu"
+    fri = "fri"
+    sat = "sat"
+    sun = "sun"
+
+    @property
+    def index(self) -> int:
+        """Monday is 0, as in `datetime.date.weekday()`."""
+        return list(Weekday).index(self)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Horizon(_Frozen):
+    """`days` consecutive dates from `start`; weeks are 7-day blocks from `start`."""
+
+    start: dt.date = Field(description="The first date of the horizon (ISO date).")
+    days: int = Field(ge=1, le=366, description="Number of consecutive dates planned.")
+
+
+def clock_to_minutes(text: str) -> int:
+    """Minutes after midnight of an "HH:MM" clock time ("24:00" is the end of the day)."""
+    match = _CLOCK.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a clock time; write it as \"HH:MM\", e.g. \"08:00\"")
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    total = hours * 60 + minutes
+    if total > 24 * 60:
+        raise ValueError(f"{text!r} is past 24:00")
+    return total
+
+
+class Period(_Frozen):
+    """A session of the day with its clock times; periods are listed in time order."""
+
+    id: Id
+    start: str = Field(description='Clock time "HH:MM" at which the session starts.')
+    end: str = Field(description='Clock time "HH:MM" at which the session ends (after start).')
+
+    @field_validator("start", "end")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        clock_to_minutes(value)
+        return value
+
+    @model_validator(mode="after")
+    def _forward(self) -> Period:
+        if clock_to_minutes(self.end) <= clock_to_minutes(self.start):
+            raise ValueError(
+                f"period {self.id!r} ends at {self.end}, not after its start {self.start}; "
+                "a period must end later on the same day"
+            )
+        return self
+
+    @property
+    def start_minute(self) -> int:
+        return clock_to_minutes(self.start)
+
+    @property
+    def end_minute(self) -> int:
+        return clock_to_minutes(self.end)
+
+
+class SiteKind(str, Enum):
+    """What a site is in the consortium; it only labels, it does not change any rule."""
+
+    main_campus = "main_campus"
+    branch_campus = "branch_campus"
+    county_hospital = "county_hospital"
+    district_hospital = "district_hospital"
+    community_centre = "community_centre"
+    other = "other"
+
+
+class Site(_Frozen):
+    """A place where specialists work, with the resources that limit parallel sessions."""
+
+    id: Id
+    name: str = Field(default="", description="Display name; the id is shown when empty.")
+    kind: SiteKind = SiteKind.other
+    resources: dict[Id, Count] = Field(
+        default_factory=dict,
+        description="How many of each resource (clinic_room, cath_lab, robot …) the site has.",
+    )
+
+
+class Unavailable(_Frozen):
+    """A date on which a specialist cannot work, the whole day or the listed periods."""
+
+    date: dt.date
+    periods: list[Id] | None = Field(
+        default=None, description="Periods of that date; the whole day when not given."
+    )
+
+
+class Specialist(_Frozen):
+    """A doctor who can be rostered, with a home site and weekly limits."""
+
+    id: Id
+    name: str = ""
+    grade: str | None = None
+    home: Id = Field(description="The site the specialist starts and ends each day from.")
+    skills: list[Id] = Field(default_factory=list)
+    max_sessions_per_week: Count | None = Field(
+        default=None, description="All assignments in a week, commitments included; no limit when absent."
+    )
+    max_outreach_sessions_per_week: Count | None = Field(
+        default=None, description="Assignments away from home in a week; no limit when absent."
+    )
+    max_travel_minutes_per_day: Minutes | None = Field(
+        default=None, description="Driving in a day, home to home; no limit when absent."
+    )
+    unavailable: list[Unavailable] = Field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+class _OnDays(_Frozen):
+    """Shared handling of `day:` / `days:` so both spellings mean the same everywhere."""
+
+    day: Weekday | None = None
+    days: list[Weekday] | None = None
+
+    @model_validator(mode="after")
+    def _one_day_field(self) -> _OnDays:
+        if self.day is not None and self.days is not None:
+            raise ValueError("give either 'day' or 'days', not both")
+        return self
+
+    def weekdays(self) -> frozenset[int]:
+        """Weekday indices (Monday 0) this applies to; all seven when neither field is given."""
+        if self.day is not None:
+            return frozenset({self.day.index})
+        if self.days is not None:
+            return frozenset(d.index for d in self.days)
+        return frozenset(range(7))
+
+
+class Commitment(_OnDays):
+    """A fixed home duty that holds every week on its weekday(s); hard."""
+
+    specialist: Id
+    period: Id
+    site: Id
+    activity: Id
+    resource: Id | None = None
+
+    @model_validator(mode="after")
+    def _needs_day(self) -> Commitment:
+        if self.day is None and self.days is None:
+            raise ValueError("a commitment needs 'day' (or 'days'): the weekday(s) it holds on")
+        return self
+
+
+class SessionRange(_Frozen):
+    """How many sessions a demand wants in each week: `min` is soft, `max` is hard."""
+
+    min: Count = 0
+    max: Count
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SessionRange:
+        if self.min > self.max:
+            raise ValueError(f"sessions.min ({self.min}) is above sessions.max ({self.max})")
+        return self
+
+
+class Demand(_OnDays):
+    """Sessions a partner site asks for in each week, with the skills they need."""
+
+    id: Id
+    name: str = ""
+    site: Id
+    activity: Id
+    skills: list[Id] = Field(default_factory=list)
+    sessions: SessionRange
+    periods: list[Id] | None = Field(default=None, description="Allowed periods; all when not given.")
+    resource: Id | None = None
+    priority: Count = Field(default=1, description="Weight of one uncovered session.")
+
+
+class Rules(_Frozen):
+    """Global hard-rule parameters."""
+
+    min_rest_minutes: Minutes = Field(
+        default=0,
+        description="From getting home after the last session to leaving for the next day's first.",
+    )
+
+
+class Weights(_Frozen):
+    """Objective weights; a term whose weight is 0 is not built."""
+
+    uncovered_session: Count = Field(default=1000, description="Per uncovered session, times priority.")
+    travel_minute: Count = Field(default=1, description="Per minute driven.")
+
+
+TravelLeg = tuple[Id, Id, Minutes]
+
+
+class Instance(_Frozen):
+    """One planning problem: horizon, sites, travel, specialists, commitments and demands."""
+
+    name: str = Field(min_length=1)
+    horizon: Horizon
+    periods: list[Period] = Field(min_length=1, max_length=24)
+    sites: list[Site] = Field(min_length=1)
+    travel: list[TravelLeg] = Field(
+        default_factory=list,
+        description="[from, to, minutes] one way by car; the reverse takes the same unless listed.",
+    )
+    derive_missing_travel: bool = Field(
+        default=False,
+        description=(
+            "When true, a pair of sites missing from `travel` gets the shortest route over the "
+            "listed legs; when false (the default) a missing pair that a specialist could "
+            "combine is an error."
+        ),
+    )
+    specialists: list[Specialist] = Field(min_length=1)
+    commitments: list[Commitment] = Field(default_factory=list)
+    demands: list[Demand] = Field(default_factory=list)
+    rules: Rules = Field(default_factory=Rules)
+    weights: Weights = Field(default_factory=Weights)
+
+    @model_validator(mode="after")
+    def _references(self) -> Instance:
+        # Imported here: references.py needs the classes above.
+        from outreach_opt.domain.references import raise_reference_problems
+
+        raise_reference_problems(self)
+        return self
+
+
+RosterStatus = Literal["optimal", "feasible", "infeasible", "unknown", "interrupted"]

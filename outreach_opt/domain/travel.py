@@ -1,0 +1,71 @@
+"""Travel times between sites, in whole minutes.
+
+The instance lists one-way legs; the reverse takes the same unless listed too. Pairs a
+specialist could combine must be known: either listed, or derived as the shortest route over
+listed legs when the instance sets `derive_missing_travel`. A site to itself is 0 minutes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from outreach_opt.domain.instance import Instance
+
+TravelMatrix = dict[tuple[str, str], int]
+
+
+def listed_travel(instance: Instance) -> TravelMatrix:
+    """Legs as written, with the reverse filled in where it is not listed itself."""
+    explicit = {(a, b): m for a, b, m in instance.travel}
+    matrix: TravelMatrix = dict(explicit)
+    for (a, b), minutes in explicit.items():
+        matrix.setdefault((b, a), minutes)
+    for site in instance.sites:
+        matrix[(site.id, site.id)] = 0
+    return matrix
+
+
+def shortest_routes(matrix: TravelMatrix, sites: Iterable[str]) -> TravelMatrix:
+    """All-pairs shortest routes over the known legs (Floyd–Warshall; sites are few)."""
+    ids = list(sites)
+    best = dict(matrix)
+    for k in ids:
+        for i in ids:
+            ik = best.get((i, k))
+            if ik is None:
+                continue
+            for j in ids:
+                kj = best.get((k, j))
+                if kj is None:
+                    continue
+                if (i, j) not in best or ik + kj < best[(i, j)]:
+                    best[(i, j)] = ik + kj
+    return best
+
+
+def travel_matrix(instance: Instance) -> TravelMatrix:
+    """The travel minutes the rules use: listed legs, plus derived routes when allowed."""
+    matrix = listed_travel(instance)
+    if instance.derive_missing_travel:
+        derived = shortest_routes(matrix, [s.id for s in instance.sites])
+        for key, minutes in derived.items():
+            matrix.setdefault(key, minutes)
+    return matrix
+
+
+def reachable_sites(instance: Instance) -> dict[str, set[str]]:
+    """Per specialist, every site they could be at: home, commitments, demands they can serve.
+
+    Travel must be known between each pair of these; this is the set the reference check and
+    the model builder agree on.
+    """
+    sites: dict[str, set[str]] = {s.id: {s.home} for s in instance.specialists}
+    for c in instance.commitments:
+        if c.specialist in sites:
+            sites[c.specialist].add(c.site)
+    for spec in instance.specialists:
+        skills = set(spec.skills)
+        for demand in instance.demands:
+            if set(demand.skills) <= skills:
+                sites[spec.id].add(demand.site)
+    return sites

@@ -1,0 +1,1 @@
+"""Reading instances and rosters from files, and writing outputs atomically."""

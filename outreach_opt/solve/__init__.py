@@ -1,0 +1,1 @@
+"""The CP-SAT core: the only package that imports OR-Tools."""
