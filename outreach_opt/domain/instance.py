@@ -63,7 +63,7 @@ def clock_to_minutes(text: str) -> int:
     """Minutes after midnight of an "HH:MM" clock time ("24:00" is the end of the day)."""
     match = _CLOCK.match(text)
     if match is None:
-        raise ValueError(f"{text!r} is not a clock time; write it as \"HH:MM\", e.g. \"08:00\"")
+        raise ValueError(f'{text!r} is not a clock time; write it as "HH:MM", e.g. "08:00"')
     hours, minutes = int(match.group(1)), int(match.group(2))
     total = hours * 60 + minutes
     if total > 24 * 60:

@@ -95,7 +95,9 @@ class _Builder:
 def parse_text(text: str, file: str) -> Located:
     """Parse YAML or JSON text; raise InputError with the place of any syntax problem."""
     if not text.strip():
-        raise InputError([Problem((), "the file is empty; it should hold an instance (see instances/)", file, 1, 1)])
+        raise InputError(
+            [Problem((), "the file is empty; it should hold an instance (see instances/)", file, 1, 1)]
+        )
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
@@ -130,8 +132,18 @@ def read_located(path: str) -> Located:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
-            [Problem((), "the file is not UTF-8 text (is it a binary or a spreadsheet?); save it as UTF-8 YAML or JSON", path, line, None)]
+            [
+                Problem(
+                    (),
+                    "the file is not UTF-8 text (is it a binary or a spreadsheet?); save it as UTF-8 YAML or JSON",
+                    path,
+                    line,
+                    None,
+                )
+            ]
         ) from None
     if "\x00" in text:
-        raise InputError([Problem((), "the file contains NUL bytes: it is not a text instance", path, None, None)])
+        raise InputError(
+            [Problem((), "the file contains NUL bytes: it is not a text instance", path, None, None)]
+        )
     return parse_text(text, path)

@@ -1,0 +1,128 @@
+"""An instance turned into the integer, index-based data the model builder works on.
+
+Everything here is minutes, indices and sets, computed once, so the builder never parses a
+clock time or walks a weekday list. Days are indices into the horizon (`t`), periods indices
+into `instance.periods` (`p`). This module imports no solver.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from outreach_opt.domain.instance import Commitment, Demand, Instance, Specialist
+from outreach_opt.domain.travel import TravelMatrix, travel_matrix
+
+MINUTES_PER_DAY = 24 * 60
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A demand session one specialist could serve: the decision the solver makes."""
+
+    specialist: str
+    demand: str
+    day: int
+    period: int
+    site: str
+
+
+@dataclass(frozen=True)
+class Prepared:
+    instance: Instance
+    dates: list[dt.date]
+    weekday: list[int]
+    week: list[int]
+    n_weeks: int
+    period_ids: list[str]
+    period_start: list[int]
+    period_end: list[int]
+    travel: TravelMatrix
+    specialists: dict[str, Specialist]
+    demands: dict[str, Demand]
+    unavailable: frozenset[tuple[str, int, int]]
+    commitment_at: dict[tuple[str, int, int], Commitment]
+    candidates: list[Candidate]
+    capacity: dict[tuple[str, str], int]
+    candidates_by_day: dict[tuple[str, int], list[Candidate]]
+    days_of_week: list[list[int]] = field(default_factory=list)
+
+    @property
+    def n_days(self) -> int:
+        return len(self.dates)
+
+    @property
+    def n_periods(self) -> int:
+        return len(self.period_ids)
+
+    def leg(self, a: str, b: str) -> int:
+        return self.travel[(a, b)]
+
+
+def prepare(instance: Instance) -> Prepared:
+    """Expand weekdays into dates, commitments into occurrences, demands into candidates."""
+    start = instance.horizon.start
+    dates = [start + dt.timedelta(days=t) for t in range(instance.horizon.days)]
+    week = [t // 7 for t in range(len(dates))]
+    n_weeks = week[-1] + 1
+    period_ids = [p.id for p in instance.periods]
+    pidx = {pid: i for i, pid in enumerate(period_ids)}
+    date_index = {d: t for t, d in enumerate(dates)}
+
+    unavailable: set[tuple[str, int, int]] = set()
+    for spec in instance.specialists:
+        for off in spec.unavailable:
+            t = date_index.get(off.date)
+            if t is None:
+                continue  # outside the horizon: no effect here
+            for pid in off.periods or period_ids:
+                unavailable.add((spec.id, t, pidx[pid]))
+
+    commitment_at: dict[tuple[str, int, int], Commitment] = {}
+    for com in instance.commitments:
+        days = com.weekdays()
+        p = pidx[com.period]
+        for t, date in enumerate(dates):
+            if date.weekday() in days and (com.specialist, t, p) not in unavailable:
+                commitment_at[(com.specialist, t, p)] = com
+
+    candidates = []
+    for dem in instance.demands:
+        needs = set(dem.skills)
+        days = dem.weekdays()
+        periods = [pidx[pid] for pid in dem.periods] if dem.periods is not None else range(len(period_ids))
+        for spec in instance.specialists:
+            if not needs <= set(spec.skills):
+                continue
+            for t, date in enumerate(dates):
+                if date.weekday() not in days:
+                    continue
+                for p in periods:
+                    key = (spec.id, t, p)
+                    if key in unavailable or key in commitment_at:
+                        continue
+                    candidates.append(Candidate(spec.id, dem.id, t, p, dem.site))
+
+    capacity = {(s.id, r): n for s in instance.sites for r, n in s.resources.items()}
+    by_day: dict[tuple[str, int], list[Candidate]] = {}
+    for cand in candidates:
+        by_day.setdefault((cand.specialist, cand.day), []).append(cand)
+    return Prepared(
+        instance=instance,
+        dates=dates,
+        weekday=[d.weekday() for d in dates],
+        week=week,
+        n_weeks=n_weeks,
+        period_ids=period_ids,
+        period_start=[p.start_minute for p in instance.periods],
+        period_end=[p.end_minute for p in instance.periods],
+        travel=travel_matrix(instance),
+        specialists={s.id: s for s in instance.specialists},
+        demands={d.id: d for d in instance.demands},
+        unavailable=frozenset(unavailable),
+        commitment_at=commitment_at,
+        candidates=candidates,
+        capacity=capacity,
+        candidates_by_day=by_day,
+        days_of_week=[[t for t in range(len(dates)) if week[t] == w] for w in range(n_weeks)],
+    )

@@ -1,0 +1,265 @@
+"""The CP-SAT model of the core: variables, one method per rule, and the objective.
+
+Variables (all Boolean unless said):
+- ``x[c]`` for each `Candidate` c: specialist serves demand at day, period (site is the demand's).
+- ``y[s, t, k]`` for each enumerated `DayPattern` k of specialist s on day t: that day goes so.
+- ``u[d, w]`` (integer 0..min): sessions of demand d left uncovered in week w.
+
+Rules `one_place`, `commitments`, `unavailability`, `travel_between` and `daily_travel` are
+enforced where the day patterns are enumerated (see `day_patterns`); `demand_fit` by creating
+x only for fitting candidates; the rest are the `_add_<rule id>` methods below. The names are
+those of models/MODEL.md and of the checker's `check_<rule id>` functions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from outreach_opt.domain.prepared import MINUTES_PER_DAY, Candidate, Prepared
+from outreach_opt.domain.roster import Roster
+from outreach_opt.solve.day_patterns import DayPattern, enumerate_day
+
+logger = logging.getLogger(__name__)
+
+SpecDay = tuple[str, int]
+
+
+@dataclass
+class BuildOptions:
+    """Switches for the formulation's strengthening; the model's meaning never changes."""
+
+    symmetry_breaking: bool = True
+    """Order interchangeable specialists by workload. Off when fixing a given roster as hints:
+    a valid roster need not be in the chosen order."""
+
+
+@dataclass
+class RosterModel:
+    """A built CP-SAT model with its variables, kept together for solving and for hints."""
+
+    prep: Prepared
+    options: BuildOptions = field(default_factory=BuildOptions)
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    x: dict[Candidate, cp_model.IntVar] = field(default_factory=dict)
+    days: dict[SpecDay, list[tuple[DayPattern, cp_model.IntVar]]] = field(default_factory=dict)
+    uncovered: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
+    terms: dict[str, cp_model.LinearExprT] = field(default_factory=dict)
+
+    def build(self) -> RosterModel:
+        """Create variables, then every rule in the order of models/MODEL.md, then the objective."""
+        self._create_variables()
+        self._add_one_place()
+        self._add_demand_max()
+        self._add_capacity()
+        self._add_rest()
+        self._add_weekly_sessions()
+        self._add_weekly_outreach()
+        if self.options.symmetry_breaking:
+            self._add_symmetry_breaking()
+        self._set_objective()
+        logger.info(
+            "model: %d candidate sessions, %d day patterns, %d constraints",
+            len(self.x),
+            sum(len(v) for v in self.days.values()),
+            len(self.model.proto.constraints),
+        )
+        return self
+
+    # -- variables ---------------------------------------------------------------------------
+
+    def _create_variables(self) -> None:
+        for cand in self.prep.candidates:
+            self.x[cand] = self.model.new_bool_var(
+                f"x[{cand.specialist},{cand.demand},{cand.day},{cand.period}]"
+            )
+        for spec in self.prep.specialists:
+            for t in range(self.prep.n_days):
+                patterns = enumerate_day(self.prep, spec, t)
+                self.days[(spec, t)] = [
+                    (pat, self.model.new_bool_var(f"y[{spec},{t},{k}]")) for k, pat in enumerate(patterns)
+                ]
+
+    # -- hard rules -------------------------------------------------------------------------
+
+    def _add_one_place(self) -> None:
+        """Rule `one_place`: exactly one day pattern per specialist and day, and a demand
+        session at a site and period exactly when the chosen pattern puts the specialist
+        there (so never two sessions in one period)."""
+        by_slot: dict[tuple[str, int, int], dict[str, list[cp_model.IntVar]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        for cand, var in self.x.items():
+            by_slot[(cand.specialist, cand.day, cand.period)][cand.site].append(var)
+        for (spec, t), choices in self.days.items():
+            # An empty list means the day's commitments alone break a day-local rule.
+            self.model.add_exactly_one(var for _, var in choices)
+            at: dict[int, dict[str, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
+            for pat, var in choices:
+                for p, site in enumerate(pat.stops):
+                    if site is not None and not pat.committed[p]:
+                        at[p][site].append(var)
+            for p in range(self.prep.n_periods):
+                sessions = by_slot.get((spec, t, p), {})
+                for site in set(sessions) | set(at.get(p, {})):
+                    self.model.add(sum(sessions.get(site, [])) == sum(at[p].get(site, [])))
+
+    def _add_demand_max(self) -> None:
+        """Rule `demand_max`: at most `sessions.max` sessions of a demand in each week."""
+        per_week: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+        for cand, var in self.x.items():
+            per_week[(cand.demand, self.prep.week[cand.day])].append(var)
+        for (demand, _w), vars_ in per_week.items():
+            limit = self.prep.demands[demand].sessions.max
+            if len(vars_) > limit:
+                self.model.add(sum(vars_) <= limit)
+
+    def _add_capacity(self) -> None:
+        """Rule `capacity`: sessions using a resource at a site in one period, commitments
+        included, never exceed the site's count of it."""
+        used: dict[tuple[str, int, int, str], list[cp_model.IntVar]] = defaultdict(list)
+        fixed: dict[tuple[str, int, int, str], int] = defaultdict(int)
+        for cand, var in self.x.items():
+            resource = self.prep.demands[cand.demand].resource
+            if resource is not None:
+                used[(cand.site, cand.day, cand.period, resource)].append(var)
+        for (_spec, t, p), com in self.prep.commitment_at.items():
+            if com.resource is not None:
+                fixed[(com.site, t, p, com.resource)] += 1
+        for key in set(used) | set(fixed):
+            site, _t, _p, resource = key
+            room = self.prep.capacity.get((site, resource), 0) - fixed[key]
+            if room < 0:
+                self.model.add_bool_or([])  # commitments alone overfill it: infeasible
+            elif len(used[key]) > room:
+                self.model.add(sum(used[key]) <= room)
+
+    def _add_rest(self) -> None:
+        """Rule `rest`: from getting home one day to leaving the next, at least
+        `min_rest_minutes`. For each possible return time r on day t, no pattern returning
+        at r or later may be followed by one leaving too early for r: one clique per r,
+        which is exact and stronger than forbidding pattern pairs one by one."""
+        rest = self.prep.instance.rules.min_rest_minutes
+        for spec in self.prep.specialists:
+            for t in range(self.prep.n_days - 1):
+                today = [(pat, var) for pat, var in self.days[(spec, t)] if pat.back is not None]
+                tomorrow = [(pat, var) for pat, var in self.days[(spec, t + 1)] if pat.leave is not None]
+                for r in sorted({pat.back for pat, _ in today if pat.back is not None}):
+                    too_early = [var for pat, var in tomorrow if pat.leave + MINUTES_PER_DAY - r < rest]  # type: ignore[operator]
+                    if not too_early:
+                        continue
+                    late = [var for pat, var in today if pat.back >= r]  # type: ignore[operator]
+                    self.model.add_at_most_one(late + too_early)
+
+    def _add_weekly_sessions(self) -> None:
+        """Rule `weekly_sessions`: all sessions in a week, commitments included, within limit."""
+        self._weekly_limit("max_sessions_per_week", lambda pat: pat.sessions)
+
+    def _add_weekly_outreach(self) -> None:
+        """Rule `weekly_outreach`: sessions away from home in a week within limit."""
+        self._weekly_limit("max_outreach_sessions_per_week", lambda pat: pat.outreach)
+
+    def _weekly_limit(self, attribute: str, count: Callable[[DayPattern], int]) -> None:
+        for spec_id, spec in self.prep.specialists.items():
+            limit = getattr(spec, attribute)
+            if limit is None:
+                continue
+            for days in self.prep.days_of_week:
+                terms = [(count(pat), var) for t in days for pat, var in self.days[(spec_id, t)]]
+                most = sum(max((count(pat) for pat, _ in self.days[(spec_id, t)]), default=0) for t in days)
+                if most > limit:  # otherwise no choice of patterns can break it
+                    self.model.add(sum(n * var for n, var in terms if n) <= limit)
+
+    # -- strengthening ----------------------------------------------------------------------
+
+    def _add_symmetry_breaking(self) -> None:
+        """Specialists identical in every field but id and name are interchangeable: order
+        their total sessions so the search does not visit every permutation."""
+        groups: dict[str, list[str]] = defaultdict(list)
+        commitments = defaultdict(list)
+        for com in self.prep.instance.commitments:
+            commitments[com.specialist].append(com.model_dump(exclude={"specialist"}))
+        for spec in self.prep.instance.specialists:
+            signature = spec.model_dump(exclude={"id", "name"})
+            groups[repr((signature, commitments[spec.id]))].append(spec.id)
+        for members in groups.values():
+            for a, b in zip(members, members[1:], strict=False):
+                self.model.add(self._total_sessions(a) >= self._total_sessions(b))
+
+    def _total_sessions(self, spec: str) -> cp_model.LinearExprT:
+        return sum(
+            pat.sessions * var
+            for t in range(self.prep.n_days)
+            for pat, var in self.days[(spec, t)]
+            if pat.sessions
+        )
+
+    # -- objective --------------------------------------------------------------------------
+
+    def _set_objective(self) -> None:
+        """Terms `uncovered` and `travel` of models/MODEL.md, each built only when weighted."""
+        weights = self.prep.instance.weights
+        if weights.uncovered_session > 0:
+            self.terms["uncovered"] = self._term_uncovered(weights.uncovered_session)
+        if weights.travel_minute > 0:
+            self.terms["travel"] = weights.travel_minute * sum(
+                pat.travel * var for choices in self.days.values() for pat, var in choices if pat.travel
+            )
+        self.model.minimize(sum(self.terms.values()))
+
+    def _term_uncovered(self, weight: int) -> cp_model.LinearExprT:
+        served: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+        for cand, var in self.x.items():
+            served[(cand.demand, self.prep.week[cand.day])].append(var)
+        total = []
+        for demand in self.prep.instance.demands:
+            if demand.sessions.min == 0 or demand.priority == 0:
+                continue
+            for w in range(self.prep.n_weeks):
+                u = self.model.new_int_var(0, demand.sessions.min, f"u[{demand.id},{w}]")
+                self.uncovered[(demand.id, w)] = u
+                self.model.add(sum(served[(demand.id, w)]) + u >= demand.sessions.min)
+                total.append(weight * demand.priority * u)
+        return sum(total)
+
+    # -- hints ------------------------------------------------------------------------------
+
+    def hint_roster(self, roster: Roster) -> list[str]:
+        """Hint every variable from a roster; return what the model cannot express of it.
+
+        With `fix_variables_to_their_hinted_value` this asks: does the model accept this
+        roster? An empty list and a feasible solve mean yes.
+        """
+        self.model.clear_hints()
+        date_index = {d: t for t, d in enumerate(self.prep.dates)}
+        pidx = {pid: p for p, pid in enumerate(self.prep.period_ids)}
+        served = set()
+        stops: dict[SpecDay, dict[int, tuple[str, bool]]] = defaultdict(dict)
+        for a in roster.assignments:
+            t, p = date_index[a.date], pidx[a.period]
+            stops[(a.specialist, t)][p] = (a.site, a.commitment)
+            if a.demand is not None:
+                served.add((a.specialist, a.demand, t, p))
+        for cand, var in self.x.items():
+            self.model.add_hint(var, (cand.specialist, cand.demand, cand.day, cand.period) in served)
+        missing = set(served) - {(c.specialist, c.demand, c.day, c.period) for c in self.x}
+        problems = [f"no candidate variable for {m}" for m in sorted(missing)]
+        for (spec, t), choices in self.days.items():
+            want = tuple(stops[(spec, t)].get(p, (None, False)) for p in range(self.prep.n_periods))
+            matched = False
+            for pat, var in choices:
+                hit = tuple(zip(pat.stops, pat.committed, strict=True)) == want
+                matched |= hit
+                self.model.add_hint(var, hit)
+            if not matched:
+                problems.append(f"no day pattern for {spec} on day {t}: {want}")
+        counts: dict[tuple[str, int], int] = defaultdict(int)
+        for spec, demand, t, _p in served:
+            counts[(demand, self.prep.week[t])] += 1
+        for (demand, w), var in self.uncovered.items():
+            self.model.add_hint(var, max(0, self.prep.demands[demand].sessions.min - counts[(demand, w)]))
+        return problems

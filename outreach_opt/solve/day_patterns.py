@@ -1,0 +1,136 @@
+"""Day patterns: every way one specialist's day can go that the day-local hard rules allow.
+
+A pattern fixes, for each period of one date, where the specialist is (a site, or nowhere),
+and whether that is a commitment. Enumerating them lets the model choose exactly one pattern
+per specialist and day, which makes the day's travel, the daily travel limit and the times
+the day starts and ends exact linear functions of the pattern choice. Its LP relaxation is the
+convex hull of each day's feasible set: much stronger than linking pairwise site variables.
+
+Rules applied while enumerating (each a named predicate, the ids of models/MODEL.md):
+`one_place` (one site per period by construction), `commitments` and `unavailability`
+(through each period's options), `travel_between` and `daily_travel` (pruned as the day is
+extended, so infeasible prefixes are never completed).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from outreach_opt.domain.prepared import Prepared
+
+COMMITMENT = "commitment"
+
+
+@dataclass(frozen=True)
+class DayPattern:
+    """One feasible day: `stops[p]` is the site at period p, or None when free."""
+
+    stops: tuple[str | None, ...]
+    committed: tuple[bool, ...]
+    travel: int
+    leave: int | None
+    """Minute the specialist leaves home (may be negative: before midnight); None if idle."""
+    back: int | None
+    """Minute the specialist is home again; None if idle."""
+    sessions: int
+    outreach: int
+
+    @property
+    def idle(self) -> bool:
+        return self.sessions == 0
+
+
+def period_options(prep: Prepared, spec: str, day: int) -> list[list[tuple[str | None, bool]]]:
+    """Per period: the (site, is_commitment) choices. A commitment is the only choice in its
+    period (rule `commitments`); an unavailable period has none but idle (`unavailability`);
+    otherwise idle or any site with a demand candidate there (`demand_fit` made the list)."""
+    demand_sites: dict[int, set[str]] = defaultdict(set)
+    for cand in prep.candidates_by_day.get((spec, day), ()):
+        demand_sites[cand.period].add(cand.site)
+    options: list[list[tuple[str | None, bool]]] = []
+    for p in range(prep.n_periods):
+        com = prep.commitment_at.get((spec, day, p))
+        if com is not None:
+            options.append([(com.site, True)])
+        elif (spec, day, p) in prep.unavailable:
+            options.append([(None, False)])
+        else:
+            options.append([(None, False)] + [(site, False) for site in sorted(demand_sites[p])])
+    return options
+
+
+def travel_between_ok(prep: Prepared, stops: list[tuple[int, str]], period: int, site: str) -> bool:
+    """Rule `travel_between`: from every earlier session of the day (not only the last one)
+    the specialist can reach `site` before `period` starts."""
+    start = prep.period_start[period]
+    return all(prep.period_end[q] + prep.leg(s, site) <= start for q, s in stops)
+
+
+def daily_travel_ok(prep: Prepared, spec: str, minutes: int) -> bool:
+    """Rule `daily_travel`: home-to-home driving within the specialist's daily limit."""
+    limit = prep.specialists[spec].max_travel_minutes_per_day
+    return limit is None or minutes <= limit
+
+
+def enumerate_day(prep: Prepared, spec: str, day: int) -> list[DayPattern]:
+    """All feasible patterns of one specialist-day, in a fixed order (idle first if allowed)."""
+    home = prep.specialists[spec].home
+    options = period_options(prep, spec, day)
+    found: list[DayPattern] = []
+    stops: list[tuple[int, str]] = []
+    chosen: list[tuple[str | None, bool]] = []
+
+    def driven_so_far() -> int:
+        if not stops:
+            return 0
+        total = prep.leg(home, stops[0][1])
+        for (_, a), (_, b) in zip(stops, stops[1:], strict=False):
+            total += prep.leg(a, b)
+        return total
+
+    def extend(p: int) -> None:
+        if p == prep.n_periods:
+            found.append(_finish(prep, home, stops, chosen))
+            return
+        for site, committed in options[p]:
+            if site is None:
+                chosen.append((None, False))
+                extend(p + 1)
+                chosen.pop()
+                continue
+            if not travel_between_ok(prep, stops, p, site):
+                continue
+            stops.append((p, site))
+            # Driving only grows as the day goes on, so a prefix over the limit is dropped.
+            if daily_travel_ok(prep, spec, driven_so_far()):
+                chosen.append((site, committed))
+                extend(p + 1)
+                chosen.pop()
+            stops.pop()
+
+    extend(0)
+    return [pat for pat in found if daily_travel_ok(prep, spec, pat.travel)]
+
+
+def _finish(
+    prep: Prepared, home: str, stops: list[tuple[int, str]], chosen: list[tuple[str | None, bool]]
+) -> DayPattern:
+    sites = tuple(site for site, _ in chosen)
+    committed = tuple(flag for _, flag in chosen)
+    if not stops:
+        return DayPattern(sites, committed, 0, None, None, 0, 0)
+    travel = prep.leg(home, stops[0][1]) + prep.leg(stops[-1][1], home)
+    for (_, a), (_, b) in zip(stops, stops[1:], strict=False):
+        travel += prep.leg(a, b)
+    first_p, first_site = stops[0]
+    last_p, last_site = stops[-1]
+    return DayPattern(
+        stops=sites,
+        committed=committed,
+        travel=travel,
+        leave=prep.period_start[first_p] - prep.leg(home, first_site),
+        back=prep.period_end[last_p] + prep.leg(last_site, home),
+        sessions=len(stops),
+        outreach=sum(1 for _, s in stops if s != home),
+    )
