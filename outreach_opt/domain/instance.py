@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -31,7 +31,7 @@ Count = Annotated[int, Field(ge=0, le=100_000)]
 _CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 
 
-class Weekday(str, Enum):
+class Weekday(StrEnum):
     """A day of the week, as written in instances (`mon` … `sun`)."""
 
     mon = "mon"
@@ -43,7 +43,7 @@ class Weekday(str, Enum):
     sun = "sun"
 
     @property
-    def index(self) -> int:
+    def number(self) -> int:
         """Monday is 0, as in `datetime.date.weekday()`."""
         return list(Weekday).index(self)
 
@@ -102,7 +102,7 @@ class Period(_Frozen):
         return clock_to_minutes(self.end)
 
 
-class SiteKind(str, Enum):
+class SiteKind(StrEnum):
     """What a site is in the consortium; it only labels, it does not change any rule."""
 
     main_campus = "main_campus"
@@ -129,9 +129,7 @@ class Unavailable(_Frozen):
     """A date on which a specialist cannot work, the whole day or the listed periods."""
 
     date: dt.date
-    periods: list[Id] | None = Field(
-        default=None, description="Periods of that date; the whole day when not given."
-    )
+    periods: list[Id] | None = Field(default=None, description="Periods of that date; the whole day when not given.")
 
 
 class Specialist(_Frozen):
@@ -173,9 +171,9 @@ class _OnDays(_Frozen):
     def weekdays(self) -> frozenset[int]:
         """Weekday indices (Monday 0) this applies to; all seven when neither field is given."""
         if self.day is not None:
-            return frozenset({self.day.index})
+            return frozenset({self.day.number})
         if self.days is not None:
-            return frozenset(d.index for d in self.days)
+            return frozenset(d.number for d in self.days)
         return frozenset(range(7))
 
 

@@ -54,9 +54,7 @@ def reference_problems(instance: Instance) -> list[Problem]:
         ref(("travel", i, 0), a, site_ids, "site")
         ref(("travel", i, 1), b, site_ids, "site")
         if a == b:
-            problems.append(
-                Problem(("travel", i), f"travel from {a!r} to itself is always 0 minutes; remove this leg")
-            )
+            problems.append(Problem(("travel", i), f"travel from {a!r} to itself is always 0 minutes; remove this leg"))
     legs = Counter((a, b) for a, b, _ in instance.travel)
     for i, (a, b, _m) in enumerate(instance.travel):
         if legs[(a, b)] > 1:

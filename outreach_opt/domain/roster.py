@@ -44,7 +44,6 @@ class Roster(BaseModel):
         """Plain data in the documented key order, dates as ISO strings, no null keys."""
         data = self.model_dump(mode="json", exclude_none=True)
         data["assignments"] = [
-            {k: v for k, v in a.items() if not (k == "commitment" and v is False)}
-            for a in data["assignments"]
+            {k: v for k, v in a.items() if not (k == "commitment" and v is False)} for a in data["assignments"]
         ]
         return data

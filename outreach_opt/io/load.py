@@ -37,9 +37,7 @@ def instance_from_data(data: Any, source: str = "<data>") -> Instance:
 def _validate(doc: Located, model: type[BaseModel]) -> BaseModel:
     if not isinstance(doc.data, dict):
         kind = type(doc.data).__name__
-        raise InputError(
-            [doc.locate(Problem((), f"expected a mapping of fields at the top, found a {kind}"))]
-        )
+        raise InputError([doc.locate(Problem((), f"expected a mapping of fields at the top, found a {kind}"))])
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:

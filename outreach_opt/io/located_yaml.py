@@ -75,13 +75,12 @@ class _Builder:
                 key = self.loader.construct_object(key_node, deep=True)
                 if not isinstance(key, str | int | float | bool) and key is not None:
                     raise self._error(key_node, path, "a mapping key must be a plain name")
+                name = key if isinstance(key, str) else str(key)
                 if key in result:
-                    first = self.places.get((*path, key))
+                    first = self.places.get((*path, name))
                     where = f" (first at line {first[0]})" if first else ""
-                    raise self._error(
-                        key_node, (*path, key), f"duplicate key {key!r}{where}; each key may appear once"
-                    )
-                result[key] = self.build(value_node, (*path, key), key_node)
+                    raise self._error(key_node, (*path, name), f"duplicate key {key!r}{where}; each key may appear once")
+                result[key] = self.build(value_node, (*path, name), key_node)
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
@@ -95,9 +94,7 @@ class _Builder:
 def parse_text(text: str, file: str) -> Located:
     """Parse YAML or JSON text; raise InputError with the place of any syntax problem."""
     if not text.strip():
-        raise InputError(
-            [Problem((), "the file is empty; it should hold an instance (see instances/)", file, 1, 1)]
-        )
+        raise InputError([Problem((), "the file is empty; it should hold an instance (see instances/)", file, 1, 1)])
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
@@ -143,7 +140,5 @@ def read_located(path: str) -> Located:
             ]
         ) from None
     if "\x00" in text:
-        raise InputError(
-            [Problem((), "the file contains NUL bytes: it is not a text instance", path, None, None)]
-        )
+        raise InputError([Problem((), "the file contains NUL bytes: it is not a text instance", path, None, None)])
     return parse_text(text, path)

@@ -13,6 +13,7 @@ those of models/MODEL.md and of the checker's `check_<rule id>` functions.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections import defaultdict
 from collections.abc import Callable
@@ -74,9 +75,7 @@ class RosterModel:
 
     def _create_variables(self) -> None:
         for cand in self.prep.candidates:
-            self.x[cand] = self.model.new_bool_var(
-                f"x[{cand.specialist},{cand.demand},{cand.day},{cand.period}]"
-            )
+            self.x[cand] = self.model.new_bool_var(f"x[{cand.specialist},{cand.demand},{cand.day},{cand.period}]")
         for spec in self.prep.specialists:
             for t in range(self.prep.n_days):
                 patterns = enumerate_day(self.prep, spec, t)
@@ -90,9 +89,7 @@ class RosterModel:
         """Rule `one_place`: exactly one day pattern per specialist and day, and a demand
         session at a site and period exactly when the chosen pattern puts the specialist
         there (so never two sessions in one period)."""
-        by_slot: dict[tuple[str, int, int], dict[str, list[cp_model.IntVar]]] = defaultdict(
-            lambda: defaultdict(list)
-        )
+        by_slot: dict[tuple[str, int, int], dict[str, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
         for cand, var in self.x.items():
             by_slot[(cand.specialist, cand.day, cand.period)][cand.site].append(var)
         for (spec, t), choices in self.days.items():
@@ -187,15 +184,12 @@ class RosterModel:
             signature = spec.model_dump(exclude={"id", "name"})
             groups[repr((signature, commitments[spec.id]))].append(spec.id)
         for members in groups.values():
-            for a, b in zip(members, members[1:], strict=False):
+            for a, b in itertools.pairwise(members):
                 self.model.add(self._total_sessions(a) >= self._total_sessions(b))
 
     def _total_sessions(self, spec: str) -> cp_model.LinearExprT:
         return sum(
-            pat.sessions * var
-            for t in range(self.prep.n_days)
-            for pat, var in self.days[(spec, t)]
-            if pat.sessions
+            pat.sessions * var for t in range(self.prep.n_days) for pat, var in self.days[(spec, t)] if pat.sessions
         )
 
     # -- objective --------------------------------------------------------------------------
@@ -258,7 +252,7 @@ class RosterModel:
             if not matched:
                 problems.append(f"no day pattern for {spec} on day {t}: {want}")
         counts: dict[tuple[str, int], int] = defaultdict(int)
-        for spec, demand, t, _p in served:
+        for _spec, demand, t, _p in served:
             counts[(demand, self.prep.week[t])] += 1
         for (demand, w), var in self.uncovered.items():
             self.model.add_hint(var, max(0, self.prep.demands[demand].sessions.min - counts[(demand, w)]))

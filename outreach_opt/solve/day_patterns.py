@@ -14,6 +14,7 @@ extended, so infeasible prefixes are never completed).
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -85,7 +86,7 @@ def enumerate_day(prep: Prepared, spec: str, day: int) -> list[DayPattern]:
         if not stops:
             return 0
         total = prep.leg(home, stops[0][1])
-        for (_, a), (_, b) in zip(stops, stops[1:], strict=False):
+        for (_, a), (_, b) in itertools.pairwise(stops):
             total += prep.leg(a, b)
         return total
 
@@ -121,7 +122,7 @@ def _finish(
     if not stops:
         return DayPattern(sites, committed, 0, None, None, 0, 0)
     travel = prep.leg(home, stops[0][1]) + prep.leg(stops[-1][1], home)
-    for (_, a), (_, b) in zip(stops, stops[1:], strict=False):
+    for (_, a), (_, b) in itertools.pairwise(stops):
         travel += prep.leg(a, b)
     first_p, first_site = stops[0]
     last_p, last_site = stops[-1]

@@ -11,7 +11,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from ortools.sat.python import cp_model
 
@@ -23,7 +23,7 @@ from outreach_opt.solve.builder import BuildOptions, RosterModel
 logger = logging.getLogger(__name__)
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"
     INFEASIBLE = "infeasible"
@@ -81,9 +81,7 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self._on_progress = on_progress
 
     def on_solution_callback(self) -> None:
-        self._on_progress(
-            Progress(self.wall_time, round(self.objective_value), round(self.best_objective_bound))
-        )
+        self._on_progress(Progress(self.wall_time, round(self.objective_value), round(self.best_objective_bound)))
 
 
 def solve(
@@ -124,9 +122,7 @@ def configured_solver(options: SolveOptions, remaining: float | None = None) -> 
     return solver
 
 
-def read_roster(
-    built: RosterModel, solver: cp_model.CpSolver, status: Status, objective: int, bound: int
-) -> Roster:
+def read_roster(built: RosterModel, solver: cp_model.CpSolver, status: Status, objective: int, bound: int) -> Roster:
     """The roster a solution describes: chosen day patterns give commitments, x gives demands."""
     prep: Prepared = built.prep
     served: dict[tuple[str, int, int], str] = {}
@@ -151,9 +147,7 @@ def read_roster(
                 )
             else:
                 demand = prep.demands[served[(spec, t, p)]]
-                assignments.append(
-                    _assignment(spec, prep, t, p, site, demand.activity, demand.id, demand.resource)
-                )
+                assignments.append(_assignment(spec, prep, t, p, site, demand.activity, demand.id, demand.resource))
     return Roster(
         instance=prep.instance.name,
         status=status.value,
