@@ -61,6 +61,11 @@ class InputError(Exception):
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)
 
+    @classmethod
+    def single(cls, file: str | None, message: str, line: int | None = None) -> InputError:
+        """One problem with a whole file (it exists, cannot be read, is empty …)."""
+        return cls([Problem((), message, file, line, None)])
+
 
 class ReferenceProblems(Exception):  # noqa: N818 - named for what it carries
     """Raised from `Instance`'s validator; deliberately not a ValueError so pydantic does not

@@ -233,7 +233,11 @@ class RosterModel:
         pidx = {pid: p for p, pid in enumerate(self.prep.period_ids)}
         served = set()
         stops: dict[SpecDay, dict[int, tuple[str, bool]]] = defaultdict(dict)
+        problems = []
         for a in roster.assignments:
+            if a.date not in date_index or a.period not in pidx:
+                problems.append(f"{a.specialist} on {a.date} {a.period}: outside the horizon's dates or periods")
+                continue
             t, p = date_index[a.date], pidx[a.period]
             stops[(a.specialist, t)][p] = (a.site, a.commitment)
             if a.demand is not None:
@@ -241,7 +245,7 @@ class RosterModel:
         for cand, var in self.x.items():
             self.model.add_hint(var, (cand.specialist, cand.demand, cand.day, cand.period) in served)
         missing = set(served) - {(c.specialist, c.demand, c.day, c.period) for c in self.x}
-        problems = [f"no candidate variable for {m}" for m in sorted(missing)]
+        problems += [f"no candidate variable for {m}" for m in sorted(missing)]
         for (spec, t), choices in self.days.items():
             want = tuple(stops[(spec, t)].get(p, (None, False)) for p in range(self.prep.n_periods))
             matched = False

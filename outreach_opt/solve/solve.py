@@ -179,3 +179,23 @@ def _assignment(
         commitment=commitment,
         **extra,
     )
+
+
+def model_accepts(instance: Instance, roster: Roster, time_limit: float = 10.0) -> tuple[bool, list[str]]:
+    """Does the model admit exactly this roster? Every variable is hinted from the roster and
+    fixed to its hint; a feasible solve means yes. Symmetry breaking is off: a valid roster
+    need not list interchangeable specialists in the model's chosen order.
+
+    Returns the verdict and, when the roster cannot even be expressed (a day the enumeration
+    did not produce, a session with no candidate variable), what could not be expressed.
+    """
+    built = RosterModel(prepare(instance), BuildOptions(symmetry_breaking=False)).build()
+    unexpressed = built.hint_roster(roster)
+    if unexpressed:
+        return False, unexpressed
+    solver = configured_solver(SolveOptions(time_limit=time_limit, workers=1))
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    code = solver.solve(built.model)
+    if code == cp_model.UNKNOWN:
+        raise RuntimeError("the fixed-roster check did not finish within its time limit")
+    return code in (cp_model.OPTIMAL, cp_model.FEASIBLE), []

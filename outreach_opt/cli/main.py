@@ -1,0 +1,192 @@
+"""`outreach-opt`: solve, check and validate rosters from the command line.
+
+Exit statuses (also in the README): 0 a roster was found (solve) or is valid (check, validate);
+1 the checker found a broken rule; 2 bad input (or an output that would overwrite a file);
+3 the hard rules cannot all hold (infeasible); 4 no roster was found within the time limit.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from outreach_opt import __version__
+from outreach_opt.check.checker import CheckReport, check_roster
+from outreach_opt.cli import tables
+from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.problems import InputError
+from outreach_opt.domain.roster import Roster
+from outreach_opt.domain.schema import instance_schema_text
+from outreach_opt.io.load import load_instance, load_roster
+from outreach_opt.io.write import roster_text, write_atomic
+from outreach_opt.solve.solve import SolveOptions, Status, solve
+
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
+EXIT_BAD_INPUT = 2
+EXIT_INFEASIBLE = 3
+EXIT_NO_ROSTER = 4
+
+DEMO = "anzhen-tongzhou-week.yaml"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _console() -> Console:
+    # Not a terminal (a pipe, CI, a test runner): plain text, wide enough for a week grid.
+    return Console() if sys.stdout.isatty() else Console(width=200, no_color=True, highlight=False)
+
+
+def _bad_input(func: F) -> F:
+    """Turn bad input into its located messages on stderr and exit status 2, no traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="outreach-opt")
+@click.option("-v", "--verbose", count=True, help="Log what the solver does (-vv for CP-SAT's own log).")
+@click.pass_context
+def main(ctx: click.Context, verbose: int) -> None:
+    """Weekly rosters for specialists who serve several hospitals."""
+    ctx.ensure_object(dict)
+    ctx.obj["verbose"] = verbose
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s", stream=sys.stderr)
+
+
+@main.command(name="solve")
+@click.argument("instance", required=False)
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds.")
+@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True, help="0: every core.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the roster (.json, or .yaml/.yml).")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@click.option("--quiet", is_flag=True, help="Print only the summary line.")
+@click.pass_context
+@_bad_input
+def solve_command(
+    ctx: click.Context,
+    instance: str | None,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    out: str | None,
+    force: bool,
+    quiet: bool,
+) -> None:
+    """Solve INSTANCE (a YAML or JSON file; the bundled Anzhen demo week when omitted)."""
+    if instance is None:
+        with resources.as_file(resources.files("outreach_opt") / "demo" / DEMO) as demo:
+            problem = load_instance(str(demo))
+        source = f"bundled demo ({DEMO})"
+    else:
+        problem = load_instance(instance)
+        source = instance
+    if out is not None and Path(out).exists() and not force:
+        raise InputError.single(out, "the file exists already; pass --force to replace it")
+    console = _console()
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, log_search=ctx.obj["verbose"] > 1)
+    result = solve(problem, options)
+    if result.roster is None:
+        if result.status is Status.INFEASIBLE:
+            console.print(f"[bold red]infeasible[/bold red]: the hard rules of {source} cannot all hold.")
+            sys.exit(EXIT_INFEASIBLE)
+        console.print(f"no roster found within {time_limit:g} s; try a longer --time-limit.")
+        sys.exit(EXIT_NO_ROSTER)
+    report = check_roster(problem, result.roster)
+    if not quiet:
+        _print_roster(console, problem, result.roster, report)
+        console.print(tables.objective(report, result.status.value, result.bound, result.gap, result.wall_time))
+    if not report.ok or report.objective != result.objective:
+        console.print(tables.violations(report))
+        console.print(
+            f"[bold red]internal error[/bold red]: the solver's roster failed the checker "
+            f"(solver objective {result.objective}, checker {report.objective}); nothing written."
+        )
+        sys.exit(EXIT_CHECK_FAILED)
+    gap = f", gap {result.gap:.2%}" if result.gap is not None else ""
+    console.print(
+        f"{result.status.value}: objective {result.objective} (bound {result.bound}{gap}), "
+        f"{len(result.roster.assignments)} assignments, checked: all hard rules hold; {result.wall_time:.2f} s"
+    )
+    if out is not None:
+        extra = {"breakdown": report.breakdown}
+        write_atomic(out, roster_text(result.roster, out, extra), force=force)
+        console.print(f"roster written to {out}")
+
+
+@main.command(name="check")
+@click.argument("instance")
+@click.argument("roster")
+@_bad_input
+def check_command(instance: str, roster: str) -> None:
+    """Check ROSTER (JSON or YAML) against every hard rule of INSTANCE and recompute its objective."""
+    problem = load_instance(instance)
+    given = load_roster(roster)
+    report = check_roster(problem, given)
+    console = _console()
+    if given.instance != problem.name:
+        console.print(f"note: the roster names instance {given.instance!r}, not {problem.name!r}")
+    console.print(tables.objective(report, given.status, given.bound, None, 0.0))
+    if given.objective is not None and given.objective != report.objective:
+        console.print(f"note: the roster claims objective {given.objective}; recomputed it is {report.objective}")
+    if report.ok:
+        console.print(f"valid: {len(given.assignments)} assignments, every hard rule holds.")
+        return
+    console.print(tables.violations(report))
+    console.print(f"[bold red]{len(report.violations)} broken rule(s)[/bold red]")
+    sys.exit(EXIT_CHECK_FAILED)
+
+
+@main.command(name="validate")
+@click.argument("instance")
+@_bad_input
+def validate_command(instance: str) -> None:
+    """Load INSTANCE and report every problem in it, with file, line and field."""
+    problem = load_instance(instance)
+    click.echo(
+        f"valid: {problem.name!r}: {problem.horizon.days} days from {problem.horizon.start}, "
+        f"{len(problem.specialists)} specialists, {len(problem.sites)} sites, "
+        f"{len(problem.commitments)} commitments, {len(problem.demands)} demands"
+    )
+
+
+@main.command(name="schema")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write it to a file instead of printing it.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@_bad_input
+def schema_command(out: str | None, force: bool) -> None:
+    """Print the JSON Schema of the instance format (generated from the models)."""
+    text = instance_schema_text()
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(out, text, force=force)
+
+
+def _print_roster(console: Console, instance: Instance, roster: Roster, report: CheckReport) -> None:
+    console.print(tables.by_specialist(instance, roster))
+    console.print(tables.by_site(instance, roster))
+    console.print(tables.coverage(instance, roster, report))
+
+
+if __name__ == "__main__":
+    main()

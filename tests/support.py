@@ -1,0 +1,103 @@
+"""Small instances built in code for rule tests, and the checks every solve must pass.
+
+`base()` is a one-specialist, three-site world whose numbers are easy to reason about:
+
+    home  (Chaoyang-like main campus)   clinic_room 2, cath_lab 1
+    near  (20 min from home)            clinic_room 1
+    far   (40 min from home, 30 from near)  clinic_room 1, cath_lab 1
+    periods: am 08:00-12:00, pm 13:30-17:00, eve 19:00-22:30
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from outreach_opt.check.checker import CheckReport, check_roster
+from outreach_opt.domain.instance import Instance
+from outreach_opt.io.load import instance_from_data
+from outreach_opt.solve.solve import Result, SolveOptions, Status, solve
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+EXAMPLE = SHARED / "format" / "example-instance.yaml"
+INSTANCES = REPO / "instances"
+
+UNCOVERED = 1000  # weights.uncovered_session in base()
+
+BASE: dict[str, Any] = {
+    "name": "rule test",
+    "horizon": {"start": "2025-10-20", "days": 1},  # a Monday
+    "periods": [
+        {"id": "am", "start": "08:00", "end": "12:00"},
+        {"id": "pm", "start": "13:30", "end": "17:00"},
+        {"id": "eve", "start": "19:00", "end": "22:30"},
+    ],
+    "sites": [
+        {"id": "home", "kind": "main_campus", "resources": {"clinic_room": 2, "cath_lab": 1}},
+        {"id": "near", "kind": "county_hospital", "resources": {"clinic_room": 1}},
+        {"id": "far", "kind": "county_hospital", "resources": {"clinic_room": 1, "cath_lab": 1}},
+    ],
+    "travel": [["home", "near", 20], ["home", "far", 40], ["near", "far", 30]],
+    "specialists": [
+        {"id": "a", "name": "Doctor A", "home": "home", "skills": ["clinic", "pci"]},
+    ],
+    "commitments": [],
+    "demands": [],
+    "rules": {"min_rest_minutes": 0},
+    "weights": {"uncovered_session": UNCOVERED, "travel_minute": 1},
+}
+
+
+def base(**changes: Any) -> dict[str, Any]:
+    """A deep copy of BASE with top-level keys replaced."""
+    data = copy.deepcopy(BASE)
+    data.update(copy.deepcopy(changes))
+    return data
+
+
+def demand(id: str, site: str = "far", **fields: Any) -> dict[str, Any]:
+    """A demand for one clinic session (min 1, max 1) at `site`, any day and period."""
+    out: dict[str, Any] = {
+        "id": id,
+        "site": site,
+        "activity": "clinic",
+        "skills": ["clinic"],
+        "sessions": {"min": 1, "max": 1},
+        "priority": 1,
+    }
+    out.update(fields)
+    return out
+
+
+def specialist(id: str, **fields: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": id, "name": f"Doctor {id.upper()}", "home": "home", "skills": ["clinic", "pci"]}
+    out.update(fields)
+    return out
+
+
+def instance(data: dict[str, Any]) -> Instance:
+    return instance_from_data(data, "test")
+
+
+def solve_checked(inst: Instance, time_limit: float = 20.0, workers: int = 1) -> tuple[Result, CheckReport | None]:
+    """Solve and, whenever a roster comes back, hold it to the independent checker: it must
+    break no rule and the checker's objective must equal the solver's, term by term."""
+    result = solve(inst, SolveOptions(time_limit=time_limit, workers=workers, seed=0))
+    if result.roster is None:
+        return result, None
+    report = check_roster(inst, result.roster)
+    assert report.violations == [], report.violations
+    assert report.objective == result.objective
+    for term, value in result.breakdown.items():
+        assert report.breakdown[term] == value, (term, report.breakdown, result.breakdown)
+    return result, report
+
+
+def optimum(data: dict[str, Any]) -> int:
+    """Solve to proven optimality and return the objective (asserting it is proven)."""
+    result, _ = solve_checked(instance(data))
+    assert result.status is Status.OPTIMAL, result.status
+    assert result.objective is not None
+    return result.objective
