@@ -79,9 +79,8 @@ class _Builder:
                 if key in result:
                     first = self.places.get((*path, name))
                     where = f" (first at line {first[0]})" if first else ""
-                    raise self._error(
-                        key_node, (*path, name), f"duplicate key {key!r}{where}; each key may appear once"
-                    )
+                    message = f"duplicate key {key!r}{where}; each key may appear once"
+                    raise self._error(key_node, (*path, name), message)
                 result[key] = self.build(value_node, (*path, name), key_node)
             return result
         if isinstance(node, yaml.SequenceNode):
