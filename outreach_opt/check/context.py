@@ -1,0 +1,241 @@
+"""What every rule needs to know about an instance, looked up once, and how to say it.
+
+The checker judges the solver, so it must not share the solver's code: everything here is
+re-derived from the instance with plain dictionaries. Messages are read by department heads,
+so names, dates and clock times are formatted here, the same way for every rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import pairwise
+
+from outreach_opt.domain.instance import Commitment, Demand, Instance, Period, Site, Specialist
+from outreach_opt.domain.roster import Assignment
+from outreach_opt.domain.travel import TravelMatrix, travel_matrix
+
+RULES: tuple[str, ...] = (
+    "known_ids",
+    "one_place",
+    "commitments",
+    "unavailability",
+    "demand_fit",
+    "demand_max",
+    "capacity",
+    "travel_between",
+    "daily_travel",
+    "rest",
+    "weekly_sessions",
+    "weekly_outreach",
+)
+
+RULE_TITLES: dict[str, str] = {
+    "known_ids": "known names and dates",
+    "one_place": "one place at a time",
+    "commitments": "commitments kept",
+    "unavailability": "nothing during leave",
+    "demand_fit": "demand fit",
+    "demand_max": "demand maximum per week",
+    "capacity": "site capacity",
+    "travel_between": "time to travel between sessions",
+    "daily_travel": "daily travel limit",
+    "rest": "rest between days",
+    "weekly_sessions": "weekly session limit",
+    "weekly_outreach": "weekly outreach limit",
+}
+
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken hard rule, said so that the person who fixes the roster knows where to look.
+
+    The id fields let a program filter or highlight; for a per-week rule `date` is the week's
+    first date, and fields stay None where one value would mislead (e.g. several specialists).
+    """
+
+    rule: str
+    message: str
+    specialist: str | None = None
+    date: dt.date | None = None
+    period: str | None = None
+    site: str | None = None
+
+
+def day_text(day: dt.date) -> str:
+    """'Wed 2025-10-22': fixed English weekday names, so messages do not depend on the locale."""
+    return f"{WEEKDAY_NAMES[day.weekday()]} {day.isoformat()}"
+
+
+def clock(minute: int) -> str:
+    """A clock time for minutes after midnight; rest arithmetic can cross midnight either way."""
+    text = f"{minute % 1440 // 60:02d}:{minute % 60:02d}"
+    if minute >= 1440:
+        return f"{text} the next day"
+    if minute < 0:
+        return f"{text} the day before"
+    return text
+
+
+def weekdays_text(indices: Iterable[int]) -> str:
+    return ", ".join(WEEKDAY_NAMES[i] for i in sorted(indices))
+
+
+SpecialistDay = tuple[str, dt.date]
+
+
+@dataclass(frozen=True, eq=False)
+class Context:
+    """The instance indexed by id, with its travel matrix, built once per check."""
+
+    instance: Instance
+    travel: TravelMatrix
+    specialists: dict[str, Specialist]
+    sites: dict[str, Site]
+    periods: dict[str, Period]
+    period_rank: dict[str, int]
+    demands: dict[str, Demand]
+    commitments: dict[tuple[str, int, str], Commitment]
+    """(specialist, weekday, period) -> commitment; the instance forbids two on one key."""
+
+    @classmethod
+    def of(cls, instance: Instance) -> Context:
+        commitments: dict[tuple[str, int, str], Commitment] = {}
+        for com in instance.commitments:
+            for weekday in com.weekdays():
+                commitments.setdefault((com.specialist, weekday, com.period), com)
+        return cls(
+            instance=instance,
+            travel=travel_matrix(instance),
+            specialists={s.id: s for s in instance.specialists},
+            sites={s.id: s for s in instance.sites},
+            periods={p.id: p for p in instance.periods},
+            period_rank={p.id: i for i, p in enumerate(instance.periods)},
+            demands={d.id: d for d in instance.demands},
+            commitments=commitments,
+        )
+
+    # --- time -------------------------------------------------------------------------------
+
+    @property
+    def first_date(self) -> dt.date:
+        return self.instance.horizon.start
+
+    @property
+    def last_date(self) -> dt.date:
+        return self.first_date + dt.timedelta(days=self.instance.horizon.days - 1)
+
+    @property
+    def dates(self) -> list[dt.date]:
+        return [self.first_date + dt.timedelta(days=i) for i in range(self.instance.horizon.days)]
+
+    def in_horizon(self, day: dt.date) -> bool:
+        return self.first_date <= day <= self.last_date
+
+    def week(self, day: dt.date) -> int:
+        return (day - self.first_date).days // 7
+
+    @property
+    def week_count(self) -> int:
+        """Every 7-day block counts, a partial last one too."""
+        return (self.instance.horizon.days + 6) // 7
+
+    def week_start(self, week: int) -> dt.date:
+        return self.first_date + dt.timedelta(days=7 * week)
+
+    def week_text(self, week: int) -> str:
+        start = self.week_start(week)
+        end = min(start + dt.timedelta(days=6), self.last_date)
+        return f"the week {day_text(start)} to {day_text(end)}"
+
+    # --- names ------------------------------------------------------------------------------
+
+    def who(self, specialist: str) -> str:
+        spec = self.specialists.get(specialist)
+        return spec.label if spec else repr(specialist)
+
+    def where(self, site: str) -> str:
+        known = self.sites.get(site)
+        return (known.name or known.id) if known else repr(site)
+
+    def demand_name(self, demand: str) -> str:
+        known = self.demands.get(demand)
+        return (known.name or known.id) if known else repr(demand)
+
+    def serves(self, a: Assignment) -> str:
+        """'demand xianghe-clinic' or 'a commitment'."""
+        return "a commitment" if a.commitment else f"demand {self.demand_name(a.demand or '')}"
+
+    def what(self, a: Assignment) -> str:
+        """'clinic at Xianghe County People's Hospital for demand xianghe-clinic'."""
+        return f"{a.activity} at {self.where(a.site)} for {self.serves(a)}"
+
+    def slot(self, a: Assignment) -> str:
+        """'Ren Yanlong on Mon 2025-10-20 am'."""
+        return f"{self.who(a.specialist)} on {day_text(a.date)} {a.period}"
+
+    # --- facts the rules share ----------------------------------------------------------------
+
+    def unavailable_periods(self, specialist: str, day: dt.date) -> set[str] | None:
+        """The periods a specialist is off on a date: all of them for a whole day, None if none."""
+        off: set[str] = set()
+        for entry in self.specialists[specialist].unavailable:
+            if entry.date == day:
+                off |= set(self.periods) if entry.periods is None else set(entry.periods)
+        return off or None
+
+    def is_unavailable(self, specialist: str, day: dt.date, period: str) -> bool:
+        return period in (self.unavailable_periods(specialist, day) or ())
+
+    def commitment_on(self, specialist: str, day: dt.date, period: str) -> Commitment | None:
+        """The commitment due in this slot by weekday alone, leave not considered."""
+        return self.commitments.get((specialist, day.weekday(), period))
+
+    def matching_commitment(self, a: Assignment) -> Commitment | None:
+        """The commitment a commitment assignment carries out: same slot, site and activity."""
+        com = self.commitment_on(a.specialist, a.date, a.period)
+        if com is None or com.site != a.site or com.activity != a.activity:
+            return None
+        return com
+
+    def resource_of(self, a: Assignment) -> str | None:
+        """The resource an assignment occupies, from the instance, never from the roster."""
+        if a.commitment:
+            com = self.matching_commitment(a)
+            return com.resource if com else None
+        demand = self.demands.get(a.demand or "")
+        return demand.resource if demand else None
+
+    def start(self, a: Assignment) -> int:
+        return self.periods[a.period].start_minute
+
+    def end(self, a: Assignment) -> int:
+        return self.periods[a.period].end_minute
+
+    def minutes(self, origin: str, destination: str) -> int | None:
+        """Driving minutes, or None where the instance gives none (a hand-edited roster)."""
+        return self.travel.get((origin, destination))
+
+    def by_specialist_day(self, assignments: Iterable[Assignment]) -> dict[SpecialistDay, list[Assignment]]:
+        """Each specialist's days in date order, each day's assignments in period order."""
+        days: dict[SpecialistDay, list[Assignment]] = defaultdict(list)
+        for a in assignments:
+            days[(a.specialist, a.date)].append(a)
+        return {
+            key: sorted(days[key], key=lambda a: (self.period_rank[a.period], a.site, a.activity, a.demand or ""))
+            for key in sorted(days)
+        }
+
+    def route(self, specialist: str, day: list[Assignment]) -> list[tuple[str, str]]:
+        """The day's legs: home to the first site, site to site in period order, last site home."""
+        home = self.specialists[specialist].home
+        stops = [home, *(a.site for a in day), home]
+        return list(pairwise(stops))
+
+    def home_to_home(self, specialist: str, day: list[Assignment]) -> int:
+        """Rule 8's sum; a leg with no known time counts 0 (known_ids reports it)."""
+        return sum(self.minutes(a, b) or 0 for a, b in self.route(specialist, day))

@@ -1,0 +1,55 @@
+"""The objective, recomputed from the instance and the roster alone.
+
+It does not trust the roster's `objective` claim; comparing the two is how a solver bug shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from outreach_opt.check.context import Context
+from outreach_opt.domain.roster import Assignment
+
+
+@dataclass(frozen=True)
+class ObjectiveTerms:
+    objective: int
+    breakdown: dict[str, int]
+    """{"uncovered": weighted cost, "travel": weighted cost}; both keys always present."""
+    uncovered: dict[tuple[str, int], int]
+    """(demand id, week index) -> sessions below `sessions.min`, only where some are missing."""
+    travel_minutes: dict[tuple[str, dt.date], int]
+    """(specialist id, date) -> home-to-home minutes, only for days with assignments."""
+
+
+def objective_terms(ctx: Context, assignments: Sequence[Assignment]) -> ObjectiveTerms:
+    """Both terms over assignments that passed `known_ids`, whatever other rules they break.
+
+    Every assignment to a demand counts towards its coverage, even one that breaks demand
+    fit: the violation is reported on its own, and the objective stays a plain count.
+    """
+    weights = ctx.instance.weights
+    served = Counter((a.demand, ctx.week(a.date)) for a in assignments if a.demand is not None)
+    uncovered: dict[tuple[str, int], int] = {}
+    uncovered_cost = 0
+    for demand in ctx.instance.demands:
+        for week in range(ctx.week_count):
+            short = demand.sessions.min - served[(demand.id, week)]
+            if short > 0:
+                uncovered[(demand.id, week)] = short
+                uncovered_cost += weights.uncovered_session * demand.priority * short
+
+    travel_minutes = {
+        (spec_id, day): ctx.home_to_home(spec_id, todays)
+        for (spec_id, day), todays in ctx.by_specialist_day(assignments).items()
+    }
+    travel_cost = weights.travel_minute * sum(travel_minutes.values())
+    return ObjectiveTerms(
+        objective=uncovered_cost + travel_cost,
+        breakdown={"uncovered": uncovered_cost, "travel": travel_cost},
+        uncovered=uncovered,
+        travel_minutes=travel_minutes,
+    )
