@@ -71,6 +71,13 @@ def demand(id: str, site: str = "far", **fields: Any) -> dict[str, Any]:
     return out
 
 
+def commit_dict(day: str, period: str, site: str = "home", who: str = "a", **fields: Any) -> dict[str, Any]:
+    """A clinic commitment of specialist `who` on a weekday and period."""
+    out: dict[str, Any] = {"specialist": who, "day": day, "period": period, "site": site, "activity": "clinic"}
+    out.update(fields)
+    return out
+
+
 def specialist(id: str, **fields: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"id": id, "name": f"Doctor {id.upper()}", "home": "home", "skills": ["clinic", "pci"]}
     out.update(fields)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 
 from support import UNCOVERED, base, demand, instance, optimum, solve_checked, specialist
+from support import commit_dict as commit
 
 from outreach_opt.check.checker import check_roster
 from outreach_opt.domain.roster import Assignment, Roster
@@ -24,18 +25,6 @@ from outreach_opt.solve.solve import Status, model_accepts
 
 MON = dt.date(2025, 10, 20)
 TUE = dt.date(2025, 10, 21)
-
-
-def commit(day: str, period: str, site: str = "home", who: str = "a", **fields: object) -> dict[str, object]:
-    out: dict[str, object] = {
-        "specialist": who,
-        "day": day,
-        "period": period,
-        "site": site,
-        "activity": "clinic",
-    }
-    out.update(fields)
-    return out
 
 
 def visit(period: str, site: str, demand_id: str, date: dt.date = MON, who: str = "a") -> Assignment:

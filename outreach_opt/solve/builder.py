@@ -60,6 +60,7 @@ class RosterModel:
         self._add_rest()
         self._add_weekly_sessions()
         self._add_weekly_outreach()
+        self._add_visit_cuts()
         if self.options.symmetry_breaking:
             self._add_symmetry_breaking()
         self._set_objective()
@@ -172,6 +173,24 @@ class RosterModel:
                     self.model.add(sum(n * var for n, var in terms if n) <= limit)
 
     # -- strengthening ----------------------------------------------------------------------
+
+    def _add_visit_cuts(self) -> None:
+        """Strengthening `visit_cut`: a specialist serves a demand on a day at most
+        min(max, allowed periods) times, and only on a day whose pattern visits its site.
+
+        Redundant for whole rosters, but it removes the relaxation's favourite trick: half of
+        a two-session day at a site, paying half the trip, to cover one session of a demand
+        whose weekly maximum is 1."""
+        sessions: dict[tuple[str, str, int], list[cp_model.IntVar]] = defaultdict(list)
+        for cand, var in self.x.items():
+            sessions[(cand.specialist, cand.demand, cand.day)].append(var)
+        for (spec, demand_id, t), vars_ in sessions.items():
+            site = self.prep.demands[demand_id].site
+            most = min(self.prep.demands[demand_id].sessions.max, len(vars_))
+            if len(vars_) <= most:
+                continue  # the linking equalities already say as much
+            visits = [var for pat, var in self.days[(spec, t)] if site in pat.stops]
+            self.model.add(sum(vars_) <= most * sum(visits))
 
     def _add_symmetry_breaking(self) -> None:
         """Specialists identical in every field but id and name are interchangeable: order

@@ -1,0 +1,152 @@
+"""The command line as a user meets it: click's CliRunner, real files, real exit statuses.
+
+Exit statuses: 0 roster found / valid, 1 a rule broken, 2 bad input, 3 infeasible.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+from support import EXAMPLE, REPO, base, commit_dict
+
+from outreach_opt.cli.main import main
+from outreach_opt.domain.schema import instance_schema_text
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_solve_example_prints_checked_roster(tmp_path: Path) -> None:
+    """The contract example solves to a proven optimum (305 minutes of driving, every
+    session covered: worked out in test_solve.py) and says the checker passed it."""
+    result = run("solve", str(EXAMPLE), "--workers", "1")
+    assert result.exit_code == 0, result.output
+    assert "optimal: objective 305" in result.stdout
+    assert "checked: all hard rules hold" in result.stdout
+    assert "Ren Yanlong" in result.stdout and "Roster by site" in result.stdout
+
+
+def test_solve_without_argument_uses_the_demo() -> None:
+    """A new user's first command: no instance given, the bundled Anzhen week is solved."""
+    result = run("solve", "--workers", "1", "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "checked: all hard rules hold" in result.stdout
+
+
+def test_out_json_round_trips_through_check(tmp_path: Path) -> None:
+    """The written roster is the documented JSON and `check` accepts it with the same
+    objective the solver reported."""
+    out = tmp_path / "roster.json"
+    assert run("solve", str(EXAMPLE), "--workers", "1", "--out", str(out)).exit_code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["status"] == "optimal" and data["objective"] == 305
+    assert {"specialist", "date", "period", "site", "activity"} <= set(data["assignments"][0])
+    checked = run("check", str(EXAMPLE), str(out))
+    assert checked.exit_code == 0, checked.output
+    assert "valid" in checked.stdout and "claims objective" not in checked.stdout
+
+
+def test_out_yaml_by_extension(tmp_path: Path) -> None:
+    """A .yaml --out gives the same shape in YAML, which `check` also reads."""
+    out = tmp_path / "roster.yaml"
+    assert run("solve", str(EXAMPLE), "--workers", "1", "--out", str(out)).exit_code == 0
+    assert yaml.safe_load(out.read_text(encoding="utf-8"))["objective"] == 305
+    assert run("check", str(EXAMPLE), str(out)).exit_code == 0
+
+
+def test_out_never_overwrites_without_force(tmp_path: Path) -> None:
+    """An existing file is kept (exit 2, a message saying --force) and replaced with --force."""
+    out = tmp_path / "roster.json"
+    out.write_text("keep me", encoding="utf-8")
+    refused = run("solve", str(EXAMPLE), "--workers", "1", "--out", str(out))
+    assert refused.exit_code == 2 and "--force" in refused.stderr
+    assert out.read_text(encoding="utf-8") == "keep me"
+    assert run("solve", str(EXAMPLE), "--workers", "1", "--out", str(out), "--force").exit_code == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["objective"] == 305
+
+
+def test_check_flags_a_hand_broken_roster(tmp_path: Path) -> None:
+    """Move Li Wei's Tuesday surgery onto Wednesday, when he is on leave: exit 1, and the
+    report names the rules `unavailability` and `commitments` and Li Wei."""
+    out = tmp_path / "roster.json"
+    assert run("solve", str(EXAMPLE), "--workers", "1", "--out", str(out)).exit_code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    for a in data["assignments"]:
+        if a["specialist"] == "li-wei" and a["date"] == "2025-10-21":
+            a["date"] = "2025-10-22"
+    out.write_text(json.dumps(data), encoding="utf-8")
+    result = run("check", str(EXAMPLE), str(out))
+    assert result.exit_code == 1
+    assert "unavailability" in result.stdout and "commitments" in result.stdout and "Li Wei" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("name: x\nname: y\n", ":2:1: name: duplicate key 'name'"),
+        ("name: x\nhorizon: {start: 2025-10-20, dayz: 7}\n", "did you mean 'days'?"),
+        ("name: [unclosed\n", "YAML syntax"),
+        ("", "the file is empty"),
+    ],
+)
+def test_bad_input_exit_2_with_line(tmp_path: Path, text: str, expected: str) -> None:
+    """Bad input: exit 2, the message on stderr names file and line; no traceback."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    for command in ("validate", "solve"):
+        result = run(command, str(bad))
+        assert result.exit_code == 2
+        assert str(bad) in result.stderr and expected in result.stderr
+        assert "Traceback" not in result.output
+
+
+def test_misspelt_id_is_located_and_suggested(tmp_path: Path) -> None:
+    """A misspelt site id in the contract example: the line of that `home:` and a suggestion."""
+    text = EXAMPLE.read_text(encoding="utf-8").replace("home: anzhen-chaoyang", "home: anzhen-chaoyng")
+    bad = tmp_path / "typo.yaml"
+    bad.write_text(text, encoding="utf-8")
+    line = 1 + text.splitlines().index("    home: anzhen-chaoyng")
+    result = run("validate", str(bad))
+    assert result.exit_code == 2
+    assert f"typo.yaml:{line}:" in result.stderr
+    assert "specialists[1].home: unknown site 'anzhen-chaoyng' (did you mean 'anzhen-chaoyang'?)" in result.stderr
+
+
+def test_missing_file_and_binary(tmp_path: Path) -> None:
+    """An absent file and a binary file are bad input too, not crashes."""
+    assert run("validate", str(tmp_path / "nope.yaml")).exit_code == 2
+    binary = tmp_path / "x.yaml"
+    binary.write_bytes(b"\x89PNG\x00\xff\xfe")
+    result = run("validate", str(binary))
+    assert result.exit_code == 2 and "not UTF-8" in result.stderr
+
+
+def test_infeasible_exit_3(tmp_path: Path) -> None:
+    """Two commitments far apart with no time to drive between them: exit 3."""
+    data = base(
+        travel=[["home", "near", 20], ["home", "far", 100], ["near", "far", 30]],
+        commitments=[commit_dict("mon", "am", site="far"), commit_dict("mon", "pm")],
+    )
+    path = tmp_path / "infeasible.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = run("solve", str(path), "--workers", "1")
+    assert result.exit_code == 3 and "infeasible" in result.stdout
+
+
+def test_validate_every_sample_instance() -> None:
+    """Every file in instances/ and the contract example load cleanly."""
+    for path in [EXAMPLE, *sorted((REPO / "instances").glob("*.yaml"))]:
+        result = run("validate", str(path))
+        assert result.exit_code == 0, (path, result.output)
+
+
+def test_schema_file_is_current() -> None:
+    """models/instance.schema.json is what the models generate now; regenerate it with
+    `outreach-opt schema --out models/instance.schema.json --force` when this fails."""
+    assert (REPO / "models" / "instance.schema.json").read_text(encoding="utf-8") == instance_schema_text()
+    assert run("schema").stdout == instance_schema_text()
