@@ -114,7 +114,7 @@ def solve_command(
     report = check_roster(problem, result.roster)
     if not quiet:
         _print_roster(console, problem, result.roster, report)
-        console.print(tables.objective(report, result.status.value, result.bound, result.gap, result.wall_time))
+        console.print(tables.objective(report))
     if not report.ok or report.objective != result.objective:
         console.print(tables.violations(report))
         console.print(
@@ -145,7 +145,7 @@ def check_command(instance: str, roster: str) -> None:
     console = _console()
     if given.instance != problem.name:
         console.print(f"note: the roster names instance {given.instance!r}, not {problem.name!r}")
-    console.print(tables.objective(report, given.status, given.bound, None, 0.0))
+    console.print(tables.objective(report))
     if given.objective is not None and given.objective != report.objective:
         console.print(f"note: the roster claims objective {given.objective}; recomputed it is {report.objective}")
     if report.ok:

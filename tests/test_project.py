@@ -1,0 +1,61 @@
+"""The project keeps its promises about itself: the README's commands, style, import direction."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from support import REPO
+
+PACKAGE = REPO / "outreach_opt"
+LAYERS = {"domain": 0, "io": 1, "check": 1, "solve": 1, "cli": 2}
+"""A module may import only from its own layer's package or a lower layer; io, check and solve
+are siblings that never import each other (cli -> io / check / solve -> domain)."""
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """`.ci/run` must run exactly the README's test command, so the README stays true."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    ci_lines = [line.strip() for line in (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
+    command = next(line.strip() for line in readme.splitlines() if "pytest" in line and "pip install" in line)
+    assert command in ci_lines
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+def test_import_direction() -> None:
+    """cli -> io / check / solve -> domain; only solve imports OR-Tools."""
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE).parts
+        layer = parts[0] if len(parts) > 1 else None
+        for name in _imports(path):
+            if name.startswith("ortools"):
+                assert layer == "solve", f"{path} imports {name}"
+            if not name.startswith("outreach_opt.") or layer is None:
+                continue
+            target = name.split(".")[1]
+            if target not in LAYERS or target == layer:
+                continue
+            assert LAYERS[target] < LAYERS[layer], f"{path} ({layer}) imports {name}"
+
+
+def test_ruff_and_mypy_clean() -> None:
+    """Lint, format and types are part of the suite, so CI holds them."""
+    for command in (
+        ["ruff", "check", "outreach_opt", "tests", "cli.py"],
+        ["ruff", "format", "--check", "outreach_opt", "tests", "cli.py"],
+        ["mypy", "outreach_opt"],
+    ):
+        done = subprocess.run([sys.executable, "-m", *command], cwd=REPO, capture_output=True, text=True)
+        assert done.returncode == 0, f"{' '.join(command)}:\n{done.stdout}\n{done.stderr}"
