@@ -1,0 +1,1 @@
+"""Rendering rosters for people: exports (CSV, iCalendar, Excel, YAML, JSON) and the HTML report."""
