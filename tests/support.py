@@ -108,3 +108,22 @@ def optimum(data: dict[str, Any]) -> int:
     assert result.status is Status.OPTIMAL, result.status
     assert result.objective is not None
     return result.objective
+
+
+def scaled(path: Path, copies: int, days: int) -> dict[str, Any]:
+    """An instance `copies` times as large: every specialist, commitment and demand repeated
+    with suffixed ids, site resources multiplied, over `days` days. A hard solve for tests
+    that need a search still running (interrupts), built from a real sample week."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["horizon"]["days"] = days
+    for site in data["sites"]:
+        site["resources"] = {r: n * copies for r, n in site.get("resources", {}).items()}
+    specialists, commitments, demands = [], [], []
+    for i in range(copies):
+        specialists += [{**s, "id": f"{s['id']}-{i}"} for s in data["specialists"]]
+        commitments += [{**c, "specialist": f"{c['specialist']}-{i}"} for c in data["commitments"]]
+        demands += [{**d, "id": f"{d['id']}-{i}"} for d in data["demands"]]
+    data.update(specialists=specialists, commitments=commitments, demands=demands)
+    return data

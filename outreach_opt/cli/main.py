@@ -2,13 +2,15 @@
 
 Exit statuses (also in the README): 0 a roster was found (solve) or is valid (check, validate);
 1 the checker found a broken rule; 2 bad input (or an output that would overwrite a file);
-3 the hard rules cannot all hold (infeasible); 4 no roster was found within the time limit.
+3 the hard rules cannot all hold (infeasible); 4 no roster was found within the time limit;
+130 the search was interrupted (SIGINT/SIGTERM): the best roster found is kept, marked interrupted.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable
 from importlib import resources
@@ -21,12 +23,14 @@ from rich.console import Console
 from outreach_opt import __version__
 from outreach_opt.check.checker import CheckReport, check_roster
 from outreach_opt.cli import tables
+from outreach_opt.cli.export import export_command, format_for, render
+from outreach_opt.cli.progress import ProgressView
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.problems import InputError
 from outreach_opt.domain.roster import Roster
 from outreach_opt.domain.schema import instance_schema_text
 from outreach_opt.io.load import load_instance, load_roster
-from outreach_opt.io.write import roster_text, write_atomic
+from outreach_opt.io.write import write_atomic
 from outreach_opt.solve.solve import SolveOptions, Status, solve
 
 EXIT_OK = 0
@@ -34,6 +38,7 @@ EXIT_CHECK_FAILED = 1
 EXIT_BAD_INPUT = 2
 EXIT_INFEASIBLE = 3
 EXIT_NO_ROSTER = 4
+EXIT_INTERRUPTED = 130
 
 DEMO = "anzhen-tongzhou-week.yaml"
 
@@ -77,7 +82,11 @@ def main(ctx: click.Context, verbose: int) -> None:
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds.")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True, help="0: every core.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False), help="Write the roster (.json, or .yaml/.yml).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    help="Write the roster; the extension picks the format: .json .yaml .csv .ics .xlsx .html",
+)
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @click.option("--quiet", is_flag=True, help="Print only the summary line.")
 @click.pass_context
@@ -100,12 +109,22 @@ def solve_command(
     else:
         problem = load_instance(instance)
         source = instance
-    if out is not None and Path(out).exists() and not force:
-        raise InputError.single(out, "the file exists already; pass --force to replace it")
+    if out is not None:
+        format_for(out)  # an unknown extension is bad input before, not after, a long solve
+        if Path(out).exists() and not force:
+            raise InputError.single(out, "the file exists already; pass --force to replace it")
     console = _console()
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, log_search=ctx.obj["verbose"] > 1)
-    result = solve(problem, options)
+    live = console.is_terminal and not quiet and not os.environ.get("CI")
+    view = ProgressView(console, time_limit, live=live)
+    with view:
+        result = solve(problem, options, on_progress=None if quiet else view.update, stop_on_signals=True)
+    if result.interrupted:
+        console.print("[bold yellow]interrupted[/bold yellow]: the search was stopped; keeping the best roster found.")
     if result.roster is None:
+        if result.interrupted:
+            console.print("no roster had been found yet.")
+            sys.exit(EXIT_INTERRUPTED)
         if result.status is Status.INFEASIBLE:
             console.print(f"[bold red]infeasible[/bold red]: the hard rules of {source} cannot all hold.")
             sys.exit(EXIT_INFEASIBLE)
@@ -128,9 +147,15 @@ def solve_command(
         f"{len(result.roster.assignments)} assignments, checked: all hard rules hold; {result.wall_time:.2f} s"
     )
     if out is not None:
-        extra = {"breakdown": report.breakdown}
-        write_atomic(out, roster_text(result.roster, out, extra), force=force)
-        console.print(f"roster written to {out}")
+        write_atomic(out, render(problem, result.roster, report, format_for(out)), force=force)
+        console.print(f"roster written to {out}" + (" (marked interrupted)" if result.interrupted else ""))
+    if result.interrupted:
+        sys.exit(EXIT_INTERRUPTED)
+
+
+assert export_command.callback is not None
+export_command.callback = _bad_input(export_command.callback)
+main.add_command(export_command)
 
 
 @main.command(name="check")

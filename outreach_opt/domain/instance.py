@@ -129,7 +129,14 @@ class Unavailable(_Frozen):
     """A date on which a specialist cannot work, the whole day or the listed periods."""
 
     date: dt.date
-    periods: list[Id] | None = Field(default=None, description="Periods of that date; the whole day when not given.")
+    periods: list[Id] | None = Field(
+        default=None,
+        min_length=1,
+        description=(
+            "Periods of that date; the whole day when not given. An empty list is refused: it "
+            "could mean 'no period' or 'the whole day', and the roster must not guess."
+        ),
+    )
 
 
 class Specialist(_Frozen):

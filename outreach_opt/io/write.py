@@ -2,6 +2,8 @@
 
 A crash or kill while writing leaves the old file or the new one, never half of one: the text
 goes to a temporary file in the same folder, is flushed to disk, then renamed over the target.
+Binary outputs (an .xlsx workbook, an .ics calendar) go the same way, so every export has the
+same guarantee.
 """
 
 from __future__ import annotations
@@ -18,24 +20,47 @@ from outreach_opt.domain.problems import InputError
 from outreach_opt.domain.roster import Roster
 
 
-def write_atomic(path: str | Path, text: str, *, force: bool = False) -> None:
-    """Write `text` to `path` atomically; refuse to replace an existing file unless `force`."""
+def write_atomic(path: str | Path, text: str | bytes, *, force: bool = False) -> None:
+    """Write `text` to `path` atomically; refuse to replace an existing file unless `force`.
+
+    A `str` is written as UTF-8 text, `bytes` exactly as given.
+    """
     target = Path(path)
     if target.exists() and not force:
         raise InputError.single(str(target), "the file exists already; pass --force to replace it")
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError.single(str(target), f"the folder {str(folder)!r} does not exist")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+        # mkstemp makes the file private (0600); outputs are for sharing, so use the usual
+        # mode a new file would get under the user's umask.
+        os.fchmod(handle, 0o666 & ~_umask())
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    _fsync_folder(folder)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable: without it a power cut can forget the new name."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def roster_text(roster: Roster, path: str | Path, extra: dict[str, Any] | None = None) -> str:

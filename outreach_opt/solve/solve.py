@@ -7,6 +7,8 @@ not an exception (status says why); only bad input raises, and that happens at l
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -42,12 +44,21 @@ PORTFOLIO = ("max_lp", "core", "quick_restart", "default_lp", "reduced_costs", "
 """Full-problem CP-SAT subsolvers, most useful first; CP-SAT runs as many as there are workers."""
 
 
+PRESOLVE_UP_TO_VARIABLES = 20_000
+"""Above this many model variables CP-SAT's presolve is skipped. Measured on a 54-specialist,
+6-site, 4-week instance (69k variables: 50k candidate sessions, 19k day patterns; 2 workers):
+presolve took 12-18 s and the first roster came after it; without presolve the first roster
+came at 0.9 s and the roster at 30 s cost half as much. The sample weeks (about 1k variables)
+keep presolve: it proves their optima about 2x faster. A heuristic for the benchmarks issue."""
+
+
 @dataclass(frozen=True)
 class Progress:
-    """What the search has reached so far; passed to `on_progress` at each better roster."""
+    """What the search has reached so far: sent at each better roster (objective set) and at
+    each better proven bound (objective None)."""
 
     elapsed: float
-    objective: int
+    objective: int | None
     bound: int
 
 
@@ -60,13 +71,19 @@ class Result:
     breakdown: dict[str, int] = field(default_factory=dict)
     wall_time: float = 0.0
     build_time: float = 0.0
+    interrupted: bool = False
+    """The search was stopped by SIGINT/SIGTERM; the roster is the best found until then."""
 
     @property
     def gap(self) -> float | None:
-        """Relative gap between the roster's objective and the proven bound (0 = optimal)."""
-        if self.objective is None or self.bound is None:
-            return None
-        return (self.objective - self.bound) / max(1, abs(self.objective))
+        return relative_gap(self.objective, self.bound)
+
+
+def relative_gap(objective: int | None, bound: int | None) -> float | None:
+    """(objective - bound) / |objective|: 0 when the roster is proven best; None without both."""
+    if objective is None or bound is None:
+        return None
+    return (objective - bound) / max(1, abs(objective))
 
 
 @dataclass
@@ -80,40 +97,90 @@ class SolveOptions:
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, on_progress: Callable[[Progress], None]) -> None:
+    def __init__(self, on_progress: Callable[[Progress], None], started: float) -> None:
         super().__init__()
         self._on_progress = on_progress
+        self._started = started
 
     def on_solution_callback(self) -> None:
-        self._on_progress(Progress(self.wall_time, round(self.objective_value), round(self.best_objective_bound)))
+        elapsed = time.perf_counter() - self._started  # from the start of the build, as for bounds
+        self._on_progress(Progress(elapsed, round(self.objective_value), round(self.best_objective_bound)))
 
 
 def solve(
     instance: Instance,
     options: SolveOptions | None = None,
     on_progress: Callable[[Progress], None] | None = None,
+    stop_on_signals: bool = False,
 ) -> Result:
-    """Build and solve; the roster returned is the best found within the limits."""
+    """Build and solve; the roster returned is the best found within the limits.
+
+    With `stop_on_signals` (the CLI sets it), SIGINT and SIGTERM stop the search instead of
+    the process, and the best roster so far comes back with `interrupted` set. Handlers are
+    restored afterwards; library callers that do not ask get no signal handling at all.
+    """
     options = options or SolveOptions()
     started = time.perf_counter()
     prep = prepare(instance)
     built = RosterModel(prep, options.build).build()
+    built.hint_commitments_only()
     build_time = time.perf_counter() - started
     solver = configured_solver(options, remaining=options.time_limit - build_time)
-    callback = _Callback(on_progress) if on_progress else None
-    code = solver.solve(built.model, callback)
+    if len(built.model.proto.variables) > PRESOLVE_UP_TO_VARIABLES:
+        solver.parameters.cp_model_presolve = False
+    callback = _Callback(on_progress, started) if on_progress else None
+    if on_progress is not None:
+        solver.best_bound_callback = lambda bound: on_progress(
+            Progress(time.perf_counter() - started, None, round(bound))
+        )
+    stopped: list[int] = []
+    if stop_on_signals:
+        solver.parameters.catch_sigint_signal = False
+        code = _solve_stoppable(solver, built.model, callback, stopped)
+    else:
+        code = solver.solve(built.model, callback)
     if code == cp_model.MODEL_INVALID:  # a bug in the builder, never the user's input
         raise RuntimeError(f"CP-SAT rejected the model: {built.model.validate()}")
     status = _STATUS[code]
     wall = time.perf_counter() - started
     logger.info("solve: %s in %.2fs (build %.2fs)", status.value, wall, build_time)
+    interrupted = bool(stopped)
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
-        return Result(status, None, None, None, {}, wall, build_time)
+        return Result(status, None, None, None, {}, wall, build_time, interrupted)
     objective = round(solver.objective_value)
     bound = round(solver.best_objective_bound)
-    roster = read_roster(built, solver, status, objective, bound)
+    roster = read_roster(built, solver, status, objective, bound, interrupted)
     breakdown = {name: round(solver.value(expr)) for name, expr in built.terms.items()}
-    return Result(status, roster, objective, bound, breakdown, wall, build_time)
+    return Result(status, roster, objective, bound, breakdown, wall, build_time, interrupted)
+
+
+def _solve_stoppable(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    callback: cp_model.CpSolverSolutionCallback | None,
+    stopped: list[int],
+) -> cp_model.CpSolverStatus:
+    """Solve with SIGINT/SIGTERM turned into `stop_search`, recording which signal came."""
+
+    def stop(signum: int, _frame: object) -> None:
+        stopped.append(signum)
+        logger.info("signal %d: stopping the search, keeping the best roster", signum)
+        solver.stop_search()
+
+    # Python runs signal handlers only on the main thread, between bytecodes; a main thread
+    # blocked inside CP-SAT's C++ would see the signal only when the search ends. So the search
+    # runs in a worker thread and the main thread waits in short joins, free to stop it.
+    outcome: list[cp_model.CpSolverStatus] = []
+    worker = threading.Thread(target=lambda: outcome.append(solver.solve(model, callback)), daemon=True)
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.1)
+        return outcome[0]
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def configured_solver(options: SolveOptions, remaining: float | None = None) -> cp_model.CpSolver:
@@ -134,7 +201,14 @@ def configured_solver(options: SolveOptions, remaining: float | None = None) -> 
     return solver
 
 
-def read_roster(built: RosterModel, solver: cp_model.CpSolver, status: Status, objective: int, bound: int) -> Roster:
+def read_roster(
+    built: RosterModel,
+    solver: cp_model.CpSolver,
+    status: Status,
+    objective: int,
+    bound: int,
+    interrupted: bool = False,
+) -> Roster:
     """The roster a solution describes: chosen day patterns give commitments, x gives demands."""
     prep: Prepared = built.prep
     served: dict[tuple[str, int, int], str] = {}
@@ -162,7 +236,7 @@ def read_roster(built: RosterModel, solver: cp_model.CpSolver, status: Status, o
                 assignments.append(_assignment(spec, prep, t, p, site, demand.activity, demand.id, demand.resource))
     return Roster(
         instance=prep.instance.name,
-        status=status.value,
+        status="interrupted" if interrupted else status.value,
         objective=objective,
         bound=bound,
         assignments=assignments,

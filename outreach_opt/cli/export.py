@@ -1,0 +1,136 @@
+"""`outreach-opt export INSTANCE ROSTER --format … --out PATH`: a roster in the format people use.
+
+The command only loads, checks and writes; rendering is `outreach_opt.report`'s. It does not
+import `cli.main` (which registers it, so that would be circular): bad input is raised as
+`InputError`, and the group's wrapper turns that into located messages and exit status 2.
+
+A roster that names unknown specialists, sites, periods or dates cannot be rendered and is
+refused; a roster that breaks other rules is exported (the HTML report and the workbook show
+what is broken), with a note on stderr.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from outreach_opt.check.checker import CheckReport, Context, check_known_ids, check_roster, usable_assignments
+from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.problems import InputError, Problem
+from outreach_opt.domain.roster import Roster
+from outreach_opt.io.load import load_instance, load_roster
+from outreach_opt.io.write import write_atomic
+from outreach_opt.report.exports import roster_to_csv, roster_to_ics, roster_to_json, roster_to_yaml
+from outreach_opt.report.html import roster_to_html
+from outreach_opt.report.xlsx import roster_to_xlsx
+
+FORMATS = ("json", "yaml", "csv", "ics", "xlsx", "html")
+_SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".ics": "ics", ".xlsx": "xlsx"}
+_SUFFIXES |= {".html": "html", ".htm": "html"}
+_LISTED = 10
+"""Unknown-id problems listed before '… and N more'."""
+
+
+@click.command(name="export")
+@click.argument("instance")
+@click.argument("roster")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="Output format; taken from --out's extension when not given.",
+)
+@click.option("--out", required=True, type=click.Path(), help="The file to write (a folder with --per-specialist).")
+@click.option("--force", is_flag=True, help="Replace files that exist.")
+@click.option("--per-specialist", is_flag=True, help="ics only: one <specialist id>.ics per specialist into --out.")
+def export_command(instance: str, roster: str, fmt: str | None, out: str, force: bool, per_specialist: bool) -> None:
+    """Export ROSTER (JSON or YAML) of INSTANCE as JSON, YAML, CSV, iCalendar, Excel or an HTML report."""
+    fmt = fmt or format_for(out)
+    if per_specialist and fmt != "ics":
+        raise InputError.single(
+            out, f"--per-specialist writes one calendar per specialist; it needs --format ics, not {fmt}"
+        )
+    problem = load_instance(instance)
+    given = load_roster(roster)
+    _refuse_unknown_ids(problem, given, roster)
+    report = check_roster(problem, given)
+    if given.instance != problem.name:
+        click.echo(f"note: the roster names instance {given.instance!r}, not {problem.name!r}", err=True)
+    if not report.ok:
+        click.echo(
+            f"note: the roster breaks {len(report.violations)} hard rule(s); `outreach-opt check` lists them",
+            err=True,
+        )
+    if per_specialist:
+        written = _write_calendars(problem, given, Path(out), force)
+        click.echo(f"{len(written)} calendars written to {out}")
+        return
+    write_atomic(out, render(problem, given, report, fmt), force=force)
+    click.echo(f"{fmt} written to {out}")
+
+
+def render(instance: Instance, roster: Roster, report: CheckReport, fmt: str) -> str | bytes:
+    """The export's content in one format (the report is the checker's, of this roster)."""
+    if fmt == "json":
+        return roster_to_json(roster, report)
+    if fmt == "yaml":
+        return roster_to_yaml(roster, report)
+    if fmt == "csv":
+        return roster_to_csv(instance, roster)
+    if fmt == "ics":
+        return roster_to_ics(instance, roster)
+    if fmt == "xlsx":
+        return roster_to_xlsx(instance, roster, report)
+    if fmt == "html":
+        return roster_to_html(instance, roster, report)
+    raise ValueError(f"unknown format {fmt!r}")  # click.Choice keeps users from getting here
+
+
+def format_for(out: str) -> str:
+    """The format a file name asks for (".xlsx" -> "xlsx"); `solve --out` can use it too."""
+    fmt = _SUFFIXES.get(Path(out).suffix.lower())
+    if fmt is None:
+        known = " ".join(sorted(_SUFFIXES))
+        raise InputError.single(
+            out, f"cannot tell the format from the file name; end it in one of: {known} (export also takes --format)"
+        )
+    return fmt
+
+
+def _refuse_unknown_ids(instance: Instance, roster: Roster, source: str) -> None:
+    """An assignment with unknown ids (or serving neither a demand nor a commitment) has
+    nothing to render it with: bad input. The first few are listed; a roster made for another
+    instance (the usual cause of many) is said so first. A missing travel time is not refused:
+    its leg counts 0 minutes, as in the checker's totals."""
+    ctx = Context.of(instance)
+    usable = {id(a) for a in usable_assignments(ctx, roster.assignments)}
+    broken = check_known_ids(ctx, [a for a in roster.assignments if id(a) not in usable])
+    if not broken:
+        return
+    problems = [Problem((), v.message, source) for v in broken[:_LISTED]]
+    if len(broken) > _LISTED:
+        problems.append(Problem((), f"… and {len(broken) - _LISTED} more assignment(s) like these.", source))
+    if roster.instance != instance.name:
+        problems.insert(0, Problem((), f"the roster is for {roster.instance!r}, not {instance.name!r}", source))
+    problems.append(Problem((), "fix the roster (or pair it with its own instance) before exporting it", source))
+    raise InputError(problems)
+
+
+def _write_calendars(instance: Instance, roster: Roster, folder: Path, force: bool) -> list[Path]:
+    """One calendar per specialist with sessions; every target is checked before any is
+    written, so a refused export leaves the folder as it was."""
+    if folder.exists() and not folder.is_dir():
+        raise InputError.single(str(folder), "--per-specialist writes into a folder, and this is a file")
+    if not folder.parent.is_dir():
+        raise InputError.single(str(folder), f"the folder {str(folder.parent)!r} does not exist")
+    rostered = {a.specialist for a in roster.assignments}
+    people = [s.id for s in instance.specialists if s.id in rostered]
+    targets = [folder / f"{spec}.ics" for spec in people]
+    existing = [t for t in targets if t.exists()]
+    if existing and not force:
+        raise InputError([Problem((), "the file exists already; pass --force to replace it", str(t)) for t in existing])
+    folder.mkdir(exist_ok=True)
+    for spec, target in zip(people, targets, strict=True):
+        write_atomic(target, roster_to_ics(instance, roster, specialist=spec), force=force)
+    return targets

@@ -1,0 +1,191 @@
+"""Exports people open in their own tools: JSON and YAML (canonical), CSV, iCalendar.
+
+Each is a pure function from the instance and roster to text or bytes; writing (atomically,
+never over a file without --force) is the caller's, through `io.write.write_atomic`. The
+formats' own libraries do the quoting and folding: `csv` for CSV, `icalendar` for RFC 5545.
+
+Calendar times are *floating* local times (no TZID): an instance has no time-zone field, and
+a roster's "08:00" means 08:00 at the hospital. Hard-coding Asia/Shanghai would fit both
+sample consortia but mislabel any other; floating times show the wall-clock time the roster
+says in every calendar app. When instances gain a time zone, DTSTART/DTEND should carry it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+from icalendar import Calendar, Event
+
+from outreach_opt.check.checker import CheckReport
+from outreach_opt.check.context import WEEKDAY_NAMES, Context
+from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.roster import Roster
+from outreach_opt.io.write import roster_text
+from outreach_opt.report.views import Day, Leg, at, clock, days, serves, words
+
+CSV_COLUMNS = (
+    "specialist",
+    "specialist_name",
+    "date",
+    "weekday",
+    "period",
+    "start",
+    "end",
+    "site",
+    "site_name",
+    "activity",
+    "serves",
+    "resource",
+    "travel_from",
+    "travel_minutes",
+    "travel_home_minutes",
+)
+"""`travel_minutes` is the drive from `travel_from` (home for the day's first session, else
+the previous session's site); `travel_home_minutes` is filled on the day's last session only.
+Their sum over a specialist's date is the day's driving, as the checker counts it."""
+
+
+def roster_to_json(roster: Roster, report: CheckReport | None = None) -> str:
+    """The canonical roster JSON (what `check` reads), with the checker's breakdown if given."""
+    return roster_text(roster, "roster.json", _extra(report))
+
+
+def roster_to_yaml(roster: Roster, report: CheckReport | None = None) -> str:
+    """The same data as `roster_to_json`, as YAML."""
+    return roster_text(roster, "roster.yaml", _extra(report))
+
+
+def _extra(report: CheckReport | None) -> dict[str, Any] | None:
+    return {"breakdown": report.breakdown} if report is not None else None
+
+
+def roster_to_csv(instance: Instance, roster: Roster) -> str:
+    """One row per assignment in specialist, date and period order (CSV_COLUMNS)."""
+    ctx = Context.of(instance)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for day in days(instance, roster, ctx):
+        for i, a in enumerate(day.sessions):
+            period = ctx.periods[a.period]
+            leg = day.legs[i]
+            last = i == len(day.sessions) - 1
+            writer.writerow(
+                {
+                    "specialist": a.specialist,
+                    "specialist_name": ctx.who(a.specialist),
+                    "date": a.date.isoformat(),
+                    "weekday": WEEKDAY_NAMES[a.date.weekday()],
+                    "period": a.period,
+                    "start": period.start,
+                    "end": period.end,
+                    "site": a.site,
+                    "site_name": ctx.where(a.site),
+                    "activity": a.activity,
+                    "serves": serves(a),
+                    "resource": ctx.resource_of(a) or "",
+                    "travel_from": leg.origin,
+                    "travel_minutes": leg.minutes,
+                    "travel_home_minutes": day.legs[-1].minutes if last else "",
+                }
+            )
+    return buffer.getvalue()
+
+
+def roster_to_ics(
+    instance: Instance,
+    roster: Roster,
+    specialist: str | None = None,
+    stamp: dt.datetime | None = None,
+) -> bytes:
+    """One VCALENDAR: every specialist's sessions and drives, or one specialist's only.
+
+    Sessions and drives are separate VEVENTs, so a phone shows when to leave. UIDs are
+    stable (`<specialist>-<yyyymmdd>-<period>[-drive|-home]@outreach-opt`): importing the
+    calendar of a repaired roster updates events instead of duplicating them. `stamp` is the
+    DTSTAMP (now, in UTC, when not given).
+    """
+    ctx = Context.of(instance)
+    stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
+    cal = Calendar()
+    cal.add("prodid", "-//outreach-opt//roster export//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    title = instance.name if specialist is None else f"{ctx.who(specialist)}: {instance.name}"
+    cal.add("x-wr-calname", title)
+    for day in days(instance, roster, ctx):
+        if specialist is not None and day.specialist != specialist:
+            continue
+        for event in _day_events(ctx, day, stamp):
+            cal.add_component(event)
+    return cal.to_ical()
+
+
+def _day_events(ctx: Context, day: Day, stamp: dt.datetime) -> list[Event]:
+    """A drive (when it takes time) before each session, the session, and the drive home."""
+    events = []
+    for i, a in enumerate(day.sessions):
+        uid = f"{a.specialist}-{a.date:%Y%m%d}-{a.period}"
+        leg = day.legs[i]
+        if leg.minutes > 0:
+            events.append(_drive(ctx, day, leg, f"{uid}-drive", stamp))
+        what = "home duty" if a.commitment else f"demand {a.demand}"
+        events.append(
+            _event(
+                f"{uid}@outreach-opt",
+                f"{words(a.activity)} at {ctx.where(a.site)} ({a.demand or 'home duty'})",
+                at(day.date, ctx.start(a)),
+                at(day.date, ctx.end(a)),
+                stamp,
+                location=ctx.where(a.site),
+                description=f"{ctx.who(a.specialist)}, {a.period} {clock(ctx.start(a))}–{clock(ctx.end(a))}: {what}.",
+                category="session",
+            )
+        )
+    home = day.legs[-1]
+    if home.minutes > 0:
+        last = day.sessions[-1]
+        events.append(_drive(ctx, day, home, f"{last.specialist}-{day.date:%Y%m%d}-{last.period}-home", stamp))
+    return events
+
+
+def _drive(ctx: Context, day: Day, leg: Leg, uid: str, stamp: dt.datetime) -> Event:
+    where = "home to " + ctx.where(leg.destination) if leg.kind == "home" else "to " + ctx.where(leg.destination)
+    return _event(
+        f"{uid}@outreach-opt",
+        f"Drive {where} ({leg.minutes} min)",
+        at(day.date, leg.depart),
+        at(day.date, leg.arrive),
+        stamp,
+        location=ctx.where(leg.origin),
+        description=f"{ctx.who(day.specialist)}: {ctx.where(leg.origin)} → {ctx.where(leg.destination)}, "
+        f"{leg.minutes} min by car.",
+        category="travel",
+    )
+
+
+def _event(
+    uid: str,
+    summary: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    stamp: dt.datetime,
+    *,
+    location: str,
+    description: str,
+    category: str,
+) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", summary)
+    event.add("location", location)
+    event.add("description", description)
+    event.add("categories", [category])
+    event.add("transp", "OPAQUE")
+    return event

@@ -1,0 +1,117 @@
+"""The roster as an Excel workbook (openpyxl): one sheet per view, for partner hospitals.
+
+Sheets: "By specialist" (the week grid), "By site" (who comes when), "Coverage", "Travel"
+and "Objective". Grids are coloured per site with the same colours as the HTML report, home
+duties light grey; the header row and the name column are frozen so they stay in view while
+scrolling a long horizon.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import defaultdict
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from outreach_opt.check.checker import CheckReport
+from outreach_opt.check.context import Context
+from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.roster import Assignment, Roster
+from outreach_opt.report.views import DUTY_GREY, coverage, dates, day_label, days, site_colours, words
+
+SHEETS = ("By specialist", "By site", "Coverage", "Travel", "Objective")
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+MISSING = PatternFill("solid", fgColor="FECACA")
+
+
+def roster_to_xlsx(instance: Instance, roster: Roster, report: CheckReport) -> bytes:
+    """The workbook as .xlsx bytes; `report` is the checker's report of this roster."""
+    ctx = Context.of(instance)
+    book = Workbook()
+    for default in book.worksheets:  # the blank sheet a new workbook starts with
+        book.remove(default)
+    fills = {site: PatternFill("solid", fgColor=colour.lstrip("#")) for site, colour in site_colours(instance).items()}
+    duty = PatternFill("solid", fgColor=DUTY_GREY.lstrip("#"))
+    slots = [(date, p.id) for date in dates(instance) for p in instance.periods]
+    heads = [f"{day_label(date)} {period}" for date, period in slots]
+
+    grid = _sheet(book, "By specialist", ["Specialist", *heads], widths=[24, *[22] * len(heads)])
+    at_slot = {(a.specialist, a.date, a.period): a for a in roster.assignments}
+    for spec in instance.specialists:
+        row: list[object] = [spec.label]
+        grid.append(row + [_grid_text(at_slot.get((spec.id, d, p))) for d, p in slots])
+        for column, (d, p) in enumerate(slots, start=2):
+            a = at_slot.get((spec.id, d, p))
+            if a is not None:
+                cell = grid.cell(row=grid.max_row, column=column)
+                cell.fill = duty if a.commitment else fills[a.site]
+                cell.alignment = WRAP
+
+    by_site = _sheet(book, "By site", ["Site", *heads], widths=[40, *[24] * len(heads)])
+    visits: dict[tuple[str, dt.date, str], list[Assignment]] = defaultdict(list)
+    for a in roster.assignments:
+        visits[(a.site, a.date, a.period)].append(a)
+    for site in instance.sites:
+        texts = ["\n".join(_visit_text(ctx, a) for a in visits[(site.id, d, p)]) for d, p in slots]
+        by_site.append([site.name or site.id, *texts])
+        by_site.cell(row=by_site.max_row, column=1).fill = fills[site.id]
+        for column in range(2, len(slots) + 2):
+            by_site.cell(row=by_site.max_row, column=column).alignment = WRAP
+
+    cov = _sheet(
+        book,
+        "Coverage",
+        ["Demand", "Name", "Site", "Week", "Min", "Max", "Served", "Uncovered", "Cost"],
+        widths=[28, 48, 18, 7, 6, 6, 8, 11, 9],
+    )
+    for r in coverage(instance, roster, report):
+        cov.append([r.demand, r.name, r.site, r.week, r.min, r.max, r.served, r.uncovered, r.cost])
+        if r.uncovered:
+            for cell in cov[cov.max_row]:
+                cell.fill = MISSING
+
+    travel = _sheet(book, "Travel", ["Specialist", "Name", "Date", "Minutes", "Route"], widths=[16, 22, 12, 9, 90])
+    for day in days(instance, roster, ctx):
+        route = " → ".join([ctx.where(day.legs[0].origin), *(ctx.where(leg.destination) for leg in day.drives)])
+        travel.append([day.specialist, ctx.who(day.specialist), day.date, day.minutes, route])
+        travel.cell(row=travel.max_row, column=3).number_format = "yyyy-mm-dd"
+
+    objective = _sheet(book, "Objective", ["Term", "Cost"], widths=[34, 12])
+    for term, value in report.breakdown.items():
+        objective.append([term, value])
+    objective.append(["total (checker)", report.objective])
+    objective.cell(row=objective.max_row, column=1).font = BOLD
+    objective.append(["status (solver)", roster.status])
+    objective.append(["bound (solver)", roster.bound])
+    objective.append(["broken hard rules (checker)", len(report.violations)])
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _sheet(book: Workbook, title: str, header: list[str], widths: list[int]) -> Worksheet:
+    """A sheet with a bold, frozen header row and frozen first column."""
+    sheet = book.create_sheet(title)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = BOLD
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "B2"
+    return sheet
+
+
+def _grid_text(a: Assignment | None) -> str:
+    """'dachang-peoples / surgery' (site id: short and unique; the legend is "By site")."""
+    return "" if a is None else f"{a.site} / {words(a.activity)}"
+
+
+def _visit_text(ctx: Context, a: Assignment) -> str:
+    return f"{ctx.who(a.specialist)}: {words(a.activity)} ({a.demand or 'home duty'})"
