@@ -11,13 +11,15 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from outreach_opt.check.checker import CheckReport, check_roster
 from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.io.load import instance_from_data
-from outreach_opt.solve.solve import Result, SolveOptions, Status, solve
+from outreach_opt.solve.solve import Result, SolveOptions, Status, model_accepts, solve
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -127,3 +129,28 @@ def scaled(path: Path, copies: int, days: int) -> dict[str, Any]:
         demands += [{**d, "id": f"{d['id']}-{i}"} for d in data["demands"]]
     data.update(specialists=specialists, commitments=commitments, demands=demands)
     return data
+
+
+MON = dt.date(2025, 10, 20)
+TUE = dt.date(2025, 10, 21)
+
+
+def visit(period: str, site: str, demand_id: str, date: dt.date = MON, who: str = "a") -> Assignment:
+    return Assignment(specialist=who, date=date, period=period, site=site, activity="clinic", demand=demand_id)
+
+
+def duty(period: str, site: str = "home", date: dt.date = MON, who: str = "a") -> Assignment:
+    return Assignment(specialist=who, date=date, period=period, site=site, activity="clinic", commitment=True)
+
+
+def verdicts(data: dict[str, Any], assignments: list[Assignment]) -> tuple[set[str], bool]:
+    """The checker's broken rule ids and the model's verdict on one hand-made roster."""
+    inst = instance(data)
+    roster = Roster(instance=inst.name, assignments=assignments)
+    accepted, _ = model_accepts(inst, roster)
+    return {v.rule for v in check_roster(inst, roster).violations}, accepted
+
+
+def assert_infeasible(data: dict[str, Any]) -> None:
+    result, _ = solve_checked(instance(data))
+    assert result.status is Status.INFEASIBLE

@@ -14,38 +14,21 @@ a minute of driving 1. A clinic at near costs 2 x 20 = 40 of driving; at far 2 x
 
 from __future__ import annotations
 
-import datetime as dt
-
-from support import UNCOVERED, base, demand, instance, optimum, solve_checked, specialist
+from support import (
+    TUE,
+    UNCOVERED,
+    assert_infeasible,
+    base,
+    demand,
+    duty,
+    instance,
+    optimum,
+    solve_checked,
+    specialist,
+    verdicts,
+    visit,
+)
 from support import commit_dict as commit
-
-from outreach_opt.check.checker import check_roster
-from outreach_opt.domain.roster import Assignment, Roster
-from outreach_opt.solve.solve import Status, model_accepts
-
-MON = dt.date(2025, 10, 20)
-TUE = dt.date(2025, 10, 21)
-
-
-def visit(period: str, site: str, demand_id: str, date: dt.date = MON, who: str = "a") -> Assignment:
-    return Assignment(specialist=who, date=date, period=period, site=site, activity="clinic", demand=demand_id)
-
-
-def duty(period: str, site: str = "home", date: dt.date = MON, who: str = "a") -> Assignment:
-    return Assignment(specialist=who, date=date, period=period, site=site, activity="clinic", commitment=True)
-
-
-def verdicts(data: dict[str, object], assignments: list[Assignment]) -> tuple[set[str], bool]:
-    """The checker's broken rule ids and the model's verdict on one hand-made roster."""
-    inst = instance(data)
-    roster = Roster(instance=inst.name, assignments=assignments)
-    accepted, _ = model_accepts(inst, roster)
-    return {v.rule for v in check_roster(inst, roster).violations}, accepted
-
-
-def assert_infeasible(data: dict[str, object]) -> None:
-    result, _ = solve_checked(instance(data))
-    assert result.status is Status.INFEASIBLE
 
 
 class TestOnePlace:

@@ -29,6 +29,19 @@ from outreach_opt.check.journeys import (
 )
 from outreach_opt.check.known_ids import check_known_ids, usable_assignments
 from outreach_opt.check.objective import ObjectiveTerms, objective_terms
+from outreach_opt.check.workload import (
+    check_daily_sessions,
+    check_day_off,
+    check_forbidden_successions,
+    check_horizon_minutes,
+    check_max_consecutive_days,
+    check_max_weekends,
+    check_min_consecutive_days,
+    check_min_days_off,
+    check_weekly_evenings,
+    check_weekly_minutes,
+    check_working_days,
+)
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment, Roster
 
@@ -42,17 +55,28 @@ __all__ = [
     "Violation",
     "check_capacity",
     "check_commitments",
+    "check_daily_sessions",
     "check_daily_travel",
+    "check_day_off",
     "check_demand_fit",
     "check_demand_max",
+    "check_forbidden_successions",
+    "check_horizon_minutes",
     "check_known_ids",
+    "check_max_consecutive_days",
+    "check_max_weekends",
+    "check_min_consecutive_days",
+    "check_min_days_off",
     "check_one_place",
     "check_rest",
     "check_roster",
     "check_travel_between",
     "check_unavailability",
+    "check_weekly_evenings",
+    "check_weekly_minutes",
     "check_weekly_outreach",
     "check_weekly_sessions",
+    "check_working_days",
     "objective_terms",
     "usable_assignments",
 ]
@@ -72,6 +96,17 @@ RULE_CHECKS: dict[str, RuleCheck] = {
     "rest": check_rest,
     "weekly_sessions": check_weekly_sessions,
     "weekly_outreach": check_weekly_outreach,
+    "daily_sessions": check_daily_sessions,
+    "weekly_minutes": check_weekly_minutes,
+    "horizon_minutes": check_horizon_minutes,
+    "working_days": check_working_days,
+    "weekly_evenings": check_weekly_evenings,
+    "max_consecutive_days": check_max_consecutive_days,
+    "min_consecutive_days": check_min_consecutive_days,
+    "min_days_off": check_min_days_off,
+    "max_weekends": check_max_weekends,
+    "forbidden_successions": check_forbidden_successions,
+    "day_off": check_day_off,
 }
 """Rule id -> its check. `known_ids` takes every assignment; the others only usable ones."""
 

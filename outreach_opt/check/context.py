@@ -30,6 +30,17 @@ RULES: tuple[str, ...] = (
     "rest",
     "weekly_sessions",
     "weekly_outreach",
+    "daily_sessions",
+    "weekly_minutes",
+    "horizon_minutes",
+    "working_days",
+    "weekly_evenings",
+    "max_consecutive_days",
+    "min_consecutive_days",
+    "min_days_off",
+    "max_weekends",
+    "forbidden_successions",
+    "day_off",
 )
 
 RULE_TITLES: dict[str, str] = {
@@ -45,6 +56,17 @@ RULE_TITLES: dict[str, str] = {
     "rest": "rest between days",
     "weekly_sessions": "weekly session limit",
     "weekly_outreach": "weekly outreach limit",
+    "daily_sessions": "sessions per day",
+    "weekly_minutes": "working minutes per week",
+    "horizon_minutes": "working minutes over the horizon",
+    "working_days": "working days per week",
+    "weekly_evenings": "evening sessions per week",
+    "max_consecutive_days": "longest run of working days",
+    "min_consecutive_days": "shortest run of working days",
+    "min_days_off": "shortest break between working days",
+    "max_weekends": "weekends worked",
+    "forbidden_successions": "forbidden day-to-day successions",
+    "day_off": "firm days off",
 }
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from outreach_opt.check.context import Context
+from outreach_opt.check.workload import requests_cost
 from outreach_opt.domain.roster import Assignment
 
 
@@ -18,7 +19,7 @@ from outreach_opt.domain.roster import Assignment
 class ObjectiveTerms:
     objective: int
     breakdown: dict[str, int]
-    """{"uncovered": weighted cost, "travel": weighted cost}; both keys always present."""
+    """{"uncovered", "travel", "requests"}: weighted costs; every key always present."""
     uncovered: dict[tuple[str, int], int]
     """(demand id, week index) -> sessions below `sessions.min`, only where some are missing."""
     travel_minutes: dict[tuple[str, dt.date], int]
@@ -47,9 +48,10 @@ def objective_terms(ctx: Context, assignments: Sequence[Assignment]) -> Objectiv
         for (spec_id, day), todays in ctx.by_specialist_day(assignments).items()
     }
     travel_cost = weights.travel_minute * sum(travel_minutes.values())
+    request_cost = requests_cost(ctx, assignments)
     return ObjectiveTerms(
-        objective=uncovered_cost + travel_cost,
-        breakdown={"uncovered": uncovered_cost, "travel": travel_cost},
+        objective=uncovered_cost + travel_cost + request_cost,
+        breakdown={"uncovered": uncovered_cost, "travel": travel_cost, "requests": request_cost},
         uncovered=uncovered,
         travel_minutes=travel_minutes,
     )

@@ -93,6 +93,15 @@ class Period(_Frozen):
             )
         return self
 
+    evening: bool | None = Field(
+        default=None,
+        description="An evening session (weekly evening limits); when absent: it starts at 18:00 or later.",
+    )
+
+    @property
+    def is_evening(self) -> bool:
+        return self.evening if self.evening is not None else self.start_minute >= 18 * 60
+
     @property
     def start_minute(self) -> int:
         return clock_to_minutes(self.start)
@@ -157,6 +166,23 @@ class Specialist(_Frozen):
         default=None, description="Driving in a day, home to home; no limit when absent."
     )
     unavailable: list[Unavailable] = Field(default_factory=list)
+    max_sessions_per_day: Count | None = Field(default=None, description="Sessions in one day; no limit when absent.")
+    min_minutes_per_week: Count | None = Field(default=None, description="Working minutes in each week, at least.")
+    max_minutes_per_week: Count | None = Field(default=None, description="Working minutes in each week, at most.")
+    min_minutes_total: Count | None = Field(default=None, description="Working minutes over the horizon, at least.")
+    max_minutes_total: Count | None = Field(default=None, description="Working minutes over the horizon, at most.")
+    max_working_days_per_week: Count | None = Field(default=None, description="Days with any session in a week.")
+    max_consecutive_working_days: Count | None = Field(default=None, description="Longest run of working days.")
+    min_consecutive_working_days: Count | None = Field(
+        default=None, description="Shortest run of working days (a run touching the horizon's ends counts too)."
+    )
+    min_consecutive_days_off: Count | None = Field(
+        default=None, description="Shortest run of days off between working days (runs at the horizon's ends are free)."
+    )
+    max_evening_sessions_per_week: Count | None = Field(default=None, description="Evening sessions in a week.")
+    max_weekends: Count | None = Field(
+        default=None, description="Weekends worked in the horizon; a weekend counts when Saturday or Sunday is worked."
+    )
 
     @property
     def label(self) -> str:
@@ -227,6 +253,40 @@ class Demand(_OnDays):
     priority: Count = Field(default=1, description="Weight of one uncovered session.")
 
 
+class SessionMatch(_Frozen):
+    """Which sessions of a day a succession rule means: by period, by activity, or both."""
+
+    period: Id | None = None
+    activity: Id | None = None
+
+
+class Succession(_Frozen):
+    """A pair that may not follow each other: a session matching `today` on one day and one
+    matching `tomorrow` on the next (e.g. an evening surgery list, then a morning clinic)."""
+
+    today: SessionMatch
+    tomorrow: SessionMatch
+    specialists: list[Id] | None = Field(default=None, description="Whom it binds; everyone when absent.")
+
+
+class Request(_Frozen):
+    """A specialist's wish for a date: to work (`on`) or not (`off`) in the listed periods or
+    the whole day. A soft request costs `weight` when not granted; a `hard` day off binds."""
+
+    specialist: Id
+    date: dt.date
+    periods: list[Id] | None = Field(default=None, min_length=1, description="The whole day when absent.")
+    want: Literal["on", "off"]
+    weight: Count = 1
+    hard: bool = False
+
+    @model_validator(mode="after")
+    def _hard_is_off(self) -> Request:
+        if self.hard and self.want == "on":
+            raise ValueError("only a day off can be hard ('want: off'); a wish to work is always soft")
+        return self
+
+
 class Rules(_Frozen):
     """Global hard-rule parameters."""
 
@@ -234,6 +294,7 @@ class Rules(_Frozen):
         default=0,
         description="From getting home after the last session to leaving for the next day's first.",
     )
+    forbidden_successions: list[Succession] = Field(default_factory=list)
 
 
 class Weights(_Frozen):
@@ -241,6 +302,7 @@ class Weights(_Frozen):
 
     uncovered_session: Count = Field(default=1000, description="Per uncovered session, times priority.")
     travel_minute: Count = Field(default=1, description="Per minute driven.")
+    request: Count = Field(default=1, description="Multiplies each unmet request's own weight.")
 
 
 TravelLeg = tuple[Id, Id, Minutes]
@@ -268,6 +330,7 @@ class Instance(_Frozen):
     specialists: list[Specialist] = Field(min_length=1)
     commitments: list[Commitment] = Field(default_factory=list)
     demands: list[Demand] = Field(default_factory=list)
+    requests: list[Request] = Field(default_factory=list)
     rules: Rules = Field(default_factory=Rules)
     weights: Weights = Field(default_factory=Weights)
 

@@ -28,6 +28,18 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class DayRequest:
+    """A request on one day of the horizon: periods as indices, all when it names none."""
+
+    specialist: str
+    day: int
+    periods: frozenset[int]
+    want: str
+    weight: int
+    hard: bool
+
+
+@dataclass(frozen=True)
 class Prepared:
     instance: Instance
     dates: list[dt.date]
@@ -46,6 +58,11 @@ class Prepared:
     capacity: dict[tuple[str, str], int]
     candidates_by_day: dict[tuple[str, int], list[Candidate]]
     days_of_week: list[list[int]] = field(default_factory=list)
+    period_minutes: list[int] = field(default_factory=list)
+    evening: list[bool] = field(default_factory=list)
+    requests: list[DayRequest] = field(default_factory=list)
+    weekends: list[list[int]] = field(default_factory=list)
+    """Day indices of each weekend (Saturday and Sunday of one calendar week) in the horizon."""
 
     @property
     def n_days(self) -> int:
@@ -107,6 +124,22 @@ def prepare(instance: Instance) -> Prepared:
     by_day: dict[tuple[str, int], list[Candidate]] = {}
     for cand in candidates:
         by_day.setdefault((cand.specialist, cand.day), []).append(cand)
+    requests = [
+        DayRequest(
+            r.specialist,
+            date_index[r.date],
+            frozenset(pidx[pid] for pid in r.periods) if r.periods else frozenset(range(len(period_ids))),
+            r.want,
+            r.weight,
+            r.hard,
+        )
+        for r in instance.requests
+        if r.date in date_index  # outside the horizon: no effect here
+    ]
+    weekends: dict[dt.date, list[int]] = {}
+    for t, date in enumerate(dates):
+        if date.weekday() >= 5:
+            weekends.setdefault(date - dt.timedelta(days=date.weekday()), []).append(t)
     return Prepared(
         instance=instance,
         dates=dates,
@@ -125,4 +158,8 @@ def prepare(instance: Instance) -> Prepared:
         capacity=capacity,
         candidates_by_day=by_day,
         days_of_week=[[t for t in range(len(dates)) if week[t] == w] for w in range(n_weeks)],
+        period_minutes=[p.end_minute - p.start_minute for p in instance.periods],
+        evening=[p.is_evening for p in instance.periods],
+        requests=requests,
+        weekends=list(weekends.values()),
     )

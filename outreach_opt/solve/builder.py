@@ -24,6 +24,7 @@ from ortools.sat.python import cp_model
 from outreach_opt.domain.prepared import MINUTES_PER_DAY, Candidate, Prepared
 from outreach_opt.domain.roster import Roster
 from outreach_opt.solve.day_patterns import DayPattern, enumerate_day
+from outreach_opt.solve.workload_rules import WorkloadRules
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class BuildOptions:
 
 
 @dataclass
-class RosterModel:
+class RosterModel(WorkloadRules):
     """A built CP-SAT model with its variables, kept together for solving and for hints."""
 
     prep: Prepared
@@ -64,6 +65,7 @@ class RosterModel:
         self._add_rest()
         self._add_weekly_sessions()
         self._add_weekly_outreach()
+        self.add_workload_rules()
         self._add_visit_cuts()
         if self.options.symmetry_breaking:
             self._add_symmetry_breaking()
@@ -226,6 +228,8 @@ class RosterModel:
             self.terms["travel"] = weights.travel_minute * sum(
                 pat.travel * var for choices in self.days.values() for pat, var in choices if pat.travel
             )
+        if weights.request > 0 and any(not r.hard and r.weight for r in self.prep.requests):
+            self.terms["requests"] = weights.request * self.requests_term()
         self.model.minimize(sum(self.terms.values()))
 
     def _term_uncovered(self, weight: int) -> cp_model.LinearExprT:

@@ -8,8 +8,8 @@ convex hull of each day's feasible set: much stronger than linking pairwise site
 
 Rules applied while enumerating (each a named predicate, the ids of models/MODEL.md):
 `one_place` (one site per period by construction), `commitments` and `unavailability`
-(through each period's options), `travel_between` and `daily_travel` (pruned as the day is
-extended, so infeasible prefixes are never completed).
+(through each period's options), `travel_between`, `daily_travel` and `daily_sessions`
+(pruned as the day is extended, so infeasible prefixes are never completed).
 """
 
 from __future__ import annotations
@@ -36,10 +36,16 @@ class DayPattern:
     """Minute the specialist is home again; None if idle."""
     sessions: int
     outreach: int
+    minutes: int
+    """Working minutes: the lengths of the periods with a session."""
+    evenings: int
 
     @property
     def idle(self) -> bool:
         return self.sessions == 0
+
+    def occupies(self, periods: frozenset[int]) -> bool:
+        return any(self.stops[p] is not None for p in periods)
 
 
 def period_options(prep: Prepared, spec: str, day: int) -> list[list[tuple[str | None, bool]]]:
@@ -74,6 +80,12 @@ def daily_travel_ok(prep: Prepared, spec: str, minutes: int) -> bool:
     return limit is None or minutes <= limit
 
 
+def daily_sessions_ok(prep: Prepared, spec: str, sessions: int) -> bool:
+    """Rule `daily_sessions`: no more sessions in a day than the specialist's limit."""
+    limit = prep.specialists[spec].max_sessions_per_day
+    return limit is None or sessions <= limit
+
+
 def enumerate_day(prep: Prepared, spec: str, day: int) -> list[DayPattern]:
     """All feasible patterns of one specialist-day, in a fixed order (idle first if allowed)."""
     home = prep.specialists[spec].home
@@ -103,8 +115,8 @@ def enumerate_day(prep: Prepared, spec: str, day: int) -> list[DayPattern]:
             if not travel_between_ok(prep, stops, p, site):
                 continue
             stops.append((p, site))
-            # Driving only grows as the day goes on, so a prefix over the limit is dropped.
-            if daily_travel_ok(prep, spec, driven_so_far()):
+            # Driving and sessions only grow as the day goes on: a prefix over a limit is dropped.
+            if daily_travel_ok(prep, spec, driven_so_far()) and daily_sessions_ok(prep, spec, len(stops)):
                 chosen.append((site, committed))
                 extend(p + 1)
                 chosen.pop()
@@ -120,7 +132,7 @@ def _finish(
     sites = tuple(site for site, _ in chosen)
     committed = tuple(flag for _, flag in chosen)
     if not stops:
-        return DayPattern(sites, committed, 0, None, None, 0, 0)
+        return DayPattern(sites, committed, 0, None, None, 0, 0, 0, 0)
     travel = prep.leg(home, stops[0][1]) + prep.leg(stops[-1][1], home)
     for (_, a), (_, b) in itertools.pairwise(stops):
         travel += prep.leg(a, b)
@@ -134,4 +146,6 @@ def _finish(
         back=prep.period_end[last_p] + prep.leg(last_site, home),
         sessions=len(stops),
         outreach=sum(1 for _, s in stops if s != home),
+        minutes=sum(prep.period_minutes[p] for p, _ in stops),
+        evenings=sum(1 for p, _ in stops if prep.evening[p]),
     )

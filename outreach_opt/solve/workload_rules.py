@@ -1,0 +1,207 @@
+"""Rules over days and weeks: workload, sequences, weekends, evenings, successions, requests.
+
+Every quantity is a sum over the chosen day patterns, so each rule is exact and linear:
+"works on day t" is the sum of t's non-idle patterns, "minutes on day t" the patterns'
+minutes, "occupies periods P" the patterns with a session in P. The ids are those of
+models/MODEL.md and of the checker's `check_<rule id>` functions (check/workload.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
+
+from outreach_opt.domain.instance import SessionMatch
+from outreach_opt.solve.day_patterns import DayPattern
+
+if TYPE_CHECKING:
+    from outreach_opt.domain.prepared import Candidate, Prepared
+
+
+class WorkloadRules:
+    """Mixed into `RosterModel`, which owns the attributes declared here."""
+
+    prep: Prepared
+    model: cp_model.CpModel
+    x: dict[Candidate, cp_model.IntVar]
+    days: dict[tuple[str, int], list[tuple[DayPattern, cp_model.IntVar]]]
+
+    def add_workload_rules(self) -> None:
+        """The rules of this module, in the order of models/MODEL.md."""
+        self._add_weekly_minutes()
+        self._add_horizon_minutes()
+        self._add_working_days()
+        self._add_weekly_evenings()
+        self._add_max_consecutive_days()
+        self._add_min_consecutive_days()
+        self._add_min_days_off()
+        self._add_max_weekends()
+        self._add_forbidden_successions()
+        self._add_day_off()
+
+    # -- building blocks ----------------------------------------------------------------------
+
+    def _day_sum(self, spec: str, t: int, value: Callable[[DayPattern], int]) -> cp_model.LinearExpr:
+        chosen = [(value(pat), var) for pat, var in self.days[(spec, t)] if value(pat)]
+        return cp_model.LinearExpr.weighted_sum([var for _, var in chosen], [n for n, _ in chosen])
+
+    def works(self, spec: str, t: int) -> cp_model.LinearExpr:
+        """1 when the specialist has any session on day t, else 0 (exactly: one pattern a day)."""
+        return self._day_sum(spec, t, lambda pat: int(not pat.idle))
+
+    def _bounded(
+        self, spec: str, days: Iterable[int], value: Callable[[DayPattern], int], low: int | None, high: int | None
+    ) -> None:
+        days = list(days)
+        total = cp_model.LinearExpr.sum([self._day_sum(spec, t, value) for t in days])
+        if high is not None:
+            most = sum(max((value(p) for p, _ in self.days[(spec, t)]), default=0) for t in days)
+            if most > high:  # otherwise no choice of patterns can break it
+                self.model.add(total <= high)
+        if low is not None and low > 0:
+            self.model.add(total >= low)
+
+    # -- rules ----------------------------------------------------------------------------------
+
+    def _add_weekly_minutes(self) -> None:
+        """Rule `weekly_minutes`: working minutes in each week within [min, max]."""
+        for sid, spec in self.prep.specialists.items():
+            for days in self.prep.days_of_week:
+                self._bounded(sid, days, lambda pat: pat.minutes, spec.min_minutes_per_week, spec.max_minutes_per_week)
+
+    def _add_horizon_minutes(self) -> None:
+        """Rule `horizon_minutes`: working minutes over the whole horizon within [min, max]."""
+        for sid, spec in self.prep.specialists.items():
+            days = range(self.prep.n_days)
+            self._bounded(sid, days, lambda pat: pat.minutes, spec.min_minutes_total, spec.max_minutes_total)
+
+    def _add_working_days(self) -> None:
+        """Rule `working_days`: days with any session in a week at most the limit."""
+        for sid, spec in self.prep.specialists.items():
+            for days in self.prep.days_of_week:
+                self._bounded(sid, days, lambda pat: int(not pat.idle), None, spec.max_working_days_per_week)
+
+    def _add_weekly_evenings(self) -> None:
+        """Rule `weekly_evenings`: evening sessions in a week at most the limit."""
+        for sid, spec in self.prep.specialists.items():
+            for days in self.prep.days_of_week:
+                self._bounded(sid, days, lambda pat: pat.evenings, None, spec.max_evening_sessions_per_week)
+
+    def _add_max_consecutive_days(self) -> None:
+        """Rule `max_consecutive_days`: every window of K+1 days has a day off."""
+        for sid, spec in self.prep.specialists.items():
+            most = spec.max_consecutive_working_days
+            if most is None:
+                continue
+            for start in range(self.prep.n_days - most):
+                window = range(start, start + most + 1)
+                self.model.add(cp_model.LinearExpr.sum([self.works(sid, t) for t in window]) <= most)
+
+    def _add_min_consecutive_days(self) -> None:
+        """Rule `min_consecutive_days`: no run of working days shorter than the minimum; a day
+        outside the horizon counts as off, so runs touching its ends are held to it too (the
+        Curtois & Qu convention). A run of length l on t..t+l-1 is cut by
+        sum(works) - works(t-1) - works(t+l) <= l - 1."""
+        n = self.prep.n_days
+        for sid, spec in self.prep.specialists.items():
+            least = spec.min_consecutive_working_days
+            if not least or least < 2:
+                continue
+            for length in range(1, least):
+                for t in range(n - length + 1):
+                    run = cp_model.LinearExpr.sum([self.works(sid, d) for d in range(t, t + length)])
+                    edges = cp_model.LinearExpr.sum([self.works(sid, d) for d in (t - 1, t + length) if 0 <= d < n])
+                    self.model.add(run - edges <= length - 1)
+
+    def _add_min_days_off(self) -> None:
+        """Rule `min_days_off`: between two working days, at least the minimum run of days off;
+        runs of days off touching the horizon's ends are free."""
+        n = self.prep.n_days
+        for sid, spec in self.prep.specialists.items():
+            least = spec.min_consecutive_days_off
+            if not least or least < 2:
+                continue
+            for length in range(1, least):
+                for t in range(1, n - length):
+                    run = cp_model.LinearExpr.sum([self.works(sid, d) for d in range(t, t + length)])
+                    self.model.add(self.works(sid, t - 1) + self.works(sid, t + length) - run <= 1)
+
+    def _add_max_weekends(self) -> None:
+        """Rule `max_weekends`: weekends with Saturday or Sunday worked at most the limit."""
+        for sid, spec in self.prep.specialists.items():
+            if spec.max_weekends is None or spec.max_weekends >= len(self.prep.weekends):
+                continue
+            worked = []
+            for days in self.prep.weekends:
+                weekend = self.model.new_bool_var(f"weekend[{sid},{days[0]}]")
+                for t in days:
+                    self.model.add(weekend >= self.works(sid, t))
+                worked.append(weekend)
+            self.model.add(sum(worked) <= spec.max_weekends)
+
+    def _add_forbidden_successions(self) -> None:
+        """Rule `forbidden_successions`: no session matching `today` followed the next day by
+        one matching `tomorrow`. m(t) >= every match on t, n(t+1) >= every match on t+1, and
+        m + n <= 1."""
+        for k, rule in enumerate(self.prep.instance.rules.forbidden_successions):
+            bound = rule.specialists if rule.specialists is not None else list(self.prep.specialists)
+            for sid in bound:
+                for t in range(self.prep.n_days - 1):
+                    today = self._matches(sid, t, rule.today)
+                    tomorrow = self._matches(sid, t + 1, rule.tomorrow)
+                    if today is None or tomorrow is None:
+                        continue
+                    first = self._indicator(today, f"succ{k}_today[{sid},{t}]")
+                    second = self._indicator(tomorrow, f"succ{k}_tomorrow[{sid},{t + 1}]")
+                    self.model.add(first + second <= 1)
+
+    def _matches(self, spec: str, t: int, match: SessionMatch) -> list[cp_model.IntVar | bool] | None:
+        """The session variables (True for a commitment, which always holds) of day t that a
+        succession side matches; None when nothing can match."""
+        found: list[cp_model.IntVar | bool] = []
+        for p, pid in enumerate(self.prep.period_ids):
+            if match.period is not None and match.period != pid:
+                continue
+            com = self.prep.commitment_at.get((spec, t, p))
+            if com is not None:
+                if match.activity is None or match.activity == com.activity:
+                    found.append(True)
+                continue
+        for cand in self.prep.candidates_by_day.get((spec, t), ()):
+            if match.period is not None and match.period != self.prep.period_ids[cand.period]:
+                continue
+            if match.activity is None or match.activity == self.prep.demands[cand.demand].activity:
+                found.append(self.x[cand])
+        return found or None
+
+    def _indicator(self, items: list[cp_model.IntVar | bool], name: str) -> cp_model.IntVar:
+        flag = self.model.new_bool_var(name)
+        for item in items:
+            if item is True:
+                self.model.add(flag == 1)
+            else:
+                self.model.add(flag >= item)
+        return flag
+
+    def _add_day_off(self) -> None:
+        """Rule `day_off`: a hard request off leaves those periods empty (commitments too)."""
+        for req in self.prep.requests:
+            if req.hard:
+                for pat, var in self.days[(req.specialist, req.day)]:
+                    if pat.occupies(req.periods):
+                        self.model.add(var == 0)
+
+    # -- objective ----------------------------------------------------------------------------
+
+    def requests_term(self) -> cp_model.LinearExprT:
+        """Term `requests`: each soft request not granted costs its weight. Exact, because one
+        pattern is chosen a day: "works in those periods" is the sum of the patterns that do."""
+        total = []
+        for req in self.prep.requests:
+            if req.hard or req.weight == 0:
+                continue
+            busy = sum(var for pat, var in self.days[(req.specialist, req.day)] if pat.occupies(req.periods))
+            total.append(req.weight * (busy if req.want == "off" else 1 - busy))
+        return sum(total)
