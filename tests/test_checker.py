@@ -82,6 +82,8 @@ VALID_TRAVEL = {
     ("wang-jing", TUE): 80,
 }
 VALID_OBJECTIVE = 5000 + 380
+NO_SHARING = {"fairness_max": 0, "fairness_deviation": 0, "continuity": 0, "non_preferred": 0}
+"""The example weighs none of the sharing terms: they are present and 0."""
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +135,7 @@ def test_valid_roster_passes_with_hand_computed_objective(example: Instance) -> 
     report = check(example, VALID)
     assert report.ok, [v.message for v in report.violations]
     assert report.objective == VALID_OBJECTIVE == 5380
-    assert report.breakdown == {"uncovered": 5000, "travel": 380, "requests": 0}
+    assert report.breakdown == {"uncovered": 5000, "travel": 380, "requests": 0, **NO_SHARING}
     assert report.uncovered == {("dachang-weekend-clinic", 0): 1}
     assert report.travel_minutes == VALID_TRAVEL
 
@@ -185,7 +187,7 @@ def test_garbage_roster_does_not_raise(example: Instance) -> None:
     assert rules_of(alone) == {"known_ids", "commitments"}
     assert sum(v.rule == "commitments" for v in alone.violations) == 7
     assert alone.objective == 36000
-    assert alone.breakdown == {"uncovered": 36000, "travel": 0, "requests": 0}
+    assert alone.breakdown == {"uncovered": 36000, "travel": 0, "requests": 0, **NO_SHARING}
     assert alone.travel_minutes == {}
 
 
@@ -525,7 +527,7 @@ def test_partial_last_week_counts_in_objective() -> None:
     assert report.ok, [v.message for v in report.violations]
     assert report.uncovered == {("far-clinic", 1): 1}
     assert report.travel_minutes == {("dr-a", MON): 0, ("dr-a", TUE): 180, ("dr-a", next_mon): 0}
-    assert report.breakdown == {"uncovered": 1000, "travel": 180, "requests": 0}
+    assert report.breakdown == {"uncovered": 1000, "travel": 180, "requests": 0, **NO_SHARING}
     assert report.objective == 1180
 
     missing_second_monday = check(instance, assignments[:2])

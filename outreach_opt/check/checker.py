@@ -29,6 +29,7 @@ from outreach_opt.check.journeys import (
 )
 from outreach_opt.check.known_ids import check_known_ids, usable_assignments
 from outreach_opt.check.objective import ObjectiveTerms, objective_terms
+from outreach_opt.check.sharing import check_max_specialists
 from outreach_opt.check.workload import (
     check_daily_sessions,
     check_day_off,
@@ -64,6 +65,7 @@ __all__ = [
     "check_horizon_minutes",
     "check_known_ids",
     "check_max_consecutive_days",
+    "check_max_specialists",
     "check_max_weekends",
     "check_min_consecutive_days",
     "check_min_days_off",
@@ -107,6 +109,7 @@ RULE_CHECKS: dict[str, RuleCheck] = {
     "max_weekends": check_max_weekends,
     "forbidden_successions": check_forbidden_successions,
     "day_off": check_day_off,
+    "max_specialists": check_max_specialists,
 }
 """Rule id -> its check. `known_ids` takes every assignment; the others only usable ones."""
 

@@ -41,6 +41,7 @@ RULES: tuple[str, ...] = (
     "max_weekends",
     "forbidden_successions",
     "day_off",
+    "max_specialists",
 )
 
 RULE_TITLES: dict[str, str] = {
@@ -67,6 +68,7 @@ RULE_TITLES: dict[str, str] = {
     "max_weekends": "weekends worked",
     "forbidden_successions": "forbidden day-to-day successions",
     "day_off": "firm days off",
+    "max_specialists": "distinct specialists per demand",
 }
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from outreach_opt.check.context import Context
+from outreach_opt.check.sharing import sharing_costs
 from outreach_opt.check.workload import requests_cost
 from outreach_opt.domain.roster import Assignment
 
@@ -19,7 +20,7 @@ from outreach_opt.domain.roster import Assignment
 class ObjectiveTerms:
     objective: int
     breakdown: dict[str, int]
-    """{"uncovered", "travel", "requests"}: weighted costs; every key always present."""
+    """Every term of models/MODEL.md's objective, weighted; every key always present."""
     uncovered: dict[tuple[str, int], int]
     """(demand id, week index) -> sessions below `sessions.min`, only where some are missing."""
     travel_minutes: dict[tuple[str, dt.date], int]
@@ -48,10 +49,11 @@ def objective_terms(ctx: Context, assignments: Sequence[Assignment]) -> Objectiv
         for (spec_id, day), todays in ctx.by_specialist_day(assignments).items()
     }
     travel_cost = weights.travel_minute * sum(travel_minutes.values())
-    request_cost = requests_cost(ctx, assignments)
+    breakdown = {"uncovered": uncovered_cost, "travel": travel_cost, "requests": requests_cost(ctx, assignments)}
+    breakdown.update(sharing_costs(ctx, assignments))
     return ObjectiveTerms(
-        objective=uncovered_cost + travel_cost + request_cost,
-        breakdown={"uncovered": uncovered_cost, "travel": travel_cost, "requests": request_cost},
+        objective=sum(breakdown.values()),
+        breakdown=breakdown,
         uncovered=uncovered,
         travel_minutes=travel_minutes,
     )

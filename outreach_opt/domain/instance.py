@@ -183,6 +183,15 @@ class Specialist(_Frozen):
     max_weekends: Count | None = Field(
         default=None, description="Weekends worked in the horizon; a weekend counts when Saturday or Sunday is worked."
     )
+    fte: int = Field(
+        default=100, ge=1, le=100, description="Full-time equivalent in percent; fairness weighs burden by it."
+    )
+
+    @property
+    def burden_factor(self) -> int:
+        """Integer multiplier that puts burden on a full-time scale: 100 at full time, 200 at
+        half time (round(10000 / fte)); integers keep the model and the checker exact."""
+        return round(10000 / self.fte)
 
     @property
     def label(self) -> str:
@@ -251,6 +260,17 @@ class Demand(_OnDays):
     periods: list[Id] | None = Field(default=None, description="Allowed periods; all when not given.")
     resource: Id | None = None
     priority: Count = Field(default=1, description="Weight of one uncovered session.")
+    continuity: bool = Field(
+        default=False, description="Few distinct specialists should serve it: each costs weights.distinct_specialist."
+    )
+    preferred: list[Id] = Field(
+        default_factory=list,
+        description="Specialists it prefers (e.g. the teacher of its local doctors); others cost "
+        "weights.non_preferred_session per session.",
+    )
+    max_specialists: Count | None = Field(
+        default=None, description="At most this many distinct specialists serve it over the horizon (hard)."
+    )
 
 
 class SessionMatch(_Frozen):
@@ -287,6 +307,22 @@ class Request(_Frozen):
         return self
 
 
+class Burden(_Frozen):
+    """What makes a specialist's week heavy, in points, for fairness: each outreach session,
+    evening session, weekend day worked and minute driven adds its points."""
+
+    outreach_session: Count = 1
+    evening_session: Count = 0
+    weekend_day: Count = 0
+    travel_minute: Count = 0
+
+
+class Fairness(_Frozen):
+    """How outreach burden is measured when it is to be shared (weights.fairness_*)."""
+
+    burden: Burden = Field(default_factory=Burden)
+
+
 class Rules(_Frozen):
     """Global hard-rule parameters."""
 
@@ -303,6 +339,14 @@ class Weights(_Frozen):
     uncovered_session: Count = Field(default=1000, description="Per uncovered session, times priority.")
     travel_minute: Count = Field(default=1, description="Per minute driven.")
     request: Count = Field(default=1, description="Multiplies each unmet request's own weight.")
+    fairness_max: Count = Field(default=0, description="Per point of the largest FTE-scaled burden.")
+    fairness_deviation: Count = Field(
+        default=0, description="Per point of n x the sum of |FTE-scaled burden - mean| (n specialists sharing)."
+    )
+    distinct_specialist: Count = Field(default=0, description="Per distinct specialist serving a continuity demand.")
+    non_preferred_session: Count = Field(
+        default=0, description="Per session of a demand served by a non-preferred specialist."
+    )
 
 
 TravelLeg = tuple[Id, Id, Minutes]
@@ -331,8 +375,18 @@ class Instance(_Frozen):
     commitments: list[Commitment] = Field(default_factory=list)
     demands: list[Demand] = Field(default_factory=list)
     requests: list[Request] = Field(default_factory=list)
+    fairness: Fairness = Field(default_factory=Fairness)
     rules: Rules = Field(default_factory=Rules)
     weights: Weights = Field(default_factory=Weights)
+
+    def outreach_sharers(self) -> list[str]:
+        """Specialists among whom outreach burden is shared: those with every skill of some
+        demand away from their home. Model and checker both measure fairness over these."""
+        return [
+            spec.id
+            for spec in self.specialists
+            if any(d.site != spec.home and set(d.skills) <= set(spec.skills) for d in self.demands)
+        ]
 
     @model_validator(mode="after")
     def _references(self) -> Instance:

@@ -24,6 +24,7 @@ from ortools.sat.python import cp_model
 from outreach_opt.domain.prepared import MINUTES_PER_DAY, Candidate, Prepared
 from outreach_opt.domain.roster import Roster
 from outreach_opt.solve.day_patterns import DayPattern, enumerate_day
+from outreach_opt.solve.sharing_rules import SharingRules
 from outreach_opt.solve.workload_rules import WorkloadRules
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ class BuildOptions:
 
 
 @dataclass
-class RosterModel(WorkloadRules):
+class RosterModel(WorkloadRules, SharingRules):
     """A built CP-SAT model with its variables, kept together for solving and for hints."""
 
     prep: Prepared
@@ -51,6 +52,7 @@ class RosterModel(WorkloadRules):
     days: dict[SpecDay, list[tuple[DayPattern, cp_model.IntVar]]] = field(default_factory=dict)
     uncovered: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
     terms: dict[str, cp_model.LinearExprT] = field(default_factory=dict)
+    servers: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
 
     @property
     def n_patterns(self) -> int:
@@ -66,6 +68,7 @@ class RosterModel(WorkloadRules):
         self._add_weekly_sessions()
         self._add_weekly_outreach()
         self.add_workload_rules()
+        self.add_sharing_rules()
         self._add_visit_cuts()
         if self.options.symmetry_breaking:
             self._add_symmetry_breaking()
@@ -220,7 +223,7 @@ class RosterModel(WorkloadRules):
     # -- objective --------------------------------------------------------------------------
 
     def _set_objective(self) -> None:
-        """Terms `uncovered` and `travel` of models/MODEL.md, each built only when weighted."""
+        """Every objective term of models/MODEL.md, each built only when weighted."""
         weights = self.prep.instance.weights
         if weights.uncovered_session > 0:
             self.terms["uncovered"] = self._term_uncovered(weights.uncovered_session)
@@ -230,6 +233,7 @@ class RosterModel(WorkloadRules):
             )
         if weights.request > 0 and any(not r.hard and r.weight for r in self.prep.requests):
             self.terms["requests"] = weights.request * self.requests_term()
+        self.add_sharing_terms()
         self.model.minimize(sum(self.terms.values()))
 
     def _term_uncovered(self, weight: int) -> cp_model.LinearExprT:
