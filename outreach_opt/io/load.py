@@ -1,12 +1,16 @@
 """Loading instances and rosters from files, with errors that say file, line, field and fix.
 
 Every failure to load is an `InputError` holding located `Problem`s; nothing else escapes for
-bad input. Pydantic's messages are kept but given the place the value was written and, for
-an unknown key, the closest known key.
+bad input. Pydantic's messages are kept but given the place the value was written, reworded
+where pydantic speaks of its own types, and, for an unknown key or a misspelt choice, the
+closest known name. When the shape of an instance is wrong somewhere, the cross-reference
+checks still run on every entry that is fine on its own, so one run reports both.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import types
 import typing
 from typing import Any
@@ -15,8 +19,15 @@ from pydantic import BaseModel, ValidationError
 
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.problems import InputError, Path, Problem, ReferenceProblems, suggest
+from outreach_opt.domain.references import data_reference_problems
 from outreach_opt.domain.roster import Roster
 from outreach_opt.io.located_yaml import Located, read_located
+
+MAX_PROBLEMS = 50
+"""Problems reported at most for one file; the rest are counted."""
+
+_TRAVEL_PARTS = ("from", "to", "minutes")
+_LEG = "a travel leg is [from, to, minutes], e.g. [anzhen-tongzhou, dachang-peoples, 40]"
 
 
 def load_instance(path: str) -> Instance:
@@ -26,7 +37,7 @@ def load_instance(path: str) -> Instance:
 
 def load_roster(path: str) -> Roster:
     """Read a roster file (JSON or YAML) into its model; references are the checker's job."""
-    return _validate(read_located(path), Roster)  # type: ignore[return-value]
+    return _validate(read_located(path, "a roster (instance:, status:, assignments:)"), Roster)  # type: ignore[return-value]
 
 
 def instance_from_data(data: Any, source: str = "<data>") -> Instance:
@@ -36,36 +47,145 @@ def instance_from_data(data: Any, source: str = "<data>") -> Instance:
 
 def _validate(doc: Located, model: type[BaseModel]) -> BaseModel:
     if not isinstance(doc.data, dict):
-        kind = type(doc.data).__name__
-        raise InputError([doc.locate(Problem((), f"expected a mapping of fields at the top, found a {kind}"))])
+        what = "an instance" if model is Instance else "a roster"
+        first = "name:, horizon:, periods: …" if model is Instance else "instance:, status:, assignments: …"
+        message = f"the file holds {_kind(doc.data)}, not {what}: a mapping of fields ({first})"
+        raise InputError([doc.locate(Problem((), message))])
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        problems = [doc.locate(_problem_from_pydantic(err, model)) for err in exc.errors()]
-        raise InputError(problems) from None
+        problems = _shape_problems(doc, exc, model)
+        if model is Instance:
+            problems += [doc.locate(p) for p in data_reference_problems(doc.data)]
+        raise InputError(_reported(problems, doc.file)) from None
     except ReferenceProblems as exc:
-        raise InputError([doc.locate(p) for p in exc.problems]) from None
+        raise InputError(_reported([doc.locate(p) for p in exc.problems], doc.file)) from None
+
+
+def _shape_problems(doc: Located, exc: ValidationError, model: type[BaseModel]) -> list[Problem]:
+    found = [(err, _problem_from_pydantic(err, model)) for err in exc.errors()]
+    # A misspelt key suggested as a missing one ("specialist" for "specialists") is one mistake:
+    # keep the unknown-key message, which says both.
+    suggested = {
+        (*problem.path[:-1], match.group(1))
+        for err, problem in found
+        if err["type"] == "extra_forbidden" and (match := re.search(r"did you mean '([^']+)'", problem.message))
+    }
+    return [
+        doc.locate(problem, key=err["type"] == "extra_forbidden")
+        for err, problem in found
+        if not (err["type"] == "missing" and problem.path in suggested)
+    ]
+
+
+def _reported(problems: list[Problem], file: str) -> list[Problem]:
+    """In the order they were written; at most MAX_PROBLEMS, the rest counted."""
+    ordered = sorted(problems, key=lambda p: (p.line is not None, p.line or 0, p.column or 0))
+    if len(ordered) <= MAX_PROBLEMS:
+        return ordered
+    rest = len(ordered) - MAX_PROBLEMS
+    return [*ordered[:MAX_PROBLEMS], Problem((), f"… and {rest} more problems; fix these first", file)]
 
 
 def _problem_from_pydantic(err: Any, model: type[BaseModel]) -> Problem:
     path: Path = tuple(part for part in err["loc"] if isinstance(part, int) or _is_plain(part))
     kind = err["type"]
+    given = err.get("input")
+    ctx = err.get("ctx") or {}
     if kind == "extra_forbidden" and path:
         owner = _model_at(model, path[:-1])
         known = list(owner.model_fields) if owner else []
         bad = str(path[-1])
         hint = suggest(bad, known) or (f"; known keys: {', '.join(known)}" if known else "")
         return Problem(path, f"unknown key {bad!r}{hint}")
+    if kind == "missing" and len(path) == 3 and _is_travel_leg(path[:2]):
+        return Problem(path[:2], f"{_LEG}; its {_TRAVEL_PARTS[int(path[2])]} is missing")
     if kind == "missing" and path:
         return Problem(path, f"required key {path[-1]!r} is missing; add it")
+    if kind in {"model_type", "model_attributes_type", "dict_type"}:
+        return Problem(path, f"expected a mapping of fields (key: value), found {_kind(given)}")
+    if kind in {"list_type", "tuple_type"}:
+        message = f"expected a list, found {_kind(given)}"
+        if _is_travel_leg(path):
+            message += f"; {_LEG}"
+        return Problem(path, message)
+    if kind in {"too_long", "too_short"} and _is_travel_leg(path):
+        return Problem(
+            path,
+            f"{_LEG} (got {_shown(given)})",
+        )
+    if kind == "string_pattern_mismatch":
+        return Problem(
+            path,
+            f"{given!r} is not an id: use letters, digits, '-', '_' or '.', starting with a letter or "
+            "digit (no spaces)",
+        )
+    if kind == "string_type":
+        return Problem(path, _string_expected(path, given))
     message = err["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    if kind not in {"value_error", "assertion_error"} and "input" in err:
-        shown = repr(err["input"])
-        if len(shown) <= 60:
-            message += f" (got {shown})"
+    if message.startswith(("Value error, ", "Assertion failed, ")):
+        message = message.split(", ", 1)[1]
+    if kind in {"enum", "literal_error"} and isinstance(given, str):
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        message = f"{given!r} is not one of {', '.join(choices)}{suggest(given, choices)}"
+    elif kind not in {"value_error", "assertion_error"} and "input" in err:
+        message += f" (got {_shown(given)})"
+    if kind.startswith(("date_", "datetime_")):
+        message += "; write dates as YYYY-MM-DD, e.g. 2025-10-20"
+    if _is_travel_leg(path[:-1]) and path and isinstance(path[-1], int) and path[-1] < 3:
+        message = f"{_TRAVEL_PARTS[path[-1]]}: {message}"
     return Problem(path, message)
+
+
+def _is_travel_leg(path: Path) -> bool:
+    return len(path) == 2 and path[0] == "travel" and isinstance(path[1], int)
+
+
+def _string_expected(path: Path, given: Any) -> str:
+    """Text was expected: YAML read the value as something else. Say how to write it."""
+    if isinstance(given, int) and not isinstance(given, bool) and path and path[-1] in {"start", "end"}:
+        clock = f"{given // 60:02d}:{given % 60:02d}"
+        return (
+            f'found the number {given}: write clock times in quotes, "HH:MM" (unquoted, YAML reads '
+            f"{clock} as the number {given}, minutes in base 60)"
+        )
+    if isinstance(given, bool):
+        return (
+            f"expected text, found {str(given).lower()} (YAML reads yes/no/on/off/true/false unquoted as "
+            "true/false); put the name in quotes"
+        )
+    if isinstance(given, int | float | dt.date):
+        return f"expected text, found {_kind(given)} {given}; put it in quotes if it is a name"
+    if given is None:
+        return "expected text, found nothing (null); write a value or remove the key"
+    return f"expected text, found {_kind(given)}"
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dt.date):
+        return "a date"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"a {type(value).__name__}"
+
+
+def _shown(value: Any) -> str:
+    """A short rendering of a wrong value (never the whole of a large list)."""
+    if isinstance(value, list | dict | tuple):
+        shown = repr(value) if len(value) <= 8 else ""
+        return shown if shown and len(shown) <= 60 else f"{_kind(value)} of {len(value)}"
+    shown = repr(value.isoformat() if isinstance(value, dt.date) else value)
+    return shown if len(shown) <= 60 else shown[:57] + "…"
 
 
 def _is_plain(part: object) -> bool:
