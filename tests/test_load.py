@@ -479,3 +479,35 @@ def test_roster_problems_are_located(tmp_path: Path) -> None:
 
 def test_instance_type_is_returned() -> None:
     assert isinstance(instance_from_data(base()), Instance)
+
+
+def test_on_off_yes_no_are_text(tmp_path: Path) -> None:
+    """YAML 1.2 booleans: `want: off` is the word off (a request), not False; true stays true."""
+    text = EXAMPLE.read_text(encoding="utf-8") + (
+        "requests:\n  - {specialist: li-wei, date: 2025-10-21, want: off, hard: true}\n"
+        "  - {specialist: zhang-min, date: 2025-10-22, want: on}\n"
+    )
+    path = tmp_path / "wants.yaml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load_instance(str(path))
+    assert [(r.want, r.hard) for r in loaded.requests] == [("off", True), ("on", False)]
+
+
+def test_references_of_requests_successions_and_preferred(tmp_path: Path) -> None:
+    """Misspelt specialists and periods in requests, successions and `preferred` are named,
+    each at its line, with a suggestion."""
+    text = (
+        EXAMPLE.read_text(encoding="utf-8").replace(
+            "rules:\n", "rules:\n  forbidden_successions: [{today: {period: evening}, tomorrow: {period: am}}]\n"
+        )
+        + "requests:\n  - {specialist: li-wie, date: 2025-10-21, want: off, periods: [pmm]}\n"
+    )
+    path = tmp_path / "refs.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_instance(str(path))
+    messages = [f"{p.field}: {p.message}" for p in caught.value.problems]
+    assert "requests[0].specialist: unknown specialist 'li-wie' (did you mean 'li-wei'?)" in messages
+    assert "requests[0].periods[0]: unknown period 'pmm' (did you mean 'pm'?)" in messages
+    assert any(m.startswith("rules.forbidden_successions[0].today.period: unknown period 'evening'") for m in messages)
+    assert all(p.line is not None for p in caught.value.problems)

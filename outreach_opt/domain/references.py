@@ -22,11 +22,21 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from outreach_opt.domain.problems import Path, Problem, ReferenceProblems, suggest
 
 if TYPE_CHECKING:
-    from outreach_opt.domain.instance import Commitment, Demand, Instance, Period, Site, Specialist, TravelLeg
+    from outreach_opt.domain.instance import (
+        Commitment,
+        Demand,
+        Instance,
+        Period,
+        Request,
+        Site,
+        Specialist,
+        Succession,
+        TravelLeg,
+    )
 
 SECTIONS_WITH_IDS = ("periods", "sites", "specialists", "demands")
-_SECTIONS = ("periods", "sites", "travel", "specialists", "commitments", "demands")
-_OPTIONAL_SECTIONS = ("travel", "commitments", "demands")
+_SECTIONS = ("periods", "sites", "travel", "specialists", "commitments", "demands", "requests")
+_OPTIONAL_SECTIONS = ("travel", "commitments", "demands", "requests")
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -42,6 +52,9 @@ class Parts:
     specialists: list[tuple[int, Specialist]] = field(default_factory=list)
     commitments: list[tuple[int, Commitment]] = field(default_factory=list)
     demands: list[tuple[int, Demand]] = field(default_factory=list)
+    requests: list[tuple[int, Request]] = field(default_factory=list)
+    successions: list[tuple[int, Succession]] = field(default_factory=list)
+    """Only from a valid instance: they sit under `rules`, not in a top-level section."""
     ids: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     unusable: set[str] = field(default_factory=set)
 
@@ -54,6 +67,8 @@ class Parts:
             specialists=list(enumerate(instance.specialists)),
             commitments=list(enumerate(instance.commitments)),
             demands=list(enumerate(instance.demands)),
+            requests=list(enumerate(instance.requests)),
+            successions=list(enumerate(instance.rules.forbidden_successions)),
             ids={s: [(i, item.id) for i, item in enumerate(getattr(instance, s))] for s in SECTIONS_WITH_IDS},
         )
 
@@ -145,9 +160,10 @@ def _without_broken_keys(adapter: TypeAdapter[Any], entry: Any, exc: ValidationE
 
 @functools.cache
 def _adapters() -> dict[str, TypeAdapter[Any]]:
-    from outreach_opt.domain.instance import Commitment, Demand, Period, Site, Specialist, TravelLeg
+    from outreach_opt.domain.instance import Commitment, Demand, Period, Request, Site, Specialist, TravelLeg
 
     models: dict[str, Any] = {
+        "requests": Request,
         "periods": Period,
         "sites": Site,
         "travel": TravelLeg,
@@ -228,6 +244,22 @@ def parts_problems(parts: Parts) -> list[Problem]:
         for k, period in enumerate(dem.periods or []):
             ref(("demands", i, "periods", k), period, period_ids, "period")
         resource_ref(("demands", i, "resource"), dem.resource, dem.site)
+        for k, name in enumerate(dem.preferred):
+            ref(("demands", i, "preferred", k), name, spec_ids, "specialist")
+
+    for i, req in parts.requests:
+        ref(("requests", i, "specialist"), req.specialist, spec_ids, "specialist")
+        for k, period in enumerate(req.periods or []):
+            ref(("requests", i, "periods", k), period, period_ids, "period")
+
+    for i, rule in parts.successions:
+        path = ("rules", "forbidden_successions", i)
+        for side in ("today", "tomorrow"):
+            period = getattr(rule, side).period
+            if period is not None:
+                ref((*path, side, "period"), period, period_ids, "period")
+        for k, name in enumerate(rule.specialists or []):
+            ref((*path, "specialists", k), name, spec_ids, "specialist")
     return problems
 
 

@@ -253,6 +253,10 @@ class _Builder:
             tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
             if tag == _MERGE:  # '<<' as a value, not a key, is just text
                 tag = f"{_YAML}str"
+            elif tag == f"{_YAML}bool" and event.value.lower() not in ("true", "false"):
+                # YAML 1.2: only true/false are booleans. Under 1.1, `want: off` or a period
+                # called `on` would silently become False/True.
+                tag = f"{_YAML}str"
         elif event.tag == "!":
             tag = f"{_YAML}str"
         else:
