@@ -82,7 +82,7 @@ VALID_TRAVEL = {
     ("wang-jing", TUE): 80,
 }
 VALID_OBJECTIVE = 5000 + 380
-NO_SHARING = {"fairness_max": 0, "fairness_deviation": 0, "continuity": 0, "non_preferred": 0}
+NO_SHARING = {"preferences": 0, "fairness_max": 0, "fairness_deviation": 0, "continuity": 0, "non_preferred": 0}
 """The example weighs none of the sharing terms: they are present and 0."""
 
 

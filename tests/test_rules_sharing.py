@@ -102,3 +102,30 @@ class TestContinuity:
             weights={"uncovered_session": 1000, "travel_minute": 1, "non_preferred_session": 50},
         )
         assert optimum(data) == 90
+
+
+class TestPreferences:
+    @staticmethod
+    def world(*preferences: dict[str, object]) -> dict[str, object]:
+        """One doctor, one clinic wanted at near or far (any day, any period)."""
+        return base(
+            specialists=[specialist("a", preferences=list(preferences))],
+            demands=[
+                demand("dn", "near", sessions={"min": 0, "max": 1}),
+                demand("df", "far", sessions={"min": 1, "max": 1}),
+            ],
+        )
+
+    def test_avoid_costs_per_matching_session(self) -> None:
+        """Avoiding far in the morning (weight 500): far in the afternoon instead, 80."""
+        assert optimum(self.world({"kind": "avoid", "site": "far", "periods": ["am"], "weight": 500})) == 80
+
+    def test_avoid_can_be_outweighed(self) -> None:
+        """Avoiding far altogether (weight 500): still cheaper than leaving it uncovered
+        (1000), so 80 + 500 = 580."""
+        assert optimum(self.world({"kind": "avoid", "site": "far", "weight": 500})) == 580
+
+    def test_prefer_costs_per_other_session(self) -> None:
+        """Preferring near (weight 30): far's one session costs 80 + 30 = 110; near's optional
+        clinic adds nothing to gain, so it is not served."""
+        assert optimum(self.world({"kind": "prefer", "site": "near", "weight": 30})) == 110

@@ -51,7 +51,7 @@ def scaled_burdens(ctx: Context, assignments: Sequence[Assignment]) -> dict[str,
 
 
 def sharing_costs(ctx: Context, assignments: Sequence[Assignment]) -> dict[str, int]:
-    """Terms fairness_max, fairness_deviation, continuity and non_preferred, weighted."""
+    """Terms preferences, fairness_max, fairness_deviation, continuity and non_preferred, weighted."""
     weights = ctx.instance.weights
     scaled = scaled_burdens(ctx, assignments)
     total, n = sum(scaled.values()), len(scaled)
@@ -65,7 +65,15 @@ def sharing_costs(ctx: Context, assignments: Sequence[Assignment]) -> dict[str, 
         for a in assignments
         if a.demand in demands and demands[a.demand].preferred and a.specialist not in demands[a.demand].preferred
     )
+    preference = 0
+    for a in assignments:
+        if a.demand is None:
+            continue
+        for pref in ctx.specialists[a.specialist].preferences:
+            if pref.matches(a.site, a.date.weekday(), a.period) == (pref.kind == "avoid"):
+                preference += pref.weight
     return {
+        "preferences": weights.preference * preference,
         "fairness_max": weights.fairness_max * max(scaled.values(), default=0),
         "fairness_deviation": weights.fairness_deviation * sum(abs(n * v - total) for v in scaled.values()),
         "continuity": weights.distinct_specialist

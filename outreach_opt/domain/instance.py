@@ -148,6 +148,25 @@ class Unavailable(_Frozen):
     )
 
 
+class Preference(_Frozen):
+    """A specialist's liking for outreach sessions by site, weekday and period (each optional;
+    all given must match). `avoid`: each matching demand session costs `weight`; `prefer`: each
+    demand session that does not match costs `weight`. Commitments are fixed and not weighed."""
+
+    kind: Literal["prefer", "avoid"]
+    site: Id | None = None
+    days: list[Weekday] | None = None
+    periods: list[Id] | None = None
+    weight: Count = 1
+
+    def matches(self, site: str, weekday: int, period: str) -> bool:
+        return (
+            (self.site is None or self.site == site)
+            and (self.days is None or weekday in {d.number for d in self.days})
+            and (self.periods is None or period in self.periods)
+        )
+
+
 class Specialist(_Frozen):
     """A doctor who can be rostered, with a home site and weekly limits."""
 
@@ -183,6 +202,7 @@ class Specialist(_Frozen):
     max_weekends: Count | None = Field(
         default=None, description="Weekends worked in the horizon; a weekend counts when Saturday or Sunday is worked."
     )
+    preferences: list[Preference] = Field(default_factory=list)
     fte: int = Field(
         default=100, ge=1, le=100, description="Full-time equivalent in percent; fairness weighs burden by it."
     )
@@ -344,6 +364,7 @@ class Weights(_Frozen):
         default=0, description="Per point of n x the sum of |FTE-scaled burden - mean| (n specialists sharing)."
     )
     distinct_specialist: Count = Field(default=0, description="Per distinct specialist serving a continuity demand.")
+    preference: Count = Field(default=1, description="Multiplies each preference's own weight.")
     non_preferred_session: Count = Field(
         default=0, description="Per session of a demand served by a non-preferred specialist."
     )

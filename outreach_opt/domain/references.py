@@ -228,6 +228,11 @@ def parts_problems(parts: Parts) -> list[Problem]:
 
     for i, spec in parts.specialists:
         ref(("specialists", i, "home"), spec.home, site_ids, "site")
+        for j, pref in enumerate(spec.preferences):
+            if pref.site is not None:
+                ref(("specialists", i, "preferences", j, "site"), pref.site, site_ids, "site")
+            for k, period in enumerate(pref.periods or []):
+                ref(("specialists", i, "preferences", j, "periods", k), period, period_ids, "period")
         for j, off in enumerate(spec.unavailable):
             for k, period in enumerate(off.periods or []):
                 ref(("specialists", i, "unavailable", j, "periods", k), period, period_ids, "period")

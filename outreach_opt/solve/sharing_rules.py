@@ -50,8 +50,26 @@ class SharingRules:
             ]
             if others:
                 self.terms["non_preferred"] = weights.non_preferred_session * cp_model.LinearExpr.sum(others)
+        if weights.preference > 0:
+            self._preferences_term(weights.preference)
         if weights.fairness_max > 0 or weights.fairness_deviation > 0:
             self._fairness_terms()
+
+    def _preferences_term(self, weight: int) -> None:
+        """Term `preferences`: per demand session, the weights of the specialist's `avoid`
+        entries it matches and of the `prefer` entries it does not (a constant per variable)."""
+        coefs, vars_ = [], []
+        for cand, var in self.x.items():
+            prefs = self.prep.specialists[cand.specialist].preferences
+            if not prefs:
+                continue
+            args = (cand.site, self.prep.weekday[cand.day], self.prep.period_ids[cand.period])
+            cost = sum(p.weight for p in prefs if p.matches(*args) == (p.kind == "avoid"))
+            if cost:
+                coefs.append(weight * cost)
+                vars_.append(var)
+        if vars_:
+            self.terms["preferences"] = cp_model.LinearExpr.weighted_sum(vars_, coefs)
 
     def _servers(self) -> dict[tuple[str, str], cp_model.IntVar]:
         """z[s, d] = 1 exactly when s serves d at least once, for demands that ask for it."""
