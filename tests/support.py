@@ -90,13 +90,15 @@ def instance(data: dict[str, Any]) -> Instance:
     return instance_from_data(data, "test")
 
 
-def solve_checked(inst: Instance, time_limit: float = 20.0, workers: int = 1) -> tuple[Result, CheckReport | None]:
+def solve_checked(
+    inst: Instance, time_limit: float = 20.0, workers: int = 1, past: list[Assignment] | None = None
+) -> tuple[Result, CheckReport | None]:
     """Solve and, whenever a roster comes back, hold it to the independent checker: it must
     break no rule and the checker's objective must equal the solver's, term by term."""
-    result = solve(inst, SolveOptions(time_limit=time_limit, workers=workers, seed=0))
+    result = solve(inst, SolveOptions(time_limit=time_limit, workers=workers, seed=0), past=past or [])
     if result.roster is None:
         return result, None
-    report = check_roster(inst, result.roster)
+    report = check_roster(inst, result.roster, past or [])
     assert report.violations == [], report.violations
     assert report.objective == result.objective
     for term, value in result.breakdown.items():
@@ -104,9 +106,9 @@ def solve_checked(inst: Instance, time_limit: float = 20.0, workers: int = 1) ->
     return result, report
 
 
-def optimum(data: dict[str, Any]) -> int:
+def optimum(data: dict[str, Any], past: list[Assignment] | None = None) -> int:
     """Solve to proven optimality and return the objective (asserting it is proven)."""
-    result, _ = solve_checked(instance(data))
+    result, _ = solve_checked(instance(data), past=past)
     assert result.status is Status.OPTIMAL, result.status
     assert result.objective is not None
     return result.objective

@@ -128,13 +128,28 @@ class CheckReport:
         return not self.violations
 
 
-def check_roster(instance: Instance, roster: Roster) -> CheckReport:
-    """Every rule's violations, in a fixed order, and the objective the roster really has."""
-    ctx = Context.of(instance)
+ACROSS_THE_BOUNDARY = frozenset(
+    {"rest", "forbidden_successions", "max_consecutive_days", "min_consecutive_days", "min_days_off", "max_specialists"}
+)
+"""Rules that also read history: judged over past + roster, reported only inside the horizon."""
+
+
+def check_roster(instance: Instance, roster: Roster, past: Sequence[Assignment] = ()) -> CheckReport:
+    """Every rule's violations, in a fixed order, and the objective the roster really has.
+
+    `past` holds assignments before the horizon (earlier published rosters): rest into the
+    first day, runs of days, successions and the sharing terms count them; nothing in the
+    past itself is judged."""
+    ctx = Context.of(instance, past)
     usable = usable_assignments(ctx, roster.assignments)
     violations = check_known_ids(ctx, roster.assignments)
+    start = instance.horizon.start
     for rule in RULES[1:]:
-        violations += RULE_CHECKS[rule](ctx, usable)
+        if rule in ACROSS_THE_BOUNDARY and past:
+            found = RULE_CHECKS[rule](ctx, [*past, *usable])
+            violations += [v for v in found if v.date is None or v.date >= start]
+        else:
+            violations += RULE_CHECKS[rule](ctx, usable)
     violations.sort(key=lambda v: _order(ctx, v))
     terms = objective_terms(ctx, usable)
     return CheckReport(

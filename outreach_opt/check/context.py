@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
+from outreach_opt.domain.history import LOOKBACK_DAYS
 from outreach_opt.domain.instance import Commitment, Demand, Instance, Period, Site, Specialist
 from outreach_opt.domain.roster import Assignment
 from outreach_opt.domain.travel import TravelMatrix, travel_matrix
@@ -125,9 +126,11 @@ class Context:
     demands: dict[str, Demand]
     commitments: dict[tuple[str, int, str], Commitment]
     """(specialist, weekday, period) -> commitment; the instance forbids two on one key."""
+    past: tuple[Assignment, ...] = ()
+    """Assignments before the horizon (history): rules across the boundary count them."""
 
     @classmethod
-    def of(cls, instance: Instance) -> Context:
+    def of(cls, instance: Instance, past: Iterable[Assignment] = ()) -> Context:
         commitments: dict[tuple[str, int, str], Commitment] = {}
         for com in instance.commitments:
             for weekday in com.weekdays():
@@ -141,6 +144,7 @@ class Context:
             period_rank={p.id: i for i, p in enumerate(instance.periods)},
             demands={d.id: d for d in instance.demands},
             commitments=commitments,
+            past=tuple(past),
         )
 
     # --- time -------------------------------------------------------------------------------
@@ -156,6 +160,13 @@ class Context:
     @property
     def dates(self) -> list[dt.date]:
         return [self.first_date + dt.timedelta(days=i) for i in range(self.instance.horizon.days)]
+
+    @property
+    def scan_dates(self) -> list[dt.date]:
+        """The dates runs of days are read over: the horizon, and with history the
+        LOOKBACK_DAYS before it, so a run crossing into the horizon is seen whole."""
+        back = LOOKBACK_DAYS if self.past else 0
+        return [self.first_date + dt.timedelta(days=i) for i in range(-back, self.instance.horizon.days)]
 
     def in_horizon(self, day: dt.date) -> bool:
         return self.first_date <= day <= self.last_date

@@ -50,7 +50,7 @@ def objective_terms(ctx: Context, assignments: Sequence[Assignment]) -> Objectiv
     }
     travel_cost = weights.travel_minute * sum(travel_minutes.values())
     breakdown = {"uncovered": uncovered_cost, "travel": travel_cost, "requests": requests_cost(ctx, assignments)}
-    breakdown.update(sharing_costs(ctx, assignments))
+    breakdown.update(sharing_costs(ctx, [*ctx.past, *assignments]))  # burden and servers so far count
     return ObjectiveTerms(
         objective=sum(breakdown.values()),
         breakdown=breakdown,

@@ -107,15 +107,23 @@ def check_horizon_minutes(ctx: Context, assignments: Sequence[Assignment]) -> li
 
 
 def _runs(ctx: Context, worked: set[dt.date]) -> list[tuple[bool, dt.date, int]]:
-    """Maximal runs over the horizon's dates: (worked?, first date, length)."""
+    """Maximal runs over `ctx.scan_dates`: (worked?, first date, length)."""
     runs: list[tuple[bool, dt.date, int]] = []
-    for day in ctx.dates:
+    for day in ctx.scan_dates:
         state = day in worked
         if runs and runs[-1][0] == state:
             runs[-1] = (state, runs[-1][1], runs[-1][2] + 1)
         else:
             runs.append((state, day, 1))
     return runs
+
+
+def _dated(ctx: Context, first: dt.date, length: int) -> dt.date | None:
+    """The date a run's violation carries: its first day in the horizon; None for a run that
+    ended before the horizon (history is not judged)."""
+    if first + dt.timedelta(days=length - 1) < ctx.first_date:
+        return None
+    return max(first, ctx.first_date)
 
 
 def check_max_consecutive_days(ctx: Context, assignments: Sequence[Assignment]) -> list[Violation]:
@@ -128,7 +136,8 @@ def check_max_consecutive_days(ctx: Context, assignments: Sequence[Assignment]) 
                 message = (
                     f"{ctx.who(sid)} works {length} days in a row from {day_text(first)}, over the limit of {limit}."
                 )
-                out.append(Violation("max_consecutive_days", message, sid, first))
+                if (when := _dated(ctx, first, length)) is not None:
+                    out.append(Violation("max_consecutive_days", message, sid, when))
     return out
 
 
@@ -144,7 +153,8 @@ def check_min_consecutive_days(ctx: Context, assignments: Sequence[Assignment]) 
                     f"{ctx.who(sid)} works only {length} day(s) in a row from {day_text(first)}; "
                     f"the minimum is {least}."
                 )
-                out.append(Violation("min_consecutive_days", message, sid, first))
+                if (when := _dated(ctx, first, length)) is not None:
+                    out.append(Violation("min_consecutive_days", message, sid, when))
     return out
 
 
@@ -159,7 +169,8 @@ def check_min_days_off(ctx: Context, assignments: Sequence[Assignment]) -> list[
             inside = 0 < i < len(runs) - 1
             if least is not None and not worked and inside and length < least:
                 message = f"{ctx.who(sid)} has only {length} day(s) off from {day_text(first)}; the minimum is {least}."
-                out.append(Violation("min_days_off", message, sid, first))
+                if (when := _dated(ctx, first, length)) is not None:
+                    out.append(Violation("min_days_off", message, sid, when))
     return out
 
 

@@ -25,11 +25,12 @@ from outreach_opt.check.checker import CheckReport, check_roster
 from outreach_opt.cli import tables
 from outreach_opt.cli.export import export_command, format_for, render
 from outreach_opt.cli.progress import ProgressView
+from outreach_opt.domain.history import past_assignments
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.problems import InputError
 from outreach_opt.domain.roster import Roster
 from outreach_opt.domain.schema import instance_schema_text
-from outreach_opt.io.load import load_instance, load_roster
+from outreach_opt.io.load import load_history, load_instance, load_roster
 from outreach_opt.io.write import write_atomic
 from outreach_opt.solve.solve import SolveOptions, Status, solve
 
@@ -89,6 +90,7 @@ def main(ctx: click.Context, verbose: int) -> None:
 )
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @click.option("--quiet", is_flag=True, help="Print only the summary line.")
+@click.option("--history", type=click.Path(file_okay=False), help="Folder of earlier published rosters to count in.")
 @click.pass_context
 @_bad_input
 def solve_command(
@@ -100,6 +102,7 @@ def solve_command(
     out: str | None,
     force: bool,
     quiet: bool,
+    history: str | None,
 ) -> None:
     """Solve INSTANCE (a YAML or JSON file; the bundled Anzhen demo week when omitted)."""
     if instance is None:
@@ -113,12 +116,13 @@ def solve_command(
         format_for(out)  # an unknown extension is bad input before, not after, a long solve
         if Path(out).exists() and not force:
             raise InputError.single(out, "the file exists already; pass --force to replace it")
+    past = past_assignments(problem, load_history(history)) if history else []
     console = _console()
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, log_search=ctx.obj["verbose"] > 1)
     live = console.is_terminal and not quiet and not os.environ.get("CI")
     view = ProgressView(console, time_limit, live=live)
     with view:
-        result = solve(problem, options, on_progress=None if quiet else view.update, stop_on_signals=True)
+        result = solve(problem, options, on_progress=None if quiet else view.update, stop_on_signals=True, past=past)
     if result.interrupted:
         console.print("[bold yellow]interrupted[/bold yellow]: the search was stopped; keeping the best roster found.")
     if result.roster is None:
@@ -130,7 +134,7 @@ def solve_command(
             sys.exit(EXIT_INFEASIBLE)
         console.print(f"no roster found within {time_limit:g} s; try a longer --time-limit.")
         sys.exit(EXIT_NO_ROSTER)
-    report = check_roster(problem, result.roster)
+    report = check_roster(problem, result.roster, past)
     if not quiet:
         _print_roster(console, problem, result.roster, report)
         console.print(tables.objective(report))
@@ -161,12 +165,14 @@ main.add_command(export_command)
 @main.command(name="check")
 @click.argument("instance")
 @click.argument("roster")
+@click.option("--history", type=click.Path(file_okay=False), help="Folder of earlier published rosters to count in.")
 @_bad_input
-def check_command(instance: str, roster: str) -> None:
+def check_command(instance: str, roster: str, history: str | None) -> None:
     """Check ROSTER (JSON or YAML) against every hard rule of INSTANCE and recompute its objective."""
     problem = load_instance(instance)
     given = load_roster(roster)
-    report = check_roster(problem, given)
+    past = past_assignments(problem, load_history(history)) if history else []
+    report = check_roster(problem, given, past)
     console = _console()
     if given.instance != problem.name:
         console.print(f"note: the roster names instance {given.instance!r}, not {problem.name!r}")

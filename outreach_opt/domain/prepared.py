@@ -8,9 +8,12 @@ into `instance.periods` (`p`). This module imports no solver.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from outreach_opt.domain.history import HistoryFacts, history_facts
 from outreach_opt.domain.instance import Commitment, Demand, Instance, Specialist
+from outreach_opt.domain.roster import Assignment
 from outreach_opt.domain.travel import TravelMatrix, travel_matrix
 
 MINUTES_PER_DAY = 24 * 60
@@ -63,6 +66,7 @@ class Prepared:
     requests: list[DayRequest] = field(default_factory=list)
     weekends: list[list[int]] = field(default_factory=list)
     """Day indices of each weekend (Saturday and Sunday of one calendar week) in the horizon."""
+    history: HistoryFacts = field(default_factory=HistoryFacts)
 
     @property
     def n_days(self) -> int:
@@ -76,8 +80,9 @@ class Prepared:
         return self.travel[(a, b)]
 
 
-def prepare(instance: Instance) -> Prepared:
-    """Expand weekdays into dates, commitments into occurrences, demands into candidates."""
+def prepare(instance: Instance, past: Sequence[Assignment] = ()) -> Prepared:
+    """Expand weekdays into dates, commitments into occurrences, demands into candidates;
+    `past` (assignments before the horizon, see domain/history.py) becomes history facts."""
     start = instance.horizon.start
     dates = [start + dt.timedelta(days=t) for t in range(instance.horizon.days)]
     week = [t // 7 for t in range(len(dates))]
@@ -140,6 +145,7 @@ def prepare(instance: Instance) -> Prepared:
     for t, date in enumerate(dates):
         if date.weekday() >= 5:
             weekends.setdefault(date - dt.timedelta(days=date.weekday()), []).append(t)
+    travel = travel_matrix(instance)
     return Prepared(
         instance=instance,
         dates=dates,
@@ -149,7 +155,7 @@ def prepare(instance: Instance) -> Prepared:
         period_ids=period_ids,
         period_start=[p.start_minute for p in instance.periods],
         period_end=[p.end_minute for p in instance.periods],
-        travel=travel_matrix(instance),
+        travel=travel,
         specialists={s.id: s for s in instance.specialists},
         demands={d.id: d for d in instance.demands},
         unavailable=frozenset(unavailable),
@@ -162,4 +168,5 @@ def prepare(instance: Instance) -> Prepared:
         evening=[p.is_evening for p in instance.periods],
         requests=requests,
         weekends=list(weekends.values()),
+        history=history_facts(instance, travel, past),
     )

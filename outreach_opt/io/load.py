@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import types
 import typing
+from pathlib import Path as FilePath
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -38,6 +39,16 @@ def load_instance(path: str) -> Instance:
 def load_roster(path: str) -> Roster:
     """Read a roster file (JSON or YAML) into its model; references are the checker's job."""
     return _validate(read_located(path, "a roster (instance:, status:, assignments:)"), Roster)  # type: ignore[return-value]
+
+
+def load_history(folder: str) -> list[Roster]:
+    """Every roster file (.json, .yaml, .yml) in a folder of earlier published rosters, in
+    name order. Only their assignments before the horizon will count (domain/history.py)."""
+    path = FilePath(folder)
+    if not path.is_dir():
+        raise InputError.single(folder, "--history must name a folder of earlier roster files (.json or .yaml)")
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() in {".json", ".yaml", ".yml"} and p.is_file())
+    return [load_roster(str(p)) for p in files]
 
 
 def instance_from_data(data: Any, source: str = "<data>") -> Instance:

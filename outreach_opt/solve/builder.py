@@ -151,6 +151,10 @@ class RosterModel(WorkloadRules, SharingRules):
         at r or later may be followed by one leaving too early for r: one clique per r,
         which is exact and stronger than forbidding pattern pairs one by one."""
         rest = self.prep.instance.rules.min_rest_minutes
+        for spec, back in self.prep.history.back.items():  # home late on the day before the horizon
+            for pat, var in self.days[(spec, 0)]:
+                if pat.leave is not None and pat.leave + MINUTES_PER_DAY - back < rest:
+                    self.model.add(var == 0)
         for spec in self.prep.specialists:
             for t in range(self.prep.n_days - 1):
                 today = [(pat, var) for pat, var in self.days[(spec, t)] if pat.back is not None]
@@ -210,7 +214,15 @@ class RosterModel(WorkloadRules, SharingRules):
             commitments[com.specialist].append(com.model_dump(exclude={"specialist"}))
         for spec in self.prep.instance.specialists:
             signature = spec.model_dump(exclude={"id", "name"})
-            groups[repr((signature, commitments[spec.id]))].append(spec.id)
+            h = self.prep.history  # a different past makes two specialists distinguishable
+            past = (
+                sorted(h.worked.get(spec.id, ())),
+                h.back.get(spec.id),
+                [a.model_dump() for a in h.yesterday.get(spec.id, [])],
+                h.burden.get(spec.id, 0),
+                sorted(d for s, d in h.servers if s == spec.id),
+            )
+            groups[repr((signature, commitments[spec.id], past))].append(spec.id)
         for members in groups.values():
             for a, b in itertools.pairwise(members):
                 self.model.add(self._total_sessions(a) >= self._total_sessions(b))

@@ -39,8 +39,9 @@ class SharingRules:
         weights = self.prep.instance.weights
         if weights.distinct_specialist > 0:
             continuity = [z for (_s, d), z in self.servers.items() if self.prep.demands[d].continuity]
-            if continuity:
-                self.terms["continuity"] = weights.distinct_specialist * cp_model.LinearExpr.sum(continuity)
+            before = sum(1 for _s, d in self._prior_servers() if self.prep.demands[d].continuity)
+            if continuity or before:
+                self.terms["continuity"] = weights.distinct_specialist * (cp_model.LinearExpr.sum(continuity) + before)
         if weights.non_preferred_session > 0:
             others = [
                 var
@@ -71,12 +72,23 @@ class SharingRules:
         if vars_:
             self.terms["preferences"] = cp_model.LinearExpr.weighted_sum(vars_, coefs)
 
+    def _prior_servers(self) -> set[tuple[str, str]]:
+        """(specialist, demand) pairs served in history, for demands that count servers."""
+        return {
+            (s, d)
+            for s, d in self.prep.history.servers
+            if d in self.prep.demands
+            and (self.prep.demands[d].continuity or self.prep.demands[d].max_specialists is not None)
+        }
+
     def _servers(self) -> dict[tuple[str, str], cp_model.IntVar]:
-        """z[s, d] = 1 exactly when s serves d at least once, for demands that ask for it."""
+        """z[s, d] = 1 exactly when s serves d at least once in the horizon, for demands that
+        count servers and for specialists who have not served them before (history)."""
+        prior = self._prior_servers()
         sessions: dict[tuple[str, str], list[cp_model.IntVar]] = defaultdict(list)
         for cand, var in self.x.items():
             dem = self.prep.demands[cand.demand]
-            if dem.continuity or dem.max_specialists is not None:
+            if (dem.continuity or dem.max_specialists is not None) and (cand.specialist, cand.demand) not in prior:
                 sessions[(cand.specialist, cand.demand)].append(var)
         servers = {}
         for (spec, demand), vars_ in sessions.items():
@@ -91,8 +103,9 @@ class SharingRules:
             if demand.max_specialists is None:
                 continue
             zs = [z for (_s, d), z in servers.items() if d == demand.id]
-            if len(zs) > demand.max_specialists:
-                self.model.add(cp_model.LinearExpr.sum(zs) <= demand.max_specialists)
+            before = sum(1 for _s, d in self._prior_servers() if d == demand.id)
+            if len(zs) + before > demand.max_specialists:
+                self.model.add(cp_model.LinearExpr.sum(zs) + before <= demand.max_specialists)
 
     def _day_burden(self, pat: DayPattern, weekend: bool) -> int:
         b = self.prep.instance.fairness.burden
@@ -118,10 +131,11 @@ class SharingRules:
                     if points:
                         coefs.append(factor * points)
                         vars_.append(var)
-            value = self.model.new_int_var(0, factor * top, f"burden[{sid}]")
-            self.model.add(value == cp_model.LinearExpr.weighted_sum(vars_, coefs))
+            before = factor * self.prep.history.burden.get(sid, 0)  # burden already carried
+            value = self.model.new_int_var(before, before + factor * top, f"burden[{sid}]")
+            self.model.add(value == cp_model.LinearExpr.weighted_sum(vars_, coefs) + before)
             scaled.append(value)
-            tops.append(factor * top)
+            tops.append(before + factor * top)
         if not scaled:
             return
         if weights.fairness_max > 0:

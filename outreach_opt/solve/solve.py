@@ -11,7 +11,7 @@ import signal
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -112,16 +112,18 @@ def solve(
     options: SolveOptions | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     stop_on_signals: bool = False,
+    past: Sequence[Assignment] = (),
 ) -> Result:
     """Build and solve; the roster returned is the best found within the limits.
 
     With `stop_on_signals` (the CLI sets it), SIGINT and SIGTERM stop the search instead of
     the process, and the best roster so far comes back with `interrupted` set. Handlers are
     restored afterwards; library callers that do not ask get no signal handling at all.
+    `past` holds assignments before the horizon (domain/history.py) that the rules count.
     """
     options = options or SolveOptions()
     started = time.perf_counter()
-    prep = prepare(instance)
+    prep = prepare(instance, past)
     built = RosterModel(prep, options.build).build()
     built.hint_commitments_only()
     build_time = time.perf_counter() - started
@@ -267,7 +269,9 @@ def _assignment(
     )
 
 
-def model_accepts(instance: Instance, roster: Roster, time_limit: float = 10.0) -> tuple[bool, list[str]]:
+def model_accepts(
+    instance: Instance, roster: Roster, time_limit: float = 10.0, past: Sequence[Assignment] = ()
+) -> tuple[bool, list[str]]:
     """Does the model admit exactly this roster? Every variable is hinted from the roster and
     fixed to its hint; a feasible solve means yes. Symmetry breaking is off: a valid roster
     need not list interchangeable specialists in the model's chosen order.
@@ -275,7 +279,7 @@ def model_accepts(instance: Instance, roster: Roster, time_limit: float = 10.0) 
     Returns the verdict and, when the roster cannot even be expressed (a day the enumeration
     did not produce, a session with no candidate variable), what could not be expressed.
     """
-    built = RosterModel(prepare(instance), BuildOptions(symmetry_breaking=False)).build()
+    built = RosterModel(prepare(instance, past), BuildOptions(symmetry_breaking=False)).build()
     unexpressed = built.hint_roster(roster)
     if unexpressed:
         return False, unexpressed

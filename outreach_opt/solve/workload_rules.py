@@ -48,8 +48,13 @@ class WorkloadRules:
         return cp_model.LinearExpr.weighted_sum([var for _, var in chosen], [n for n, _ in chosen])
 
     def works(self, spec: str, t: int) -> cp_model.LinearExpr:
-        """1 when the specialist has any session on day t, else 0 (exactly: one pattern a day)."""
-        return self._day_sum(spec, t, lambda pat: int(not pat.idle))
+        """1 when the specialist has any session on day t, else 0 (exactly: one pattern a day).
+        Days before the horizon are constants from history (0 when none is given: off);
+        days after it are 0 (off)."""
+        if 0 <= t < self.prep.n_days:
+            return self._day_sum(spec, t, lambda pat: int(not pat.idle))
+        worked = t < 0 and t in self.prep.history.worked.get(spec, set())
+        return cp_model.LinearExpr.weighted_sum([], []) + int(worked)
 
     def _bounded(
         self, spec: str, days: Iterable[int], value: Callable[[DayPattern], int], low: int | None, high: int | None
@@ -95,7 +100,7 @@ class WorkloadRules:
             most = spec.max_consecutive_working_days
             if most is None:
                 continue
-            for start in range(self.prep.n_days - most):
+            for start in range(-most, self.prep.n_days - most):  # windows reaching into history too
                 window = range(start, start + most + 1)
                 self.model.add(cp_model.LinearExpr.sum([self.works(sid, t) for t in window]) <= most)
 
@@ -110,9 +115,9 @@ class WorkloadRules:
             if not least or least < 2:
                 continue
             for length in range(1, least):
-                for t in range(n - length + 1):
+                for t in range(1 - length, n - length + 1):  # runs may start in history
                     run = cp_model.LinearExpr.sum([self.works(sid, d) for d in range(t, t + length)])
-                    edges = cp_model.LinearExpr.sum([self.works(sid, d) for d in (t - 1, t + length) if 0 <= d < n])
+                    edges = self.works(sid, t - 1) + self.works(sid, t + length)
                     self.model.add(run - edges <= length - 1)
 
     def _add_min_days_off(self) -> None:
@@ -124,7 +129,9 @@ class WorkloadRules:
             if not least or least < 2:
                 continue
             for length in range(1, least):
-                for t in range(1, n - length):
+                # A run of days off may start in history (a day worked there is a real edge);
+                # without history those days are 0 and the inequality cannot bind.
+                for t in range(1 - length, n - length):
                     run = cp_model.LinearExpr.sum([self.works(sid, d) for d in range(t, t + length)])
                     self.model.add(self.works(sid, t - 1) + self.works(sid, t + length) - run <= 1)
 
@@ -148,6 +155,12 @@ class WorkloadRules:
         for k, rule in enumerate(self.prep.instance.rules.forbidden_successions):
             bound = rule.specialists if rule.specialists is not None else list(self.prep.specialists)
             for sid in bound:
+                if self._matched_yesterday(sid, rule.today):
+                    for item in self._matches(sid, 0, rule.tomorrow) or []:
+                        if item is True:  # a commitment on day 0 that the history forbids
+                            self.model.add_bool_or([])
+                        else:
+                            self.model.add(item == 0)
                 for t in range(self.prep.n_days - 1):
                     today = self._matches(sid, t, rule.today)
                     tomorrow = self._matches(sid, t + 1, rule.tomorrow)
@@ -156,6 +169,14 @@ class WorkloadRules:
                     first = self._indicator(today, f"succ{k}_today[{sid},{t}]")
                     second = self._indicator(tomorrow, f"succ{k}_tomorrow[{sid},{t + 1}]")
                     self.model.add(first + second <= 1)
+
+    def _matched_yesterday(self, spec: str, match: SessionMatch) -> bool:
+        """Did the day before the horizon (history) have a session matching this side?"""
+        return any(
+            (match.period is None or match.period == a.period)
+            and (match.activity is None or match.activity == a.activity)
+            for a in self.prep.history.yesterday.get(spec, [])
+        )
 
     def _matches(self, spec: str, t: int, match: SessionMatch) -> list[cp_model.IntVar | bool] | None:
         """The session variables (True for a commitment, which always holds) of day t that a

@@ -1,0 +1,168 @@
+"""Scenario operations applied to an instance's plain data.
+
+Operations edit plain dictionaries, never the frozen models: the patched data is validated
+again as a whole (`instance_from_data`), so a scenario gets every check a file gets. An
+operation on an id that does not exist is refused here, with a suggestion, before anything
+is solved. `Patch` remembers which operation wrote each entry, so that a problem found by the
+later validation (say, an added specialist's unknown home) points at that operation's line.
+
+Removing a specialist also removes their commitments, and removing a site its travel legs:
+both would otherwise dangle. Each such removal leaves a note for the comparison table.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from outreach_opt.domain.instance import Rules, Weights
+from outreach_opt.domain.problems import InputError, Path, Problem, suggest
+from outreach_opt.scenarios.scenario import Add, Change, Operation, Remove, Scale, SetValue, Travel
+
+SINGULAR = {"specialists": "specialist", "demands": "demand", "sites": "site", "commitments": "commitment"}
+_SETTABLE = {"rules": list(Rules.model_fields), "weights": list(Weights.model_fields)}
+
+
+@dataclass
+class Patch:
+    """The instance data being patched, which operation wrote what, and notes for the reader."""
+
+    data: dict[str, Any]
+    origins: list[tuple[Any, Path]] = field(default_factory=list)
+    """(entry object, scenario-file path of the operation that wrote it); matched by identity."""
+    set_at: dict[Path, Path] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def copy(self) -> Patch:
+        """A deep copy whose origins point at the copied entries (deepcopy's memo maps them)."""
+        memo: dict[int, Any] = {}
+        data = copy.deepcopy(self.data, memo)
+        origins = [(memo.get(id(obj), obj), at) for obj, at in self.origins]
+        return Patch(data, origins, dict(self.set_at), list(self.notes))
+
+    def origin(self, path: Path) -> Path | None:
+        """Where in the scenario file the entry at instance `path` was written, if an operation
+        wrote it; deeper parts of the path follow into the operation's item or `set`."""
+        if len(path) >= 2 and isinstance(path[1], int) and isinstance(self.data.get(str(path[0])), list):
+            items = self.data[str(path[0])]
+            if path[1] < len(items):
+                entry = items[path[1]]
+                for obj, at in self.origins:
+                    if obj is entry:
+                        return (*at, *path[2:])
+        return self.set_at.get(tuple(path[:2]))
+
+    def ids(self, section: str) -> list[str]:
+        return [str(item.get("id")) for item in self.data.get(section, []) if isinstance(item, dict)]
+
+
+def apply(patch: Patch, op: Operation, at: Path) -> None:
+    """Apply one operation written at `at` in the scenario file; unknown ids are InputErrors
+    whose problems carry scenario-file paths (the caller adds the lines)."""
+    if isinstance(op, Add):
+        _add(patch, op, at)
+    elif isinstance(op, Remove):
+        _remove(patch, op, at)
+    elif isinstance(op, Change):
+        items = patch.data[op.section]
+        i = _index(patch, op.section, op.id, (*at, "id"))
+        items[i] = {**items[i], **copy.deepcopy(op.values)}
+        patch.origins.append((items[i], (*at, "set")))
+    elif isinstance(op, Travel):
+        _travel(patch, op, at)
+    elif isinstance(op, Scale):
+        (scale_travel if op.what == "travel" else scale_demand)(patch.data, op.factor)
+    elif isinstance(op, SetValue):
+        section, key = op.path.split(".", 1)
+        if key not in _SETTABLE[section]:
+            hint = suggest(key, _SETTABLE[section]) or f"; known: {', '.join(_SETTABLE[section])}"
+            raise _error((*at, "path"), f"{section} has no setting {key!r}{hint}")
+        patch.data.setdefault(section, {})[key] = op.value
+        patch.set_at[(section, key)] = (*at, "value")
+
+
+def _error(path: Path, message: str) -> InputError:
+    return InputError([Problem(path, message)])
+
+
+def _index(patch: Patch, section: str, ident: str, at: Path) -> int:
+    ids = patch.ids(section)
+    if ident in ids:
+        return ids.index(ident)
+    hint = suggest(ident, ids) or (f"; known: {', '.join(ids[:12])}" if ids else "")
+    raise _error(at, f"unknown {SINGULAR[section]} {ident!r}{hint}")
+
+
+def _add(patch: Patch, op: Add, at: Path) -> None:
+    item = copy.deepcopy(op.item)
+    if op.section != "commitments" and item.get("id") in patch.ids(op.section):
+        raise _error(
+            (*at, "item", "id"),
+            f"there is already a {SINGULAR[op.section]} {item['id']!r}; use op: change to alter it",
+        )
+    patch.data.setdefault(op.section, []).append(item)
+    patch.origins.append((item, (*at, "item")))
+
+
+def _remove(patch: Patch, op: Remove, at: Path) -> None:
+    del patch.data[op.section][_index(patch, op.section, op.id, (*at, "id"))]
+    if op.section == "specialists":
+        kept = [c for c in patch.data.get("commitments", []) if c.get("specialist") != op.id]
+        gone = len(patch.data.get("commitments", [])) - len(kept)
+        patch.data["commitments"] = kept
+        patch.notes.append(f"removing specialist {op.id} also removed their {gone} commitment(s)")
+    elif op.section == "sites":
+        kept = [leg for leg in patch.data.get("travel", []) if op.id not in leg[:2]]
+        gone = len(patch.data.get("travel", [])) - len(kept)
+        patch.data["travel"] = kept
+        patch.notes.append(f"removing site {op.id} also removed its {gone} travel leg(s)")
+
+
+def _travel(patch: Patch, op: Travel, at: Path) -> None:
+    sites = patch.ids("sites")
+    for key, site in (("from", op.origin), ("to", op.to)):
+        if site not in sites:
+            hint = suggest(site, sites) or f"; known: {', '.join(sites)}"
+            raise _error((*at, key), f"unknown site {site!r}{hint}")
+    if op.origin == op.to:
+        raise _error((*at, "to"), "travel from a site to itself is always 0 minutes")
+    legs = patch.data.setdefault("travel", [])
+    matching = [leg for leg in legs if {leg[0], leg[1]} == {op.origin, op.to}]
+    for leg in matching:
+        leg[2] = op.minutes
+    if not matching:
+        legs.append([op.origin, op.to, op.minutes])
+        patch.origins.append((legs[-1], at))
+
+
+def half_up(value: float) -> int:
+    """Round half up (2.5 -> 3), after trimming float noise (45 × 0.9 = 40.50000000000001)."""
+    return math.floor(round(value, 6) + 0.5)
+
+
+def scale_travel(data: dict[str, Any], factor: float) -> None:
+    """Every listed leg × factor (derived routes follow, being sums of listed legs)."""
+    for leg in data.get("travel", []):
+        leg[2] = min(24 * 60, half_up(leg[2] * factor))
+
+
+def scale_demand(data: dict[str, Any], factor: float) -> None:
+    """Every demand's sessions min and max × factor; rounding is monotone, so min ≤ max holds."""
+    for demand in data.get("demands", []):
+        sessions = demand.get("sessions")
+        if isinstance(sessions, dict):
+            demand["sessions"] = {k: half_up(v * factor) if isinstance(v, int) else v for k, v in sessions.items()}
+
+
+def add_extra_specialists(patch: Patch, template: str, count: int, at: Path) -> None:
+    """`count` clones of `template`: same home, skills, grade and limits, but no leave and no
+    commitments (a newly hired doctor's home duties are not known; give them with op: add)."""
+    source = patch.data["specialists"][_index(patch, "specialists", template, (*at, "template"))]
+    label = source.get("name") or template
+    for k in range(1, count + 1):
+        clone = {**copy.deepcopy(source), "id": f"{template}-extra-{k}", "name": f"{label} (extra {k})"}
+        clone["unavailable"] = []
+        patch.data["specialists"].append(clone)
+        patch.origins.append((clone, at))

@@ -1,0 +1,114 @@
+"""Expanding a scenario file into validated instance variants, one per scenario or swept value.
+
+A sweep (`sweep: {parameter: travel_factor, from: 0.6, to: 1.4, step: 0.1}`) applies after the
+scenario's own operations, once per value, and names each variant `name [parameter=value]`.
+Every variant is validated as a whole instance here, in the parent process, so a bad scenario
+stops the run (exit 2) before any solve starts rather than failing inside a worker.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.problems import InputError, Path, Problem, format_path
+from outreach_opt.io.load import instance_from_data
+from outreach_opt.scenarios.operations import Patch, add_extra_specialists, apply, scale_demand, scale_travel
+from outreach_opt.scenarios.scenario import Scenario, ScenarioDoc
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One instance to solve: its name, plain data (what a worker receives) and sweep point."""
+
+    name: str
+    data: dict[str, Any]
+    instance: Instance
+    scenario: str
+    """The scenario's own name: for a sweep, shared by all its values."""
+    parameter: str | None = None
+    value: float | None = None
+    notes: tuple[str, ...] = ()
+
+
+def base_data(base: Instance) -> dict[str, Any]:
+    """The base instance as plain data, the form operations patch and workers receive."""
+    return base.model_dump(mode="json")
+
+
+def expand(doc: ScenarioDoc, base: Instance) -> list[Variant]:
+    """Every scenario of the file applied to `base`, sweeps expanded, each one validated.
+
+    Problems of all scenarios are reported together (a sweep stops at its first bad value,
+    whose problem the other values would only repeat)."""
+    plain = base_data(base)
+    variants: list[Variant] = []
+    problems: list[Problem] = []
+    for i, scenario in enumerate(doc.model.scenarios):
+        try:
+            variants += _expand_one(doc, ("scenarios", i), scenario, plain)
+        except InputError as exc:
+            problems += [p for p in exc.problems if p not in problems]
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
+    return variants
+
+
+def _expand_one(doc: ScenarioDoc, at: Path, scenario: Scenario, plain: dict[str, Any]) -> list[Variant]:
+    patch = Patch(copy.deepcopy(plain))
+    for j, op in enumerate(scenario.operations):
+        with _located(doc):
+            apply(patch, op, (*at, "operations", j))
+    if scenario.sweep is None:
+        return [_variant(doc, scenario, patch, at, scenario.name)]
+    variants = []
+    sweep_at: Path = (*at, "sweep")
+    parameter = scenario.sweep.parameter
+    for value in scenario.sweep.values():
+        point = patch.copy()
+        if parameter == "travel_factor":
+            scale_travel(point.data, value)
+        elif parameter == "demand_factor":
+            scale_demand(point.data, value)
+        else:
+            with _located(doc):
+                add_extra_specialists(point, str(scenario.sweep.template), int(value), sweep_at)
+        name = f"{scenario.name} [{parameter}={value:g}]"
+        variants.append(_variant(doc, scenario, point, sweep_at, name, parameter, value))
+    return variants
+
+
+@contextmanager
+def _located(doc: ScenarioDoc) -> Iterator[None]:
+    """Give problems raised inside (which carry scenario-file paths) their lines."""
+    try:
+        yield
+    except InputError as exc:
+        raise InputError([doc.located.locate(p) for p in exc.problems]) from None
+
+
+def _variant(
+    doc: ScenarioDoc,
+    scenario: Scenario,
+    patch: Patch,
+    at: Path,
+    name: str,
+    parameter: str | None = None,
+    value: float | None = None,
+) -> Variant:
+    """Validate the patched data; a problem points at the operation that caused it, or else at
+    the scenario (or its sweep), and names the instance field it is about."""
+    try:
+        instance = instance_from_data(patch.data, f"{doc.file}: {name}")
+    except InputError as exc:
+        problems = []
+        for problem in exc.problems:
+            where = patch.origin(problem.path) or at
+            message = f"in scenario {name!r}, {format_path(problem.path) or 'the instance'}: {problem.message}"
+            problems.append(doc.located.locate(Problem(where, message)))
+        raise InputError(problems) from None
+    return Variant(name, patch.data, instance, scenario.name, parameter, value, tuple(patch.notes))
