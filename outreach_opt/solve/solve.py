@@ -19,6 +19,7 @@ from ortools.sat.python import cp_model
 
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import Prepared, prepare
+from outreach_opt.domain.problems import InputError, Problem
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.solve.builder import BuildOptions, RosterModel
 
@@ -50,6 +51,36 @@ PRESOLVE_UP_TO_VARIABLES = 20_000
 presolve took 12-18 s and the first roster came after it; without presolve the first roster
 came at 0.9 s and the roster at 30 s cost half as much. The sample weeks (about 1k variables)
 keep presolve: it proves their optima about 2x faster. A heuristic for the benchmarks issue."""
+
+
+MAX_CANDIDATES = 2_000_000
+"""Demand sessions the model may weigh (specialist x demand x day x period that fit). The
+benchmark's largest size (1000 specialists, 4 weeks) stays well below; above it the build
+alone would take minutes and gigabytes, so the instance is refused before building."""
+MAX_DAY_OPTIONS = 200_000
+"""Ways one specialist-day could go before pruning (product of the options per period)."""
+
+
+def check_size(prep: Prepared) -> None:
+    """Refuse, before building, an instance whose model would be too large to solve here."""
+    problems = []
+    if len(prep.candidates) > MAX_CANDIDATES:
+        problems.append(
+            f"the instance asks the model to weigh {len(prep.candidates):,} possible demand sessions, over the "
+            f"limit of {MAX_CANDIDATES:,}; split the horizon into shorter runs or narrow demands' days and periods"
+        )
+    for (spec, t), cands in prep.candidates_by_day.items():
+        options = 1
+        for p in range(prep.n_periods):
+            options *= 1 + len({c.site for c in cands if c.period == p})
+        if options > MAX_DAY_OPTIONS:
+            problems.append(
+                f"{spec} could be at so many sites on {prep.dates[t]} ({options:,} ways to fill the day, over "
+                f"{MAX_DAY_OPTIONS:,}); narrow the demands' days or periods"
+            )
+            break
+    if problems:
+        raise InputError([Problem((), message) for message in problems])
 
 
 @dataclass(frozen=True)
@@ -124,6 +155,7 @@ def solve(
     options = options or SolveOptions()
     started = time.perf_counter()
     prep = prepare(instance, past)
+    check_size(prep)
     built = RosterModel(prep, options.build).build()
     built.hint_commitments_only()
     build_time = time.perf_counter() - started
