@@ -23,6 +23,7 @@ from rich.console import Console
 from outreach_opt import __version__
 from outreach_opt.check.checker import CheckReport, check_roster
 from outreach_opt.cli import tables
+from outreach_opt.cli.batch import batch_command, whatif_command
 from outreach_opt.cli.export import export_command, format_for, render
 from outreach_opt.cli.progress import ProgressView
 from outreach_opt.domain.history import past_assignments
@@ -157,9 +158,10 @@ def solve_command(
         sys.exit(EXIT_INTERRUPTED)
 
 
-assert export_command.callback is not None
-export_command.callback = _bad_input(export_command.callback)
-main.add_command(export_command)
+for command in (export_command, whatif_command, batch_command):
+    assert command.callback is not None
+    command.callback = _bad_input(command.callback)
+    main.add_command(command)
 
 
 @main.command(name="check")

@@ -299,6 +299,9 @@ class RosterModel(WorkloadRules, SharingRules):
                 problems.append(f"{a.specialist} on {a.date} {a.period}: outside the horizon's dates or periods")
                 continue
             t, p = date_index[a.date], pidx[a.period]
+            if p in stops[(a.specialist, t)]:
+                # One variable per period cannot hold two assignments: the model rejects it.
+                problems.append(f"{a.specialist} has two assignments on {a.date} {a.period}")
             stops[(a.specialist, t)][p] = (a.site, a.commitment)
             if a.demand is not None:
                 served.add((a.specialist, a.demand, t, p))

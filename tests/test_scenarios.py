@@ -1,0 +1,268 @@
+"""Scenario files: each operation patches the Anzhen week as written, sweeps expand, every
+mistake is an InputError with the scenario file's line and a suggestion."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from support import INSTANCES
+
+from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.problems import InputError, Problem
+from outreach_opt.io.load import load_instance
+from outreach_opt.scenarios.scenario import Sweep, load_scenario_file
+from outreach_opt.scenarios.sweep import Variant, expand
+
+ANZHEN = INSTANCES / "anzhen-tongzhou-week.yaml"
+
+
+@pytest.fixture(scope="module")
+def anzhen() -> Instance:
+    return load_instance(str(ANZHEN))
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "scenarios.yaml"
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def variants(tmp_path: Path, base: Instance, text: str) -> list[Variant]:
+    return expand(load_scenario_file(str(_write(tmp_path, text))), base)
+
+
+def problems(tmp_path: Path, base: Instance, text: str) -> list[Problem]:
+    with pytest.raises(InputError) as caught:
+        variants(tmp_path, base, text)
+    return list(caught.value.problems)
+
+
+def test_add_specialist_and_commitment(tmp_path: Path, anzhen: Instance) -> None:
+    """`add` appends a specialist (and a commitment for them) and the result validates."""
+    [v] = variants(
+        tmp_path,
+        anzhen,
+        """
+        scenarios:
+          - name: one more cardiologist
+            operations:
+              - {op: add, section: specialists, item: {id: extra-1, home: anzhen-tongzhou, skills: [pci]}}
+              - {op: add, section: commitments, item: {specialist: extra-1, day: mon, period: am,
+                                                       site: anzhen-tongzhou, activity: clinic}}
+        """,
+    )
+    assert [s.id for s in v.instance.specialists][-1] == "extra-1"
+    assert len(v.instance.specialists) == len(anzhen.specialists) + 1
+    assert v.instance.commitments[-1].specialist == "extra-1"
+
+
+def test_remove_specialist_takes_their_commitments(tmp_path: Path, anzhen: Instance) -> None:
+    """Li Wei has three commitments; removing him removes them too, and says so in a note."""
+    [v] = variants(
+        tmp_path, anzhen, "scenarios: [{name: no li, operations: [{op: remove, section: specialists, id: li-wei}]}]"
+    )
+    assert "li-wei" not in {s.id for s in v.instance.specialists}
+    assert len(v.instance.commitments) == len(anzhen.commitments) - 3
+    assert v.notes == ("removing specialist li-wei also removed their 3 commitment(s)",)
+
+
+def test_remove_site_takes_its_travel_legs(tmp_path: Path, anzhen: Instance) -> None:
+    """Dachang TCM, once its two demands are gone, can be removed; its five legs go with it."""
+    [v] = variants(
+        tmp_path,
+        anzhen,
+        """
+        scenarios:
+          - name: no dachang tcm
+            operations:
+              - {op: remove, section: demands, id: dachang-tcm-ward-round}
+              - {op: remove, section: demands, id: dachang-tcm-consult}
+              - {op: remove, section: sites, id: dachang-tcm}
+        """,
+    )
+    assert all("dachang-tcm" not in leg[:2] for leg in v.instance.travel)
+    assert len(v.instance.travel) == len(anzhen.travel) - 5
+
+
+def test_change_replaces_only_the_given_fields(tmp_path: Path, anzhen: Instance) -> None:
+    """Xianghe wants three clinics a week: sessions change, name and priority stay."""
+    [v] = variants(
+        tmp_path,
+        anzhen,
+        """
+        scenarios:
+          - name: xianghe three
+            operations:
+              - {op: change, section: demands, id: xianghe-clinic, set: {sessions: {min: 3, max: 3}}}
+        """,
+    )
+    before = next(d for d in anzhen.demands if d.id == "xianghe-clinic")
+    after = next(d for d in v.instance.demands if d.id == "xianghe-clinic")
+    assert (after.sessions.min, after.sessions.max) == (3, 3)
+    assert (after.name, after.priority, after.site) == (before.name, before.priority, before.site)
+
+
+def test_travel_changes_a_listed_leg_either_way_or_adds_one(tmp_path: Path, anzhen: Instance) -> None:
+    """The new road: Dachang to Tongzhou in 25 min changes the listed Tongzhou–Dachang leg (no
+    second leg); a pair not listed yet is appended."""
+    road, new_site = variants(
+        tmp_path,
+        anzhen,
+        """
+        scenarios:
+          - name: new road
+            operations:
+              - {op: travel, from: dachang-peoples, to: anzhen-tongzhou, minutes: 25}
+          - name: new clinic
+            operations:
+              - {op: add, section: sites, item: {id: langfang-new}}
+              - {op: travel, from: langfang-new, to: anzhen-tongzhou, minutes: 35}
+        """,
+    )
+    assert ("anzhen-tongzhou", "dachang-peoples", 25) in road.instance.travel
+    assert len(road.instance.travel) == len(anzhen.travel)
+    assert new_site.instance.travel[-1] == ("langfang-new", "anzhen-tongzhou", 35)
+
+
+def test_scale_rounds_half_up(tmp_path: Path, anzhen: Instance) -> None:
+    """Travel × 0.9: 45 min becomes 41 (40.5 rounded up), 40 becomes 36. Demand × 1.5: PCI
+    evenings 2 → 3, the Sanhe clinic 3–4 → 5–6."""
+    travel, demand = variants(
+        tmp_path,
+        anzhen,
+        """
+        scenarios:
+          - {name: slower, operations: [{op: scale, what: travel, factor: 0.9}]}
+          - {name: busier, operations: [{op: scale, what: demand, factor: 1.5}]}
+        """,
+    )
+    assert ("sanhe-yanda", "xianghe-peoples", 41) in travel.instance.travel
+    assert ("anzhen-tongzhou", "dachang-peoples", 36) in travel.instance.travel
+    sessions = {d.id: (d.sessions.min, d.sessions.max) for d in demand.instance.demands}
+    assert sessions["dachang-pci-evenings"] == (3, 3)
+    assert sessions["sanhe-clinic"] == (5, 6)
+
+
+def test_set_rule_and_weight(tmp_path: Path, anzhen: Instance) -> None:
+    """`set` reaches rules and weights by their dotted path."""
+    [v] = variants(
+        tmp_path,
+        anzhen,
+        """
+        scenarios:
+          - name: shorter rest, dearer driving
+            operations:
+              - {op: set, path: rules.min_rest_minutes, value: 540}
+              - {op: set, path: weights.travel_minute, value: 2}
+        """,
+    )
+    assert v.instance.rules.min_rest_minutes == 540
+    assert v.instance.weights.travel_minute == 2
+
+
+UNKNOWN_IDS = [
+    ("{op: remove, section: specialists, id: li-wie}", "li-wie", "li-wei"),
+    ("{op: change, section: demands, id: xianghe-clinc, set: {priority: 5}}", "xianghe-clinc", "xianghe-clinic"),
+    ("{op: travel, from: anzhen-tongzhou, to: dachang-peoplse, minutes: 25}", "dachang-peoplse", "dachang-peoples"),
+    ("{op: set, path: rules.min_rest, value: 540}", "min_rest", "min_rest_minutes"),
+]
+
+
+@pytest.mark.parametrize(("operation", "wrong", "right"), UNKNOWN_IDS)
+def test_unknown_id_names_it_with_line_and_suggestion(
+    tmp_path: Path, anzhen: Instance, operation: str, wrong: str, right: str
+) -> None:
+    """An operation on an unknown id is refused before any solve, at its line (line 5 here,
+    after a valid first operation), naming the id and the closest known one."""
+    text = f"""
+        scenarios:
+          - name: typo
+            operations:
+              - {{op: set, path: weights.travel_minute, value: 2}}
+              - {operation}
+        """
+    [problem] = problems(tmp_path, anzhen, text)
+    assert problem.file == str(tmp_path / "scenarios.yaml")
+    assert problem.line == 5
+    assert repr(wrong) in problem.message and f"did you mean {right!r}" in problem.message
+    assert str(problem).startswith(f"{problem.file}:5:")
+
+
+def test_sweep_template_unknown(tmp_path: Path, anzhen: Instance) -> None:
+    """The template of an extra_specialists sweep must be a specialist, with a suggestion."""
+    text = """
+        scenarios:
+          - name: hires
+            sweep: {parameter: extra_specialists, from: 0, to: 2, step: 1,
+                    template: ren-yanlng}
+        """
+    [problem] = problems(tmp_path, anzhen, text)
+    assert problem.line == 4 and "did you mean 'ren-yanlong'" in problem.message
+
+
+def test_misspelt_key_and_operation(tmp_path: Path, anzhen: Instance) -> None:
+    """A misspelt key or operation name gets a suggestion; 'sett' is one mistake, not also a
+    missing 'set'."""
+    text = """
+        scenarios:
+          - name: typos
+            operations:
+              - {op: chnage, section: demands, id: xianghe-clinic}
+              - {op: change, section: demands, id: xianghe-clinic, sett: {priority: 5}}
+        """
+    found = [(p.line, p.message) for p in problems(tmp_path, anzhen, text)]
+    assert len(found) == 2
+    assert found[0][0] == 4 and "unknown operation 'chnage' (did you mean 'change'?)" in found[0][1]
+    assert found[1][0] == 5 and "unknown key 'sett' (did you mean 'set'?)" in found[1][1]
+
+
+def test_problem_in_added_item_points_at_its_line(tmp_path: Path, anzhen: Instance) -> None:
+    """An added specialist whose home is misspelt fails the instance's own checks; the message
+    names the instance field and points at the `home:` line inside the operation."""
+    text = """
+        scenarios:
+          - name: new doctor
+            operations:
+              - op: add
+                section: specialists
+                item:
+                  id: extra-1
+                  home: anzhen-tongzhuo
+        """
+    [problem] = problems(tmp_path, anzhen, text)
+    assert problem.line == 8
+    assert "specialists[9].home" in problem.message and "did you mean 'anzhen-tongzhou'" in problem.message
+
+
+def test_base_may_not_leave_the_scenario_folder(tmp_path: Path) -> None:
+    """`base:` is relative to the scenario file and must stay in its folder."""
+    doc = load_scenario_file(str(_write(tmp_path, "base: ../elsewhere.yaml\nscenarios: [{name: a}]\n")))
+    with pytest.raises(InputError) as caught:
+        doc.base_path()
+    [problem] = caught.value.problems
+    assert problem.line == 1 and "outside the scenario file's folder" in problem.message
+
+
+def test_sweep_values_are_exact() -> None:
+    """0.6 to 2.5 by 0.1 is twenty values with no float noise (0.9, not 0.8999999999999999)."""
+    values = Sweep.model_validate({"parameter": "travel_factor", "from": 0.6, "to": 2.5, "step": 0.1}).values()
+    assert len(values) == 20
+    assert values[0] == 0.6 and values[3] == 0.9 and values[-1] == 2.5
+
+
+def test_extra_specialists_sweep_clones_without_duties(tmp_path: Path, anzhen: Instance) -> None:
+    """Extras copy the template's home, skills and limits, but not his leave or commitments."""
+    found = variants(
+        tmp_path,
+        anzhen,
+        "scenarios: [{name: hires, sweep: {parameter: extra_specialists, from: 0, to: 2, step: 1, "
+        "template: huang-tao}}]",
+    )
+    assert [v.name for v in found] == [f"hires [extra_specialists={n}]" for n in range(3)]
+    clone = found[2].instance.specialists[-1]
+    template = next(s for s in anzhen.specialists if s.id == "huang-tao")
+    assert clone.id == "huang-tao-extra-2" and clone.skills == template.skills and clone.home == template.home
+    assert template.unavailable and not clone.unavailable
+    assert not [c for c in found[2].instance.commitments if c.specialist.startswith("huang-tao-extra")]
