@@ -13,20 +13,14 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from outreach_opt.solve.day_patterns import DayPattern
+from outreach_opt.solve.model_parts import ModelParts
 
 if TYPE_CHECKING:
-    from outreach_opt.domain.prepared import Candidate, Prepared
+    pass
 
 
-class SharingRules:
-    """Mixed into `RosterModel`, which owns the attributes declared here."""
-
-    prep: Prepared
-    model: cp_model.CpModel
-    x: dict[Candidate, cp_model.IntVar]
-    days: dict[tuple[str, int], list[tuple[DayPattern, cp_model.IntVar]]]
-    terms: dict[str, cp_model.LinearExprT]
-    servers: dict[tuple[str, str], cp_model.IntVar]
+class SharingRules(ModelParts):
+    """Mixed into `RosterModel`, which owns the attributes (declared in `ModelParts`)."""
 
     def add_sharing_rules(self) -> None:
         """Rule `max_specialists`, on the serves-indicators the continuity term shares."""

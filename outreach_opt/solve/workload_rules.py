@@ -15,18 +15,14 @@ from ortools.sat.python import cp_model
 
 from outreach_opt.domain.instance import SessionMatch
 from outreach_opt.solve.day_patterns import DayPattern
+from outreach_opt.solve.model_parts import ModelParts
 
 if TYPE_CHECKING:
-    from outreach_opt.domain.prepared import Candidate, Prepared
+    pass
 
 
-class WorkloadRules:
-    """Mixed into `RosterModel`, which owns the attributes declared here."""
-
-    prep: Prepared
-    model: cp_model.CpModel
-    x: dict[Candidate, cp_model.IntVar]
-    days: dict[tuple[str, int], list[tuple[DayPattern, cp_model.IntVar]]]
+class WorkloadRules(ModelParts):
+    """Mixed into `RosterModel`, which owns the attributes (declared in `ModelParts`)."""
 
     def add_workload_rules(self) -> None:
         """The rules of this module, in the order of models/MODEL.md."""
