@@ -150,3 +150,26 @@ def test_schema_file_is_current() -> None:
     `outreach-opt schema --out models/instance.schema.json --force` when this fails."""
     assert (REPO / "models" / "instance.schema.json").read_text(encoding="utf-8") == instance_schema_text()
     assert run("schema").stdout == instance_schema_text()
+
+
+def test_show_views(tmp_path: Path) -> None:
+    """`show` renders each view of a solved roster: the grid names specialists, the site view
+    the sites, the demand view every demand, the travel view each drive with its minutes
+    (every optimal roster serves Xianghe from Tongzhou, 50 min by the example's table). A
+    roster with unknown ids is refused (exit 2)."""
+    out = tmp_path / "roster.json"
+    assert run("solve", str(EXAMPLE), "--workers", "1", "--out", str(out)).exit_code == 0
+    expected = {
+        "specialist": "Ren Yanlong",
+        "site": "Dachang County People's Hospital",
+        "demand": "xianghe-clinic",
+        "travel": "anzhen-tongzhou -> xianghe-peoples (50 min)",
+    }
+    for view, text in expected.items():
+        result = run("show", str(EXAMPLE), str(out), "--view", view)
+        assert result.exit_code == 0, result.output
+        assert text in result.stdout, (view, result.stdout)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    data["assignments"][0]["specialist"] = "nobody"
+    out.write_text(json.dumps(data), encoding="utf-8")
+    assert run("show", str(EXAMPLE), str(out)).exit_code == 2

@@ -189,6 +189,36 @@ def check_command(instance: str, roster: str, history: str | None) -> None:
     sys.exit(EXIT_CHECK_FAILED)
 
 
+VIEWS = ("specialist", "site", "demand", "travel")
+
+
+@main.command(name="show")
+@click.argument("instance")
+@click.argument("roster")
+@click.option("--view", type=click.Choice(VIEWS), default="specialist", show_default=True)
+@click.option("--history", type=click.Path(file_okay=False), help="Folder of earlier published rosters to count in.")
+@_bad_input
+def show_command(instance: str, roster: str, view: str, history: str | None) -> None:
+    """Show ROSTER of INSTANCE in the terminal: a week grid by specialist, by site, coverage
+    per demand, or travel per specialist and day."""
+    problem = load_instance(instance)
+    given = load_roster(roster)
+    report = check_roster(problem, given, past_assignments(problem, load_history(history)) if history else [])
+    if any(v.rule == "known_ids" for v in report.violations):
+        raise InputError.single(roster, "the roster names unknown specialists, sites, periods or dates; run `check`")
+    console = _console()
+    if view == "specialist":
+        console.print(tables.by_specialist(problem, given))
+    elif view == "site":
+        console.print(tables.by_site(problem, given))
+    elif view == "demand":
+        console.print(tables.coverage(problem, given, report))
+    else:
+        console.print(tables.travel(problem, given))
+    if not report.ok:
+        console.print(f"note: {len(report.violations)} rule(s) broken; `outreach-opt check` lists them.")
+
+
 @main.command(name="validate")
 @click.argument("instance")
 @_bad_input

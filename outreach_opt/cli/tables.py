@@ -14,6 +14,7 @@ from rich.text import Text
 from outreach_opt.check.checker import CheckReport
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment, Roster
+from outreach_opt.report import views
 
 _DAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta")
@@ -88,29 +89,39 @@ def by_site(instance: Instance, roster: Roster) -> Table:
 
 
 def coverage(instance: Instance, roster: Roster, report: CheckReport) -> Table:
-    """Sessions served per demand and week against min/max, with the cost of what is missing."""
-    served: dict[tuple[str, int], int] = defaultdict(int)
-    for a in roster.assignments:
-        if a.demand is not None:
-            served[(a.demand, (a.date - instance.horizon.start).days // 7)] += 1
-    weeks = (instance.horizon.days + 6) // 7
+    """Sessions served per demand and week against min/max, naming what is missing and its cost."""
     table = Table(title="Coverage per demand")
-    for column in ("Demand", "Site", "Week", "Min-max", "Served", "Uncovered", "Cost"):
-        table.add_column(column, justify="right" if column in {"Week", "Served", "Uncovered", "Cost"} else "left")
-    weight = instance.weights.uncovered_session
-    for dem in instance.demands:
-        for w in range(weeks):
-            missing = report.uncovered.get((dem.id, w), 0)
-            style = "bold red" if missing else ""
-            table.add_row(
-                dem.id,
-                dem.site,
-                str(w + 1),
-                f"{dem.sessions.min}-{dem.sessions.max}",
-                str(served[(dem.id, w)]),
-                Text(str(missing), style=style),
-                str(missing * dem.priority * weight),
-            )
+    for column in ("Demand", "Site", "Week", "Min-max", "Served", "Missing", "Cost"):
+        table.add_column(column, justify="right" if column in {"Week", "Served", "Cost"} else "left")
+    for row in views.coverage(instance, roster, report):
+        missing = Text(f"{row.uncovered} session(s) short", style="bold red") if row.uncovered else Text("-")
+        table.add_row(
+            row.demand, row.site, str(row.week), f"{row.min}-{row.max}", str(row.served), missing, str(row.cost)
+        )
+    return table
+
+
+def travel(instance: Instance, roster: Roster) -> Table:
+    """Each specialist's drives per day, with clock times, against the daily limit."""
+    names = {s.id: s.name or s.id for s in instance.specialists}
+    limits = {s.id: s.max_travel_minutes_per_day for s in instance.specialists}
+    table = Table(title="Travel per specialist and day", show_lines=True)
+    for column in ("Specialist", "Date", "Drives", "Minutes", "Limit"):
+        table.add_column(column, justify="right" if column in {"Minutes", "Limit"} else "left", overflow="fold")
+    for day in views.days(instance, roster):
+        drives = "\n".join(
+            f"{views.clock(leg.depart)}-{views.clock(leg.arrive)} {leg.origin} -> {leg.destination} ({leg.minutes} min)"
+            for leg in day.drives
+        )
+        limit = limits[day.specialist]
+        over = limit is not None and day.minutes > limit
+        table.add_row(
+            names[day.specialist],
+            _head(day.date),
+            drives or "(no driving)",
+            Text(str(day.minutes), style="bold red" if over else ""),
+            "-" if limit is None else str(limit),
+        )
     return table
 
 
