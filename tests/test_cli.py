@@ -155,7 +155,7 @@ def test_schema_file_is_current() -> None:
 def test_show_views(tmp_path: Path) -> None:
     """`show` renders each view of a solved roster: the grid names specialists, the site view
     the sites, the demand view every demand, the travel view each drive with its minutes
-    (every optimal roster serves Xianghe from Tongzhou, 50 min by the example's table). A
+    (with one worker and seed 0 the roster drives Tongzhou to Xianghe, 50 min). A
     roster with unknown ids is refused (exit 2)."""
     out = tmp_path / "roster.json"
     assert run("solve", str(EXAMPLE), "--workers", "1", "--out", str(out)).exit_code == 0
