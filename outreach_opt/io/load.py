@@ -56,6 +56,11 @@ def instance_from_data(data: Any, source: str = "<data>") -> Instance:
     return _validate(Located(data, {}, source), Instance)  # type: ignore[return-value]
 
 
+def roster_from_data(data: Any, source: str = "<data>") -> Roster:
+    """A roster from already-parsed data, with the same errors as `load_roster`."""
+    return _validate(Located(data, {}, source), Roster)  # type: ignore[return-value]
+
+
 def _validate(doc: Located, model: type[BaseModel]) -> BaseModel:
     if not isinstance(doc.data, dict):
         what = "an instance" if model is Instance else "a roster"

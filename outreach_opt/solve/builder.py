@@ -299,6 +299,14 @@ class RosterModel(WorkloadRules, SharingRules):
                 problems.append(f"{a.specialist} on {a.date} {a.period}: outside the horizon's dates or periods")
                 continue
             t, p = date_index[a.date], pidx[a.period]
+            if a.demand is not None and a.demand in self.prep.demands:
+                wanted = self.prep.demands[a.demand]
+                if (a.site, a.activity) != (wanted.site, wanted.activity):
+                    problems.append(f"{a.specialist} on {a.date} {a.period}: not {a.demand}'s site and activity")
+            if a.commitment:
+                com = self.prep.commitment_at.get((a.specialist, t, p))
+                if com is None or (a.site, a.activity) != (com.site, com.activity):
+                    problems.append(f"{a.specialist} on {a.date} {a.period}: no such commitment")
             if p in stops[(a.specialist, t)]:
                 # One variable per period cannot hold two assignments: the model rejects it.
                 problems.append(f"{a.specialist} has two assignments on {a.date} {a.period}")

@@ -1,0 +1,408 @@
+"""Property tests: random small instances, the solver against the independent checker.
+
+Each test states its reason in its docstring. The instances come from one composite
+strategy, `instances()`, which builds plain data the way a department head would write it
+and loads it through `outreach_opt.io.load.instance_from_data`, so every draw also exercises
+validation: a draw that fails to load is a bug in the strategy or in validation, never
+filtered away.
+
+Travel is metric by construction: sites sit on integer grid points and every pair is listed
+with factor x Manhattan distance, so tr(a, c) <= tr(a, b) + tr(b, c). The infeasibility
+argument of `test_solver_roster_passes_checker` depends on that.
+
+Every property runs with `derandomize=True` (a seed fixed per test, and so no example
+database), so CI runs are reproducible: the same examples on every machine and every run. To
+search further locally, set `derandomize=False` in PROPERTY_SETTINGS and raise `max_examples`;
+a failure prints the falsifying instance and roster, to be kept as a plain test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from support import EXAMPLE
+
+from outreach_opt.check.checker import check_roster
+from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.roster import Assignment, Roster
+from outreach_opt.io.load import instance_from_data, load_instance
+from outreach_opt.solve.solve import SolveOptions, Status, model_accepts, solve
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SKILLS = ("clinic", "pci")
+RESOURCES = ("clinic_room", "cath_lab")
+ACTIVITIES = ("clinic", "surgery")
+MONDAY = dt.date(2025, 10, 20)
+
+PROPERTY_SETTINGS = settings(
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+@st.composite
+def periods(draw: st.DrawFn) -> list[dict[str, str]]:
+    """Two or three periods in time order: am, pm (and eve), with varying gaps (0 included,
+    so a change of site between back-to-back periods needs 0 minutes of travel)."""
+    start = draw(st.sampled_from([7 * 60 + 30, 8 * 60]))
+    am_end = 12 * 60
+    pm_start = am_end + draw(st.sampled_from([0, 30, 60, 90]))
+    pm_end = pm_start + 210
+    out = [
+        {"id": "am", "start": _clock(start), "end": _clock(am_end)},
+        {"id": "pm", "start": _clock(pm_start), "end": _clock(pm_end)},
+    ]
+    if draw(st.booleans()):
+        eve_start = pm_end + draw(st.sampled_from([0, 60, 120, 150]))
+        out.append({"id": "eve", "start": _clock(eve_start), "end": _clock(eve_start + 210)})
+    return out
+
+
+@st.composite
+def instances(draw: st.DrawFn) -> dict[str, Any]:
+    """A random small valid instance as plain data (dates as ISO strings, as YAML gives them).
+
+    1-9 days, 2-3 periods, 1-4 sites with metric travel, 1-3 specialists, 0-3 commitments on
+    distinct (specialist, weekday, period), 1-4 demands, random rest and weights.
+    """
+    start = draw(st.one_of(st.just(MONDAY), st.dates(dt.date(2024, 1, 1), dt.date(2026, 12, 31))))
+    days = draw(st.integers(1, 9))
+    day_periods = draw(periods())
+    period_ids = [p["id"] for p in day_periods]
+
+    n_sites = draw(st.integers(1, 4))
+    site_ids = [f"s{i}" for i in range(n_sites)]
+    points = [(draw(st.integers(0, 4)), draw(st.integers(0, 4))) for _ in site_ids]
+    factor = draw(st.sampled_from([5, 10, 20, 30]))
+    sites = []
+    for sid in site_ids:
+        resources = {}
+        for res in RESOURCES:
+            count = draw(st.one_of(st.none(), st.integers(0, 2)))
+            if count is not None:
+                resources[res] = count
+        sites.append({"id": sid, "resources": resources})
+    travel = [
+        [site_ids[i], site_ids[j], factor * (abs(points[i][0] - points[j][0]) + abs(points[i][1] - points[j][1]))]
+        for i in range(n_sites)
+        for j in range(i + 1, n_sites)
+    ]
+    listed = {s["id"]: sorted(s["resources"]) for s in sites}
+
+    def resource_at(site: str) -> str | None:
+        return draw(st.one_of(st.none(), st.sampled_from(listed[site]))) if listed[site] else None
+
+    def limit(top: int) -> int | None:
+        return draw(st.one_of(st.none(), st.integers(0, top)))
+
+    specialists = []
+    for sid in ["a", "b", "c"][: draw(st.integers(1, 3))]:
+        unavailable = []
+        for _ in range(draw(st.integers(0, 3))):
+            off: dict[str, Any] = {"date": (start + dt.timedelta(days=draw(st.integers(-2, days + 1)))).isoformat()}
+            if draw(st.booleans()):
+                off["periods"] = sorted(draw(st.sets(st.sampled_from(period_ids), min_size=1)), key=period_ids.index)
+            unavailable.append(off)
+        specialists.append(
+            {
+                "id": sid,
+                "home": draw(st.sampled_from(site_ids)),
+                "skills": sorted(draw(st.sets(st.sampled_from(SKILLS)))),
+                "max_sessions_per_week": limit(8),
+                "max_outreach_sessions_per_week": limit(4),
+                "max_travel_minutes_per_day": limit(240),
+                "unavailable": unavailable,
+            }
+        )
+    homes = {s["id"]: s["home"] for s in specialists}
+
+    slots = draw(
+        st.lists(
+            st.tuples(st.sampled_from(sorted(homes)), st.sampled_from(WEEKDAYS), st.sampled_from(period_ids)),
+            max_size=3,
+            unique=True,
+        )
+    )
+    commitments = []
+    for who, day, period in slots:
+        site = draw(st.one_of(st.just(homes[who]), st.just(homes[who]), st.sampled_from(site_ids)))
+        commitments.append(
+            {
+                "specialist": who,
+                "day": day,
+                "period": period,
+                "site": site,
+                "activity": draw(st.sampled_from(ACTIVITIES)),
+                "resource": resource_at(site),
+            }
+        )
+
+    demands = []
+    for i in range(draw(st.integers(1, 4))):
+        site = draw(st.sampled_from(site_ids))
+        most = draw(st.integers(0, 3))
+        demand: dict[str, Any] = {
+            "id": f"d{i}",
+            "site": site,
+            "activity": draw(st.sampled_from(ACTIVITIES)),
+            "skills": sorted(draw(st.sets(st.sampled_from(SKILLS)))),
+            "sessions": {"min": draw(st.integers(0, most)), "max": most},
+            "resource": resource_at(site),
+            "priority": draw(st.integers(0, 5)),
+        }
+        if draw(st.booleans()):
+            demand["days"] = sorted(draw(st.sets(st.sampled_from(WEEKDAYS), min_size=1)), key=WEEKDAYS.index)
+        if draw(st.booleans()):
+            demand["periods"] = sorted(draw(st.sets(st.sampled_from(period_ids), min_size=1)), key=period_ids.index)
+        demands.append(demand)
+
+    return {
+        "name": "property test",
+        "horizon": {"start": start.isoformat(), "days": days},
+        "periods": day_periods,
+        "sites": sites,
+        "travel": travel,
+        "specialists": specialists,
+        "commitments": commitments,
+        "demands": demands,
+        # Rest bites only above about 500 minutes (eve ends 21:00-23:00, am starts 07:30-08:00).
+        "rules": {"min_rest_minutes": draw(st.integers(0, 720) if draw(st.booleans()) else st.integers(480, 660))},
+        "weights": {
+            "uncovered_session": draw(st.sampled_from([0, 1, 50, 1000])),
+            "travel_minute": draw(st.sampled_from([0, 1, 2])),
+        },
+    }
+
+
+# --- facts re-derived here from the instance, independently of solver and checker -----------
+
+
+def horizon_dates(inst: Instance) -> list[dt.date]:
+    return [inst.horizon.start + dt.timedelta(days=t) for t in range(inst.horizon.days)]
+
+
+def is_off(inst: Instance, who: str, day: dt.date, period: str) -> bool:
+    """Is the specialist unavailable in this slot? A leave entry without periods is the whole day."""
+    spec = next(s for s in inst.specialists if s.id == who)
+    return any(off.date == day and (off.periods is None or period in off.periods) for off in spec.unavailable)
+
+
+def commitment_duties(inst: Instance) -> list[Assignment]:
+    """Every commitment occurrence of the horizon (format rule 2), skipping leave."""
+    duties = []
+    for day in horizon_dates(inst):
+        for com in inst.commitments:
+            if day.weekday() in com.weekdays() and not is_off(inst, com.specialist, day, com.period):
+                duties.append(
+                    Assignment(
+                        specialist=com.specialist,
+                        date=day,
+                        period=com.period,
+                        site=com.site,
+                        activity=com.activity,
+                        commitment=True,
+                    )
+                )
+    return duties
+
+
+def fitting_sessions(inst: Instance) -> list[Assignment]:
+    """Demand sessions that keep rule 4 and rule 3 and fall in a slot free of commitments."""
+    period_ids = [p.id for p in inst.periods]
+    committed = {(a.specialist, a.date, a.period) for a in commitment_duties(inst)}
+    out = []
+    for dem in inst.demands:
+        for spec in inst.specialists:
+            if not set(dem.skills) <= set(spec.skills):
+                continue
+            for day in horizon_dates(inst):
+                if day.weekday() not in dem.weekdays():
+                    continue
+                for period in dem.periods if dem.periods is not None else period_ids:
+                    if is_off(inst, spec.id, day, period) or (spec.id, day, period) in committed:
+                        continue
+                    out.append(
+                        Assignment(
+                            specialist=spec.id,
+                            date=day,
+                            period=period,
+                            site=dem.site,
+                            activity=dem.activity,
+                            demand=dem.id,
+                        )
+                    )
+    return out
+
+
+@st.composite
+def any_session(
+    draw: st.DrawFn, inst: Instance, who: str | None, dates: list[dt.date], periods: list[str] | None = None
+) -> Assignment:
+    """A demand session anywhere: random specialist (or `who`), date among `dates`, period (among
+    `periods`) and demand, with the demand's site and activity."""
+    dem = draw(st.sampled_from(inst.demands))
+    return Assignment(
+        specialist=who or draw(st.sampled_from([s.id for s in inst.specialists])),
+        date=draw(st.sampled_from(dates)),
+        period=draw(st.sampled_from(periods or [p.id for p in inst.periods])),
+        site=dem.site,
+        activity=dem.activity,
+        demand=dem.id,
+    )
+
+
+@st.composite
+def one_mistake(draw: st.DrawFn, inst: Instance, session: Assignment, dates: list[dt.date]) -> Assignment:
+    """A session that fits, with one field changed: the site, the activity, the period, the
+    specialist (perhaps unskilled or on leave) or the date. It may happen to fit still (another
+    allowed period, a skilled colleague); where a field has no other value it stays."""
+    choices: dict[str, list[Any]] = {
+        "site": [s.id for s in inst.sites],
+        "activity": list(ACTIVITIES),
+        "period": [p.id for p in inst.periods],
+        "specialist": [s.id for s in inst.specialists],
+        "date": dates,
+    }
+    field = draw(st.sampled_from(sorted(choices)))
+    others = [value for value in choices[field] if value != getattr(session, field)]
+    return session.model_copy(update={field: draw(st.sampled_from(others))}) if others else session
+
+
+@st.composite
+def instances_with_rosters(draw: st.DrawFn) -> tuple[Instance, Roster]:
+    """An instance and a roster for it: its commitment duties (now and then one dropped) plus
+    demand sessions, mostly ones that fit (so that many rosters are valid), some with one
+    field wrong (site, activity, period, specialist, date), some drawn anywhere (wrong day or
+    period, unskilled specialist, leave, commitment slot, two in one slot).
+
+    Half the rosters are grown one session at a time while the checker accepts them, then get
+    the last drawn session (the next-morning one when overnight) or a fitting session with one
+    mistake: a valid roster plus one step, which lands right on a rule's boundary (often
+    breaking exactly one rule), where a model that is slightly off shows."""
+    inst = instance_from_data(draw(instances()), "property test")
+    duties = commitment_duties(inst)
+    if duties and draw(st.integers(0, 9)) == 0:
+        duties.pop(draw(st.integers(0, len(duties) - 1)))
+    # Half the time all sessions go to one specialist, and half the time to two consecutive
+    # dates, so that days fill up and rules 7-10 (travel between sessions, daily driving, rest,
+    # weekly limits) are reached, not only the rules about single slots.
+    who = draw(st.one_of(st.none(), st.sampled_from([s.id for s in inst.specialists])))
+    dates = horizon_dates(inst)
+    if draw(st.booleans()):
+        first = draw(st.integers(0, len(dates) - 1))
+        dates = dates[first : first + 2]
+    fitting = [a for a in fitting_sessions(inst) if who in (None, a.specialist) and a.date in dates]
+    anywhere = any_session(inst, who, dates)
+    session = mistaken = anywhere
+    if fitting:
+        fits = st.sampled_from(fitting)
+        mistaken = fits.flatmap(lambda a: one_mistake(inst, a, dates))
+        session = st.one_of(fits, fits, mistaken, anywhere)
+    sessions = [draw(session) for _ in range(draw(st.integers(0, 8)))]
+    if len(dates) == 2 and draw(st.booleans()):
+        # Overnight: the day's last period, then the next day's first, for rule 9 (rest).
+        who = who or draw(st.sampled_from([s.id for s in inst.specialists]))
+        for day, period in ((dates[0], inst.periods[-1].id), (dates[1], inst.periods[0].id)):
+            here = [a for a in fitting if (a.specialist, a.date, a.period) == (who, day, period)]
+            anywhere = any_session(inst, who, [day], [period])
+            sessions.append(draw(st.one_of(st.sampled_from(here), anywhere) if here else anywhere))
+    if sessions and draw(st.booleans()):
+        kept = list(duties)
+        for a in sessions[:-1]:
+            if check_roster(inst, Roster(instance=inst.name, assignments=[*kept, a])).ok:
+                kept.append(a)
+        last = draw(st.one_of(st.just(sessions[-1]), mistaken))
+        return inst, Roster(instance=inst.name, assignments=[*kept, last])
+    return inst, Roster(instance=inst.name, assignments=duties + sessions)
+
+
+# --- properties --------------------------------------------------------------------------------
+
+
+@settings(PROPERTY_SETTINGS, max_examples=100)
+@given(instances())
+def test_instances_load(data: dict[str, Any]) -> None:
+    """The strategy only draws valid instances: each loads, and keeps its shape. Without this
+    the other properties could silently test fewer situations than they claim."""
+    inst = instance_from_data(data, "property test")
+    assert inst.horizon.days == data["horizon"]["days"]
+    assert len(inst.demands) == len(data["demands"])
+
+
+@settings(PROPERTY_SETTINGS, max_examples=300)
+@given(instances())
+def test_solver_roster_passes_checker(data: dict[str, Any]) -> None:
+    """Whatever the solver returns, the independent checker agrees with it.
+
+    A roster (optimal or feasible) must break no rule, and the checker's objective and each
+    term must equal the solver's: otherwise the model is too loose or costs wrongly.
+
+    An `infeasible` verdict must be honest. Let C be the commitment duties alone. Every
+    valid roster contains C (rule 2: duties are mandatory and nothing replaces them), and C
+    itself is a roster. So if C breaks no rule, a valid roster exists and `infeasible` is a
+    model that is too tight; the test demands that C fails the checker. Conversely, with
+    metric travel, a roster R ⊇ C that breaks no rule cannot exist once C breaks one: rules
+    1, 3, 6, 10 count and only grow; C keeps 2, 4 and 5 by construction; 7 is a
+    pairwise test that keeps the failing pair; 8 only grows when a stop is inserted (triangle
+    inequality); 9 only shrinks, since a later last session s after l (reachable, else R
+    breaks 7) gets home at end(s) + tr(s, home) >= end(l) + tr(l, s) + tr(s, home) >=
+    end(l) + tr(l, home), and symmetrically for an earlier first session. So `infeasible`
+    happens exactly when C fails, and a roster from a failing C is caught by the first half.
+
+    `unknown` must not happen: these instances are tiny against 5 seconds.
+    """
+    inst = instance_from_data(data, "property test")
+    result = solve(inst, SolveOptions(time_limit=5, workers=1, seed=0))
+    event(f"status {result.status.value}")
+    assert result.status is not Status.UNKNOWN
+    if result.status is Status.INFEASIBLE:
+        duties = commitment_duties(inst)
+        report = check_roster(inst, Roster(instance=inst.name, assignments=duties))
+        assert not report.ok, f"solver says infeasible, but the commitments alone keep every rule: {duties}"
+        return
+    assert result.roster is not None
+    report = check_roster(inst, result.roster)
+    assert report.violations == [], report.violations
+    assert report.objective == result.objective, (report.breakdown, result.breakdown)
+    for term, value in report.breakdown.items():
+        assert result.breakdown.get(term, 0) == value, (term, report.breakdown, result.breakdown)
+
+
+@settings(PROPERTY_SETTINGS, max_examples=450)
+@given(instances_with_rosters())
+def test_checker_and_model_agree(case: tuple[Instance, Roster]) -> None:
+    """The model admits a roster exactly when the checker finds it breaks no rule.
+
+    `model_accepts` fixes every model variable to the roster; the checker re-derives the
+    rules in plain Python. Checker ok but model rejects: the model is too tight (it cuts off
+    valid rosters, perhaps the optimum). Model accepts but checker objects: the model is too
+    loose (the solver could return a broken roster). Both are bugs, whichever side is wrong.
+    """
+    inst, roster = case
+    report = check_roster(inst, roster)
+    accepted, unexpressed = model_accepts(inst, roster)
+    event(f"checker ok {report.ok}")
+    assert report.ok == accepted, (
+        f"checker: {[(v.rule, v.message) for v in report.violations]}; "
+        f"model accepts: {accepted}, cannot express: {unexpressed}"
+    )
+
+
+def test_deterministic() -> None:
+    """One worker and a fixed seed give the same roster twice: users can reproduce a roster
+    they were sent, and the benchmark numbers mean something."""
+    inst = load_instance(str(EXAMPLE))
+    options = SolveOptions(time_limit=20, workers=1, seed=7)
+    first = solve(inst, options)
+    second = solve(inst, options)
+    assert first.roster is not None and second.roster is not None
+    assert first.objective == second.objective
+    assert first.roster.assignments == second.roster.assignments
