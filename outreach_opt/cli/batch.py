@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any, cast
 
 import click
-from rich.console import Console
 
 from outreach_opt.batch.runner import BAD_INPUT, ERROR, EXECUTORS, Executor, Job, run_jobs
 from outreach_opt.cli.batch_tables import Reporter, batch_table, comparison_table, load_table
+from outreach_opt.cli.console import make_console
 from outreach_opt.domain.problems import InputError
 from outreach_opt.io.load import load_instance
 from outreach_opt.io.write import write_atomic
@@ -41,10 +41,6 @@ from outreach_opt.scenarios.sweep import Variant, base_data, expand
 from outreach_opt.solve.solve import SolveOptions
 
 SUMMARY_COLUMNS = ("instance", "status", "objective", "bound", "gap", "seconds", "checked", "error", "resumed")
-
-
-def _console() -> Console:
-    return Console() if sys.stdout.isatty() else Console(width=200, no_color=True, highlight=False)
 
 
 def _run_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -156,7 +152,7 @@ def whatif_command(
         if not force:
             _refuse_existing([folder / n for n in names], "pass --force to replace the files in --out")
     job_list = [Job(BASE_NAME, data, options)] + [Job(v.name, v.data, options) for v in variants]
-    console = _console()
+    console = make_console()
     with Reporter(console, len(job_list), "solving") as reporter:
         results = run_jobs(job_list, cast(Executor, executor), jobs, scheduler, reporter.done)
     rows = comparison(results, variants)
@@ -250,7 +246,7 @@ def batch_command(
             )
         reporter.done(k, result)
 
-    console = _console()
+    console = make_console()
     with Reporter(console, len(job_list), "solving") as reporter:
         run_jobs(job_list, cast(Executor, executor), jobs, scheduler, finished)
     summary = [{key: rows[i].get(key) for key in SUMMARY_COLUMNS} for i in range(len(instances))]

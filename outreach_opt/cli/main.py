@@ -24,6 +24,8 @@ from outreach_opt import __version__
 from outreach_opt.check.checker import CheckReport, check_roster
 from outreach_opt.cli import tables
 from outreach_opt.cli.batch import batch_command, whatif_command
+from outreach_opt.cli.console import make_console
+from outreach_opt.cli.explain import explain_command, print_explanation
 from outreach_opt.cli.export import export_command, format_for, render
 from outreach_opt.cli.progress import ProgressView
 from outreach_opt.domain.history import past_assignments
@@ -33,6 +35,7 @@ from outreach_opt.domain.roster import Roster
 from outreach_opt.domain.schema import instance_schema_text
 from outreach_opt.io.load import load_history, load_instance, load_roster
 from outreach_opt.io.write import write_atomic
+from outreach_opt.solve.explain import explain
 from outreach_opt.solve.solve import SolveOptions, Status, solve
 
 EXIT_OK = 0
@@ -45,11 +48,6 @@ EXIT_INTERRUPTED = 130
 DEMO = "anzhen-tongzhou-week.yaml"
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _console() -> Console:
-    # Not a terminal (a pipe, CI, a test runner): plain text, wide enough for a week grid.
-    return Console() if sys.stdout.isatty() else Console(width=200, no_color=True, highlight=False)
 
 
 def _bad_input(func: F) -> F:
@@ -118,7 +116,7 @@ def solve_command(
         if Path(out).exists() and not force:
             raise InputError.single(out, "the file exists already; pass --force to replace it")
     past = past_assignments(problem, load_history(history)) if history else []
-    console = _console()
+    console = make_console()
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, log_search=ctx.obj["verbose"] > 1)
     live = console.is_terminal and not quiet and not os.environ.get("CI")
     view = ProgressView(console, time_limit, live=live)
@@ -132,6 +130,7 @@ def solve_command(
             sys.exit(EXIT_INTERRUPTED)
         if result.status is Status.INFEASIBLE:
             console.print(f"[bold red]infeasible[/bold red]: the hard rules of {source} cannot all hold.")
+            print_explanation(console, explain(problem, time_limit=time_limit, past=past), instance)
             sys.exit(EXIT_INFEASIBLE)
         console.print(f"no roster found within {time_limit:g} s; try a longer --time-limit.")
         sys.exit(EXIT_NO_ROSTER)
@@ -158,7 +157,7 @@ def solve_command(
         sys.exit(EXIT_INTERRUPTED)
 
 
-for command in (export_command, whatif_command, batch_command):
+for command in (export_command, whatif_command, batch_command, explain_command):
     assert command.callback is not None
     command.callback = _bad_input(command.callback)
     main.add_command(command)
@@ -175,7 +174,7 @@ def check_command(instance: str, roster: str, history: str | None) -> None:
     given = load_roster(roster)
     past = past_assignments(problem, load_history(history)) if history else []
     report = check_roster(problem, given, past)
-    console = _console()
+    console = make_console()
     if given.instance != problem.name:
         console.print(f"note: the roster names instance {given.instance!r}, not {problem.name!r}")
     console.print(tables.objective(report))
@@ -206,7 +205,7 @@ def show_command(instance: str, roster: str, view: str, history: str | None) -> 
     report = check_roster(problem, given, past_assignments(problem, load_history(history)) if history else [])
     if any(v.rule == "known_ids" for v in report.violations):
         raise InputError.single(roster, "the roster names unknown specialists, sites, periods or dates; run `check`")
-    console = _console()
+    console = make_console()
     if view == "specialist":
         console.print(tables.by_specialist(problem, given))
     elif view == "site":

@@ -40,6 +40,8 @@ class DayRequest:
     want: str
     weight: int
     hard: bool
+    index: int = -1
+    """Its place in `instance.requests`."""
 
 
 @dataclass(frozen=True)
@@ -80,9 +82,11 @@ class Prepared:
         return self.travel[(a, b)]
 
 
-def prepare(instance: Instance, past: Sequence[Assignment] = ()) -> Prepared:
+def prepare(instance: Instance, past: Sequence[Assignment] = (), free_commitments: bool = False) -> Prepared:
     """Expand weekdays into dates, commitments into occurrences, demands into candidates;
-    `past` (assignments before the horizon, see domain/history.py) becomes history facts."""
+    `past` (assignments before the horizon, see domain/history.py) becomes history facts.
+    With `free_commitments` (explain mode, where a commitment may be left out) a committed
+    period still has its demand candidates."""
     start = instance.horizon.start
     dates = [start + dt.timedelta(days=t) for t in range(instance.horizon.days)]
     week = [t // 7 for t in range(len(dates))]
@@ -121,7 +125,7 @@ def prepare(instance: Instance, past: Sequence[Assignment] = ()) -> Prepared:
                     continue
                 for p in periods:
                     key = (spec.id, t, p)
-                    if key in unavailable or key in commitment_at:
+                    if key in unavailable or (key in commitment_at and not free_commitments):
                         continue
                     candidates.append(Candidate(spec.id, dem.id, t, p, dem.site))
 
@@ -137,8 +141,9 @@ def prepare(instance: Instance, past: Sequence[Assignment] = ()) -> Prepared:
             r.want,
             r.weight,
             r.hard,
+            i,
         )
-        for r in instance.requests
+        for i, r in enumerate(instance.requests)
         if r.date in date_index  # outside the horizon: no effect here
     ]
     weekends: dict[dt.date, list[int]] = {}

@@ -18,6 +18,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -39,6 +40,12 @@ class BuildOptions:
     symmetry_breaking: bool = True
     """Order interchangeable specialists by workload. Off when fixing a given roster as hints:
     a valid roster need not be in the chosen order."""
+    explain: bool = False
+    """Guard every hard-rule constraint by the assumption literal of its group (see
+    `ModelParts._guard`), enumerate day patterns unpruned, leave commitments optional and set
+    no objective: the model of `solve/explain.py`. Off: the normal model, unchanged."""
+    hard_minimums: bool = False
+    """Make each demand's weekly `sessions.min` a hard rule, `demand_min` (demand, week)."""
 
 
 @dataclass
@@ -53,6 +60,8 @@ class RosterModel(WorkloadRules, SharingRules):
     uncovered: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
     terms: dict[str, cp_model.LinearExprT] = field(default_factory=dict)
     servers: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    groups: dict[tuple[str, tuple[Any, ...]], cp_model.IntVar] = field(default_factory=dict)
+    """Explain mode: the assumption literal of each group of hard constraints, (rule id, key)."""
 
     @property
     def n_patterns(self) -> int:
@@ -63,6 +72,8 @@ class RosterModel(WorkloadRules, SharingRules):
         self._create_variables()
         self._add_one_place()
         self._add_demand_max()
+        if self.options.hard_minimums:
+            self._add_demand_min()
         self._add_capacity()
         self._add_rest()
         self._add_weekly_sessions()
@@ -70,6 +81,8 @@ class RosterModel(WorkloadRules, SharingRules):
         self.add_workload_rules()
         self.add_sharing_rules()
         self._add_visit_cuts()
+        if self.options.explain:
+            return self  # no symmetry breaking (guards tell specialists apart), no objective
         if self.options.symmetry_breaking:
             self._add_symmetry_breaking()
         self._set_objective()
@@ -88,10 +101,13 @@ class RosterModel(WorkloadRules, SharingRules):
             self.x[cand] = self.model.new_bool_var(f"x[{cand.specialist},{cand.demand},{cand.day},{cand.period}]")
         for spec in self.prep.specialists:
             for t in range(self.prep.n_days):
-                patterns = enumerate_day(self.prep, spec, t)
+                patterns = enumerate_day(self.prep, spec, t, explain=self.options.explain)
                 self.days[(spec, t)] = [
                     (pat, self.model.new_bool_var(f"y[{spec},{t},{k}]")) for k, pat in enumerate(patterns)
                 ]
+                for pat, var in self.days[(spec, t)]:  # explain mode: day-local rules, guarded
+                    for rule, key in pat.breaks:
+                        self._hard(self.model.add(var == 0), rule, key)
 
     # -- hard rules -------------------------------------------------------------------------
 
@@ -123,7 +139,21 @@ class RosterModel(WorkloadRules, SharingRules):
         for (demand, _w), vars_ in per_week.items():
             limit = self.prep.demands[demand].sessions.max
             if len(vars_) > limit:
-                self.model.add(sum(vars_) <= limit)
+                self._hard(self.model.add(sum(vars_) <= limit), "demand_max", (demand, _w))
+
+    def _add_demand_min(self) -> None:
+        """`demand_min` (only with `BuildOptions.hard_minimums`): at least `sessions.min`
+        sessions of each demand in each week, as a hard rule instead of the uncovered cost."""
+        per_week: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+        for cand, var in self.x.items():
+            per_week[(cand.demand, self.prep.week[cand.day])].append(var)
+        for demand in self.prep.instance.demands:
+            if demand.sessions.min == 0:
+                continue
+            for w in range(self.prep.n_weeks):
+                served = cp_model.LinearExpr.sum(per_week[(demand.id, w)])
+                constraint = self.model.add(served >= demand.sessions.min)
+                self._hard(constraint, "demand_min", (demand.id, w))
 
     def _add_capacity(self) -> None:
         """Rule `capacity`: sessions using a resource at a site in one period, commitments
@@ -134,8 +164,12 @@ class RosterModel(WorkloadRules, SharingRules):
             resource = self.prep.demands[cand.demand].resource
             if resource is not None:
                 used[(cand.site, cand.day, cand.period, resource)].append(var)
-        for (_spec, t, p), com in self.prep.commitment_at.items():
-            if com.resource is not None:
+        for (spec, t, p), com in self.prep.commitment_at.items():
+            if com.resource is None:
+                continue
+            if self.options.explain:  # commitments are optional there: count their patterns
+                used[(com.site, t, p, com.resource)] += [var for pat, var in self.days[(spec, t)] if pat.committed[p]]
+            else:
                 fixed[(com.site, t, p, com.resource)] += 1
         for key in sorted(set(used) | set(fixed)):  # sorted: same model in every process
             site, _t, _p, resource = key
@@ -143,7 +177,7 @@ class RosterModel(WorkloadRules, SharingRules):
             if room < 0:
                 self.model.add_bool_or([])  # commitments alone overfill it: infeasible
             elif len(used[key]) > room:
-                self.model.add(sum(used[key]) <= room)
+                self._hard(self.model.add(sum(used[key]) <= room), "capacity", key)
 
     def _add_rest(self) -> None:
         """Rule `rest`: from getting home one day to leaving the next, at least
@@ -154,7 +188,7 @@ class RosterModel(WorkloadRules, SharingRules):
         for spec, back in self.prep.history.back.items():  # home late on the day before the horizon
             for pat, var in self.days[(spec, 0)]:
                 if pat.leave is not None and pat.leave + MINUTES_PER_DAY - back < rest:
-                    self.model.add(var == 0)
+                    self._hard(self.model.add(var == 0), "rest", (spec, -1))
         for spec in self.prep.specialists:
             for t in range(self.prep.n_days - 1):
                 today = [(pat, var) for pat, var in self.days[(spec, t)] if pat.back is not None]
@@ -164,26 +198,29 @@ class RosterModel(WorkloadRules, SharingRules):
                     if not too_early:
                         continue
                     late = [var for pat, var in today if pat.back >= r]  # type: ignore[operator]
-                    self.model.add_at_most_one(late + too_early)
+                    if self.options.explain:  # an at-most-one takes no guard: the same as a sum
+                        self._hard(self.model.add(sum(late + too_early) <= 1), "rest", (spec, t))
+                    else:
+                        self.model.add_at_most_one(late + too_early)
 
     def _add_weekly_sessions(self) -> None:
         """Rule `weekly_sessions`: all sessions in a week, commitments included, within limit."""
-        self._weekly_limit("max_sessions_per_week", lambda pat: pat.sessions)
+        self._weekly_limit("weekly_sessions", "max_sessions_per_week", lambda pat: pat.sessions)
 
     def _add_weekly_outreach(self) -> None:
         """Rule `weekly_outreach`: sessions away from home in a week within limit."""
-        self._weekly_limit("max_outreach_sessions_per_week", lambda pat: pat.outreach)
+        self._weekly_limit("weekly_outreach", "max_outreach_sessions_per_week", lambda pat: pat.outreach)
 
-    def _weekly_limit(self, attribute: str, count: Callable[[DayPattern], int]) -> None:
+    def _weekly_limit(self, rule: str, attribute: str, count: Callable[[DayPattern], int]) -> None:
         for spec_id, spec in self.prep.specialists.items():
             limit = getattr(spec, attribute)
             if limit is None:
                 continue
-            for days in self.prep.days_of_week:
+            for w, days in enumerate(self.prep.days_of_week):
                 terms = [(count(pat), var) for t in days for pat, var in self.days[(spec_id, t)]]
                 most = sum(max((count(pat) for pat, _ in self.days[(spec_id, t)]), default=0) for t in days)
                 if most > limit:  # otherwise no choice of patterns can break it
-                    self.model.add(sum(n * var for n, var in terms if n) <= limit)
+                    self._hard(self.model.add(sum(n * var for n, var in terms if n) <= limit), rule, (spec_id, w))
 
     # -- strengthening ----------------------------------------------------------------------
 

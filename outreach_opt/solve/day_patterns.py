@@ -10,10 +10,15 @@ Rules applied while enumerating (each a named predicate, the ids of models/MODEL
 `one_place` (one site per period by construction), `commitments` and `unavailability`
 (through each period's options), `travel_between`, `daily_travel` and `daily_sessions`
 (pruned as the day is extended, so infeasible prefixes are never completed).
+
+In explain mode (`enumerate_day(..., explain=True)`) nothing is pruned and a committed period
+may also be left empty: each pattern instead lists in `breaks` the groups (rule id, key) of
+the day-local rules it breaks, and the builder forbids it only while those groups are assumed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass
@@ -39,6 +44,8 @@ class DayPattern:
     minutes: int
     """Working minutes: the lengths of the periods with a session."""
     evenings: int
+    breaks: tuple[tuple[str, tuple[str | int, ...]], ...] = ()
+    """Explain mode only: the day-local rule groups this pattern breaks."""
 
     @property
     def idle(self) -> bool:
@@ -48,10 +55,11 @@ class DayPattern:
         return any(self.stops[p] is not None for p in periods)
 
 
-def period_options(prep: Prepared, spec: str, day: int) -> list[list[tuple[str | None, bool]]]:
+def period_options(prep: Prepared, spec: str, day: int, explain: bool = False) -> list[list[tuple[str | None, bool]]]:
     """Per period: the (site, is_commitment) choices. A commitment is the only choice in its
     period (rule `commitments`); an unavailable period has none but idle (`unavailability`);
-    otherwise idle or any site with a demand candidate there (`demand_fit` made the list)."""
+    otherwise idle or any site with a demand candidate there (`demand_fit` made the list).
+    In explain mode a committed period may also be left empty or given to a demand."""
     demand_sites: dict[int, set[str]] = defaultdict(set)
     for cand in prep.candidates_by_day.get((spec, day), ()):
         demand_sites[cand.period].add(cand.site)
@@ -59,7 +67,8 @@ def period_options(prep: Prepared, spec: str, day: int) -> list[list[tuple[str |
     for p in range(prep.n_periods):
         com = prep.commitment_at.get((spec, day, p))
         if com is not None:
-            options.append([(com.site, True)])
+            free = ([(None, False)] + [(site, False) for site in sorted(demand_sites[p])]) if explain else []
+            options.append([(com.site, True), *free])
         elif (spec, day, p) in prep.unavailable:
             options.append([(None, False)])
         else:
@@ -86,8 +95,11 @@ def daily_sessions_ok(prep: Prepared, spec: str, sessions: int) -> bool:
     return limit is None or sessions <= limit
 
 
-def enumerate_day(prep: Prepared, spec: str, day: int) -> list[DayPattern]:
-    """All feasible patterns of one specialist-day, in a fixed order (idle first if allowed)."""
+def enumerate_day(prep: Prepared, spec: str, day: int, explain: bool = False) -> list[DayPattern]:
+    """All feasible patterns of one specialist-day, in a fixed order (idle first if allowed).
+    With `explain`, every pattern, each tagged with the day-local groups it breaks."""
+    if explain:
+        return _enumerate_explained(prep, spec, day)
     home = prep.specialists[spec].home
     options = period_options(prep, spec, day)
     found: list[DayPattern] = []
@@ -149,3 +161,27 @@ def _finish(
         minutes=sum(prep.period_minutes[p] for p, _ in stops),
         evenings=sum(1 for p, _ in stops if prep.evening[p]),
     )
+
+
+def _enumerate_explained(prep: Prepared, spec: str, day: int) -> list[DayPattern]:
+    """Every combination of the period options, unpruned, tagged with what it breaks:
+    `commitments` (spec, day, period) per commitment left out, `travel_between`,
+    `daily_travel` and `daily_sessions` (spec, day)."""
+    home = prep.specialists[spec].home
+    found = []
+    for chosen in itertools.product(*period_options(prep, spec, day, explain=True)):
+        stops = [(p, site) for p, (site, _) in enumerate(chosen) if site is not None]
+        pat = _finish(prep, home, stops, list(chosen))
+        breaks: list[tuple[str, tuple[str | int, ...]]] = [
+            ("commitments", (spec, day, p))
+            for p in range(prep.n_periods)
+            if (spec, day, p) in prep.commitment_at and not chosen[p][1]
+        ]
+        if any(not travel_between_ok(prep, stops[:i], p, site) for i, (p, site) in enumerate(stops)):
+            breaks.append(("travel_between", (spec, day)))
+        if not daily_travel_ok(prep, spec, pat.travel):
+            breaks.append(("daily_travel", (spec, day)))
+        if not daily_sessions_ok(prep, spec, pat.sessions):
+            breaks.append(("daily_sessions", (spec, day)))
+        found.append(dataclasses.replace(pat, breaks=tuple(breaks)))
+    return found

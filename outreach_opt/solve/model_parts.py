@@ -2,11 +2,15 @@
 
 The rule groups (workload_rules, sharing_rules) are mixins of `RosterModel`; declaring its
 attributes once here lets each group be type-checked on its own without repeating them.
+
+In explain mode (`BuildOptions.explain`) every hard-rule constraint is guarded by the
+assumption literal of its group, (rule id, key), created on first use by `_guard`; `_hard`
+adds the guard, and does nothing in normal mode, so the normal model is unchanged.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 
@@ -14,12 +18,30 @@ from outreach_opt.solve.day_patterns import DayPattern
 
 if TYPE_CHECKING:
     from outreach_opt.domain.prepared import Candidate, Prepared
+    from outreach_opt.solve.builder import BuildOptions
+
+Group = tuple[str, tuple[Any, ...]]
+"""A group of hard constraints that stand or fall together: (rule id, key)."""
 
 
 class ModelParts:
     prep: Prepared
+    options: BuildOptions
     model: cp_model.CpModel
     x: dict[Candidate, cp_model.IntVar]
     days: dict[tuple[str, int], list[tuple[DayPattern, cp_model.IntVar]]]
     terms: dict[str, cp_model.LinearExprT]
     servers: dict[tuple[str, str], cp_model.IntVar]
+    groups: dict[Group, cp_model.IntVar]
+
+    def _guard(self, rule: str, key: tuple[Any, ...]) -> cp_model.IntVar:
+        """The assumption literal of group (rule, key), created on first use."""
+        group = (rule, key)
+        if group not in self.groups:
+            self.groups[group] = self.model.new_bool_var(f"holds[{rule},{','.join(map(str, key))}]")
+        return self.groups[group]
+
+    def _hard(self, constraint: cp_model.Constraint, rule: str, key: tuple[Any, ...]) -> None:
+        """In explain mode, make `constraint` hold only when its group is assumed."""
+        if self.options.explain:
+            constraint.only_enforce_if(self._guard(rule, key))

@@ -99,7 +99,8 @@ class SharingRules(ModelParts):
             zs = [z for (_s, d), z in servers.items() if d == demand.id]
             before = sum(1 for _s, d in self._prior_servers() if d == demand.id)
             if len(zs) + before > demand.max_specialists:
-                self.model.add(cp_model.LinearExpr.sum(zs) + before <= demand.max_specialists)
+                constraint = self.model.add(cp_model.LinearExpr.sum(zs) + before <= demand.max_specialists)
+                self._hard(constraint, "max_specialists", (demand.id,))
 
     def _day_burden(self, pat: DayPattern, weekend: bool) -> int:
         b = self.prep.instance.fairness.burden

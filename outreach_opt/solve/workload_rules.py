@@ -9,7 +9,7 @@ models/MODEL.md and of the checker's `check_<rule id>` functions (check/workload
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ortools.sat.python import cp_model
 
@@ -53,42 +53,52 @@ class WorkloadRules(ModelParts):
         return cp_model.LinearExpr.weighted_sum([], []) + int(worked)
 
     def _bounded(
-        self, spec: str, days: Iterable[int], value: Callable[[DayPattern], int], low: int | None, high: int | None
+        self,
+        spec: str,
+        days: Iterable[int],
+        value: Callable[[DayPattern], int],
+        low: int | None,
+        high: int | None,
+        group: tuple[str, tuple[Any, ...]],
     ) -> None:
         days = list(days)
         total = cp_model.LinearExpr.sum([self._day_sum(spec, t, value) for t in days])
         if high is not None:
             most = sum(max((value(p) for p, _ in self.days[(spec, t)]), default=0) for t in days)
             if most > high:  # otherwise no choice of patterns can break it
-                self.model.add(total <= high)
+                self._hard(self.model.add(total <= high), *group)
         if low is not None and low > 0:
-            self.model.add(total >= low)
+            self._hard(self.model.add(total >= low), *group)
 
     # -- rules ----------------------------------------------------------------------------------
 
     def _add_weekly_minutes(self) -> None:
         """Rule `weekly_minutes`: working minutes in each week within [min, max]."""
         for sid, spec in self.prep.specialists.items():
-            for days in self.prep.days_of_week:
-                self._bounded(sid, days, lambda pat: pat.minutes, spec.min_minutes_per_week, spec.max_minutes_per_week)
+            for w, days in enumerate(self.prep.days_of_week):
+                low, high = spec.min_minutes_per_week, spec.max_minutes_per_week
+                self._bounded(sid, days, lambda pat: pat.minutes, low, high, ("weekly_minutes", (sid, w)))
 
     def _add_horizon_minutes(self) -> None:
         """Rule `horizon_minutes`: working minutes over the whole horizon within [min, max]."""
         for sid, spec in self.prep.specialists.items():
             days = range(self.prep.n_days)
-            self._bounded(sid, days, lambda pat: pat.minutes, spec.min_minutes_total, spec.max_minutes_total)
+            low, high = spec.min_minutes_total, spec.max_minutes_total
+            self._bounded(sid, days, lambda pat: pat.minutes, low, high, ("horizon_minutes", (sid,)))
 
     def _add_working_days(self) -> None:
         """Rule `working_days`: days with any session in a week at most the limit."""
         for sid, spec in self.prep.specialists.items():
-            for days in self.prep.days_of_week:
-                self._bounded(sid, days, lambda pat: int(not pat.idle), None, spec.max_working_days_per_week)
+            for w, days in enumerate(self.prep.days_of_week):
+                high = spec.max_working_days_per_week
+                self._bounded(sid, days, lambda pat: int(not pat.idle), None, high, ("working_days", (sid, w)))
 
     def _add_weekly_evenings(self) -> None:
         """Rule `weekly_evenings`: evening sessions in a week at most the limit."""
         for sid, spec in self.prep.specialists.items():
-            for days in self.prep.days_of_week:
-                self._bounded(sid, days, lambda pat: pat.evenings, None, spec.max_evening_sessions_per_week)
+            for w, days in enumerate(self.prep.days_of_week):
+                high = spec.max_evening_sessions_per_week
+                self._bounded(sid, days, lambda pat: pat.evenings, None, high, ("weekly_evenings", (sid, w)))
 
     def _add_max_consecutive_days(self) -> None:
         """Rule `max_consecutive_days`: every window of K+1 days has a day off."""
@@ -98,7 +108,8 @@ class WorkloadRules(ModelParts):
                 continue
             for start in range(-most, self.prep.n_days - most):  # windows reaching into history too
                 window = range(start, start + most + 1)
-                self.model.add(cp_model.LinearExpr.sum([self.works(sid, t) for t in window]) <= most)
+                total = cp_model.LinearExpr.sum([self.works(sid, t) for t in window])
+                self._hard(self.model.add(total <= most), "max_consecutive_days", (sid,))
 
     def _add_min_consecutive_days(self) -> None:
         """Rule `min_consecutive_days`: no run of working days shorter than the minimum; a day
@@ -114,7 +125,7 @@ class WorkloadRules(ModelParts):
                 for t in range(1 - length, n - length + 1):  # runs may start in history
                     run = cp_model.LinearExpr.sum([self.works(sid, d) for d in range(t, t + length)])
                     edges = self.works(sid, t - 1) + self.works(sid, t + length)
-                    self.model.add(run - edges <= length - 1)
+                    self._hard(self.model.add(run - edges <= length - 1), "min_consecutive_days", (sid,))
 
     def _add_min_days_off(self) -> None:
         """Rule `min_days_off`: between two working days, at least the minimum run of days off;
@@ -129,7 +140,8 @@ class WorkloadRules(ModelParts):
                 # without history those days are 0 and the inequality cannot bind.
                 for t in range(1 - length, n - length):
                     run = cp_model.LinearExpr.sum([self.works(sid, d) for d in range(t, t + length)])
-                    self.model.add(self.works(sid, t - 1) + self.works(sid, t + length) - run <= 1)
+                    edges = self.works(sid, t - 1) + self.works(sid, t + length)
+                    self._hard(self.model.add(edges - run <= 1), "min_days_off", (sid,))
 
     def _add_max_weekends(self) -> None:
         """Rule `max_weekends`: weekends with Saturday or Sunday worked at most the limit."""
@@ -142,7 +154,7 @@ class WorkloadRules(ModelParts):
                 for t in days:
                     self.model.add(weekend >= self.works(sid, t))
                 worked.append(weekend)
-            self.model.add(sum(worked) <= spec.max_weekends)
+            self._hard(self.model.add(sum(worked) <= spec.max_weekends), "max_weekends", (sid,))
 
     def _add_forbidden_successions(self) -> None:
         """Rule `forbidden_successions`: no session matching `today` followed the next day by
@@ -156,7 +168,7 @@ class WorkloadRules(ModelParts):
                         if item is True:  # a commitment on day 0 that the history forbids
                             self.model.add_bool_or([])
                         else:
-                            self.model.add(item == 0)
+                            self._hard(self.model.add(item == 0), "forbidden_successions", (k, sid, -1))
                 for t in range(self.prep.n_days - 1):
                     today = self._matches(sid, t, rule.today)
                     tomorrow = self._matches(sid, t + 1, rule.tomorrow)
@@ -164,7 +176,7 @@ class WorkloadRules(ModelParts):
                         continue
                     first = self._indicator(today, f"succ{k}_today[{sid},{t}]")
                     second = self._indicator(tomorrow, f"succ{k}_tomorrow[{sid},{t + 1}]")
-                    self.model.add(first + second <= 1)
+                    self._hard(self.model.add(first + second <= 1), "forbidden_successions", (k, sid, t))
 
     def _matched_yesterday(self, spec: str, match: SessionMatch) -> bool:
         """Did the day before the horizon (history) have a session matching this side?"""
@@ -174,17 +186,21 @@ class WorkloadRules(ModelParts):
             for a in self.prep.history.yesterday.get(spec, [])
         )
 
-    def _matches(self, spec: str, t: int, match: SessionMatch) -> list[cp_model.IntVar | bool] | None:
-        """The session variables (True for a commitment, which always holds) of day t that a
-        succession side matches; None when nothing can match."""
-        found: list[cp_model.IntVar | bool] = []
+    def _matches(self, spec: str, t: int, match: SessionMatch) -> list[Any] | None:
+        """The session variables (True for a commitment, which always holds; in explain mode
+        the sum of the patterns that hold it) of day t that a succession side matches; None
+        when nothing can match."""
+        found: list[Any] = []
         for p, pid in enumerate(self.prep.period_ids):
             if match.period is not None and match.period != pid:
                 continue
             com = self.prep.commitment_at.get((spec, t, p))
             if com is not None:
                 if match.activity is None or match.activity == com.activity:
-                    found.append(True)
+                    if self.options.explain:
+                        found.append(sum(var for pat, var in self.days[(spec, t)] if pat.committed[p]))
+                    else:
+                        found.append(True)
                 continue
         for cand in self.prep.candidates_by_day.get((spec, t), ()):
             if match.period is not None and match.period != self.prep.period_ids[cand.period]:
@@ -193,7 +209,7 @@ class WorkloadRules(ModelParts):
                 found.append(self.x[cand])
         return found or None
 
-    def _indicator(self, items: list[cp_model.IntVar | bool], name: str) -> cp_model.IntVar:
+    def _indicator(self, items: list[Any], name: str) -> cp_model.IntVar:
         flag = self.model.new_bool_var(name)
         for item in items:
             if item is True:
@@ -208,7 +224,7 @@ class WorkloadRules(ModelParts):
             if req.hard:
                 for pat, var in self.days[(req.specialist, req.day)]:
                     if pat.occupies(req.periods):
-                        self.model.add(var == 0)
+                        self._hard(self.model.add(var == 0), "day_off", (req.index,))
 
     # -- objective ----------------------------------------------------------------------------
 

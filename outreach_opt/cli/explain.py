@@ -1,0 +1,81 @@
+"""`outreach-opt explain INSTANCE`: why the hard rules cannot all hold, in the user's terms.
+
+Prints a minimal set of conflicting rule groups (solve/explain.py) as a table: rule id, who
+or what, when, the instance line each rests on, and a sentence with the numbers. Exit 3 when
+the rules conflict, 0 when they can all hold, 4 when not even that was decided in time.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from outreach_opt.cli.console import make_console
+from outreach_opt.domain.history import past_assignments
+from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.roster import Assignment
+from outreach_opt.io.load import load_history, load_instance
+from outreach_opt.io.located_yaml import read_located
+from outreach_opt.solve.explain import Explanation, explain
+
+EXIT_OK = 0
+EXIT_INFEASIBLE = 3
+EXIT_NO_ANSWER = 4
+
+
+def explanation_table(explanation: Explanation, source: str | None) -> Table:
+    """The conflicting groups; `source` (the instance file) gives each its file:line."""
+    doc = read_located(source) if source is not None else None
+    table = Table(title="conflicting rules (drop any one and the others can hold)", show_lines=True)
+    for column in ("rule", "who / what", "when", "instance line", "why"):
+        table.add_column(column, overflow="fold", no_wrap=column == "instance line")
+    for c in explanation.conflicts:
+        where = ""
+        if doc is not None and source is not None:
+            line, _column = doc.place(c.path)
+            where = f"{source}:{line}" if line is not None else source
+        table.add_row(*(Text(cell) for cell in (c.rule, c.who, c.when, where, c.sentence)))
+    return table
+
+
+def print_explanation(console: Console, explanation: Explanation, source: str | None) -> int:
+    """Print an explanation; return the exit status it calls for. `solve` calls this too."""
+    if not explanation.decided:
+        console.print("not decided within the time limit; try a longer --time-limit.")
+        return EXIT_NO_ANSWER
+    if explanation.feasible:
+        what = "the hard rules and every demand's minimum" if explanation.hard_minimums else "the hard rules"
+        console.print(f"feasible: {what} can all hold.")
+        return EXIT_OK
+    console.print(explanation_table(explanation, source))
+    note = "" if explanation.minimal else " (time ran out: the set may not be minimal)"
+    console.print(
+        f"[bold red]infeasible[/bold red]: these {len(explanation.conflicts)} rule(s) cannot all hold together{note}."
+    )
+    return EXIT_INFEASIBLE
+
+
+def explain_instance(
+    problem: Instance, source: str | None, time_limit: float, hard_minimums: bool, past: Sequence[Assignment] = ()
+) -> int:
+    """Explain and print; the exit status. `solve` can call this when it finds no roster."""
+    console = make_console()
+    result = explain(problem, time_limit=time_limit, past=past, hard_minimums=hard_minimums)
+    return print_explanation(console, result, source)
+
+
+@click.command(name="explain")
+@click.argument("instance")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds.")
+@click.option("--hard-minimums", is_flag=True, help="Also make every demand's sessions.min a hard rule.")
+@click.option("--history", type=click.Path(file_okay=False), help="Folder of earlier published rosters to count in.")
+def explain_command(instance: str, time_limit: float, hard_minimums: bool, history: str | None) -> None:
+    """Explain why the hard rules of INSTANCE cannot all hold: a minimal conflicting set."""
+    problem = load_instance(instance)
+    past = past_assignments(problem, load_history(history)) if history else []
+    sys.exit(explain_instance(problem, instance, time_limit, hard_minimums, past))

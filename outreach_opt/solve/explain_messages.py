@@ -1,0 +1,312 @@
+"""Each conflicting rule group of `solve/explain.py` told in the user's terms.
+
+A `Conflict` names the rule id, who or what (display names), when (ISO date and weekday,
+period), a sentence with the numbers, and the instance path of the setting the group rests on
+(e.g. ``("commitments", 3)`` or ``("specialists", 0, "max_travel_minutes_per_day")``), which
+the CLI turns into file:line.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from outreach_opt.domain.instance import Commitment, SessionMatch
+from outreach_opt.domain.prepared import MINUTES_PER_DAY, Prepared
+from outreach_opt.domain.problems import Path
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@dataclass(frozen=True)
+class Conflict:
+    rule: str
+    key: tuple[Any, ...]
+    who: str
+    when: str
+    path: Path
+    sentence: str
+
+
+def describe(prep: Prepared, group: tuple[str, tuple[Any, ...]]) -> Conflict:
+    rule, key = group
+    return _Words(prep).conflict(rule, key)
+
+
+class _Words:
+    def __init__(self, prep: Prepared) -> None:
+        self.prep = prep
+        self.inst = prep.instance
+        self.spec_index = {s.id: i for i, s in enumerate(self.inst.specialists)}
+        self.demand_index = {d.id: i for i, d in enumerate(self.inst.demands)}
+        self.site_index = {s.id: i for i, s in enumerate(self.inst.sites)}
+
+    # -- names ---------------------------------------------------------------------------
+
+    def who(self, spec: str) -> str:
+        return self.prep.specialists[spec].label
+
+    def site(self, site: str) -> str:
+        return self.inst.sites[self.site_index[site]].name or site
+
+    def day(self, t: int) -> str:
+        if t < 0:
+            return "the day before the horizon"
+        date = self.prep.dates[t]
+        return f"{WEEKDAYS[date.weekday()]} {date.isoformat()}"
+
+    def week(self, w: int) -> str:
+        return f"the week from {self.day(self.prep.days_of_week[w][0])}"
+
+    @staticmethod
+    def clock(minutes: int) -> str:
+        return f"{(minutes // 60) % 24:02d}:{minutes % 60:02d}"
+
+    def slot(self, p: int) -> str:
+        start, end = self.prep.period_start[p], self.prep.period_end[p]
+        return f"{self.prep.period_ids[p]} ({self.clock(start)}-{self.clock(end)})"
+
+    def commitment_index(self, com: Commitment) -> int:
+        return next(i for i, c in enumerate(self.inst.commitments) if c is com)
+
+    def held(self, spec: str, t: int) -> list[tuple[int, Commitment]]:
+        """The commitments of a specialist on one day, in period order."""
+        at = self.prep.commitment_at
+        return [(p, at[(spec, t, p)]) for p in range(self.prep.n_periods) if (spec, t, p) in at]
+
+    def com_text(self, com: Commitment, p: int) -> str:
+        return f"fixed {com.activity} at {self.site(com.site)} in {self.slot(p)}"
+
+    def setting(self, spec: str, field: str) -> tuple[Path, Any]:
+        return ("specialists", self.spec_index[spec], field), getattr(self.prep.specialists[spec], field)
+
+    # -- one conflict per rule ---------------------------------------------------------------
+
+    def conflict(self, rule: str, key: tuple[Any, ...]) -> Conflict:
+        method = getattr(self, f"_{rule}", None)
+        if method is None:
+            return Conflict(rule, key, str(key), "", (), f"rule {rule} {key}")
+        who, when, path, text = method(*key)
+        return Conflict(rule, key, who, when, path, f"{text} [{rule}]")
+
+    def _commitments(self, spec: str, t: int, p: int) -> tuple[str, str, Path, str]:
+        com = self.prep.commitment_at[(spec, t, p)]
+        when = f"{self.day(t)} {self.prep.period_ids[p]}"
+        text = f"{self.who(spec)}'s {self.com_text(com, p)} on {self.day(t)} must hold"
+        return self.who(spec), when, ("commitments", self.commitment_index(com)), text
+
+    def _travel_between(self, spec: str, t: int) -> tuple[str, str, Path, str]:
+        held = self.held(spec, t)
+        for i, (p, a) in enumerate(held):
+            for q, b in held[i + 1 :]:
+                drive = self.prep.leg(a.site, b.site)
+                end, start = self.prep.period_end[p], self.prep.period_start[q]
+                if end + drive > start:
+                    text = (
+                        f"{self.who(spec)} cannot make the {drive}-minute drive from {self.site(a.site)} to "
+                        f"{self.site(b.site)} on {self.day(t)}: the {a.activity} there ends at {self.clock(end)} and "
+                        f"the {b.activity} at {self.site(b.site)} starts at {self.clock(start)} "
+                        f"({start - end} min later)"
+                    )
+                    return self.who(spec), self.day(t), self._leg_path(a.site, b.site), text
+        text = f"{self.who(spec)} cannot reach every session of {self.day(t)} in time (travel between sites)"
+        return self.who(spec), self.day(t), ("travel",), text
+
+    def _leg_path(self, a: str, b: str) -> Path:
+        for j, (x, y, _m) in enumerate(self.inst.travel):
+            if (x, y) == (a, b):
+                return ("travel", j)
+        for j, (x, y, _m) in enumerate(self.inst.travel):
+            if (x, y) == (b, a):
+                return ("travel", j)
+        return ("travel",)
+
+    def _daily_travel(self, spec: str, t: int) -> tuple[str, str, Path, str]:
+        path, limit = self.setting(spec, "max_travel_minutes_per_day")
+        home = self.prep.specialists[spec].home
+        route = [home] + [c.site for _, c in self.held(spec, t)] + [home]
+        drive = sum(self.prep.leg(a, b) for a, b in itertools.pairwise(route))
+        text = (
+            f"{self.who(spec)}'s commitments on {self.day(t)} ({' -> '.join(self.site(s) for s in route)}) need "
+            f"{drive} min of driving; max_travel_minutes_per_day is {limit}"
+        )
+        return self.who(spec), self.day(t), path, text
+
+    def _daily_sessions(self, spec: str, t: int) -> tuple[str, str, Path, str]:
+        path, limit = self.setting(spec, "max_sessions_per_day")
+        text = (
+            f"{self.who(spec)} has {len(self.held(spec, t))} fixed sessions on {self.day(t)}; "
+            f"max_sessions_per_day is {limit}"
+        )
+        return self.who(spec), self.day(t), path, text
+
+    def _rest(self, spec: str, t: int) -> tuple[str, str, Path, str]:
+        rest = self.inst.rules.min_rest_minutes
+        home = self.prep.specialists[spec].home
+        path: Path = ("rules", "min_rest_minutes")
+        if t < 0:
+            back: int | None = self.prep.history.back.get(spec)
+            before = "the day before the horizon (history)"
+        else:
+            today = self.held(spec, t)
+            back = None
+            if today:
+                p, c = today[-1]
+                back = self.prep.period_end[p] + self.prep.leg(c.site, home)
+                before = f"{self.day(t)} after the {c.activity} at {self.site(c.site)} in {self.slot(p)}"
+        tomorrow = self.held(spec, t + 1)
+        when = f"{self.day(t)} -> {self.day(t + 1)}"
+        if back is None or not tomorrow:
+            text = f"{self.who(spec)} cannot rest {rest} min between {self.day(t)} and {self.day(t + 1)}"
+            return self.who(spec), when, path, text
+        q, d = tomorrow[0]
+        leave = self.prep.period_start[q] - self.prep.leg(home, d.site)
+        text = (
+            f"{self.who(spec)} gets home at {self.clock(back)} on {before} and must leave at {self.clock(leave)} on "
+            f"{self.day(t + 1)} for the {d.activity} at {self.site(d.site)} in {self.slot(q)}: "
+            f"{leave + MINUTES_PER_DAY - back} min of rest, min_rest_minutes is {rest}"
+        )
+        return self.who(spec), when, path, text
+
+    def _week_commitments(self, spec: str, w: int) -> list[tuple[int, int, Commitment]]:
+        return [(t, p, c) for t in self.prep.days_of_week[w] for p, c in self.held(spec, t)]
+
+    def _weekly(self, spec: str, w: int, field: str, what: str, count: int) -> tuple[str, str, Path, str]:
+        path, limit = self.setting(spec, field)
+        text = f"{self.who(spec)} has {count} {what} fixed in {self.week(w)}; {field} is {limit}"
+        return self.who(spec), self.week(w), path, text
+
+    def _weekly_sessions(self, spec: str, w: int) -> tuple[str, str, Path, str]:
+        count = len(self._week_commitments(spec, w))
+        return self._weekly(spec, w, "max_sessions_per_week", "sessions", count)
+
+    def _weekly_outreach(self, spec: str, w: int) -> tuple[str, str, Path, str]:
+        home = self.prep.specialists[spec].home
+        count = sum(1 for _, _, c in self._week_commitments(spec, w) if c.site != home)
+        return self._weekly(spec, w, "max_outreach_sessions_per_week", "sessions away from home", count)
+
+    def _working_days(self, spec: str, w: int) -> tuple[str, str, Path, str]:
+        count = len({t for t, _, _ in self._week_commitments(spec, w)})
+        return self._weekly(spec, w, "max_working_days_per_week", "working days", count)
+
+    def _weekly_evenings(self, spec: str, w: int) -> tuple[str, str, Path, str]:
+        count = sum(1 for _, p, _ in self._week_commitments(spec, w) if self.prep.evening[p])
+        return self._weekly(spec, w, "max_evening_sessions_per_week", "evening sessions", count)
+
+    def _weekly_minutes(self, spec: str, w: int) -> tuple[str, str, Path, str]:
+        s = self.prep.specialists[spec]
+        field = "max_minutes_per_week" if s.max_minutes_per_week is not None else "min_minutes_per_week"
+        count = sum(self.prep.period_minutes[p] for _, p, _ in self._week_commitments(spec, w))
+        path, _ = self.setting(spec, field)
+        text = (
+            f"{self.who(spec)} has {count} working minutes fixed in {self.week(w)}; the week must have between "
+            f"{s.min_minutes_per_week or 0} and {s.max_minutes_per_week} (min/max_minutes_per_week)"
+        )
+        return self.who(spec), self.week(w), path, text
+
+    def _horizon_minutes(self, spec: str) -> tuple[str, str, Path, str]:
+        s = self.prep.specialists[spec]
+        field = "max_minutes_total" if s.max_minutes_total is not None else "min_minutes_total"
+        count = sum(self.prep.period_minutes[p] for (x, _t, p) in self.prep.commitment_at if x == spec)
+        path, _ = self.setting(spec, field)
+        text = (
+            f"{self.who(spec)} has {count} working minutes fixed over the horizon; it must have between "
+            f"{s.min_minutes_total or 0} and {s.max_minutes_total} (min/max_minutes_total)"
+        )
+        return self.who(spec), "the horizon", path, text
+
+    def _commitment_days(self, spec: str) -> list[int]:
+        return sorted({t for (x, t, _p) in self.prep.commitment_at if x == spec})
+
+    def _max_consecutive_days(self, spec: str) -> tuple[str, str, Path, str]:
+        path, limit = self.setting(spec, "max_consecutive_working_days")
+        days = self._commitment_days(spec)
+        best: list[int] = []
+        run: list[int] = []
+        for t in days:
+            run = [*run, t] if run and run[-1] == t - 1 else [t]
+            best = run if len(run) > len(best) else best
+        span = f" from {self.day(best[0])} to {self.day(best[-1])}" if best else ""
+        text = (
+            f"{self.who(spec)} has commitments on {len(best)} consecutive days{span}; "
+            f"max_consecutive_working_days is {limit}"
+        )
+        return self.who(spec), span.strip() or "the horizon", path, text
+
+    def _min_consecutive_days(self, spec: str) -> tuple[str, str, Path, str]:
+        path, limit = self.setting(spec, "min_consecutive_working_days")
+        days = ", ".join(self.day(t) for t in self._commitment_days(spec))
+        text = f"{self.who(spec)}'s working days ({days}) cannot form runs of {limit} or more days"
+        return self.who(spec), "the horizon", path, text
+
+    def _min_days_off(self, spec: str) -> tuple[str, str, Path, str]:
+        path, limit = self.setting(spec, "min_consecutive_days_off")
+        days = ", ".join(self.day(t) for t in self._commitment_days(spec))
+        text = f"{self.who(spec)}'s working days ({days}) leave a break shorter than {limit} days off"
+        return self.who(spec), "the horizon", path, text
+
+    def _max_weekends(self, spec: str) -> tuple[str, str, Path, str]:
+        path, limit = self.setting(spec, "max_weekends")
+        worked = sum(1 for days in self.prep.weekends if any(t in self._commitment_days(spec) for t in days))
+        text = f"{self.who(spec)} has commitments on {worked} weekends; max_weekends is {limit}"
+        return self.who(spec), "weekends", path, text
+
+    @staticmethod
+    def _match(match: SessionMatch) -> str:
+        parts = [match.activity or "session", f"in {match.period}" if match.period else ""]
+        return " ".join(p for p in parts if p)
+
+    def _forbidden_successions(self, k: int, spec: str, t: int) -> tuple[str, str, Path, str]:
+        rule = self.inst.rules.forbidden_successions[k]
+        when = f"{self.day(t)} -> {self.day(t + 1)}"
+        text = (
+            f"{self.who(spec)} may not follow a {self._match(rule.today)} on {self.day(t)} with a "
+            f"{self._match(rule.tomorrow)} on {self.day(t + 1)} (rules.forbidden_successions[{k}])"
+        )
+        return self.who(spec), when, ("rules", "forbidden_successions", k), text
+
+    def _day_off(self, index: int) -> tuple[str, str, Path, str]:
+        req = self.inst.requests[index]
+        date = f"{WEEKDAYS[req.date.weekday()]} {req.date.isoformat()}"
+        periods = ", ".join(req.periods) if req.periods else "all day"
+        text = f"{self.who(req.specialist)} asked to be off on {date} ({periods}), a hard request"
+        return self.who(req.specialist), f"{date} {periods}", ("requests", index), text
+
+    def _demand_name(self, demand: str) -> str:
+        d = self.prep.demands[demand]
+        return f"{d.name or d.id} at {self.site(d.site)}"
+
+    def _max_specialists(self, demand: str) -> tuple[str, str, Path, str]:
+        limit = self.prep.demands[demand].max_specialists
+        text = f"at most {limit} specialists may serve {self._demand_name(demand)}"
+        return self._demand_name(demand), "the horizon", ("demands", self.demand_index[demand], "max_specialists"), text
+
+    def _demand_max(self, demand: str, w: int) -> tuple[str, str, Path, str]:
+        limit = self.prep.demands[demand].sessions.max
+        text = f"{self._demand_name(demand)} takes at most {limit} sessions in {self.week(w)}"
+        path: Path = ("demands", self.demand_index[demand], "sessions", "max")
+        return self._demand_name(demand), self.week(w), path, text
+
+    def _demand_min(self, demand: str, w: int) -> tuple[str, str, Path, str]:
+        d = self.prep.demands[demand]
+        able = sorted({c.specialist for c in self.prep.candidates if c.demand == demand and self.prep.week[c.day] == w})
+        who = ", ".join(self.who(s) for s in able) or "nobody"
+        text = (
+            f"{self._demand_name(demand)} needs at least {d.sessions.min} sessions in {self.week(w)} "
+            f"(sessions.min made hard); who could serve it: {who}"
+        )
+        path: Path = ("demands", self.demand_index[demand], "sessions", "min")
+        return self._demand_name(demand), self.week(w), path, text
+
+    def _capacity(self, site: str, t: int, p: int, resource: str) -> tuple[str, str, Path, str]:
+        count = self.prep.capacity.get((site, resource), 0)
+        using = [
+            self.who(s)
+            for (s, day, q), c in self.prep.commitment_at.items()
+            if (day, q) == (t, p) and c.site == site and c.resource == resource
+        ]
+        fixed = f"; fixed there: {', '.join(using)}" if using else ""
+        text = f"{self.site(site)} has {count} {resource} in {self.slot(p)} on {self.day(t)}{fixed}"
+        when = f"{self.day(t)} {self.prep.period_ids[p]}"
+        return self.site(site), when, ("sites", self.site_index[site], "resources", resource), text
