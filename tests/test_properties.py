@@ -456,6 +456,17 @@ def test_solver_roster_passes_checker(data: dict[str, Any]) -> None:
         assert result.breakdown.get(term, 0) == value, (term, report.breakdown, result.breakdown)
 
 
+def assert_same_verdict(inst: Instance, roster: Roster) -> None:
+    """The checker finds no broken rule exactly when the model admits the roster."""
+    report = check_roster(inst, roster)
+    accepted, unexpressed = model_accepts(inst, roster)
+    event(f"checker ok {report.ok}")
+    assert report.ok == accepted, (
+        f"checker: {[(v.rule, v.message) for v in report.violations]}; "
+        f"model accepts: {accepted}, cannot express: {unexpressed}"
+    )
+
+
 @settings(PROPERTY_SETTINGS, max_examples=450)
 @given(instances_with_rosters())
 def test_checker_and_model_agree(case: tuple[Instance, Roster]) -> None:
@@ -466,14 +477,7 @@ def test_checker_and_model_agree(case: tuple[Instance, Roster]) -> None:
     valid rosters, perhaps the optimum). Model accepts but checker objects: the model is too
     loose (the solver could return a broken roster). Both are bugs, whichever side is wrong.
     """
-    inst, roster = case
-    report = check_roster(inst, roster)
-    accepted, unexpressed = model_accepts(inst, roster)
-    event(f"checker ok {report.ok}")
-    assert report.ok == accepted, (
-        f"checker: {[(v.rule, v.message) for v in report.violations]}; "
-        f"model accepts: {accepted}, cannot express: {unexpressed}"
-    )
+    assert_same_verdict(*case)
 
 
 @settings(PROPERTY_SETTINGS, max_examples=150)
@@ -500,14 +504,7 @@ def test_solver_roster_passes_checker_with_all_rules(data: dict[str, Any]) -> No
 @given(instances_with_rosters(rich=True))
 def test_checker_and_model_agree_with_all_rules(case: tuple[Instance, Roster]) -> None:
     """The two-way agreement of checker and model, with every rule of the product drawn."""
-    inst, roster = case
-    report = check_roster(inst, roster)
-    accepted, unexpressed = model_accepts(inst, roster)
-    event(f"checker ok {report.ok}")
-    assert report.ok == accepted, (
-        f"checker: {[(v.rule, v.message) for v in report.violations]}; "
-        f"model accepts: {accepted}, cannot express: {unexpressed}"
-    )
+    assert_same_verdict(*case)
 
 
 def test_deterministic() -> None:
