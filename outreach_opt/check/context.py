@@ -90,6 +90,11 @@ class Violation:
     period: str | None = None
     site: str | None = None
 
+    @classmethod
+    def at(cls, rule: str, message: str, a: Assignment) -> Violation:
+        """A violation located at one assignment's specialist, date, period and site."""
+        return cls(rule, message, a.specialist, a.date, a.period, a.site)
+
 
 def day_text(day: dt.date) -> str:
     """'Wed 2025-10-22': fixed English weekday names, so messages do not depend on the locale."""

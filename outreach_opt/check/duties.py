@@ -108,14 +108,11 @@ def check_unavailability(ctx: Context, assignments: Sequence[Assignment]) -> lis
             continue
         span = "the whole day" if off >= set(ctx.periods) else ", ".join(p for p in ctx.periods if p in off)
         violations.append(
-            Violation(
+            Violation.at(
                 "unavailability",
                 f"{ctx.who(a.specialist)} is unavailable on {day_text(a.date)} ({span}) "
                 f"but is rostered in {a.period} for {ctx.what(a)}.",
-                a.specialist,
-                a.date,
-                a.period,
-                a.site,
+                a,
             )
         )
     return violations
@@ -142,14 +139,11 @@ def check_demand_fit(ctx: Context, assignments: Sequence[Assignment]) -> list[Vi
             reasons.append(f"{ctx.who(a.specialist)} lacks the skill {', '.join(missing)} it needs")
         if reasons:
             violations.append(
-                Violation(
+                Violation.at(
                     "demand_fit",
                     f"{ctx.slot(a)} is rostered for demand {ctx.demand_name(a.demand)}, "
                     f"which does not fit: {'; '.join(reasons)}.",
-                    a.specialist,
-                    a.date,
-                    a.period,
-                    a.site,
+                    a,
                 )
             )
     return violations
