@@ -24,7 +24,7 @@ from ortools.sat.python import cp_model
 
 from outreach_opt.domain.prepared import MINUTES_PER_DAY, Candidate, Prepared
 from outreach_opt.domain.roster import Roster
-from outreach_opt.solve.day_patterns import DayPattern, enumerate_day
+from outreach_opt.solve.day_patterns import DayKey, DayPattern, enumerate_day
 from outreach_opt.solve.sharing_rules import SharingRules
 from outreach_opt.solve.workload_rules import WorkloadRules
 
@@ -99,9 +99,10 @@ class RosterModel(WorkloadRules, SharingRules):
     def _create_variables(self) -> None:
         for cand in self.prep.candidates:
             self.x[cand] = self.model.new_bool_var(f"x[{cand.specialist},{cand.demand},{cand.day},{cand.period}]")
+        cache: dict[DayKey, list[DayPattern]] = {}
         for spec in self.prep.specialists:
             for t in range(self.prep.n_days):
-                patterns = enumerate_day(self.prep, spec, t, explain=self.options.explain)
+                patterns = enumerate_day(self.prep, spec, t, explain=self.options.explain, cache=cache)
                 self.days[(spec, t)] = [
                     (pat, self.model.new_bool_var(f"y[{spec},{t},{k}]")) for k, pat in enumerate(patterns)
                 ]
@@ -243,12 +244,25 @@ class RosterModel(WorkloadRules, SharingRules):
             self.model.add(sum(vars_) <= most * sum(visits))
 
     def _add_symmetry_breaking(self) -> None:
-        """Specialists identical in every field but id and name are interchangeable: order
-        their total sessions so the search does not visit every permutation."""
+        """Specialists interchangeable in every respect: order their total sessions so the
+        search does not visit every permutation."""
+        for members in self.interchangeable():
+            for a, b in itertools.pairwise(members):
+                self.model.add(self._total_sessions(a) >= self._total_sessions(b))
+
+    def interchangeable(self) -> list[list[str]]:
+        """Groups (two or more) of specialists identical in every field but id and name, in
+        their commitments, requests and history, and wherever the instance names them (demands'
+        preferred lists, succession rules): any roster stays valid and costs the same with two
+        of them swapped."""
+        successions = self.prep.instance.rules.forbidden_successions
         groups: dict[str, list[str]] = defaultdict(list)
         commitments = defaultdict(list)
         for com in self.prep.instance.commitments:
             commitments[com.specialist].append(com.model_dump(exclude={"specialist"}))
+        requests = defaultdict(list)
+        for req in self.prep.instance.requests:
+            requests[req.specialist].append(req.model_dump(exclude={"specialist"}))
         for spec in self.prep.instance.specialists:
             signature = spec.model_dump(exclude={"id", "name"})
             h = self.prep.history  # a different past makes two specialists distinguishable
@@ -259,10 +273,12 @@ class RosterModel(WorkloadRules, SharingRules):
                 h.burden.get(spec.id, 0),
                 sorted(d for s, d in h.servers if s == spec.id),
             )
-            groups[repr((signature, commitments[spec.id], past))].append(spec.id)
-        for members in groups.values():
-            for a, b in itertools.pairwise(members):
-                self.model.add(self._total_sessions(a) >= self._total_sessions(b))
+            named_in = (
+                [d.id for d in self.prep.instance.demands if spec.id in d.preferred],
+                [k for k, r in enumerate(successions) if r.specialists is not None and spec.id in r.specialists],
+            )
+            groups[repr((signature, commitments[spec.id], requests[spec.id], past, named_in))].append(spec.id)
+        return [members for members in groups.values() if len(members) > 1]
 
     def _total_sessions(self, spec: str) -> cp_model.LinearExprT:
         return sum(

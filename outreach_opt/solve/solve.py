@@ -22,6 +22,7 @@ from outreach_opt.domain.prepared import Prepared, prepare
 from outreach_opt.domain.problems import InputError, Problem
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.solve.builder import BuildOptions, RosterModel
+from outreach_opt.solve.first_roster import greedy_roster, hint
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +125,9 @@ class SolveOptions:
     """CP-SAT search workers; 0 lets CP-SAT use every core."""
     seed: int = 0
     log_search: bool = False
+    greedy_hint: bool = True
+    """Start the search from the greedy first roster (solve/first_roster.py); off, from the
+    commitments-only roster."""
     build: BuildOptions = field(default_factory=BuildOptions)
 
 
@@ -157,7 +161,12 @@ def solve(
     prep = prepare(instance, past)
     check_size(prep)
     built = RosterModel(prep, options.build).build()
-    built.hint_commitments_only()
+    first = greedy_roster(built) if options.greedy_hint else None
+    if first is not None:
+        hint(built, first)
+        complete_hint(built, limit=max(0.1, options.time_limit - (time.perf_counter() - started)) / 4)
+    else:
+        built.hint_commitments_only()
     build_time = time.perf_counter() - started
     solver = configured_solver(options, remaining=options.time_limit - build_time)
     if len(built.model.proto.variables) > PRESOLVE_UP_TO_VARIABLES:
@@ -186,6 +195,29 @@ def solve(
     roster = read_roster(built, solver, status, objective, bound, interrupted)
     breakdown = {name: round(solver.value(expr)) for name, expr in built.terms.items()}
     return Result(status, roster, objective, bound, breakdown, wall, build_time, interrupted)
+
+
+def complete_hint(built: RosterModel, limit: float) -> bool:
+    """Extend the hint on the decisions to every variable (auxiliaries follow by propagation
+    once the decisions are fixed), so that CP-SAT takes it as its first roster at once: on a
+    100k-variable model it otherwise ignored a feasible partial hint for the whole minute.
+    Returns False (hint left as it was) when the fixed decisions admit no completion within
+    `limit` seconds, e.g. under a rule the greedy builder does not know."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = limit
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.stop_after_first_solution = True
+    code = solver.solve(built.model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        logger.info("greedy hint not completed: %s", solver.status_name(code))
+        return False
+    values = list(solver.response_proto.solution)
+    built.model.clear_hints()
+    hints = built.model.proto.solution_hint
+    hints.vars.extend(range(len(values)))
+    hints.values.extend(values)
+    return True
 
 
 def _solve_stoppable(

@@ -8,6 +8,7 @@ models/MODEL.md and of the checker's `check_<rule id>` functions (check/workload
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -48,9 +49,15 @@ class WorkloadRules(ModelParts):
         Days before the horizon are constants from history (0 when none is given: off);
         days after it are 0 (off)."""
         if 0 <= t < self.prep.n_days:
-            return self._day_sum(spec, t, lambda pat: int(not pat.idle))
+            return self._working[(spec, t)]
         worked = t < 0 and t in self.prep.history.worked.get(spec, set())
         return cp_model.LinearExpr.weighted_sum([], []) + int(worked)
+
+    @functools.cached_property
+    def _working(self) -> dict[tuple[str, int], cp_model.LinearExpr]:
+        """`works` of every specialist-day, built once: the run rules ask for each day once
+        per window it lies in (seven times for a six-day limit)."""
+        return {key: self._day_sum(*key, lambda pat: int(not pat.idle)) for key in self.days}
 
     def _bounded(
         self,
@@ -106,8 +113,13 @@ class WorkloadRules(ModelParts):
             most = spec.max_consecutive_working_days
             if most is None:
                 continue
+            worked = self.prep.history.worked.get(sid, set())
+            could = [t in worked for t in range(-most, 0)]  # days that could be worked
+            could += [any(not pat.idle for pat, _ in self.days[(sid, t)]) for t in range(self.prep.n_days)]
             for start in range(-most, self.prep.n_days - most):  # windows reaching into history too
                 window = range(start, start + most + 1)
+                if sum(could[start + most : start + 2 * most + 1]) <= most:
+                    continue  # too few days could be worked for this window to bind
                 total = cp_model.LinearExpr.sum([self.works(sid, t) for t in window])
                 self._hard(self.model.add(total <= most), "max_consecutive_days", (sid,))
 
