@@ -239,7 +239,9 @@ def generate(specialists: int, sites: int, weeks: int, seed: int) -> dict[str, A
             # One session moved between two sharers changes n x the sum of deviations by up to
             # 2(n-1) x 100 x its points (an evening or weekend session has 2); an uncovered
             # session (priority >= 2) must stay dearer than that, or fairness would drop it.
-            "uncovered_session": max(1000, 250 * specialists),
+            # Weights stop at 100000 (the schema's limit), reached at 400 specialists: beyond
+            # that a low-priority evening session may lose to fairness.
+            "uncovered_session": min(100_000, max(1000, 250 * specialists)),
             "travel_minute": 1,
             "request": 1,
             "fairness_deviation": 1,

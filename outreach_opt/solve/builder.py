@@ -293,8 +293,9 @@ class RosterModel(WorkloadRules, SharingRules):
         if weights.uncovered_session > 0:
             self.terms["uncovered"] = self._term_uncovered(weights.uncovered_session)
         if weights.travel_minute > 0:
-            self.terms["travel"] = weights.travel_minute * sum(
-                pat.travel * var for choices in self.days.values() for pat, var in choices if pat.travel
+            driving = [(pat.travel, var) for choices in self.days.values() for pat, var in choices if pat.travel]
+            self.terms["travel"] = cp_model.LinearExpr.weighted_sum(
+                [var for _, var in driving], [weights.travel_minute * minutes for minutes, _ in driving]
             )
         if weights.request > 0 and any(not r.hard and r.weight for r in self.prep.requests):
             self.terms["requests"] = weights.request * self.requests_term()

@@ -99,6 +99,10 @@ class _State:
         self.by_stops: dict[SpecDay, dict[tuple[str | None, ...], int]] = {
             key: {pat.stops: k for k, (pat, _) in enumerate(choices)} for key, choices in built.days.items()
         }
+        self.current: dict[SpecDay, DayPattern] = {
+            key: built.days[key][k][0] for key, k in start.chosen.items()
+        }
+        """The chosen pattern of every day, kept beside `roster.chosen` (read far more often)."""
         self.week_totals: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
         """(spec, week) -> sessions, outreach, minutes, evenings, working days."""
         self.horizon_minutes: dict[str, int] = defaultdict(int)
@@ -137,7 +141,7 @@ class _State:
     # -- reading ------------------------------------------------------------------------------
 
     def pattern(self, spec: str, t: int) -> DayPattern:
-        return self.built.days[(spec, t)][self.roster.chosen[(spec, t)]][0]
+        return self.current[(spec, t)]
 
     def missing(self, demand: str, week: int) -> int:
         return max(0, self.prep.demands[demand].sessions.min - self.served_count[(demand, week)])
@@ -326,6 +330,7 @@ class _State:
         if t in self.weekend_of and not new.idle:
             self.weekends_worked[spec].add(self.weekend_of[t])
         self.roster.chosen[(spec, t)] = index
+        self.current[(spec, t)] = new
         self.roster.served.add(cand)
         self.served_count[(cand.demand, prep.week[t])] += 1
         if dem.resource is not None:
@@ -337,6 +342,9 @@ class _State:
         """Give interchangeable specialists' schedules in the order the symmetry breaking asks
         (more sessions first): swapping whole schedules of identical people changes nothing."""
         for members in self.built.interchangeable():
+            days_of = [[[pat for pat, _ in self.built.days[(spec, t)]] for t in range(self.prep.n_days)] for spec in members]
+            if any(days != days_of[0] for days in days_of[1:]):
+                continue  # not enumerated alike (never seen): leave the hint as it is
             schedules = []
             for spec in members:
                 days = [self.roster.chosen[(spec, t)] for t in range(self.prep.n_days)]
@@ -348,6 +356,7 @@ class _State:
             for spec, (_total, days, served) in zip(members, schedules, strict=True):
                 for t, k in enumerate(days):
                     self.roster.chosen[(spec, t)] = k
+                    self.current[(spec, t)] = self.built.days[(spec, t)][k][0]
                 for c in served:
                     self.roster.served.add(Candidate(spec, c.demand, c.day, c.period, c.site))
 
