@@ -22,7 +22,8 @@ this module does not know about (a new one) only makes CP-SAT repair the hint.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import time
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from outreach_opt.solve.builder import RosterModel
 
 SpecDay = tuple[str, int]
+PERMANENT = 1 << 30
 
 
 @dataclass
@@ -56,16 +58,18 @@ def commitments_only(built: RosterModel) -> FirstRoster | None:
     return FirstRoster(chosen)
 
 
-def greedy_roster(built: RosterModel) -> FirstRoster | None:
-    """The greedy roster described in the module docstring; None when there is no start."""
+def greedy_roster(built: RosterModel, improve_until: float | None = None) -> FirstRoster | None:
+    """The greedy roster described in the module docstring; None when there is no start.
+    With `improve_until` (a perf_counter time), sessions are then moved to cheaper places
+    until no move helps or that time comes, and what is still uncovered is tried again."""
     start = commitments_only(built)
     if start is None:
         return None
     state = _State(built, start)
-    for cand_list, demand, _w in _tasks(built):
-        for _ in range(state.missing(demand, _w)):
-            if not state.place_best(cand_list, demand):
-                break
+    tasks = _tasks(built)
+    state.fill(tasks)
+    if improve_until is not None and state.improve({(d, w): cands for cands, d, w in tasks}, improve_until):
+        state.fill(tasks)
     state.sort_interchangeable()
     return state.roster
 
@@ -113,9 +117,10 @@ class _State:
         for (spec, t, p), com in prep.commitment_at.items():
             if com.resource is not None:
                 self.used[(com.site, t, p, com.resource)] += 1
-        self.servers: dict[str, set[str]] = defaultdict(set)
+        self.servers: dict[str, Counter[str]] = defaultdict(Counter)
+        """Sessions per demand and specialist; history's servers count for good."""
         for s, d in prep.history.servers:
-            self.servers[d].add(s)
+            self.servers[d][s] += PERMANENT
         self.sessions: dict[SpecDay, list[tuple[int, str]]] = defaultdict(list)
         """(period, activity) of every session of a day: commitments and demands served."""
         for (spec, t, p), com in prep.commitment_at.items():
@@ -153,6 +158,13 @@ class _State:
         self.horizon_minutes[spec] += sign * pat.minutes
 
     # -- choosing -------------------------------------------------------------------------------
+
+    def fill(self, tasks: list[tuple[list[Candidate], str, int]]) -> None:
+        """Serve each demand-week's missing sessions, in the order of `tasks`, while it pays."""
+        for cands, demand, week in tasks:
+            for _ in range(self.missing(demand, week)):
+                if not self.place_best(cands, demand):
+                    break
 
     def place_best(self, cands: list[Candidate], demand: str) -> bool:
         """Add the cheapest allowed session among `cands`; False when none is worth it."""
@@ -268,6 +280,15 @@ class _State:
 
     def _cost(self, cand: Candidate, index: int) -> int:
         """The objective's increase, with fairness by its local slope (exact for the rest)."""
+        cost = self._local_cost(cand, index)
+        spec, t = cand.specialist, cand.day
+        if spec in self.sharers and (self.weights.fairness_deviation or self.weights.fairness_max):
+            new = self.built.days[(spec, t)][index][0]
+            cost += self._fairness_slope(spec, t, self.pattern(spec, t), new)
+        return cost
+
+    def _local_cost(self, cand: Candidate, index: int) -> int:
+        """The objective's increase from serving `cand` (day pattern `index`) but fairness."""
         prep, spec, t = self.prep, cand.specialist, cand.day
         old = self.pattern(spec, t)
         new = self.built.days[(spec, t)][index][0]
@@ -286,8 +307,6 @@ class _State:
             busy_before, busy_after = old.occupies(periods), new.occupies(periods)
             if busy_before != busy_after:
                 cost += w.request * weight * (1 if (want == "off") == busy_after else -1)
-        if spec in self.sharers and (w.fairness_deviation or w.fairness_max):
-            cost += self._fairness_slope(spec, t, old, new)
         return cost
 
     def _fairness_slope(self, spec: str, t: int, old: DayPattern, new: DayPattern) -> int:
@@ -316,6 +335,14 @@ class _State:
     # -- changing -------------------------------------------------------------------------------
 
     def _apply(self, cand: Candidate, index: int) -> None:
+        """Serve `cand`, the day turning into pattern `index`."""
+        self._change(cand, index, +1)
+
+    def _remove(self, cand: Candidate, index: int) -> None:
+        """Stop serving `cand`, the day turning into pattern `index`."""
+        self._change(cand, index, -1)
+
+    def _change(self, cand: Candidate, index: int, sign: int) -> None:
         prep, spec, t, p = self.prep, cand.specialist, cand.day, cand.period
         old = self.pattern(spec, t)
         new = self.built.days[(spec, t)][index][0]
@@ -327,16 +354,100 @@ class _State:
             change = self.built._day_burden(new, weekend) - self.built._day_burden(old, weekend)  # noqa: SLF001
             self.burden[spec] += prep.specialists[spec].burden_factor * change
             self._above = None
-        if t in self.weekend_of and not new.idle:
-            self.weekends_worked[spec].add(self.weekend_of[t])
+        if t in self.weekend_of:
+            weekend_days = [d for d in prep.weekends[self.weekend_of[t]] if d != t]
+            if not new.idle or any(not self.pattern(spec, d).idle for d in weekend_days):
+                self.weekends_worked[spec].add(self.weekend_of[t])
+            else:
+                self.weekends_worked[spec].discard(self.weekend_of[t])
         self.roster.chosen[(spec, t)] = index
         self.current[(spec, t)] = new
-        self.roster.served.add(cand)
-        self.served_count[(cand.demand, prep.week[t])] += 1
+        self.served_count[(cand.demand, prep.week[t])] += sign
         if dem.resource is not None:
-            self.used[(cand.site, t, p, dem.resource)] += 1
-        self.servers[cand.demand].add(spec)
-        self.sessions[(spec, t)].append((p, dem.activity))
+            self.used[(cand.site, t, p, dem.resource)] += sign
+        self.servers[cand.demand][spec] += sign
+        if sign > 0:
+            self.roster.served.add(cand)
+            self.sessions[(spec, t)].append((p, dem.activity))
+        else:
+            self.roster.served.discard(cand)
+            self.sessions[(spec, t)].remove((p, dem.activity))
+            if self.servers[cand.demand][spec] == 0:
+                del self.servers[cand.demand][spec]
+
+    def _removable(self, cand: Candidate) -> int | None:
+        """The day's pattern without `cand` if dropping it keeps every hard rule, else None:
+        only the minimums (minutes, runs) and rest (the day may start or end elsewhere) can
+        suffer from doing less."""
+        prep, spec, t = self.prep, cand.specialist, cand.day
+        old = self.pattern(spec, t)
+        stops = list(old.stops)
+        stops[cand.period] = None
+        index = self.by_stops[(spec, t)].get(tuple(stops))
+        if index is None:
+            return None
+        new = self.built.days[(spec, t)][index][0]
+        person = prep.specialists[spec]
+        if new.idle and ((person.min_consecutive_working_days or 0) >= 2 or (person.min_consecutive_days_off or 0) >= 2):
+            return None
+        minutes = self.week_totals[(spec, prep.week[t])][2] + new.minutes - old.minutes
+        if person.min_minutes_per_week is not None and minutes < person.min_minutes_per_week:
+            return None
+        total = self.horizon_minutes[spec] + new.minutes - old.minutes
+        if person.min_minutes_total is not None and total < person.min_minutes_total:
+            return None
+        return index if self._rest_ok(spec, t, new) else None
+
+    def fairness_cost(self) -> int:
+        """The fairness terms of the roster as it stands, exactly as the model has them."""
+        if not self.burden:
+            return 0
+        n, total = len(self.burden), sum(self.burden.values())
+        cost = self.weights.fairness_deviation * sum(abs(n * b - total) for b in self.burden.values())
+        return cost + self.weights.fairness_max * max(self.burden.values())
+
+    def improve(self, cands_of: dict[tuple[str, int], list[Candidate]], deadline: float) -> int:
+        """Move served sessions to cheaper candidates of the same demand and week, one at a
+        time, each move lowering the objective (fairness counted exactly); passes repeat
+        until none helps or `deadline` (perf_counter) passes. Returns the moves made."""
+        moves, improved = 0, True
+        while improved and time.perf_counter() < deadline:
+            improved = False
+            for cand in sorted(self.roster.served, key=_order):
+                if time.perf_counter() > deadline:
+                    break
+                if cand in self.roster.served and self._move(cand, cands_of[(cand.demand, self.prep.week[cand.day])]):
+                    moves, improved = moves + 1, True
+        return moves
+
+    def _move(self, cand: Candidate, cands: list[Candidate]) -> bool:
+        """Drop `cand` and serve the cheapest alternative if that lowers the objective: the
+        alternatives are ranked by `_cost` (fairness by its slope), and the best one is kept
+        only if the objective, fairness counted exactly, really falls."""
+        index = self._removable(cand)
+        if index is None:
+            return False
+        back = self.roster.chosen[(cand.specialist, cand.day)]
+        fair_before = self.fairness_cost()
+        self._remove(cand, index)
+        best: tuple[int, Candidate, int] | None = None
+        for other in cands:
+            allowed = self._allowed(other) if other != cand else None
+            if allowed is not None:
+                cost = self._cost(other, allowed)
+                if best is None or cost < best[0]:
+                    best = (cost, other, allowed)
+        if best is not None and best[0] < self._cost(cand, back):
+            _cost, other, allowed = best
+            stay = self._local_cost(cand, back) + fair_before
+            before = self.roster.chosen[(other.specialist, other.day)]
+            moved = self._local_cost(other, allowed)
+            self._apply(other, allowed)
+            if moved + self.fairness_cost() < stay:
+                return True
+            self._remove(other, before)
+        self._apply(cand, back)
+        return False
 
     def sort_interchangeable(self) -> None:
         """Give interchangeable specialists' schedules in the order the symmetry breaking asks
@@ -359,6 +470,10 @@ class _State:
                     self.current[(spec, t)] = self.built.days[(spec, t)][k][0]
                 for c in served:
                     self.roster.served.add(Candidate(spec, c.demand, c.day, c.period, c.site))
+
+
+def _order(cand: Candidate) -> tuple[int, int, str, str]:
+    return (cand.day, cand.period, cand.specialist, cand.demand)
 
 
 def _matches(match: SessionMatch, period: str, activity: str) -> bool:
