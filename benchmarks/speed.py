@@ -54,7 +54,9 @@ def experiment(patches: list[str], params: list[str]) -> None:
         module.configured_solver = configured
 
 
-def run_one(size: tuple[int, int, int], seed: int, time_limit: float, workers: int, weights: dict[str, int]) -> dict[str, Any]:
+def run_one(
+    size: tuple[int, int, int], seed: int, time_limit: float, workers: int, weights: dict[str, int]
+) -> dict[str, Any]:
     from outreach_opt.check.checker import check_roster
     from outreach_opt.generate import generate
     from outreach_opt.io.load import instance_from_data

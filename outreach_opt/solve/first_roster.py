@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -68,6 +69,8 @@ def greedy_roster(built: RosterModel, improve_until: float | None = None) -> Fir
     state = _State(built, start)
     tasks = _tasks(built)
     state.fill(tasks)
+    if not state.meet_minimums():
+        return None
     if improve_until is not None and state.improve({(d, w): cands for cands, d, w in tasks}, improve_until):
         state.fill(tasks)
     state.sort_interchangeable()
@@ -103,9 +106,7 @@ class _State:
         self.by_stops: dict[SpecDay, dict[tuple[str | None, ...], int]] = {
             key: {pat.stops: k for k, (pat, _) in enumerate(choices)} for key, choices in built.days.items()
         }
-        self.current: dict[SpecDay, DayPattern] = {
-            key: built.days[key][k][0] for key, k in start.chosen.items()
-        }
+        self.current: dict[SpecDay, DayPattern] = {key: built.days[key][k][0] for key, k in start.chosen.items()}
         """The chosen pattern of every day, kept beside `roster.chosen` (read far more often)."""
         self.week_totals: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
         """(spec, week) -> sessions, outreach, minutes, evenings, working days."""
@@ -114,7 +115,7 @@ class _State:
             self._count(spec, t, self.pattern(spec, t), +1)
         self.served_count: dict[tuple[str, int], int] = defaultdict(int)
         self.used: dict[tuple[str, int, int, str], int] = defaultdict(int)
-        for (spec, t, p), com in prep.commitment_at.items():
+        for (_spec, t, p), com in prep.commitment_at.items():
             if com.resource is not None:
                 self.used[(com.site, t, p, com.resource)] += 1
         self.servers: dict[str, Counter[str]] = defaultdict(Counter)
@@ -133,7 +134,9 @@ class _State:
                 self.weekends_worked[spec].add(self.weekend_of[t])
         self.weights = prep.instance.weights
         self.sharers = set(prep.instance.outreach_sharers())
-        self.burden: dict[str, int] = {s: prep.specialists[s].burden_factor * prep.history.burden.get(s, 0) for s in self.sharers}
+        self.burden: dict[str, int] = {
+            s: prep.specialists[s].burden_factor * prep.history.burden.get(s, 0) for s in self.sharers
+        }
         self.weekend_days = set(self.weekend_of)
         self._above: set[str] | None = None
         self._own_sign: dict[str, bool] = {}
@@ -166,6 +169,40 @@ class _State:
                 if not self.place_best(cands, demand):
                     break
 
+    def meet_minimums(self) -> bool:
+        """Add the cheapest sessions a specialist below a minimum of working minutes (weekly,
+        then over the horizon) can take; False when some minimum stays out of reach."""
+        prep = self.prep
+        for spec, person in prep.specialists.items():
+            if person.min_minutes_per_week is not None:
+                for w, days in enumerate(prep.days_of_week):
+                    while self.week_totals[(spec, w)][2] < person.min_minutes_per_week:
+                        if not self._add_any(spec, days):
+                            return False
+            if person.min_minutes_total is not None:
+                while self.horizon_minutes[spec] < person.min_minutes_total:
+                    if not self._add_any(spec, range(prep.n_days)):
+                        return False
+        return True
+
+    def _add_any(self, spec: str, days: Iterable[int]) -> bool:
+        """Serve the cheapest allowed session of `spec` on `days`, whatever it costs."""
+        best: tuple[int, Candidate, int] | None = None
+        for t in days:
+            for cand in self.prep.candidates_by_day.get((spec, t), ()):
+                index = self._allowed(cand)
+                if index is not None:
+                    dem = self.prep.demands[cand.demand]
+                    cost = self._cost(cand, index)
+                    if self.missing(cand.demand, self.prep.week[t]) and dem.priority:
+                        cost -= self.weights.uncovered_session * dem.priority
+                    if best is None or cost < best[0]:
+                        best = (cost, cand, index)
+        if best is None:
+            return False
+        self._apply(best[1], best[2])
+        return True
+
     def place_best(self, cands: list[Candidate], demand: str) -> bool:
         """Add the cheapest allowed session among `cands`; False when none is worth it."""
         dem = self.prep.demands[demand]
@@ -193,12 +230,12 @@ class _State:
         w = prep.week[t]
         if self.served_count[(cand.demand, w)] >= dem.sessions.max:
             return None
-        if dem.resource is not None:
-            if self.used[(cand.site, t, p, dem.resource)] >= prep.capacity.get((cand.site, dem.resource), 0):
-                return None
-        if dem.max_specialists is not None and spec not in self.servers[cand.demand]:
-            if len(self.servers[cand.demand]) >= dem.max_specialists:
-                return None
+        room = prep.capacity.get((cand.site, dem.resource), 0) if dem.resource is not None else None
+        if room is not None and self.used[(cand.site, t, p, dem.resource)] >= room:  # type: ignore[index]
+            return None
+        servers = self.servers[cand.demand]
+        if dem.max_specialists is not None and spec not in servers and len(servers) >= dem.max_specialists:
+            return None
         stops = list(old.stops)
         stops[p] = cand.site
         index = self.by_stops[(spec, t)].get(tuple(stops))
@@ -248,10 +285,10 @@ class _State:
             run = 1 + self._worked_run(spec, t, -1) + self._worked_run(spec, t, +1)
             if run > most:
                 return False
-        if t in self.weekend_of and self.weekend_of[t] not in self.weekends_worked[spec]:
-            if person.max_weekends is not None and len(self.weekends_worked[spec]) >= person.max_weekends:
-                return False
-        return True
+        new_weekend = t in self.weekend_of and self.weekend_of[t] not in self.weekends_worked[spec]
+        return not (
+            new_weekend and person.max_weekends is not None and len(self.weekends_worked[spec]) >= person.max_weekends
+        )
 
     def _worked_run(self, spec: str, t: int, step: int) -> int:
         worked = self.prep.history.worked.get(spec, set())
@@ -311,7 +348,7 @@ class _State:
 
     def _fairness_slope(self, spec: str, t: int, old: DayPattern, new: DayPattern) -> int:
         weekend = t in self.weekend_days
-        day_burden = self.built._day_burden  # noqa: SLF001 - the one definition of a day's burden
+        day_burden = self.built._day_burden
         delta = self.prep.specialists[spec].burden_factor * (day_burden(new, weekend) - day_burden(old, weekend))
         if delta == 0:
             return 0
@@ -351,7 +388,7 @@ class _State:
         self._count(spec, t, new, +1)
         if spec in self.sharers:
             weekend = t in self.weekend_days
-            change = self.built._day_burden(new, weekend) - self.built._day_burden(old, weekend)  # noqa: SLF001
+            change = self.built._day_burden(new, weekend) - self.built._day_burden(old, weekend)
             self.burden[spec] += prep.specialists[spec].burden_factor * change
             self._above = None
         if t in self.weekend_of:
@@ -388,7 +425,9 @@ class _State:
             return None
         new = self.built.days[(spec, t)][index][0]
         person = prep.specialists[spec]
-        if new.idle and ((person.min_consecutive_working_days or 0) >= 2 or (person.min_consecutive_days_off or 0) >= 2):
+        if new.idle and (
+            (person.min_consecutive_working_days or 0) >= 2 or (person.min_consecutive_days_off or 0) >= 2
+        ):
             return None
         minutes = self.week_totals[(spec, prep.week[t])][2] + new.minutes - old.minutes
         if person.min_minutes_per_week is not None and minutes < person.min_minutes_per_week:
@@ -453,7 +492,9 @@ class _State:
         """Give interchangeable specialists' schedules in the order the symmetry breaking asks
         (more sessions first): swapping whole schedules of identical people changes nothing."""
         for members in self.built.interchangeable():
-            days_of = [[[pat for pat, _ in self.built.days[(spec, t)]] for t in range(self.prep.n_days)] for spec in members]
+            days_of = [
+                [[pat for pat, _ in self.built.days[(spec, t)]] for t in range(self.prep.n_days)] for spec in members
+            ]
             if any(days != days_of[0] for days in days_of[1:]):
                 continue  # not enumerated alike (never seen): leave the hint as it is
             schedules = []

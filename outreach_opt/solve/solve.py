@@ -210,7 +210,9 @@ def solve(
     status = _STATUS[code]
     searched = time.perf_counter()
     logger.info(
-        "search took %.2fs against %.2fs allowed", searched - started - build_time, solver.parameters.max_time_in_seconds
+        "search took %.2fs against %.2fs allowed",
+        searched - started - build_time,
+        solver.parameters.max_time_in_seconds,
     )
     wall = time.perf_counter() - started
     logger.info("solve: %s in %.2fs (build %.2fs)", status.value, wall, build_time)
