@@ -71,8 +71,12 @@ def greedy_roster(built: RosterModel, improve_until: float | None = None) -> Fir
     state.fill(tasks)
     if not state.meet_minimums():
         return None
-    if improve_until is not None and state.improve({(d, w): cands for cands, d, w in tasks}, improve_until):
-        state.fill(tasks)
+    if improve_until is not None:
+        cands_of: dict[tuple[str, int], list[Candidate]] = defaultdict(list)
+        for cand in built.x:
+            cands_of[(cand.demand, built.prep.week[cand.day])].append(cand)
+        if state.improve(cands_of, improve_until):
+            state.fill(tasks)
     state.sort_interchangeable()
     return state.roster
 
