@@ -115,13 +115,11 @@ class WorkloadRules(ModelParts):
             most = spec.max_consecutive_working_days
             if most is None:
                 continue
-            worked = self.prep.history.worked.get(sid, set())
-            could = [t in worked for t in range(-most, 0)]  # days that could be worked
-            could += [any(not pat.idle for pat, _ in self.days[(sid, t)]) for t in range(self.prep.n_days)]
+            # Every window, even one that cannot bind (too few days that could be worked): on
+            # the four-week sample, leaving those out made the proof slower (37-40 s against
+            # 25-28 s, 2 workers), so CP-SAT's presolve is left to drop them.
             for start in range(-most, self.prep.n_days - most):  # windows reaching into history too
                 window = range(start, start + most + 1)
-                if sum(could[start + most : start + 2 * most + 1]) <= most:
-                    continue  # too few days could be worked for this window to bind
                 total = cp_model.LinearExpr.sum([self.works(sid, t) for t in window])
                 self._hard(self.model.add(total <= most), "max_consecutive_days", (sid,))
 
