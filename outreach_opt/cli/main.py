@@ -29,6 +29,7 @@ from outreach_opt.cli.explain import explain_command, print_explanation
 from outreach_opt.cli.export import export_command, format_for, render
 from outreach_opt.cli.generate import generate_command
 from outreach_opt.cli.progress import ProgressView
+from outreach_opt.cli.repair import diff_command, repair_command
 from outreach_opt.domain.history import past_assignments
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.problems import InputError
@@ -158,7 +159,15 @@ def solve_command(
         sys.exit(EXIT_INTERRUPTED)
 
 
-for command in (export_command, whatif_command, batch_command, explain_command, generate_command):
+for command in (
+    export_command,
+    whatif_command,
+    batch_command,
+    explain_command,
+    generate_command,
+    repair_command,
+    diff_command,
+):
     assert command.callback is not None
     command.callback = _bad_input(command.callback)
     main.add_command(command)

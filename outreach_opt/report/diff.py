@@ -95,9 +95,7 @@ def _annotated(instance: Instance, changes: list[SlotChange]) -> list[SlotChange
                     continue
                 used |= {id(la), id(ga)}
                 break
-    return [
-        SlotChange(c.specialist, c.date, c.period, c.kind, c.old, c.new, "; ".join(notes[id(c)])) for c in changes
-    ]
+    return [SlotChange(c.specialist, c.date, c.period, c.kind, c.old, c.new, "; ".join(notes[id(c)])) for c in changes]
 
 
 def when(date: dt.date, period: str) -> str:
@@ -111,15 +109,15 @@ def describe(instance: Instance, a: Assignment) -> str:
     return f"{a.activity} at {sites.get(a.site, a.site)} ({what})"
 
 
-def diff_lines(instance: Instance, changes: Sequence[SlotChange]) -> list[str]:
-    """The diff for a terminal: one heading per specialist, one line per changed slot, with
-    the date written once per day; '+' added, '-' removed, '~' changed."""
+def diff_lines(instance: Instance, changes: Sequence[SlotChange]) -> list[tuple[str, str]]:
+    """The diff for a terminal, as (kind, text): a 'specialist' heading each, then one line
+    per changed slot with the date written once per day; '+' added, '-' removed, '~' changed."""
     names = {s.id: s.name or s.id for s in instance.specialists}
-    lines: list[str] = []
+    lines: list[tuple[str, str]] = []
     last: tuple[str, dt.date | None] = ("", None)
     for c in changes:
         if c.specialist != last[0]:
-            lines.append(names.get(c.specialist, c.specialist))
+            lines.append(("specialist", names.get(c.specialist, c.specialist)))
             last = (c.specialist, None)
         day = f"{WEEKDAYS[c.date.weekday()]} {c.date.isoformat()}" if c.date != last[1] else ""
         last = (c.specialist, c.date)
@@ -131,7 +129,7 @@ def diff_lines(instance: Instance, changes: Sequence[SlotChange]) -> list[str]:
             was = ", ".join(describe(instance, a) for a in c.old)
             text = "~ " + ", ".join(describe(instance, a) for a in c.new) + f", was {was}"
         note = f"  [{c.note}]" if c.note else ""
-        lines.append(f"  {day:<15} {c.period:<5} {text}{note}")
+        lines.append((c.kind, f"  {day:<15} {c.period:<5} {text}{note}"))
     return lines
 
 

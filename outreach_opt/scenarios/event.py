@@ -80,7 +80,8 @@ def _short_form(located: Located) -> ScenarioDoc:
         raise InputError([located.locate(Problem((), "an event file is a mapping with 'operations:' (and 'name:')"))])
     for key in located.data:
         if key not in ("name", "operations"):
-            message = f"unknown key {key!r}{suggest(str(key), ['name', 'operations'])}; an event has 'operations:' and 'name:'"
+            hint = suggest(str(key), ["name", "operations"])
+            message = f"unknown key {key!r}{hint}; an event has 'operations:' and 'name:'"
             raise InputError([located.locate(Problem((key,), message), key=True)])
     scenario: dict[str, Any] = {**located.data, "name": located.data.get("name") or "event"}
     wrapped = Located(

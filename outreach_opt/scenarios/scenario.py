@@ -105,9 +105,7 @@ class MarkUnavailable(_Frozen):
     periods: list[str] | None = Field(default=None, min_length=1)
 
 
-Operation = Annotated[
-    Add | Remove | Change | Travel | Scale | SetValue | MarkUnavailable, Field(discriminator="op")
-]
+Operation = Annotated[Add | Remove | Change | Travel | Scale | SetValue | MarkUnavailable, Field(discriminator="op")]
 OPERATIONS: dict[str, type[BaseModel]] = {
     "add": Add,
     "remove": Remove,

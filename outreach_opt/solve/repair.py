@@ -104,9 +104,7 @@ def change_count(
     old: dict[tuple[str, int, int], list[SlotValue]] = defaultdict(list)
     for a in published:
         if a.date in date_index and a.period in pidx:
-            old[(a.specialist, date_index[a.date], pidx[a.period])].append(
-                (a.site, a.activity, a.demand, a.commitment)
-            )
+            old[(a.specialist, date_index[a.date], pidx[a.period])].append((a.site, a.activity, a.demand, a.commitment))
     sessions: dict[tuple[str, int, int], dict[SlotValue, cp_model.IntVar]] = defaultdict(dict)
     for cand, var in built.x.items():
         demand = prep.demands[cand.demand]
