@@ -32,6 +32,7 @@ from outreach_opt.cli.progress import ProgressView
 from outreach_opt.cli.repair import diff_command, repair_command
 from outreach_opt.domain.history import past_assignments
 from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.pins import with_roster_pins
 from outreach_opt.domain.problems import InputError
 from outreach_opt.domain.roster import Roster
 from outreach_opt.domain.schema import instance_schema_text
@@ -92,6 +93,7 @@ def main(ctx: click.Context, verbose: int) -> None:
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @click.option("--quiet", is_flag=True, help="Print only the summary line.")
 @click.option("--history", type=click.Path(file_okay=False), help="Folder of earlier published rosters to count in.")
+@click.option("--pin", "pin_roster", help="A roster whose demand sessions must stay (rule pins).")
 @click.pass_context
 @_bad_input
 def solve_command(
@@ -104,6 +106,7 @@ def solve_command(
     force: bool,
     quiet: bool,
     history: str | None,
+    pin_roster: str | None,
 ) -> None:
     """Solve INSTANCE (a YAML or JSON file; the bundled Anzhen demo week when omitted)."""
     if instance is None:
@@ -113,6 +116,8 @@ def solve_command(
     else:
         problem = load_instance(instance)
         source = instance
+    if pin_roster is not None:
+        problem = with_roster_pins(problem, load_roster(pin_roster), pin_roster)
     if out is not None:
         format_for(out)  # an unknown extension is bad input before, not after, a long solve
         if Path(out).exists() and not force:

@@ -25,6 +25,7 @@ from ortools.sat.python import cp_model
 from outreach_opt.domain.prepared import MINUTES_PER_DAY, Candidate, Prepared
 from outreach_opt.domain.roster import Roster
 from outreach_opt.solve.day_patterns import DayPattern, enumerate_day
+from outreach_opt.solve.pin_rules import PinRules
 from outreach_opt.solve.sharing_rules import SharingRules
 from outreach_opt.solve.workload_rules import WorkloadRules
 
@@ -49,7 +50,7 @@ class BuildOptions:
 
 
 @dataclass
-class RosterModel(WorkloadRules, SharingRules):
+class RosterModel(WorkloadRules, SharingRules, PinRules):
     """A built CP-SAT model with its variables, kept together for solving and for hints."""
 
     prep: Prepared
@@ -80,6 +81,7 @@ class RosterModel(WorkloadRules, SharingRules):
         self._add_weekly_outreach()
         self.add_workload_rules()
         self.add_sharing_rules()
+        self._add_pins()
         self._add_visit_cuts()
         if self.options.explain:
             return self  # no symmetry breaking (guards tell specialists apart), no objective
