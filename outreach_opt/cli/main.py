@@ -30,6 +30,7 @@ from outreach_opt.cli.export import export_command, format_for, render
 from outreach_opt.cli.generate import generate_command
 from outreach_opt.cli.progress import ProgressView
 from outreach_opt.cli.repair import diff_command, repair_command
+from outreach_opt.cli.uncovered import print_uncovered_summary
 from outreach_opt.domain.history import past_assignments
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.pins import with_roster_pins
@@ -157,6 +158,8 @@ def solve_command(
         f"{result.status.value}: objective {result.objective} (bound {result.bound}{gap}), "
         f"{len(result.roster.assignments)} assignments, checked: all hard rules hold; {result.wall_time:.2f} s"
     )
+    if not quiet:
+        print_uncovered_summary(console, problem, result.roster, instance, past)
     if out is not None:
         write_atomic(out, render(problem, result.roster, report, format_for(out)), force=force)
         console.print(f"roster written to {out}" + (" (marked interrupted)" if result.interrupted else ""))

@@ -21,6 +21,7 @@ from outreach_opt.cli import tables
 from outreach_opt.cli.console import make_console
 from outreach_opt.cli.explain import print_explanation
 from outreach_opt.cli.export import format_for, render
+from outreach_opt.cli.uncovered import print_uncovered_summary
 from outreach_opt.domain.history import past_assignments
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.problems import InputError
@@ -136,6 +137,7 @@ def repair_command(
         f"objective {result.objective} (the published roster before the event: {before.objective}); "
         f"checked: all hard rules hold; {result.wall_time:.2f} s"
     )
+    print_uncovered_summary(console, event.instance, result.roster, None, past)
     if out is not None:
         write_atomic(out, render(event.instance, result.roster, report, format_for(out)), force=force)
         console.print(f"repaired roster written to {out}")
