@@ -232,7 +232,10 @@ class RosterModel(WorkloadRules, SharingRules, PinRules):
 
         Redundant for whole rosters, but it removes the relaxation's favourite trick: half of
         a two-session day at a site, paying half the trip, to cover one session of a demand
-        whose weekly maximum is 1."""
+        whose weekly maximum is 1. Not in explain mode: the cut assumes `demand_max`, which
+        there is a group that may be left out (two pins of a one-a-week demand showed it)."""
+        if self.options.explain:
+            return
         sessions: dict[tuple[str, str, int], list[cp_model.IntVar]] = defaultdict(list)
         for cand, var in self.x.items():
             sessions[(cand.specialist, cand.demand, cand.day)].append(var)
