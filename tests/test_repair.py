@@ -26,16 +26,19 @@ from outreach_opt.scenarios.event import Event, load_event
 from outreach_opt.solve.repair import OTHERS_WEIGHT, RepairOptions, RepairResult, repair
 from outreach_opt.solve.solve import Status
 
-ONE_WORKER = {"workers": 1, "time_limit": 20.0}
+
+def options(**changes: object) -> RepairOptions:
+    """One worker, 20 s: deterministic and ample for these sizes."""
+    return RepairOptions(time_limit=20.0, workers=1, **changes)  # type: ignore[arg-type]
 
 
 def run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def repaired(event: Event, published: Roster, **options: object) -> RepairResult:
+def repaired(event: Event, published: Roster, **changes: object) -> RepairResult:
     """Repair and hold the result to the checker and to the independent diff."""
-    result = repair(event.instance, published, event.affected, RepairOptions(**{**ONE_WORKER, **options}))  # type: ignore[arg-type]
+    result = repair(event.instance, published, event.affected, options(**changes))
     assert result.roster is not None, result.status
     report = check_roster(event.instance, result.roster)
     assert report.ok, report.violations
@@ -71,18 +74,13 @@ def test_sample_week_one_specialist_out_two_days(tmp_path: Path, sample: str, wh
     assert event.affected == {who}
     result = repaired(event, solved.roster)
     assert result.proven and result.forced >= 1
-    report = check_roster(event.instance, result.roster)  # type: ignore[arg-type]
-    fewer = repair(
-        event.instance, solved.roster, event.affected, RepairOptions(max_changes=result.changes - 1, **ONE_WORKER)
-    )  # type: ignore[operator]
-    assert fewer.status is Status.INFEASIBLE or fewer.phases[0].value > report.breakdown["uncovered"]
+    assert result.changes is not None and result.breakdown["uncovered"] == 0  # re-covered in full
+    fewer = repair(event.instance, solved.roster, event.affected, options(max_changes=result.changes - 1))
+    assert fewer.status is Status.INFEASIBLE or fewer.phases[0].value > 0  # fewer changes: coverage lost
     strict = repaired(event, solved.roster, changes_first=True)
     assert strict.changes == strict.forced  # only the forced changes: nothing else need change
     none_fewer = repair(
-        event.instance,
-        solved.roster,
-        event.affected,
-        RepairOptions(max_changes=strict.forced - 1, changes_first=True, **ONE_WORKER),  # type: ignore[arg-type]
+        event.instance, solved.roster, event.affected, options(max_changes=strict.forced - 1, changes_first=True)
     )
     assert none_fewer.status is Status.INFEASIBLE
 
@@ -100,11 +98,38 @@ def test_absent_persons_own_week_is_changed_before_a_colleagues(tmp_path: Path) 
         "operations:\n  - {op: unavailable, specialist: li-wei, dates: [2025-10-20, 2025-10-21]}\n",
     )
     result = repaired(event, solved.roster)
-    changes = roster_diff(event.instance, solved.roster.assignments, result.roster.assignments)  # type: ignore[union-attr]
+    assert result.roster is not None
+    changes = roster_diff(event.instance, solved.roster.assignments, result.roster.assignments)
     assert {c.specialist for c in changes} == {"li-wei"}
     assert result.weighted_changes == result.changes  # all his own
     assert any(c.note.startswith("moved to") for c in changes)
     assert OTHERS_WEIGHT > 1
+    li_wei = next(s for s in event.instance.specialists if s.id == "li-wei")
+    assert [u.date.isoformat() for u in li_wei.unavailable][-2:] == ["2025-10-20", "2025-10-21"]
+
+
+def test_diff_says_handed_over_moved_and_changed() -> None:
+    """a's Monday am near session goes to b (handed over: 'to Doctor B' / 'from Doctor A'),
+    a's Monday pm far session moves to Tuesday pm, and b's Tuesday am slot changes demand."""
+    from support import MON, TUE, visit
+
+    inst = instance(TINY)
+    old = [visit("am", "near", "d1"), visit("pm", "far", "d2"), visit("am", "near", "d1", TUE, who="b")]
+    new = [
+        visit("am", "near", "d1", who="b"),
+        visit("pm", "far", "d2", TUE),
+        visit("am", "far", "d2", TUE, who="b"),
+    ]
+    changes = roster_diff(inst, old, new)
+    got = [(c.specialist, c.date, c.period, c.kind, c.note) for c in changes]
+    assert got == [
+        ("a", MON, "am", "removed", "to Doctor B"),
+        ("a", MON, "pm", "removed", "moved to Tue 2025-10-21 pm"),
+        ("a", TUE, "pm", "added", "moved from Mon 2025-10-20 pm"),
+        ("b", MON, "am", "added", "from Doctor A"),
+        ("b", TUE, "am", "changed", ""),
+    ]
+    assert roster_diff(inst, old, old) == []
 
 
 # -- brute force on a tiny world -----------------------------------------------------------------
@@ -193,6 +218,21 @@ def test_brute_force_no_roster_has_fewer_changes(tmp_path: Path) -> None:
 
 
 # -- events and the command line -------------------------------------------------------------------
+
+
+def test_event_as_a_one_scenario_file(tmp_path: Path) -> None:
+    """A scenario file with one scenario is an event too; with two it is refused at its line."""
+    anzhen = load_instance(str(INSTANCES / "anzhen-tongzhou-week.yaml"))
+    one = (
+        "scenarios:\n  - name: road closed\n    operations:\n"
+        "      - {op: travel, from: anzhen-tongzhou, to: dachang-peoples, minutes: 90}\n"
+    )
+    event = _event(tmp_path, anzhen, one)
+    assert event.name == "road closed" and event.affected == frozenset()
+    assert ["anzhen-tongzhou", "dachang-peoples", 90] in [list(leg) for leg in event.instance.travel]
+    with pytest.raises(InputError) as exc:
+        _event(tmp_path, anzhen, one + "  - name: second\n    operations: []\n")
+    assert exc.value.problems[0].line == 1 and "one scenario" in exc.value.problems[0].message
 
 
 def test_event_problems_are_located(tmp_path: Path) -> None:
