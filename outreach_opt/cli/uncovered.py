@@ -39,7 +39,10 @@ def _reasons(candidate: Candidate, slots: int) -> str:
     """'unavailability (all 4 slots); one_place: Mon am, Tue pm' — rules by how much they block."""
     parts = []
     for rule, where in sorted(candidate.blocked.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        shown = ("its only slot" if slots == 1 else f"all {slots} slots") if len(where) == slots else ", ".join(_slot(s) for s in where)
+        if len(where) == slots:
+            shown = "its only slot" if slots == 1 else f"all {slots} slots"
+        else:
+            shown = ", ".join(_slot(s) for s in where)
         parts.append(f"{rule}: {shown}")
     if candidate.free:
         best = min(candidate.free, key=lambda f: f.delta)
