@@ -270,3 +270,10 @@ def test_cli_repair_and_diff(tmp_path: Path) -> None:
     assert shown.exit_code == 0 and "3 change(s) for 1 specialist(s)" in shown.stdout
     capped = run("repair", sample, str(published), "--event", str(event), "--workers", "1", "--max-changes", "1")
     assert capped.exit_code == 3 and "2 are forced by the event" in capped.stdout
+    strict = tmp_path / "strict.json"
+    args = ("--event", str(event), "--workers", "1", "--changes-first", "--out", str(strict))
+    first = run("repair", sample, str(published), *args)
+    assert first.exit_code == 0 and "sanhe-clinic, week 1, 1 short" in first.stdout
+    why = run("explain", sample, "--roster", str(strict), "--event", str(event), "--time-limit", "10")
+    assert why.exit_code == 0, why.output
+    assert "covering one more session: the best roster that does has objective 830" in why.stdout

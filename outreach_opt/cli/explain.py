@@ -26,6 +26,7 @@ from outreach_opt.domain.roster import Assignment
 from outreach_opt.io.load import load_history, load_instance, load_roster
 from outreach_opt.io.located_yaml import read_located
 from outreach_opt.report.uncovered import why_uncovered
+from outreach_opt.scenarios.event import load_event
 from outreach_opt.solve.explain import Explanation, explain
 
 EXIT_OK = 0
@@ -80,12 +81,20 @@ def explain_instance(
 @click.option("--hard-minimums", is_flag=True, help="Also make every demand's sessions.min a hard rule.")
 @click.option("--history", type=click.Path(file_okay=False), help="Folder of earlier published rosters to count in.")
 @click.option("--roster", help="Explain instead why sessions of this roster are uncovered.")
+@click.option("--event", "event_file", help="Apply this event (as for `repair`) to INSTANCE first.")
 def explain_command(
-    instance: str, time_limit: float, hard_minimums: bool, history: str | None, roster: str | None
+    instance: str,
+    time_limit: float,
+    hard_minimums: bool,
+    history: str | None,
+    roster: str | None,
+    event_file: str | None,
 ) -> None:
     """Explain why the hard rules of INSTANCE cannot all hold (a minimal conflicting set), or
     with --roster why each session left uncovered in ROSTER is."""
     problem = load_instance(instance)
+    if event_file is not None:
+        problem = load_event(event_file, problem).instance
     past = past_assignments(problem, load_history(history)) if history else []
     if roster is None:
         sys.exit(explain_instance(problem, instance, time_limit, hard_minimums, past))

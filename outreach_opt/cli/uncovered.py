@@ -119,7 +119,12 @@ def uncovered_lines(instance: Instance, answers: Sequence[Uncovered]) -> list[st
 
 
 def print_uncovered_summary(
-    console: Console, instance: Instance, roster: Roster, source: str | None, past: Sequence[Assignment] = ()
+    console: Console,
+    instance: Instance,
+    roster: Roster,
+    source: str,
+    past: Sequence[Assignment] = (),
+    event: bool = False,
 ) -> None:
     """After `solve` or `repair`: one line per uncovered demand-week, when that is quick."""
     uncovered = check_roster(instance, roster, past).uncovered
@@ -134,6 +139,5 @@ def print_uncovered_summary(
     else:
         for line in uncovered_lines(instance, why_uncovered(instance, roster, past)):
             console.print(f"  {line}")
-    if source is not None:
-        hint = f"`outreach-opt explain {source} --roster ROSTER`"
-        console.print(f"  {hint} gives the slots, the checker's messages and the cost of covering each.")
+    hint = f"`outreach-opt explain {source} --roster ROSTER{' --event EVENT' if event else ''}`"
+    console.print(f"  {hint} gives the slots, the checker's messages and the cost of covering each.")

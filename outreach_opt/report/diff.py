@@ -71,30 +71,38 @@ def _by_slot(assignments: Iterable[Assignment]) -> dict[Slot, tuple[Assignment, 
 
 
 def _annotated(instance: Instance, changes: list[SlotChange]) -> list[SlotChange]:
-    """Pair a lost demand session with a gained one of the same demand: in the same slot by
-    someone else (handed over), or by the same specialist elsewhere in the week (moved)."""
+    """Pair a lost demand session with a gained one of the same demand: first in the same
+    slot by someone else (handed over), then by the same specialist elsewhere (moved), then
+    by someone else elsewhere in the same week (taken over)."""
     names = {s.id: s.name or s.id for s in instance.specialists}
+    start = instance.horizon.start
     lost = [(c, a) for c in changes for a in c.old if a.demand is not None and a not in c.new]
     gained = [(c, a) for c in changes for a in c.new if a.demand is not None and a not in c.old]
     notes: dict[int, list[str]] = defaultdict(list)
     used: set[int] = set()
-    for same_slot in (True, False):
+
+    def pair(la: Assignment, ga: Assignment, kind: int) -> tuple[str, str] | None:
+        same_slot = (ga.date, ga.period) == (la.date, la.period)
+        same_week = (ga.date - start).days // 7 == (la.date - start).days // 7
+        who_lost, who_gained = names.get(la.specialist, la.specialist), names.get(ga.specialist, ga.specialist)
+        if kind == 0 and same_slot and ga.specialist != la.specialist:
+            return f"to {who_gained}", f"from {who_lost}"
+        if kind == 1 and not same_slot and ga.specialist == la.specialist:
+            return f"moved to {when(ga.date, ga.period)}", f"moved from {when(la.date, la.period)}"
+        if kind == 2 and not same_slot and same_week and ga.specialist != la.specialist:
+            return f"to {who_gained}, {when(ga.date, ga.period)}", f"from {who_lost}, {when(la.date, la.period)}"
+        return None
+
+    for kind in range(3):
         for lc, la in lost:
-            if id(la) in used:
-                continue
             for gc, ga in gained:
-                if id(ga) in used or ga.demand != la.demand:
+                if id(la) in used or id(ga) in used or ga.demand != la.demand:
                     continue
-                if same_slot and (ga.date, ga.period) == (la.date, la.period) and ga.specialist != la.specialist:
-                    notes[id(lc)].append(f"to {names.get(ga.specialist, ga.specialist)}")
-                    notes[id(gc)].append(f"from {names.get(la.specialist, la.specialist)}")
-                elif not same_slot and ga.specialist == la.specialist:
-                    notes[id(lc)].append(f"moved to {when(ga.date, ga.period)}")
-                    notes[id(gc)].append(f"moved from {when(la.date, la.period)}")
-                else:
-                    continue
-                used |= {id(la), id(ga)}
-                break
+                found = pair(la, ga, kind)
+                if found is not None:
+                    notes[id(lc)].append(found[0])
+                    notes[id(gc)].append(found[1])
+                    used |= {id(la), id(ga)}
     return [SlotChange(c.specialist, c.date, c.period, c.kind, c.old, c.new, "; ".join(notes[id(c)])) for c in changes]
 
 
