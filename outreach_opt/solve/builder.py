@@ -264,10 +264,23 @@ class RosterModel(WorkloadRules, SharingRules, PinRules):
                 h.burden.get(spec.id, 0),
                 sorted(d for s, d in h.servers if s == spec.id),
             )
-            groups[repr((signature, commitments[spec.id], past))].append(spec.id)
+            groups[repr((signature, commitments[spec.id], past, self._named_in(spec.id)))].append(spec.id)
         for members in groups.values():
             for a, b in itertools.pairwise(members):
                 self.model.add(self._total_sessions(a) >= self._total_sessions(b))
+
+    def _named_in(self, spec: str) -> tuple[list[object], ...]:
+        """Every other instance entry that names the specialist: a request, a pin, a demand
+        preferring them, a succession rule binding them. Any of them tells two otherwise
+        identical specialists apart (ordering them anyway cut off the optimum: a hard day off
+        for the first of two, a pin or a preference for the second)."""
+        inst = self.prep.instance
+        return (
+            [r.model_dump(exclude={"specialist"}) for r in inst.requests if r.specialist == spec],
+            [p.model_dump(exclude={"specialist"}) for p in inst.pins if p.specialist == spec],
+            [d.id for d in inst.demands if spec in d.preferred],
+            [k for k, rule in enumerate(inst.rules.forbidden_successions) if spec in (rule.specialists or ())],
+        )
 
     def _total_sessions(self, spec: str) -> cp_model.LinearExprT:
         return sum(
