@@ -25,6 +25,7 @@ from ortools.sat.python import cp_model
 from outreach_opt.domain.prepared import MINUTES_PER_DAY, Candidate, Prepared
 from outreach_opt.domain.roster import Roster
 from outreach_opt.solve.day_patterns import DayKey, DayPattern, enumerate_day
+from outreach_opt.solve.pin_rules import PinRules
 from outreach_opt.solve.sharing_rules import SharingRules
 from outreach_opt.solve.workload_rules import WorkloadRules
 
@@ -49,7 +50,7 @@ class BuildOptions:
 
 
 @dataclass
-class RosterModel(WorkloadRules, SharingRules):
+class RosterModel(WorkloadRules, SharingRules, PinRules):
     """A built CP-SAT model with its variables, kept together for solving and for hints."""
 
     prep: Prepared
@@ -80,6 +81,7 @@ class RosterModel(WorkloadRules, SharingRules):
         self._add_weekly_outreach()
         self.add_workload_rules()
         self.add_sharing_rules()
+        self._add_pins()
         self._add_visit_cuts()
         if self.options.explain:
             return self  # no symmetry breaking (guards tell specialists apart), no objective
@@ -231,7 +233,10 @@ class RosterModel(WorkloadRules, SharingRules):
 
         Redundant for whole rosters, but it removes the relaxation's favourite trick: half of
         a two-session day at a site, paying half the trip, to cover one session of a demand
-        whose weekly maximum is 1."""
+        whose weekly maximum is 1. Not in explain mode: the cut assumes `demand_max`, which
+        there is a group that may be left out (two pins of a one-a-week demand showed it)."""
+        if self.options.explain:
+            return
         sessions: dict[tuple[str, str, int], list[cp_model.IntVar]] = defaultdict(list)
         for cand, var in self.x.items():
             sessions[(cand.specialist, cand.demand, cand.day)].append(var)
@@ -252,17 +257,13 @@ class RosterModel(WorkloadRules, SharingRules):
 
     def interchangeable(self) -> list[list[str]]:
         """Groups (two or more) of specialists identical in every field but id and name, in
-        their commitments, requests and history, and wherever the instance names them (demands'
-        preferred lists, succession rules): any roster stays valid and costs the same with two
-        of them swapped."""
-        successions = self.prep.instance.rules.forbidden_successions
+        their commitments and history, and named alike elsewhere (`_named_in`): any roster
+        stays valid and costs the same with two of them swapped (the greedy first roster
+        swaps their schedules into this order)."""
         groups: dict[str, list[str]] = defaultdict(list)
         commitments = defaultdict(list)
         for com in self.prep.instance.commitments:
             commitments[com.specialist].append(com.model_dump(exclude={"specialist"}))
-        requests = defaultdict(list)
-        for req in self.prep.instance.requests:
-            requests[req.specialist].append(req.model_dump(exclude={"specialist"}))
         for spec in self.prep.instance.specialists:
             signature = spec.model_dump(exclude={"id", "name"})
             h = self.prep.history  # a different past makes two specialists distinguishable
@@ -273,12 +274,21 @@ class RosterModel(WorkloadRules, SharingRules):
                 h.burden.get(spec.id, 0),
                 sorted(d for s, d in h.servers if s == spec.id),
             )
-            named_in = (
-                [d.id for d in self.prep.instance.demands if spec.id in d.preferred],
-                [k for k, r in enumerate(successions) if r.specialists is not None and spec.id in r.specialists],
-            )
-            groups[repr((signature, commitments[spec.id], requests[spec.id], past, named_in))].append(spec.id)
+            groups[repr((signature, commitments[spec.id], past, self._named_in(spec.id)))].append(spec.id)
         return [members for members in groups.values() if len(members) > 1]
+
+    def _named_in(self, spec: str) -> tuple[list[object], ...]:
+        """Every other instance entry that names the specialist: a request, a pin, a demand
+        preferring them, a succession rule binding them. Any of them tells two otherwise
+        identical specialists apart (ordering them anyway cut off the optimum: a hard day off
+        for the first of two, a pin or a preference for the second)."""
+        inst = self.prep.instance
+        return (
+            [r.model_dump(exclude={"specialist"}) for r in inst.requests if r.specialist == spec],
+            [p.model_dump(exclude={"specialist"}) for p in inst.pins if p.specialist == spec],
+            [d.id for d in inst.demands if spec in d.preferred],
+            [k for k, rule in enumerate(inst.rules.forbidden_successions) if spec in (rule.specialists or ())],
+        )
 
     def _total_sessions(self, spec: str) -> cp_model.LinearExprT:
         return sum(

@@ -67,6 +67,8 @@ def greedy_roster(built: RosterModel, improve_until: float | None = None) -> Fir
     if start is None:
         return None
     state = _State(built, start)
+    if not state.serve_pins():
+        return None
     tasks = _tasks(built)
     state.fill(tasks)
     if not state.meet_minimums():
@@ -142,6 +144,7 @@ class _State:
             s: prep.specialists[s].burden_factor * prep.history.burden.get(s, 0) for s in self.sharers
         }
         self.weekend_days = set(self.weekend_of)
+        self.pinned: set[Candidate] = set()
         self._above: set[str] | None = None
         self._own_sign: dict[str, bool] = {}
         self._most = 0
@@ -172,6 +175,22 @@ class _State:
             for _ in range(self.missing(demand, week)):
                 if not self.place_best(cands, demand):
                     break
+
+    def serve_pins(self) -> bool:
+        """Serve every pinned session (rule `pins`) first; they are never moved. False when one
+        cannot be served (the search then says why)."""
+        prep = self.prep
+        date_index = {d: t for t, d in enumerate(prep.dates)}
+        pidx = {pid: p for p, pid in enumerate(prep.period_ids)}
+        by_key = {(c.specialist, c.demand, c.day, c.period): c for c in self.built.x}
+        for pin in prep.instance.pins:
+            cand = by_key.get((pin.specialist, pin.demand, date_index[pin.date], pidx[pin.period]))
+            index = None if cand is None or cand in self.pinned else self._allowed(cand)
+            if cand is None or index is None:
+                return False
+            self._apply(cand, index)
+            self.pinned.add(cand)
+        return True
 
     def meet_minimums(self) -> bool:
         """Add the cheapest sessions a specialist below a minimum of working minutes (weekly,
@@ -459,7 +478,11 @@ class _State:
             for cand in sorted(self.roster.served, key=_order):
                 if time.perf_counter() > deadline:
                     break
-                if cand in self.roster.served and self._move(cand, cands_of[(cand.demand, self.prep.week[cand.day])]):
+                if (
+                    cand in self.roster.served
+                    and cand not in self.pinned
+                    and self._move(cand, cands_of[(cand.demand, self.prep.week[cand.day])])
+                ):
                     moves, improved = moves + 1, True
         return moves
 
