@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -34,6 +35,10 @@ logger = logging.getLogger(__name__)
 SpecDay = tuple[str, int]
 
 
+class BuildTimeoutError(Exception):
+    """Building took past `BuildOptions.deadline`."""
+
+
 @dataclass
 class BuildOptions:
     """Switches for the formulation's strengthening; the model's meaning never changes."""
@@ -45,6 +50,11 @@ class BuildOptions:
     """Guard every hard-rule constraint by the assumption literal of its group (see
     `ModelParts._guard`), enumerate day patterns unpruned, leave commitments optional and set
     no objective: the model of `solve/explain.py`. Off: the normal model, unchanged."""
+    deadline: float | None = None
+    """A `time.perf_counter()` moment after which `build` gives up (raises `BuildTimeoutError`):
+    `solve` sets it to the end of its time limit, since a model too large to build in time
+    could not be searched in time either (300 specialists x 40 sites makes 2.4M day patterns:
+    82 s to enumerate)."""
     hard_minimums: bool = False
     """Make each demand's weekly `sessions.min` a hard rule, `demand_min` (demand, week)."""
 
@@ -71,6 +81,7 @@ class RosterModel(WorkloadRules, SharingRules, PinRules):
     def build(self) -> RosterModel:
         """Create variables, then every rule in the order of models/MODEL.md, then the objective."""
         self._create_variables()
+        self._check_deadline()
         self._add_one_place()
         self._add_demand_max()
         if self.options.hard_minimums:
@@ -79,6 +90,7 @@ class RosterModel(WorkloadRules, SharingRules, PinRules):
         self._add_rest()
         self._add_weekly_sessions()
         self._add_weekly_outreach()
+        self._check_deadline()
         self.add_workload_rules()
         self.add_sharing_rules()
         self._add_pins()
@@ -87,6 +99,7 @@ class RosterModel(WorkloadRules, SharingRules, PinRules):
             return self  # no symmetry breaking (guards tell specialists apart), no objective
         if self.options.symmetry_breaking:
             self._add_symmetry_breaking()
+        self._check_deadline()
         self._set_objective()
         logger.info(
             "model: %d candidate sessions, %d day patterns, %d constraints",
@@ -103,6 +116,7 @@ class RosterModel(WorkloadRules, SharingRules, PinRules):
             self.x[cand] = self.model.new_bool_var(f"x[{cand.specialist},{cand.demand},{cand.day},{cand.period}]")
         cache: dict[DayKey, list[DayPattern]] = {}
         for spec in self.prep.specialists:
+            self._check_deadline()
             for t in range(self.prep.n_days):
                 patterns = enumerate_day(self.prep, spec, t, explain=self.options.explain, cache=cache)
                 self.days[(spec, t)] = [
@@ -111,6 +125,12 @@ class RosterModel(WorkloadRules, SharingRules, PinRules):
                 for pat, var in self.days[(spec, t)]:  # explain mode: day-local rules, guarded
                     for rule, key in pat.breaks:
                         self._hard(self.model.add(var == 0), rule, key)
+
+    def _check_deadline(self) -> None:
+        if self.options.deadline is not None and time.perf_counter() > self.options.deadline:
+            raise BuildTimeoutError(
+                f"the model was not built within the time limit ({self.n_patterns:,} day patterns so far)"
+            )
 
     # -- hard rules -------------------------------------------------------------------------
 
