@@ -43,6 +43,7 @@ RULES: tuple[str, ...] = (
     "forbidden_successions",
     "day_off",
     "max_specialists",
+    "team_complete",
 )
 
 RULE_TITLES: dict[str, str] = {
@@ -70,6 +71,7 @@ RULE_TITLES: dict[str, str] = {
     "forbidden_successions": "forbidden day-to-day successions",
     "day_off": "firm days off",
     "max_specialists": "distinct specialists per demand",
+    "team_complete": "whole teams",
 }
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -245,10 +245,10 @@ def read_roster(
 ) -> Roster:
     """The roster a solution describes: chosen day patterns give commitments, x gives demands."""
     prep: Prepared = built.prep
-    served: dict[tuple[str, int, int], str] = {}
+    served: dict[tuple[str, int, int], tuple[str, str | None]] = {}
     for cand, var in built.x.items():
         if solver.boolean_value(var):
-            served[(cand.specialist, cand.day, cand.period)] = cand.demand
+            served[(cand.specialist, cand.day, cand.period)] = (cand.demand, cand.role)
     assignments = []
     order = {s.id: i for i, s in enumerate(prep.instance.specialists)}
     chosen: dict[str, list[tuple[int, int, str, bool]]] = defaultdict(list)
@@ -266,8 +266,11 @@ def read_roster(
                     _assignment(spec, prep, t, p, site, com.activity, None, com.resource, commitment=True)
                 )
             else:
-                demand = prep.demands[served[(spec, t, p)]]
-                assignments.append(_assignment(spec, prep, t, p, site, demand.activity, demand.id, demand.resource))
+                demand_id, role = served[(spec, t, p)]
+                demand = prep.demands[demand_id]
+                assignments.append(
+                    _assignment(spec, prep, t, p, site, demand.activity, demand.id, demand.resource, role=role)
+                )
     return Roster(
         instance=prep.instance.name,
         status="interrupted" if interrupted else status.value,
@@ -287,6 +290,7 @@ def _assignment(
     demand: str | None,
     resource: str | None,
     commitment: bool = False,
+    role: str | None = None,
 ) -> Assignment:
     extra = {"resource": resource} if resource is not None else {}
     return Assignment(
@@ -297,6 +301,7 @@ def _assignment(
         activity=activity,
         demand=demand,
         commitment=commitment,
+        role=role,
         **extra,
     )
 
