@@ -129,3 +129,24 @@ def test_explain_names_the_team() -> None:
     assert {c.rule for c in report.conflicts} == {"demand_min", "team_complete"}
     team = next(c for c in report.conflicts if c.rule == "team_complete")
     assert "1 assistant (clinic; who could: Doctor A)" in team.sentence
+
+
+def test_outputs_show_roles_and_count_team_sessions_once() -> None:
+    """The CSV has each member's role; coverage, the what-if KPIs and the ICS say one session
+    served by the team of two."""
+    import csv
+    import io
+
+    from outreach_opt.report.exports import roster_to_csv, roster_to_ics
+    from outreach_opt.report.views import coverage
+    from outreach_opt.scenarios.kpis import roster_kpis
+
+    inst = instance(base(specialists=CLINICIANS, demands=[pci_list()]))
+    roster = Roster(instance=inst.name, assignments=[LEAD_A, ASSIST_B])
+    report = check_roster(inst, roster)
+    rows = list(csv.DictReader(io.StringIO(roster_to_csv(inst, roster))))
+    assert sorted((r["specialist"], r["role"]) for r in rows) == [("a", "lead"), ("b", "assistant")]
+    assert [row.served for row in coverage(inst, roster, report)] == [1]
+    assert roster_kpis(inst, roster, report)["served"] == 1
+    calendar = roster_to_ics(inst, roster).decode()
+    assert "(list\\, lead)" in calendar and "demand list as assistant" in calendar  # ICS escapes commas

@@ -209,8 +209,11 @@ class Context:
         return (known.name or known.id) if known else repr(demand)
 
     def serves(self, a: Assignment) -> str:
-        """'demand xianghe-clinic' or 'a commitment'."""
-        return "a commitment" if a.commitment else f"demand {self.demand_name(a.demand or '')}"
+        """'demand xianghe-clinic', 'demand dachang-pci as lead' (a team role) or 'a commitment'."""
+        if a.commitment:
+            return "a commitment"
+        role = f" as {a.role}" if a.role is not None else ""
+        return f"demand {self.demand_name(a.demand or '')}{role}"
 
     def what(self, a: Assignment) -> str:
         """'clinic at Xianghe County People's Hospital for demand xianghe-clinic'."""
