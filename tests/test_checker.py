@@ -592,3 +592,25 @@ def test_team_complete_lone_lead() -> None:
     assert "1 lead, 1 assistant" in violation.message and "Wang Jing (lead)" in violation.message
     assert (violation.date, violation.period, violation.site) == (TUE, "eve", DACHANG)
     assert report.objective == 15460
+
+
+def test_teleconsultation_from_the_wrong_site() -> None:
+    """Xianghe asks for a remote consultation; both Anzhen campuses have a terminal. Zhang Min
+    gives it on Wednesday morning from Tongzhou, her home: valid, no driving. Given from the
+    Chaoyang campus instead (50 min each way, within her 150) only teleconsultation fires:
+    it is given from home, without travel."""
+    data = example_data()
+    for site in data["sites"]:
+        if site["id"] in (CHAOYANG, TONGZHOU):
+            site["resources"]["terminal"] = 1
+    data["demands"].append(
+        {"id": "xianghe-tele", "site": XIANGHE, "activity": "consult", "skills": ["coronary_clinic"],
+         "sessions": {"min": 0, "max": 1}, "resource": "terminal", "remote": True}
+    )  # fmt: skip
+    instance = instance_from_data(data)
+    at_home = serve("zhang-min", WED, "am", TONGZHOU, "consult", "xianghe-tele")
+    assert check(instance, [*VALID, at_home]).ok
+    report = check(instance, [*VALID, at_home.model_copy(update={"site": CHAOYANG})])
+    assert rules_of(report) == {"teleconsultation"}
+    (violation,) = report.violations
+    assert "Zhang Min" in violation.message and "own site" in violation.message

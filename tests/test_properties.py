@@ -78,13 +78,14 @@ def teams(draw: st.DrawFn) -> list[dict[str, Any]]:
 
 
 @st.composite
-def instances(draw: st.DrawFn, rich: bool = False, all_teams: bool = False) -> dict[str, Any]:
+def instances(draw: st.DrawFn, rich: bool = False, special: bool = False) -> dict[str, Any]:
     """A random small valid instance as plain data (dates as ISO strings, as YAML gives them).
 
     1-9 days, 2-3 periods, 1-4 sites with metric travel, 1-3 specialists, 0-3 commitments on
-    distinct (specialist, weekday, period), 1-4 demands (a quarter of them with a team),
-    random rest and weights; `all_teams` gives every demand a team (and the site's resource
-    where it has one) and draws at least two specialists. `rich`
+    distinct (specialist, weekday, period), 1-4 demands (a quarter of them with a team, some
+    others remote: teleconsultations),
+    random rest and weights; `special` makes every demand a team (with the site's resource
+    where it has one) or a teleconsultation, and draws at least two specialists. `rich`
     also draws the day-and-week rules, requests, preferences, fairness and continuity.
     """
     start = draw(st.one_of(st.just(MONDAY), st.dates(dt.date(2024, 1, 1), dt.date(2026, 12, 31))))
@@ -100,7 +101,7 @@ def instances(draw: st.DrawFn, rich: bool = False, all_teams: bool = False) -> d
     for sid in site_ids:
         resources = {}
         for res in RESOURCES:
-            count = draw(st.one_of(st.none(), st.just(1) if all_teams else st.integers(0, 2)))
+            count = draw(st.one_of(st.none(), st.just(1) if special else st.integers(0, 2)))
             if count is not None:
                 resources[res] = count
         sites.append({"id": sid, "resources": resources})
@@ -118,7 +119,7 @@ def instances(draw: st.DrawFn, rich: bool = False, all_teams: bool = False) -> d
         return draw(st.one_of(st.none(), st.integers(0, top)))
 
     specialists = []
-    for sid in ["a", "b", "c"][: draw(st.integers(2 if all_teams else 1, 3))]:
+    for sid in ["a", "b", "c"][: draw(st.integers(2 if special else 1, 3))]:
         unavailable = []
         for _ in range(draw(st.integers(0, 3))):
             off: dict[str, Any] = {"date": (start + dt.timedelta(days=draw(st.integers(-2, days + 1)))).isoformat()}
@@ -129,7 +130,7 @@ def instances(draw: st.DrawFn, rich: bool = False, all_teams: bool = False) -> d
             {
                 "id": sid,
                 "home": draw(st.sampled_from(site_ids)),
-                "skills": sorted(draw(st.sets(st.sampled_from(SKILLS), min_size=int(all_teams)))),
+                "skills": sorted(draw(st.sets(st.sampled_from(SKILLS), min_size=int(special)))),
                 "max_sessions_per_week": limit(8),
                 "max_outreach_sessions_per_week": limit(4),
                 "max_travel_minutes_per_day": limit(240),
@@ -176,14 +177,19 @@ def instances(draw: st.DrawFn, rich: bool = False, all_teams: bool = False) -> d
             demand["days"] = sorted(draw(st.sets(st.sampled_from(WEEKDAYS), min_size=1)), key=WEEKDAYS.index)
         if draw(st.booleans()):
             demand["periods"] = sorted(draw(st.sets(st.sampled_from(period_ids), min_size=1)), key=period_ids.index)
-        if all_teams or draw(st.integers(0, 3)) == 0:
+        kind = draw(st.sampled_from(["team", "remote"])) if special else None
+        if kind == "team" or (not special and draw(st.integers(0, 3)) == 0):
             # Room for at least one team session, so that whole teams can make valid rosters.
             demand["team"] = draw(teams())
             demand["sessions"]["max"] = max(1, most)
             room = [r for r, n in sites[site_ids.index(site)]["resources"].items() if n]
             if demand["resource"] not in room:
-                # All teams: a resource wherever the site has one, so teams share it (capacity).
-                demand["resource"] = room[0] if all_teams and room else None
+                # Special: a resource wherever the site has one, so teams share it (capacity).
+                demand["resource"] = room[0] if special and room else None
+        elif kind == "remote" or (not special and draw(st.integers(0, 2)) == 0):
+            # A teleconsultation: given from each specialist's home, with its resource there.
+            demand["remote"] = True
+            demand["resource"] = draw(st.sampled_from([None, None, *RESOURCES]))
         demands.append(demand)
 
     data: dict[str, Any] = {
@@ -337,7 +343,7 @@ def fitting_sessions(inst: Instance) -> list[Assignment]:
                             specialist=spec.id,
                             date=day,
                             period=period,
-                            site=dem.site,
+                            site=dem.served_at(spec.home),
                             activity=dem.activity,
                             demand=dem.id,
                             role=role,
@@ -365,13 +371,16 @@ def any_session(
     draw: st.DrawFn, inst: Instance, who: str | None, dates: list[dt.date], periods: list[str] | None = None
 ) -> Assignment:
     """A demand session anywhere: random specialist (or `who`), date among `dates`, period (among
-    `periods`) and demand, with the demand's site and activity."""
+    `periods`) and demand, with the demand's site (or for a teleconsultation perhaps the
+    specialist's home) and activity."""
     dem = draw(st.sampled_from(inst.demands))
+    spec = who or draw(st.sampled_from([s.id for s in inst.specialists]))
+    home = next(s.home for s in inst.specialists if s.id == spec)
     return Assignment(
-        specialist=who or draw(st.sampled_from([s.id for s in inst.specialists])),
+        specialist=spec,
         date=draw(st.sampled_from(dates)),
         period=draw(st.sampled_from(periods or [p.id for p in inst.periods])),
-        site=dem.site,
+        site=draw(st.sampled_from([dem.site, home])) if dem.remote else dem.site,
         activity=dem.activity,
         demand=dem.id,
         role=draw(st.sampled_from(dem.roles)),
@@ -398,7 +407,7 @@ def one_mistake(draw: st.DrawFn, inst: Instance, session: Assignment, dates: lis
 
 
 @st.composite
-def instances_with_rosters(draw: st.DrawFn, rich: bool = False, all_teams: bool = False) -> tuple[Instance, Roster]:
+def instances_with_rosters(draw: st.DrawFn, rich: bool = False, special: bool = False) -> tuple[Instance, Roster]:
     """An instance and a roster for it: its commitment duties (now and then one dropped) plus
     demand sessions, mostly ones that fit (so that many rosters are valid), some with one
     field wrong (site, activity, period, specialist, date, role), some drawn anywhere (wrong
@@ -409,7 +418,7 @@ def instances_with_rosters(draw: st.DrawFn, rich: bool = False, all_teams: bool 
     the last drawn session (the next-morning one when overnight) or a fitting session with one
     mistake: a valid roster plus one step, which lands right on a rule's boundary (often
     breaking exactly one rule), where a model that is slightly off shows."""
-    inst = instance_from_data(draw(instances(rich=rich, all_teams=all_teams)), "property test")
+    inst = instance_from_data(draw(instances(rich=rich, special=special)), "property test")
     duties = commitment_duties(inst)
     if duties and draw(st.integers(0, 9)) == 0:
         duties.pop(draw(st.integers(0, len(duties) - 1)))
@@ -433,7 +442,7 @@ def instances_with_rosters(draw: st.DrawFn, rich: bool = False, all_teams: bool 
     if members:
         # Whole teams (whoever is free), and teams one member short, for `team_complete`.
         whole = team_session(inst, members)
-        unit = st.one_of(whole, whole, whole, unit) if all_teams else st.one_of(unit, whole)
+        unit = st.one_of(whole, whole, whole, unit) if special else st.one_of(unit, whole)
         mistaken = st.one_of(mistaken, team_session(inst, members).map(lambda m: m[:-1]))
     units = [draw(unit) for _ in range(draw(st.integers(0, 8)))]
     if len(dates) == 2 and draw(st.booleans()):
@@ -443,7 +452,7 @@ def instances_with_rosters(draw: st.DrawFn, rich: bool = False, all_teams: bool 
             here = [a for a in fitting if (a.specialist, a.date, a.period) == (who, day, period)]
             alone = any_session(inst, who, [day], [period])
             units.append([draw(st.one_of(st.sampled_from(here), alone) if here else alone)])
-    if units and (all_teams or draw(st.booleans())):  # all teams: always grown, teams seldom fit at random
+    if units and (special or draw(st.booleans())):  # special: always grown, teams seldom fit at random
         kept = list(duties)
         for more in units[:-1]:
             if check_roster(inst, Roster(instance=inst.name, assignments=[*kept, *more])).ok:
@@ -530,10 +539,11 @@ def test_checker_and_model_agree(case: tuple[Instance, Roster]) -> None:
 
 
 @settings(PROPERTY_SETTINGS, max_examples=150)
-@given(instances_with_rosters(all_teams=True))
-def test_checker_and_model_agree_on_teams(case: tuple[Instance, Roster]) -> None:
-    """The two-way agreement where every demand needs a team, so that whole teams, teams one
-    short, wrong roles and team sessions sharing a resource are common, not rare."""
+@given(instances_with_rosters(special=True))
+def test_checker_and_model_agree_on_teams_and_teleconsultations(case: tuple[Instance, Roster]) -> None:
+    """The two-way agreement where every demand needs a team or is a teleconsultation, so that
+    whole teams, teams one short, wrong roles, team sessions sharing a resource and
+    consultations from home or from the wrong site are common, not rare."""
     assert_same_verdict(*case)
 
 

@@ -29,6 +29,7 @@ from outreach_opt.check.journeys import (
 )
 from outreach_opt.check.known_ids import check_known_ids, usable_assignments
 from outreach_opt.check.objective import ObjectiveTerms, objective_terms
+from outreach_opt.check.remote import check_teleconsultation
 from outreach_opt.check.sharing import check_max_specialists
 from outreach_opt.check.teams import check_team_complete
 from outreach_opt.check.workload import (
@@ -74,6 +75,7 @@ __all__ = [
     "check_rest",
     "check_roster",
     "check_team_complete",
+    "check_teleconsultation",
     "check_travel_between",
     "check_unavailability",
     "check_weekly_evenings",
@@ -113,6 +115,7 @@ RULE_CHECKS: dict[str, RuleCheck] = {
     "day_off": check_day_off,
     "max_specialists": check_max_specialists,
     "team_complete": check_team_complete,
+    "teleconsultation": check_teleconsultation,
 }
 """Rule id -> its check. `known_ids` takes every assignment; the others only usable ones."""
 

@@ -44,6 +44,7 @@ RULES: tuple[str, ...] = (
     "day_off",
     "max_specialists",
     "team_complete",
+    "teleconsultation",
 )
 
 RULE_TITLES: dict[str, str] = {
@@ -72,6 +73,7 @@ RULE_TITLES: dict[str, str] = {
     "day_off": "firm days off",
     "max_specialists": "distinct specialists per demand",
     "team_complete": "whole teams",
+    "teleconsultation": "teleconsultations from home",
 }
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -127,7 +127,7 @@ def check_demand_fit(ctx: Context, assignments: Sequence[Assignment]) -> list[Vi
             continue
         demand = ctx.demands[a.demand]
         reasons = []
-        if a.site != demand.site:
+        if a.site != demand.site and not demand.remote:  # remote: rule teleconsultation says where
             reasons.append(f"it is at {ctx.where(a.site)}, but the demand is at {ctx.where(demand.site)}")
         if a.activity != demand.activity:
             reasons.append(f"the activity is {a.activity}, but the demand asks for {demand.activity}")

@@ -302,6 +302,11 @@ class Demand(_OnDays):
     max_specialists: Count | None = Field(
         default=None, description="At most this many distinct specialists serve it over the horizon (hard)."
     )
+    remote: bool = Field(
+        default=False,
+        description="A teleconsultation: the specialist serves it from their own home site, with no travel, "
+        "using `resource` (e.g. a telemedicine terminal) there; the partner site needs nothing but the slot.",
+    )
     team: list[TeamRole] | None = Field(
         default=None,
         min_length=1,
@@ -316,7 +321,13 @@ class Demand(_OnDays):
         twice = sorted({r for r in roles if roles.count(r) > 1})
         if twice:
             raise ValueError(f"team role {twice[0]!r} is listed twice; give each role once, with its count")
+        if self.remote and self.team:
+            raise ValueError("a remote demand (teleconsultation) cannot need a team: each member sits elsewhere")
         return self
+
+    def served_at(self, home: str) -> str:
+        """Where a specialist whose home is `home` serves it: their home for a teleconsultation."""
+        return home if self.remote else self.site
 
     def role_skills(self, role: str | None) -> list[str]:
         """The skills a member in `role` needs: the demand's, and the role's own (a demand

@@ -130,7 +130,7 @@ def prepare(instance: Instance, past: Sequence[Assignment] = (), free_commitment
                         key = (spec.id, t, p)
                         if key in unavailable or (key in commitment_at and not free_commitments):
                             continue
-                        candidates.append(Candidate(spec.id, dem.id, t, p, dem.site, role))
+                        candidates.append(Candidate(spec.id, dem.id, t, p, dem.served_at(spec.home), role))
 
     capacity = {(s.id, r): n for s in instance.sites for r, n in s.resources.items()}
     by_day: dict[tuple[str, int], list[Candidate]] = {}

@@ -237,11 +237,10 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules):
         Redundant for whole rosters, but it removes the relaxation's favourite trick: half of
         a two-session day at a site, paying half the trip, to cover one session of a demand
         whose weekly maximum is 1."""
-        sessions: dict[tuple[str, str, int], list[cp_model.IntVar]] = defaultdict(list)
+        sessions: dict[tuple[str, str, int, str], list[cp_model.IntVar]] = defaultdict(list)
         for cand, var in self.x.items():
-            sessions[(cand.specialist, cand.demand, cand.day)].append(var)
-        for (spec, demand_id, t), vars_ in sessions.items():
-            site = self.prep.demands[demand_id].site
+            sessions[(cand.specialist, cand.demand, cand.day, cand.site)].append(var)
+        for (spec, demand_id, t, site), vars_ in sessions.items():
             most = min(self.prep.demands[demand_id].sessions.max, len(vars_))
             if len(vars_) <= most:
                 continue  # the linking equalities already say as much
@@ -344,7 +343,8 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules):
             t, p = date_index[a.date], pidx[a.period]
             if a.demand is not None and a.demand in self.prep.demands:
                 wanted = self.prep.demands[a.demand]
-                if (a.site, a.activity) != (wanted.site, wanted.activity):
+                home = self.prep.specialists[a.specialist].home if a.specialist in self.prep.specialists else ""
+                if (a.site, a.activity) != (wanted.served_at(home), wanted.activity):
                     problems.append(f"{a.specialist} on {a.date} {a.period}: not {a.demand}'s site and activity")
             if a.commitment:
                 com = self.prep.commitment_at.get((a.specialist, t, p))
