@@ -190,6 +190,8 @@ def instances(draw: st.DrawFn, rich: bool = False, special: bool = False) -> dic
             # A teleconsultation: given from each specialist's home, with its resource there.
             demand["remote"] = True
             demand["resource"] = draw(st.sampled_from([None, None, *RESOURCES]))
+            if special:  # room for a session, so that consultations make valid rosters
+                demand["sessions"]["max"] = max(1, most)
         demands.append(demand)
 
     data: dict[str, Any] = {
@@ -444,6 +446,11 @@ def instances_with_rosters(draw: st.DrawFn, rich: bool = False, special: bool = 
         whole = team_session(inst, members)
         unit = st.one_of(whole, whole, whole, unit) if special else st.one_of(unit, whole)
         mistaken = st.one_of(mistaken, team_session(inst, members).map(lambda m: m[:-1]))
+    remote = {d.id for d in inst.demands if d.remote}
+    consultations = [a for a in fitting if a.demand in remote]
+    if special and consultations:  # consultations from home, often, among the other units
+        from_home = st.sampled_from(consultations).map(lambda a: [a])
+        unit = st.one_of(from_home, from_home, unit)
     units = [draw(unit) for _ in range(draw(st.integers(0, 8)))]
     if len(dates) == 2 and draw(st.booleans()):
         # Overnight: the day's last period, then the next day's first, for rule 9 (rest).
