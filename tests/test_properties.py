@@ -260,6 +260,15 @@ def _add_rich_rules(draw: st.DrawFn, data: dict[str, Any], start: dt.date, days:
         }
         for _ in range(draw(st.integers(0, 3)))
     ]
+    if data["demands"] and draw(st.integers(0, 3)) == 0:  # a pin anywhere: it may not fit
+        data["pins"] = [
+            {
+                "specialist": draw(st.sampled_from(ids)),
+                "date": (start + dt.timedelta(days=draw(st.integers(0, days - 1)))).isoformat(),
+                "period": draw(st.sampled_from(period_ids)),
+                "demand": draw(st.sampled_from([d["id"] for d in data["demands"]])),
+            }
+        ]
     if draw(st.booleans()):
         data["rules"]["forbidden_successions"] = [
             {"today": {"period": period_ids[-1]}, "tomorrow": {"period": period_ids[0]}}
@@ -433,6 +442,12 @@ def instances_with_rosters(draw: st.DrawFn, rich: bool = False, special: bool = 
         first = draw(st.integers(0, len(dates) - 1))
         dates = dates[first : first + 2]
     fitting = [a for a in fitting_sessions(inst) if who in (None, a.specialist) and a.date in dates]
+    pinned: list[Assignment] = []
+    if rich and fitting and draw(st.booleans()):  # rule pins: a fitting session, kept or not
+        chosen = draw(st.sampled_from(fitting))
+        pin = {"specialist": chosen.specialist, "date": chosen.date.isoformat(), "period": chosen.period}
+        inst = instance_from_data({**inst.model_dump(mode="json"), "pins": [{**pin, "demand": chosen.demand}]}, "pins")
+        pinned = [chosen] if draw(st.booleans()) else []
     # Units of the roster: one assignment, or the members of one team session.
     anywhere = any_session(inst, who, dates).map(lambda a: [a])
     unit = mistaken = anywhere
@@ -451,7 +466,7 @@ def instances_with_rosters(draw: st.DrawFn, rich: bool = False, special: bool = 
     if special and consultations:  # consultations from home, often, among the other units
         from_home = st.sampled_from(consultations).map(lambda a: [a])
         unit = st.one_of(from_home, from_home, unit)
-    units = [draw(unit) for _ in range(draw(st.integers(0, 8)))]
+    units = [[a] for a in pinned] + [draw(unit) for _ in range(draw(st.integers(0, 8)))]
     if len(dates) == 2 and draw(st.booleans()):
         # Overnight: the day's last period, then the next day's first, for rule 9 (rest).
         who = who or draw(st.sampled_from([s.id for s in inst.specialists]))

@@ -29,6 +29,7 @@ from outreach_opt.check.journeys import (
 )
 from outreach_opt.check.known_ids import check_known_ids, usable_assignments
 from outreach_opt.check.objective import ObjectiveTerms, objective_terms
+from outreach_opt.check.pins import check_pins
 from outreach_opt.check.remote import check_teleconsultation
 from outreach_opt.check.sharing import check_max_specialists
 from outreach_opt.check.teams import check_team_complete
@@ -72,6 +73,7 @@ __all__ = [
     "check_min_consecutive_days",
     "check_min_days_off",
     "check_one_place",
+    "check_pins",
     "check_rest",
     "check_roster",
     "check_team_complete",
@@ -116,6 +118,7 @@ RULE_CHECKS: dict[str, RuleCheck] = {
     "max_specialists": check_max_specialists,
     "team_complete": check_team_complete,
     "teleconsultation": check_teleconsultation,
+    "pins": check_pins,
 }
 """Rule id -> its check. `known_ids` takes every assignment; the others only usable ones."""
 

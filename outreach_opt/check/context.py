@@ -45,6 +45,7 @@ RULES: tuple[str, ...] = (
     "max_specialists",
     "team_complete",
     "teleconsultation",
+    "pins",
 )
 
 RULE_TITLES: dict[str, str] = {
@@ -74,6 +75,7 @@ RULE_TITLES: dict[str, str] = {
     "max_specialists": "distinct specialists per demand",
     "team_complete": "whole teams",
     "teleconsultation": "teleconsultations from home",
+    "pins": "pinned sessions kept",
 }
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
