@@ -16,12 +16,16 @@ about runs of days off or on (`min_consecutive_days`, `min_days_off`) are kept b
 turning a day off into a working day for a specialist who has them. Interchangeable
 specialists' schedules are then sorted as the symmetry breaking orders them.
 
+Demands with a team (rule `team_complete`) are left to the search: the greedy roster serves
+none of their sessions, which keeps the rule, and a pin on one means no greedy roster.
+
 The result is a hint, not a promise: tests check it with the independent checker, and a rule
 this module does not know about (a new one) only makes CP-SAT repair the hint.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -76,7 +80,8 @@ def greedy_roster(built: RosterModel, improve_until: float | None = None) -> Fir
     if improve_until is not None:
         cands_of: dict[tuple[str, int], list[Candidate]] = defaultdict(list)
         for cand in built.x:
-            cands_of[(cand.demand, built.prep.week[cand.day])].append(cand)
+            if not built.prep.demands[cand.demand].team:
+                cands_of[(cand.demand, built.prep.week[cand.day])].append(cand)
         if state.improve(cands_of, improve_until):
             state.fill(tasks)
     state.sort_interchangeable()
@@ -91,7 +96,7 @@ def _tasks(built: RosterModel) -> list[tuple[list[Candidate], str, int]]:
         by_week[(cand.demand, prep.week[cand.day])].append(cand)
     tasks = []
     for demand in prep.instance.demands:
-        if demand.sessions.min == 0 or demand.priority == 0:
+        if demand.sessions.min == 0 or demand.priority == 0 or demand.team:
             continue
         for w in range(prep.n_weeks):
             cands = by_week.get((demand.id, w), [])
@@ -185,7 +190,8 @@ class _State:
         by_key = {(c.specialist, c.demand, c.day, c.period): c for c in self.built.x}
         for pin in prep.instance.pins:
             cand = by_key.get((pin.specialist, pin.demand, date_index[pin.date], pidx[pin.period]))
-            index = None if cand is None or cand in self.pinned else self._allowed(cand)
+            team = prep.demands[pin.demand].team
+            index = None if cand is None or cand in self.pinned or team else self._allowed(cand)
             if cand is None or index is None:
                 return False
             self._apply(cand, index)
@@ -213,7 +219,7 @@ class _State:
         best: tuple[int, Candidate, int] | None = None
         for t in days:
             for cand in self.prep.candidates_by_day.get((spec, t), ()):
-                index = self._allowed(cand)
+                index = None if self.prep.demands[cand.demand].team else self._allowed(cand)
                 if index is not None:
                     dem = self.prep.demands[cand.demand]
                     cost = self._cost(cand, index)
@@ -537,7 +543,7 @@ class _State:
                     self.roster.chosen[(spec, t)] = k
                     self.current[(spec, t)] = self.built.days[(spec, t)][k][0]
                 for c in served:
-                    self.roster.served.add(Candidate(spec, c.demand, c.day, c.period, c.site))
+                    self.roster.served.add(dataclasses.replace(c, specialist=spec))
 
 
 def _order(cand: Candidate) -> tuple[int, int, str, str]:
