@@ -28,6 +28,7 @@ from outreach_opt.cli.console import make_console
 from outreach_opt.cli.explain import explain_command, print_explanation
 from outreach_opt.cli.export import export_command, format_for, render
 from outreach_opt.cli.generate import generate_command
+from outreach_opt.cli.import_cq import import_cq_command
 from outreach_opt.cli.progress import ProgressView
 from outreach_opt.domain.history import past_assignments
 from outreach_opt.domain.instance import Instance
@@ -158,7 +159,7 @@ def solve_command(
         sys.exit(EXIT_INTERRUPTED)
 
 
-for command in (export_command, whatif_command, batch_command, explain_command, generate_command):
+for command in (export_command, whatif_command, batch_command, explain_command, generate_command, import_cq_command):
     assert command.callback is not None
     command.callback = _bad_input(command.callback)
     main.add_command(command)

@@ -24,6 +24,7 @@ from ortools.sat.python import cp_model
 
 from outreach_opt.domain.prepared import MINUTES_PER_DAY, Candidate, Prepared
 from outreach_opt.domain.roster import Roster
+from outreach_opt.solve.cover_rules import CoverRules
 from outreach_opt.solve.day_patterns import DayPattern, enumerate_day
 from outreach_opt.solve.sharing_rules import SharingRules
 from outreach_opt.solve.workload_rules import WorkloadRules
@@ -49,7 +50,7 @@ class BuildOptions:
 
 
 @dataclass
-class RosterModel(WorkloadRules, SharingRules):
+class RosterModel(WorkloadRules, SharingRules, CoverRules):
     """A built CP-SAT model with its variables, kept together for solving and for hints."""
 
     prep: Prepared
@@ -79,6 +80,7 @@ class RosterModel(WorkloadRules, SharingRules):
         self._add_weekly_sessions()
         self._add_weekly_outreach()
         self.add_workload_rules()
+        self._add_period_sessions()
         self.add_sharing_rules()
         self._add_visit_cuts()
         if self.options.explain:
@@ -150,7 +152,7 @@ class RosterModel(WorkloadRules, SharingRules):
         for demand in self.prep.instance.demands:
             if demand.sessions.min == 0:
                 continue
-            for w in range(self.prep.n_weeks):
+            for w in self.prep.demand_weeks[demand.id]:
                 served = cp_model.LinearExpr.sum(per_week[(demand.id, w)])
                 constraint = self.model.add(served >= demand.sessions.min)
                 self._hard(constraint, "demand_min", (demand.id, w))
@@ -244,11 +246,23 @@ class RosterModel(WorkloadRules, SharingRules):
 
     def _add_symmetry_breaking(self) -> None:
         """Specialists identical in every field but id and name are interchangeable: order
-        their total sessions so the search does not visit every permutation."""
+        their total sessions so the search does not visit every permutation. Everything else
+        that names a specialist (commitments, requests, demands' `preferred`, succession rules'
+        `specialists`, history) must be identical too: two doctors with different days off
+        are not interchangeable (ignoring requests here once cut Curtois & Qu Instance1's
+        optimum 607 off, the solver proving 707 "optimal")."""
         groups: dict[str, list[str]] = defaultdict(list)
-        commitments = defaultdict(list)
+        commitments: dict[str, list[Any]] = defaultdict(list)
         for com in self.prep.instance.commitments:
             commitments[com.specialist].append(com.model_dump(exclude={"specialist"}))
+        for req in self.prep.instance.requests:
+            commitments[req.specialist].append(req.model_dump(exclude={"specialist"}))
+        for dem in self.prep.instance.demands:
+            for name in dem.preferred:
+                commitments[name].append(("preferred", dem.id))
+        for k, rule in enumerate(self.prep.instance.rules.forbidden_successions):
+            for name in rule.specialists or []:
+                commitments[name].append(("succession", k))
         for spec in self.prep.instance.specialists:
             signature = spec.model_dump(exclude={"id", "name"})
             h = self.prep.history  # a different past makes two specialists distinguishable
@@ -276,6 +290,8 @@ class RosterModel(WorkloadRules, SharingRules):
         weights = self.prep.instance.weights
         if weights.uncovered_session > 0:
             self.terms["uncovered"] = self._term_uncovered(weights.uncovered_session)
+        if any(d.surplus_weight for d in self.prep.instance.demands):
+            self.terms["surplus"] = self.surplus_term()
         if weights.travel_minute > 0:
             self.terms["travel"] = weights.travel_minute * sum(
                 pat.travel * var for choices in self.days.values() for pat, var in choices if pat.travel
@@ -293,7 +309,7 @@ class RosterModel(WorkloadRules, SharingRules):
         for demand in self.prep.instance.demands:
             if demand.sessions.min == 0 or demand.priority == 0:
                 continue
-            for w in range(self.prep.n_weeks):
+            for w in self.prep.demand_weeks[demand.id]:
                 u = self.model.new_int_var(0, demand.sessions.min, f"u[{demand.id},{w}]")
                 self.uncovered[(demand.id, w)] = u
                 # Exactly max(0, min - served), not just at least: a roster found before the
