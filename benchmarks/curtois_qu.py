@@ -88,7 +88,9 @@ def run_one(number: int, time_limit: float, workers: int) -> dict[str, Any]:
         row["checked"] = report.ok and report.objective == result.objective
         row["violations"] = [v.message for v in report.violations[:3]]
         row["objective"] = report.objective
-    row["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    row["peak_mb"] = round(usage.ru_maxrss / 1024)
+    row["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 1)  # what the shared machine gave this run
     row["commit"] = _commit()
     row["machine"] = _machine()
     row["date"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -149,8 +151,8 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "(each row says when it ran and on which commit).",
         "",
         "| instance | days x staff x shifts | ours | LB | UB | gap | target | solver status | bound | "
-        "first roster s | build s | wall s | limit s | peak MB | commit | date |",
-        "|---|---|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---|---|",
+        "first roster s | build s | wall s | CPU s | limit s | peak MB | commit | date |",
+        "|---|---|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     sizes = _sizes()
     for number in sorted(rows):
@@ -160,6 +162,7 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
             f"| {number} | {sizes.get(number, '-')} | {r.get('objective', '-')} | {k['lb']} | {k['ub']} | {gap} "
             f"| {verdict} | {r['status']} | {_cell(r.get('bound'))} "
             f"| {_cell(r.get('first_roster_s'))} | {_cell(r.get('build_s'))} | {_cell(r.get('wall_s'))} "
+            f"| {_cell(r.get('cpu_s'))} "
             f"| {_cell(r.get('time_limit') or default_limit(number))} | {_cell(r.get('peak_mb'))} | {r['commit']} "
             f"| {r['date']} |"
         )
