@@ -142,6 +142,82 @@ CASES: dict[str, tuple[dict[str, Any], set[str], bool]] = {
         {"demand_min"},
         True,
     ),
+    # the home morning clinic is 240 minutes, the week's limit 200
+    "weekly_minutes": (
+        base(specialists=_a(max_minutes_per_week=200), commitments=[commit_dict("mon", "am")]),
+        {"weekly_minutes", "commitments"},
+        False,
+    ),
+    "horizon_minutes": (
+        base(specialists=_a(max_minutes_total=200), commitments=[commit_dict("mon", "am")]),
+        {"horizon_minutes", "commitments"},
+        False,
+    ),
+    "working_days": (
+        base(
+            horizon=TWO_DAYS,
+            specialists=_a(max_working_days_per_week=1),
+            commitments=[commit_dict("mon", "am"), commit_dict("tue", "am")],
+        ),
+        {"working_days", "commitments"},
+        False,
+    ),
+    # Tuesday alone is a run of one working day; nothing can be added around it
+    "min_consecutive_days": (
+        base(
+            horizon={"start": "2025-10-20", "days": 3},
+            specialists=_a(min_consecutive_working_days=2),
+            commitments=[commit_dict("tue", "am")],
+        ),
+        {"min_consecutive_days", "commitments"},
+        False,
+    ),
+    # Monday and Wednesday worked: one day off between, two wanted
+    "min_days_off": (
+        base(
+            horizon={"start": "2025-10-20", "days": 3},
+            specialists=_a(min_consecutive_days_off=2),
+            commitments=[commit_dict("mon", "am"), commit_dict("wed", "am")],
+        ),
+        {"min_days_off", "commitments"},
+        False,
+    ),
+    "max_weekends": (
+        base(
+            horizon={"start": "2025-10-25", "days": 2},  # Saturday, Sunday
+            specialists=_a(max_weekends=0),
+            commitments=[commit_dict("sat", "am")],
+        ),
+        {"max_weekends", "commitments"},
+        False,
+    ),
+    # two sessions at near on Monday am need two doctors; one may serve it
+    "max_specialists": (
+        base(
+            specialists=[specialist("a"), specialist("b")],
+            demands=[demand("d1", "near", periods=["am"], sessions={"min": 2, "max": 2}, max_specialists=1)],
+        ),
+        {"max_specialists", "demand_min"},
+        True,
+    ),
+    # two sessions of a one-a-week demand pinned
+    "demand_max": (
+        base(
+            demands=[demand("d1", "near")],
+            pins=[{"specialist": "a", "date": "2025-10-20", "period": p, "demand": "d1"} for p in ("am", "pm")],
+        ),
+        {"demand_max", "pins"},
+        False,
+    ),
+    "pins": (
+        base(
+            commitments=[commit_dict("mon", "am")],
+            demands=[demand("d1", "near")],
+            pins=[{"specialist": "a", "date": "2025-10-20", "period": "am", "demand": "d1"}],
+        ),
+        {"pins", "commitments"},
+        False,
+    ),
 }
 
 

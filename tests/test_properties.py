@@ -233,6 +233,15 @@ def _add_rich_rules(draw: st.DrawFn, data: dict[str, Any], start: dt.date, days:
         }
         for _ in range(draw(st.integers(0, 3)))
     ]
+    if data["demands"] and draw(st.integers(0, 3)) == 0:  # a pin anywhere: it may not fit
+        data["pins"] = [
+            {
+                "specialist": draw(st.sampled_from(ids)),
+                "date": (start + dt.timedelta(days=draw(st.integers(0, days - 1)))).isoformat(),
+                "period": draw(st.sampled_from(period_ids)),
+                "demand": draw(st.sampled_from([d["id"] for d in data["demands"]])),
+            }
+        ]
     if draw(st.booleans()):
         data["rules"]["forbidden_successions"] = [
             {"today": {"period": period_ids[-1]}, "tomorrow": {"period": period_ids[0]}}
@@ -390,13 +399,19 @@ def instances_with_rosters(draw: st.DrawFn, rich: bool = False) -> tuple[Instanc
         first = draw(st.integers(0, len(dates) - 1))
         dates = dates[first : first + 2]
     fitting = [a for a in fitting_sessions(inst) if who in (None, a.specialist) and a.date in dates]
+    pinned: list[Assignment] = []
+    if rich and fitting and draw(st.booleans()):  # rule pins: a fitting session, kept or not
+        chosen = draw(st.sampled_from(fitting))
+        pin = {"specialist": chosen.specialist, "date": chosen.date.isoformat(), "period": chosen.period}
+        inst = instance_from_data({**inst.model_dump(mode="json"), "pins": [{**pin, "demand": chosen.demand}]}, "pins")
+        pinned = [chosen] if draw(st.booleans()) else []
     anywhere = any_session(inst, who, dates)
     session = mistaken = anywhere
     if fitting:
         fits = st.sampled_from(fitting)
         mistaken = fits.flatmap(lambda a: one_mistake(inst, a, dates))
         session = st.one_of(fits, fits, mistaken, anywhere)
-    sessions = [draw(session) for _ in range(draw(st.integers(0, 8)))]
+    sessions = pinned + [draw(session) for _ in range(draw(st.integers(0, 8)))]
     if len(dates) == 2 and draw(st.booleans()):
         # Overnight: the day's last period, then the next day's first, for rule 9 (rest).
         who = who or draw(st.sampled_from([s.id for s in inst.specialists]))

@@ -30,6 +30,7 @@ from outreach_opt.check.journeys import (
 )
 from outreach_opt.check.known_ids import check_known_ids, usable_assignments
 from outreach_opt.check.objective import ObjectiveTerms, objective_terms
+from outreach_opt.check.pins import check_pins
 from outreach_opt.check.sharing import check_max_specialists
 from outreach_opt.check.workload import (
     check_daily_sessions,
@@ -72,6 +73,7 @@ __all__ = [
     "check_min_days_off",
     "check_one_place",
     "check_period_sessions",
+    "check_pins",
     "check_rest",
     "check_roster",
     "check_travel_between",
@@ -113,6 +115,7 @@ RULE_CHECKS: dict[str, RuleCheck] = {
     "forbidden_successions": check_forbidden_successions,
     "day_off": check_day_off,
     "max_specialists": check_max_specialists,
+    "pins": check_pins,
 }
 """Rule id -> its check. `known_ids` takes every assignment; the others only usable ones."""
 

@@ -44,6 +44,7 @@ RULES: tuple[str, ...] = (
     "forbidden_successions",
     "day_off",
     "max_specialists",
+    "pins",
 )
 
 RULE_TITLES: dict[str, str] = {
@@ -72,6 +73,7 @@ RULE_TITLES: dict[str, str] = {
     "forbidden_successions": "forbidden day-to-day successions",
     "day_off": "firm days off",
     "max_specialists": "distinct specialists per demand",
+    "pins": "pinned sessions kept",
 }
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

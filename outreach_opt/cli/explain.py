@@ -1,4 +1,5 @@
-"""`outreach-opt explain INSTANCE`: why the hard rules cannot all hold, in the user's terms.
+"""`outreach-opt explain INSTANCE`: why the hard rules cannot all hold, in the user's terms;
+`explain INSTANCE --roster ROSTER`: why each uncovered session of ROSTER is (cli/uncovered.py).
 
 Prints a minimal set of conflicting rule groups (solve/explain.py) as a table: rule id, who
 or what, when, the instance line each rests on, and a sentence with the numbers. Exit 3 when
@@ -15,12 +16,17 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from outreach_opt.check.checker import check_roster
 from outreach_opt.cli.console import make_console
+from outreach_opt.cli.uncovered import print_uncovered
 from outreach_opt.domain.history import past_assignments
 from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.problems import InputError
 from outreach_opt.domain.roster import Assignment
-from outreach_opt.io.load import load_history, load_instance
+from outreach_opt.io.load import load_history, load_instance, load_roster
 from outreach_opt.io.located_yaml import read_located
+from outreach_opt.report.uncovered import why_uncovered
+from outreach_opt.scenarios.event import load_event
 from outreach_opt.solve.explain import Explanation, explain
 
 EXIT_OK = 0
@@ -74,8 +80,34 @@ def explain_instance(
 @click.option("--time-limit", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds.")
 @click.option("--hard-minimums", is_flag=True, help="Also make every demand's sessions.min a hard rule.")
 @click.option("--history", type=click.Path(file_okay=False), help="Folder of earlier published rosters to count in.")
-def explain_command(instance: str, time_limit: float, hard_minimums: bool, history: str | None) -> None:
-    """Explain why the hard rules of INSTANCE cannot all hold: a minimal conflicting set."""
+@click.option("--roster", help="Explain instead why sessions of this roster are uncovered.")
+@click.option("--event", "event_file", help="Apply this event (as for `repair`) to INSTANCE first.")
+def explain_command(
+    instance: str,
+    time_limit: float,
+    hard_minimums: bool,
+    history: str | None,
+    roster: str | None,
+    event_file: str | None,
+) -> None:
+    """Explain why the hard rules of INSTANCE cannot all hold (a minimal conflicting set), or
+    with --roster why each session left uncovered in ROSTER is."""
     problem = load_instance(instance)
+    if event_file is not None:
+        problem = load_event(event_file, problem).instance
     past = past_assignments(problem, load_history(history)) if history else []
-    sys.exit(explain_instance(problem, instance, time_limit, hard_minimums, past))
+    if roster is None:
+        sys.exit(explain_instance(problem, instance, time_limit, hard_minimums, past))
+    given = load_roster(roster)
+    report = check_roster(problem, given, past)
+    if any(v.rule == "known_ids" for v in report.violations):
+        raise InputError.single(roster, "the roster names unknown specialists, sites, periods or dates; run `check`")
+    console = make_console()
+    answers = why_uncovered(problem, given, past, cost_to_cover=True, time_limit=time_limit)
+    print_uncovered(console, problem, answers, report.objective, report.breakdown)
+    if not answers:
+        console.print("nothing uncovered: every demand's minimum is met in every week.")
+    elif not report.ok:
+        console.print(
+            f"note: the roster breaks {len(report.violations)} rule(s) already; `outreach-opt check` lists them."
+        )

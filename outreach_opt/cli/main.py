@@ -30,8 +30,11 @@ from outreach_opt.cli.export import export_command, format_for, render
 from outreach_opt.cli.generate import generate_command
 from outreach_opt.cli.import_cq import import_cq_command
 from outreach_opt.cli.progress import ProgressView
+from outreach_opt.cli.repair import diff_command, repair_command
+from outreach_opt.cli.uncovered import print_uncovered_summary
 from outreach_opt.domain.history import past_assignments
 from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.pins import with_roster_pins
 from outreach_opt.domain.problems import InputError
 from outreach_opt.domain.roster import Roster
 from outreach_opt.domain.schema import instance_schema_text
@@ -92,6 +95,7 @@ def main(ctx: click.Context, verbose: int) -> None:
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @click.option("--quiet", is_flag=True, help="Print only the summary line.")
 @click.option("--history", type=click.Path(file_okay=False), help="Folder of earlier published rosters to count in.")
+@click.option("--pin", "pin_roster", help="A roster whose demand sessions must stay (rule pins).")
 @click.pass_context
 @_bad_input
 def solve_command(
@@ -104,6 +108,7 @@ def solve_command(
     force: bool,
     quiet: bool,
     history: str | None,
+    pin_roster: str | None,
 ) -> None:
     """Solve INSTANCE (a YAML or JSON file; the bundled Anzhen demo week when omitted)."""
     if instance is None:
@@ -113,6 +118,8 @@ def solve_command(
     else:
         problem = load_instance(instance)
         source = instance
+    if pin_roster is not None:
+        problem = with_roster_pins(problem, load_roster(pin_roster), pin_roster)
     if out is not None:
         format_for(out)  # an unknown extension is bad input before, not after, a long solve
         if Path(out).exists() and not force:
@@ -152,6 +159,8 @@ def solve_command(
         f"{result.status.value}: objective {result.objective} (bound {result.bound}{gap}), "
         f"{len(result.roster.assignments)} assignments, checked: all hard rules hold; {result.wall_time:.2f} s"
     )
+    if not quiet:
+        print_uncovered_summary(console, problem, result.roster, source, past)
     if out is not None:
         write_atomic(out, render(problem, result.roster, report, format_for(out)), force=force)
         console.print(f"roster written to {out}" + (" (marked interrupted)" if result.interrupted else ""))
@@ -159,7 +168,16 @@ def solve_command(
         sys.exit(EXIT_INTERRUPTED)
 
 
-for command in (export_command, whatif_command, batch_command, explain_command, generate_command, import_cq_command):
+for command in (
+    export_command,
+    whatif_command,
+    batch_command,
+    explain_command,
+    generate_command,
+    repair_command,
+    diff_command,
+    import_cq_command,
+):
     assert command.callback is not None
     command.callback = _bad_input(command.callback)
     main.add_command(command)

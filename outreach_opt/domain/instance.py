@@ -353,6 +353,16 @@ class Request(_Frozen):
         return self
 
 
+class Pin(_Frozen):
+    """A session that must stay as it is: the specialist serves the demand on that date and
+    period (e.g. one already announced to a partner hospital). Hard: rule `pins`."""
+
+    specialist: Id
+    date: dt.date
+    period: Id
+    demand: Id
+
+
 class Burden(_Frozen):
     """What makes a specialist's week heavy, in points, for fairness: each outreach session,
     evening session, weekend day worked and minute driven adds its points."""
@@ -428,6 +438,9 @@ class Instance(_Frozen):
     commitments: list[Commitment] = Field(default_factory=list)
     demands: list[Demand] = Field(default_factory=list)
     requests: list[Request] = Field(default_factory=list)
+    pins: list[Pin] = Field(
+        default_factory=list, description="Sessions that must stay: specialist, date, period, demand (hard)."
+    )
     fairness: Fairness = Field(default_factory=Fairness)
     rules: Rules = Field(default_factory=Rules)
     weights: Weights = Field(default_factory=Weights)

@@ -11,6 +11,7 @@ type elsewhere, and the ids written on broken entries still count as known (no e
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
         Demand,
         Instance,
         Period,
+        Pin,
         Request,
         Site,
         Specialist,
@@ -35,8 +37,8 @@ if TYPE_CHECKING:
     )
 
 SECTIONS_WITH_IDS = ("periods", "sites", "specialists", "demands")
-_SECTIONS = ("periods", "sites", "travel", "specialists", "commitments", "demands", "requests")
-_OPTIONAL_SECTIONS = ("travel", "commitments", "demands", "requests")
+_SECTIONS = ("periods", "sites", "travel", "specialists", "commitments", "demands", "requests", "pins")
+_OPTIONAL_SECTIONS = ("travel", "commitments", "demands", "requests", "pins")
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -53,6 +55,7 @@ class Parts:
     commitments: list[tuple[int, Commitment]] = field(default_factory=list)
     demands: list[tuple[int, Demand]] = field(default_factory=list)
     requests: list[tuple[int, Request]] = field(default_factory=list)
+    pins: list[tuple[int, Pin]] = field(default_factory=list)
     successions: list[tuple[int, Succession]] = field(default_factory=list)
     """Only from a valid instance: they sit under `rules`, not in a top-level section."""
     ids: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
@@ -68,6 +71,7 @@ class Parts:
             commitments=list(enumerate(instance.commitments)),
             demands=list(enumerate(instance.demands)),
             requests=list(enumerate(instance.requests)),
+            pins=list(enumerate(instance.pins)),
             successions=list(enumerate(instance.rules.forbidden_successions)),
             ids={s: [(i, item.id) for i, item in enumerate(getattr(instance, s))] for s in SECTIONS_WITH_IDS},
         )
@@ -87,7 +91,7 @@ def raise_reference_problems(instance: Instance) -> None:
 
 def reference_problems(instance: Instance) -> list[Problem]:
     """All cross-reference problems of a valid instance, in document order of their kind."""
-    problems = parts_problems(Parts.of(instance))
+    problems = parts_problems(Parts.of(instance)) + _pins_outside(instance)
     if not problems:  # travel completeness only makes sense once every site id is known
         problems += _missing_travel(instance)
     return problems
@@ -160,10 +164,11 @@ def _without_broken_keys(adapter: TypeAdapter[Any], entry: Any, exc: ValidationE
 
 @functools.cache
 def _adapters() -> dict[str, TypeAdapter[Any]]:
-    from outreach_opt.domain.instance import Commitment, Demand, Period, Request, Site, Specialist, TravelLeg
+    from outreach_opt.domain.instance import Commitment, Demand, Period, Pin, Request, Site, Specialist, TravelLeg
 
     models: dict[str, Any] = {
         "requests": Request,
+        "pins": Pin,
         "periods": Period,
         "sites": Site,
         "travel": TravelLeg,
@@ -259,6 +264,12 @@ def parts_problems(parts: Parts) -> list[Problem]:
         for k, period in enumerate(req.periods or []):
             ref(("requests", i, "periods", k), period, period_ids, "period")
 
+    demand_ids = parts.known("demands")
+    for i, pin in parts.pins:
+        ref(("pins", i, "specialist"), pin.specialist, spec_ids, "specialist")
+        ref(("pins", i, "period"), pin.period, period_ids, "period")
+        ref(("pins", i, "demand"), pin.demand, demand_ids, "demand")
+
     for i, rule in parts.successions:
         path = ("rules", "forbidden_successions", i)
         for side in ("today", "tomorrow"):
@@ -268,6 +279,21 @@ def parts_problems(parts: Parts) -> list[Problem]:
         for k, name in enumerate(rule.specialists or []):
             ref((*path, "specialists", k), name, spec_ids, "specialist")
     return problems
+
+
+def _pins_outside(instance: Instance) -> list[Problem]:
+    """A pin dated outside the horizon could never hold in this roster: surely a mistake."""
+    first = instance.horizon.start
+    last = first + dt.timedelta(days=instance.horizon.days - 1)
+    return [
+        Problem(
+            ("pins", i, "date"),
+            f"{pin.date.isoformat()} is outside the horizon {first.isoformat()} to {last.isoformat()}; "
+            "pin a date inside it or remove the pin",
+        )
+        for i, pin in enumerate(instance.pins)
+        if not first <= pin.date <= last
+    ]
 
 
 def _duplicate_ids(parts: Parts) -> list[Problem]:

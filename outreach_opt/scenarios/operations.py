@@ -19,7 +19,16 @@ from typing import Any
 
 from outreach_opt.domain.instance import Rules, Weights
 from outreach_opt.domain.problems import InputError, Path, Problem, suggest
-from outreach_opt.scenarios.scenario import Add, Change, Operation, Remove, Scale, SetValue, Travel
+from outreach_opt.scenarios.scenario import (
+    Add,
+    Change,
+    MarkUnavailable,
+    Operation,
+    Remove,
+    Scale,
+    SetValue,
+    Travel,
+)
 
 SINGULAR = {"specialists": "specialist", "demands": "demand", "sites": "site", "commitments": "commitment"}
 _SETTABLE = {"rules": list(Rules.model_fields), "weights": list(Weights.model_fields)}
@@ -74,6 +83,10 @@ def apply(patch: Patch, op: Operation, at: Path) -> None:
         _travel(patch, op, at)
     elif isinstance(op, Scale):
         (scale_travel if op.what == "travel" else scale_demand)(patch.data, op.factor)
+    elif isinstance(op, MarkUnavailable):
+        spec = patch.data["specialists"][_index(patch, "specialists", op.specialist, (*at, "specialist"))]
+        periods = {"periods": list(op.periods)} if op.periods else {}
+        spec["unavailable"] = [*spec.get("unavailable", []), *({"date": d.isoformat(), **periods} for d in op.dates)]
     elif isinstance(op, SetValue):
         section, key = op.path.split(".", 1)
         if key not in _SETTABLE[section]:

@@ -10,6 +10,7 @@
           - {op: travel, from: anzhen-tongzhou, to: dachang-peoples, minutes: 25}   # both ways
           - {op: scale, what: travel, factor: 0.8}           # or what: demand (sessions min/max)
           - {op: set, path: rules.min_rest_minutes, value: 540}   # rules.* or weights.*
+          - {op: unavailable, specialist: li-wei, dates: [2025-10-21], periods: [am]}  # leave added
       - name: faster road sweep
         sweep: {parameter: travel_factor, from: 0.6, to: 1.4, step: 0.1}
 
@@ -20,6 +21,7 @@ names the scenario file's line, read with `read_located`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path as FsPath
@@ -92,7 +94,18 @@ class SetValue(_Frozen):
     value: Any
 
 
-Operation = Annotated[Add | Remove | Change | Travel | Scale | SetValue, Field(discriminator="op")]
+class MarkUnavailable(_Frozen):
+    """A specialist cannot work on these dates (whole days, or only the given periods): added
+    to their `unavailable` list, so leave already written there stays. The usual event of a
+    repair (someone falls ill); with `change` the whole list would have to be written again."""
+
+    op: Literal["unavailable"]
+    specialist: str
+    dates: list[dt.date] = Field(min_length=1)
+    periods: list[str] | None = Field(default=None, min_length=1)
+
+
+Operation = Annotated[Add | Remove | Change | Travel | Scale | SetValue | MarkUnavailable, Field(discriminator="op")]
 OPERATIONS: dict[str, type[BaseModel]] = {
     "add": Add,
     "remove": Remove,
@@ -100,6 +113,7 @@ OPERATIONS: dict[str, type[BaseModel]] = {
     "travel": Travel,
     "scale": Scale,
     "set": SetValue,
+    "unavailable": MarkUnavailable,
 }
 
 
@@ -184,7 +198,11 @@ class ScenarioDoc:
 
 def load_scenario_file(path: str) -> ScenarioDoc:
     """Read and validate a scenario file; every problem is an InputError with its line."""
-    located = read_located(path)
+    return validated(read_located(path))
+
+
+def validated(located: Located) -> ScenarioDoc:
+    """Scenario-file data already read, validated; every problem located in it."""
     if not isinstance(located.data, dict):
         raise InputError([located.locate(Problem((), "a scenario file is a mapping with 'scenarios:' (and 'base:')"))])
     try:

@@ -26,6 +26,7 @@ from outreach_opt.domain.prepared import MINUTES_PER_DAY, Candidate, Prepared
 from outreach_opt.domain.roster import Roster
 from outreach_opt.solve.cover_rules import CoverRules
 from outreach_opt.solve.day_patterns import DayPattern, enumerate_day
+from outreach_opt.solve.pin_rules import PinRules
 from outreach_opt.solve.sharing_rules import SharingRules
 from outreach_opt.solve.workload_rules import WorkloadRules
 
@@ -50,7 +51,7 @@ class BuildOptions:
 
 
 @dataclass
-class RosterModel(WorkloadRules, SharingRules, CoverRules):
+class RosterModel(WorkloadRules, SharingRules, PinRules, CoverRules):
     """A built CP-SAT model with its variables, kept together for solving and for hints."""
 
     prep: Prepared
@@ -82,6 +83,7 @@ class RosterModel(WorkloadRules, SharingRules, CoverRules):
         self.add_workload_rules()
         self._add_period_sessions()
         self.add_sharing_rules()
+        self._add_pins()
         self._add_visit_cuts()
         if self.options.explain:
             return self  # no symmetry breaking (guards tell specialists apart), no objective
@@ -232,7 +234,10 @@ class RosterModel(WorkloadRules, SharingRules, CoverRules):
 
         Redundant for whole rosters, but it removes the relaxation's favourite trick: half of
         a two-session day at a site, paying half the trip, to cover one session of a demand
-        whose weekly maximum is 1."""
+        whose weekly maximum is 1. Not in explain mode: the cut assumes `demand_max`, which
+        there is a group that may be left out (two pins of a one-a-week demand showed it)."""
+        if self.options.explain:
+            return
         sessions: dict[tuple[str, str, int], list[cp_model.IntVar]] = defaultdict(list)
         for cand, var in self.x.items():
             sessions[(cand.specialist, cand.demand, cand.day)].append(var)
@@ -246,23 +251,11 @@ class RosterModel(WorkloadRules, SharingRules, CoverRules):
 
     def _add_symmetry_breaking(self) -> None:
         """Specialists identical in every field but id and name are interchangeable: order
-        their total sessions so the search does not visit every permutation. Everything else
-        that names a specialist (commitments, requests, demands' `preferred`, succession rules'
-        `specialists`, history) must be identical too: two doctors with different days off
-        are not interchangeable (ignoring requests here once cut Curtois & Qu Instance1's
-        optimum 607 off, the solver proving 707 "optimal")."""
+        their total sessions so the search does not visit every permutation."""
         groups: dict[str, list[str]] = defaultdict(list)
-        commitments: dict[str, list[Any]] = defaultdict(list)
+        commitments = defaultdict(list)
         for com in self.prep.instance.commitments:
             commitments[com.specialist].append(com.model_dump(exclude={"specialist"}))
-        for req in self.prep.instance.requests:
-            commitments[req.specialist].append(req.model_dump(exclude={"specialist"}))
-        for dem in self.prep.instance.demands:
-            for name in dem.preferred:
-                commitments[name].append(("preferred", dem.id))
-        for k, rule in enumerate(self.prep.instance.rules.forbidden_successions):
-            for name in rule.specialists or []:
-                commitments[name].append(("succession", k))
         for spec in self.prep.instance.specialists:
             signature = spec.model_dump(exclude={"id", "name"})
             h = self.prep.history  # a different past makes two specialists distinguishable
@@ -273,10 +266,23 @@ class RosterModel(WorkloadRules, SharingRules, CoverRules):
                 h.burden.get(spec.id, 0),
                 sorted(d for s, d in h.servers if s == spec.id),
             )
-            groups[repr((signature, commitments[spec.id], past))].append(spec.id)
+            groups[repr((signature, commitments[spec.id], past, self._named_in(spec.id)))].append(spec.id)
         for members in groups.values():
             for a, b in itertools.pairwise(members):
                 self.model.add(self._total_sessions(a) >= self._total_sessions(b))
+
+    def _named_in(self, spec: str) -> tuple[list[object], ...]:
+        """Every other instance entry that names the specialist: a request, a pin, a demand
+        preferring them, a succession rule binding them. Any of them tells two otherwise
+        identical specialists apart (ordering them anyway cut off the optimum: a hard day off
+        for the first of two, a pin or a preference for the second)."""
+        inst = self.prep.instance
+        return (
+            [r.model_dump(exclude={"specialist"}) for r in inst.requests if r.specialist == spec],
+            [p.model_dump(exclude={"specialist"}) for p in inst.pins if p.specialist == spec],
+            [d.id for d in inst.demands if spec in d.preferred],
+            [k for k, rule in enumerate(inst.rules.forbidden_successions) if spec in (rule.specialists or ())],
+        )
 
     def _total_sessions(self, spec: str) -> cp_model.LinearExprT:
         return sum(

@@ -281,6 +281,34 @@ class _Words:
         text = f"{self.who(req.specialist)} asked to be off on {date} ({periods}), a hard request"
         return self.who(req.specialist), f"{date} {periods}", ("requests", index), text
 
+    def _pins(self, index: int) -> tuple[str, str, Path, str]:
+        pin = self.inst.pins[index]
+        t = self.prep.dates.index(pin.date)
+        p = self.prep.period_ids.index(pin.period)
+        why = ""
+        if not any(
+            (c.specialist, c.demand, c.day, c.period) == (pin.specialist, pin.demand, t, p)
+            for c in self.prep.candidates
+        ):
+            why = f"; but {self._unfit(pin.specialist, pin.demand, t, p)}"
+        pinned = f"{self._demand_name(pin.demand)} in {self.slot(p)} on {self.day(t)}"
+        text = f"{self.who(pin.specialist)} is pinned to {pinned}{why}"
+        return self.who(pin.specialist), f"{self.day(t)} {pin.period}", ("pins", index), text
+
+    def _unfit(self, spec: str, demand: str, t: int, p: int) -> str:
+        """Why no session variable exists for this specialist, demand and slot."""
+        d = self.prep.demands[demand]
+        missing = sorted(set(d.skills) - set(self.prep.specialists[spec].skills))
+        if missing:
+            return f"{self.who(spec)} lacks the skill(s) {', '.join(missing)}"
+        if self.prep.weekday[t] not in d.weekdays() or (
+            d.periods is not None and self.prep.period_ids[p] not in d.periods
+        ):
+            return f"{d.id} does not take sessions then"
+        if (spec, t, p) in self.prep.unavailable:
+            return f"{self.who(spec)} is unavailable then"
+        return f"{self.who(spec)} has a commitment then"
+
     def _demand_name(self, demand: str) -> str:
         d = self.prep.demands[demand]
         return f"{d.name or d.id} at {self.site(d.site)}"

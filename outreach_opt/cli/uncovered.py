@@ -1,0 +1,143 @@
+"""Printing why sessions are uncovered (report/uncovered.py): in full for `explain --roster`,
+one line per demand-week after `solve` and `repair`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.text import Text
+
+from outreach_opt.check.checker import check_roster
+from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.roster import Assignment, Roster
+from outreach_opt.report.uncovered import Candidate, Slot, Uncovered, why_uncovered
+from outreach_opt.solve.solve import Status
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+SUMMARY_TRIALS = 2_000
+"""Most checker runs (specialist x slot) the summary after `solve` may spend; each checks the
+whole roster, so a large instance gets the pointer to `explain --roster` instead."""
+
+
+def _slot(slot: Slot) -> str:
+    date, period = slot
+    return f"{WEEKDAYS[date.weekday()]} {period}"
+
+
+def _week(instance: Instance, week: int) -> str:
+    start = instance.horizon.start + dt.timedelta(days=7 * week)
+    return f"the week from {WEEKDAYS[start.weekday()]} {start.isoformat()}"
+
+
+def _terms(terms: dict[str, int]) -> str:
+    return ", ".join(f"{name} {value:+d}" for name, value in terms.items())
+
+
+def _reasons(candidate: Candidate, slots: int) -> str:
+    """'unavailability (all 4 slots); one_place: Mon am, Tue pm' — rules by how much they block."""
+    parts = []
+    for rule, where in sorted(candidate.blocked.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        if len(where) == slots:
+            shown = "its only slot" if slots == 1 else f"all {slots} slots"
+        else:
+            shown = ", ".join(_slot(s) for s in where)
+        parts.append(f"{rule}: {shown}")
+    if candidate.free:
+        best = min(candidate.free, key=lambda f: f.delta)
+        parts.append(f"free {_slot((best.date, best.period))} at {best.delta:+d} ({_terms(best.terms)})")
+    return "; ".join(parts)
+
+
+def print_uncovered(
+    console: Console, instance: Instance, answers: Sequence[Uncovered], objective: int, breakdown: dict[str, int]
+) -> None:
+    """Each uncovered demand-week: what it costs, what covering one more would cost, and for
+    each specialist with the skills the rules (ids) that stop them in which slots."""
+    names = {s.id: s.label for s in instance.specialists}
+    demands = {d.id: d for d in instance.demands}
+    for u in answers:
+        d = demands[u.demand]
+        console.print(
+            Text(
+                f"{u.demand} ({d.name or d.activity} at {d.site}), {_week(instance, u.week)}: {u.short} session(s) "
+                f"short, costing {u.cost} ({instance.weights.uncovered_session} x priority {d.priority} each)",
+                style="bold",
+            )
+        )
+        if u.cover is not None:
+            console.print(f"  {_cover_text(u, objective, breakdown)}")
+        console.print(f"  slots it takes: {', '.join(_slot(s) for s in u.slots) or 'none this week'}")
+        for c in u.candidates:
+            console.print(f"  {names[c.specialist]}: {_reasons(c, len(u.slots)) or 'no slot'}")
+            for rule, message in c.example.items():
+                console.print(Text(f"      {rule}: {message}", style="dim"))
+        if u.unskilled:
+            console.print(
+                f"  demand_fit: {', '.join(names[s] for s in u.unskilled)} lack the skills {', '.join(d.skills)}"
+            )
+
+
+def _cover_text(u: Uncovered, objective: int, breakdown: dict[str, int]) -> str:
+    assert u.cover is not None
+    if u.cover.status is Status.INFEASIBLE:
+        return "covering one more session: no roster can, the hard rules stop it (the rules below say where)"
+    if u.cover.objective is None:
+        return "covering one more session: not decided within the time limit"
+    delta = u.cover.objective - objective
+    verdict = (
+        "costs more than it saves under the weights"
+        if delta > 0
+        else "would pay: this roster is not the best one"
+        if delta < 0
+        else "costs the same"
+    )
+    proven = "" if u.cover.status is Status.OPTIMAL else " (best found, not proven)"
+    changed = {k: v - breakdown.get(k, 0) for k, v in u.cover.breakdown.items() if v != breakdown.get(k, 0)}
+    return (
+        f"covering one more session: the best roster that does has objective {u.cover.objective}{proven}, "
+        f"{delta:+d} against this roster's {objective}: it {verdict} ({_terms(changed)})"
+    )
+
+
+def uncovered_lines(instance: Instance, answers: Sequence[Uncovered]) -> list[str]:
+    """One line per demand-week for `solve` and `repair`: who has the skills and which rule
+    ids stop them, most blocking first."""
+    names = {s.id: s.label for s in instance.specialists}
+    lines = []
+    for u in answers:
+        who = []
+        for c in u.candidates:
+            rules = sorted(c.blocked, key=lambda r: (-len(c.blocked[r]), r))
+            best = min(c.free, key=lambda f: f.delta) if c.free else None
+            free = f" (free {_slot((best.date, best.period))} at {best.delta:+d})" if best else ""
+            who.append(f"{names[c.specialist]}: {', '.join(rules)}{free}")
+        able = "; ".join(who) or "nobody has the skills"
+        lines.append(f"{u.demand}, week {u.week + 1}, {u.short} short — {able}")
+    return lines
+
+
+def print_uncovered_summary(
+    console: Console,
+    instance: Instance,
+    roster: Roster,
+    source: str,
+    past: Sequence[Assignment] = (),
+    event: bool = False,
+) -> None:
+    """After `solve` or `repair`: one line per uncovered demand-week, when that is quick."""
+    uncovered = check_roster(instance, roster, past).uncovered
+    if not uncovered:
+        return
+    demands = {d.id: d for d in instance.demands}
+    skilled = {d: sum(set(demands[d].skills) <= set(s.skills) for s in instance.specialists) for d, _w in uncovered}
+    trials = sum(skilled[d] * 7 * len(instance.periods) for d, _w in uncovered)
+    console.print(Text("why uncovered (rule ids stopping each specialist with the skills):", style="bold"))
+    if trials > SUMMARY_TRIALS:
+        console.print(f"  {len(uncovered)} demand-week(s) short; too many to try here")
+    else:
+        for line in uncovered_lines(instance, why_uncovered(instance, roster, past)):
+            console.print(f"  {line}")
+    hint = f"`outreach-opt explain {source} --roster ROSTER{' --event EVENT' if event else ''}`"
+    console.print(f"  {hint} gives the slots, the checker's messages and the cost of covering each.")

@@ -1,0 +1,128 @@
+"""Why each uncovered session is uncovered, in the checker's rule ids.
+
+For every demand and week short of its minimum, every specialist with the demand's skills is
+tried in every slot the demand takes that week: the session is put into the roster (in place
+of a commitment held then, beside any other session) and the independent checker says which
+rules that breaks. Those rule ids are the reasons: `commitments` (a fixed duty then),
+`one_place` (already serving another demand), `unavailability`, `travel_between`,
+`daily_travel`, `rest`, `weekly_sessions`, `capacity`, `max_specialists`, `day_off` … the same
+ids as models/MODEL.md. Specialists without the skills are listed under `demand_fit`.
+
+A slot where nothing breaks is free, and the session's price there is the checker's objective
+change. Since covering a session may also mean moving others, `cost_to_cover` adds the best
+roster with one more session (solve/cover.py): infeasible means the hard rules stop it,
+otherwise its objective against this roster's says what covering it costs under the weights.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from outreach_opt.check.checker import check_roster
+from outreach_opt.domain.instance import Demand, Instance
+from outreach_opt.domain.roster import Assignment, Roster
+from outreach_opt.solve.cover import CoverCost, best_with_one_more
+
+Slot = tuple[dt.date, str]
+
+
+@dataclass(frozen=True)
+class FreeSlot:
+    date: dt.date
+    period: str
+    delta: int
+    """The checker's objective change when the session is added here (negative: cheaper)."""
+    terms: dict[str, int]
+    """The change of each objective term that moves."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One specialist with the skills: which rules stop them in which slots, and free slots."""
+
+    specialist: str
+    blocked: dict[str, list[Slot]] = field(default_factory=dict)
+    """Rule id -> the slots where putting the session breaks it."""
+    example: dict[str, str] = field(default_factory=dict)
+    """Rule id -> the checker's message at its first slot."""
+    free: list[FreeSlot] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Uncovered:
+    demand: str
+    week: int
+    short: int
+    cost: int
+    slots: list[Slot]
+    """The slots of that week the demand takes (its days and periods)."""
+    candidates: list[Candidate]
+    unskilled: list[str]
+    cover: CoverCost | None = None
+    """The best roster serving one more session, when asked for (`cost_to_cover`)."""
+
+
+def why_uncovered(
+    instance: Instance,
+    roster: Roster,
+    past: Sequence[Assignment] = (),
+    cost_to_cover: bool = False,
+    time_limit: float = 10.0,
+) -> list[Uncovered]:
+    """Every demand-week short of its minimum, explained (see the module docstring)."""
+    baseline = check_roster(instance, roster, past)
+    before = {(v.rule, v.message) for v in baseline.violations}
+    demands = {d.id: d for d in instance.demands}
+    answers = []
+    for (demand_id, week), short in sorted(baseline.uncovered.items()):
+        demand = demands[demand_id]
+        slots = _slots(instance, demand, week)
+        candidates, unskilled = [], []
+        for spec in instance.specialists:
+            if not set(demand.skills) <= set(spec.skills):
+                unskilled.append(spec.id)
+                continue
+            candidate = Candidate(spec.id)
+            for date, period in slots:
+                trial = _with_session(roster.assignments, demand, spec.id, date, period)
+                report = check_roster(instance, roster.model_copy(update={"assignments": trial}), past)
+                new = [v for v in report.violations if (v.rule, v.message) not in before]
+                for v in new:
+                    candidate.blocked.setdefault(v.rule, [])
+                    if (date, period) not in candidate.blocked[v.rule]:
+                        candidate.blocked[v.rule].append((date, period))
+                    candidate.example.setdefault(v.rule, v.message)
+                if not new:
+                    terms = {
+                        k: report.breakdown[k] - baseline.breakdown[k]
+                        for k in report.breakdown
+                        if report.breakdown[k] != baseline.breakdown[k]
+                    }
+                    candidate.free.append(FreeSlot(date, period, report.objective - baseline.objective, terms))
+            candidates.append(candidate)
+        cover = best_with_one_more(instance, roster, demand_id, week, time_limit, past=past) if cost_to_cover else None
+        cost = instance.weights.uncovered_session * demand.priority * short
+        answers.append(Uncovered(demand_id, week, short, cost, slots, candidates, unskilled, cover))
+    return answers
+
+
+def _slots(instance: Instance, demand: Demand, week: int) -> list[Slot]:
+    start = instance.horizon.start
+    days = range(7 * week, min(7 * week + 7, instance.horizon.days))
+    periods = [p.id for p in instance.periods if demand.periods is None or p.id in demand.periods]
+    dates = [start + dt.timedelta(days=t) for t in days]
+    return [(d, p) for d in dates if d.weekday() in demand.weekdays() for p in periods]
+
+
+def _with_session(
+    assignments: Sequence[Assignment], demand: Demand, spec: str, date: dt.date, period: str
+) -> list[Assignment]:
+    """The roster with the session added: a commitment in that slot gives way (so the
+    checker says `commitments`), another session stays beside it (`one_place`)."""
+    kept = [a for a in assignments if not (a.commitment and (a.specialist, a.date, a.period) == (spec, date, period))]
+    session = Assignment(
+        specialist=spec, date=date, period=period, site=demand.site, activity=demand.activity, demand=demand.id
+    )
+    return [*kept, session]

@@ -1,0 +1,28 @@
+"""Rule `pins`: sessions that must stay as they are (instance `pins`, or `solve --pin ROSTER`).
+
+A pin names a specialist, a date, a period and a demand; its session variable is fixed to 1.
+A pin that no session variable can carry (the specialist lacks the demand's skills, is on
+leave or committed then, or the demand does not take that day or period) makes the model
+infeasible on purpose, and in explain mode the group ("pins", (index,)) says so.
+"""
+
+from __future__ import annotations
+
+from outreach_opt.solve.model_parts import ModelParts
+
+
+class PinRules(ModelParts):
+    def _add_pins(self) -> None:
+        """Rule `pins`: `x_c = 1` for each pinned candidate; no candidate, no roster."""
+        pins = self.prep.instance.pins
+        if not pins:
+            return
+        date_index = {d: t for t, d in enumerate(self.prep.dates)}
+        pidx = {pid: p for p, pid in enumerate(self.prep.period_ids)}
+        session = {(c.specialist, c.demand, c.day, c.period): var for c, var in self.x.items()}
+        for i, pin in enumerate(pins):
+            var = session.get((pin.specialist, pin.demand, date_index[pin.date], pidx[pin.period]))
+            if var is None:
+                self._hard(self.model.add_bool_or([]), "pins", (i,))
+            else:
+                self._hard(self.model.add(var == 1), "pins", (i,))

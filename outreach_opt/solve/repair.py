@@ -1,0 +1,223 @@
+"""Repair a published roster after an event, changing as little of it as possible.
+
+Someone falls ill, a partner hospital cancels a list, a road closes: the week was published
+and people have planned around it. The repair re-solves the instance as it is now (the event
+applied) with the builder's own model and rules, and counts a **change** per slot (specialist,
+date, period) whose contents differ from the published roster: the unit of `report/diff.py`,
+so the diff of the result lists exactly the changes counted here. In the model a slot's change
+is linear in the session variables: an empty published slot changes when any session is put
+there (`Σ x`, at most one by `one_place`), a published session changes when its variable is 0
+(`1 − x`), and a slot whose published contents the event made impossible (leave, a cancelled
+demand, a commitment gone) changes whatever happens: a constant, reported as **forced**.
+
+Changes are weighted: a slot of a specialist the event names (the absent person) costs 1, any
+other specialist's costs `others_weight`, so the repair moves the absent person's own work
+before it touches a colleague's week.
+
+The objectives are lexicographic, each phase solved and its optimum fixed before the next:
+
+- default (coverage first): (1) the `uncovered` term, so no session is left uncovered that a
+  repair could cover; (2) weighted changes; (3) the usual objective.
+- `changes_first`: (1) weighted changes; (2) the usual objective. This never re-covers what
+  the event uncovered (any substitute is a change), so it answers "what is the least I must
+  touch?" rather than "re-plan with least disturbance".
+
+`max_changes` caps the (unweighted) number of changes, forced ones included, as a hard rule.
+A phase that does not prove its optimum within its share of the time keeps its best value
+(`proven` is then False). Symmetry breaking is off: it could forbid the published roster.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.prepared import prepare
+from outreach_opt.domain.roster import Assignment, Roster
+from outreach_opt.solve.builder import BuildOptions, RosterModel
+from outreach_opt.solve.solve import SolveOptions, Status, check_size, configured_solver, read_roster
+
+OTHERS_WEIGHT = 2
+"""A changed slot of someone the event does not name costs this many of the named person's."""
+
+SlotValue = tuple[str, str, str | None, bool]
+
+
+@dataclass
+class RepairOptions:
+    time_limit: float = 30.0
+    workers: int = 0
+    seed: int = 0
+    max_changes: int | None = None
+    changes_first: bool = False
+    others_weight: int = OTHERS_WEIGHT
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    value: int
+    proven: bool
+
+
+@dataclass(frozen=True)
+class RepairResult:
+    status: Status
+    """INFEASIBLE: no roster keeps the hard rules (within `max_changes`); UNKNOWN: none found in time."""
+    roster: Roster | None = None
+    objective: int | None = None
+    changes: int | None = None
+    """Slots whose contents differ from the published roster, forced ones included."""
+    weighted_changes: int | None = None
+    forced: int = 0
+    """Changes no roster can avoid: published contents the event made impossible."""
+    phases: tuple[Phase, ...] = ()
+    breakdown: dict[str, int] = field(default_factory=dict)
+    wall_time: float = 0.0
+
+    @property
+    def proven(self) -> bool:
+        return bool(self.phases) and all(p.proven for p in self.phases)
+
+
+@dataclass
+class ChangeCount:
+    """The number of changed slots, as expressions over the model's variables."""
+
+    count: cp_model.LinearExprT
+    weighted: cp_model.LinearExprT
+    forced: int
+
+
+def change_count(
+    built: RosterModel, published: Sequence[Assignment], affected: Collection[str], others_weight: int
+) -> ChangeCount:
+    """Changed slots against `published`: see the module docstring for each case."""
+    prep = built.prep
+    date_index = {d: t for t, d in enumerate(prep.dates)}
+    pidx = {pid: p for p, pid in enumerate(prep.period_ids)}
+    old: dict[tuple[str, int, int], list[SlotValue]] = defaultdict(list)
+    for a in published:
+        if a.date in date_index and a.period in pidx:
+            old[(a.specialist, date_index[a.date], pidx[a.period])].append((a.site, a.activity, a.demand, a.commitment))
+    sessions: dict[tuple[str, int, int], dict[SlotValue, cp_model.IntVar]] = defaultdict(dict)
+    for cand, var in built.x.items():
+        demand = prep.demands[cand.demand]
+        sessions[(cand.specialist, cand.day, cand.period)][(cand.site, demand.activity, demand.id, False)] = var
+    slots = set(old) | set(sessions) | set(prep.commitment_at)
+    count: list[cp_model.LinearExprT] = []
+    weighted: list[cp_model.LinearExprT] = []
+    forced = 0
+    for slot in sorted(slots):
+        spec = slot[0]
+        weight = 1 if spec in affected else others_weight
+        was = sorted(old.get(slot, []))
+        com = prep.commitment_at.get(slot)
+        options = sessions.get(slot, {})
+        changed: cp_model.LinearExprT
+        if com is not None:  # fixed by the instance: it holds, nothing else can be there
+            changed = int(was != [(com.site, com.activity, None, True)])
+        elif not was:
+            changed = sum(options.values())
+        elif len(was) == 1 and was[0] in options:
+            changed = 1 - options[was[0]]
+        else:  # what was published there cannot be any more
+            changed = 1
+        if isinstance(changed, int):
+            forced += changed
+        count.append(changed)
+        weighted.append(weight * changed)
+    return ChangeCount(sum(count), sum(weighted), forced)
+
+
+def repair(
+    instance: Instance,
+    published: Roster,
+    affected: Collection[str] = (),
+    options: RepairOptions | None = None,
+    past: Sequence[Assignment] = (),
+) -> RepairResult:
+    """The repaired roster for `instance` (the event already applied) closest to `published`."""
+    options = options or RepairOptions()
+    started = time.perf_counter()
+    prep = prepare(instance, past)
+    check_size(prep)
+    built = RosterModel(prep, BuildOptions(symmetry_breaking=False)).build()
+    changes = change_count(built, published.assignments, affected, options.others_weight)
+    if options.max_changes is not None:
+        built.model.add(changes.count <= options.max_changes)
+    objective = sum(built.terms.values())
+    phases: list[tuple[str, cp_model.LinearExprT]] = [("changes", changes.weighted), ("objective", objective)]
+    if not options.changes_first and "uncovered" in built.terms:
+        phases.insert(0, ("coverage", built.terms["uncovered"]))
+    _hint_published(built, published)
+    done: list[Phase] = []
+    solver: cp_model.CpSolver | None = None
+    status = Status.UNKNOWN
+    for i, (name, expr) in enumerate(phases):
+        left = options.time_limit - (time.perf_counter() - started)
+        share = max(0.1, left / (len(phases) - i))
+        built.model.minimize(expr)
+        solver = configured_solver(SolveOptions(time_limit=share, workers=options.workers, seed=options.seed))
+        code = solver.solve(built.model)
+        if code == cp_model.MODEL_INVALID:  # a bug in the builder or here, never the user's input
+            raise RuntimeError(f"CP-SAT rejected the repair model: {built.model.validate()}")
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            failed = Status.INFEASIBLE if code == cp_model.INFEASIBLE else Status.UNKNOWN
+            return RepairResult(failed, forced=changes.forced, wall_time=time.perf_counter() - started)
+        value = round(solver.objective_value)
+        done.append(Phase(name, value, code == cp_model.OPTIMAL))
+        status = Status.OPTIMAL if code == cp_model.OPTIMAL and status is not Status.FEASIBLE else Status.FEASIBLE
+        built.model.add(expr <= value)
+        _hint_solution(built, solver)
+    assert solver is not None
+    value = round(solver.value(objective))
+    roster = read_roster(built, solver, Status.FEASIBLE, value, value)
+    roster = roster.model_copy(update={"bound": None})
+    return RepairResult(
+        status=status,
+        roster=roster,
+        objective=value,
+        changes=round(solver.value(changes.count)),
+        weighted_changes=round(solver.value(changes.weighted)),
+        forced=changes.forced,
+        phases=tuple(done),
+        breakdown={name: round(solver.value(expr)) for name, expr in built.terms.items()},
+        wall_time=time.perf_counter() - started,
+    )
+
+
+def _hint_published(built: RosterModel, published: Roster) -> None:
+    """Start from the published roster, less what the event made impossible: often valid
+    as it is, and otherwise close to a valid roster."""
+    date_index = {d: t for t, d in enumerate(built.prep.dates)}
+    pidx = {pid: p for p, pid in enumerate(built.prep.period_ids)}
+    possible = {(c.specialist, c.demand, c.day, c.period) for c in built.x}
+    kept = [
+        a
+        for a in published.assignments
+        if a.date in date_index
+        and a.period in pidx
+        and (
+            (a.commitment and (a.specialist, date_index[a.date], pidx[a.period]) in built.prep.commitment_at)
+            or (a.demand is not None and (a.specialist, a.demand, date_index[a.date], pidx[a.period]) in possible)
+        )
+    ]
+    built.hint_roster(published.model_copy(update={"assignments": kept}))
+
+
+def _hint_solution(built: RosterModel, solver: cp_model.CpSolver) -> None:
+    """Hint the next phase with this phase's roster, which satisfies the bound just added."""
+    built.model.clear_hints()
+    for var in built.x.values():
+        built.model.add_hint(var, solver.boolean_value(var))
+    for choices in built.days.values():
+        for _pat, var in choices:
+            built.model.add_hint(var, solver.boolean_value(var))
+    for var in built.uncovered.values():
+        built.model.add_hint(var, solver.value(var))

@@ -1,0 +1,279 @@
+"""Repair after an event: fewest changes, proven; every repaired roster checked; the diff's
+count equals the count the model minimised.
+
+The brute-force test enumerates every roster of a tiny world with the checker alone (no
+solver) and compares the fewest changes it finds with the repair's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from support import INSTANCES, base, commit_dict, demand, instance, solve_checked, specialist
+
+from outreach_opt.check.checker import check_roster
+from outreach_opt.cli.main import main
+from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.problems import InputError
+from outreach_opt.domain.roster import Assignment, Roster
+from outreach_opt.io.load import load_instance
+from outreach_opt.report.diff import roster_diff
+from outreach_opt.scenarios.event import Event, load_event
+from outreach_opt.solve.repair import OTHERS_WEIGHT, RepairOptions, RepairResult, repair
+from outreach_opt.solve.solve import Status
+
+
+def options(**changes: object) -> RepairOptions:
+    """One worker, 20 s: deterministic and ample for these sizes."""
+    return RepairOptions(time_limit=20.0, workers=1, **changes)  # type: ignore[arg-type]
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def repaired(event: Event, published: Roster, **changes: object) -> RepairResult:
+    """Repair and hold the result to the checker and to the independent diff."""
+    result = repair(event.instance, published, event.affected, options(**changes))
+    assert result.roster is not None, result.status
+    report = check_roster(event.instance, result.roster)
+    assert report.ok, report.violations
+    assert report.objective == result.objective
+    assert len(roster_diff(event.instance, published.assignments, result.roster.assignments)) == result.changes
+    return result
+
+
+def _event(tmp_path: Path, base_instance: Instance, text: str) -> Event:
+    path = tmp_path / "event.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_event(str(path), base_instance)
+
+
+@pytest.mark.parametrize(
+    ("sample", "who", "dates"),
+    [
+        ("anzhen-tongzhou-week.yaml", "li-wei", "[2025-10-20, 2025-10-21]"),
+        ("ruijin-jiading-week.yaml", "lu-yan", "[2025-11-05, 2025-11-06]"),
+    ],
+)
+def test_sample_week_one_specialist_out_two_days(tmp_path: Path, sample: str, who: str, dates: str) -> None:
+    """The published optimum, then `who` is out for two days. The repair touches only slots
+    that must change: the forced ones plus what re-covering needs; a cap of one change fewer
+    cannot keep that coverage, and with changes first it cannot hold at all (proven
+    infeasible). Every changed slot not forced belongs to someone: counted, weighed, checked."""
+    base_instance = load_instance(str(INSTANCES / sample))
+    solved, _ = solve_checked(base_instance)
+    assert solved.roster is not None and solved.status is Status.OPTIMAL
+    event = _event(
+        tmp_path, base_instance, f"operations:\n  - {{op: unavailable, specialist: {who}, dates: {dates}}}\n"
+    )
+    assert event.affected == {who}
+    result = repaired(event, solved.roster)
+    assert result.proven and result.forced >= 1
+    assert result.changes is not None and result.breakdown["uncovered"] == 0  # re-covered in full
+    fewer = repair(event.instance, solved.roster, event.affected, options(max_changes=result.changes - 1))
+    assert fewer.status is Status.INFEASIBLE or fewer.phases[0].value > 0  # fewer changes: coverage lost
+    strict = repaired(event, solved.roster, changes_first=True)
+    assert strict.changes == strict.forced  # only the forced changes: nothing else need change
+    none_fewer = repair(
+        event.instance, solved.roster, event.affected, options(max_changes=strict.forced - 1, changes_first=True)
+    )
+    assert none_fewer.status is Status.INFEASIBLE
+
+
+def test_absent_persons_own_week_is_changed_before_a_colleagues(tmp_path: Path) -> None:
+    """Li Wei's Monday Sanhe clinic is lost to his illness. Moving it to his own free Friday
+    afternoon costs 1 weighted change; handing it to a colleague would cost OTHERS_WEIGHT.
+    The repair moves it, and the diff says so."""
+    base_instance = load_instance(str(INSTANCES / "anzhen-tongzhou-week.yaml"))
+    solved, _ = solve_checked(base_instance)
+    assert solved.roster is not None
+    event = _event(
+        tmp_path,
+        base_instance,
+        "operations:\n  - {op: unavailable, specialist: li-wei, dates: [2025-10-20, 2025-10-21]}\n",
+    )
+    result = repaired(event, solved.roster)
+    assert result.roster is not None
+    changes = roster_diff(event.instance, solved.roster.assignments, result.roster.assignments)
+    assert {c.specialist for c in changes} == {"li-wei"}
+    assert result.weighted_changes == result.changes  # all his own
+    assert any(c.note.startswith("moved to") for c in changes)
+    assert OTHERS_WEIGHT > 1
+    li_wei = next(s for s in event.instance.specialists if s.id == "li-wei")
+    assert [u.date.isoformat() for u in li_wei.unavailable][-2:] == ["2025-10-20", "2025-10-21"]
+
+
+def test_diff_says_handed_over_moved_and_changed() -> None:
+    """a's Monday am near session goes to b (handed over: 'to Doctor B' / 'from Doctor A'),
+    a's Monday pm far session moves to Tuesday pm, and b's Tuesday am slot changes demand."""
+    from support import MON, TUE, visit
+
+    inst = instance(TINY)
+    old = [visit("am", "near", "d1"), visit("pm", "far", "d2"), visit("am", "near", "d1", TUE, who="b")]
+    new = [
+        visit("am", "near", "d1", who="b"),
+        visit("pm", "far", "d2", TUE),
+        visit("am", "far", "d2", TUE, who="b"),
+    ]
+    changes = roster_diff(inst, old, new)
+    got = [(c.specialist, c.date, c.period, c.kind, c.note) for c in changes]
+    assert got == [
+        ("a", MON, "am", "removed", "to Doctor B"),
+        ("a", MON, "pm", "removed", "moved to Tue 2025-10-21 pm"),
+        ("a", TUE, "pm", "added", "moved from Mon 2025-10-20 pm"),
+        ("b", MON, "am", "added", "from Doctor A"),
+        ("b", TUE, "am", "changed", ""),
+    ]
+    assert roster_diff(inst, old, old) == []
+
+
+# -- brute force on a tiny world -----------------------------------------------------------------
+
+TINY = base(
+    horizon={"start": "2025-10-20", "days": 2},
+    periods=[{"id": "am", "start": "08:00", "end": "12:00"}, {"id": "pm", "start": "13:30", "end": "17:00"}],
+    specialists=[specialist("a"), specialist("b", max_sessions_per_week=2)],
+    commitments=[commit_dict("mon", "am", who="b")],
+    demands=[
+        demand("d1", "near", sessions={"min": 2, "max": 2}, priority=2),
+        demand("d2", "far", periods=["pm"], sessions={"min": 1, "max": 1}),
+    ],
+)
+
+
+def _all_rosters(inst: Instance) -> list[list[Assignment]]:
+    """Every way to fill the tiny world's slots: commitments fixed, others empty or a demand."""
+    slots = []
+    for spec in ("a", "b"):
+        for t in range(2):
+            date = dt.date(2025, 10, 20) + dt.timedelta(days=t)
+            for period in ("am", "pm"):
+                if (spec, t, period) == ("b", 0, "am"):
+                    if spec in {s.id for s in inst.specialists} and not any(
+                        u.date == date for s in inst.specialists if s.id == spec for u in s.unavailable
+                    ):
+                        slots.append(
+                            [
+                                Assignment(
+                                    specialist=spec,
+                                    date=date,
+                                    period=period,
+                                    site="home",
+                                    activity="clinic",
+                                    commitment=True,
+                                )
+                            ]
+                        )
+                    else:
+                        slots.append([None])
+                    continue
+                options: list[Assignment | None] = [None]
+                for d in inst.demands:
+                    if d.periods is None or period in d.periods:
+                        options.append(
+                            Assignment(
+                                specialist=spec, date=date, period=period, site=d.site, activity=d.activity, demand=d.id
+                            )
+                        )
+                slots.append(options)
+    return [[a for a in combo if a is not None] for combo in itertools.product(*slots)]
+
+
+def test_brute_force_no_roster_has_fewer_changes(tmp_path: Path) -> None:
+    """a serves d1 twice on Monday and falls ill that day. Among all 648 rosters (a's four
+    slots 2 x 3 x 2 x 3, b's Monday morning commitment and three slots 3 x 2 x 3) that the
+    checker accepts, the fewest
+    weighted changes (with the best coverage first, and without) equal the repair's, and so
+    do the objectives of the tied rosters' best. Nothing here uses the solver."""
+    inst = instance(TINY)
+    solved, _ = solve_checked(inst)
+    assert solved.roster is not None
+    event = _event(tmp_path, inst, "operations:\n  - {op: unavailable, specialist: a, dates: [2025-10-20]}\n")
+    after = event.instance
+    scored = []
+    for assignments in _all_rosters(after):
+        report = check_roster(after, Roster(instance=after.name, assignments=assignments))
+        if report.ok:
+            changes = roster_diff(after, solved.roster.assignments, assignments)
+            weighted = sum(1 if c.specialist == "a" else OTHERS_WEIGHT for c in changes)
+            scored.append((report.breakdown["uncovered"], weighted, len(changes), report.objective))
+    assert len(scored) > 1
+    coverage_first = repaired(event, solved.roster)
+    best = min(scored)
+    assert (coverage_first.breakdown["uncovered"], coverage_first.weighted_changes, coverage_first.objective) == (
+        best[0],
+        best[1],
+        best[3],
+    )
+    changes_first = repaired(event, solved.roster, changes_first=True)
+    best_changes = min(s[1] for s in scored)
+    assert changes_first.weighted_changes == best_changes
+    assert changes_first.objective == min(s[3] for s in scored if s[1] == best_changes)
+    assert coverage_first.changes > coverage_first.forced  # a real re-plan, not just deletions
+
+
+# -- events and the command line -------------------------------------------------------------------
+
+
+def test_event_as_a_one_scenario_file(tmp_path: Path) -> None:
+    """A scenario file with one scenario is an event too; with two it is refused at its line."""
+    anzhen = load_instance(str(INSTANCES / "anzhen-tongzhou-week.yaml"))
+    one = (
+        "scenarios:\n  - name: road closed\n    operations:\n"
+        "      - {op: travel, from: anzhen-tongzhou, to: dachang-peoples, minutes: 90}\n"
+    )
+    event = _event(tmp_path, anzhen, one)
+    assert event.name == "road closed" and event.affected == frozenset()
+    assert ["anzhen-tongzhou", "dachang-peoples", 90] in [list(leg) for leg in event.instance.travel]
+    with pytest.raises(InputError) as exc:
+        _event(tmp_path, anzhen, one + "  - name: second\n    operations: []\n")
+    assert exc.value.problems[0].line == 1 and "one scenario" in exc.value.problems[0].message
+
+
+def test_event_problems_are_located(tmp_path: Path) -> None:
+    """A misspelt specialist and an unknown key are reported with the event file's line."""
+    anzhen = load_instance(str(INSTANCES / "anzhen-tongzhou-week.yaml"))
+    with pytest.raises(InputError) as exc:
+        _event(
+            tmp_path, anzhen, "name: ill\noperations:\n  - {op: unavailable, specialist: li-wie, dates: [2025-10-20]}\n"
+        )
+    problem = exc.value.problems[0]
+    assert problem.line == 3 and "li-wie" in problem.message and "li-wei" in problem.message
+    assert problem.field == "operations[0].specialist"
+    with pytest.raises(InputError) as exc:
+        _event(tmp_path, anzhen, "operation:\n  - {op: unavailable, specialist: li-wei, dates: [2025-10-20]}\n")
+    assert "did you mean 'operations'" in exc.value.problems[0].message
+
+
+def test_cli_repair_and_diff(tmp_path: Path) -> None:
+    """The commands as a user runs them: repair prints the diff and writes the roster (never
+    over an existing file without --force); diff of the two files prints the same changes;
+    an impossible cap exits 3."""
+    sample = str(INSTANCES / "anzhen-tongzhou-week.yaml")
+    published = tmp_path / "published.json"
+    assert run("solve", sample, "--workers", "1", "--quiet", "--out", str(published)).exit_code == 0
+    event = tmp_path / "ill.yaml"
+    event.write_text("operations:\n  - {op: unavailable, specialist: li-wei, dates: [2025-10-20, 2025-10-21]}\n")
+    out = tmp_path / "repaired.json"
+    result = run("repair", sample, str(published), "--event", str(event), "--workers", "1", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Li Wei" in result.stdout and "moved to Fri 2025-10-24 pm" in result.stdout
+    assert "checked: all hard rules hold" in result.stdout
+    again = run("repair", sample, str(published), "--event", str(event), "--workers", "1", "--out", str(out))
+    assert again.exit_code == 2 and "--force" in again.output
+    shown = run("diff", sample, str(published), str(out))
+    assert shown.exit_code == 0 and "3 change(s) for 1 specialist(s)" in shown.stdout
+    capped = run("repair", sample, str(published), "--event", str(event), "--workers", "1", "--max-changes", "1")
+    assert capped.exit_code == 3 and "2 are forced by the event" in capped.stdout
+    strict = tmp_path / "strict.json"
+    args = ("--event", str(event), "--workers", "1", "--changes-first", "--out", str(strict))
+    first = run("repair", sample, str(published), *args)
+    assert first.exit_code == 0 and "sanhe-clinic, week 1, 1 short" in first.stdout
+    why = run("explain", sample, "--roster", str(strict), "--event", str(event), "--time-limit", "10")
+    assert why.exit_code == 0, why.output
+    assert "covering one more session: the best roster that does has objective 830" in why.stdout

@@ -1,0 +1,107 @@
+"""Why a session is uncovered: the reasons are the checker's rule ids, per specialist and
+slot, and covering one more session is priced by a second solve.
+
+The world of tests/support.py: home, near (20 min), far (40 min; near-far 30); am 08:00-12:00,
+pm 13:30-17:00, eve 19:00-22:30; one day, Monday 2025-10-20.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from support import MON, base, demand, instance, solve_checked, specialist
+from support import commit_dict as commit
+
+from outreach_opt.check.checker import RULES
+from outreach_opt.cli.main import main
+from outreach_opt.report.uncovered import why_uncovered
+from outreach_opt.solve.solve import Status
+
+
+def _solved(data: dict[str, object]):  # type: ignore[no-untyped-def]
+    inst = instance(data)
+    result, report = solve_checked(inst)
+    assert result.roster is not None and report is not None
+    return inst, result.roster, report
+
+
+def test_each_specialist_gets_the_rule_that_stops_them() -> None:
+    """Far wants a clinic in the morning. a is at a home clinic then (commitments); b is on
+    leave (unavailability); c may drive 60 minutes a day, and far is 40 each way
+    (daily_travel); d lacks the skill (demand_fit). No roster covers it."""
+    data = base(
+        specialists=[
+            specialist("a"),
+            specialist("b", unavailable=[{"date": "2025-10-20"}]),
+            specialist("c", max_travel_minutes_per_day=60),
+            specialist("d", skills=["pci"]),
+        ],
+        commitments=[commit("mon", "am", who="a")],
+        demands=[demand("d1", "far", periods=["am"])],
+    )
+    inst, roster, _ = _solved(data)
+    (answer,) = why_uncovered(inst, roster, cost_to_cover=True)
+    assert (answer.demand, answer.week, answer.short, answer.slots) == ("d1", 0, 1, [(MON, "am")])
+    blocked = {c.specialist: c.blocked for c in answer.candidates}
+    assert blocked == {
+        "a": {"commitments": [(MON, "am")]},
+        "b": {"unavailability": [(MON, "am")]},
+        "c": {"daily_travel": [(MON, "am")]},
+    }
+    assert answer.unskilled == ["d"]
+    assert all(rule in RULES for c in answer.candidates for rule in c.blocked)
+    assert "Doctor C" in answer.candidates[2].example["daily_travel"]
+    assert answer.cover is not None and answer.cover.status is Status.INFEASIBLE
+
+
+def test_not_worth_it_under_the_weights_with_the_numbers() -> None:
+    """An uncovered session costs 50 here, and serving far costs 2 x 40 = 80 of driving: the
+    optimum leaves it uncovered (50). The free slots say +30 each (travel +80, uncovered
+    -50), and the best roster covering it costs 80, 30 more than this one."""
+    data = base(demands=[demand("d1", "far", periods=["am", "pm"])], weights={"uncovered_session": 50})
+    inst, roster, report = _solved(data)
+    assert report.objective == 50
+    (answer,) = why_uncovered(inst, roster, cost_to_cover=True)
+    (a,) = answer.candidates
+    assert a.blocked == {}
+    assert [(f.period, f.delta, f.terms) for f in a.free] == [
+        ("am", 30, {"uncovered": -50, "travel": 80}),
+        ("pm", 30, {"uncovered": -50, "travel": 80}),
+    ]
+    assert answer.cover is not None and answer.cover.status is Status.OPTIMAL
+    assert answer.cover.objective == 80
+
+
+def test_busy_elsewhere_and_weekly_limit() -> None:
+    """a serves near in the morning and may do one session a week: the far clinic (am only)
+    meets one_place in the morning, and weekly_sessions too."""
+    data = base(
+        specialists=[specialist("a", max_sessions_per_week=1)],
+        demands=[demand("d1", "near", periods=["am"], priority=5), demand("d2", "far", periods=["am"])],
+    )
+    inst, roster, _ = _solved(data)
+    (answer,) = why_uncovered(inst, roster)
+    assert answer.demand == "d2"
+    assert set(answer.candidates[0].blocked) == {"one_place", "weekly_sessions"}
+    assert answer.cover is None
+
+
+def test_cli_explain_roster_and_solve_summary(tmp_path: Path) -> None:
+    """`explain INSTANCE --roster ROSTER` prints the reasons with the rule ids and the cost of
+    covering; `solve` prints the one-line summary under the roster."""
+    data = base(
+        specialists=[specialist("a", unavailable=[{"date": "2025-10-20", "periods": ["am"]}])],
+        demands=[demand("d1", "far", periods=["am"])],
+    )
+    path = tmp_path / "inst.json"
+    path.write_text(json.dumps(data))
+    out = tmp_path / "roster.json"
+    solved = CliRunner().invoke(main, ["solve", str(path), "--workers", "1", "--out", str(out)])
+    assert solved.exit_code == 0, solved.output
+    assert "d1, week 1, 1 short — Doctor A: unavailability" in solved.stdout
+    shown = CliRunner().invoke(main, ["explain", str(path), "--roster", str(out), "--time-limit", "5"])
+    assert shown.exit_code == 0, shown.output
+    assert "Doctor A: unavailability: its only slot" in shown.stdout
+    assert "covering one more session: no roster can" in shown.stdout
