@@ -103,8 +103,11 @@ def _git(*args: str) -> str:
 
 
 def _commit() -> str:
+    """The commit measured; marked when code differs from it (the result files written by the
+    benchmarks themselves do not count: rows written earlier in the same run would)."""
     commit = _git("rev-parse", "--short", "HEAD") or "unknown"
-    if _git("status", "--porcelain", "--untracked-files=no"):
+    outputs = (":!benchmarks/RESULTS*.md", ":!benchmarks/results-*.json")
+    if _git("status", "--porcelain", "--untracked-files=no", "--", ".", *outputs):
         commit += " (with uncommitted changes)"
     return commit
 
@@ -148,7 +151,9 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "the independent checker; **ours** is the checker's objective. Best-known LB/UB from `best_known.csv`; "
         "gap = (ours - UB) / UB. Targets: best-known on 1-12 in 60 s, within 5 % on 13-19 in 300 s, feasible on "
         "20-24. Times were taken on a 2-core machine shared with three other engineers' runs: they are noisy "
-        "(each row says when it ran and on which commit).",
+        "(each row says when it ran and on which commit; '(with uncommitted changes)' on rows measured before the "
+        "benchmarks stopped counting their own result files meant only those files; CPU s is the CPU time the "
+        "run got, out of 2 x wall s).",
         "",
         "| instance | days x staff x shifts | ours | LB | UB | gap | target | solver status | bound | "
         "first roster s | build s | wall s | CPU s | limit s | peak MB | commit | date |",

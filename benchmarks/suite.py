@@ -150,13 +150,15 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
         "L 300, 40, 1; XL 1000, 60, 4 weeks), each solved by the engine and by the peers with the same time limit, "
         "every roster judged by the independent checker; **objective** is the checker's. Times are on a 2-core "
         "machine shared with three other engineers' runs while these ran: noisy (each row names its commit and "
-        "time). gap = (objective - bound) / objective, with each solver's own bound.",
+        "time; '(with uncommitted changes)' on rows measured before the benchmarks stopped counting their own "
+        "result files meant only those files). gap = (objective - bound) / objective, with each solver's own bound.",
         "",
         "Peers: **highs** is the same model (the engine's builder, same rules and strengthening) translated to a "
-        "MIP and solved by HiGHS (`benchmarks/peers.py`; HiGHS reports only its final incumbent here, so it has "
-        "no timeline); **cpsat-defaults** is the same model with CP-SAT's default parameters and no symmetry "
-        "breaking. The issue's peer (c), a separately written straightforward CP-SAT formulation, and Timefold "
-        "(peer b) are not built.",
+        "MIP and solved by HiGHS (`outreach_opt/solve/peers.py`; HiGHS reports only its final incumbent here, so "
+        "it has no timeline; the S and M rows below, measured before that was fixed, overran the limit by the "
+        "MIP translation time); **cpsat-defaults** is the same model with CP-SAT's default parameters and no "
+        "symmetry breaking. The issue's peer (c), a separately written straightforward CP-SAT formulation, and"
+        " Timefold (peer b) are not built.",
         "",
         "| size | seed | solver | status | objective | bound | gap | first roster s | at checkpoints "
         "(t: objective / gap) | build s | wall s | CPU s | limit s | checked | peak MB | commit |",
