@@ -178,7 +178,7 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         f"Machine: {'; '.join(machines)}.",
         "",
         f"Not run yet: {', '.join(f'Instance{n}' for n in missing) or 'none'}. "
-        "Instances 5, 9, 11, 14 and 16 are not in the shared subset.",
+        "Instances 5, 9, 11, 14 and 16 are not in the shared subset." + (_TOO_LARGE if {23, 24} & set(missing) else ""),
         "",
         "bound: the solver's proven lower bound when it stopped (for the engine's model, which is the benchmark's "
         "model, so it is a lower bound on the benchmark's optimum too). first roster s: from the start of the "
@@ -187,6 +187,13 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
     ]
     lines += [f"- Instance{n}: {rows[n].get('breakdown', '-')}" for n in sorted(rows)]
     return "\n".join(lines) + "\n"
+
+
+_TOO_LARGE = (
+    " Instances 23 and 24 were stopped before building (2026-12-02): Instances 21 and 22 peaked at 5.9 and "
+    "6.7 GB, about 40 KB per staff x day x shift type, so 23 (100 x 364 x 16) and 24 (150 x 364 x 32) would "
+    "need about 22 and 65 GB, more than this shared 23 GB machine has."
+)
 
 
 def _cell(value: Any) -> str:
