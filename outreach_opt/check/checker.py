@@ -30,6 +30,7 @@ from outreach_opt.check.journeys import (
 from outreach_opt.check.known_ids import check_known_ids, usable_assignments
 from outreach_opt.check.objective import ObjectiveTerms, objective_terms
 from outreach_opt.check.pins import check_pins
+from outreach_opt.check.reach import check_on_call_reach
 from outreach_opt.check.sharing import check_max_specialists
 from outreach_opt.check.workload import (
     check_daily_sessions,
@@ -70,6 +71,7 @@ __all__ = [
     "check_max_weekends",
     "check_min_consecutive_days",
     "check_min_days_off",
+    "check_on_call_reach",
     "check_one_place",
     "check_pins",
     "check_rest",
@@ -113,6 +115,7 @@ RULE_CHECKS: dict[str, RuleCheck] = {
     "day_off": check_day_off,
     "max_specialists": check_max_specialists,
     "pins": check_pins,
+    "on_call_reach": check_on_call_reach,
 }
 """Rule id -> its check. `known_ids` takes every assignment; the others only usable ones."""
 

@@ -44,6 +44,7 @@ RULES: tuple[str, ...] = (
     "day_off",
     "max_specialists",
     "pins",
+    "on_call_reach",
 )
 
 RULE_TITLES: dict[str, str] = {
@@ -72,6 +73,7 @@ RULE_TITLES: dict[str, str] = {
     "day_off": "firm days off",
     "max_specialists": "distinct specialists per demand",
     "pins": "pinned sessions kept",
+    "on_call_reach": "on-call specialists within reach",
 }
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from outreach_opt.check.context import Context
+from outreach_opt.check.reach import on_call_costs
 from outreach_opt.check.sharing import sharing_costs
+from outreach_opt.check.teaching import teaching_costs
 from outreach_opt.check.workload import requests_cost
 from outreach_opt.domain.roster import Assignment
 
@@ -51,6 +53,8 @@ def objective_terms(ctx: Context, assignments: Sequence[Assignment]) -> Objectiv
     travel_cost = weights.travel_minute * sum(travel_minutes.values())
     breakdown = {"uncovered": uncovered_cost, "travel": travel_cost, "requests": requests_cost(ctx, assignments)}
     breakdown.update(sharing_costs(ctx, [*ctx.past, *assignments]))  # burden and servers so far count
+    breakdown["on_call_shortfall"] = on_call_costs(ctx, assignments)
+    breakdown.update(teaching_costs(ctx, assignments))
     return ObjectiveTerms(
         objective=sum(breakdown.values()),
         breakdown=breakdown,

@@ -26,7 +26,9 @@ from outreach_opt.domain.prepared import MINUTES_PER_DAY, Candidate, Prepared
 from outreach_opt.domain.roster import Roster
 from outreach_opt.solve.day_patterns import DayPattern, enumerate_day
 from outreach_opt.solve.pin_rules import PinRules
+from outreach_opt.solve.reach_rules import ReachRules
 from outreach_opt.solve.sharing_rules import SharingRules
+from outreach_opt.solve.teaching_rules import TeachingRules
 from outreach_opt.solve.workload_rules import WorkloadRules
 
 logger = logging.getLogger(__name__)
@@ -50,7 +52,7 @@ class BuildOptions:
 
 
 @dataclass
-class RosterModel(WorkloadRules, SharingRules, PinRules):
+class RosterModel(WorkloadRules, SharingRules, PinRules, ReachRules, TeachingRules):
     """A built CP-SAT model with its variables, kept together for solving and for hints."""
 
     prep: Prepared
@@ -82,6 +84,7 @@ class RosterModel(WorkloadRules, SharingRules, PinRules):
         self.add_workload_rules()
         self.add_sharing_rules()
         self._add_pins()
+        self._add_on_call_reach()
         self._add_visit_cuts()
         if self.options.explain:
             return self  # no symmetry breaking (guards tell specialists apart), no objective
@@ -301,6 +304,7 @@ class RosterModel(WorkloadRules, SharingRules, PinRules):
         if weights.request > 0 and any(not r.hard and r.weight for r in self.prep.requests):
             self.terms["requests"] = weights.request * self.requests_term()
         self.add_sharing_terms()
+        self.add_teaching_terms()
         self.model.minimize(sum(self.terms.values()))
 
     def _term_uncovered(self, weight: int) -> cp_model.LinearExprT:
