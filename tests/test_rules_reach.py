@@ -64,7 +64,8 @@ class TestOnCallReach:
 def test_leave_and_skills_count() -> None:
     """A on leave in the morning, or without the skill, cannot be on call: infeasible; the
     checker says who is where."""
-    assert_infeasible(base(specialists=[specialist("a", unavailable=[{"date": "2025-10-20", "periods": ["am"]}])], on_call=[on_call()]))
+    away = [specialist("a", unavailable=[{"date": "2025-10-20", "periods": ["am"]}])]
+    assert_infeasible(base(specialists=away, on_call=[on_call()]))
     assert_infeasible(base(on_call=[on_call(skills=["stroke"])]))
     data = base(demands=FAR_AM, on_call=[on_call()])
     inst = instance(data)

@@ -44,7 +44,10 @@ def _slots(ctx: Context, oc: OnCall) -> Iterator[tuple[dt.date, str]]:
                 yield day, period
 
 
-def _in_reach(ctx: Context, assignments: Sequence[Assignment]) -> Iterator[tuple[int, OnCall, dt.date, str, list[str], list[str]]]:
+Slot = tuple[int, OnCall, dt.date, str, list[str], list[str]]
+
+
+def _in_reach(ctx: Context, assignments: Sequence[Assignment]) -> Iterator[Slot]:
     """Per on-call slot: (index, on-call, date, period, who is within reach, why others are not)."""
     days = ctx.by_specialist_day(assignments)
     for i, oc in enumerate(ctx.instance.on_call):

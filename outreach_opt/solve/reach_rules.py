@@ -69,7 +69,7 @@ class ReachRules(ModelParts):
                         # Nobody could be within reach: a constant sum, so say "infeasible" directly.
                         held = self.model.add(total >= oc.count) if reach else self.model.add_bool_or([])
                         self._hard(held, "on_call_reach", (i, t, p))
-                    elif oc.weight > 0 and oc.count > 0:
+                    elif oc.weight is not None and oc.weight > 0 and oc.count > 0:
                         short = self.model.new_int_var(0, oc.count, f"on_call_short[{oc.id},{t},{p}]")
                         self.model.add_max_equality(short, [oc.count - total, 0])  # exact, as for u
                         shortfall.append(oc.weight * short)
