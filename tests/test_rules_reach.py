@@ -7,15 +7,31 @@ pm 13:30-17:00, eve 19:00-22:30; an uncovered session costs 1000, a minute drive
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
-from support import UNCOVERED, assert_infeasible, base, demand, duty, instance, optimum, specialist, verdicts, visit
+from click.testing import CliRunner
+from support import (
+    UNCOVERED,
+    assert_infeasible,
+    base,
+    demand,
+    duty,
+    instance,
+    optimum,
+    solve_checked,
+    specialist,
+    verdicts,
+    visit,
+)
 from support import commit_dict as commit
 
 from outreach_opt.check.checker import check_roster
 from outreach_opt.check.context import Context
 from outreach_opt.check.reach import where_in
+from outreach_opt.cli.main import main
 from outreach_opt.domain.problems import InputError
 from outreach_opt.domain.roster import Roster
 from outreach_opt.solve.explain import explain
@@ -124,3 +140,22 @@ def test_bad_on_call_is_located() -> None:
         instance(base(on_call=[on_call(days=["mon"], dates=["2025-10-20"])]))
     with pytest.raises(InputError, match=r"no travel time from 'home' to 'far'"):
         instance(base(travel=[["home", "near", 20], ["near", "far", 30]], on_call=[on_call(site="far")]))
+
+
+def test_roster_lists_who_is_within_reach(tmp_path: Path) -> None:
+    """The written roster says, per on-call slot, who can be called (A, at home, while a
+    colleague serves far); `check` reads the file back and accepts it. Without on-call
+    entries the roster has no `on_call` key: old rosters keep their shape."""
+    colleague = [specialist("a"), specialist("b", home="near")]
+    data = base(demands=FAR_AM, specialists=colleague, on_call=[on_call()])
+    (tmp_path / "inst.json").write_text(json.dumps(data))
+    out = tmp_path / "out.json"
+    args = ["solve", str(tmp_path / "inst.json"), "--workers", "1", "--quiet", "--out", str(out)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    written = json.loads(out.read_text())
+    [session] = written["assignments"]
+    near = [s for s in ("a", "b") if s != session["specialist"]]
+    assert written["on_call"] == [{"on_call": "green", "date": "2025-10-20", "period": "am", "within_reach": near}]
+    assert CliRunner().invoke(main, ["check", str(tmp_path / "inst.json"), str(out)]).exit_code == 0
+    plain, _ = solve_checked(instance(base(demands=FAR_AM)))
+    assert plain.roster is not None and "on_call" not in plain.roster.to_jsonable()

@@ -92,11 +92,3 @@ def on_call_costs(ctx: Context, assignments: Sequence[Assignment]) -> int:
         for _i, oc, _day, _period, near, _others in _in_reach(ctx, assignments)
         if oc.weight is not None
     )
-
-
-def on_call_roster(ctx: Context, assignments: Sequence[Assignment]) -> list[dict[str, object]]:
-    """Who is within reach in each on-call slot, for the roster's `on_call` list."""
-    return [
-        {"on_call": oc.id, "date": day.isoformat(), "period": period, "within_reach": near}
-        for _i, oc, day, period, near, _others in _in_reach(ctx, assignments)
-    ]

@@ -75,3 +75,26 @@ class ReachRules(ModelParts):
                         shortfall.append(oc.weight * short)
         if shortfall:
             self.terms["on_call_shortfall"] = cp_model.LinearExpr.sum(shortfall)
+
+
+def on_call_listing(prep: Prepared, chosen: dict[tuple[str, int], DayPattern]) -> list[dict[str, object]]:
+    """Who is within reach in each on-call slot of a solved roster, for the roster's `on_call`
+    list: the department head sees whom the green channel can call. The checker does not read
+    it back; it derives reach from the assignments itself."""
+    pidx = {pid: p for p, pid in enumerate(prep.period_ids)}
+    listing: list[dict[str, object]] = []
+    for oc in prep.instance.on_call:
+        skilled = [s for s, spec in prep.specialists.items() if set(oc.skills) <= set(spec.skills)]
+        for t, date in enumerate(prep.dates):
+            if not oc.holds_on(date):
+                continue
+            for pid in oc.periods or prep.period_ids:
+                p = pidx[pid]
+                near = [
+                    s
+                    for s in skilled
+                    if (s, t, p) not in prep.unavailable
+                    and within_reach(prep, prep.specialists[s].home, chosen[(s, t)], p, oc.site, oc.reach_minutes)
+                ]
+                listing.append({"on_call": oc.id, "date": date.isoformat(), "period": pid, "within_reach": near})
+    return listing
