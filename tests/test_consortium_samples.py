@@ -63,3 +63,17 @@ def test_bundled_demo_is_the_anzhen_sample() -> None:
     """`solve` without an instance solves the packaged copy: it must be the sample itself."""
     demo = REPO / "outreach_opt" / "demo" / "anzhen-tongzhou-week.yaml"
     assert demo.read_bytes() == ANZHEN.read_bytes()
+
+
+def test_solve_prints_who_is_on_call() -> None:
+    """`solve` of the Ruijin week prints the green channel slot by slot, as the checker derives
+    it: on Thursday (Jiang is off) Song Kai alone is within reach of Anting."""
+    from click.testing import CliRunner
+
+    from outreach_opt.cli.main import main
+
+    result = CliRunner().invoke(main, ["solve", str(RUIJIN), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "On call: who is within reach" in result.stdout
+    thursday = [line for line in result.stdout.splitlines() if "Thu 11-06" in line and "Stroke green" in line]
+    assert len(thursday) == 2 and all("Song Kai" in line and "Jiang" not in line for line in thursday)

@@ -70,6 +70,11 @@ def _in_reach(ctx: Context, assignments: Sequence[Assignment]) -> Iterator[Slot]
             yield i, oc, day, period, near, others
 
 
+def on_call_slots(ctx: Context, assignments: Sequence[Assignment]) -> list[tuple[OnCall, dt.date, str, list[str]]]:
+    """Per on-call slot, who is within reach: what a department head reads off the roster."""
+    return [(oc, day, period, near) for _i, oc, day, period, near, _others in _in_reach(ctx, assignments)]
+
+
 def check_on_call_reach(ctx: Context, assignments: Sequence[Assignment]) -> list[Violation]:
     """Each slot of a hard on-call window has at least `count` specialists within reach."""
     violations = []
