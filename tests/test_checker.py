@@ -562,3 +562,56 @@ def test_missing_travel_time_is_reported_not_raised() -> None:
     assert len(unknown_roads) == 2
     assert all("Doctor A" in m and "No travel time is known" in m for m in unknown_roads)
     assert report.travel_minutes == {("dr-a", MON): 0}
+
+
+def test_team_complete_lone_lead() -> None:
+    """The PCI evenings become a team list: a lead with pci and an assistant with
+    coronary_clinic. Monday: Ren leads and Wang Jing assists (her Monday: pm surgery at
+    Tongzhou ends 17:00, + 40 = 17:40 <= 19:00; 40 + 40 = 80 <= 180; nothing Tuesday before
+    her evening list; outreach 2, max 3). Tuesday: Wang leads alone.
+
+    Only team_complete fires, once: the two members of Monday share Dachang's one cath lab as
+    one session, and one session a day is within max 2. Coverage counts Monday alone, so the
+    list is 1 short: 5380 + 10 x 1000 + Wang's Monday drive 80 = 15460."""
+    data = example_data()
+    pci = next(d for d in data["demands"] if d["id"] == "dachang-pci-evenings")
+    pci["skills"] = []
+    pci["team"] = [{"role": "lead", "skills": ["pci"]}, {"role": "assistant", "skills": ["coronary_clinic"]}]
+    instance = instance_from_data(data)
+    lead_mon, lead_tue = (a.model_copy(update={"role": "lead"}) for a in (REN_MON_EVE, WANG_TUE_EVE))
+    assistant = serve("wang-jing", MON, "eve", DACHANG, "surgery", "dachang-pci-evenings")
+    assignments = [
+        *without(VALID, REN_MON_EVE, WANG_TUE_EVE),
+        lead_mon,
+        assistant.model_copy(update={"role": "assistant"}),
+    ]
+    baseline = check(instance, assignments)  # Tuesday's list missing altogether: short, not broken
+    assert baseline.ok and baseline.objective == 15380  # 15000 uncovered + 380 min, Wang's drive moved to Monday
+    report = check(instance, [*assignments, lead_tue])
+    assert rules_of(report) == {"team_complete"}
+    (violation,) = report.violations
+    assert "1 lead, 1 assistant" in violation.message and "Wang Jing (lead)" in violation.message
+    assert (violation.date, violation.period, violation.site) == (TUE, "eve", DACHANG)
+    assert report.objective == 15460
+
+
+def test_teleconsultation_from_the_wrong_site() -> None:
+    """Xianghe asks for a remote consultation; both Anzhen campuses have a terminal. Zhang Min
+    gives it on Wednesday morning from Tongzhou, her home: valid, no driving. Given from the
+    Chaoyang campus instead (50 min each way, within her 150) only teleconsultation fires:
+    it is given from home, without travel."""
+    data = example_data()
+    for site in data["sites"]:
+        if site["id"] in (CHAOYANG, TONGZHOU):
+            site["resources"]["terminal"] = 1
+    data["demands"].append(
+        {"id": "xianghe-tele", "site": XIANGHE, "activity": "consult", "skills": ["coronary_clinic"],
+         "sessions": {"min": 0, "max": 1}, "resource": "terminal", "remote": True}
+    )  # fmt: skip
+    instance = instance_from_data(data)
+    at_home = serve("zhang-min", WED, "am", TONGZHOU, "consult", "xianghe-tele")
+    assert check(instance, [*VALID, at_home]).ok
+    report = check(instance, [*VALID, at_home.model_copy(update={"site": CHAOYANG})])
+    assert rules_of(report) == {"teleconsultation"}
+    (violation,) = report.violations
+    assert "Zhang Min" in violation.message and "own site" in violation.message

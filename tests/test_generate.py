@@ -23,7 +23,7 @@ from outreach_opt.solve.solve import SolveOptions, Status, solve
 
 SIZES = [(1, 2, 1, 0), (8, 4, 1, 1), (20, 6, 2, 2), (60, 10, 4, 3), (150, 30, 1, 4)]
 FOUR_WEEKS = INSTANCES / "anzhen-cardiology-4weeks.yaml"
-FOUR_WEEKS_OPTIMUM = 7165  # proven by CP-SAT in 5-15 s on 2 workers
+FOUR_WEEKS_OPTIMUM = 16880  # proven by CP-SAT in 23-52 s on 2 workers under load 4-7 (teams, both fairness forms)
 
 
 def commitments_only(instance: Instance) -> Roster:
@@ -126,9 +126,10 @@ def test_small_generated_week_solves_to_a_checked_roster() -> None:
 
 def test_four_week_sample_solves_to_a_checked_roster() -> None:
     """The Anzhen four-week sample (every workload, sequence, weekend, request and sharing
-    rule): a checked roster within 60 s on 2 workers, at the proven optimum when proven."""
+    rule, teams, both fairness forms): a checked roster within 30 s on 2 workers, costing what
+    the checker says, at the proven optimum when proven (23-52 s on busy cores)."""
     instance = load_instance(str(FOUR_WEEKS))
-    result = solve(instance, SolveOptions(time_limit=60, workers=2, seed=0))
+    result = solve(instance, SolveOptions(time_limit=30, workers=2, seed=0))
     assert result.roster is not None, result.status
     report = check_roster(instance, result.roster)
     assert report.violations == []

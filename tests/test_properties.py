@@ -67,11 +67,25 @@ def periods(draw: st.DrawFn) -> list[dict[str, str]]:
 
 
 @st.composite
-def instances(draw: st.DrawFn, rich: bool = False) -> dict[str, Any]:
+def teams(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """A team: a lead (count 1) and perhaps assistants (count 1 or 2), each role with skills of
+    its own; with at most three specialists some teams can be filled and some cannot."""
+    roles = ["lead", "assistant"][: draw(st.integers(1, 2))]
+    return [
+        {"role": role, "skills": sorted(draw(st.sets(st.sampled_from(SKILLS), max_size=1))), "count": count}
+        for role, count in zip(roles, [1, draw(st.integers(1, 2))], strict=False)
+    ]
+
+
+@st.composite
+def instances(draw: st.DrawFn, rich: bool = False, special: bool = False) -> dict[str, Any]:
     """A random small valid instance as plain data (dates as ISO strings, as YAML gives them).
 
     1-9 days, 2-3 periods, 1-4 sites with metric travel, 1-3 specialists, 0-3 commitments on
-    distinct (specialist, weekday, period), 1-4 demands, random rest and weights. `rich`
+    distinct (specialist, weekday, period), 1-4 demands (a quarter of them with a team, some
+    others remote: teleconsultations),
+    random rest and weights; `special` makes every demand a team (with the site's resource
+    where it has one) or a teleconsultation, and draws at least two specialists. `rich`
     also draws the day-and-week rules, requests, preferences, fairness and continuity.
     """
     start = draw(st.one_of(st.just(MONDAY), st.dates(dt.date(2024, 1, 1), dt.date(2026, 12, 31))))
@@ -87,7 +101,7 @@ def instances(draw: st.DrawFn, rich: bool = False) -> dict[str, Any]:
     for sid in site_ids:
         resources = {}
         for res in RESOURCES:
-            count = draw(st.one_of(st.none(), st.integers(0, 2)))
+            count = draw(st.one_of(st.none(), st.just(1) if special else st.integers(0, 2)))
             if count is not None:
                 resources[res] = count
         sites.append({"id": sid, "resources": resources})
@@ -105,7 +119,7 @@ def instances(draw: st.DrawFn, rich: bool = False) -> dict[str, Any]:
         return draw(st.one_of(st.none(), st.integers(0, top)))
 
     specialists = []
-    for sid in ["a", "b", "c"][: draw(st.integers(1, 3))]:
+    for sid in ["a", "b", "c"][: draw(st.integers(2 if special else 1, 3))]:
         unavailable = []
         for _ in range(draw(st.integers(0, 3))):
             off: dict[str, Any] = {"date": (start + dt.timedelta(days=draw(st.integers(-2, days + 1)))).isoformat()}
@@ -116,7 +130,7 @@ def instances(draw: st.DrawFn, rich: bool = False) -> dict[str, Any]:
             {
                 "id": sid,
                 "home": draw(st.sampled_from(site_ids)),
-                "skills": sorted(draw(st.sets(st.sampled_from(SKILLS)))),
+                "skills": sorted(draw(st.sets(st.sampled_from(SKILLS), min_size=int(special)))),
                 "max_sessions_per_week": limit(8),
                 "max_outreach_sessions_per_week": limit(4),
                 "max_travel_minutes_per_day": limit(240),
@@ -163,6 +177,21 @@ def instances(draw: st.DrawFn, rich: bool = False) -> dict[str, Any]:
             demand["days"] = sorted(draw(st.sets(st.sampled_from(WEEKDAYS), min_size=1)), key=WEEKDAYS.index)
         if draw(st.booleans()):
             demand["periods"] = sorted(draw(st.sets(st.sampled_from(period_ids), min_size=1)), key=period_ids.index)
+        kind = draw(st.sampled_from(["team", "remote"])) if special else None
+        if kind == "team" or (not special and draw(st.integers(0, 3)) == 0):
+            # Room for at least one team session, so that whole teams can make valid rosters.
+            demand["team"] = draw(teams())
+            demand["sessions"]["max"] = max(1, most)
+            room = [r for r, n in sites[site_ids.index(site)]["resources"].items() if n]
+            if demand["resource"] not in room:
+                # Special: a resource wherever the site has one, so teams share it (capacity).
+                demand["resource"] = room[0] if special and room else None
+        elif kind == "remote" or (not special and draw(st.integers(0, 2)) == 0):
+            # A teleconsultation: given from each specialist's home, with its resource there.
+            demand["remote"] = True
+            demand["resource"] = draw(st.sampled_from([None, None, *RESOURCES]))
+            if special:  # room for a session, so that consultations make valid rosters
+                demand["sessions"]["max"] = max(1, most)
         demands.append(demand)
 
     data: dict[str, Any] = {
@@ -346,13 +375,15 @@ def commitment_duties(inst: Instance) -> list[Assignment]:
 
 
 def fitting_sessions(inst: Instance) -> list[Assignment]:
-    """Demand sessions that keep rule 4 and rule 3 and fall in a slot free of commitments."""
+    """Demand sessions (for a team demand: one member in one role) that keep rule 4 and rule
+    3 and fall in a slot free of commitments."""
     period_ids = [p.id for p in inst.periods]
     committed = {(a.specialist, a.date, a.period) for a in commitment_duties(inst)}
     out = []
     for dem in inst.demands:
-        for spec in inst.specialists:
-            if not set(dem.skills) <= set(spec.skills):
+        roles = [(r.role, set(dem.skills) | set(r.skills)) for r in dem.team or []] or [(None, set(dem.skills))]
+        for spec, (role, needs) in ((s, r) for r in roles for s in inst.specialists):
+            if not needs <= set(spec.skills):
                 continue
             for day in horizon_dates(inst):
                 if day.weekday() not in dem.weekdays():
@@ -365,12 +396,27 @@ def fitting_sessions(inst: Instance) -> list[Assignment]:
                             specialist=spec.id,
                             date=day,
                             period=period,
-                            site=dem.site,
+                            site=dem.served_at(spec.home),
                             activity=dem.activity,
                             demand=dem.id,
+                            role=role,
                         )
                     )
     return out
+
+
+@st.composite
+def team_session(draw: st.DrawFn, inst: Instance, fitting: list[Assignment]) -> list[Assignment]:
+    """The members of one team session: a fitting team slot, each role filled by distinct
+    specialists who fit it, as far as there are any (so now and then a partial team)."""
+    slot = draw(st.sampled_from(sorted({(a.demand or "", a.date, a.period) for a in fitting})))
+    dem = next(d for d in inst.demands if d.id == slot[0])
+    members: list[Assignment] = []
+    for role in dem.team or []:
+        able = [a for a in fitting if (a.demand, a.date, a.period, a.role) == (*slot, role.role)]
+        able = [a for a in able if a.specialist not in {m.specialist for m in members}]
+        members += draw(st.permutations(able))[: role.count]
+    return members
 
 
 @st.composite
@@ -378,29 +424,35 @@ def any_session(
     draw: st.DrawFn, inst: Instance, who: str | None, dates: list[dt.date], periods: list[str] | None = None
 ) -> Assignment:
     """A demand session anywhere: random specialist (or `who`), date among `dates`, period (among
-    `periods`) and demand, with the demand's site and activity."""
+    `periods`) and demand, with the demand's site (or for a teleconsultation perhaps the
+    specialist's home) and activity."""
     dem = draw(st.sampled_from(inst.demands))
+    spec = who or draw(st.sampled_from([s.id for s in inst.specialists]))
+    home = next(s.home for s in inst.specialists if s.id == spec)
     return Assignment(
-        specialist=who or draw(st.sampled_from([s.id for s in inst.specialists])),
+        specialist=spec,
         date=draw(st.sampled_from(dates)),
         period=draw(st.sampled_from(periods or [p.id for p in inst.periods])),
-        site=dem.site,
+        site=draw(st.sampled_from([dem.site, home])) if dem.remote else dem.site,
         activity=dem.activity,
         demand=dem.id,
+        role=draw(st.sampled_from(dem.roles)),
     )
 
 
 @st.composite
 def one_mistake(draw: st.DrawFn, inst: Instance, session: Assignment, dates: list[dt.date]) -> Assignment:
     """A session that fits, with one field changed: the site, the activity, the period, the
-    specialist (perhaps unskilled or on leave) or the date. It may happen to fit still (another
-    allowed period, a skilled colleague); where a field has no other value it stays."""
+    specialist (perhaps unskilled or on leave), the date or the team role. It may happen to fit
+    still (another allowed period, a skilled colleague); where a field has no other value it
+    stays."""
     choices: dict[str, list[Any]] = {
         "site": [s.id for s in inst.sites],
         "activity": list(ACTIVITIES),
         "period": [p.id for p in inst.periods],
         "specialist": [s.id for s in inst.specialists],
         "date": dates,
+        "role": [None, "lead", "assistant"],
     }
     field = draw(st.sampled_from(sorted(choices)))
     others = [value for value in choices[field] if value != getattr(session, field)]
@@ -408,17 +460,18 @@ def one_mistake(draw: st.DrawFn, inst: Instance, session: Assignment, dates: lis
 
 
 @st.composite
-def instances_with_rosters(draw: st.DrawFn, rich: bool = False) -> tuple[Instance, Roster]:
+def instances_with_rosters(draw: st.DrawFn, rich: bool = False, special: bool = False) -> tuple[Instance, Roster]:
     """An instance and a roster for it: its commitment duties (now and then one dropped) plus
     demand sessions, mostly ones that fit (so that many rosters are valid), some with one
-    field wrong (site, activity, period, specialist, date), some drawn anywhere (wrong day or
-    period, unskilled specialist, leave, commitment slot, two in one slot).
+    field wrong (site, activity, period, specialist, date, role), some drawn anywhere (wrong
+    day or period, unskilled specialist, leave, commitment slot, two in one slot), and for
+    team demands whole team sessions and teams one member short.
 
     Half the rosters are grown one session at a time while the checker accepts them, then get
     the last drawn session (the next-morning one when overnight) or a fitting session with one
     mistake: a valid roster plus one step, which lands right on a rule's boundary (often
     breaking exactly one rule), where a model that is slightly off shows."""
-    inst = instance_from_data(draw(instances(rich=rich)), "property test")
+    inst = instance_from_data(draw(instances(rich=rich, special=special)), "property test")
     duties = commitment_duties(inst)
     if duties and draw(st.integers(0, 9)) == 0:
         duties.pop(draw(st.integers(0, len(duties) - 1)))
@@ -437,28 +490,40 @@ def instances_with_rosters(draw: st.DrawFn, rich: bool = False) -> tuple[Instanc
         pin = {"specialist": chosen.specialist, "date": chosen.date.isoformat(), "period": chosen.period}
         inst = instance_from_data({**inst.model_dump(mode="json"), "pins": [{**pin, "demand": chosen.demand}]}, "pins")
         pinned = [chosen] if draw(st.booleans()) else []
-    anywhere = any_session(inst, who, dates)
-    session = mistaken = anywhere
+    # Units of the roster: one assignment, or the members of one team session.
+    anywhere = any_session(inst, who, dates).map(lambda a: [a])
+    unit = mistaken = anywhere
     if fitting:
-        fits = st.sampled_from(fitting)
-        mistaken = fits.flatmap(lambda a: one_mistake(inst, a, dates))
-        session = st.one_of(fits, fits, mistaken, anywhere)
-    sessions = pinned + [draw(session) for _ in range(draw(st.integers(0, 8)))]
+        fits = st.sampled_from(fitting).map(lambda a: [a])
+        mistaken = st.sampled_from(fitting).flatmap(lambda a: one_mistake(inst, a, dates)).map(lambda a: [a])
+        unit = st.one_of(fits, fits, mistaken, anywhere)
+    members = [a for a in fitting_sessions(inst) if a.role is not None and a.date in dates]
+    if members:
+        # Whole teams (whoever is free), and teams one member short, for `team_complete`.
+        whole = team_session(inst, members)
+        unit = st.one_of(whole, whole, whole, unit) if special else st.one_of(unit, whole)
+        mistaken = st.one_of(mistaken, team_session(inst, members).map(lambda m: m[:-1]))
+    remote = {d.id for d in inst.demands if d.remote}
+    consultations = [a for a in fitting if a.demand in remote]
+    if special and consultations:  # consultations from home, often, among the other units
+        from_home = st.sampled_from(consultations).map(lambda a: [a])
+        unit = st.one_of(from_home, from_home, unit)
+    units = [[a] for a in pinned] + [draw(unit) for _ in range(draw(st.integers(0, 8)))]
     if len(dates) == 2 and draw(st.booleans()):
         # Overnight: the day's last period, then the next day's first, for rule 9 (rest).
         who = who or draw(st.sampled_from([s.id for s in inst.specialists]))
         for day, period in ((dates[0], inst.periods[-1].id), (dates[1], inst.periods[0].id)):
             here = [a for a in fitting if (a.specialist, a.date, a.period) == (who, day, period)]
-            anywhere = any_session(inst, who, [day], [period])
-            sessions.append(draw(st.one_of(st.sampled_from(here), anywhere) if here else anywhere))
-    if sessions and draw(st.booleans()):
+            alone = any_session(inst, who, [day], [period])
+            units.append([draw(st.one_of(st.sampled_from(here), alone) if here else alone)])
+    if units and (special or draw(st.booleans())):  # special: always grown, teams seldom fit at random
         kept = list(duties)
-        for a in sessions[:-1]:
-            if check_roster(inst, Roster(instance=inst.name, assignments=[*kept, a])).ok:
-                kept.append(a)
-        last = draw(st.one_of(st.just(sessions[-1]), mistaken))
-        return inst, Roster(instance=inst.name, assignments=[*kept, last])
-    return inst, Roster(instance=inst.name, assignments=duties + sessions)
+        for more in units[:-1]:
+            if check_roster(inst, Roster(instance=inst.name, assignments=[*kept, *more])).ok:
+                kept += more
+        last = draw(st.one_of(st.just(units[-1]), mistaken))
+        return inst, Roster(instance=inst.name, assignments=[*kept, *last])
+    return inst, Roster(instance=inst.name, assignments=duties + [a for more in units for a in more])
 
 
 # --- properties --------------------------------------------------------------------------------
@@ -534,6 +599,15 @@ def test_checker_and_model_agree(case: tuple[Instance, Roster]) -> None:
     valid rosters, perhaps the optimum). Model accepts but checker objects: the model is too
     loose (the solver could return a broken roster). Both are bugs, whichever side is wrong.
     """
+    assert_same_verdict(*case)
+
+
+@settings(PROPERTY_SETTINGS, max_examples=150)
+@given(instances_with_rosters(special=True))
+def test_checker_and_model_agree_on_teams_and_teleconsultations(case: tuple[Instance, Roster]) -> None:
+    """The two-way agreement where every demand needs a team or is a teleconsultation, so that
+    whole teams, teams one short, wrong roles, team sessions sharing a resource and
+    consultations from home or from the wrong site are common, not rare."""
     assert_same_verdict(*case)
 
 

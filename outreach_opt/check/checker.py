@@ -31,7 +31,9 @@ from outreach_opt.check.known_ids import check_known_ids, usable_assignments
 from outreach_opt.check.objective import ObjectiveTerms, objective_terms
 from outreach_opt.check.pins import check_pins
 from outreach_opt.check.reach import check_on_call_reach
+from outreach_opt.check.remote import check_teleconsultation
 from outreach_opt.check.sharing import check_max_specialists
+from outreach_opt.check.teams import check_team_complete
 from outreach_opt.check.workload import (
     check_daily_sessions,
     check_day_off,
@@ -76,6 +78,8 @@ __all__ = [
     "check_pins",
     "check_rest",
     "check_roster",
+    "check_team_complete",
+    "check_teleconsultation",
     "check_travel_between",
     "check_unavailability",
     "check_weekly_evenings",
@@ -114,6 +118,8 @@ RULE_CHECKS: dict[str, RuleCheck] = {
     "forbidden_successions": check_forbidden_successions,
     "day_off": check_day_off,
     "max_specialists": check_max_specialists,
+    "team_complete": check_team_complete,
+    "teleconsultation": check_teleconsultation,
     "pins": check_pins,
     "on_call_reach": check_on_call_reach,
 }

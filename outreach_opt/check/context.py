@@ -43,6 +43,8 @@ RULES: tuple[str, ...] = (
     "forbidden_successions",
     "day_off",
     "max_specialists",
+    "team_complete",
+    "teleconsultation",
     "pins",
     "on_call_reach",
 )
@@ -72,6 +74,8 @@ RULE_TITLES: dict[str, str] = {
     "forbidden_successions": "forbidden day-to-day successions",
     "day_off": "firm days off",
     "max_specialists": "distinct specialists per demand",
+    "team_complete": "whole teams",
+    "teleconsultation": "teleconsultations from home",
     "pins": "pinned sessions kept",
     "on_call_reach": "on-call specialists within reach",
 }
@@ -211,8 +215,11 @@ class Context:
         return (known.name or known.id) if known else repr(demand)
 
     def serves(self, a: Assignment) -> str:
-        """'demand xianghe-clinic' or 'a commitment'."""
-        return "a commitment" if a.commitment else f"demand {self.demand_name(a.demand or '')}"
+        """'demand xianghe-clinic', 'demand dachang-pci as lead' (a team role) or 'a commitment'."""
+        if a.commitment:
+            return "a commitment"
+        role = f" as {a.role}" if a.role is not None else ""
+        return f"demand {self.demand_name(a.demand or '')}{role}"
 
     def what(self, a: Assignment) -> str:
         """'clinic at Xianghe County People's Hospital for demand xianghe-clinic'."""

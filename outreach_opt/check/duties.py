@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from outreach_opt.check.context import Context, Violation, day_text, weekdays_text
+from outreach_opt.check.teams import held_sessions, members_text, role_misfit
 from outreach_opt.domain.instance import Commitment
 from outreach_opt.domain.roster import Assignment
 
@@ -126,7 +127,7 @@ def check_demand_fit(ctx: Context, assignments: Sequence[Assignment]) -> list[Vi
             continue
         demand = ctx.demands[a.demand]
         reasons = []
-        if a.site != demand.site:
+        if a.site != demand.site and not demand.remote:  # remote: rule teleconsultation says where
             reasons.append(f"it is at {ctx.where(a.site)}, but the demand is at {ctx.where(demand.site)}")
         if a.activity != demand.activity:
             reasons.append(f"the activity is {a.activity}, but the demand asks for {demand.activity}")
@@ -134,9 +135,13 @@ def check_demand_fit(ctx: Context, assignments: Sequence[Assignment]) -> list[Vi
             reasons.append(f"the demand is only on {weekdays_text(demand.weekdays())}")
         if demand.periods is not None and a.period not in demand.periods:
             reasons.append(f"the demand is only in {', '.join(demand.periods)}")
-        missing = [s for s in demand.skills if s not in ctx.specialists[a.specialist].skills]
+        misfit = role_misfit(ctx, a, demand)
+        reasons += misfit
+        needs = demand.role_skills(None if misfit else a.role)
+        missing = [s for s in needs if s not in ctx.specialists[a.specialist].skills]
         if missing:
-            reasons.append(f"{ctx.who(a.specialist)} lacks the skill {', '.join(missing)} it needs")
+            role = f"the {a.role}" if a.role and not misfit else "it"
+            reasons.append(f"{ctx.who(a.specialist)} lacks the skill {', '.join(missing)} {role} needs")
         if reasons:
             violations.append(
                 Violation.at(
@@ -150,17 +155,17 @@ def check_demand_fit(ctx: Context, assignments: Sequence[Assignment]) -> list[Vi
 
 
 def check_demand_max(ctx: Context, assignments: Sequence[Assignment]) -> list[Violation]:
-    """Rule 5: at most `sessions.max` assignments to a demand in each week."""
-    per_week: dict[tuple[str, int], list[Assignment]] = defaultdict(list)
-    for a in assignments:
-        if a.demand is not None:
-            per_week[(a.demand, ctx.week(a.date))].append(a)
+    """Rule 5: at most `sessions.max` sessions of a demand in each week (a team session,
+    whoever is in it, is one)."""
+    per_week: dict[tuple[str, int], list[list[Assignment]]] = defaultdict(list)
+    for members in held_sessions(ctx, assignments):
+        per_week[(members[0].demand or "", ctx.week(members[0].date))].append(members)
     violations = []
     for (demand_id, week), served in per_week.items():
         demand = ctx.demands[demand_id]
         if len(served) <= demand.sessions.max:
             continue
-        who = ", ".join(f"{ctx.who(a.specialist)} {day_text(a.date)} {a.period}" for a in served)
+        who = ", ".join(f"{members_text(ctx, m)} {day_text(m[0].date)} {m[0].period}" for m in served)
         violations.append(
             Violation(
                 "demand_max",
@@ -175,9 +180,11 @@ def check_demand_max(ctx: Context, assignments: Sequence[Assignment]) -> list[Vi
 
 
 def check_capacity(ctx: Context, assignments: Sequence[Assignment]) -> list[Violation]:
-    """Rule 6: per site, date, period and resource, no more sessions than the site has of it."""
+    """Rule 6: per site, date, period and resource, no more sessions than the site has of it.
+    A team session needs one, however many members it has (counted at its first member)."""
     users: dict[tuple[str, dt.date, str, str], list[Assignment]] = defaultdict(list)
-    for a in assignments:
+    for members in [[a] for a in assignments if a.commitment] + held_sessions(ctx, assignments):
+        a = members[0]
         resource = ctx.resource_of(a)
         if resource is not None:
             users[(a.site, a.date, a.period, resource)].append(a)

@@ -14,6 +14,7 @@ from outreach_opt.check.context import Context
 from outreach_opt.check.reach import on_call_costs
 from outreach_opt.check.sharing import sharing_costs
 from outreach_opt.check.teaching import teaching_costs
+from outreach_opt.check.teams import held_sessions, is_complete
 from outreach_opt.check.workload import requests_cost
 from outreach_opt.domain.roster import Assignment
 
@@ -33,10 +34,15 @@ def objective_terms(ctx: Context, assignments: Sequence[Assignment]) -> Objectiv
     """Both terms over assignments that passed `known_ids`, whatever other rules they break.
 
     Every assignment to a demand counts towards its coverage, even one that breaks demand
-    fit: the violation is reported on its own, and the objective stays a plain count.
+    fit: the violation is reported on its own, and the objective stays a plain count. A team
+    session counts once, and only with its whole team (rule `team_complete`).
     """
     weights = ctx.instance.weights
-    served = Counter((a.demand, ctx.week(a.date)) for a in assignments if a.demand is not None)
+    served = Counter(
+        (members[0].demand, ctx.week(members[0].date))
+        for members in held_sessions(ctx, assignments)
+        if is_complete(ctx.demands[members[0].demand or ""], members)  # a team only counts whole
+    )
     uncovered: dict[tuple[str, int], int] = {}
     uncovered_cost = 0
     for demand in ctx.instance.demands:

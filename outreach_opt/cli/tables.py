@@ -81,7 +81,7 @@ def by_site(instance: Instance, roster: Roster) -> Table:
         for date in dates:
             row.append(
                 "\n".join(
-                    f"{a.period} {names.get(a.specialist, a.specialist)} ({a.demand or 'home duty'})"
+                    f"{a.period} {names.get(a.specialist, a.specialist)} ({views.serves_label(a)})"
                     for a in sorted(cells[(site.id, date)], key=lambda a: order.get(a.period, 99))
                 )
             )

@@ -268,6 +268,17 @@ class SessionRange(_Frozen):
         return self
 
 
+class TeamRole(_Frozen):
+    """One role of a team session: how many members fill it and the skills each needs on top of
+    the demand's own `skills` (e.g. one lead operator with `pci`)."""
+
+    role: Id
+    skills: list[Id] = Field(
+        default_factory=list, description="Skills each member of this role needs besides the demand's."
+    )
+    count: int = Field(default=1, ge=1, le=20, description="Members in this role at every session.")
+
+
 class Demand(_OnDays):
     """Sessions a partner site asks for in each week, with the skills they need."""
 
@@ -296,6 +307,44 @@ class Demand(_OnDays):
         description="Trainees (local doctors, `trainees`) taught in its sessions; a session teaches those "
         "of them who are available then.",
     )
+
+    remote: bool = Field(
+        default=False,
+        description="A teleconsultation: the specialist serves it from their own home site, with no travel, "
+        "using `resource` (e.g. a telemedicine terminal) there; the partner site needs nothing but the slot.",
+    )
+    team: list[TeamRole] | None = Field(
+        default=None,
+        min_length=1,
+        description="A team per session: every role with its count must be there, or the session is not held "
+        "(rule team_complete). The demand's `skills` are needed by every member. Absent: one specialist "
+        "with the demand's skills is one session.",
+    )
+
+    @model_validator(mode="after")
+    def _distinct_roles(self) -> Demand:
+        roles = [r.role for r in self.team or []]
+        twice = sorted({r for r in roles if roles.count(r) > 1})
+        if twice:
+            raise ValueError(f"team role {twice[0]!r} is listed twice; give each role once, with its count")
+        if self.remote and self.team:
+            raise ValueError("a remote demand (teleconsultation) cannot need a team: each member sits elsewhere")
+        return self
+
+    def served_at(self, home: str) -> str:
+        """Where a specialist whose home is `home` serves it: their home for a teleconsultation."""
+        return home if self.remote else self.site
+
+    def role_skills(self, role: str | None) -> list[str]:
+        """The skills a member in `role` needs: the demand's, and the role's own (a demand
+        without a team has one role, None)."""
+        extra = next((r.skills for r in self.team or [] if r.role == role), [])
+        return [*self.skills, *(s for s in extra if s not in self.skills)]
+
+    @property
+    def roles(self) -> list[str | None]:
+        """The roles of a session: the team's, or [None] for one specialist."""
+        return [r.role for r in self.team] if self.team else [None]
 
 
 class OnCall(_OnDays):

@@ -28,6 +28,8 @@ class Candidate:
     day: int
     period: int
     site: str
+    role: str | None = None
+    """The team role it fills, for a demand with a `team`."""
 
 
 @dataclass(frozen=True)
@@ -114,20 +116,21 @@ def prepare(instance: Instance, past: Sequence[Assignment] = (), free_commitment
 
     candidates = []
     for dem in instance.demands:
-        needs = set(dem.skills)
         days = dem.weekdays()
         periods = [pidx[pid] for pid in dem.periods] if dem.periods is not None else range(len(period_ids))
-        for spec in instance.specialists:
-            if not needs <= set(spec.skills):
-                continue
-            for t, date in enumerate(dates):
-                if date.weekday() not in days:
+        for role in dem.roles:  # a team's roles; one role, None, without a team
+            needs = set(dem.role_skills(role))
+            for spec in instance.specialists:
+                if not needs <= set(spec.skills):
                     continue
-                for p in periods:
-                    key = (spec.id, t, p)
-                    if key in unavailable or (key in commitment_at and not free_commitments):
+                for t, date in enumerate(dates):
+                    if date.weekday() not in days:
                         continue
-                    candidates.append(Candidate(spec.id, dem.id, t, p, dem.site))
+                    for p in periods:
+                        key = (spec.id, t, p)
+                        if key in unavailable or (key in commitment_at and not free_commitments):
+                            continue
+                        candidates.append(Candidate(spec.id, dem.id, t, p, dem.served_at(spec.home), role))
 
     capacity = {(s.id, r): n for s in instance.sites for r, n in s.resources.items()}
     by_day: dict[tuple[str, int], list[Candidate]] = {}

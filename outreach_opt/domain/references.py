@@ -257,7 +257,8 @@ def parts_problems(parts: Parts) -> list[Problem]:
         ref(("demands", i, "site"), dem.site, site_ids, "site")
         for k, period in enumerate(dem.periods or []):
             ref(("demands", i, "periods", k), period, period_ids, "period")
-        resource_ref(("demands", i, "resource"), dem.resource, dem.site)
+        if not dem.remote:  # a teleconsultation's resource is at each specialist's home
+            resource_ref(("demands", i, "resource"), dem.resource, dem.site)
         for k, name in enumerate(dem.preferred):
             ref(("demands", i, "preferred", k), name, spec_ids, "specialist")
 

@@ -27,6 +27,8 @@ class Assignment(BaseModel):
     activity: str
     demand: str | None = None
     commitment: bool = False
+    role: str | None = None
+    """The team role filled, for a demand with a `team`; absent otherwise."""
 
 
 class Roster(BaseModel):

@@ -24,7 +24,7 @@ from outreach_opt.check.context import WEEKDAY_NAMES, Context
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Roster
 from outreach_opt.io.write import roster_text
-from outreach_opt.report.views import Day, Leg, at, clock, days, serves, words
+from outreach_opt.report.views import Day, Leg, at, clock, days, serves, serves_label, words
 
 CSV_COLUMNS = (
     "specialist",
@@ -38,6 +38,7 @@ CSV_COLUMNS = (
     "site_name",
     "activity",
     "serves",
+    "role",
     "resource",
     "travel_from",
     "travel_minutes",
@@ -86,6 +87,7 @@ def roster_to_csv(instance: Instance, roster: Roster) -> str:
                     "site_name": ctx.where(a.site),
                     "activity": a.activity,
                     "serves": serves(a),
+                    "role": a.role or "",
                     "resource": ctx.resource_of(a) or "",
                     "travel_from": leg.origin,
                     "travel_minutes": leg.minutes,
@@ -132,11 +134,11 @@ def _day_events(ctx: Context, day: Day, stamp: dt.datetime) -> list[Event]:
         leg = day.legs[i]
         if leg.minutes > 0:
             events.append(_drive(ctx, day, leg, f"{uid}-drive", stamp))
-        what = "home duty" if a.commitment else f"demand {a.demand}"
+        what = "home duty" if a.commitment else ctx.serves(a)
         events.append(
             _event(
                 f"{uid}@outreach-opt",
-                f"{words(a.activity)} at {ctx.where(a.site)} ({a.demand or 'home duty'})",
+                f"{words(a.activity)} at {ctx.where(a.site)} ({serves_label(a)})",
                 at(day.date, ctx.start(a)),
                 at(day.date, ctx.end(a)),
                 stamp,

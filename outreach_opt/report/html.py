@@ -146,7 +146,7 @@ def _site_rows(ctx: Context, all_days: list[Day], horizon: list[dt.date]) -> lis
                     "period": a.period,
                     "rank": ctx.period_rank[a.period],
                     "who": ctx.who(a.specialist),
-                    "activity": words(a.activity),
+                    "activity": words(a.activity) + (f" ({a.role})" if a.role else ""),
                     "duty": a.commitment,
                     "title": f"{a.period} {ctx.who(a.specialist)}: {ctx.what(a)}",
                 }

@@ -18,6 +18,7 @@ from typing import Literal
 
 from outreach_opt.check.checker import CheckReport
 from outreach_opt.check.context import WEEKDAY_NAMES, Context
+from outreach_opt.check.teams import held_sessions
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment, Roster
 
@@ -120,9 +121,11 @@ class CoverageRow:
 
 
 def coverage(instance: Instance, roster: Roster, report: CheckReport) -> list[CoverageRow]:
-    """Per demand and week; `uncovered` and `cost` are the checker's, never recounted here."""
+    """Per demand and week; `uncovered` and `cost` are the checker's, never recounted here.
+    A team session is served once, whoever is in it."""
     start = instance.horizon.start
-    served = Counter((a.demand, (a.date - start).days // 7) for a in roster.assignments if a.demand is not None)
+    sessions = held_sessions(Context.of(instance), roster.assignments)
+    served = Counter((m[0].demand, (m[0].date - start).days // 7) for m in sessions)
     weeks = (instance.horizon.days + 6) // 7
     weight = instance.weights.uncovered_session
     rows = []
@@ -177,3 +180,10 @@ def at(date: dt.date, minute: int) -> dt.datetime:
 def serves(a: Assignment) -> str:
     """The demand id, or 'commitment' for a home duty."""
     return "commitment" if a.commitment else (a.demand or "")
+
+
+def serves_label(a: Assignment) -> str:
+    """'dachang-pci-evenings', 'dachang-pci-evenings, lead' for a team member, or 'home duty'."""
+    if a.demand is None:
+        return "home duty"
+    return f"{a.demand}, {a.role}" if a.role is not None else a.demand

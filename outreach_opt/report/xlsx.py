@@ -21,7 +21,16 @@ from outreach_opt.check.checker import CheckReport
 from outreach_opt.check.context import Context
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment, Roster
-from outreach_opt.report.views import DUTY_GREY, coverage, dates, day_label, days, site_colours, words
+from outreach_opt.report.views import (
+    DUTY_GREY,
+    coverage,
+    dates,
+    day_label,
+    days,
+    serves_label,
+    site_colours,
+    words,
+)
 
 SHEETS = ("By specialist", "By site", "Coverage", "Travel", "Objective")
 BOLD = Font(bold=True)
@@ -114,4 +123,4 @@ def _grid_text(a: Assignment | None) -> str:
 
 
 def _visit_text(ctx: Context, a: Assignment) -> str:
-    return f"{ctx.who(a.specialist)}: {words(a.activity)} ({a.demand or 'home duty'})"
+    return f"{ctx.who(a.specialist)}: {words(a.activity)} ({serves_label(a)})"

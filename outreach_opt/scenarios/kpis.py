@@ -6,7 +6,7 @@ a worker process can return them and the table can be written as JSON and CSV un
 
 - covered / required: sessions of the demands' weekly minimums that are / should be served;
   `uncovered = required - covered`, in total and per priority (key "p10" for priority 10).
-- served: all demand sessions, including those above a minimum.
+- served: all demand sessions, including those above a minimum (a team session is one).
 - travel_hours: home-to-home driving of everyone over the horizon.
 - outreach_load: sessions each specialist works away from their home site (as the
   `weekly_outreach` rule counts them); fairness_spread is max − min of it over the
@@ -19,6 +19,8 @@ from collections import Counter
 from typing import Any
 
 from outreach_opt.check.checker import CheckReport
+from outreach_opt.check.context import Context
+from outreach_opt.check.teams import held_sessions
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Roster
 
@@ -46,7 +48,7 @@ def roster_kpis(instance: Instance, roster: Roster, report: CheckReport) -> dict
         "required": sum(required.values()),
         "covered": sum(required.values()) - sum(uncovered.values()),
         "uncovered": sum(uncovered.values()),
-        "served": sum(1 for a in roster.assignments if a.demand is not None),
+        "served": len(held_sessions(Context.of(instance), roster.assignments)),
         "covered_by_priority": {priority_key(p): required[p] - uncovered[p] for p in priorities},
         "required_by_priority": {priority_key(p): required[p] for p in priorities},
         "travel_hours": round(sum(report.travel_minutes.values()) / 60, 2),

@@ -4,6 +4,7 @@ Variables (all Boolean unless said):
 - ``x[c]`` for each `Candidate` c: specialist serves demand at day, period (site is the demand's).
 - ``y[s, t, k]`` for each enumerated `DayPattern` k of specialist s on day t: that day goes so.
 - ``u[d, w]`` (integer 0..min): sessions of demand d left uncovered in week w.
+- ``held[d, t, p]`` for a demand with a team: its team session is held (see `team_rules`).
 
 Rules `one_place`, `commitments`, `unavailability`, `travel_between` and `daily_travel` are
 enforced where the day patterns are enumerated (see `day_patterns`); `demand_fit` by creating
@@ -29,6 +30,7 @@ from outreach_opt.solve.pin_rules import PinRules
 from outreach_opt.solve.reach_rules import ReachRules
 from outreach_opt.solve.sharing_rules import SharingRules
 from outreach_opt.solve.teaching_rules import TeachingRules
+from outreach_opt.solve.team_rules import TeamRules
 from outreach_opt.solve.workload_rules import WorkloadRules
 
 logger = logging.getLogger(__name__)
@@ -52,7 +54,7 @@ class BuildOptions:
 
 
 @dataclass
-class RosterModel(WorkloadRules, SharingRules, PinRules, ReachRules, TeachingRules):
+class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, ReachRules, TeachingRules):
     """A built CP-SAT model with its variables, kept together for solving and for hints."""
 
     prep: Prepared
@@ -63,6 +65,8 @@ class RosterModel(WorkloadRules, SharingRules, PinRules, ReachRules, TeachingRul
     uncovered: dict[tuple[str, int], cp_model.IntVar] = field(default_factory=dict)
     terms: dict[str, cp_model.LinearExprT] = field(default_factory=dict)
     servers: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)
+    held: dict[tuple[str, int, int], cp_model.IntVar] = field(default_factory=dict)
+    """Team demands: held[d, t, p] is 1 when the whole team serves that session."""
     groups: dict[tuple[str, tuple[Any, ...]], cp_model.IntVar] = field(default_factory=dict)
     """Explain mode: the assumption literal of each group of hard constraints, (rule id, key)."""
 
@@ -74,6 +78,7 @@ class RosterModel(WorkloadRules, SharingRules, PinRules, ReachRules, TeachingRul
         """Create variables, then every rule in the order of models/MODEL.md, then the objective."""
         self._create_variables()
         self._add_one_place()
+        self._add_team_complete()
         self._add_demand_max()
         if self.options.hard_minimums:
             self._add_demand_min()
@@ -137,10 +142,11 @@ class RosterModel(WorkloadRules, SharingRules, PinRules, ReachRules, TeachingRul
                     self.model.add(sum(sessions.get(site, [])) == sum(at[p].get(site, [])))
 
     def _add_demand_max(self) -> None:
-        """Rule `demand_max`: at most `sessions.max` sessions of a demand in each week."""
+        """Rule `demand_max`: at most `sessions.max` sessions of a demand in each week (a team
+        session is one session)."""
         per_week: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
-        for cand, var in self.x.items():
-            per_week[(cand.demand, self.prep.week[cand.day])].append(var)
+        for demand, t, _p, _site, var in self.demand_sessions():
+            per_week[(demand, self.prep.week[t])].append(var)
         for (demand, _w), vars_ in per_week.items():
             limit = self.prep.demands[demand].sessions.max
             if len(vars_) > limit:
@@ -150,8 +156,8 @@ class RosterModel(WorkloadRules, SharingRules, PinRules, ReachRules, TeachingRul
         """`demand_min` (only with `BuildOptions.hard_minimums`): at least `sessions.min`
         sessions of each demand in each week, as a hard rule instead of the uncovered cost."""
         per_week: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
-        for cand, var in self.x.items():
-            per_week[(cand.demand, self.prep.week[cand.day])].append(var)
+        for demand_id, t, _p, _site, var in self.demand_sessions():
+            per_week[(demand_id, self.prep.week[t])].append(var)
         for demand in self.prep.instance.demands:
             if demand.sessions.min == 0:
                 continue
@@ -162,13 +168,13 @@ class RosterModel(WorkloadRules, SharingRules, PinRules, ReachRules, TeachingRul
 
     def _add_capacity(self) -> None:
         """Rule `capacity`: sessions using a resource at a site in one period, commitments
-        included, never exceed the site's count of it."""
+        included, never exceed the site's count of it. A team session uses one."""
         used: dict[tuple[str, int, int, str], list[cp_model.IntVar]] = defaultdict(list)
         fixed: dict[tuple[str, int, int, str], int] = defaultdict(int)
-        for cand, var in self.x.items():
-            resource = self.prep.demands[cand.demand].resource
+        for demand, t, p, site, var in self.demand_sessions():
+            resource = self.prep.demands[demand].resource
             if resource is not None:
-                used[(cand.site, cand.day, cand.period, resource)].append(var)
+                used[(site, t, p, resource)].append(var)
         for (spec, t, p), com in self.prep.commitment_at.items():
             if com.resource is None:
                 continue
@@ -239,11 +245,10 @@ class RosterModel(WorkloadRules, SharingRules, PinRules, ReachRules, TeachingRul
         there is a group that may be left out (two pins of a one-a-week demand showed it)."""
         if self.options.explain:
             return
-        sessions: dict[tuple[str, str, int], list[cp_model.IntVar]] = defaultdict(list)
+        sessions: dict[tuple[str, str, int, str], list[cp_model.IntVar]] = defaultdict(list)
         for cand, var in self.x.items():
-            sessions[(cand.specialist, cand.demand, cand.day)].append(var)
-        for (spec, demand_id, t), vars_ in sessions.items():
-            site = self.prep.demands[demand_id].site
+            sessions[(cand.specialist, cand.demand, cand.day, cand.site)].append(var)
+        for (spec, demand_id, t, site), vars_ in sessions.items():
             most = min(self.prep.demands[demand_id].sessions.max, len(vars_))
             if len(vars_) <= most:
                 continue  # the linking equalities already say as much
@@ -309,8 +314,8 @@ class RosterModel(WorkloadRules, SharingRules, PinRules, ReachRules, TeachingRul
 
     def _term_uncovered(self, weight: int) -> cp_model.LinearExprT:
         served: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
-        for cand, var in self.x.items():
-            served[(cand.demand, self.prep.week[cand.day])].append(var)
+        for demand_id, t, _p, _site, var in self.demand_sessions():
+            served[(demand_id, self.prep.week[t])].append(var)
         total = []
         for demand in self.prep.instance.demands:
             if demand.sessions.min == 0 or demand.priority == 0:
@@ -336,7 +341,7 @@ class RosterModel(WorkloadRules, SharingRules, PinRules, ReachRules, TeachingRul
         for choices in self.days.values():
             for pat, var in choices:
                 self.model.add_hint(var, pat.sessions == sum(pat.committed))
-        for var in self.x.values():
+        for var in [*self.x.values(), *self.held.values()]:
             self.model.add_hint(var, False)
         for (demand, _w), var in self.uncovered.items():
             self.model.add_hint(var, self.prep.demands[demand].sessions.min)
@@ -360,7 +365,8 @@ class RosterModel(WorkloadRules, SharingRules, PinRules, ReachRules, TeachingRul
             t, p = date_index[a.date], pidx[a.period]
             if a.demand is not None and a.demand in self.prep.demands:
                 wanted = self.prep.demands[a.demand]
-                if (a.site, a.activity) != (wanted.site, wanted.activity):
+                home = self.prep.specialists[a.specialist].home if a.specialist in self.prep.specialists else ""
+                if (a.site, a.activity) != (wanted.served_at(home), wanted.activity):
                     problems.append(f"{a.specialist} on {a.date} {a.period}: not {a.demand}'s site and activity")
             if a.commitment:
                 com = self.prep.commitment_at.get((a.specialist, t, p))
@@ -371,11 +377,14 @@ class RosterModel(WorkloadRules, SharingRules, PinRules, ReachRules, TeachingRul
                 problems.append(f"{a.specialist} has two assignments on {a.date} {a.period}")
             stops[(a.specialist, t)][p] = (a.site, a.commitment)
             if a.demand is not None:
-                served.add((a.specialist, a.demand, t, p))
+                served.add((a.specialist, a.demand, t, p, a.role))
         for cand, var in self.x.items():
-            self.model.add_hint(var, (cand.specialist, cand.demand, cand.day, cand.period) in served)
-        missing = set(served) - {(c.specialist, c.demand, c.day, c.period) for c in self.x}
-        problems += [f"no candidate variable for {m}" for m in sorted(missing)]
+            self.model.add_hint(var, (cand.specialist, cand.demand, cand.day, cand.period, cand.role) in served)
+        missing = set(served) - {(c.specialist, c.demand, c.day, c.period, c.role) for c in self.x}
+        problems += [f"no candidate variable for {m}" for m in sorted(missing, key=repr)]
+        sessions = {(demand, t, p) for _s, demand, t, p, _r in served}  # a team session: any member there
+        for key, var in self.held.items():
+            self.model.add_hint(var, key in sessions)
         for (spec, t), choices in self.days.items():
             want = tuple(stops[(spec, t)].get(p, (None, False)) for p in range(self.prep.n_periods))
             matched = False
@@ -385,9 +394,13 @@ class RosterModel(WorkloadRules, SharingRules, PinRules, ReachRules, TeachingRul
                 self.model.add_hint(var, hit)
             if not matched:
                 problems.append(f"no day pattern for {spec} on day {t}: {want}")
+        held = set()  # one per team session (all members alike), one per member otherwise
+        for s, d, t, p, _r in served:
+            team = d in self.prep.demands and self.prep.demands[d].team
+            held.add((d, t, p, "" if team else s))
         counts: dict[tuple[str, int], int] = defaultdict(int)
-        for _spec, demand, t, _p in served:
-            counts[(demand, self.prep.week[t])] += 1
+        for d, t, _p, _s in held:
+            counts[(d, self.prep.week[t])] += 1
         for (demand, w), var in self.uncovered.items():
             self.model.add_hint(var, max(0, self.prep.demands[demand].sessions.min - counts[(demand, w)]))
         return problems

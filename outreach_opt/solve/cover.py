@@ -41,8 +41,10 @@ def best_with_one_more(
     check_size(prep)
     built = RosterModel(prep, BuildOptions(symmetry_breaking=False)).build()
     start = instance.horizon.start
-    served = sum(1 for a in roster.assignments if a.demand == demand and (a.date - start).days // 7 == week)
-    sessions = [var for c, var in built.x.items() if c.demand == demand and prep.week[c.day] == week]
+    mine = [a for a in roster.assignments if a.demand == demand and (a.date - start).days // 7 == week]
+    team = prep.demands[demand].team if demand in prep.demands else None  # a team session counts once
+    served = len({(a.date, a.period) for a in mine}) if team else len(mine)
+    sessions = [var for d, t, _p, _s, var in built.demand_sessions() if d == demand and prep.week[t] == week]
     if not sessions:  # nobody could ever serve it that week
         return CoverCost(Status.INFEASIBLE)
     built.model.add(sum(sessions) >= served + 1)

@@ -310,6 +310,16 @@ class _Words:
         text = f"at most {limit} specialists may serve {self._demand_name(demand)}"
         return self._demand_name(demand), "the horizon", ("demands", self.demand_index[demand], "max_specialists"), text
 
+    def _team_complete(self, demand: str) -> tuple[str, str, Path, str]:
+        d = self.prep.demands[demand]
+        roles = []
+        for r in d.team or []:
+            able = sorted({c.specialist for c in self.prep.candidates if c.demand == demand and c.role == r.role})
+            skills = ", ".join(d.role_skills(r.role)) or "no skill"
+            roles.append(f"{r.count} {r.role} ({skills}; who could: {', '.join(map(self.who, able)) or 'nobody'})")
+        text = f"every session of {self._demand_name(demand)} needs its whole team: {'; '.join(roles)}"
+        return self._demand_name(demand), "every session", ("demands", self.demand_index[demand], "team"), text
+
     def _demand_max(self, demand: str, w: int) -> tuple[str, str, Path, str]:
         limit = self.prep.demands[demand].sessions.max
         text = f"{self._demand_name(demand)} takes at most {limit} sessions in {self.week(w)}"

@@ -32,6 +32,7 @@ class ModelParts:
     days: dict[tuple[str, int], list[tuple[DayPattern, cp_model.IntVar]]]
     terms: dict[str, cp_model.LinearExprT]
     servers: dict[tuple[str, str], cp_model.IntVar]
+    held: dict[tuple[str, int, int], cp_model.IntVar]
     groups: dict[Group, cp_model.IntVar]
 
     def _guard(self, rule: str, key: tuple[Any, ...]) -> cp_model.IntVar:

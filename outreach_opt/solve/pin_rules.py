@@ -8,6 +8,8 @@ infeasible on purpose, and in explain mode the group ("pins", (index,)) says so.
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
 from outreach_opt.solve.model_parts import ModelParts
 
 
@@ -19,10 +21,12 @@ class PinRules(ModelParts):
             return
         date_index = {d: t for t, d in enumerate(self.prep.dates)}
         pidx = {pid: p for p, pid in enumerate(self.prep.period_ids)}
-        session = {(c.specialist, c.demand, c.day, c.period): var for c, var in self.x.items()}
+        session: dict[tuple[str, str, int, int], list[cp_model.IntVar]] = {}
+        for c, var in self.x.items():  # a team demand has one candidate per role the pinned can fill
+            session.setdefault((c.specialist, c.demand, c.day, c.period), []).append(var)
         for i, pin in enumerate(pins):
-            var = session.get((pin.specialist, pin.demand, date_index[pin.date], pidx[pin.period]))
-            if var is None:
+            vars_ = session.get((pin.specialist, pin.demand, date_index[pin.date], pidx[pin.period]))
+            if vars_ is None:
                 self._hard(self.model.add_bool_or([]), "pins", (i,))
             else:
-                self._hard(self.model.add(var == 1), "pins", (i,))
+                self._hard(self.model.add(cp_model.LinearExpr.sum(vars_) == 1), "pins", (i,))

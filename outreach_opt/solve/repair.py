@@ -105,10 +105,13 @@ def change_count(
     for a in published:
         if a.date in date_index and a.period in pidx:
             old[(a.specialist, date_index[a.date], pidx[a.period])].append((a.site, a.activity, a.demand, a.commitment))
-    sessions: dict[tuple[str, int, int], dict[SlotValue, cp_model.IntVar]] = defaultdict(dict)
-    for cand, var in built.x.items():
+    roles: dict[tuple[str, int, int], dict[SlotValue, list[cp_model.IntVar]]] = defaultdict(lambda: defaultdict(list))
+    for cand, var in built.x.items():  # a team demand: one candidate per role, any of them keeps the slot
         demand = prep.demands[cand.demand]
-        sessions[(cand.specialist, cand.day, cand.period)][(cand.site, demand.activity, demand.id, False)] = var
+        roles[(cand.specialist, cand.day, cand.period)][(cand.site, demand.activity, demand.id, False)].append(var)
+    sessions = {
+        slot: {key: cp_model.LinearExpr.sum(vars_) for key, vars_ in here.items()} for slot, here in roles.items()
+    }
     slots = set(old) | set(sessions) | set(prep.commitment_at)
     count: list[cp_model.LinearExprT] = []
     weighted: list[cp_model.LinearExprT] = []

@@ -182,10 +182,13 @@ def solve(
     interrupted = bool(stopped)
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
         return Result(status, None, None, None, {}, wall, build_time, interrupted)
-    objective = round(solver.objective_value)
+    breakdown = {name: round(solver.value(expr)) for name, expr in built.terms.items()}
+    # The cost of the roster returned, from its own values: at a time limit CP-SAT's
+    # objective_value was seen 2000-12000 above it (four-week sample, 3-6 s, 2 workers),
+    # and the CLI then refused a roster that was valid and cheaper than claimed.
+    objective = sum(breakdown.values())
     bound = round(solver.best_objective_bound)
     roster = read_roster(built, solver, status, objective, bound, interrupted)
-    breakdown = {name: round(solver.value(expr)) for name, expr in built.terms.items()}
     return Result(status, roster, objective, bound, breakdown, wall, build_time, interrupted)
 
 
@@ -246,10 +249,10 @@ def read_roster(
 ) -> Roster:
     """The roster a solution describes: chosen day patterns give commitments, x gives demands."""
     prep: Prepared = built.prep
-    served: dict[tuple[str, int, int], str] = {}
+    served: dict[tuple[str, int, int], tuple[str, str | None]] = {}
     for cand, var in built.x.items():
         if solver.boolean_value(var):
-            served[(cand.specialist, cand.day, cand.period)] = cand.demand
+            served[(cand.specialist, cand.day, cand.period)] = (cand.demand, cand.role)
     assignments = []
     order = {s.id: i for i, s in enumerate(prep.instance.specialists)}
     chosen: dict[str, list[tuple[int, int, str, bool]]] = defaultdict(list)
@@ -269,8 +272,11 @@ def read_roster(
                     _assignment(spec, prep, t, p, site, com.activity, None, com.resource, commitment=True)
                 )
             else:
-                demand = prep.demands[served[(spec, t, p)]]
-                assignments.append(_assignment(spec, prep, t, p, site, demand.activity, demand.id, demand.resource))
+                demand_id, role = served[(spec, t, p)]
+                demand = prep.demands[demand_id]
+                assignments.append(
+                    _assignment(spec, prep, t, p, site, demand.activity, demand.id, demand.resource, role=role)
+                )
     return Roster(
         instance=prep.instance.name,
         status="interrupted" if interrupted else status.value,
@@ -291,6 +297,7 @@ def _assignment(
     demand: str | None,
     resource: str | None,
     commitment: bool = False,
+    role: str | None = None,
 ) -> Assignment:
     extra = {"resource": resource} if resource is not None else {}
     return Assignment(
@@ -301,6 +308,7 @@ def _assignment(
         activity=activity,
         demand=demand,
         commitment=commitment,
+        role=role,
         **extra,
     )
 
