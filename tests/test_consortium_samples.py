@@ -77,3 +77,17 @@ def test_solve_prints_who_is_on_call() -> None:
     assert "On call: who is within reach" in result.stdout
     thursday = [line for line in result.stdout.splitlines() if "Thu 11-06" in line and "Stroke green" in line]
     assert len(thursday) == 2 and all("Song Kai" in line and "Jiang" not in line for line in thursday)
+
+
+def test_ruijin_remote_surgery_centre() -> None:
+    """The four remote operations are given from the main campus's consoles, the surgeons at
+    home, no drive added (travel stays 945). Without a link from the main campus to Boao its
+    operation cannot happen: 1000 x priority 4 more."""
+    result, _ = solve_checked(load_instance(str(RUIJIN)), workers=2)
+    assert result.roster is not None
+    remote = [a for a in result.roster.assignments if a.activity == "remote_surgery"]
+    assert len(remote) == 4 and {a.site for a in remote} == {"ruijin-main"}
+    data = _data(RUIJIN)
+    data["remote_links"] = [link for link in data["remote_links"] if "boao" not in link]  # type: ignore[attr-defined]
+    cut, _ = solve_checked(instance(data), workers=2)
+    assert cut.objective == 1065 + 4000

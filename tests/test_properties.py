@@ -306,7 +306,8 @@ def _add_consortium_rules(
 ) -> None:
     """Issue 4: now and then an on-call window (hard, or soft with a weight; reach from 0 to
     80 minutes, so specialists at home, at the hospital or between sessions fall either side),
-    and trainees taught by some demands, with leave and monthly targets."""
+    a robot for some remote demands and links between some sites, and trainees taught by
+    some demands, with leave and monthly targets."""
     site_ids = [s["id"] for s in data["sites"]]
     if draw(st.integers(0, 2)) == 0:
         entry: dict[str, Any] = {
@@ -322,6 +323,14 @@ def _add_consortium_rules(
         if draw(st.booleans()):
             entry["days"] = sorted(draw(st.sets(st.sampled_from(WEEKDAYS), min_size=1)), key=WEEKDAYS.index)
         data["on_call"] = [entry]
+    resources = {s["id"]: sorted(s["resources"]) for s in data["sites"]}
+    for demand in data["demands"]:  # remote surgery: a robot at the patient's site, held too
+        if demand.get("remote") and resources[demand["site"]] and draw(st.booleans()):
+            demand["remote_resource"] = draw(st.sampled_from(resources[demand["site"]]))
+    if draw(st.integers(0, 2)) == 0:  # links for remote work: only some pairs
+        pairs = [(a, b) for a in site_ids for b in site_ids if a < b]
+        if pairs:
+            data["remote_links"] = [list(pair) for pair in draw(st.lists(st.sampled_from(pairs), max_size=3))]
     if draw(st.booleans()):
         trainees = []
         for i in range(draw(st.integers(1, 2))):

@@ -32,6 +32,7 @@ from outreach_opt.check.objective import ObjectiveTerms, objective_terms
 from outreach_opt.check.pins import check_pins
 from outreach_opt.check.reach import check_on_call_reach
 from outreach_opt.check.remote import check_teleconsultation
+from outreach_opt.check.remote_surgery import check_remote_link
 from outreach_opt.check.sharing import check_max_specialists
 from outreach_opt.check.teams import check_team_complete
 from outreach_opt.check.workload import (
@@ -76,6 +77,7 @@ __all__ = [
     "check_on_call_reach",
     "check_one_place",
     "check_pins",
+    "check_remote_link",
     "check_rest",
     "check_roster",
     "check_team_complete",
@@ -122,6 +124,7 @@ RULE_CHECKS: dict[str, RuleCheck] = {
     "teleconsultation": check_teleconsultation,
     "pins": check_pins,
     "on_call_reach": check_on_call_reach,
+    "remote_link": check_remote_link,
 }
 """Rule id -> its check. `known_ids` takes every assignment; the others only usable ones."""
 

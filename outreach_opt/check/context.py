@@ -47,6 +47,7 @@ RULES: tuple[str, ...] = (
     "teleconsultation",
     "pins",
     "on_call_reach",
+    "remote_link",
 )
 
 RULE_TITLES: dict[str, str] = {
@@ -78,6 +79,7 @@ RULE_TITLES: dict[str, str] = {
     "teleconsultation": "teleconsultations from home",
     "pins": "pinned sessions kept",
     "on_call_reach": "on-call specialists within reach",
+    "remote_link": "remote work over a link",
 }
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

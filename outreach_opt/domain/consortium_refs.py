@@ -1,6 +1,7 @@
-"""Cross-reference checks of the consortium's own sections: `on_call` and `trainees`, and the
-demands' `teaches`. Kept apart from references.py so that the core checks stay short; they run
-from `reference_problems` on a valid instance.
+"""Cross-reference checks of the consortium's own sections: `on_call`, `trainees` and
+`remote_links`, and the demands' `teaches` and `remote_resource`. Kept apart from
+references.py so that the core checks stay short; they run from `reference_problems` on a
+valid instance.
 """
 
 from __future__ import annotations
@@ -43,9 +44,22 @@ def consortium_problems(instance: Instance) -> list[Problem]:
         for j, off in enumerate(trainee.unavailable):
             for k, period in enumerate(off.periods or []):
                 ref(("trainees", i, "unavailable", j, "periods", k), period, periods, "period")
+    resources = {s.id: s.resources for s in instance.sites}
     for i, dem in enumerate(instance.demands):
         for k, name in enumerate(dem.teaches):
             ref(("demands", i, "teaches", k), name, trainees, "trainee")
+        robot = dem.remote_resource
+        if robot is not None and dem.site in resources and robot not in resources[dem.site]:
+            problems.append(
+                Problem(
+                    ("demands", i, "remote_resource"),
+                    f"site {dem.site!r} lists no resource {robot!r}{suggest(robot, resources[dem.site])}; "
+                    "add it to the site's resources (the robot the remote surgeon operates)",
+                )
+            )
+    for i, (a, b) in enumerate(instance.remote_links):
+        ref(("remote_links", i, 0), a, sites, "site")
+        ref(("remote_links", i, 1), b, sites, "site")
     if not problems:
         problems += _on_call_travel(instance)
     return problems

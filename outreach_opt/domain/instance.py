@@ -313,6 +313,11 @@ class Demand(_OnDays):
         description="A teleconsultation: the specialist serves it from their own home site, with no travel, "
         "using `resource` (e.g. a telemedicine terminal) there; the partner site needs nothing but the slot.",
     )
+    remote_resource: Id | None = Field(
+        default=None,
+        description="Remote surgery: a resource of the demand's own site (e.g. the robot) held in the same "
+        "slot while the surgeon operates from their site's `resource` (the master console). Only with remote.",
+    )
     team: list[TeamRole] | None = Field(
         default=None,
         min_length=1,
@@ -327,6 +332,8 @@ class Demand(_OnDays):
         twice = sorted({r for r in roles if roles.count(r) > 1})
         if twice:
             raise ValueError(f"team role {twice[0]!r} is listed twice; give each role once, with its count")
+        if self.remote_resource is not None and not self.remote:
+            raise ValueError("remote_resource (the robot of a remote surgery) needs 'remote: true'")
         if self.remote and self.team:
             raise ValueError("a remote demand (teleconsultation) cannot need a team: each member sits elsewhere")
         return self
@@ -522,9 +529,18 @@ class Instance(_Frozen):
         default_factory=list, description="Green channels: specialists within reach of a hospital (on_call_reach)."
     )
     trainees: list[Trainee] = Field(default_factory=list, description="Local doctors taught by demands' sessions.")
+    remote_links: list[tuple[Id, Id]] = Field(
+        default_factory=list,
+        description="Site pairs with a link for remote work (either way); when any is listed, a remote demand "
+        "is served only from a site linked to its own (rule remote_link). None listed: every pair is linked.",
+    )
     fairness: Fairness = Field(default_factory=Fairness)
     rules: Rules = Field(default_factory=Rules)
     weights: Weights = Field(default_factory=Weights)
+
+    def linked(self, a: str, b: str) -> bool:
+        """Can remote work join sites a and b? Always when no links are listed, or a == b."""
+        return not self.remote_links or a == b or (a, b) in self.remote_links or (b, a) in self.remote_links
 
     def outreach_sharers(self) -> list[str]:
         """Specialists among whom outreach burden is shared: those with every skill of some

@@ -175,6 +175,9 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, ReachRules, 
             resource = self.prep.demands[demand].resource
             if resource is not None:
                 used[(site, t, p, resource)].append(var)
+            robot = self.prep.demands[demand].remote_resource  # remote surgery: held at the patient's site
+            if robot is not None:
+                used[(self.prep.demands[demand].site, t, p, robot)].append(var)
         for (spec, t, p), com in self.prep.commitment_at.items():
             if com.resource is None:
                 continue
