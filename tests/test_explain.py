@@ -76,6 +76,11 @@ CASES: dict[str, tuple[dict[str, Any], set[str], bool]] = {
         {"weekly_evenings", "commitments"},
         False,
     ),
+    "period_sessions": (
+        base(specialists=_a(max_sessions_by_period={"eve": 0}), commitments=[commit_dict("mon", "eve")]),
+        {"period_sessions", "commitments"},
+        False,
+    ),
     # two commitments in far's one cath lab on Monday am
     "capacity": (
         base(

@@ -242,6 +242,8 @@ def _add_rich_rules(draw: st.DrawFn, data: dict[str, Any], start: dt.date, days:
             if value is not None:
                 spec[key] = value
         if draw(st.booleans()):
+            spec["max_sessions_by_period"] = {draw(st.sampled_from(period_ids)): draw(st.integers(0, 2))}
+        if draw(st.booleans()):
             spec["preferences"] = [
                 {
                     "kind": draw(st.sampled_from(["prefer", "avoid"])),
@@ -273,6 +275,7 @@ def _add_rich_rules(draw: st.DrawFn, data: dict[str, Any], start: dt.date, days:
         data["rules"]["forbidden_successions"] = [
             {"today": {"period": period_ids[-1]}, "tomorrow": {"period": period_ids[0]}}
         ]
+    data["rules"]["runs_at_horizon_ends"] = draw(st.sampled_from(["held", "free"]))
     # Demand presses, so that limits bind: a solver that ignored one would break it.
     data["weights"]["uncovered_session"] = 1000
     for demand in data["demands"]:
@@ -282,6 +285,13 @@ def _add_rich_rules(draw: st.DrawFn, data: dict[str, Any], start: dt.date, days:
         if draw(st.booleans()):
             demand["preferred"] = [draw(st.sampled_from(ids))]
         demand["max_specialists"] = maybe(st.integers(1, 2))
+        demand["surplus_weight"] = draw(st.sampled_from([0, 0, 3]))
+        if demand["surplus_weight"]:  # room above the minimum, so that surplus can arise
+            demand["sessions"]["max"] += 1
+        if draw(st.integers(0, 3)) == 0:  # dated: a date or two, perhaps one outside the horizon
+            demand.pop("days", None)
+            offsets = draw(st.sets(st.integers(-1, days), min_size=1, max_size=2))
+            demand["dates"] = [(start + dt.timedelta(days=o)).isoformat() for o in sorted(offsets)]
     _add_consortium_rules(draw, data, start, days, period_ids)
     data["fairness"] = {
         "burden": {
@@ -395,7 +405,7 @@ def fitting_sessions(inst: Instance) -> list[Assignment]:
             if not needs <= set(spec.skills):
                 continue
             for day in horizon_dates(inst):
-                if day.weekday() not in dem.weekdays():
+                if day not in (dem.dates if dem.dates is not None else [day]) or day.weekday() not in dem.weekdays():
                     continue
                 for period in dem.periods if dem.periods is not None else period_ids:
                     if is_off(inst, spec.id, day, period) or (spec.id, day, period) in committed:

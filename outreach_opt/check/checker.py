@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from outreach_opt.check.context import RULE_TITLES, RULES, Context, Violation
+from outreach_opt.check.cover import check_period_sessions
 from outreach_opt.check.duties import (
     check_capacity,
     check_commitments,
@@ -76,6 +77,7 @@ __all__ = [
     "check_min_days_off",
     "check_on_call_reach",
     "check_one_place",
+    "check_period_sessions",
     "check_pins",
     "check_remote_link",
     "check_rest",
@@ -117,6 +119,7 @@ RULE_CHECKS: dict[str, RuleCheck] = {
     "min_consecutive_days": check_min_consecutive_days,
     "min_days_off": check_min_days_off,
     "max_weekends": check_max_weekends,
+    "period_sessions": check_period_sessions,
     "forbidden_successions": check_forbidden_successions,
     "day_off": check_day_off,
     "max_specialists": check_max_specialists,

@@ -131,7 +131,9 @@ def check_demand_fit(ctx: Context, assignments: Sequence[Assignment]) -> list[Vi
             reasons.append(f"it is at {ctx.where(a.site)}, but the demand is at {ctx.where(demand.site)}")
         if a.activity != demand.activity:
             reasons.append(f"the activity is {a.activity}, but the demand asks for {demand.activity}")
-        if a.date.weekday() not in demand.weekdays():
+        if demand.dates is not None and not demand.on(a.date):
+            reasons.append(f"the demand is only on {', '.join(day_text(d) for d in sorted(demand.dates))}")
+        elif not demand.on(a.date):
             reasons.append(f"the demand is only on {weekdays_text(demand.weekdays())}")
         if demand.periods is not None and a.period not in demand.periods:
             reasons.append(f"the demand is only in {', '.join(demand.periods)}")

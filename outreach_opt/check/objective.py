@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from outreach_opt.check.context import Context
+from outreach_opt.check.cover import asking_weeks, surplus_cost
 from outreach_opt.check.reach import on_call_costs
 from outreach_opt.check.sharing import sharing_costs
 from outreach_opt.check.teaching import teaching_costs
@@ -46,7 +47,7 @@ def objective_terms(ctx: Context, assignments: Sequence[Assignment]) -> Objectiv
     uncovered: dict[tuple[str, int], int] = {}
     uncovered_cost = 0
     for demand in ctx.instance.demands:
-        for week in range(ctx.week_count):
+        for week in asking_weeks(ctx, demand):
             short = demand.sessions.min - served[(demand.id, week)]
             if short > 0:
                 uncovered[(demand.id, week)] = short
@@ -57,7 +58,12 @@ def objective_terms(ctx: Context, assignments: Sequence[Assignment]) -> Objectiv
         for (spec_id, day), todays in ctx.by_specialist_day(assignments).items()
     }
     travel_cost = weights.travel_minute * sum(travel_minutes.values())
-    breakdown = {"uncovered": uncovered_cost, "travel": travel_cost, "requests": requests_cost(ctx, assignments)}
+    breakdown = {
+        "uncovered": uncovered_cost,
+        "surplus": surplus_cost(ctx, served),
+        "travel": travel_cost,
+        "requests": requests_cost(ctx, assignments),
+    }
     breakdown.update(sharing_costs(ctx, [*ctx.past, *assignments]))  # burden and servers so far count
     breakdown["on_call_shortfall"] = on_call_costs(ctx, assignments)
     breakdown.update(teaching_costs(ctx, assignments))

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from outreach_opt.check.context import Context, Violation, day_text
+from outreach_opt.domain.history import LOOKBACK_DAYS
 from outreach_opt.domain.instance import SessionMatch
 from outreach_opt.domain.roster import Assignment
 
@@ -142,12 +143,20 @@ def check_max_consecutive_days(ctx: Context, assignments: Sequence[Assignment]) 
 
 
 def check_min_consecutive_days(ctx: Context, assignments: Sequence[Assignment]) -> list[Violation]:
-    """No run of working days shorter than `min_consecutive_working_days`, at the horizon's
-    ends too (days outside it count as off)."""
+    """No run of working days shorter than `min_consecutive_working_days`. With
+    `rules.runs_at_horizon_ends: held` runs at the horizon's ends too (days outside count as
+    off); with `free` a run touching the last day, or the first when no history within
+    LOOKBACK_DAYS precedes it, is never too short."""
     out = []
+    free = ctx.instance.rules.runs_at_horizon_ends == "free"
+    lookback = ctx.first_date - dt.timedelta(days=LOOKBACK_DAYS)
+    known_past = any(lookback <= a.date < ctx.first_date for a in ctx.past)
     for sid, days in _by_specialist(ctx, assignments).items():
         least = ctx.specialists[sid].min_consecutive_working_days
         for worked, first, length in _runs(ctx, {d for d, t in days.items() if t}):
+            last = first + dt.timedelta(days=length - 1)
+            if free and (last == ctx.last_date or (first <= ctx.first_date and not known_past)):
+                continue
             if least is not None and worked and length < least:
                 message = (
                     f"{ctx.who(sid)} works only {length} day(s) in a row from {day_text(first)}; "

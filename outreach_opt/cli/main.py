@@ -28,6 +28,7 @@ from outreach_opt.cli.console import make_console
 from outreach_opt.cli.explain import explain_command, print_explanation
 from outreach_opt.cli.export import export_command, format_for, render
 from outreach_opt.cli.generate import generate_command
+from outreach_opt.cli.import_cq import import_cq_command
 from outreach_opt.cli.progress import ProgressView
 from outreach_opt.cli.repair import diff_command, repair_command
 from outreach_opt.cli.uncovered import print_uncovered_summary
@@ -175,6 +176,7 @@ for command in (
     generate_command,
     repair_command,
     diff_command,
+    import_cq_command,
 ):
     assert command.callback is not None
     command.callback = _bad_input(command.callback)

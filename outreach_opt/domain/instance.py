@@ -202,6 +202,11 @@ class Specialist(_Frozen):
     max_weekends: Count | None = Field(
         default=None, description="Weekends worked in the horizon; a weekend counts when Saturday or Sunday is worked."
     )
+    max_sessions_by_period: dict[Id, Count] = Field(
+        default_factory=dict,
+        description="Sessions in each listed period over the whole horizon, at most, commitments included "
+        "(e.g. {eve: 4}: four evening lists); 0 keeps the specialist out of that period.",
+    )
     preferences: list[Preference] = Field(default_factory=list)
     fte: int = Field(
         default=100, ge=1, le=100, description="Full-time equivalent in percent; fairness weighs burden by it."
@@ -325,6 +330,15 @@ class Demand(_OnDays):
         "(rule team_complete). The demand's `skills` are needed by every member. Absent: one specialist "
         "with the demand's skills is one session.",
     )
+    dates: list[dt.date] | None = Field(
+        default=None,
+        min_length=1,
+        description="Only on these dates (instead of weekdays): its sessions still count per week, in the "
+        "weeks holding one of them; dates outside the horizon have no effect.",
+    )
+    surplus_weight: Count = Field(
+        default=0, description="Each session above sessions.min in a week costs this much; 0: extra sessions are free."
+    )
 
     @model_validator(mode="after")
     def _distinct_roles(self) -> Demand:
@@ -352,6 +366,18 @@ class Demand(_OnDays):
     def roles(self) -> list[str | None]:
         """The roles of a session: the team's, or [None] for one specialist."""
         return [r.role for r in self.team] if self.team else [None]
+
+    @model_validator(mode="after")
+    def _dates_or_weekdays(self) -> Demand:
+        if self.dates is not None and (self.day is not None or self.days is not None):
+            raise ValueError("give either 'dates' or 'day'/'days', not both: dates already fix the weekdays")
+        return self
+
+    def on(self, date: dt.date) -> bool:
+        """Does the demand ask for sessions on this date (its dates, or its weekdays)?"""
+        if self.dates is not None:
+            return date in self.dates
+        return date.weekday() in self.weekdays()
 
 
 class OnCall(_OnDays):
@@ -473,6 +499,12 @@ class Rules(_Frozen):
         description="From getting home after the last session to leaving for the next day's first.",
     )
     forbidden_successions: list[Succession] = Field(default_factory=list)
+    runs_at_horizon_ends: Literal["held", "free"] = Field(
+        default="held",
+        description="Must a run of working days touching the horizon's first or last day meet "
+        "min_consecutive_working_days? held: yes, days outside count as off; free: no, it may continue "
+        "outside (the Curtois & Qu benchmark's reading; with history the first day is judged against it).",
+    )
 
 
 class Weights(_Frozen):
@@ -504,7 +536,7 @@ class Instance(_Frozen):
 
     name: str = Field(min_length=1)
     horizon: Horizon
-    periods: list[Period] = Field(min_length=1, max_length=24)
+    periods: list[Period] = Field(min_length=1, max_length=48)
     sites: list[Site] = Field(min_length=1)
     travel: list[TravelLeg] = Field(
         default_factory=list,

@@ -71,6 +71,9 @@ class Prepared:
     weekends: list[list[int]] = field(default_factory=list)
     """Day indices of each weekend (Saturday and Sunday of one calendar week) in the horizon."""
     history: HistoryFacts = field(default_factory=HistoryFacts)
+    demand_weeks: dict[str, list[int]] = field(default_factory=dict)
+    """Week indices in which each demand asks for sessions: every week, or for a demand with
+    `dates` only the weeks holding one of them (uncovered sessions count only there)."""
 
     @property
     def n_days(self) -> int:
@@ -115,17 +118,21 @@ def prepare(instance: Instance, past: Sequence[Assignment] = (), free_commitment
                 commitment_at[(com.specialist, t, p)] = com
 
     candidates = []
+    demand_weeks: dict[str, list[int]] = {}
     for dem in instance.demands:
-        days = dem.weekdays()
+        if dem.dates is not None:  # dated: look up its few dates, not every day of the horizon
+            on_days = sorted({date_index[d] for d in dem.dates if d in date_index})
+        else:
+            weekdays = dem.weekdays()
+            on_days = [t for t, date in enumerate(dates) if date.weekday() in weekdays]
+        demand_weeks[dem.id] = sorted({week[t] for t in on_days}) if dem.dates is not None else list(range(n_weeks))
         periods = [pidx[pid] for pid in dem.periods] if dem.periods is not None else range(len(period_ids))
         for role in dem.roles:  # a team's roles; one role, None, without a team
             needs = set(dem.role_skills(role))
             for spec in instance.specialists:
                 if not needs <= set(spec.skills) or not instance.linked(dem.served_at(spec.home), dem.site):
                     continue  # remote_link: a remote demand only from a linked site
-                for t, date in enumerate(dates):
-                    if date.weekday() not in days:
-                        continue
+                for t in on_days:
                     for p in periods:
                         key = (spec.id, t, p)
                         if key in unavailable or (key in commitment_at and not free_commitments):
@@ -177,4 +184,5 @@ def prepare(instance: Instance, past: Sequence[Assignment] = (), free_commitment
         requests=requests,
         weekends=list(weekends.values()),
         history=history_facts(instance, travel, past),
+        demand_weeks=demand_weeks,
     )

@@ -245,6 +245,8 @@ def parts_problems(parts: Parts) -> list[Problem]:
         for j, off in enumerate(spec.unavailable):
             for k, period in enumerate(off.periods or []):
                 ref(("specialists", i, "unavailable", j, "periods", k), period, period_ids, "period")
+        for period in spec.max_sessions_by_period:
+            ref(("specialists", i, "max_sessions_by_period", period), period, period_ids, "period")
 
     for i, com in parts.commitments:
         ref(("commitments", i, "specialist"), com.specialist, spec_ids, "specialist")

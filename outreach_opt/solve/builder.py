@@ -25,6 +25,7 @@ from ortools.sat.python import cp_model
 
 from outreach_opt.domain.prepared import MINUTES_PER_DAY, Candidate, Prepared
 from outreach_opt.domain.roster import Roster
+from outreach_opt.solve.cover_rules import CoverRules
 from outreach_opt.solve.day_patterns import DayPattern, enumerate_day
 from outreach_opt.solve.pin_rules import PinRules
 from outreach_opt.solve.reach_rules import ReachRules
@@ -54,7 +55,7 @@ class BuildOptions:
 
 
 @dataclass
-class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, ReachRules, TeachingRules):
+class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, ReachRules, TeachingRules):
     """A built CP-SAT model with its variables, kept together for solving and for hints."""
 
     prep: Prepared
@@ -87,6 +88,7 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, ReachRules, 
         self._add_weekly_sessions()
         self._add_weekly_outreach()
         self.add_workload_rules()
+        self._add_period_sessions()
         self.add_sharing_rules()
         self._add_pins()
         self._add_on_call_reach()
@@ -161,7 +163,7 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, ReachRules, 
         for demand in self.prep.instance.demands:
             if demand.sessions.min == 0:
                 continue
-            for w in range(self.prep.n_weeks):
+            for w in self.prep.demand_weeks[demand.id]:
                 served = cp_model.LinearExpr.sum(per_week[(demand.id, w)])
                 constraint = self.model.add(served >= demand.sessions.min)
                 self._hard(constraint, "demand_min", (demand.id, w))
@@ -305,6 +307,8 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, ReachRules, 
         weights = self.prep.instance.weights
         if weights.uncovered_session > 0:
             self.terms["uncovered"] = self._term_uncovered(weights.uncovered_session)
+        if any(d.surplus_weight for d in self.prep.instance.demands):
+            self.terms["surplus"] = self.surplus_term()
         if weights.travel_minute > 0:
             self.terms["travel"] = weights.travel_minute * sum(
                 pat.travel * var for choices in self.days.values() for pat, var in choices if pat.travel
@@ -323,7 +327,7 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, ReachRules, 
         for demand in self.prep.instance.demands:
             if demand.sessions.min == 0 or demand.priority == 0:
                 continue
-            for w in range(self.prep.n_weeks):
+            for w in self.prep.demand_weeks[demand.id]:
                 u = self.model.new_int_var(0, demand.sessions.min, f"u[{demand.id},{w}]")
                 self.uncovered[(demand.id, w)] = u
                 # Exactly max(0, min - served), not just at least: a roster found before the

@@ -252,6 +252,14 @@ class _Words:
         text = f"{self.who(spec)} has commitments on {worked} weekends; max_weekends is {limit}"
         return self.who(spec), "weekends", path, text
 
+    def _period_sessions(self, spec: str, period: str) -> tuple[str, str, Path, str]:
+        limit = self.prep.specialists[spec].max_sessions_by_period[period]
+        path = ("specialists", self.spec_index[spec], "max_sessions_by_period", period)
+        p = self.prep.period_ids.index(period)
+        held = sum(1 for t in range(self.prep.n_days) if (spec, t, p) in self.prep.commitment_at)
+        text = f"{self.who(spec)} has {held} commitments in {self.slot(p)}; max_sessions_by_period allows {limit}"
+        return self.who(spec), "the horizon", path, text
+
     @staticmethod
     def _match(match: SessionMatch) -> str:
         parts = [match.activity or "session", f"in {match.period}" if match.period else ""]

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 Group = tuple[str, tuple[Any, ...]]
 """A group of hard constraints that stand or fall together: (rule id, key)."""
 
+DemandSession = tuple[str, int, int, str, cp_model.IntVar]
+"""(demand id, day, period, site, the variable that is 1 when that session is held)."""
+
 
 class ModelParts:
     prep: Prepared
@@ -46,3 +49,15 @@ class ModelParts:
         """In explain mode, make `constraint` hold only when its group is assumed."""
         if self.options.explain:
             constraint.only_enforce_if(self._guard(rule, key))
+
+    def demand_sessions(self) -> list[DemandSession]:
+        """Every session a demand could have: a candidate x of a demand without a team, a
+        `held` variable of a team demand. Call after `_add_team_complete`
+        (team_rules.py); every rule that counts sessions rather than people reads this."""
+        single = [
+            (c.demand, c.day, c.period, c.site, var)
+            for c, var in self.x.items()
+            if not self.prep.demands[c.demand].team
+        ]
+        teams = [(d, t, p, self.prep.demands[d].site, var) for (d, t, p), var in self.held.items()]
+        return single + teams

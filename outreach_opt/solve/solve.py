@@ -71,9 +71,17 @@ def check_size(prep: Prepared) -> None:
             f"limit of {MAX_CANDIDATES:,}; split the horizon into shorter runs or narrow demands' days and periods"
         )
     for (spec, t), cands in prep.candidates_by_day.items():
-        options = 1
+        # ways[k]: ways to fill the day with k sessions, up to max_sessions_per_day (the
+        # enumeration never grows a day past it: one shift a day over 18 shift types is 19
+        # ways, not 2**18)
+        most = prep.specialists[spec].max_sessions_per_day
+        most = prep.n_periods if most is None else min(most, prep.n_periods)
+        ways = [1] + [0] * most
         for p in range(prep.n_periods):
-            options *= 1 + len({c.site for c in cands if c.period == p})
+            sites = len({c.site for c in cands if c.period == p})
+            for k in range(most, 0, -1):
+                ways[k] += ways[k - 1] * sites
+        options = sum(ways)
         if options > MAX_DAY_OPTIONS:
             problems.append(
                 f"{spec} could be at so many sites on {prep.dates[t]} ({options:,} ways to fill the day, over "

@@ -11,14 +11,10 @@ checker's side is check/teaching.py.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
 from outreach_opt.solve.model_parts import ModelParts
-
-if TYPE_CHECKING:
-    from outreach_opt.solve.team_rules import DemandSession
 
 MONTH_DAYS = 28
 """A "month" of teaching targets: four weeks from the horizon's start."""
@@ -30,10 +26,6 @@ def month_target(per_month: int, days_in_block: int) -> int:
 
 
 class TeachingRules(ModelParts):
-    if TYPE_CHECKING:
-
-        def demand_sessions(self) -> list[DemandSession]: ...  # from TeamRules, beside it in RosterModel
-
     def add_teaching_terms(self) -> None:
         """Terms `teaching_continuity` and `teaching_target`, each only when weighted."""
         prep = self.prep

@@ -17,9 +17,6 @@ from ortools.sat.python import cp_model
 
 from outreach_opt.solve.model_parts import ModelParts
 
-DemandSession = tuple[str, int, int, str, cp_model.IntVar]
-"""(demand id, day, period, site, the variable that is 1 when that session is held)."""
-
 
 class TeamRules(ModelParts):
     """Mixed into `RosterModel`, which owns the attributes (declared in `ModelParts`)."""
@@ -43,14 +40,3 @@ class TeamRules(ModelParts):
                 # removes it); kept so that explain names the team as what cannot be met.
                 filled = cp_model.LinearExpr.sum(members[key].get(role.role, []))
                 self._hard(self.model.add(filled == role.count * held), "team_complete", (demand_id,))
-
-    def demand_sessions(self) -> list[DemandSession]:
-        """Every session a demand could have: a candidate x of a demand without a team, a
-        `held` variable of a team demand. Call after `_add_team_complete`."""
-        single = [
-            (c.demand, c.day, c.period, c.site, var)
-            for c, var in self.x.items()
-            if not self.prep.demands[c.demand].team
-        ]
-        teams = [(d, t, p, self.prep.demands[d].site, var) for (d, t, p), var in self.held.items()]
-        return single + teams

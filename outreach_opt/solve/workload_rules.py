@@ -112,17 +112,23 @@ class WorkloadRules(ModelParts):
                 self._hard(self.model.add(total <= most), "max_consecutive_days", (sid,))
 
     def _add_min_consecutive_days(self) -> None:
-        """Rule `min_consecutive_days`: no run of working days shorter than the minimum; a day
-        outside the horizon counts as off, so runs touching its ends are held to it too (the
-        Curtois & Qu convention). A run of length l on t..t+l-1 is cut by
-        sum(works) - works(t-1) - works(t+l) <= l - 1."""
+        """Rule `min_consecutive_days`: no run of working days shorter than the minimum. With
+        `rules.runs_at_horizon_ends: held` a day outside the horizon counts as off, so runs
+        touching its ends are held to it too; with `free` a run touching the last day, or
+        the first when no history precedes it, may continue outside and is never too short
+        (the Curtois & Qu reading: held, their Instance2 proves 833 against the optimum 828).
+        A run of length l on t..t+l-1 is cut by sum(works) - works(t-1) - works(t+l) <= l - 1."""
         n = self.prep.n_days
+        free = self.prep.instance.rules.runs_at_horizon_ends == "free"
+        known_past = any(self.prep.history.worked.values())
         for sid, spec in self.prep.specialists.items():
             least = spec.min_consecutive_working_days
             if not least or least < 2:
                 continue
             for length in range(1, least):
                 for t in range(1 - length, n - length + 1):  # runs may start in history
+                    if free and (t + length == n or (t <= 0 and not known_past)):
+                        continue
                     run = cp_model.LinearExpr.sum([self.works(sid, d) for d in range(t, t + length)])
                     edges = self.works(sid, t - 1) + self.works(sid, t + length)
                     self._hard(self.model.add(run - edges <= length - 1), "min_consecutive_days", (sid,))

@@ -1,0 +1,43 @@
+"""`outreach-opt import-cq FILE --out INSTANCE`: a Curtois & Qu shift scheduling file as an
+outreach-opt instance, to solve, check and show like any other.
+
+The reading is `outreach_opt.io.curtois_qu` (every benchmark rule said with an engine rule);
+like `generate`, this command only writes, and bad input is raised as `InputError`, which
+the group's wrapper turns into located messages and exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import yaml
+
+from outreach_opt.domain.problems import InputError
+from outreach_opt.io.curtois_qu import read_curtois_qu
+from outreach_opt.io.load import instance_from_data
+from outreach_opt.io.write import write_atomic
+
+
+@click.command(name="import-cq")
+@click.argument("source", type=click.Path(dir_okay=False))
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The YAML (or .json) file to write.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def import_cq_command(source: str, out: str, force: bool) -> None:
+    """Convert a Curtois & Qu shift scheduling benchmark file (InstanceN.txt) into an instance."""
+    if Path(out).exists() and not force:
+        raise InputError.single(out, "the file exists already; pass --force to replace it")
+    data = read_curtois_qu(source)
+    instance = instance_from_data(data, source)
+    if Path(out).suffix.lower() == ".json":
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    else:
+        header = f"# outreach-opt import-cq {Path(source).name}: Curtois & Qu shift scheduling benchmark\n"
+        text = header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120, default_flow_style=None)
+    write_atomic(out, text, force=force)
+    click.echo(
+        f"instance written to {out}: {len(instance.specialists)} employees as specialists, "
+        f"{len(instance.periods)} shift types as periods, {instance.horizon.days} days, "
+        f"{len(instance.demands)} cover demands, {len(instance.requests)} requests"
+    )
