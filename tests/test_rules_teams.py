@@ -150,3 +150,17 @@ def test_outputs_show_roles_and_count_team_sessions_once() -> None:
     assert roster_kpis(inst, roster, report)["served"] == 1
     calendar = roster_to_ics(inst, roster).decode()
     assert "(list\\, lead)" in calendar and "demand list as assistant" in calendar  # ICS escapes commas
+
+
+def test_surplus_counts_a_team_session_once() -> None:
+    """A team list nobody asked for (min 0) costs its surplus_weight 500 once when held, not
+    once per member: the checker says 500 + 160 driving for lead and assistant, the model
+    accepts that roster at the same cost, and the optimum holds no list (0)."""
+    data = base(specialists=CLINICIANS, demands=[pci_list(sessions={"min": 0, "max": 1}, surplus_weight=500)])
+    inst = instance(data)
+    report = check_roster(inst, Roster(instance=inst.name, assignments=[LEAD_A, ASSIST_B]))
+    assert report.breakdown["surplus"] == 500 and report.objective == 660
+    assert verdicts(data, [LEAD_A, ASSIST_B]) == (set(), True)
+    assert optimum(data) == 0
+    pinned = [{"specialist": who, "date": "2025-10-20", "period": "eve", "demand": "list"} for who in "ab"]
+    assert optimum({**data, "pins": pinned}) == 660  # the model's own cost of that roster
