@@ -292,6 +292,7 @@ def _add_rich_rules(draw: st.DrawFn, data: dict[str, Any], start: dt.date, days:
             demand.pop("days", None)
             offsets = draw(st.sets(st.integers(-1, days), min_size=1, max_size=2))
             demand["dates"] = [(start + dt.timedelta(days=o)).isoformat() for o in sorted(offsets)]
+    _add_consortium_rules(draw, data, start, days, period_ids)
     data["fairness"] = {
         "burden": {
             "outreach_session": 1,
@@ -308,6 +309,56 @@ def _add_rich_rules(draw: st.DrawFn, data: dict[str, Any], start: dt.date, days:
         distinct_specialist=draw(st.sampled_from([0, 20])),
         non_preferred_session=draw(st.sampled_from([0, 15])),
     )
+
+
+def _add_consortium_rules(
+    draw: st.DrawFn, data: dict[str, Any], start: dt.date, days: int, period_ids: list[str]
+) -> None:
+    """Issue 4: now and then an on-call window (hard, or soft with a weight; reach from 0 to
+    80 minutes, so specialists at home, at the hospital or between sessions fall either side),
+    a robot for some remote demands and links between some sites, and trainees taught by
+    some demands, with leave and monthly targets."""
+    site_ids = [s["id"] for s in data["sites"]]
+    if draw(st.integers(0, 2)) == 0:
+        entry: dict[str, Any] = {
+            "id": "green",
+            "site": draw(st.sampled_from(site_ids)),
+            "skills": sorted(draw(st.sets(st.sampled_from(SKILLS), max_size=1))),
+            "count": draw(st.integers(1, 2)),
+            "reach_minutes": draw(st.sampled_from([0, 20, 40, 80])),
+            "weight": draw(st.one_of(st.none(), st.none(), st.integers(0, 300))),
+        }
+        if draw(st.booleans()):
+            entry["periods"] = sorted(draw(st.sets(st.sampled_from(period_ids), min_size=1)), key=period_ids.index)
+        if draw(st.booleans()):
+            entry["days"] = sorted(draw(st.sets(st.sampled_from(WEEKDAYS), min_size=1)), key=WEEKDAYS.index)
+        data["on_call"] = [entry]
+    resources = {s["id"]: sorted(s["resources"]) for s in data["sites"]}
+    for demand in data["demands"]:  # remote surgery: a robot at the patient's site, held too
+        if demand.get("remote") and resources[demand["site"]] and draw(st.booleans()):
+            demand["remote_resource"] = draw(st.sampled_from(resources[demand["site"]]))
+    if draw(st.integers(0, 2)) == 0:  # links for remote work: only some pairs
+        pairs = [(a, b) for a in site_ids for b in site_ids if a < b]
+        if pairs:
+            data["remote_links"] = [list(pair) for pair in draw(st.lists(st.sampled_from(pairs), max_size=3))]
+    if draw(st.booleans()):
+        trainees = []
+        for i in range(draw(st.integers(1, 2))):
+            off = [
+                {"date": (start + dt.timedelta(days=draw(st.integers(0, days - 1)))).isoformat()}
+                | ({"periods": [draw(st.sampled_from(period_ids))]} if draw(st.booleans()) else {})
+                for _ in range(draw(st.integers(0, 2)))
+            ]
+            site = draw(st.sampled_from(site_ids))
+            trainees.append(
+                {"id": f"t{i}", "site": site, "unavailable": off, "sessions_per_month": draw(st.integers(0, 30))}
+            )
+        data["trainees"] = trainees
+        for demand in data["demands"]:
+            demand["teaches"] = sorted(draw(st.sets(st.sampled_from([t["id"] for t in trainees]))))
+        data["weights"].update(
+            distinct_teacher=draw(st.sampled_from([0, 30])), teaching_session=draw(st.sampled_from([0, 200]))
+        )
 
 
 # --- facts re-derived here from the instance, independently of solver and checker -----------

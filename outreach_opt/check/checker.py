@@ -31,7 +31,9 @@ from outreach_opt.check.journeys import (
 from outreach_opt.check.known_ids import check_known_ids, usable_assignments
 from outreach_opt.check.objective import ObjectiveTerms, objective_terms
 from outreach_opt.check.pins import check_pins
+from outreach_opt.check.reach import check_on_call_reach
 from outreach_opt.check.remote import check_teleconsultation
+from outreach_opt.check.remote_surgery import check_remote_link
 from outreach_opt.check.sharing import check_max_specialists
 from outreach_opt.check.teams import check_team_complete
 from outreach_opt.check.workload import (
@@ -73,9 +75,11 @@ __all__ = [
     "check_max_weekends",
     "check_min_consecutive_days",
     "check_min_days_off",
+    "check_on_call_reach",
     "check_one_place",
     "check_period_sessions",
     "check_pins",
+    "check_remote_link",
     "check_rest",
     "check_roster",
     "check_team_complete",
@@ -122,6 +126,8 @@ RULE_CHECKS: dict[str, RuleCheck] = {
     "team_complete": check_team_complete,
     "teleconsultation": check_teleconsultation,
     "pins": check_pins,
+    "on_call_reach": check_on_call_reach,
+    "remote_link": check_remote_link,
 }
 """Rule id -> its check. `known_ids` takes every assignment; the others only usable ones."""
 

@@ -47,6 +47,8 @@ RULES: tuple[str, ...] = (
     "team_complete",
     "teleconsultation",
     "pins",
+    "on_call_reach",
+    "remote_link",
 )
 
 RULE_TITLES: dict[str, str] = {
@@ -78,6 +80,8 @@ RULE_TITLES: dict[str, str] = {
     "team_complete": "whole teams",
     "teleconsultation": "teleconsultations from home",
     "pins": "pinned sessions kept",
+    "on_call_reach": "on-call specialists within reach",
+    "remote_link": "remote work over a link",
 }
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

@@ -190,6 +190,9 @@ def check_capacity(ctx: Context, assignments: Sequence[Assignment]) -> list[Viol
         resource = ctx.resource_of(a)
         if resource is not None:
             users[(a.site, a.date, a.period, resource)].append(a)
+        demand = ctx.demands.get(a.demand or "")
+        if demand is not None and demand.remote_resource is not None:  # the robot at the patient's site
+            users[(demand.site, a.date, a.period, demand.remote_resource)].append(a)
     violations = []
     for (site_id, day, period, resource), here in users.items():
         have = ctx.sites[site_id].resources.get(resource, 0)

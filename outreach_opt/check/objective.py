@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from outreach_opt.check.context import Context
 from outreach_opt.check.cover import asking_weeks, surplus_cost
+from outreach_opt.check.reach import on_call_costs
 from outreach_opt.check.sharing import sharing_costs
+from outreach_opt.check.teaching import teaching_costs
 from outreach_opt.check.teams import held_sessions, is_complete
 from outreach_opt.check.workload import requests_cost
 from outreach_opt.domain.roster import Assignment
@@ -63,6 +65,8 @@ def objective_terms(ctx: Context, assignments: Sequence[Assignment]) -> Objectiv
         "requests": requests_cost(ctx, assignments),
     }
     breakdown.update(sharing_costs(ctx, [*ctx.past, *assignments]))  # burden and servers so far count
+    breakdown["on_call_shortfall"] = on_call_costs(ctx, assignments)
+    breakdown.update(teaching_costs(ctx, assignments))
     return ObjectiveTerms(
         objective=sum(breakdown.values()),
         breakdown=breakdown,

@@ -268,6 +268,8 @@ def _print_roster(console: Console, instance: Instance, roster: Roster, report: 
     console.print(tables.by_specialist(instance, roster))
     console.print(tables.by_site(instance, roster))
     console.print(tables.coverage(instance, roster, report))
+    if instance.on_call:
+        console.print(tables.on_call(instance, roster))
 
 
 if __name__ == "__main__":

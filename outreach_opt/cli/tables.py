@@ -11,7 +11,8 @@ from collections import defaultdict
 from rich.table import Table
 from rich.text import Text
 
-from outreach_opt.check.checker import CheckReport
+from outreach_opt.check.checker import CheckReport, Context
+from outreach_opt.check.reach import on_call_slots
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.report import views
@@ -98,6 +99,21 @@ def coverage(instance: Instance, roster: Roster, report: CheckReport) -> Table:
         table.add_row(
             row.demand, row.site, str(row.week), f"{row.min}-{row.max}", str(row.served), missing, str(row.cost)
         )
+    return table
+
+
+def on_call(instance: Instance, roster: Roster) -> Table:
+    """Per on-call slot, who is within reach of the hospital, as the checker derives it."""
+    table = Table(title="On call: who is within reach")
+    for column in ("On call", "Date", "Period", "Within reach"):
+        table.add_column(column)
+    names = {s.id: s.label for s in instance.specialists}
+    for oc, day, period, near in on_call_slots(Context.of(instance), roster.assignments):
+        short = oc.count - len(near)
+        who = Text(", ".join(names[s] for s in near) or "nobody")
+        if short > 0:
+            who.append(f"  ({short} short)", style="bold red")
+        table.add_row(oc.name or oc.id, _head(day), period, who)
     return table
 
 

@@ -307,10 +307,21 @@ class Demand(_OnDays):
     max_specialists: Count | None = Field(
         default=None, description="At most this many distinct specialists serve it over the horizon (hard)."
     )
+    teaches: list[Id] = Field(
+        default_factory=list,
+        description="Trainees (local doctors, `trainees`) taught in its sessions; a session teaches those "
+        "of them who are available then.",
+    )
+
     remote: bool = Field(
         default=False,
         description="A teleconsultation: the specialist serves it from their own home site, with no travel, "
         "using `resource` (e.g. a telemedicine terminal) there; the partner site needs nothing but the slot.",
+    )
+    remote_resource: Id | None = Field(
+        default=None,
+        description="Remote surgery: a resource of the demand's own site (e.g. the robot) held in the same "
+        "slot while the surgeon operates from their site's `resource` (the master console). Only with remote.",
     )
     team: list[TeamRole] | None = Field(
         default=None,
@@ -335,6 +346,8 @@ class Demand(_OnDays):
         twice = sorted({r for r in roles if roles.count(r) > 1})
         if twice:
             raise ValueError(f"team role {twice[0]!r} is listed twice; give each role once, with its count")
+        if self.remote_resource is not None and not self.remote:
+            raise ValueError("remote_resource (the robot of a remote surgery) needs 'remote: true'")
         if self.remote and self.team:
             raise ValueError("a remote demand (teleconsultation) cannot need a team: each member sits elsewhere")
         return self
@@ -365,6 +378,57 @@ class Demand(_OnDays):
         if self.dates is not None:
             return date in self.dates
         return date.weekday() in self.weekdays()
+
+
+class OnCall(_OnDays):
+    """A green channel: in each of its periods on its days (`day`/`days`, or `dates`), at least
+    `count` specialists with `skills` are somewhere from which they reach `site` within
+    `reach_minutes`. Rule `on_call_reach`: hard, or with `weight` a soft shortfall."""
+
+    id: Id
+    name: str = ""
+    site: Id = Field(description="The hospital the on-call specialists must be able to reach.")
+    skills: list[Id] = Field(default_factory=list)
+    count: Count = Field(default=1, description="Specialists within reach in each period of the window.")
+    reach_minutes: Minutes = Field(description="Most minutes by car from where they are to `site`.")
+    dates: list[dt.date] | None = Field(default=None, description="The dates it holds on, instead of weekdays.")
+    periods: list[Id] | None = Field(default=None, description="The periods it holds in; all when not given.")
+    weight: Count | None = Field(
+        default=None,
+        description="When given, the rule is soft: each specialist short in a period costs `weight` "
+        "(term on_call_shortfall); when absent it is hard.",
+    )
+
+    @model_validator(mode="after")
+    def _one_kind_of_day(self) -> OnCall:
+        if self.dates is not None and (self.day is not None or self.days is not None):
+            raise ValueError("give either weekdays ('day'/'days') or 'dates', not both")
+        return self
+
+    def holds_on(self, date: dt.date) -> bool:
+        return date in self.dates if self.dates is not None else date.weekday() in self.weekdays()
+
+
+class Trainee(_Frozen):
+    """A local doctor taught by visiting specialists in the sessions of demands that name them
+    (`demands[].teaches`). Terms `teaching_continuity` and `teaching_target`."""
+
+    id: Id
+    name: str = ""
+    site: Id = Field(description="Where the trainee works.")
+    unavailable: list[Unavailable] = Field(default_factory=list)
+    sessions_per_month: Count = Field(
+        default=0,
+        description="Teaching sessions wanted in each 4-week block from the horizon's start (a shorter "
+        "last block wants that share, rounded down); each one short costs weights.teaching_session.",
+    )
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+    def is_off(self, date: dt.date, period: str) -> bool:
+        return any(off.date == date and (off.periods is None or period in off.periods) for off in self.unavailable)
 
 
 class SessionMatch(_Frozen):
@@ -458,6 +522,10 @@ class Weights(_Frozen):
     non_preferred_session: Count = Field(
         default=0, description="Per session of a demand served by a non-preferred specialist."
     )
+    distinct_teacher: Count = Field(default=0, description="Per distinct specialist teaching a trainee.")
+    teaching_session: Count = Field(
+        default=0, description="Per teaching session a trainee is short of their monthly target."
+    )
 
 
 TravelLeg = tuple[Id, Id, Minutes]
@@ -489,9 +557,22 @@ class Instance(_Frozen):
     pins: list[Pin] = Field(
         default_factory=list, description="Sessions that must stay: specialist, date, period, demand (hard)."
     )
+    on_call: list[OnCall] = Field(
+        default_factory=list, description="Green channels: specialists within reach of a hospital (on_call_reach)."
+    )
+    trainees: list[Trainee] = Field(default_factory=list, description="Local doctors taught by demands' sessions.")
+    remote_links: list[tuple[Id, Id]] = Field(
+        default_factory=list,
+        description="Site pairs with a link for remote work (either way); when any is listed, a remote demand "
+        "is served only from a site linked to its own (rule remote_link). None listed: every pair is linked.",
+    )
     fairness: Fairness = Field(default_factory=Fairness)
     rules: Rules = Field(default_factory=Rules)
     weights: Weights = Field(default_factory=Weights)
+
+    def linked(self, a: str, b: str) -> bool:
+        """Can remote work join sites a and b? Always when no links are listed, or a == b."""
+        return not self.remote_links or a == b or (a, b) in self.remote_links or (b, a) in self.remote_links
 
     def outreach_sharers(self) -> list[str]:
         """Specialists among whom outreach burden is shared: those with every skill of some

@@ -130,8 +130,8 @@ def prepare(instance: Instance, past: Sequence[Assignment] = (), free_commitment
         for role in dem.roles:  # a team's roles; one role, None, without a team
             needs = set(dem.role_skills(role))
             for spec in instance.specialists:
-                if not needs <= set(spec.skills):
-                    continue
+                if not needs <= set(spec.skills) or not instance.linked(dem.served_at(spec.home), dem.site):
+                    continue  # remote_link: a remote demand only from a linked site
                 for t in on_days:
                     for p in periods:
                         key = (spec.id, t, p)

@@ -91,7 +91,11 @@ def raise_reference_problems(instance: Instance) -> None:
 
 def reference_problems(instance: Instance) -> list[Problem]:
     """All cross-reference problems of a valid instance, in document order of their kind."""
+    from outreach_opt.domain.consortium_refs import consortium_problems
+
     problems = parts_problems(Parts.of(instance)) + _pins_outside(instance)
+    if not problems:
+        problems += consortium_problems(instance)
     if not problems:  # travel completeness only makes sense once every site id is known
         problems += _missing_travel(instance)
     return problems

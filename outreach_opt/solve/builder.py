@@ -29,7 +29,9 @@ from outreach_opt.domain.roster import Roster
 from outreach_opt.solve.cover_rules import CoverRules
 from outreach_opt.solve.day_patterns import DayKey, DayPattern, enumerate_day
 from outreach_opt.solve.pin_rules import PinRules
+from outreach_opt.solve.reach_rules import ReachRules
 from outreach_opt.solve.sharing_rules import SharingRules
+from outreach_opt.solve.teaching_rules import TeachingRules
 from outreach_opt.solve.team_rules import TeamRules
 from outreach_opt.solve.workload_rules import WorkloadRules
 
@@ -63,7 +65,7 @@ class BuildOptions:
 
 
 @dataclass
-class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules):
+class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, ReachRules, TeachingRules):
     """A built CP-SAT model with its variables, kept together for solving and for hints."""
 
     prep: Prepared
@@ -101,6 +103,7 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules):
         self._add_period_sessions()
         self.add_sharing_rules()
         self._add_pins()
+        self._add_on_call_reach()
         self._add_visit_cuts()
         if self.options.explain:
             return self  # no symmetry breaking (guards tell specialists apart), no objective
@@ -195,6 +198,9 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules):
             resource = self.prep.demands[demand].resource
             if resource is not None:
                 used[(site, t, p, resource)].append(var)
+            robot = self.prep.demands[demand].remote_resource  # remote surgery: held at the patient's site
+            if robot is not None:
+                used[(self.prep.demands[demand].site, t, p, robot)].append(var)
         for (spec, t, p), com in self.prep.commitment_at.items():
             if com.resource is None:
                 continue
@@ -339,6 +345,7 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules):
         if weights.request > 0 and any(not r.hard and r.weight for r in self.prep.requests):
             self.terms["requests"] = weights.request * self.requests_term()
         self.add_sharing_terms()
+        self.add_teaching_terms()
         self.model.minimize(sum(self.terms.values()))
 
     def _term_uncovered(self, weight: int) -> cp_model.LinearExprT:

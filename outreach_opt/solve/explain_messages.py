@@ -356,3 +356,14 @@ class _Words:
         text = f"{self.site(site)} has {count} {resource} in {self.slot(p)} on {self.day(t)}{fixed}"
         when = f"{self.day(t)} {self.prep.period_ids[p]}"
         return self.site(site), when, ("sites", self.site_index[site], "resources", resource), text
+
+    def _on_call_reach(self, index: int, t: int, p: int) -> tuple[str, str, Path, str]:
+        oc = self.inst.on_call[index]
+        skilled = [s for s in self.inst.specialists if set(oc.skills) <= set(s.skills)]
+        able = [s.label for s in skilled if (s.id, t, p) not in self.prep.unavailable]
+        text = (
+            f"on-call {oc.name or oc.id} needs {oc.count} specialist(s) with "
+            f"{', '.join(oc.skills) or 'any skills'} within {oc.reach_minutes} min of {self.site(oc.site)} "
+            f"in {self.slot(p)} on {self.day(t)}; available with the skills: {', '.join(able) or 'nobody'}"
+        )
+        return self.site(oc.site), f"{self.day(t)} {self.prep.period_ids[p]}", ("on_call", index), text

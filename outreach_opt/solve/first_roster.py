@@ -16,7 +16,8 @@ about runs of days off or on (`min_consecutive_days`, `min_days_off`) are kept b
 turning a day off into a working day for a specialist who has them. Interchangeable
 specialists' schedules are then sorted as the symmetry breaking orders them.
 
-Instances with `max_sessions_by_period` (rule `period_sessions`) get no greedy roster, and
+Instances with `max_sessions_by_period` (rule `period_sessions`) or on-call entries (rule
+`on_call_reach`) get no greedy roster, and
 demands with a team (rule `team_complete`) are left to the search: the greedy roster serves
 none of their sessions, which keeps the rule, and a pin on one means no greedy roster.
 
@@ -68,8 +69,8 @@ def greedy_roster(built: RosterModel, improve_until: float | None = None) -> Fir
     """The greedy roster described in the module docstring; None when there is no start.
     With `improve_until` (a perf_counter time), sessions are then moved to cheaper places
     until no move helps or that time comes, and what is still uncovered is tried again."""
-    if any(spec.max_sessions_by_period for spec in built.prep.specialists.values()):
-        return None  # rule `period_sessions` is not among the checks below: leave it to the search
+    if built.prep.instance.on_call or any(spec.max_sessions_by_period for spec in built.prep.specialists.values()):
+        return None  # rules `on_call_reach`, `period_sessions` are not among the checks below
     start = commitments_only(built)
     if start is None:
         return None

@@ -24,6 +24,7 @@ from outreach_opt.domain.problems import InputError, Problem
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.solve.builder import BuildOptions, BuildTimeoutError, RosterModel
 from outreach_opt.solve.first_roster import greedy_roster, hint
+from outreach_opt.solve.reach_rules import on_call_listing
 
 logger = logging.getLogger(__name__)
 
@@ -353,9 +354,11 @@ def read_roster(
     assignments = []
     order = {s.id: i for i, s in enumerate(prep.instance.specialists)}
     chosen: dict[str, list[tuple[int, int, str, bool]]] = defaultdict(list)
+    patterns = {}
     for (spec, t), choices in built.days.items():
         for pat, var in choices:
             if solver.boolean_value(var):
+                patterns[(spec, t)] = pat
                 for p, site in enumerate(pat.stops):
                     if site is not None:
                         chosen[spec].append((t, p, site, pat.committed[p]))
@@ -378,6 +381,7 @@ def read_roster(
         objective=objective,
         bound=bound,
         assignments=assignments,
+        **({"on_call": on_call_listing(prep, patterns)} if prep.instance.on_call else {}),
     )
 
 

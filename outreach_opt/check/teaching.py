@@ -1,0 +1,56 @@
+"""Terms `teaching_continuity` and `teaching_target`, recomputed from a roster: a session of a
+demand that `teaches` a trainee teaches them when the trainee is available then; each
+distinct teacher of a trainee costs `weights.distinct_teacher`, each session short of a
+trainee's target in a 4-week block costs `weights.teaching_session`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from outreach_opt.check.context import Context
+from outreach_opt.check.teams import held_sessions, is_complete
+from outreach_opt.domain.roster import Assignment
+
+MONTH_DAYS = 28
+
+
+def teaching_sessions(ctx: Context, assignments: Sequence[Assignment]) -> dict[str, list[Assignment]]:
+    """Trainee id -> the roster's sessions that teach them (they are available then)."""
+    trainees = {r.id: r for r in ctx.instance.trainees}
+    taught: dict[str, list[Assignment]] = defaultdict(list)
+    for a in assignments:
+        demand = ctx.demands.get(a.demand or "")
+        if demand is None or not ctx.in_horizon(a.date):
+            continue
+        for r in demand.teaches:
+            if not trainees[r].is_off(a.date, a.period):
+                taught[r].append(a)
+    return taught
+
+
+def teaching_costs(ctx: Context, assignments: Sequence[Assignment]) -> dict[str, int]:
+    """Every member of a team session is a teacher; the session counts once, whole or not at
+    all, towards the target (as coverage counts it)."""
+    weights = ctx.instance.weights
+    taught = teaching_sessions(ctx, assignments)
+    teachers = sum(len({a.specialist for a in sessions}) for sessions in taught.values())
+    whole = [
+        members[0]
+        for members in held_sessions(ctx, assignments)
+        if is_complete(ctx.demands[members[0].demand or ""], members)
+    ]
+    counted = teaching_sessions(ctx, whole)
+    short = 0
+    days = ctx.instance.horizon.days
+    for trainee in ctx.instance.trainees:
+        for start in range(0, days, MONTH_DAYS):
+            length = min(MONTH_DAYS, days - start)
+            target = trainee.sessions_per_month * length // MONTH_DAYS
+            held = sum(1 for a in counted[trainee.id] if start <= (a.date - ctx.first_date).days < start + length)
+            short += max(0, target - held)
+    return {
+        "teaching_continuity": weights.distinct_teacher * teachers,
+        "teaching_target": weights.teaching_session * short,
+    }

@@ -1,0 +1,91 @@
+"""Remote surgery: a remote demand (teleconsultation's "served from" the specialist's home)
+that also holds a robot at the patient's hospital (`remote_resource`, counted by `capacity`
+with the master console at the surgeon's site), and rule `remote_link`: when the instance
+lists `remote_links`, only linked pairs of sites can operate together.
+
+The world of tests/support.py: home, near (20 min), far (40 min; near-far 30); am 08:00-12:00,
+pm 13:30-17:00, eve 19:00-22:30; an uncovered session costs 1000, a minute driven 1. Here home
+has a master console, far a robot.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from support import MON, UNCOVERED, base, instance, optimum, specialist, verdicts
+from support import demand as demand_dict
+
+from outreach_opt.domain.problems import InputError
+from outreach_opt.domain.roster import Assignment
+
+SITES = [
+    {"id": "home", "resources": {"clinic_room": 2, "console": 1}},
+    {"id": "near", "resources": {"clinic_room": 1}},
+    {"id": "far", "resources": {"clinic_room": 1, "robot": 1}},
+]
+
+
+def surgery(id: str = "r1", **fields: Any) -> dict[str, Any]:
+    """A remote operation on far's robot from the surgeon's console, mornings, once a week."""
+    out = demand_dict(id, "far", activity="surgery", remote=True, resource="console", periods=["am"])
+    out["remote_resource"] = "robot"
+    out.update(fields)
+    return out
+
+
+def world(**changes: Any) -> dict[str, Any]:
+    return base(sites=SITES, **changes)
+
+
+def operating(who: str = "a", site: str = "home", demand: str = "r1") -> Assignment:
+    return Assignment(specialist=who, date=MON, period="am", site=site, activity="surgery", demand=demand)
+
+
+class TestRemoteLink:
+    def test_feasible(self) -> None:
+        """No links listed: every pair is linked; A operates from home, no travel: 0."""
+        assert optimum(world(demands=[surgery()])) == 0
+
+    def test_forced(self) -> None:
+        """Only home-near is linked: far's robot cannot be reached, the operation is
+        uncovered (1000); a roster operating anyway breaks remote_link for both sides."""
+        data = world(demands=[surgery()], remote_links=[["home", "near"]])
+        assert optimum(data) == UNCOVERED
+        assert verdicts(data, [operating()]) == ({"remote_link"}, False)
+
+    def test_alternative(self) -> None:
+        """The link listed the other way round counts the same: 0."""
+        assert optimum(world(demands=[surgery()], remote_links=[["far", "home"]])) == 0
+
+
+def test_robot_and_console_are_both_held() -> None:
+    """Two remote operations in the same morning, two surgeons: one robot at far (or one
+    console at home) lets only one happen, 1000; with two of each both happen, 0."""
+    two = [surgery("r1"), surgery("r2")]
+    team = [specialist("a"), specialist("b")]
+    assert optimum(world(demands=two, specialists=team)) == UNCOVERED
+    more = [
+        {"id": "home", "resources": {"clinic_room": 2, "console": 2}},
+        {"id": "near", "resources": {"clinic_room": 1}},
+        {"id": "far", "resources": {"clinic_room": 1, "robot": 2}},
+    ]
+    assert optimum(base(sites=more, demands=two, specialists=team)) == 0
+    one_console = [dict(more[0], resources={"clinic_room": 2, "console": 1}), *more[1:]]
+    assert optimum(base(sites=one_console, demands=two, specialists=team)) == UNCOVERED
+    rules, accepted = verdicts(
+        world(demands=two, specialists=team), [operating("a", demand="r1"), operating("b", demand="r2")]
+    )
+    assert rules == {"capacity"} and not accepted
+
+
+def test_bad_remote_surgery_is_located() -> None:
+    """A robot the patient's site does not list, an unknown site in a link, a robot on a
+    demand that is not remote."""
+    with pytest.raises(InputError) as exc:
+        instance(world(demands=[surgery(remote_resource="robt")], remote_links=[["home", "farr"]]))
+    fields = {p.field: p.message for p in exc.value.problems}
+    assert "lists no resource 'robt'" in fields["demands[0].remote_resource"]
+    assert "unknown site 'farr'" in fields["remote_links[0][1]"]
+    with pytest.raises(InputError, match="remote_resource"):
+        instance(world(demands=[surgery(remote=False)]))
