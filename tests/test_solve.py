@@ -90,3 +90,20 @@ def test_oversized_instance_is_refused_before_building(monkeypatch: pytest.Monke
     monkeypatch.setattr(solve_module, "MAX_CANDIDATES", 100)
     with pytest.raises(InputError, match="314 possible demand sessions, over the limit of 100"):
         solve(load_instance(str(INSTANCES / "anzhen-tongzhou-week.yaml")))
+
+
+def test_oversized_instance_names_its_file_in_the_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a user sees it: `solve` and `explain`, refusing an instance
+    for its size say which file, exit 2, and print no traceback."""
+    from click.testing import CliRunner
+
+    from outreach_opt.cli.main import main
+    from outreach_opt.solve import solve as solve_module
+
+    monkeypatch.setattr(solve_module, "MAX_CANDIDATES", 100)
+    path = str(INSTANCES / "anzhen-tongzhou-week.yaml")
+    for command in (["solve", path, "--quiet"], ["explain", path]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith(f"error: {path}: the instance asks the model to weigh"), result.stderr
+        assert "Traceback" not in result.output

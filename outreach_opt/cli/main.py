@@ -63,7 +63,12 @@ def _bad_input(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except InputError as exc:
+            # A problem found past loading (a size limit checked before building) has no file
+            # of its own: it belongs to the instance the command was given.
+            source = kwargs.get("instance")
             for problem in exc.problems:
+                if problem.file is None and isinstance(source, str):
+                    problem = problem.located(source, None, None)
                 click.echo(f"error: {problem}", err=True)
             sys.exit(EXIT_BAD_INPUT)
 
