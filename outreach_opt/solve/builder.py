@@ -86,25 +86,31 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, 
         return sum(len(choices) for choices in self.days.values())
 
     def build(self) -> RosterModel:
-        """Create variables, then every rule in the order of models/MODEL.md, then the objective."""
+        """Create variables, then every rule in the order of models/MODEL.md, then the objective.
+
+        The deadline is checked after every rule: at 300 specialists one rule can take
+        seconds, and checking only every few rules let the build overrun the limit by 12 s."""
         self._create_variables()
         self._check_deadline()
-        self._add_one_place()
-        self._add_team_complete()
-        self._add_demand_max()
-        if self.options.hard_minimums:
-            self._add_demand_min()
-        self._add_capacity()
-        self._add_rest()
-        self._add_weekly_sessions()
-        self._add_weekly_outreach()
-        self._check_deadline()
-        self.add_workload_rules()
-        self._add_period_sessions()
-        self.add_sharing_rules()
-        self._add_pins()
-        self._add_on_call_reach()
-        self._add_visit_cuts()
+        rules = [
+            self._add_one_place,
+            self._add_team_complete,
+            self._add_demand_max,
+            *([self._add_demand_min] if self.options.hard_minimums else []),
+            self._add_capacity,
+            self._add_rest,
+            self._add_weekly_sessions,
+            self._add_weekly_outreach,
+            self.add_workload_rules,
+            self._add_period_sessions,
+            self.add_sharing_rules,
+            self._add_pins,
+            self._add_on_call_reach,
+            self._add_visit_cuts,
+        ]
+        for add_rule in rules:
+            add_rule()
+            self._check_deadline()
         if self.options.explain:
             return self  # no symmetry breaking (guards tell specialists apart), no objective
         if self.options.symmetry_breaking:
