@@ -136,7 +136,7 @@ def test_bad_on_call_is_located() -> None:
     fields = {p.field: p.message for p in exc.value.problems}
     assert "unknown site 'nearr'" in fields["on_call[0].site"] and "did you mean 'near'" in fields["on_call[0].site"]
     assert "unknown period 'noon'" in fields["on_call[0].periods[0]"]
-    with pytest.raises(InputError, match="either weekdays"):
+    with pytest.raises(InputError, match="give either 'dates' or 'day'/'days', not both"):
         instance(base(on_call=[on_call(days=["mon"], dates=["2025-10-20"])]))
     with pytest.raises(InputError, match=r"no travel time from 'home' to 'far'"):
         instance(base(travel=[["home", "near", 20], ["near", "far", 30]], on_call=[on_call(site="far")]))

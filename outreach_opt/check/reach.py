@@ -39,7 +39,7 @@ def where_in(ctx: Context, specialist: str, day: list[Assignment], period: str) 
 
 def _slots(ctx: Context, oc: OnCall) -> Iterator[tuple[dt.date, str]]:
     for day in ctx.dates:
-        if oc.holds_on(day):
+        if oc.on(day):
             for period in oc.periods or list(ctx.periods):
                 yield day, period
 

@@ -8,16 +8,14 @@ The command only validates and writes; the instance comes from `outreach_opt.gen
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
-import yaml
 
 from outreach_opt.domain.problems import InputError
 from outreach_opt.generate import generate
 from outreach_opt.io.load import instance_from_data
-from outreach_opt.io.write import write_atomic
+from outreach_opt.io.write import write_instance_data
 
 
 @click.command(name="generate")
@@ -39,12 +37,12 @@ def generate_command(specialists: int, sites: int, weeks: int, seed: int, out: s
         raise InputError.single(out, "the file exists already; pass --force to replace it")
     data = generate(specialists, sites, weeks, seed)
     instance = instance_from_data(data, f"generated instance (seed {seed})")  # a generator bug is loud here
-    if Path(out).suffix.lower() == ".json":
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    else:
-        header = f"# outreach-opt generate --specialists {specialists} --sites {sites} --weeks {weeks} --seed {seed}\n"
-        text = header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120, default_flow_style=None)
-    write_atomic(out, text, force=force)
+    write_instance_data(
+        out,
+        data,
+        f"outreach-opt generate --specialists {specialists} --sites {sites} --weeks {weeks} --seed {seed}",
+        force=force,
+    )
     minimum = sum(d.sessions.min for d in instance.demands)
     allowance = sum(s.max_outreach_sessions_per_week or 0 for s in instance.specialists)
     click.echo(

@@ -8,16 +8,14 @@ the group's wrapper turns into located messages and exit status 2.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
-import yaml
 
 from outreach_opt.domain.problems import InputError
 from outreach_opt.io.curtois_qu import read_curtois_qu
 from outreach_opt.io.load import instance_from_data
-from outreach_opt.io.write import write_atomic
+from outreach_opt.io.write import write_instance_data
 
 
 @click.command(name="import-cq")
@@ -30,12 +28,9 @@ def import_cq_command(source: str, out: str, force: bool) -> None:
         raise InputError.single(out, "the file exists already; pass --force to replace it")
     data = read_curtois_qu(source)
     instance = instance_from_data(data, source)
-    if Path(out).suffix.lower() == ".json":
-        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    else:
-        header = f"# outreach-opt import-cq {Path(source).name}: Curtois & Qu shift scheduling benchmark\n"
-        text = header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120, default_flow_style=None)
-    write_atomic(out, text, force=force)
+    write_instance_data(
+        out, data, f"outreach-opt import-cq {Path(source).name}: Curtois & Qu shift scheduling benchmark", force=force
+    )
     click.echo(
         f"instance written to {out}: {len(instance.specialists)} employees as specialists, "
         f"{len(instance.periods)} shift types as periods, {instance.horizon.days} days, "

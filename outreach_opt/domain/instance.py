@@ -244,6 +244,28 @@ class _OnDays(_Frozen):
         return frozenset(range(7))
 
 
+class _OnDates(_OnDays):
+    """Weekdays (`day:`/`days:`) or given `dates`, never both: demands and on-call windows."""
+
+    dates: list[dt.date] | None = Field(
+        default=None,
+        min_length=1,
+        description="Only on these dates (instead of weekdays); dates outside the horizon have no effect.",
+    )
+
+    @model_validator(mode="after")
+    def _dates_or_weekdays(self) -> _OnDates:
+        if self.dates is not None and (self.day is not None or self.days is not None):
+            raise ValueError("give either 'dates' or 'day'/'days', not both: dates already fix the weekdays")
+        return self
+
+    def on(self, date: dt.date) -> bool:
+        """Does it hold on this date (one of its dates, or one of its weekdays)?"""
+        if self.dates is not None:
+            return date in self.dates
+        return date.weekday() in self.weekdays()
+
+
 class Commitment(_OnDays):
     """A fixed home duty that holds every week on its weekday(s); hard."""
 
@@ -284,7 +306,7 @@ class TeamRole(_Frozen):
     count: int = Field(default=1, ge=1, le=20, description="Members in this role at every session.")
 
 
-class Demand(_OnDays):
+class Demand(_OnDates):
     """Sessions a partner site asks for in each week, with the skills they need."""
 
     id: Id
@@ -330,12 +352,6 @@ class Demand(_OnDays):
         "(rule team_complete). The demand's `skills` are needed by every member. Absent: one specialist "
         "with the demand's skills is one session.",
     )
-    dates: list[dt.date] | None = Field(
-        default=None,
-        min_length=1,
-        description="Only on these dates (instead of weekdays): its sessions still count per week, in the "
-        "weeks holding one of them; dates outside the horizon have no effect.",
-    )
     surplus_weight: Count = Field(
         default=0, description="Each session above sessions.min in a week costs this much; 0: extra sessions are free."
     )
@@ -367,20 +383,8 @@ class Demand(_OnDays):
         """The roles of a session: the team's, or [None] for one specialist."""
         return [r.role for r in self.team] if self.team else [None]
 
-    @model_validator(mode="after")
-    def _dates_or_weekdays(self) -> Demand:
-        if self.dates is not None and (self.day is not None or self.days is not None):
-            raise ValueError("give either 'dates' or 'day'/'days', not both: dates already fix the weekdays")
-        return self
 
-    def on(self, date: dt.date) -> bool:
-        """Does the demand ask for sessions on this date (its dates, or its weekdays)?"""
-        if self.dates is not None:
-            return date in self.dates
-        return date.weekday() in self.weekdays()
-
-
-class OnCall(_OnDays):
+class OnCall(_OnDates):
     """A green channel: in each of its periods on its days (`day`/`days`, or `dates`), at least
     `count` specialists with `skills` are somewhere from which they reach `site` within
     `reach_minutes`. Rule `on_call_reach`: hard, or with `weight` a soft shortfall."""
@@ -391,22 +395,12 @@ class OnCall(_OnDays):
     skills: list[Id] = Field(default_factory=list)
     count: Count = Field(default=1, description="Specialists within reach in each period of the window.")
     reach_minutes: Minutes = Field(description="Most minutes by car from where they are to `site`.")
-    dates: list[dt.date] | None = Field(default=None, description="The dates it holds on, instead of weekdays.")
     periods: list[Id] | None = Field(default=None, description="The periods it holds in; all when not given.")
     weight: Count | None = Field(
         default=None,
         description="When given, the rule is soft: each specialist short in a period costs `weight` "
         "(term on_call_shortfall); when absent it is hard.",
     )
-
-    @model_validator(mode="after")
-    def _one_kind_of_day(self) -> OnCall:
-        if self.dates is not None and (self.day is not None or self.days is not None):
-            raise ValueError("give either weekdays ('day'/'days') or 'dates', not both")
-        return self
-
-    def holds_on(self, date: dt.date) -> bool:
-        return date in self.dates if self.dates is not None else date.weekday() in self.weekdays()
 
 
 class Trainee(_Frozen):

@@ -48,6 +48,18 @@ def write_atomic(path: str | Path, text: str | bytes, *, force: bool = False) ->
     _fsync_folder(folder)
 
 
+def write_instance_data(path: str | Path, data: dict[str, Any], header: str, *, force: bool = False) -> None:
+    """Write instance data made in code (generated, imported) as JSON for a `.json` path,
+    otherwise as YAML opening with the comment `header` that says where it came from."""
+    if Path(path).suffix.lower() == ".json":
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = f"# {header}\n" + yaml.safe_dump(
+            data, allow_unicode=True, sort_keys=False, width=120, default_flow_style=None
+        )
+    write_atomic(path, text, force=force)
+
+
 def _umask() -> int:
     current = os.umask(0)
     os.umask(current)

@@ -54,7 +54,7 @@ class ReachRules(ModelParts):
             skilled = [s for s, spec in prep.specialists.items() if set(oc.skills) <= set(spec.skills)]
             periods = [pidx[pid] for pid in oc.periods] if oc.periods is not None else range(prep.n_periods)
             for t, date in enumerate(prep.dates):
-                if not oc.holds_on(date):
+                if not oc.on(date):
                     continue
                 for p in periods:
                     reach = [
@@ -86,7 +86,7 @@ def on_call_listing(prep: Prepared, chosen: dict[tuple[str, int], DayPattern]) -
     for oc in prep.instance.on_call:
         skilled = [s for s, spec in prep.specialists.items() if set(oc.skills) <= set(spec.skills)]
         for t, date in enumerate(prep.dates):
-            if not oc.holds_on(date):
+            if not oc.on(date):
                 continue
             for pid in oc.periods or prep.period_ids:
                 p = pidx[pid]
