@@ -14,14 +14,10 @@ from outreach_opt.domain.roster import Assignment
 
 def check_remote_link(ctx: Context, assignments: Sequence[Assignment]) -> list[Violation]:
     """Each remote session is served from a site linked to the patient's site."""
-    links = ctx.instance.remote_links
-    if not links:
-        return []
-    linked = {frozenset(pair) for pair in links}
     violations = []
     for a in assignments:
         demand = ctx.demands.get(a.demand or "")
-        if demand is None or not demand.remote or a.site == demand.site or frozenset((a.site, demand.site)) in linked:
+        if demand is None or not demand.remote or ctx.instance.linked(a.site, demand.site):
             continue
         violations.append(
             Violation.at(

@@ -13,8 +13,6 @@ from outreach_opt.check.context import Context
 from outreach_opt.check.teams import held_sessions, is_complete
 from outreach_opt.domain.roster import Assignment
 
-MONTH_DAYS = 28
-
 
 def teaching_sessions(ctx: Context, assignments: Sequence[Assignment]) -> dict[str, list[Assignment]]:
     """Trainee id -> the roster's sessions that teach them (they are available then)."""
@@ -45,9 +43,7 @@ def teaching_costs(ctx: Context, assignments: Sequence[Assignment]) -> dict[str,
     short = 0
     days = ctx.instance.horizon.days
     for trainee in ctx.instance.trainees:
-        for start in range(0, days, MONTH_DAYS):
-            length = min(MONTH_DAYS, days - start)
-            target = trainee.sessions_per_month * length // MONTH_DAYS
+        for start, length, target in trainee.target_blocks(days):
             held = sum(1 for a in counted[trainee.id] if start <= (a.date - ctx.first_date).days < start + length)
             short += max(0, target - held)
     return {

@@ -395,12 +395,18 @@ class OnCall(_OnDates):
     skills: list[Id] = Field(default_factory=list)
     count: Count = Field(default=1, description="Specialists within reach in each period of the window.")
     reach_minutes: Minutes = Field(description="Most minutes by car from where they are to `site`.")
-    periods: list[Id] | None = Field(default=None, description="The periods it holds in; all when not given.")
+    periods: list[Id] | None = Field(
+        default=None, min_length=1, description="The periods it holds in; all when not given."
+    )
     weight: Count | None = Field(
         default=None,
         description="When given, the rule is soft: each specialist short in a period costs `weight` "
         "(term on_call_shortfall); when absent it is hard.",
     )
+
+
+MONTH_DAYS = 28
+"""A "month" of teaching targets: four weeks from the horizon's start."""
 
 
 class Trainee(_Frozen):
@@ -423,6 +429,16 @@ class Trainee(_Frozen):
 
     def is_off(self, date: dt.date, period: str) -> bool:
         return any(off.date == date and (off.periods is None or period in off.periods) for off in self.unavailable)
+
+    def target_blocks(self, days: int) -> list[tuple[int, int, int]]:
+        """(first day, length, target) of each 4-week block of a `days`-long horizon: the whole
+        `sessions_per_month` for four weeks, a shorter last block its share rounded down. One
+        definition for the model and the checker of `teaching_target`."""
+        blocks = []
+        for start in range(0, days, MONTH_DAYS):
+            length = min(MONTH_DAYS, days - start)
+            blocks.append((start, length, self.sessions_per_month * length // MONTH_DAYS))
+        return blocks
 
 
 class SessionMatch(_Frozen):

@@ -16,14 +16,6 @@ from ortools.sat.python import cp_model
 
 from outreach_opt.solve.model_parts import ModelParts
 
-MONTH_DAYS = 28
-"""A "month" of teaching targets: four weeks from the horizon's start."""
-
-
-def month_target(per_month: int, days_in_block: int) -> int:
-    """The target of a block: the whole target for four weeks, the share rounded down for less."""
-    return per_month * days_in_block // MONTH_DAYS
-
 
 class TeachingRules(ModelParts):
     def add_teaching_terms(self) -> None:
@@ -62,9 +54,7 @@ class TeachingRules(ModelParts):
         if weights.teaching_session > 0:
             short = []
             for trainee in prep.instance.trainees:
-                for start in range(0, prep.n_days, MONTH_DAYS):
-                    days = min(MONTH_DAYS, prep.n_days - start)
-                    target = month_target(trainee.sessions_per_month, days)
+                for start, days, target in trainee.target_blocks(prep.n_days):
                     if target == 0:
                         continue
                     given = [var for t, var in held[trainee.id] if start <= t < start + days]
