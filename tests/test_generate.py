@@ -134,6 +134,8 @@ def test_four_week_sample_solves_to_a_checked_roster() -> None:
     report = check_roster(instance, result.roster)
     assert report.violations == []
     assert report.objective == result.objective
+    # Whatever the limit allowed: no roster beats the optimum, no bound passes it.
+    assert result.bound is not None and result.bound <= FOUR_WEEKS_OPTIMUM <= result.objective
     if result.status is Status.OPTIMAL:
         assert result.objective == FOUR_WEEKS_OPTIMUM
 

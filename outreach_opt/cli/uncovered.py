@@ -9,13 +9,13 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.text import Text
 
-from outreach_opt.check.checker import check_roster
+from outreach_opt.check.checker import CheckReport
+from outreach_opt.check.context import WEEKDAY_NAMES
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.report.uncovered import Candidate, Slot, Uncovered, why_uncovered
 from outreach_opt.solve.solve import Status
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SUMMARY_TRIALS = 2_000
 """Most checker runs (specialist x slot) the summary after `solve` may spend; each checks the
 whole roster, so a large instance gets the pointer to `explain --roster` instead."""
@@ -23,12 +23,12 @@ whole roster, so a large instance gets the pointer to `explain --roster` instead
 
 def _slot(slot: Slot) -> str:
     date, period = slot
-    return f"{WEEKDAYS[date.weekday()]} {period}"
+    return f"{WEEKDAY_NAMES[date.weekday()]} {period}"
 
 
 def _week(instance: Instance, week: int) -> str:
     start = instance.horizon.start + dt.timedelta(days=7 * week)
-    return f"the week from {WEEKDAYS[start.weekday()]} {start.isoformat()}"
+    return f"the week from {WEEKDAY_NAMES[start.weekday()]} {start.isoformat()}"
 
 
 def _terms(terms: dict[str, int]) -> str:
@@ -123,11 +123,13 @@ def print_uncovered_summary(
     instance: Instance,
     roster: Roster,
     source: str,
+    report: CheckReport,
     past: Sequence[Assignment] = (),
     event: bool = False,
 ) -> None:
-    """After `solve` or `repair`: one line per uncovered demand-week, when that is quick."""
-    uncovered = check_roster(instance, roster, past).uncovered
+    """After `solve` or `repair`: one line per uncovered demand-week, when that is quick.
+    `report` is the checker's verdict the caller already has: no second check of the roster."""
+    uncovered = report.uncovered
     if not uncovered:
         return
     demands = {d.id: d for d in instance.demands}

@@ -20,12 +20,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from outreach_opt.check.context import WEEKDAY_NAMES
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment
 
 ChangeKind = Literal["added", "removed", "changed"]
 Slot = tuple[str, dt.date, str]
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def slot_value(a: Assignment) -> tuple[str, str, str | None, bool]:
@@ -107,7 +107,7 @@ def _annotated(instance: Instance, changes: list[SlotChange]) -> list[SlotChange
 
 
 def when(date: dt.date, period: str) -> str:
-    return f"{WEEKDAYS[date.weekday()]} {date.isoformat()} {period}"
+    return f"{WEEKDAY_NAMES[date.weekday()]} {date.isoformat()} {period}"
 
 
 def describe(instance: Instance, a: Assignment) -> str:
@@ -127,7 +127,7 @@ def diff_lines(instance: Instance, changes: Sequence[SlotChange]) -> list[tuple[
         if c.specialist != last[0]:
             lines.append(("specialist", names.get(c.specialist, c.specialist)))
             last = (c.specialist, None)
-        day = f"{WEEKDAYS[c.date.weekday()]} {c.date.isoformat()}" if c.date != last[1] else ""
+        day = f"{WEEKDAY_NAMES[c.date.weekday()]} {c.date.isoformat()}" if c.date != last[1] else ""
         last = (c.specialist, c.date)
         if c.kind == "added":
             text = "+ " + ", ".join(describe(instance, a) for a in c.new)
