@@ -57,7 +57,7 @@ class BuildOptions:
     no objective: the model of `solve/explain.py`. Off: the normal model, unchanged."""
     deadline: float | None = None
     """A `time.perf_counter()` moment after which `build` gives up (raises `BuildTimeoutError`):
-    `solve` sets it to the end of its time limit, since a model too large to build in time
+    `solve` sets it to `BUILD_SHARE` of its time limit, since a model too large to build in time
     could not be searched in time either (300 specialists x 40 sites makes 2.4M day patterns:
     82 s to enumerate)."""
     hard_minimums: bool = False

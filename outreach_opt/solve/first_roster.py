@@ -152,7 +152,6 @@ class _State:
         self.burden: dict[str, int] = {
             s: prep.specialists[s].burden_factor * prep.history.burden.get(s, 0) for s in self.sharers
         }
-        self.weekend_days = set(self.weekend_of)
         self.pinned: set[Candidate] = set()
         self._above: set[str] | None = None
         self._own_sign: dict[str, bool] = {}
@@ -265,6 +264,9 @@ class _State:
             return None
         room = prep.capacity.get((cand.site, dem.resource), 0) if dem.resource is not None else None
         if room is not None and self.used[(cand.site, t, p, dem.resource)] >= room:  # type: ignore[index]
+            return None
+        robot = dem.remote_resource  # a remote surgery also holds the robot at the patient's site
+        if robot is not None and self.used[(dem.site, t, p, robot)] >= prep.capacity.get((dem.site, robot), 0):
             return None
         servers = self.servers[cand.demand]
         if dem.max_specialists is not None and spec not in servers and len(servers) >= dem.max_specialists:
@@ -380,7 +382,7 @@ class _State:
         return cost
 
     def _fairness_slope(self, spec: str, t: int, old: DayPattern, new: DayPattern) -> int:
-        weekend = t in self.weekend_days
+        weekend = t in self.weekend_of
         day_burden = self.built._day_burden
         delta = self.prep.specialists[spec].burden_factor * (day_burden(new, weekend) - day_burden(old, weekend))
         if delta == 0:
@@ -420,7 +422,7 @@ class _State:
         self._count(spec, t, old, -1)
         self._count(spec, t, new, +1)
         if spec in self.sharers:
-            weekend = t in self.weekend_days
+            weekend = t in self.weekend_of
             change = self.built._day_burden(new, weekend) - self.built._day_burden(old, weekend)
             self.burden[spec] += prep.specialists[spec].burden_factor * change
             self._above = None
@@ -435,6 +437,8 @@ class _State:
         self.served_count[(cand.demand, prep.week[t])] += sign
         if dem.resource is not None:
             self.used[(cand.site, t, p, dem.resource)] += sign
+        if dem.remote_resource is not None:
+            self.used[(dem.site, t, p, dem.remote_resource)] += sign
         self.servers[cand.demand][spec] += sign
         if sign > 0:
             self.roster.served.add(cand)
@@ -559,8 +563,8 @@ def _matches(match: SessionMatch, period: str, activity: str) -> bool:
 
 
 def hint(built: RosterModel, roster: FirstRoster) -> None:
-    """Hint the model's decisions from `roster`: every day pattern, demand session and
-    uncovered count (auxiliary variables follow from them by propagation)."""
+    """Hint the model's decisions from `roster`: every day pattern, demand session, team
+    session and uncovered count (auxiliary variables follow from them by propagation)."""
     built.model.clear_hints()
     served_count: dict[tuple[str, int], int] = defaultdict(int)
     for cand in roster.served:
@@ -575,6 +579,9 @@ def hint(built: RosterModel, roster: FirstRoster) -> None:
     for cand, var in built.x.items():
         variables.append(var.index)
         values.append(int(cand in roster.served))
+    for var in built.held.values():  # team sessions: the greedy roster serves none
+        variables.append(var.index)
+        values.append(0)
     for (demand, w), var in built.uncovered.items():
         variables.append(var.index)
         values.append(max(0, built.prep.demands[demand].sessions.min - served_count[(demand, w)]))

@@ -184,7 +184,7 @@ def solve_cpsat_defaults(
     instance: Instance, time_limit: float, workers: int, on_solution: Callable[[float, int, int], None]
 ) -> tuple[Roster | None, dict[str, Any]]:
     """The engine's model without symmetry breaking, solved with CP-SAT's default parameters
-    (hinted with the commitments-only roster, as the engine is). `on_solution(elapsed,
+    (hinted with the commitments-only roster, as the engine does for small models). `on_solution(elapsed,
     objective, bound)` hears each better roster, elapsed from the start of the build."""
     started = time.perf_counter()
     built = RosterModel(prepare(instance), BuildOptions(symmetry_breaking=False)).build()
@@ -208,7 +208,10 @@ def solve_cpsat_defaults(
     }
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
         return None, out
-    objective, bound = round(solver.objective_value), round(solver.best_objective_bound)
+    # The returned roster's own cost, as solve() reports it (objective_value was seen above it
+    # at time limits): the peer is scored on the same footing as the engine.
+    objective = sum(round(solver.value(expr)) for expr in built.terms.values())
+    bound = round(solver.best_objective_bound)
     out.update(solver_objective=objective, bound=bound)
     return read_roster(built, solver, status, objective, bound), out
 
