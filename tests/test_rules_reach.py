@@ -138,6 +138,9 @@ def test_bad_on_call_is_located() -> None:
     assert "unknown period 'noon'" in fields["on_call[0].periods[0]"]
     with pytest.raises(InputError, match="give either 'dates' or 'day'/'days', not both"):
         instance(base(on_call=[on_call(days=["mon"], dates=["2025-10-20"])]))
+    # An empty period list once meant "none" to the model and "all" to the checker: refused.
+    with pytest.raises(InputError, match="at least 1 item"):
+        instance(base(on_call=[on_call(periods=[])]))
     with pytest.raises(InputError, match=r"no travel time from 'home' to 'far'"):
         instance(base(travel=[["home", "near", 20], ["near", "far", 30]], on_call=[on_call(site="far")]))
 
