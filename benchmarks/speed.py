@@ -74,8 +74,9 @@ def run_one(
         if progress.objective is not None:
             first.append(progress.elapsed) if not first else None
             best.append(progress.objective)
-        bound.append(progress.bound)
-        gap = relative_gap(best[-1] if best else None, max(bound))
+        if progress.bound is not None:  # None: a restricted model claims no bound
+            bound.append(progress.bound)
+        gap = relative_gap(best[-1] if best else None, max(bound, default=None))
         for target in GAPS:
             if gap is not None and gap <= target + 1e-9 and target not in reached:
                 reached[target] = round(progress.elapsed, 2)
@@ -94,6 +95,7 @@ def run_one(
         "bound": result.bound,
         "gap_pct": None if result.gap is None else round(100 * result.gap, 2),
         "gap_reached_s": {f"{100 * g:g}%": reached.get(g) for g in GAPS},
+        "restricted": result.restricted,
         "wall_s": round(wall, 2),
     }
     if result.roster is not None:

@@ -51,7 +51,7 @@ def _gap(objective: int | None, bound: int | None) -> float | None:
     return (objective - bound) / max(1, abs(objective))
 
 
-def _at(timeline: list[tuple[float, int | None, int]], moment: float) -> dict[str, Any]:
+def _at(timeline: list[tuple[float, int | None, int | None]], moment: float) -> dict[str, Any]:
     """Best objective and bound reported by `moment` (seconds from the start of the build)."""
     objective = bound = None
     for elapsed, obj, bnd in timeline:
@@ -59,7 +59,8 @@ def _at(timeline: list[tuple[float, int | None, int]], moment: float) -> dict[st
             break
         if obj is not None:
             objective = obj if objective is None else min(objective, obj)
-        bound = bnd if bound is None else max(bound, bnd)
+        if bnd is not None:  # None: a restricted model claims no bound
+            bound = bnd if bound is None else max(bound, bnd)
     return {"t": moment, "objective": objective, "bound": bound, "gap": _gap(objective, bound)}
 
 
@@ -100,7 +101,7 @@ def run_one(size: str, seed: int, solver: str, time_limit: float, workers: int) 
 def _engine(instance: Any, time_limit: float, workers: int) -> tuple[Any, dict[str, Any]]:
     from outreach_opt.solve.solve import Progress, SolveOptions, solve
 
-    timeline: list[tuple[float, int | None, int]] = []
+    timeline: list[tuple[float, int | None, int | None]] = []
 
     def on_progress(progress: Progress) -> None:
         timeline.append((progress.elapsed, progress.objective, progress.bound))
@@ -112,6 +113,7 @@ def _engine(instance: Any, time_limit: float, workers: int) -> tuple[Any, dict[s
         "wall_s": round(result.wall_time, 2),
         "solver_objective": result.objective,
         "bound": result.bound,
+        "restricted": result.restricted,
         "breakdown": result.breakdown,
         "timeline": timeline,
     }
@@ -120,7 +122,7 @@ def _engine(instance: Any, time_limit: float, workers: int) -> tuple[Any, dict[s
 def _cpsat_defaults(instance: Any, time_limit: float, workers: int) -> tuple[Any, dict[str, Any]]:
     from outreach_opt.solve.peers import solve_cpsat_defaults
 
-    timeline: list[tuple[float, int | None, int]] = []
+    timeline: list[tuple[float, int | None, int | None]] = []
     roster, out = solve_cpsat_defaults(
         instance, time_limit, workers, lambda t, obj, bnd: timeline.append((t, obj, bnd))
     )

@@ -49,7 +49,8 @@ class ProgressView:
             if progress.objective is not None:
                 self._objective = progress.objective
                 self._rosters += 1
-            self._bound = progress.bound if self._bound is None else max(self._bound, progress.bound)
+            if progress.bound is not None:  # None: a restricted model claims no bound
+                self._bound = progress.bound if self._bound is None else max(self._bound, progress.bound)
             line = self._line(progress.elapsed)
         if self._live is None and progress.objective is not None:
             self._console.print(line, highlight=False)

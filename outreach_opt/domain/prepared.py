@@ -87,11 +87,18 @@ class Prepared:
         return self.travel[(a, b)]
 
 
-def prepare(instance: Instance, past: Sequence[Assignment] = (), free_commitments: bool = False) -> Prepared:
+def prepare(
+    instance: Instance,
+    past: Sequence[Assignment] = (),
+    free_commitments: bool = False,
+    pairs: frozenset[tuple[str, str]] | None = None,
+) -> Prepared:
     """Expand weekdays into dates, commitments into occurrences, demands into candidates;
     `past` (assignments before the horizon, see domain/history.py) becomes history facts.
     With `free_commitments` (explain mode, where a commitment may be left out) a committed
-    period still has its demand candidates."""
+    period still has its demand candidates. With `pairs` (specialist, demand), only those
+    pairs get candidates (the shortlist of solve/shortlist.py for instances too large to
+    model whole)."""
     start = instance.horizon.start
     dates = [start + dt.timedelta(days=t) for t in range(instance.horizon.days)]
     week = [t // 7 for t in range(len(dates))]
@@ -132,6 +139,8 @@ def prepare(instance: Instance, past: Sequence[Assignment] = (), free_commitment
             for spec in instance.specialists:
                 if not needs <= set(spec.skills) or not instance.linked(dem.served_at(spec.home), dem.site):
                     continue  # remote_link: a remote demand only from a linked site
+                if pairs is not None and (spec.id, dem.id) not in pairs:
+                    continue
                 for t in on_days:
                     for p in periods:
                         key = (spec.id, t, p)

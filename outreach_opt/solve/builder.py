@@ -80,6 +80,9 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, 
     """Team demands: held[d, t, p] is 1 when the whole team serves that session."""
     groups: dict[tuple[str, tuple[Any, ...]], cp_model.IntVar] = field(default_factory=dict)
     """Explain mode: the assumption literal of each group of hard constraints, (rule id, key)."""
+    pattern_cache: dict[DayKey, list[DayPattern]] = field(default_factory=dict)
+    """Enumerations shared by days alike (`enumerate_day`); `solve` passes the one its size
+    check filled, so the patterns are not enumerated twice."""
 
     @property
     def n_patterns(self) -> int:
@@ -130,11 +133,10 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, 
     def _create_variables(self) -> None:
         for cand in self.prep.candidates:
             self.x[cand] = self.model.new_bool_var(f"x[{cand.specialist},{cand.demand},{cand.day},{cand.period}]")
-        cache: dict[DayKey, list[DayPattern]] = {}
         for spec in self.prep.specialists:
             self._check_deadline()
             for t in range(self.prep.n_days):
-                patterns = enumerate_day(self.prep, spec, t, explain=self.options.explain, cache=cache)
+                patterns = enumerate_day(self.prep, spec, t, explain=self.options.explain, cache=self.pattern_cache)
                 self.days[(spec, t)] = [
                     (pat, self.model.new_bool_var(f"y[{spec},{t},{k}]")) for k, pat in enumerate(patterns)
                 ]

@@ -25,6 +25,7 @@ from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.solve.builder import BuildOptions, BuildTimeoutError, RosterModel
 from outreach_opt.solve.first_roster import greedy_roster, hint
 from outreach_opt.solve.reach_rules import on_call_listing
+from outreach_opt.solve.shortlist import plan_model
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +138,8 @@ class Progress:
 
     elapsed: float
     objective: int | None
-    bound: int
+    bound: int | None
+    """None for a restricted model (solve/shortlist.py), whose bound is not the instance's."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,9 @@ class Result:
     build_time: float = 0.0
     interrupted: bool = False
     """The search was stopped by SIGINT/SIGTERM; the roster is the best found until then."""
+    restricted: str | None = None
+    """Set when the instance was too large to model whole: what the shortlist left out
+    (solve/shortlist.py). The status is then `feasible` at best and the bound None."""
 
     @property
     def gap(self) -> float | None:
@@ -179,14 +184,16 @@ class SolveOptions:
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, on_progress: Callable[[Progress], None], started: float) -> None:
+    def __init__(self, on_progress: Callable[[Progress], None], started: float, bounds: bool = True) -> None:
         super().__init__()
         self._on_progress = on_progress
         self._started = started
+        self._bounds = bounds
 
     def on_solution_callback(self) -> None:
         elapsed = time.perf_counter() - self._started  # from the start of the build, as for bounds
-        self._on_progress(Progress(elapsed, round(self.objective_value), round(self.best_objective_bound)))
+        bound = round(self.best_objective_bound) if self._bounds else None
+        self._on_progress(Progress(elapsed, round(self.objective_value), bound))
 
 
 def solve(
@@ -205,15 +212,19 @@ def solve(
     """
     options = options or SolveOptions()
     started = time.perf_counter()
-    prep = prepare(instance, past)
+    plan = plan_model(instance, past, options.time_limit)
+    prep = plan.prep
     check_size(prep)
+    restricted = plan.shortlist.describe() if plan.shortlist is not None else None
+    if restricted is not None:
+        logger.info("solve: %s", restricted)
     try:
         deadline = dataclasses.replace(options.build, deadline=started + BUILD_SHARE * options.time_limit)
-        built = RosterModel(prep, deadline).build()
+        built = RosterModel(prep, deadline, pattern_cache=plan.cache).build()
     except BuildTimeoutError as stop:
         wall = time.perf_counter() - started
         logger.info("solve: %s after %.2fs", stop, wall)
-        return Result(Status.UNKNOWN, None, None, None, {}, wall, wall)
+        return Result(Status.UNKNOWN, None, None, None, {}, wall, wall, restricted=restricted)
     now = time.perf_counter()
     improve_until = now + IMPROVE_SHARE * max(0.0, options.time_limit - (now - started))
     large = len(built.model.proto.variables) >= GREEDY_FROM_VARIABLES
@@ -228,8 +239,8 @@ def solve(
     solver = configured_solver(options, remaining=remaining - stop_reserve(built, remaining))
     if len(built.model.proto.variables) > PRESOLVE_UP_TO_VARIABLES:
         solver.parameters.cp_model_presolve = False
-    callback = _Callback(on_progress, started) if on_progress else None
-    if on_progress is not None:
+    callback = _Callback(on_progress, started, bounds=restricted is None) if on_progress else None
+    if on_progress is not None and restricted is None:
         solver.best_bound_callback = lambda bound: on_progress(
             Progress(time.perf_counter() - started, None, round(bound))
         )
@@ -242,6 +253,8 @@ def solve(
     if code == cp_model.MODEL_INVALID:  # a bug in the builder, never the user's input
         raise RuntimeError(f"CP-SAT rejected the model: {built.model.validate()}")
     status = _STATUS[code]
+    if restricted is not None:  # proven only for the shortlist, not for the instance
+        status = {Status.OPTIMAL: Status.FEASIBLE, Status.INFEASIBLE: Status.UNKNOWN}.get(status, status)
     searched = time.perf_counter()
     logger.info(
         "search took %.2fs against %.2fs allowed",
@@ -252,17 +265,17 @@ def solve(
     logger.info("solve: %s in %.2fs (build %.2fs)", status.value, wall, build_time)
     interrupted = bool(stopped)
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
-        return Result(status, None, None, None, {}, wall, build_time, interrupted)
+        return Result(status, None, None, None, {}, wall, build_time, interrupted, restricted)
     breakdown = {name: round(solver.value(expr)) for name, expr in built.terms.items()}
     # The cost of the roster returned, from its own values: at a time limit CP-SAT's
     # objective_value was seen 2000-12000 above it (four-week sample, 3-6 s, 2 workers),
     # and the CLI then refused a roster that was valid and cheaper than claimed.
     objective = sum(breakdown.values())
-    bound = round(solver.best_objective_bound)
+    bound = round(solver.best_objective_bound) if restricted is None else None
     roster = read_roster(built, solver, status, objective, bound, interrupted)
     wall = time.perf_counter() - started
     logger.info("reading the roster back took %.2fs", time.perf_counter() - searched)
-    return Result(status, roster, objective, bound, breakdown, wall, build_time, interrupted)
+    return Result(status, roster, objective, bound, breakdown, wall, build_time, interrupted, restricted)
 
 
 def complete_hint(built: RosterModel, limit: float) -> bool:
@@ -342,7 +355,7 @@ def read_roster(
     solver: cp_model.CpSolver,
     status: Status,
     objective: int,
-    bound: int,
+    bound: int | None,
     interrupted: bool = False,
 ) -> Roster:
     """The roster a solution describes: chosen day patterns give commitments, x gives demands."""

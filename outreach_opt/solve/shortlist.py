@@ -1,0 +1,217 @@
+"""A relevance shortlist for instances too large to model whole (issue 8, item 5).
+
+The day-pattern encoding (solve/day_patterns.py) makes one variable per way a specialist's
+day can go. A specialist who could serve demands at 37 sites in each of three periods has
+about 1,300 such days after travel pruning: 300 specialists x 40 sites x 1 week made 2.4M
+patterns (82 s only to create them), and 1,000 x 60 x 4 weeks asks for 4.2M demand sessions
+before any pattern. Neither can be built, let alone searched, within its time limit.
+
+For those instances the model is built over a shortlist of (specialist, demand) pairs
+instead of every fitting pair: each demand keeps the specialists nearest to it (round trip
+from home), a few per session it may hold, while each specialist keeps at most a few
+outreach sites besides home. Picks go round by round over the demands, so a remote site is
+not left to nobody because the main campus's specialists filled up on nearer ones; pins,
+and a demand's preferred specialists are always kept.
+
+This drops feasible rosters, so it is never silent: `solve` uses it only when the whole
+model is over `FULL_MODEL_VARIABLES`, and then reports the result as `feasible` at best, with
+no bound (the restricted model's bound is not a bound of the instance), and says so. Every
+roster it returns is a roster of the whole instance (the rules are the same; the pairs left
+out only lose options), which the checker judges as any other. Smaller instances, the
+sample instances among them, are modelled whole, exactly as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from outreach_opt.domain.instance import Demand, Instance, Specialist
+from outreach_opt.domain.prepared import Prepared, prepare
+from outreach_opt.domain.roster import Assignment
+from outreach_opt.domain.travel import TravelMatrix, travel_matrix
+from outreach_opt.solve.day_patterns import DayKey, DayPattern, enumerate_day
+
+logger = logging.getLogger(__name__)
+
+FULL_MODEL_VARIABLES = 400_000
+"""Above this many candidate sessions plus day patterns the instance is modelled over a
+shortlist. The largest whole models measured (60 specialists x 10 sites x 4 weeks, 146k
+variables) build in 7-21 s; 300 x 40 x 1 week (2.5M) could not be built within 190 s."""
+
+VARIABLES_PER_SECOND = 1_500
+"""Size of a shortlisted model per second of time limit (candidate sessions plus day
+patterns). Measured on the shared 2-core machine: 80 specialists x 15 sites (48k variables)
+built in 3.6-4.9 s and had its first roster at 5.4 s; a sixth of the limit for the first
+roster leaves the rest to the search."""
+
+SHAPES = ((4, 3), (3, 3), (3, 2), (2, 2), (2, 1), (1, 1))
+"""(outreach sites per specialist, specialists kept per session of a demand), widest first:
+the first whose model fits the size wanted is used."""
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    """What a restricted model left out, for the caller to say."""
+
+    sites_per_specialist: int
+    per_session: int
+    pairs: int
+    """(specialist, demand) pairs kept."""
+    fitting_pairs: int
+    """(specialist, demand) pairs with the skills (and link) for it: the whole model's."""
+    variables: int
+    """Candidate sessions plus day patterns of the restricted model."""
+
+    def describe(self) -> str:
+        return (
+            f"restricted model: {self.pairs:,} of {self.fitting_pairs:,} specialist-demand pairs (the nearest "
+            f"{self.per_session} per session, at most {self.sites_per_specialist} outreach sites a specialist); "
+            "the roster is checked, but no bound is claimed"
+        )
+
+
+@dataclass
+class Plan:
+    """The prepared data to build from, its day-pattern cache, and the shortlist if any."""
+
+    prep: Prepared
+    cache: dict[DayKey, list[DayPattern]]
+    shortlist: Shortlist | None = None
+
+
+def plan_model(instance: Instance, past: Sequence[Assignment], time_limit: float) -> Plan:
+    """The whole instance when its model is within `FULL_MODEL_VARIABLES`, else the widest
+    shortlist (`SHAPES`) within `VARIABLES_PER_SECOND` x the limit (the narrowest if none is)."""
+    travel = travel_matrix(instance)
+    fitting = fitting_specialists(instance, travel)
+    n_fitting = sum(len(specs) for specs in fitting.values())
+    if _candidates_estimate(instance, fitting) <= FULL_MODEL_VARIABLES:
+        prep = prepare(instance, past)
+        cache: dict[DayKey, list[DayPattern]] = {}
+        if count_patterns(prep, FULL_MODEL_VARIABLES - len(prep.candidates), cache) is not None:
+            return Plan(prep, cache)
+    wanted = max(1, round(VARIABLES_PER_SECOND * time_limit))
+    plan = None
+    for sites, per_session in SHAPES:
+        pairs = select_pairs(instance, travel, fitting, sites, per_session)
+        prep = prepare(instance, past, pairs=pairs)
+        cache = {}
+        patterns = count_patterns(prep, wanted - len(prep.candidates), cache)
+        size = len(prep.candidates) + (patterns if patterns is not None else wanted)
+        plan = Plan(prep, cache, Shortlist(sites, per_session, len(pairs), n_fitting, size))
+        logger.info("shortlist %s x %s: %d pairs, %s variables", sites, per_session, len(pairs), patterns)
+        if patterns is not None:
+            break
+    assert plan is not None
+    return plan
+
+
+def count_patterns(prep: Prepared, limit: int, cache: dict[DayKey, list[DayPattern]]) -> int | None:
+    """All day patterns of the model, or None as soon as they pass `limit`. Fills `cache`
+    (the builder's enumeration cache), so a model that fits is not enumerated twice."""
+    total = 0
+    for spec in prep.specialists:
+        for t in range(prep.n_days):
+            total += len(enumerate_day(prep, spec, t, cache=cache))
+            if total > limit:
+                return None
+    return total
+
+
+def round_trip(travel: TravelMatrix, spec: Specialist, demand: Demand) -> int | None:
+    """Minutes home -> the demand's site -> home, or None when over the daily limit (then no
+    day with that session exists: rule `daily_travel`, so leaving the pair out loses nothing)."""
+    site = demand.served_at(spec.home)
+    minutes = travel.get((spec.home, site), 0) + travel.get((site, spec.home), 0)
+    limit = spec.max_travel_minutes_per_day
+    return None if limit is not None and minutes > limit else minutes
+
+
+def fitting_specialists(instance: Instance, travel: TravelMatrix) -> dict[tuple[str, str | None], list[str]]:
+    """Per (demand, role): the specialists with its skills, from a linked site, within a
+    day's travel of it, nearest first (ties in a fixed order of their own per demand, so
+    specialists of one campus are spread over demands instead of all going to the first)."""
+    fitting: dict[tuple[str, str | None], list[str]] = {}
+    for dem in instance.demands:
+        for role in dem.roles:
+            needs = set(dem.role_skills(role))
+            ranked = []
+            for spec in instance.specialists:
+                if not needs <= set(spec.skills) or not instance.linked(dem.served_at(spec.home), dem.site):
+                    continue
+                minutes = round_trip(travel, spec, dem)
+                if minutes is not None:
+                    ranked.append((minutes, _tie(dem.id, spec.id), spec.id))
+            fitting[(dem.id, role)] = [spec for _, _, spec in sorted(ranked)]
+    return fitting
+
+
+def _tie(demand: str, spec: str) -> bytes:
+    return hashlib.blake2b(f"{demand}\0{spec}".encode(), digest_size=8).digest()
+
+
+def _candidates_estimate(instance: Instance, fitting: dict[tuple[str, str | None], list[str]]) -> int:
+    """Candidate sessions of the whole model, before unavailability and commitments."""
+    days = instance.horizon.days
+    total = 0
+    for dem in instance.demands:
+        on_days = len(dem.dates) if dem.dates is not None else days * len(dem.weekdays()) // 7
+        periods = len(dem.periods) if dem.periods is not None else len(instance.periods)
+        for role in dem.roles:
+            total += len(fitting[(dem.id, role)]) * on_days * periods
+    return total
+
+
+def select_pairs(
+    instance: Instance,
+    travel: TravelMatrix,
+    fitting: dict[tuple[str, str | None], list[str]],
+    sites_per_specialist: int,
+    per_session: int,
+) -> frozenset[tuple[str, str]]:
+    """The (specialist, demand) pairs of the shortlist (see the module docstring)."""
+    specs = {s.id: s for s in instance.specialists}
+    pairs: set[tuple[str, str]] = set()
+    sites: dict[str, set[str]] = defaultdict(set)
+    for pin in instance.pins:
+        pairs.add((pin.specialist, pin.demand))
+    for dem in instance.demands:
+        pairs.update((spec, dem.id) for spec in dem.preferred)
+    demands = {d.id: d for d in instance.demands}
+    for spec, demand_id in pairs:
+        if spec in specs and demand_id in demands and demands[demand_id].served_at(specs[spec].home) != specs[spec].home:
+            sites[spec].add(demands[demand_id].served_at(specs[spec].home))
+    order = sorted(instance.demands, key=lambda d: (-d.priority, d.id))
+    wants = {
+        (dem.id, role): per_session * dem.sessions.max * _count(dem, role) for dem in order for role in dem.roles
+    }
+    nxt: dict[tuple[str, str | None], int] = defaultdict(int)
+    for i in range(max(wants.values(), default=0)):
+        for dem in order:
+            for role in dem.roles:
+                key = (dem.id, role)
+                if wants[key] <= i:
+                    continue
+                ranked = fitting[key]
+                while nxt[key] < len(ranked):
+                    spec = ranked[nxt[key]]
+                    nxt[key] += 1
+                    person = specs[spec]
+                    site = dem.served_at(person.home)
+                    if (spec, dem.id) in pairs:
+                        continue
+                    if site == person.home or site in sites[spec] or len(sites[spec]) < sites_per_specialist:
+                        if site != person.home:
+                            sites[spec].add(site)
+                        pairs.add((spec, dem.id))
+                        break
+    return frozenset(pairs)
+
+
+def _count(dem: Demand, role: str | None) -> int:
+    return next((m.count for m in dem.team if m.role == role), 1) if dem.team else 1
+
