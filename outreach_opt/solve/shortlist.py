@@ -7,11 +7,14 @@ patterns (82 s only to create them), and 1,000 x 60 x 4 weeks asks for 4.2M dema
 before any pattern. Neither can be built, let alone searched, within its time limit.
 
 For those instances the model is built over a shortlist of (specialist, demand) pairs
-instead of every fitting pair: each demand keeps the specialists nearest to it (round trip
-from home), a few per session it may hold, while each specialist keeps at most a few
-outreach sites besides home. Picks go round by round over the demands, so a remote site is
-not left to nobody because the main campus's specialists filled up on nearer ones; pins,
-and a demand's preferred specialists are always kept.
+instead of every fitting pair: each demand keeps a few specialists per session it may hold,
+the least loaded first (sessions shortlisted against their weekly outreach allowance, in
+steps of half of it), the nearest among equally loaded (round trip from home), while each
+specialist keeps at most a few outreach sites besides home. Picks go round by round over the
+demands, so a remote site is not left to nobody because nearer sites took everyone, and the
+load spreads the options over everyone: the fairness terms want everyone to take a share,
+and picking by distance alone left 39 of 300 specialists with no option at all. Pins and a
+demand's preferred specialists are always kept.
 
 This drops feasible rosters, so it is never silent: `solve` uses it only when the whole
 model is over `FULL_MODEL_VARIABLES`, and then reports the result as `feasible` at best, with
@@ -23,6 +26,7 @@ sample instances among them, are modelled whole, exactly as before.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from collections import defaultdict
@@ -30,7 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from outreach_opt.domain.instance import Demand, Instance, Specialist
-from outreach_opt.domain.prepared import Prepared, prepare
+from outreach_opt.domain.prepared import Candidate, Prepared, prepare
 from outreach_opt.domain.roster import Assignment
 from outreach_opt.domain.travel import TravelMatrix, travel_matrix
 from outreach_opt.solve.day_patterns import DayKey, DayPattern, enumerate_day
@@ -63,8 +67,6 @@ class Shortlist:
     """(specialist, demand) pairs kept."""
     fitting_pairs: int
     """(specialist, demand) pairs with the skills (and link) for it: the whole model's."""
-    variables: int
-    """Candidate sessions plus day patterns of the restricted model."""
 
     def describe(self) -> str:
         return (
@@ -85,41 +87,83 @@ class Plan:
 
 def plan_model(instance: Instance, past: Sequence[Assignment], time_limit: float) -> Plan:
     """The whole instance when its model is within `FULL_MODEL_VARIABLES`, else the widest
-    shortlist (`SHAPES`) within `VARIABLES_PER_SECOND` x the limit (the narrowest if none is)."""
+    shortlist (`SHAPES`) within `VARIABLES_PER_SECOND` x the limit (the narrowest if none is).
+
+    Sizes are judged on a sample of specialist-days first (`SAMPLE_DAYS`), and counted in
+    full only when the sample leaves it open: counting 2.4M patterns to learn that they are
+    too many took longer than building the shortlisted model."""
     travel = travel_matrix(instance)
     fitting = fitting_specialists(instance, travel)
     n_fitting = sum(len(specs) for specs in fitting.values())
+    widest = None
     if _candidates_estimate(instance, fitting) <= FULL_MODEL_VARIABLES:
-        prep = prepare(instance, past)
+        whole = prepare(instance, past)
         cache: dict[DayKey, list[DayPattern]] = {}
-        if count_patterns(prep, FULL_MODEL_VARIABLES - len(prep.candidates), cache) is not None:
-            return Plan(prep, cache)
+        if fits(whole, FULL_MODEL_VARIABLES, cache):
+            return Plan(whole, cache)
+        widest = whole
     wanted = max(1, round(VARIABLES_PER_SECOND * time_limit))
-    plan = None
-    for sites, per_session in SHAPES:
-        pairs = select_pairs(instance, travel, fitting, sites, per_session)
-        prep = prepare(instance, past, pairs=pairs)
+    shapes = [
+        (sites, per_session, select_pairs(instance, fitting, sites, per_session)) for sites, per_session in SHAPES
+    ]
+    if widest is None:  # the whole model's candidates alone are too many to make
+        widest = prepare(instance, past, pairs=frozenset().union(*(pairs for _, _, pairs in shapes)))
+    for k, (sites, per_session, pairs) in enumerate(shapes):
+        prep = restricted(widest, pairs)
         cache = {}
-        patterns = count_patterns(prep, wanted - len(prep.candidates), cache)
-        size = len(prep.candidates) + (patterns if patterns is not None else wanted)
-        plan = Plan(prep, cache, Shortlist(sites, per_session, len(pairs), n_fitting, size))
-        logger.info("shortlist %s x %s: %d pairs, %s variables", sites, per_session, len(pairs), patterns)
-        if patterns is not None:
-            break
-    assert plan is not None
-    return plan
+        if fits(prep, wanted, cache) or k == len(shapes) - 1:
+            logger.info(
+                "shortlist %d x %d: %d pairs, %d candidate sessions",
+                sites,
+                per_session,
+                len(pairs),
+                len(prep.candidates),
+            )
+            return Plan(prep, cache, Shortlist(sites, per_session, len(pairs), n_fitting))
+    raise AssertionError("unreachable: the last shape is always taken")
 
 
-def count_patterns(prep: Prepared, limit: int, cache: dict[DayKey, list[DayPattern]]) -> int | None:
-    """All day patterns of the model, or None as soon as they pass `limit`. Fills `cache`
-    (the builder's enumeration cache), so a model that fits is not enumerated twice."""
+SAMPLE_DAYS = 48
+"""Specialist-days enumerated, evenly spread, to estimate a model's day patterns."""
+
+
+def fits(prep: Prepared, limit: int, cache: dict[DayKey, list[DayPattern]]) -> bool:
+    """Whether candidate sessions plus day patterns stay within `limit`: judged on a sample
+    (`SAMPLE_DAYS`) when it is clearly over (by half again) or clearly under (by half), else
+    counted. Fills `cache` (the builder's enumeration cache), so what is counted is not
+    enumerated twice."""
+    room = limit - len(prep.candidates)
+    if room < 0:
+        return False
+    days = [(spec, t) for spec in prep.specialists for t in range(prep.n_days)]
+    sample = days[:: max(1, len(days) // SAMPLE_DAYS)]
+    scale = len(days) / max(1, len(sample))
+    estimate = _patterns(prep, sample, cache, stop=1.5 * room / scale) * scale
+    if estimate > 1.5 * room:
+        return False
+    if estimate < 0.5 * room:
+        return True
+    return _patterns(prep, days, cache, room) <= room
+
+
+def _patterns(
+    prep: Prepared, days: list[tuple[str, int]], cache: dict[DayKey, list[DayPattern]], stop: float = float("inf")
+) -> int:
     total = 0
-    for spec in prep.specialists:
-        for t in range(prep.n_days):
-            total += len(enumerate_day(prep, spec, t, cache=cache))
-            if total > limit:
-                return None
+    for spec, t in days:
+        total += len(enumerate_day(prep, spec, t, cache=cache))
+        if total > stop:
+            break
     return total
+
+
+def restricted(prep: Prepared, pairs: frozenset[tuple[str, str]]) -> Prepared:
+    """`prep` with only the candidates of `pairs` (the same as preparing with them)."""
+    candidates = [c for c in prep.candidates if (c.specialist, c.demand) in pairs]
+    by_day: dict[tuple[str, int], list[Candidate]] = {}
+    for cand in candidates:
+        by_day.setdefault((cand.specialist, cand.day), []).append(cand)
+    return dataclasses.replace(prep, candidates=candidates, candidates_by_day=by_day)
 
 
 def round_trip(travel: TravelMatrix, spec: Specialist, demand: Demand) -> int | None:
@@ -131,11 +175,15 @@ def round_trip(travel: TravelMatrix, spec: Specialist, demand: Demand) -> int | 
     return None if limit is not None and minutes > limit else minutes
 
 
-def fitting_specialists(instance: Instance, travel: TravelMatrix) -> dict[tuple[str, str | None], list[str]]:
+Fitting = dict[tuple[str, str | None], list[tuple[int, str]]]
+"""Per (demand, role): (round-trip minutes, specialist), nearest first."""
+
+
+def fitting_specialists(instance: Instance, travel: TravelMatrix) -> Fitting:
     """Per (demand, role): the specialists with its skills, from a linked site, within a
     day's travel of it, nearest first (ties in a fixed order of their own per demand, so
     specialists of one campus are spread over demands instead of all going to the first)."""
-    fitting: dict[tuple[str, str | None], list[str]] = {}
+    fitting: Fitting = {}
     for dem in instance.demands:
         for role in dem.roles:
             needs = set(dem.role_skills(role))
@@ -146,7 +194,7 @@ def fitting_specialists(instance: Instance, travel: TravelMatrix) -> dict[tuple[
                 minutes = round_trip(travel, spec, dem)
                 if minutes is not None:
                     ranked.append((minutes, _tie(dem.id, spec.id), spec.id))
-            fitting[(dem.id, role)] = [spec for _, _, spec in sorted(ranked)]
+            fitting[(dem.id, role)] = [(minutes, spec) for minutes, _, spec in sorted(ranked)]
     return fitting
 
 
@@ -154,7 +202,7 @@ def _tie(demand: str, spec: str) -> bytes:
     return hashlib.blake2b(f"{demand}\0{spec}".encode(), digest_size=8).digest()
 
 
-def _candidates_estimate(instance: Instance, fitting: dict[tuple[str, str | None], list[str]]) -> int:
+def _candidates_estimate(instance: Instance, fitting: Fitting) -> int:
     """Candidate sessions of the whole model, before unavailability and commitments."""
     days = instance.horizon.days
     total = 0
@@ -168,8 +216,7 @@ def _candidates_estimate(instance: Instance, fitting: dict[tuple[str, str | None
 
 def select_pairs(
     instance: Instance,
-    travel: TravelMatrix,
-    fitting: dict[tuple[str, str | None], list[str]],
+    fitting: Fitting,
     sites_per_specialist: int,
     per_session: int,
 ) -> frozenset[tuple[str, str]]:
@@ -183,35 +230,49 @@ def select_pairs(
         pairs.update((spec, dem.id) for spec in dem.preferred)
     demands = {d.id: d for d in instance.demands}
     for spec, demand_id in pairs:
-        if spec in specs and demand_id in demands and demands[demand_id].served_at(specs[spec].home) != specs[spec].home:
+        if (
+            spec in specs
+            and demand_id in demands
+            and demands[demand_id].served_at(specs[spec].home) != specs[spec].home
+        ):
             sites[spec].add(demands[demand_id].served_at(specs[spec].home))
+    load: dict[str, int] = defaultdict(int)
+    """Weekly sessions (demands' maxima) a specialist is shortlisted for, against `_allowance`."""
+    for spec, demand_id in pairs:
+        load[spec] += demands[demand_id].sessions.max if demand_id in demands else 0
     order = sorted(instance.demands, key=lambda d: (-d.priority, d.id))
-    wants = {
-        (dem.id, role): per_session * dem.sessions.max * _count(dem, role) for dem in order for role in dem.roles
-    }
-    nxt: dict[tuple[str, str | None], int] = defaultdict(int)
+    wants = {(dem.id, role): per_session * dem.sessions.max * _count(dem, role) for dem in order for role in dem.roles}
     for i in range(max(wants.values(), default=0)):
         for dem in order:
             for role in dem.roles:
-                key = (dem.id, role)
-                if wants[key] <= i:
+                if wants[(dem.id, role)] <= i:
                     continue
-                ranked = fitting[key]
-                while nxt[key] < len(ranked):
-                    spec = ranked[nxt[key]]
-                    nxt[key] += 1
+                best: tuple[int, int, str] | None = None
+                for rank, (_minutes, spec) in enumerate(fitting[(dem.id, role)]):
                     person = specs[spec]
                     site = dem.served_at(person.home)
                     if (spec, dem.id) in pairs:
                         continue
-                    if site == person.home or site in sites[spec] or len(sites[spec]) < sites_per_specialist:
-                        if site != person.home:
-                            sites[spec].add(site)
-                        pairs.add((spec, dem.id))
-                        break
+                    if site != person.home and site not in sites[spec] and len(sites[spec]) >= sites_per_specialist:
+                        continue
+                    key = (2 * load[spec] // _allowance(person), rank, spec)
+                    if best is None or key < best:
+                        best = key
+                if best is None:
+                    continue
+                spec = best[2]
+                site = dem.served_at(specs[spec].home)
+                if site != specs[spec].home:
+                    sites[spec].add(site)
+                pairs.add((spec, dem.id))
+                load[spec] += dem.sessions.max
     return frozenset(pairs)
+
+
+def _allowance(spec: Specialist) -> int:
+    """Sessions a week the specialist may give away from home, as far as the limits say."""
+    return max(1, spec.max_outreach_sessions_per_week or spec.max_sessions_per_week or 10)
 
 
 def _count(dem: Demand, role: str | None) -> int:
     return next((m.count for m in dem.team if m.role == role), 1) if dem.team else 1
-

@@ -230,8 +230,10 @@ def solve(
     large = len(built.model.proto.variables) >= GREEDY_FROM_VARIABLES
     first = greedy_roster(built, improve_until) if options.greedy_hint and large else None
     if first is not None:
+        logger.info("solve: greedy first roster after %.2fs", time.perf_counter() - started)
         hint(built, first)
         complete_hint(built, limit=max(0.1, options.time_limit - (time.perf_counter() - started)) / 4)
+        logger.info("solve: hint completed after %.2fs", time.perf_counter() - started)
     else:
         built.hint_commitments_only()
     build_time = time.perf_counter() - started
