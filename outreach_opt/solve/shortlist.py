@@ -70,7 +70,7 @@ class Shortlist:
 
     def describe(self) -> str:
         return (
-            f"restricted model: {self.pairs:,} of {self.fitting_pairs:,} specialist-demand pairs (the nearest "
+            f"restricted model: {self.pairs:,} of {self.fitting_pairs:,} specialist-demand pairs ("
             f"{self.per_session} per session, at most {self.sites_per_specialist} outreach sites a specialist); "
             "the roster is checked, but no bound is claimed"
         )
@@ -103,21 +103,14 @@ def plan_model(instance: Instance, past: Sequence[Assignment], time_limit: float
             return Plan(whole, cache)
         widest = whole
     wanted = max(1, round(VARIABLES_PER_SECOND * time_limit))
-    shapes = [
-        (sites, per_session, select_pairs(instance, fitting, sites, per_session)) for sites, per_session in SHAPES
-    ]
-    if widest is None:  # the whole model's candidates alone are too many to make
-        widest = prepare(instance, past, pairs=frozenset().union(*(pairs for _, _, pairs in shapes)))
-    for k, (sites, per_session, pairs) in enumerate(shapes):
-        prep = restricted(widest, pairs)
+    for k, (sites, per_session) in enumerate(SHAPES):
+        pairs = select_pairs(instance, fitting, sites, per_session)
+        # the whole model's candidates, when made, are filtered; else made for the pairs only
+        prep = restricted(widest, pairs) if widest is not None else prepare(instance, past, pairs=pairs)
         cache = {}
-        if fits(prep, wanted, cache) or k == len(shapes) - 1:
+        if fits(prep, wanted, cache) or k == len(SHAPES) - 1:
             logger.info(
-                "shortlist %d x %d: %d pairs, %d candidate sessions",
-                sites,
-                per_session,
-                len(pairs),
-                len(prep.candidates),
+                "shortlist %d x %d: %d pairs, %d candidates", sites, per_session, len(pairs), len(prep.candidates)
             )
             return Plan(prep, cache, Shortlist(sites, per_session, len(pairs), n_fitting))
     raise AssertionError("unreachable: the last shape is always taken")
@@ -240,6 +233,7 @@ def select_pairs(
     """Weekly sessions (demands' maxima) a specialist is shortlisted for, against `_allowance`."""
     for spec, demand_id in pairs:
         load[spec] += demands[demand_id].sessions.max if demand_id in demands else 0
+    allowance = {spec.id: _allowance(spec) for spec in instance.specialists}
     order = sorted(instance.demands, key=lambda d: (-d.priority, d.id))
     wants = {(dem.id, role): per_session * dem.sessions.max * _count(dem, role) for dem in order for role in dem.roles}
     for i in range(max(wants.values(), default=0)):
@@ -255,9 +249,11 @@ def select_pairs(
                         continue
                     if site != person.home and site not in sites[spec] and len(sites[spec]) >= sites_per_specialist:
                         continue
-                    key = (2 * load[spec] // _allowance(person), rank, spec)
+                    key = (2 * load[spec] // allowance[spec], rank, spec)
                     if best is None or key < best:
                         best = key
+                        if key[0] == 0:
+                            break  # no one later in the list is less loaded, and all are farther
                 if best is None:
                     continue
                 spec = best[2]

@@ -1,0 +1,129 @@
+"""The shortlist for instances too large to model whole (solve/shortlist.py): the samples are
+modelled whole, a restricted solve never claims a proof or a bound, and its rosters pass the
+independent checker like any other."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import event, given, settings
+from support import INSTANCES
+from test_properties import PROPERTY_SETTINGS, instances
+
+from outreach_opt.check.checker import check_roster
+from outreach_opt.domain.prepared import prepare
+from outreach_opt.domain.travel import travel_matrix
+from outreach_opt.generate import generate
+from outreach_opt.io.load import instance_from_data, load_instance
+from outreach_opt.solve import shortlist as shortlist_module
+from outreach_opt.solve.shortlist import fitting_specialists, plan_model, restricted, select_pairs
+from outreach_opt.solve.solve import Progress, SolveOptions, Status, solve
+
+
+def _generated(specialists: int, sites: int, seed: int = 1) -> Any:
+    return instance_from_data(generate(specialists, sites, 1, seed), "generated")
+
+
+@pytest.mark.parametrize(
+    "name", ["anzhen-tongzhou-week.yaml", "ruijin-jiading-week.yaml", "anzhen-cardiology-4weeks.yaml"]
+)
+def test_samples_are_modelled_whole(name: str) -> None:
+    """Within `FULL_MODEL_VARIABLES` nothing is left out: the plan's candidates are
+    `prepare`'s, so the sample optima stay proven optima of the instance."""
+    inst = load_instance(str(INSTANCES / name))
+    plan = plan_model(inst, [], time_limit=10)
+    assert plan.shortlist is None
+    assert plan.prep.candidates == prepare(inst).candidates
+
+
+def test_restricting_prepared_data_is_preparing_with_the_pairs() -> None:
+    """`restricted` (filtering the whole prepared data) and `prepare(..., pairs=)` agree, and
+    keep exactly the shortlisted pairs that have candidates."""
+    inst = _generated(40, 8)
+    pairs = select_pairs(inst, fitting_specialists(inst, travel_matrix(inst)), 2, 1)
+    whole = prepare(inst)
+    narrowed = restricted(whole, pairs)
+    assert narrowed.candidates == prepare(inst, pairs=pairs).candidates
+    assert {(c.specialist, c.demand) for c in narrowed.candidates} <= pairs
+    assert 0 < len(narrowed.candidates) < len(whole.candidates)
+    assert sum(len(v) for v in narrowed.candidates_by_day.values()) == len(narrowed.candidates)
+
+
+def test_every_fitting_specialist_gets_an_option() -> None:
+    """Picks spread by load: a specialist who can serve some demand within a day's travel is
+    shortlisted for one (distance alone left 39 of 300 without any, and fairness then could
+    not be evened out)."""
+    inst = _generated(120, 20)
+    fitting = fitting_specialists(inst, travel_matrix(inst))
+    pairs = select_pairs(inst, fitting, 3, 2)
+    able = {spec for ranked in fitting.values() for _, spec in ranked}
+    assert able and able <= {spec for spec, _ in pairs}
+
+
+def test_pins_and_preferred_specialists_are_kept() -> None:
+    """A demand's preferred specialist and a pinned session stay in the shortlist even when
+    nearer, less loaded specialists would be picked first."""
+    data = generate(60, 10, 1, 2)
+    demand = data["demands"][0]
+    far = data["specialists"][-1]["id"]
+    demand["preferred"] = [far]
+    other = data["demands"][1]
+    pinned = data["specialists"][-2]["id"]
+    data["pins"] = [{"specialist": pinned, "demand": other["id"], "date": "2025-11-05", "period": "am"}]
+    inst = instance_from_data(data, "generated")
+    pairs = select_pairs(inst, fitting_specialists(inst, travel_matrix(inst)), 1, 1)
+    assert (far, demand["id"]) in pairs
+    assert (pinned, other["id"]) in pairs
+
+
+def test_restricted_solve_claims_no_proof_and_no_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forced onto the shortlist, a small instance's solve says so, reports `feasible` even
+    when the shortlist's own model is proven (its optimum is not the instance's), sends no
+    bound in its progress, and returns a roster the checker accepts at the reported cost."""
+    monkeypatch.setattr(shortlist_module, "FULL_MODEL_VARIABLES", 0)
+    inst = _generated(20, 6)
+    seen: list[Progress] = []
+    result = solve(inst, SolveOptions(time_limit=20, workers=2), on_progress=seen.append)
+    assert result.restricted is not None and "no bound is claimed" in result.restricted
+    assert result.status is Status.FEASIBLE
+    assert result.bound is None and result.gap is None
+    assert seen and all(p.bound is None for p in seen)
+    assert result.roster is not None and result.roster.bound is None
+    report = check_roster(inst, result.roster)
+    assert report.violations == []
+    assert report.objective == result.objective
+
+
+def test_cli_says_the_model_was_restricted(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    """As a user sees it: the solve line carries no proof, and the restriction is printed."""
+    from click.testing import CliRunner
+
+    from outreach_opt.cli.main import main
+
+    monkeypatch.setattr(shortlist_module, "FULL_MODEL_VARIABLES", 0)
+    path = str(INSTANCES / "anzhen-tongzhou-week.yaml")
+    result = CliRunner().invoke(main, ["solve", path, "--quiet", "--time-limit", "5", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "restricted model:" in result.output
+    assert "feasible: objective" in result.output and "optimal" not in result.output
+
+
+@settings(PROPERTY_SETTINGS, max_examples=40)
+@given(instances())
+def test_restricted_rosters_pass_the_checker(data: dict[str, Any]) -> None:
+    """Every drawn instance solved over its shortlist: the roster breaks no rule and costs
+    what the solver says; `infeasible` is never claimed (the shortlist cannot prove it)."""
+    inst = instance_from_data(data, "property test")
+    previous = shortlist_module.FULL_MODEL_VARIABLES
+    shortlist_module.FULL_MODEL_VARIABLES = 0
+    try:
+        result = solve(inst, SolveOptions(time_limit=3, workers=1, seed=0))
+    finally:
+        shortlist_module.FULL_MODEL_VARIABLES = previous
+    event(f"status {result.status.value}")
+    assert result.status in (Status.FEASIBLE, Status.UNKNOWN)
+    if result.roster is not None:
+        report = check_roster(inst, result.roster)
+        assert report.violations == [], report.violations
+        assert report.objective == result.objective, (report.breakdown, result.breakdown)
