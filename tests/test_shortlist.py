@@ -4,6 +4,7 @@ independent checker like any other."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 import pytest
@@ -51,14 +52,20 @@ def test_restricting_prepared_data_is_preparing_with_the_pairs() -> None:
 
 
 def test_every_fitting_specialist_gets_an_option() -> None:
-    """Picks spread by load: a specialist who can serve some demand within a day's travel is
-    shortlisted for one (distance alone left 39 of 300 without any, and fairness then could
-    not be evened out)."""
+    """Picks go to the least loaded first: with picks enough for every fitting specialist (10
+    per session), each one who can serve some demand within a day's travel is shortlisted for
+    one, while the nearest of them would take all the picks of a near demand (distance alone
+    left 39 of 300 without any option, and fairness then could not be evened out)."""
     inst = _generated(120, 20)
     fitting = fitting_specialists(inst, travel_matrix(inst))
-    pairs = select_pairs(inst, fitting, 3, 2)
+    pairs = select_pairs(inst, fitting, 4, 10)
     able = {spec for ranked in fitting.values() for _, spec in ranked}
-    assert able and able <= {spec for spec, _ in pairs}
+    assert len(able) > 100
+    assert able <= {spec for spec, _ in pairs}
+    load = defaultdict(int)
+    for spec, _ in pairs:
+        load[spec] += 1
+    assert max(load.values()) <= 4 * min(load.values()) + 8
 
 
 def test_pins_and_preferred_specialists_are_kept() -> None:
@@ -84,7 +91,7 @@ def test_restricted_solve_claims_no_proof_and_no_bound(monkeypatch: pytest.Monke
     monkeypatch.setattr(shortlist_module, "FULL_MODEL_VARIABLES", 0)
     inst = _generated(20, 6)
     seen: list[Progress] = []
-    result = solve(inst, SolveOptions(time_limit=20, workers=2), on_progress=seen.append)
+    result = solve(inst, SolveOptions(time_limit=5, workers=2), on_progress=seen.append)
     assert result.restricted is not None and "no bound is claimed" in result.restricted
     assert result.status is Status.FEASIBLE
     assert result.bound is None and result.gap is None

@@ -177,12 +177,13 @@ def fitting_specialists(instance: Instance, travel: TravelMatrix) -> Fitting:
     day's travel of it, nearest first (ties in a fixed order of their own per demand, so
     specialists of one campus are spread over demands instead of all going to the first)."""
     fitting: Fitting = {}
+    skills = {spec.id: frozenset(spec.skills) for spec in instance.specialists}
     for dem in instance.demands:
         for role in dem.roles:
             needs = set(dem.role_skills(role))
             ranked = []
             for spec in instance.specialists:
-                if not needs <= set(spec.skills) or not instance.linked(dem.served_at(spec.home), dem.site):
+                if not needs <= skills[spec.id] or not instance.linked(dem.served_at(spec.home), dem.site):
                     continue
                 minutes = round_trip(travel, spec, dem)
                 if minutes is not None:
@@ -229,40 +230,54 @@ def select_pairs(
             and demands[demand_id].served_at(specs[spec].home) != specs[spec].home
         ):
             sites[spec].add(demands[demand_id].served_at(specs[spec].home))
+    allowance = {spec.id: _allowance(spec) for spec in instance.specialists}
     load: dict[str, int] = defaultdict(int)
-    """Weekly sessions (demands' maxima) a specialist is shortlisted for, against `_allowance`."""
+    """Weekly sessions (demands' maxima) a specialist is shortlisted for, against `allowance`."""
     for spec, demand_id in pairs:
         load[spec] += demands[demand_id].sessions.max if demand_id in demands else 0
-    allowance = {spec.id: _allowance(spec) for spec in instance.specialists}
+    step = {spec: 2 * load[spec] // allowance[spec] for spec in specs}
+    """Load in steps of half the allowance: picks take the lowest step first."""
+    at_step: dict[int, set[str]] = defaultdict(set)
+    for spec, k in step.items():
+        at_step[k].add(spec)
     order = sorted(instance.demands, key=lambda d: (-d.priority, d.id))
     wants = {(dem.id, role): per_session * dem.sessions.max * _count(dem, role) for dem in order for role in dem.roles}
+    ranks = {key: {spec: rank for rank, (_, spec) in enumerate(ranked)} for key, ranked in fitting.items()}
     for i in range(max(wants.values(), default=0)):
         for dem in order:
             for role in dem.roles:
                 if wants[(dem.id, role)] <= i:
                     continue
-                best: tuple[int, int, str] | None = None
-                for rank, (_minutes, spec) in enumerate(fitting[(dem.id, role)]):
-                    person = specs[spec]
-                    site = dem.served_at(person.home)
-                    if (spec, dem.id) in pairs:
-                        continue
-                    if site != person.home and site not in sites[spec] and len(sites[spec]) >= sites_per_specialist:
-                        continue
-                    key = (2 * load[spec] // allowance[spec], rank, spec)
-                    if best is None or key < best:
-                        best = key
-                        if key[0] == 0:
-                            break  # no one later in the list is less loaded, and all are farther
-                if best is None:
+                rank = ranks[(dem.id, role)]
+                chosen: str | None = None
+                for k in sorted(at_step):
+                    able = [
+                        s
+                        for s in at_step[k]
+                        if s in rank
+                        and (s, dem.id) not in pairs
+                        and _room(specs[s], dem, sites[s], sites_per_specialist)
+                    ]
+                    if able:
+                        chosen = min(able, key=rank.__getitem__)  # the nearest of the least loaded
+                        break
+                if chosen is None:
                     continue
-                spec = best[2]
-                site = dem.served_at(specs[spec].home)
-                if site != specs[spec].home:
-                    sites[spec].add(site)
-                pairs.add((spec, dem.id))
-                load[spec] += dem.sessions.max
+                site = dem.served_at(specs[chosen].home)
+                if site != specs[chosen].home:
+                    sites[chosen].add(site)
+                pairs.add((chosen, dem.id))
+                load[chosen] += dem.sessions.max
+                at_step[step[chosen]].discard(chosen)
+                step[chosen] = 2 * load[chosen] // allowance[chosen]
+                at_step[step[chosen]].add(chosen)
     return frozenset(pairs)
+
+
+def _room(spec: Specialist, dem: Demand, sites: set[str], most: int) -> bool:
+    """Whether the demand's site is home, already among the specialist's sites, or fits."""
+    site = dem.served_at(spec.home)
+    return site == spec.home or site in sites or len(sites) < most
 
 
 def _allowance(spec: Specialist) -> int:
