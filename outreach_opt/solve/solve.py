@@ -60,7 +60,7 @@ keep presolve: it proves their optima about 2x faster. A heuristic for the bench
 MAX_CANDIDATES = 2_000_000
 """Demand sessions the model may weigh (specialist x demand x day x period that fit), after
 the shortlist of an instance too large to model whole (solve/shortlist.py): the benchmark's
-largest size (1000 specialists x 60 sites x 4 weeks: 4.2M fitting, about 85k shortlisted)
+largest size (1000 specialists x 60 sites x 4 weeks: 4.2M fitting, 128k shortlisted)
 stays well below; above it the build alone would take minutes and gigabytes, so the
 instance is refused before building."""
 MAX_DAY_OPTIONS = 200_000
