@@ -213,7 +213,7 @@ def check_command(instance: str, roster: str, history: str | None) -> None:
     sys.exit(EXIT_CHECK_FAILED)
 
 
-VIEWS = ("specialist", "site", "demand", "travel")
+VIEWS = ("specialist", "site", "demand", "travel", "on-call", "teaching")
 
 
 @main.command(name="show")
@@ -223,8 +223,9 @@ VIEWS = ("specialist", "site", "demand", "travel")
 @click.option("--history", type=click.Path(file_okay=False), help="Folder of earlier published rosters to count in.")
 @_bad_input
 def show_command(instance: str, roster: str, view: str, history: str | None) -> None:
-    """Show ROSTER of INSTANCE in the terminal: a week grid by specialist, by site, coverage
-    per demand, or travel per specialist and day."""
+    """Show ROSTER of INSTANCE in the terminal: a week grid by specialist (followed by who is
+    on call and who teaches whom, where the instance has on-call entries or trainees), by site,
+    coverage per demand, travel per specialist and day, on call, or teaching."""
     problem = load_instance(instance)
     given = load_roster(roster)
     report = check_roster(problem, given, past_assignments(problem, load_history(history)) if history else [])
@@ -233,6 +234,11 @@ def show_command(instance: str, roster: str, view: str, history: str | None) -> 
     console = make_console()
     if view == "specialist":
         console.print(tables.by_specialist(problem, given))
+        _print_consortium(console, problem, given)
+    elif view == "on-call":
+        console.print(tables.on_call(problem, given) if problem.on_call else "the instance has no on_call entries")
+    elif view == "teaching":
+        console.print(tables.teaching(problem, given) if problem.trainees else "the instance has no trainees")
     elif view == "site":
         console.print(tables.by_site(problem, given))
     elif view == "demand":
@@ -273,8 +279,15 @@ def _print_roster(console: Console, instance: Instance, roster: Roster, report: 
     console.print(tables.by_specialist(instance, roster))
     console.print(tables.by_site(instance, roster))
     console.print(tables.coverage(instance, roster, report))
+    _print_consortium(console, instance, roster)
+
+
+def _print_consortium(console: Console, instance: Instance, roster: Roster) -> None:
+    """Who is on call and who teaches whom, for instances that have on-call entries or trainees."""
     if instance.on_call:
         console.print(tables.on_call(instance, roster))
+    if instance.trainees:
+        console.print(tables.teaching(instance, roster))
 
 
 if __name__ == "__main__":
