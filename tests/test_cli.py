@@ -175,7 +175,6 @@ def test_show_views(tmp_path: Path) -> None:
     assert run("show", str(EXAMPLE), str(out)).exit_code == 2
 
 
-
 @pytest.mark.parametrize("command", ["show", "explain", "diff", "repair"])
 def test_roster_commands_refuse_unknown_ids(tmp_path: Path, command: str) -> None:
     """Every command that reads a roster refuses one naming someone the instance does not have
@@ -188,7 +187,9 @@ def test_roster_commands_refuse_unknown_ids(tmp_path: Path, command: str) -> Non
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(data), encoding="utf-8")
     event = tmp_path / "event.yaml"
-    event.write_text("operations:\n  - {op: unavailable, specialist: ren-yanlong, dates: [2025-10-21]}\n", encoding="utf-8")
+    event.write_text(
+        "operations:\n  - {op: unavailable, specialist: ren-yanlong, dates: [2025-10-21]}\n", encoding="utf-8"
+    )
     args = {
         "show": [str(bad)],
         "explain": ["--roster", str(bad)],
@@ -199,6 +200,7 @@ def test_roster_commands_refuse_unknown_ids(tmp_path: Path, command: str) -> Non
     assert result.exit_code == 2, result.output
     assert "'nobody'" in result.stderr and "fix the roster" in result.stderr
     assert not (tmp_path / "repaired.json").exists()
+
 
 def test_sample_whatif_runs(tmp_path: Path) -> None:
     """The shipped scenario file answers its questions: two more cardiologists and a faster
