@@ -198,6 +198,33 @@ def test_show_prints_on_call_and_teaching(tmp_path: Path) -> None:
     assert "no trainees" in run("show", str(EXAMPLE), str(solved), "--view", "teaching").stdout
 
 
+@pytest.mark.parametrize("command", ["show", "explain", "diff", "repair"])
+def test_roster_commands_refuse_unknown_ids(tmp_path: Path, command: str) -> None:
+    """Every command that reads a roster refuses one naming someone the instance does not have
+    (exit 2, the unknown id and what to do), before any work: a diff or repair that listed
+    'nobody' as a change would hide the mistake."""
+    good = tmp_path / "roster.json"
+    assert run("solve", str(EXAMPLE), "--workers", "1", "--quiet", "--out", str(good)).exit_code == 0
+    data = json.loads(good.read_text(encoding="utf-8"))
+    data["assignments"][0]["specialist"] = "nobody"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    event = tmp_path / "event.yaml"
+    event.write_text(
+        "operations:\n  - {op: unavailable, specialist: ren-yanlong, dates: [2025-10-21]}\n", encoding="utf-8"
+    )
+    args = {
+        "show": [str(bad)],
+        "explain": ["--roster", str(bad)],
+        "diff": [str(good), str(bad)],
+        "repair": [str(bad), "--event", str(event), "--out", str(tmp_path / "repaired.json")],
+    }[command]
+    result = run(command, str(EXAMPLE), *args)
+    assert result.exit_code == 2, result.output
+    assert "'nobody'" in result.stderr and "fix the roster" in result.stderr
+    assert not (tmp_path / "repaired.json").exists()
+
+
 def test_sample_whatif_runs(tmp_path: Path) -> None:
     """The shipped scenario file answers its questions: two more cardiologists and a faster
     road both lower the objective of the Anzhen week (920: 830 driving, 90 for three teachers of

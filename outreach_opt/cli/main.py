@@ -14,7 +14,6 @@ import os
 import sys
 from collections.abc import Callable
 from importlib import resources
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -31,6 +30,7 @@ from outreach_opt.cli.generate import generate_command
 from outreach_opt.cli.import_cq import import_cq_command
 from outreach_opt.cli.progress import ProgressView
 from outreach_opt.cli.repair import diff_command, repair_command
+from outreach_opt.cli.roster_input import refuse_existing, refuse_unknown_ids
 from outreach_opt.cli.uncovered import print_uncovered_summary
 from outreach_opt.domain.history import past_assignments
 from outreach_opt.domain.instance import Instance
@@ -127,8 +127,7 @@ def solve_command(
         problem = with_roster_pins(problem, load_roster(pin_roster), pin_roster)
     if out is not None:
         format_for(out)  # an unknown extension is bad input before, not after, a long solve
-        if Path(out).exists() and not force:
-            raise InputError.single(out, "the file exists already; pass --force to replace it")
+        refuse_existing(out, force)
     past = past_assignments(problem, load_history(history)) if history else []
     console = make_console()
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, log_search=ctx.obj["verbose"] > 1)
@@ -228,9 +227,8 @@ def show_command(instance: str, roster: str, view: str, history: str | None) -> 
     coverage per demand, travel per specialist and day, on call, or teaching."""
     problem = load_instance(instance)
     given = load_roster(roster)
+    refuse_unknown_ids(problem, given, roster, "showing it")
     report = check_roster(problem, given, past_assignments(problem, load_history(history)) if history else [])
-    if any(v.rule == "known_ids" for v in report.violations):
-        raise InputError.single(roster, "the roster names unknown specialists, sites, periods or dates; run `check`")
     console = make_console()
     if view == "specialist":
         console.print(tables.by_specialist(problem, given))
