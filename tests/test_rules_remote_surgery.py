@@ -148,3 +148,17 @@ def test_a_remote_surgery_needs_a_console_somewhere() -> None:
         instance(world(demands=[surgery(resource="clinic_room"), surgery("r2", resource="consol")]))
     fields = {p.field: p.message for p in exc.value.problems}
     assert "no site has a 'consol'" in fields["demands[1].resource"] and "demands[0].resource" not in fields
+
+
+def test_a_console_site_needs_travel_times_like_any_site() -> None:
+    """A console at a site with no travel listed to the surgeons' homes: they could drive
+    there to operate, so the missing legs are reported (located under travel), not guessed."""
+    remote_centre = {"id": "centre", "resources": {"console": 1}}
+    data = world(demands=[surgery()])
+    data["sites"] = [*data["sites"], remote_centre]
+    with pytest.raises(InputError) as exc:
+        instance(data)
+    messages = [p.message for p in exc.value.problems if p.field == "travel"]
+    assert messages and all("'centre'" in m for m in messages)
+    data["travel"] = [*data["travel"], ["home", "centre", 30], ["near", "centre", 30], ["far", "centre", 60]]
+    assert optimum(data) == 0  # a stays at home's console
