@@ -17,7 +17,7 @@ def check_teleconsultation(ctx: Context, assignments: Sequence[Assignment]) -> l
     violations = []
     for a in assignments:
         demand = ctx.demands.get(a.demand or "")
-        if demand is None or not demand.remote or demand.remote_resource is not None:
+        if demand is None or not demand.remote or demand.is_remote_surgery:
             continue
         home = ctx.specialists[a.specialist].home
         if a.site != home:

@@ -39,7 +39,7 @@ def check_console_site(ctx: Context, assignments: Sequence[Assignment]) -> list[
     violations = []
     for a in assignments:
         demand = ctx.demands.get(a.demand or "")
-        if demand is None or not demand.remote or demand.remote_resource is None:
+        if demand is None or not demand.is_remote_surgery:
             continue
         console = demand.resource or ""
         if a.site in sites and sites[a.site].resources.get(console, 0) > 0:
