@@ -59,10 +59,10 @@ def test_every_fitting_specialist_gets_an_option() -> None:
     inst = _generated(120, 20)
     fitting = fitting_specialists(inst, travel_matrix(inst))
     pairs = select_pairs(inst, fitting, 4, 10)
-    able = {spec for ranked in fitting.values() for _, spec in ranked}
+    able = {spec for ranked in fitting.values() for _, spec, _ in ranked}
     assert len(able) > 100
     assert able <= {spec for spec, _ in pairs}
-    load = defaultdict(int)
+    load: defaultdict[str, int] = defaultdict(int)
     for spec, _ in pairs:
         load[spec] += 1
     assert max(load.values()) <= 4 * min(load.values()) + 8

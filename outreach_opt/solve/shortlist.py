@@ -177,23 +177,25 @@ def restricted(prep: Prepared, pairs: frozenset[tuple[str, str]]) -> Prepared:
     return dataclasses.replace(prep, candidates=candidates, candidates_by_day=by_day)
 
 
-def round_trip(travel: TravelMatrix, spec: Specialist, demand: Demand) -> int | None:
-    """Minutes home -> the demand's site -> home, or None when over the daily limit (then no
-    day with that session exists: rule `daily_travel`, so leaving the pair out loses nothing)."""
-    site = demand.served_at(spec.home)
+def round_trip(travel: TravelMatrix, spec: Specialist, site: str) -> int | None:
+    """Minutes home -> site -> home, or None when over the daily limit (then no day with a
+    session there exists: rule `daily_travel`, so leaving it out loses nothing)."""
     minutes = travel.get((spec.home, site), 0) + travel.get((site, spec.home), 0)
     limit = spec.max_travel_minutes_per_day
     return None if limit is not None and minutes > limit else minutes
 
 
-Fitting = dict[tuple[str, str | None], list[tuple[int, str]]]
-"""Per (demand, role): (round-trip minutes, specialist), nearest first."""
+Fitting = dict[tuple[str, str | None], list[tuple[int, str, str]]]
+"""Per (demand, role): (round-trip minutes, specialist, nearest site to serve it from),
+nearest first."""
 
 
 def fitting_specialists(instance: Instance, travel: TravelMatrix) -> Fitting:
-    """Per (demand, role): the specialists with its skills, from a linked site, within a
-    day's travel of it, nearest first (ties in a fixed order of their own per demand, so
-    specialists of one campus are spread over demands instead of all going to the first)."""
+    """Per (demand, role): the specialists with its skills who can serve it from a site
+    within a day's travel (`Instance.served_from`: the demand's site, home for a
+    teleconsultation, a console site for a remote surgery), nearest first (ties in a fixed
+    order of their own per demand, so specialists of one campus are spread over demands
+    instead of all going to the first)."""
     fitting: Fitting = {}
     skills = {spec.id: frozenset(spec.skills) for spec in instance.specialists}
     for dem in instance.demands:
@@ -201,12 +203,17 @@ def fitting_specialists(instance: Instance, travel: TravelMatrix) -> Fitting:
             needs = set(dem.role_skills(role))
             ranked = []
             for spec in instance.specialists:
-                if not needs <= skills[spec.id] or not instance.linked(dem.served_at(spec.home), dem.site):
+                if not needs <= skills[spec.id]:
                     continue
-                minutes = round_trip(travel, spec, dem)
-                if minutes is not None:
-                    ranked.append((minutes, _tie(dem.id, spec.id), spec.id))
-            fitting[(dem.id, role)] = [(minutes, spec) for minutes, _, spec in sorted(ranked)]
+                reach = [
+                    (m, site)
+                    for site in instance.served_from(dem, spec.home)
+                    if (m := round_trip(travel, spec, site)) is not None
+                ]
+                if reach:
+                    minutes, site = min(reach)
+                    ranked.append((minutes, _tie(dem.id, spec.id), spec.id, site))
+            fitting[(dem.id, role)] = [(minutes, spec, site) for minutes, _, spec, site in sorted(ranked)]
     return fitting
 
 
@@ -232,8 +239,11 @@ def select_pairs(
     sites_per_specialist: int,
     per_session: int,
 ) -> frozenset[tuple[str, str]]:
-    """The (specialist, demand) pairs of the shortlist (see the module docstring)."""
+    """The (specialist, demand) pairs of the shortlist (see the module docstring). A pair's
+    site, for the cap on sites, is the nearest it can be served from (a remote surgery's
+    other console sites come with the pair uncounted)."""
     specs = {s.id: s for s in instance.specialists}
+    site_of = {(dem, spec): site for (dem, _), ranked in fitting.items() for _, spec, site in ranked}
     pairs: set[tuple[str, str]] = set()
     sites: dict[str, set[str]] = defaultdict(set)
     for pin in instance.pins:
@@ -242,12 +252,9 @@ def select_pairs(
         pairs.update((spec, dem.id) for spec in dem.preferred)
     demands = {d.id: d for d in instance.demands}
     for spec, demand_id in pairs:
-        if (
-            spec in specs
-            and demand_id in demands
-            and demands[demand_id].served_at(specs[spec].home) != specs[spec].home
-        ):
-            sites[spec].add(demands[demand_id].served_at(specs[spec].home))
+        site = site_of.get((demand_id, spec))
+        if spec in specs and site is not None and site != specs[spec].home:
+            sites[spec].add(site)
     allowance = {spec.id: _allowance(spec) for spec in instance.specialists}
     load: dict[str, int] = defaultdict(int)
     """Weekly sessions (demands' maxima) a specialist is shortlisted for, against `allowance`."""
@@ -260,7 +267,7 @@ def select_pairs(
         at_step[k].add(spec)
     order = sorted(instance.demands, key=lambda d: (-d.priority, d.id))
     wants = {(dem.id, role): per_session * dem.sessions.max * _count(dem, role) for dem in order for role in dem.roles}
-    ranks = {key: {spec: rank for rank, (_, spec) in enumerate(ranked)} for key, ranked in fitting.items()}
+    ranks = {key: {spec: rank for rank, (_, spec, _) in enumerate(ranked)} for key, ranked in fitting.items()}
     for i in range(max(wants.values(), default=0)):
         for dem in order:
             for role in dem.roles:
@@ -274,14 +281,14 @@ def select_pairs(
                         for s in at_step[k]
                         if s in rank
                         and (s, dem.id) not in pairs
-                        and _room(specs[s], dem, sites[s], sites_per_specialist)
+                        and _room(specs[s], site_of[(dem.id, s)], sites[s], sites_per_specialist)
                     ]
                     if able:
                         chosen = min(able, key=rank.__getitem__)  # the nearest of the least loaded
                         break
                 if chosen is None:
                     continue
-                site = dem.served_at(specs[chosen].home)
+                site = site_of[(dem.id, chosen)]
                 if site != specs[chosen].home:
                     sites[chosen].add(site)
                 pairs.add((chosen, dem.id))
@@ -292,9 +299,8 @@ def select_pairs(
     return frozenset(pairs)
 
 
-def _room(spec: Specialist, dem: Demand, sites: set[str], most: int) -> bool:
-    """Whether the demand's site is home, already among the specialist's sites, or fits."""
-    site = dem.served_at(spec.home)
+def _room(spec: Specialist, site: str, sites: set[str], most: int) -> bool:
+    """Whether `site` is home, already among the specialist's sites, or fits under `most`."""
     return site == spec.home or site in sites or len(sites) < most
 
 
