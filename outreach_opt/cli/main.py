@@ -159,10 +159,11 @@ def solve_command(
         )
         sys.exit(EXIT_CHECK_FAILED)
     gap = f", gap {result.gap:.2%}" if result.gap is not None else ""
+    bound = "no bound" if result.bound is None else f"bound {result.bound}{gap}"
     if result.restricted is not None:
         console.print(f"[yellow]{result.restricted}[/yellow]")
     console.print(
-        f"{result.status.value}: objective {result.objective} (bound {result.bound}{gap}), "
+        f"{result.status.value}: objective {result.objective} ({bound}), "
         f"{len(result.roster.assignments)} assignments, checked: all hard rules hold; {result.wall_time:.2f} s"
     )
     if not quiet:
