@@ -58,7 +58,10 @@ def commitments_only(built: RosterModel) -> FirstRoster | None:
     break a day-local rule: the instance is infeasible, and the search will say so)."""
     chosen = {}
     for key, choices in built.days.items():
-        index = next((k for k, (pat, _) in enumerate(choices) if pat.sessions == sum(pat.committed)), None)
+        index = next(
+            (k for k, (pat, _) in enumerate(choices) if pat.sessions == sum(pat.committed) and pat.at_home),
+            None,
+        )
         if index is None:
             return None
         chosen[key] = index
@@ -119,8 +122,10 @@ class _State:
         self.roster = start
         prep = self.prep
         self.by_stops: dict[SpecDay, dict[tuple[str | None, ...], int]] = {
-            key: {pat.stops: k for k, (pat, _) in enumerate(choices)} for key, choices in built.days.items()
+            key: {pat.stops: k for k, (pat, _) in enumerate(choices) if pat.at_home}
+            for key, choices in built.days.items()
         }
+        """Home-to-home patterns only: the greedy roster never stays overnight (its nights all 0)."""
         self.current: dict[SpecDay, DayPattern] = {key: built.days[key][k][0] for key, k in start.chosen.items()}
         """The chosen pattern of every day, kept beside `roster.chosen` (read far more often)."""
         self.week_totals: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
@@ -579,7 +584,7 @@ def hint(built: RosterModel, roster: FirstRoster) -> None:
     for cand, var in built.x.items():
         variables.append(var.index)
         values.append(int(cand in roster.served))
-    for var in built.held.values():  # team sessions: the greedy roster serves none
+    for var in [*built.held.values(), *built.nights.values()]:  # the greedy roster: no team session, no stay
         variables.append(var.index)
         values.append(0)
     for (demand, w), var in built.uncovered.items():
