@@ -439,14 +439,7 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, 
         sessions = {(demand, t, p) for _s, demand, t, p, _r in served}  # a team session: any member there
         for key, var in self.held.items():
             self.model.add_hint(var, key in sessions)
-        stay_at: dict[SpecDay, str] = {}
-        for stay in roster.stays:
-            night = (stay.specialist, date_index.get(stay.night, -2))
-            if night in stay_at or (*night, stay.site) not in self.nights:
-                problems.append(f"{stay.specialist}'s stay on {stay.night} at {stay.site}: not a stay the model allows")
-            stay_at.setdefault(night, stay.site)
-        for (spec, t, a), var in self.nights.items():
-            self.model.add_hint(var, stay_at.get((spec, t)) == a)
+        stay_at = self.hint_stays(roster.stays, date_index, problems)
         for (spec, t), choices in self.days.items():
             want = tuple(stops[(spec, t)].get(p, (None, False)) for p in range(self.prep.n_periods))
             ends = (stay_at.get((spec, t - 1)), stay_at.get((spec, t)))

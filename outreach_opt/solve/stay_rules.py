@@ -19,11 +19,14 @@ check/stays.py.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 
 from ortools.sat.python import cp_model
 
 from outreach_opt.domain.prepared import Prepared
+from outreach_opt.domain.roster import Stay
 from outreach_opt.solve.day_patterns import DayKey, DayPattern, enumerate_day
 from outreach_opt.solve.model_parts import ModelParts
 
@@ -94,6 +97,23 @@ class StayRules(ModelParts):
                 self.model.add(night == sum(var for pat, var in tomorrow if pat.start == a))
                 visits = [var for pat, var in [*today, *tomorrow] if a in pat.stops]
                 self.model.add(night <= sum(visits))
+
+    def hint_stays(
+        self, stays: Sequence[Stay], date_index: dict[dt.date, int], problems: list[str]
+    ) -> dict[tuple[str, int], str]:
+        """Hint the nights from a roster's stays; return (specialist, night) -> site for
+        matching day patterns. A stay the model has no variable for (a site without
+        `overnight`, the last night, an unknown name) or a second stay on one night goes to
+        `problems`: the model cannot express that roster."""
+        stay_at: dict[tuple[str, int], str] = {}
+        for stay in stays:
+            night = (stay.specialist, date_index.get(stay.night, -2))
+            if night in stay_at or (*night, stay.site) not in self.nights:
+                problems.append(f"{stay.specialist}'s stay on {stay.night} at {stay.site}: not a stay the model allows")
+            stay_at.setdefault(night, stay.site)
+        for (spec, t, site), var in self.nights.items():
+            self.model.add_hint(var, stay_at.get((spec, t)) == site)
+        return stay_at
 
     def nights_away_term(self) -> cp_model.LinearExprT:
         """Term `nights_away`: `weights.overnight_stay` per night away from home."""
