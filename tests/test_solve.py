@@ -82,13 +82,13 @@ def test_same_seed_one_worker_same_roster_across_processes(tmp_path: Path) -> No
 
 def test_oversized_instance_is_refused_before_building(monkeypatch: pytest.MonkeyPatch) -> None:
     """Size limits are checked before the model is built: with the limit lowered under the
-    Anzhen week's 314 candidate sessions, solve raises InputError (exit 2 in the CLI) naming
+    Anzhen week's 318 candidate sessions, solve raises InputError (exit 2 in the CLI) naming
     the count and the limit."""
     from outreach_opt.domain.problems import InputError
     from outreach_opt.solve import solve as solve_module
 
     monkeypatch.setattr(solve_module, "MAX_CANDIDATES", 100)
-    with pytest.raises(InputError, match="314 possible demand sessions, over the limit of 100"):
+    with pytest.raises(InputError, match="318 possible demand sessions, over the limit of 100"):
         solve(load_instance(str(INSTANCES / "anzhen-tongzhou-week.yaml")))
 
 

@@ -45,6 +45,7 @@ def by_specialist(instance: Instance, roster: Roster) -> Table:
     cells: dict[tuple[str, dt.date], list[Assignment]] = defaultdict(list)
     for a in roster.assignments:
         cells[(a.specialist, a.date)].append(a)
+    nights = {(st.specialist, st.night): st.site for st in roster.stays}  # rule overnight_stay
     table = Table(title="Roster by specialist", show_lines=True, expand=False)
     table.add_column("Specialist", no_wrap=True)
     dates = _dates(instance)
@@ -58,6 +59,8 @@ def by_specialist(instance: Instance, roster: Roster) -> Table:
                 style = "dim" if a.commitment else ("" if a.site == homes[spec.id] else styles.get(a.site, ""))
                 what = "home duty" if a.commitment else a.activity
                 text.append(f"{a.period} {a.site} {what}\n", style=style)
+            if (spec.id, date) in nights:
+                text.append(f"night at {nights[(spec.id, date)]}\n", style="bold")
             row.append(text)
         table.add_row(*row)
     return table
@@ -108,7 +111,7 @@ def on_call(instance: Instance, roster: Roster) -> Table:
     for column in ("On call", "Date", "Period", "Within reach"):
         table.add_column(column)
     names = {s.id: s.label for s in instance.specialists}
-    for oc, day, period, near in on_call_slots(Context.of(instance), roster.assignments):
+    for oc, day, period, near in on_call_slots(Context.of(instance, stays=roster.stays), roster.assignments):
         short = oc.count - len(near)
         who = Text(", ".join(names[s] for s in near) or "nobody")
         if short > 0:
