@@ -10,6 +10,7 @@ stay Saturday is home -> Chengde (180) and Sunday Chengde -> home (180).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from support import UNCOVERED, base, demand, instance, solve_checked
@@ -142,3 +143,53 @@ class TestOvernightStay:
         assert result.objective == 360 + 400 and result.roster is not None and len(result.roster.stays) == 1
         data["sites"][-1]["overnight"] = False
         assert solve_checked(instance(data))[0].status is Status.INFEASIBLE
+
+
+def test_show_and_travel_view_name_the_night(tmp_path: Path) -> None:
+    """`show` puts the night in the specialist's grid on its date, and the travel view has
+    Saturday's drive end at Chengde and Sunday's start there (no drive home on Saturday)."""
+    import json
+
+    import yaml
+    from click.testing import CliRunner
+
+    from outreach_opt.cli.main import main
+
+    data = weekend()
+    path = tmp_path / "weekend.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result, _ = solve_checked(instance(data))
+    assert result.roster is not None
+    roster = tmp_path / "roster.json"
+    roster.write_text(json.dumps(result.roster.to_jsonable()), encoding="utf-8")
+    grid = CliRunner().invoke(main, ["show", str(path), str(roster)])
+    assert grid.exit_code == 0 and "night at chengde" in grid.stdout
+    drives = CliRunner().invoke(main, ["show", str(path), str(roster), "--view", "travel"])
+    assert "home -> chengde (180 min)" in drives.stdout and "chengde -> home (180 min)" in drives.stdout
+    assert drives.stdout.count("(180 min)") == 2
+
+
+def test_no_usable_stay_leaves_the_model_as_it_was() -> None:
+    """Instances without stays keep their model: the Anzhen week without Gao Yu's Chengde
+    weekend builds the same CP-SAT model (every variable and constraint, in order) whether
+    Chengde allows stays or not, since nobody else could work there; with the weekend back
+    the stay adds day patterns and night variables only for Gao Yu."""
+    import yaml
+    from support import INSTANCES
+
+    from outreach_opt.domain.prepared import prepare
+    from outreach_opt.solve.builder import RosterModel
+
+    data = yaml.safe_load((INSTANCES / "anzhen-tongzhou-week.yaml").read_text(encoding="utf-8"))
+    full = RosterModel(prepare(instance(data))).build()
+    assert {spec for spec, _t, _a in full.nights} == {"gao-yu"}
+    data["specialists"] = [s for s in data["specialists"] if s["id"] != "gao-yu"]
+    data["commitments"] = [c for c in data["commitments"] if c["specialist"] != "gao-yu"]
+    data["demands"] = [d for d in data["demands"] if d["id"] != "chengde-weekend-clinic"]
+    protos = []
+    for overnight in (True, False):
+        data["sites"][-1]["overnight"] = overnight
+        built = RosterModel(prepare(instance(data))).build()
+        assert not built.nights
+        protos.append(str(built.model.proto))
+    assert protos[0] == protos[1]
