@@ -193,3 +193,14 @@ def test_no_usable_stay_leaves_the_model_as_it_was() -> None:
         assert not built.nights
         protos.append(str(built.model.proto))
     assert protos[0] == protos[1]
+
+
+def test_explain_knows_the_stay() -> None:
+    """`explain --hard-minimums` builds the same day patterns: with Chengde's guest room the
+    four weekend sessions can all be held; without it they cannot, and the conflict is the
+    daily driving limit against the demand's minimum."""
+    from outreach_opt.solve.explain import explain
+
+    assert explain(instance(weekend()), time_limit=20, hard_minimums=True).feasible
+    answer = explain(instance(weekend(overnight=False)), time_limit=20, hard_minimums=True)
+    assert not answer.feasible and answer.rules == {"daily_travel", "demand_min"}
