@@ -49,6 +49,7 @@ RULES: tuple[str, ...] = (
     "pins",
     "on_call_reach",
     "remote_link",
+    "console_site",
     "overnight_stay",
 )
 
@@ -83,6 +84,7 @@ RULE_TITLES: dict[str, str] = {
     "pins": "pinned sessions kept",
     "on_call_reach": "on-call specialists within reach",
     "remote_link": "remote work over a link",
+    "console_site": "remote surgery from a console",
     "overnight_stay": "overnight stays",
 }
 
