@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from outreach_opt.domain.instance import SessionMatch
+from outreach_opt.domain.instance import Demand, SessionMatch
 from outreach_opt.domain.prepared import MINUTES_PER_DAY, Candidate, Prepared
 from outreach_opt.solve.day_patterns import DayPattern
 
@@ -270,11 +270,10 @@ class _State:
         w = prep.week[t]
         if self.served_count[(cand.demand, w)] >= dem.sessions.max:
             return None
-        room = prep.capacity.get((cand.site, dem.resource), 0) if dem.resource is not None else None
-        if room is not None and self.used[(cand.site, t, p, dem.resource)] >= room:  # type: ignore[index]
-            return None
-        robot = dem.remote_resource  # a remote surgery also holds the robot at the patient's site
-        if robot is not None and self.used[(dem.site, t, p, robot)] >= prep.capacity.get((dem.site, robot), 0):
+        if any(
+            self.used[(site, t, p, r)] + n > prep.capacity.get((site, r), 0)
+            for (site, r), n in _holds(cand, dem).items()
+        ):
             return None
         servers = self.servers[cand.demand]
         if dem.max_specialists is not None and spec not in servers and len(servers) >= dem.max_specialists:
@@ -443,10 +442,8 @@ class _State:
         self.roster.chosen[(spec, t)] = index
         self.current[(spec, t)] = new
         self.served_count[(cand.demand, prep.week[t])] += sign
-        if dem.resource is not None:
-            self.used[(cand.site, t, p, dem.resource)] += sign
-        if dem.remote_resource is not None:
-            self.used[(dem.site, t, p, dem.remote_resource)] += sign
+        for (site, r), n in _holds(cand, dem).items():
+            self.used[(site, t, p, r)] += sign * n
         self.servers[cand.demand][spec] += sign
         if sign > 0:
             self.roster.served.add(cand)
@@ -560,6 +557,18 @@ class _State:
                     self.current[(spec, t)] = self.built.days[(spec, t)][k][0]
                 for c in served:
                     self.roster.served.add(dataclasses.replace(c, specialist=spec))
+
+
+def _holds(cand: Candidate, dem: Demand) -> Counter[tuple[str, str]]:
+    """(site, resource) -> how many a session holds: its resource where it is served, and for
+    a remote surgery also the robot at the patient's site; twice one resource when both are
+    the same resource at one site (checking each alone once let a one-cath-lab site take both)."""
+    held: Counter[tuple[str, str]] = Counter()
+    if dem.resource is not None:
+        held[(cand.site, dem.resource)] += 1
+    if dem.remote_resource is not None:
+        held[(dem.site, dem.remote_resource)] += 1
+    return held
 
 
 def _order(cand: Candidate) -> tuple[int, int, str, str]:
