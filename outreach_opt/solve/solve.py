@@ -91,7 +91,13 @@ term from 1.51M to 1.42M in 10 s; on small models the moves run out long before 
 
 FULL_SHARE = 0.35
 """Share of the search time CP-SAT spends on the whole model (proving the bound, finding
-rosters) before the neighbourhoods take over (solve/lns.py). Measured on Curtois & Qu: ..."""
+rosters) before the neighbourhoods take over (solve/lns.py). Measured on Curtois & Qu (60 s, 2 workers, shared
+machine; whole model for 60 s against 21 s of it then neighbourhoods): Instance8 3844 against
+3083, Instance6 2545 against 2555, Instance10 6268 against 6578. The whole model's roster at
+21 s was 2-3 times the final one each time: the neighbourhoods climb from there."""
+LNS_FROM_GAP = 0.05
+"""...unless the whole-model roster is then within this relative gap of the bound: the
+four-week sample, proven in 10-14 s, would otherwise lose its proof at a 30 s limit."""
 LNS_FROM_SECONDS = 5.0
 """Searches shorter than this run on the whole model only: the sample weeks are proven in
 well under a second, and a short limit would leave the neighbourhoods no time."""
@@ -184,21 +190,30 @@ class SolveOptions:
     """Start the search of a large model (`GREEDY_FROM_VARIABLES`) from the greedy first
     roster (solve/first_roster.py); off, or for a small model, from the commitments-only
     roster."""
-    lns: bool = True
-    """When the whole-model search has not proven its roster best after `FULL_SHARE` of the
-    time, spend the rest on neighbourhoods around it (solve/lns.py)."""
+    lns: bool = False
+    """When the whole-model search has not come within `LNS_FROM_GAP` of its bound after
+    `FULL_SHARE` of the time, spend the rest on neighbourhoods around its roster
+    (solve/lns.py), or, with no roster yet, on finding any roster first. Off by default: on
+    the four-week sample (30 s, 2 workers, shared) the whole model was at 124590 (gap 87 %)
+    at the switch and proves 16880 a few seconds later, while the neighbourhoods ended at
+    24940; on Curtois & Qu it helps (benchmarks/RESULTS-curtois-qu.md)."""
     build: BuildOptions = field(default_factory=BuildOptions)
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, on_progress: Callable[[Progress], None], started: float) -> None:
+    def __init__(self, on_progress: Callable[[Progress], None] | None, started: float) -> None:
         super().__init__()
         self._on_progress = on_progress
         self._started = started
 
     def on_solution_callback(self) -> None:
         elapsed = time.perf_counter() - self._started  # from the start of the build, as for bounds
-        self._on_progress(Progress(elapsed, round(self.objective_value), round(self.best_objective_bound)))
+        self.objective = round(self.objective_value)
+        if self._on_progress is not None:
+            self._on_progress(Progress(elapsed, self.objective, round(self.best_objective_bound)))
+
+    objective: int | None = None
+    """The last roster's objective, as CP-SAT reports it (for the switch to neighbourhoods)."""
 
 
 def solve(
@@ -239,15 +254,12 @@ def solve(
     remaining = options.time_limit - build_time
     search_until = time.perf_counter() + remaining - stop_reserve(built, remaining)
     lns = options.lns and remaining > LNS_FROM_SECONDS
-    solver = configured_solver(options, remaining=(FULL_SHARE if lns else 1.0) * (search_until - time.perf_counter()))
+    solver = configured_solver(options, remaining=search_until - time.perf_counter())
     if len(built.model.proto.variables) > PRESOLVE_UP_TO_VARIABLES:
         solver.parameters.cp_model_presolve = False
-    callback = _Callback(on_progress, started) if on_progress else None
-    if on_progress is not None:
-        solver.best_bound_callback = lambda bound: on_progress(
-            Progress(time.perf_counter() - started, None, round(bound))
-        )
     run = _Run(built, options, started, on_progress, search_until if lns else None)
+    callback = _Callback(on_progress, started)
+    solver.best_bound_callback = run.on_bound
     if stop_on_signals:
         solver.parameters.catch_sigint_signal = run.lns.catch_sigint = False
         _stoppable(run, lambda: run.search(solver, callback))
@@ -297,6 +309,22 @@ class _Run:
         self.bound: int | None = None
         self._current: cp_model.CpSolver | None = None
         self.lns = Search(built, options.workers, options.seed)
+        self.seen_bound: float | None = None
+        self.switched = False
+
+    def on_bound(self, bound: float) -> None:
+        self.seen_bound = bound
+        if self.on_progress is not None:
+            self.on_progress(Progress(time.perf_counter() - self.started, None, round(bound)))
+
+    def _switch(self, solver: cp_model.CpSolver, callback: _Callback) -> None:
+        """At `FULL_SHARE` of the time: stop the whole-model search for neighbourhoods unless
+        its roster is within `LNS_FROM_GAP` of its bound (a proof may be near)."""
+        gap = relative_gap(callback.objective, None if self.seen_bound is None else round(self.seen_bound))
+        logger.info("whole-model search at its share: objective %s, gap %s", callback.objective, gap)
+        if gap is None or gap > LNS_FROM_GAP:
+            self.switched = True
+            solver.stop_search()
 
     def stop(self, signum: int) -> None:
         self.signals.append(signum)
@@ -304,15 +332,23 @@ class _Run:
         if self._current is not None:
             self._current.stop_search()
 
-    def search(self, solver: cp_model.CpSolver, callback: cp_model.CpSolverSolutionCallback | None) -> None:
+    def search(self, solver: cp_model.CpSolver, callback: _Callback) -> None:
         self._current = solver
+        timer = None
+        if self.lns_until is not None:
+            share = FULL_SHARE * (self.lns_until - time.perf_counter())
+            timer = threading.Timer(share, self._switch, (solver, callback))
+            timer.daemon = True
+            timer.start()
         code = solver.solve(self.built.model, callback)
+        if timer is not None:
+            timer.cancel()
         if code == cp_model.MODEL_INVALID:  # a bug in the builder, never the user's input
             raise RuntimeError(f"CP-SAT rejected the model: {self.built.model.validate()}")
         self.status = _STATUS[code]
         if self.status in (Status.OPTIMAL, Status.FEASIBLE):
             self.best, self.bound = solver, round(solver.best_objective_bound)
-        if self.lns_until is None or self.status in (Status.OPTIMAL, Status.INFEASIBLE) or self.signals:
+        if not self.switched or self.status in (Status.OPTIMAL, Status.INFEASIBLE) or self.signals:
             return
         if self.best is None:
             self.best = self._any_roster()
@@ -320,6 +356,7 @@ class _Run:
                 return
             self.status = Status.FEASIBLE
             self._report(self.lns.cost(self.best))
+        assert self.lns_until is not None  # switched only when set
         found = self.lns.improve(Found(self.best, self.lns.cost(self.best)), self.lns_until, self._report)
         self.best = found.solver
 
