@@ -165,8 +165,8 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "`lns` when the run could switch to neighbourhoods around the roster (`SolveOptions.lns`, "
         "solve/lns.py), `full` when not.",
         "",
-        "| instance | days x staff x shifts | ours | before | LB | UB | gap | target | search | solver status | bound | "
-        "first roster s | build s | wall s | CPU s | limit s | peak MB | commit | date |",
+        "| instance | days x staff x shifts | ours | before | LB | UB | gap | target | search | solver status "
+        "| bound | first roster s | build s | wall s | CPU s | limit s | peak MB | commit | date |",
         "|---|---|---:|---:|---:|---:|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     before = {int(k): v for k, v in json.loads(BEFORE.read_text(encoding="utf-8")).items()} if BEFORE.exists() else {}
