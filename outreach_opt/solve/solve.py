@@ -258,8 +258,10 @@ def solve(
     if len(built.model.proto.variables) > PRESOLVE_UP_TO_VARIABLES:
         solver.parameters.cp_model_presolve = False
     run = _Run(built, options, started, on_progress, search_until if lns else None)
-    callback = _Callback(on_progress, started)
-    solver.best_bound_callback = run.on_bound
+    # Without a listener and without neighbourhoods, no callbacks: the search runs as it did.
+    callback = _Callback(on_progress, started) if on_progress is not None or lns else None
+    if callback is not None:
+        solver.best_bound_callback = run.on_bound
     if stop_on_signals:
         solver.parameters.catch_sigint_signal = run.lns.catch_sigint = False
         _stoppable(run, lambda: run.search(solver, callback))
@@ -332,10 +334,10 @@ class _Run:
         if self._current is not None:
             self._current.stop_search()
 
-    def search(self, solver: cp_model.CpSolver, callback: _Callback) -> None:
+    def search(self, solver: cp_model.CpSolver, callback: _Callback | None) -> None:
         self._current = solver
         timer = None
-        if self.lns_until is not None:
+        if self.lns_until is not None and callback is not None:
             share = FULL_SHARE * (self.lns_until - time.perf_counter())
             timer = threading.Timer(share, self._switch, (solver, callback))
             timer.daemon = True
