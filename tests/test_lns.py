@@ -94,3 +94,14 @@ def test_solve_switches_to_neighbourhoods_and_returns_a_checked_roster(
     assert result.objective is not None and result.objective >= FOUR_WEEKS_OPTIMUM
     if result.bound is not None:
         assert result.bound <= FOUR_WEEKS_OPTIMUM
+
+
+def test_solve_command_takes_lns() -> None:
+    """`--lns` reaches the search; the tiny sample is proven long before any switch."""
+    from click.testing import CliRunner
+
+    from outreach_opt.cli.main import main
+
+    done = CliRunner().invoke(main, ["solve", str(INSTANCES / "tiny.yaml"), "--lns", "--time-limit", "6", "--quiet"])
+    assert done.exit_code == 0, done.output
+    assert "optimal" in done.output
