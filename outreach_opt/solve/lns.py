@@ -6,8 +6,8 @@ bound 1029 against the optimum 1056 after 60 s, roster 1392), CP-SAT's own neigh
 (random variables and constraints, one thread shared with local search at 2 workers) rarely
 free what belongs together: one person's whole month, or everybody's week. These do.
 
-A neighbourhood is a set of specialist-days; each keeps its day-pattern and demand-session
-variables fixed to the roster unless freed. Every other variable (uncovered counts, weekend
+A neighbourhood is a set of specialist-days; each keeps its day-pattern, demand-session and
+overnight-stay variables fixed to the roster unless freed. Every other variable (uncovered counts, weekend
 and succession indicators, team sessions) stays free and follows. The sub-model is the whole
 model with those domains narrowed, so every rule and the objective are the model's own, and
 any roster it returns is a roster of the full model. Three kinds take turns:
@@ -119,6 +119,8 @@ class Search:
         self.units: dict[SpecDay, list[int]] = {
             key: [var.index for _, var in choices] for key, choices in built.days.items()
         }
+        for (spec, t, _site), var in built.nights.items():  # a night away belongs to its day
+            self.units[(spec, t)].append(var.index)
         self.able: dict[tuple[str, int], list[SpecDay]] = defaultdict(list)
         for cand, var in built.x.items():
             self.units[(cand.specialist, cand.day)].append(var.index)
