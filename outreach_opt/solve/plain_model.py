@@ -58,7 +58,18 @@ SUPPORTED = frozenset(
     }
 )  # fmt: skip
 """Rule and term ids of models/MODEL.md written down here: every one that generated instances
-(`outreach_opt/generate.py`) use, and a few more that are one sum each. The others refuse."""
+(`outreach_opt/generate.py`) use, and a few more that are one sum each."""
+
+REFUSED = frozenset(
+    {
+        "team_complete", "teleconsultation", "remote_link", "max_specialists", "non_preferred", "surplus",
+        "weekly_minutes", "horizon_minutes", "min_consecutive_days", "min_days_off", "period_sessions", "day_off",
+        "forbidden_successions", "pins", "on_call_reach", "on_call_shortfall", "teaching_continuity",
+        "teaching_target",
+    }
+)  # fmt: skip
+"""The rest of models/MODEL.md: an instance where one of them takes effect is refused
+(`remote_link` only restricts remote demands, which `teleconsultation` refuses)."""
 
 
 class UnsupportedRuleError(ValueError):
@@ -103,10 +114,12 @@ def unsupported_rules(instance: Instance) -> list[str]:
         note("forbidden_successions", "rules.forbidden_successions")
     if instance.pins:
         note("pins", "pins")
-    if instance.on_call:
-        note("on_call_reach", "on_call")
-    if instance.trainees and (w.distinct_teacher or w.teaching_session):
-        note("teaching_continuity/teaching_target", "trainees")
+    for i, o in enumerate(instance.on_call):
+        note("on_call_reach" if o.weight is None else "on_call_shortfall", f"on_call[{i}]")
+    if instance.trainees and w.distinct_teacher:
+        note("teaching_continuity", "trainees")
+    if instance.trainees and w.teaching_session:
+        note("teaching_target", "trainees")
     return found
 
 
