@@ -91,6 +91,20 @@ def test_rest_and_travel_follow_the_day_not_each_session() -> None:
     assert _same_optimum(instance(data)) > 0
 
 
+def test_a_session_out_of_reach_in_time_is_not_combined() -> None:
+    """Rule travel_between binds: 100 minutes from home to far do not fit between am and pm
+    (90 minutes), though they would through near (20 + 30): the pair is judged on its own."""
+    data = base(
+        travel=[["home", "near", 20], ["home", "far", 100], ["near", "far", 30]],
+        demands=[
+            demand("am-home", "home", periods=["am"], priority=5),
+            demand("pm-far", "far", periods=["pm"], priority=5),
+            demand("eve-near", "near", periods=["eve"]),
+        ],
+    )
+    assert _same_optimum(instance(data)) >= 5000
+
+
 def test_it_refuses_an_instance_with_a_rule_it_does_not_model() -> None:
     data = base(
         specialists=[specialist("a"), specialist("b")],

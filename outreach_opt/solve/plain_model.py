@@ -189,7 +189,7 @@ class PlainModel:
         legs: dict[tuple[Node, Node], cp_model.IntVar] = {}
         for a in nodes:
             for b in nodes:
-                if a[0] < b[0] and (a == SOURCE or b == SINK or self._reachable(a, b)):
+                if a[0] < b[0]:  # travel_between is the pairwise rule above, not left to the legs
                     legs[(a, b)] = self.model.new_bool_var(f"leg[{spec},{t},{a},{b}]")
         self.model.add(sum(v for (a, _), v in legs.items() if a == SOURCE) == 1)
         self.model.add(sum(v for (_, b), v in legs.items() if b == SINK) == 1)
@@ -332,7 +332,7 @@ class PlainModel:
     def _request_costs(self) -> list[cp_model.LinearExprT]:
         """Term `requests`: an `off` request is unmet when anything is in its periods that day
         (commitments too), an `on` request when nothing is."""
-        costs = []
+        costs: list[cp_model.LinearExprT] = []
         for r in self.prep.requests:
             if r.weight == 0:
                 continue
@@ -355,7 +355,8 @@ class PlainModel:
         burdens: list[cp_model.IntVar] = []
         tops: list[int] = []
         for sid in prep.instance.outreach_sharers():
-            home, factor, parts, top = prep.specialists[sid].home, prep.specialists[sid].burden_factor, [], 0
+            home, factor, top = prep.specialists[sid].home, prep.specialists[sid].burden_factor, 0
+            parts: list[cp_model.LinearExprT] = []
             for t in range(prep.n_days):
                 if (sid, t) not in self.work:
                     continue
@@ -424,7 +425,9 @@ def solve_cpsat_plain(
     class Progress(cp_model.CpSolverSolutionCallback):
         def on_solution_callback(self) -> None:
             if on_solution is not None:
-                on_solution(time.perf_counter() - started, round(self.objective_value), round(self.best_objective_bound))
+                on_solution(
+                    time.perf_counter() - started, round(self.objective_value), round(self.best_objective_bound)
+                )
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit - build_s)
@@ -435,7 +438,7 @@ def solve_cpsat_plain(
         "status": status.value,
         "build_s": round(build_s, 2),
         "wall_s": round(time.perf_counter() - started, 2),
-        "model_size": f"{len(built.model.proto.variables)} variables x {len(built.model.proto.constraints)} constraints",
+        "model_size": f"{len(built.model.proto.variables)} variables, {len(built.model.proto.constraints)} constraints",
     }
     logger.info("cpsat-plain: %s in %.2fs (%s)", status.value, out["wall_s"], out["model_size"])
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
