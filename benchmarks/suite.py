@@ -131,7 +131,7 @@ def _cpsat_defaults(instance: Any, time_limit: float, workers: int) -> tuple[Any
 
 
 def _cpsat_plain(instance: Any, time_limit: float, workers: int) -> tuple[Any, dict[str, Any]]:
-    from outreach_opt.solve.plain_model import solve_cpsat_plain
+    from outreach_opt.solve.peers import solve_cpsat_plain
 
     timeline: list[tuple[float, int | None, int]] = []
     roster, out = solve_cpsat_plain(instance, time_limit, workers, lambda t, obj, bnd: timeline.append((t, obj, bnd)))

@@ -28,21 +28,15 @@ never solved with the rule silently dropped.
 
 from __future__ import annotations
 
-import logging
-import time
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from ortools.sat.python import cp_model
 
 from outreach_opt.domain.instance import Instance
-from outreach_opt.domain.prepared import MINUTES_PER_DAY, Candidate, Prepared, prepare
+from outreach_opt.domain.prepared import MINUTES_PER_DAY, Candidate, Prepared
 from outreach_opt.domain.roster import Roster
-from outreach_opt.solve.solve import _STATUS, Status, _assignment
-
-logger = logging.getLogger(__name__)
+from outreach_opt.solve.solve import Status, _assignment
 
 Node = tuple[int, str]
 """(period index, site): where a specialist may be in one period of a day."""
@@ -406,44 +400,3 @@ class PlainModel:
         return Roster(
             instance=prep.instance.name, status=status.value, objective=objective, bound=bound, assignments=out
         )
-
-
-def solve_cpsat_plain(
-    instance: Instance,
-    time_limit: float,
-    workers: int,
-    on_solution: Callable[[float, int, int], None] | None = None,
-) -> tuple[Roster | None, dict[str, Any]]:
-    """Build the plain model and solve it with CP-SAT's defaults within `time_limit` seconds
-    (building counts against it). `on_solution(elapsed, objective, bound)` hears each better
-    roster, elapsed from the start of the build. Raises `UnsupportedRuleError` first when the
-    instance uses a rule the model leaves out."""
-    started = time.perf_counter()
-    built = PlainModel(prepare(instance)).build()
-    build_s = time.perf_counter() - started
-
-    class Progress(cp_model.CpSolverSolutionCallback):
-        def on_solution_callback(self) -> None:
-            if on_solution is not None:
-                on_solution(
-                    time.perf_counter() - started, round(self.objective_value), round(self.best_objective_bound)
-                )
-
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit - build_s)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = 0
-    status = _STATUS[solver.solve(built.model, Progress())]
-    out: dict[str, Any] = {
-        "status": status.value,
-        "build_s": round(build_s, 2),
-        "wall_s": round(time.perf_counter() - started, 2),
-        "model_size": f"{len(built.model.proto.variables)} variables, {len(built.model.proto.constraints)} constraints",
-    }
-    logger.info("cpsat-plain: %s in %.2fs (%s)", status.value, out["wall_s"], out["model_size"])
-    if status not in (Status.OPTIMAL, Status.FEASIBLE):
-        return None, out
-    breakdown = {name: round(solver.value(expr)) for name, expr in built.terms.items()}
-    objective, bound = sum(breakdown.values()), round(solver.best_objective_bound)
-    out.update(solver_objective=objective, bound=bound, breakdown=breakdown)
-    return built.roster(solver, status, objective, bound), out
