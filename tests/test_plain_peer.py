@@ -126,6 +126,8 @@ def test_the_samples_beyond_it_are_refused_naming_their_rules() -> None:
         assert rule in str(refused.value)
     with pytest.raises(UnsupportedRuleError, match="on_call_reach"):
         solve_cpsat_plain(load_instance(str(INSTANCES / "anzhen-tongzhou-week.yaml")), LIMIT, workers=1)
+    with pytest.raises(UnsupportedRuleError, match=r"console_site \(demands\[\d+\]\.remote\)"):
+        solve_cpsat_plain(load_instance(str(INSTANCES / "ruijin-jiading-week.yaml")), LIMIT, workers=1)
 
 
 def test_every_rule_and_term_of_the_model_is_either_modelled_or_refused() -> None:

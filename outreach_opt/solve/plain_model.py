@@ -56,14 +56,15 @@ SUPPORTED = frozenset(
 
 REFUSED = frozenset(
     {
-        "team_complete", "teleconsultation", "remote_link", "max_specialists", "non_preferred", "surplus",
-        "weekly_minutes", "horizon_minutes", "min_consecutive_days", "min_days_off", "period_sessions", "day_off",
-        "forbidden_successions", "pins", "on_call_reach", "on_call_shortfall", "teaching_continuity",
+        "team_complete", "teleconsultation", "remote_link", "console_site", "max_specialists", "non_preferred",
+        "surplus", "weekly_minutes", "horizon_minutes", "min_consecutive_days", "min_days_off", "period_sessions",
+        "day_off", "forbidden_successions", "pins", "on_call_reach", "on_call_shortfall", "teaching_continuity",
         "teaching_target",
     }
 )  # fmt: skip
 """The rest of models/MODEL.md: an instance where one of them takes effect is refused
-(`remote_link` only restricts remote demands, which `teleconsultation` refuses)."""
+(`remote_link` and `console_site` are only about remote demands, which `teleconsultation`
+refuses, remote surgeries included)."""
 
 
 class UnsupportedRuleError(ValueError):
@@ -83,7 +84,7 @@ def unsupported_rules(instance: Instance) -> list[str]:
         if d.team:
             note("team_complete", f"demands[{i}].team")
         if d.remote:
-            note("teleconsultation", f"demands[{i}].remote")
+            note("console_site" if d.is_remote_surgery else "teleconsultation", f"demands[{i}].remote")
         if d.max_specialists is not None:
             note("max_specialists", f"demands[{i}].max_specialists")
         if d.preferred and w.non_preferred_session:
