@@ -113,6 +113,9 @@ def test_it_refuses_an_instance_with_a_rule_it_does_not_model() -> None:
     )
     with pytest.raises(UnsupportedRuleError, match=r"team_complete \(demands\[0\]\.team\)"):
         solve_cpsat_plain(instance(data), LIMIT, workers=1)
+    stays = base(sites=[{**site, "overnight": True} for site in data["sites"]], demands=[demand("far")])
+    with pytest.raises(UnsupportedRuleError, match=r"overnight_stay \(sites\[0\]\.overnight\)"):
+        solve_cpsat_plain(instance(stays), LIMIT, workers=1)
     kept = copy.deepcopy(data)
     kept["demands"][0].pop("team")  # without it the same instance is solved
     roster, _ = solve_cpsat_plain(instance(kept), LIMIT, workers=1)

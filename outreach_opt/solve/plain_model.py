@@ -59,12 +59,13 @@ REFUSED = frozenset(
         "team_complete", "teleconsultation", "remote_link", "console_site", "max_specialists", "non_preferred",
         "surplus", "weekly_minutes", "horizon_minutes", "min_consecutive_days", "min_days_off", "period_sessions",
         "day_off", "forbidden_successions", "pins", "on_call_reach", "on_call_shortfall", "teaching_continuity",
-        "teaching_target",
+        "teaching_target", "overnight_stay", "nights_away",
     }
 )  # fmt: skip
 """The rest of models/MODEL.md: an instance where one of them takes effect is refused
 (`remote_link` and `console_site` are only about remote demands, which `teleconsultation`
-refuses, remote surgeries included)."""
+refuses, remote surgeries included; `nights_away` only about stays, which `overnight_stay`
+refuses)."""
 
 
 class UnsupportedRuleError(ValueError):
@@ -102,6 +103,9 @@ def unsupported_rules(instance: Instance) -> list[str]:
             note("min_days_off", f"specialists[{i}].min_consecutive_days_off")
         if s.max_sessions_by_period:
             note("period_sessions", f"specialists[{i}].max_sessions_by_period")
+    for i, site in enumerate(instance.sites):
+        if site.overnight:
+            note("overnight_stay", f"sites[{i}].overnight")
     for i, r in enumerate(instance.requests):
         if r.hard:
             note("day_off", f"requests[{i}].hard")
