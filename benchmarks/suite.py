@@ -73,7 +73,7 @@ def run_one(size: str, seed: int, solver: str, time_limit: float, workers: int) 
     started = time.perf_counter()
     instance = instance_from_data(generate(specialists, sites, weeks, seed), f"{size} seed {seed}")
     generate_s = time.perf_counter() - started
-    run = {"engine": _engine, "highs": _highs, "cpsat-defaults": _cpsat_defaults}[solver]
+    run = {"engine": _engine, "highs": _highs, "cpsat-defaults": _cpsat_defaults, "timefold": _timefold}[solver]
     row: dict[str, Any] = {"size": size, "seed": seed, "solver": solver, "time_limit": time_limit}
     row["generate_s"] = round(generate_s, 2)
     roster, out = run(instance, time_limit, workers)
@@ -88,7 +88,9 @@ def run_one(size: str, seed: int, solver: str, time_limit: float, workers: int) 
         report = check_roster(instance, roster)
         row["checked"] = report.ok and (row.get("solver_objective") in (None, report.objective))
         row["violations"] = [v.message for v in report.violations[:3]]
-        row["objective"] = report.objective
+        row["objective"] = report.objective if report.ok else None  # an infeasible roster has no cost to compare
+        if not report.ok:
+            row["status"] = "infeasible roster"
     row["gap"] = _gap(row.get("objective"), row.get("bound"))
     usage = resource.getrusage(resource.RUSAGE_SELF)
     row["peak_mb"] = round(usage.ru_maxrss / 1024)
@@ -134,6 +136,18 @@ def _highs(instance: Any, time_limit: float, workers: int) -> tuple[Any, dict[st
     return solve_highs(instance, time_limit)
 
 
+def _timefold(instance: Any, time_limit: float, workers: int) -> tuple[Any, dict[str, Any]]:
+    started = time.perf_counter()
+    from peer_timefold import solve_timefold  # a sibling script; needs `pip install timefold` and a JDK 17
+
+    loading = time.perf_counter() - started  # the JVM's start and the domain classes' translation
+    timeline: list[tuple[float, int | None, int | None]] = []
+    roster, out = solve_timefold(instance, time_limit, lambda t, obj: timeline.append((t, obj, None)))
+    out["startup_s"] = round(out["startup_s"] + loading, 2)
+    out["timeline"] = timeline
+    return roster, out
+
+
 def _cell(value: Any, fmt: str = "{}") -> str:
     return "-" if value is None else fmt.format(value)
 
@@ -165,7 +179,7 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
         "|---|---:|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---:|---|",
     ]
     order = {"S": 0, "M": 1, "L": 2, "XL": 3}
-    solvers = {"engine": 0, "highs": 1, "cpsat-defaults": 2}
+    solvers = {"engine": 0, "highs": 1, "cpsat-defaults": 2, "timefold": 4}
     keys = sorted(rows, key=lambda k: (order[rows[k]["size"]], rows[k]["seed"], solvers[rows[k]["solver"]]))
     for key in keys:
         r = rows[key]
