@@ -616,3 +616,29 @@ def test_teleconsultation_from_the_wrong_site() -> None:
     assert rules_of(report) == {"teleconsultation"}
     (violation,) = report.violations
     assert "Zhang Min" in violation.message and "own site" in violation.message
+
+
+def test_remote_surgery_from_a_site_without_a_console() -> None:
+    """Xianghe's robot is operated from a master console at the Chaoyang campus. Zhang Min,
+    based at Tongzhou, drives there (50 min each way, within her 150) on Wednesday morning:
+    valid, and the drive is counted (100 min that day). From Tongzhou, her home, which has no
+    console, console_site fires (and capacity: 0 consoles there)."""
+    data = example_data()
+    for site in data["sites"]:
+        if site["id"] == CHAOYANG:
+            site["resources"]["master_console"] = 1
+        if site["id"] == XIANGHE:
+            site["resources"]["robot"] = 1
+    data["demands"].append(
+        {"id": "xianghe-robot", "site": XIANGHE, "activity": "remote_surgery", "skills": ["coronary_clinic"],
+         "sessions": {"min": 0, "max": 1}, "resource": "master_console", "remote": True,
+         "remote_resource": "robot"}
+    )  # fmt: skip
+    instance = instance_from_data(data)
+    at_console = serve("zhang-min", WED, "am", CHAOYANG, "remote_surgery", "xianghe-robot")
+    report = check(instance, [*VALID, at_console])
+    assert report.ok and report.travel_minutes[("zhang-min", WED)] == 100
+    report = check(instance, [*VALID, at_console.model_copy(update={"site": TONGZHOU})])
+    assert rules_of(report) == {"console_site", "capacity"}
+    (violation,) = [v for v in report.violations if v.rule == "console_site"]
+    assert "Zhang Min" in violation.message and "no master_console" in violation.message

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from support import EXAMPLE, REPO, base, commit_dict
+from support import EXAMPLE, INSTANCES, REPO, base, commit_dict
 
 from outreach_opt.cli.main import main
 from outreach_opt.domain.schema import instance_schema_text
@@ -173,6 +173,56 @@ def test_show_views(tmp_path: Path) -> None:
     data["assignments"][0]["specialist"] = "nobody"
     out.write_text(json.dumps(data), encoding="utf-8")
     assert run("show", str(EXAMPLE), str(out)).exit_code == 2
+
+
+def test_show_prints_on_call_and_teaching(tmp_path: Path) -> None:
+    """For the Ruijin week `show` prints, after the week grid, the green channel slot by slot
+    and the teaching of the three local doctors (each with their teacher and target); the
+    `teaching` view prints that table alone. The shared example has no trainees: it says so."""
+    ruijin = INSTANCES / "ruijin-jiading-week.yaml"
+    out = tmp_path / "roster.json"
+    assert run("solve", str(ruijin), "--workers", "1", "--out", str(out)).exit_code == 0
+    grid = run("show", str(ruijin), str(out))
+    assert grid.exit_code == 0, grid.output
+    assert "On call: who is within reach" in grid.stdout and "Teaching of local doctors" in grid.stdout
+    alone = run("show", str(ruijin), str(out), "--view", "teaching")
+    assert alone.exit_code == 0 and "On call" not in alone.stdout and "Week" not in alone.stdout
+    for trainee in ("Anting neurologist", "Anting GI surgeon", "Nanxiang urologist"):
+        assert trainee in alone.stdout
+    assert "1: Xu Jun" in alone.stdout and "2: Song Kai, Jiang Hui" in alone.stdout.replace("\n", " ")
+    assert "target 1" in alone.stdout and "anting-surgical-teaching" in alone.stdout
+    on_call = run("show", str(ruijin), str(out), "--view", "on-call")
+    assert on_call.stdout.count("Stroke green channel") == 10
+    solved = tmp_path / "example.json"
+    assert run("solve", str(EXAMPLE), "--workers", "1", "--out", str(solved)).exit_code == 0
+    assert "no trainees" in run("show", str(EXAMPLE), str(solved), "--view", "teaching").stdout
+
+
+@pytest.mark.parametrize("command", ["show", "explain", "diff", "repair"])
+def test_roster_commands_refuse_unknown_ids(tmp_path: Path, command: str) -> None:
+    """Every command that reads a roster refuses one naming someone the instance does not have
+    (exit 2, the unknown id and what to do), before any work: a diff or repair that listed
+    'nobody' as a change would hide the mistake."""
+    good = tmp_path / "roster.json"
+    assert run("solve", str(EXAMPLE), "--workers", "1", "--quiet", "--out", str(good)).exit_code == 0
+    data = json.loads(good.read_text(encoding="utf-8"))
+    data["assignments"][0]["specialist"] = "nobody"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    event = tmp_path / "event.yaml"
+    event.write_text(
+        "operations:\n  - {op: unavailable, specialist: ren-yanlong, dates: [2025-10-21]}\n", encoding="utf-8"
+    )
+    args = {
+        "show": [str(bad)],
+        "explain": ["--roster", str(bad)],
+        "diff": [str(good), str(bad)],
+        "repair": [str(bad), "--event", str(event), "--out", str(tmp_path / "repaired.json")],
+    }[command]
+    result = run(command, str(EXAMPLE), *args)
+    assert result.exit_code == 2, result.output
+    assert "'nobody'" in result.stderr and "fix the roster" in result.stderr
+    assert not (tmp_path / "repaired.json").exists()
 
 
 def test_sample_whatif_runs(tmp_path: Path) -> None:

@@ -42,14 +42,15 @@ def test_anzhen_week_green_channel_and_teaching() -> None:
 
 
 def test_ruijin_week_stroke_channel_and_teaching() -> None:
-    """1065 = 945 driving (unchanged) + 4 teachers x 30: Anting's neurologist needs Song and
-    Jiang (three neurology sessions, two outreach sessions each at most), the GI surgeon Xu,
-    the Nanxiang urologist one urologist (on a course Mon-Tue, taught later in the week). The
-    stroke channel holds at no cost; with Song away on Thursday too (Jiang is off then),
-    nobody can be within 20 min of Anting and explain says so."""
+    """1190 = 1070 driving + 4 teachers x 30: Anting's neurologist needs Song and Jiang (three
+    neurology sessions, two outreach sessions each at most), the GI surgeon Xu, the Nanxiang
+    urologist one urologist (on a course Mon-Tue, taught later in the week). The stroke
+    channel holds at no cost; with Song away on Thursday too (Jiang is off then), nobody can
+    be within 20 min of Anting and explain says so. (Driving was 945 before the remote GI
+    operation: see test_ruijin_remote_surgery_centre for the 125 minutes it adds.)"""
     result, _ = solve_checked(load_instance(str(RUIJIN)), workers=2)
     assert result.status is Status.OPTIMAL
-    assert (result.objective, result.breakdown["travel"], result.breakdown["teaching_continuity"]) == (1065, 945, 120)
+    assert (result.objective, result.breakdown["travel"], result.breakdown["teaching_continuity"]) == (1190, 1070, 120)
     assert result.breakdown.get("teaching_target", 0) == 0
     data = _data(RUIJIN)
     song = next(s for s in data["specialists"] if s["id"] == "song-kai")  # type: ignore[attr-defined]
@@ -80,14 +81,21 @@ def test_solve_prints_who_is_on_call() -> None:
 
 
 def test_ruijin_remote_surgery_centre() -> None:
-    """The four remote operations are given from the main campus's consoles, the surgeons at
-    home, no drive added (travel stays 945). Without a link from the main campus to Boao its
-    operation cannot happen: 1000 x priority 4 more."""
-    result, _ = solve_checked(load_instance(str(RUIJIN)), workers=2)
-    assert result.roster is not None
+    """The five remote operations are given from the main campus's consoles (rule
+    console_site): four by surgeons based there, the GI one by Xu, based at Jiading, who
+    drives 60 min each way to a console (Jiading has a robot, no console). That adds 125
+    minutes against the week without it (945 -> 1070): Xu's own day at the console (120),
+    and his second outreach session, spent there, no longer joins the Nanxiang ward round to
+    his Anting teaching (65 -> 40 for Anting alone, -25), so Gu adds the round to his Jiading
+    list (120 -> 150, +30). Without a link from the main campus to Boao its operation cannot
+    happen: 1000 x priority 4 more."""
+    result, report = solve_checked(load_instance(str(RUIJIN)), workers=2)
+    assert result.roster is not None and report is not None
     remote = [a for a in result.roster.assignments if a.activity == "remote_surgery"]
-    assert len(remote) == 4 and {a.site for a in remote} == {"ruijin-main"}
+    assert len(remote) == 5 and {a.site for a in remote} == {"ruijin-main"}
+    (xu,) = [a for a in remote if a.specialist == "xu-jun"]
+    assert report.travel_minutes[("xu-jun", xu.date)] == 120 and result.breakdown["travel"] == 1070
     data = _data(RUIJIN)
     data["remote_links"] = [link for link in data["remote_links"] if "boao" not in link]  # type: ignore[attr-defined]
     cut, _ = solve_checked(instance(data), workers=2)
-    assert cut.objective == 1065 + 4000
+    assert cut.objective == 1190 + 4000

@@ -28,7 +28,7 @@ from support import INSTANCES
 from outreach_opt.check.checker import check_roster
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Roster
-from outreach_opt.io.load import load_instance
+from outreach_opt.io.load import instance_from_data, load_instance
 from outreach_opt.report.html import roster_to_html
 from outreach_opt.report.views import DUTY_GREY, site_colours
 from outreach_opt.solve.solve import SolveOptions, solve
@@ -126,6 +126,70 @@ def test_browser_shows_grid_legend_coverage_and_cjk(tmp_path: Path) -> None:
     duties = [key for key in painted if key.startswith("duty:")]
     assert duties and all(painted[key] == [rgb(DUTY_GREY)] for key in duties)
     assert body.group(2) == "false", "the week grid fits the window without scrolling sideways"
+
+
+def _cells(html: str, table: str) -> dict[tuple[str, str], str]:
+    """(date, period) -> the text of each in-window slot of one on-call table."""
+    block = html[html.index(f'data-on-call="{table}"') :].split("</table>", 1)[0]
+    found = re.findall(r'<td class="slot[^"]*" data-date="([^"]+)" data-period="([^"]+)">([^<]*)</td>', block)
+    return {(date, period): text for date, period, text in found}
+
+
+def _trainee_row(html: str, trainee: str) -> str:
+    return html[html.index(f'data-trainee="{trainee}"') :].split("</tr>", 1)[0]
+
+
+def test_browser_shows_green_channel_and_teaching(tmp_path: Path) -> None:
+    """Chromium's DOM has the Dachang green channel slot by slot, each slot naming whom the
+    solver's own listing (the roster's `on_call`, derived from the model's day patterns) puts
+    within reach, none short; and per local doctor the sessions that taught them, re-derived
+    here from the instance (a session of a demand that teaches them, while they are in), with
+    the distinct teachers: two for the Dachang cardiologist, one for Yanda's
+    electrophysiologist, targets met."""
+    instance, roster, html = anzhen()
+    page = tmp_path / "report.html"
+    page.write_text(html, encoding="utf-8")
+    dom = run_chromium(page, tmp_path / "profile", "--dump-dom").stdout
+    names = {s.id: s.label for s in instance.specialists}
+    listing = roster.model_extra["on_call"]  # type: ignore[index]
+    cells = _cells(dom, "dachang-green-channel")
+    assert cells == {(s["date"], s["period"]): ", ".join(names[w] for w in s["within_reach"]) for s in listing}
+    assert len(cells) == 7 and 'class="slot short"' not in dom
+    teaching = dom[dom.index('id="teaching"') : dom.index('id="timeline"')]
+    expected_teachers = {"dachang-cardiologist": 2, "yanda-electrophysiologist": 1}
+    for trainee in instance.trainees:
+        taught = {
+            (a.date, a.period, a.demand, a.specialist)
+            for a in roster.assignments
+            if a.demand is not None
+            and trainee.id in next(d.teaches for d in instance.demands if d.id == a.demand)
+            and not trainee.is_off(a.date, a.period)
+        }
+        row = _trainee_row(teaching, trainee.id)
+        assert row.startswith(f'data-trainee="{trainee.id}"') and trainee.label in row
+        assert row.count('<li class="lesson"') == len({t[:3] for t in taught}) > 0
+        teachers = {names[t[3]] for t in taught}
+        assert len(teachers) == expected_teachers[trainee.id] and all(name in row for name in teachers)
+    assert '<tr class="short"' not in teaching
+
+
+def test_report_marks_short_on_call_slots_and_teaching_targets() -> None:
+    """The Anzhen week with its commitments only and a green channel asking for 9 PCI doctors
+    (there are fewer): every evening slot is marked short; with no session taught, each
+    trainee is short their whole weekly share (12 a month -> 3, 4 -> 1), priced at 200 each."""
+    instance, roster, _ = anzhen()
+    data = instance.model_dump(mode="json")
+    data["on_call"][0]["count"] = 9
+    hungry = instance_from_data(data, "test")
+    duties = roster.model_copy(update={"assignments": [a for a in roster.assignments if a.commitment]})
+    page = roster_to_html(hungry, duties, check_roster(hungry, duties))
+    cells = _cells(page, "dachang-green-channel")
+    assert len(cells) == 7 and all(re.search(r"\(\d short\)$", text) for text in cells.values())
+    assert page.count('<td class="slot short"') == 7
+    for trainee, short in (("dachang-cardiologist", 3), ("yanda-electrophysiologist", 1)):
+        row = _trainee_row(page, trainee)
+        assert "none" in row and f'<td class="num short">{short} ({200 * short})</td>' in row
+    assert page.count('<tr class="short" data-trainee=') == 2
 
 
 def screenshot(html: str, folder: Path, out: Path) -> Path:

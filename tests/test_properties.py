@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from support import EXAMPLE
 
 from outreach_opt.check.checker import check_roster
-from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.instance import Demand, Instance
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.io.load import instance_from_data, load_instance
 from outreach_opt.solve.solve import SolveOptions, Status, model_accepts, solve
@@ -334,9 +334,11 @@ def _add_consortium_rules(
             entry["days"] = sorted(draw(st.sets(st.sampled_from(WEEKDAYS), min_size=1)), key=WEEKDAYS.index)
         data["on_call"] = [entry]
     resources = {s["id"]: sorted(s["resources"]) for s in data["sites"]}
-    for demand in data["demands"]:  # remote surgery: a robot at the patient's site, held too
-        if demand.get("remote") and resources[demand["site"]] and draw(st.booleans()):
+    consoles = sorted({r for s in data["sites"] for r, n in s["resources"].items() if n > 0})
+    for demand in data["demands"]:  # remote surgery: a robot at the patient's site, a console somewhere
+        if demand.get("remote") and resources[demand["site"]] and consoles and draw(st.booleans()):
             demand["remote_resource"] = draw(st.sampled_from(resources[demand["site"]]))
+            demand["resource"] = draw(st.sampled_from(consoles))
     if draw(st.integers(0, 2)) == 0:  # links for remote work: only some pairs
         pairs = [(a, b) for a in site_ids for b in site_ids if a < b]
         if pairs:
@@ -362,6 +364,17 @@ def _add_consortium_rules(
 
 
 # --- facts re-derived here from the instance, independently of solver and checker -----------
+
+
+def served_from(inst: Instance, dem: Demand, home: str) -> list[str]:
+    """Where a session of `dem` may be given from: its site; home for a teleconsultation; any
+    site with its console for a remote surgery. Links are not looked at: sessions over no link
+    are for rule remote_link to catch."""
+    if not dem.remote:
+        return [dem.site]
+    if dem.remote_resource is None:
+        return [home]
+    return [s.id for s in inst.sites if s.resources.get(dem.resource or "", 0) > 0]
 
 
 def horizon_dates(inst: Instance) -> list[dt.date]:
@@ -410,17 +423,18 @@ def fitting_sessions(inst: Instance) -> list[Assignment]:
                 for period in dem.periods if dem.periods is not None else period_ids:
                     if is_off(inst, spec.id, day, period) or (spec.id, day, period) in committed:
                         continue
-                    out.append(
+                    out += [
                         Assignment(
                             specialist=spec.id,
                             date=day,
                             period=period,
-                            site=dem.served_at(spec.home),
+                            site=site,
                             activity=dem.activity,
                             demand=dem.id,
                             role=role,
                         )
-                    )
+                        for site in served_from(inst, dem, spec.home)
+                    ]
     return out
 
 
@@ -444,7 +458,7 @@ def any_session(
 ) -> Assignment:
     """A demand session anywhere: random specialist (or `who`), date among `dates`, period (among
     `periods`) and demand, with the demand's site (or for a teleconsultation perhaps the
-    specialist's home) and activity."""
+    specialist's home, or for a remote surgery perhaps a site with its console) and activity."""
     dem = draw(st.sampled_from(inst.demands))
     spec = who or draw(st.sampled_from([s.id for s in inst.specialists]))
     home = next(s.home for s in inst.specialists if s.id == spec)
@@ -452,7 +466,7 @@ def any_session(
         specialist=spec,
         date=draw(st.sampled_from(dates)),
         period=draw(st.sampled_from(periods or [p.id for p in inst.periods])),
-        site=draw(st.sampled_from([dem.site, home])) if dem.remote else dem.site,
+        site=draw(st.sampled_from([dem.site, home, *served_from(inst, dem, home)])) if dem.remote else dem.site,
         activity=dem.activity,
         demand=dem.id,
         role=draw(st.sampled_from(dem.roles)),

@@ -105,3 +105,24 @@ def test_cli_explain_roster_and_solve_summary(tmp_path: Path) -> None:
     assert shown.exit_code == 0, shown.output
     assert "Doctor A: unavailability: its only slot" in shown.stdout
     assert "covering one more session: no roster can" in shown.stdout
+
+
+def test_remote_sessions_are_tried_where_they_are_served_from() -> None:
+    """A remote surgery on far's robot (consoles at home and near) and a teleconsultation
+    with far, both mornings; b, based at near, has a clinic there then. The one reason is
+    commitments: the trial session is put where it is served from (a console; b's home), not
+    at far, where console_site, capacity or teleconsultation would have been blamed too."""
+    sites = [
+        {"id": "home", "resources": {"clinic_room": 2, "console": 1, "terminal": 1}},
+        {"id": "near", "resources": {"clinic_room": 1, "console": 1, "terminal": 1}},
+        {"id": "far", "resources": {"clinic_room": 1, "robot": 1}},
+    ]
+    surgery = demand("op", activity="surgery", periods=["am"], remote=True, resource="console", remote_resource="robot")
+    tele = demand("tele", periods=["am"], remote=True, resource="terminal")
+    duties = [commit("mon", "am", site="near", who="b")]
+    for wanted in (surgery, tele):
+        data = base(sites=sites, demands=[wanted], specialists=[specialist("b", home="near")], commitments=duties)
+        inst, roster, _ = _solved(data)
+        ((answer,),) = [why_uncovered(inst, roster)]
+        (candidate,) = answer.candidates
+        assert set(candidate.blocked) == {"commitments"}, candidate.example

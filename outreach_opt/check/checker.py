@@ -33,7 +33,7 @@ from outreach_opt.check.objective import ObjectiveTerms, objective_terms
 from outreach_opt.check.pins import check_pins
 from outreach_opt.check.reach import check_on_call_reach
 from outreach_opt.check.remote import check_teleconsultation
-from outreach_opt.check.remote_surgery import check_remote_link
+from outreach_opt.check.remote_surgery import check_console_site, check_remote_link
 from outreach_opt.check.sharing import check_max_specialists
 from outreach_opt.check.teams import check_team_complete
 from outreach_opt.check.workload import (
@@ -62,6 +62,7 @@ __all__ = [
     "Violation",
     "check_capacity",
     "check_commitments",
+    "check_console_site",
     "check_daily_sessions",
     "check_daily_travel",
     "check_day_off",
@@ -128,6 +129,7 @@ RULE_CHECKS: dict[str, RuleCheck] = {
     "pins": check_pins,
     "on_call_reach": check_on_call_reach,
     "remote_link": check_remote_link,
+    "console_site": check_console_site,
 }
 """Rule id -> its check. `known_ids` takes every assignment; the others only usable ones."""
 

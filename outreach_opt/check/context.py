@@ -49,6 +49,7 @@ RULES: tuple[str, ...] = (
     "pins",
     "on_call_reach",
     "remote_link",
+    "console_site",
 )
 
 RULE_TITLES: dict[str, str] = {
@@ -82,6 +83,7 @@ RULE_TITLES: dict[str, str] = {
     "pins": "pinned sessions kept",
     "on_call_reach": "on-call specialists within reach",
     "remote_link": "remote work over a link",
+    "console_site": "remote surgery from a console",
 }
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")

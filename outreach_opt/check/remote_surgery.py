@@ -1,7 +1,10 @@
-"""Rule `remote_link`, recomputed from a roster: a remote session (teleconsultation or remote
-surgery) is given from a site that has a link to the demand's site, when the instance lists
-`remote_links` at all (none listed: every pair is linked). The robot of a remote surgery
-(`remote_resource`, held at the demand's site) is counted by `capacity` with the console.
+"""Rules `remote_link` and `console_site`, recomputed from a roster: a remote session
+(teleconsultation or remote surgery) is given from a site that has a link to the demand's site,
+when the instance lists `remote_links` at all (none listed: every pair is linked); a remote
+surgery is given from a site that has its master console (`resource`): the surgeon's home or
+a site they drive to, which the roster names as the assignment's site. The robot
+(`remote_resource`, held at the demand's site) and the console (held where it is served from)
+are counted by `capacity`.
 """
 
 from __future__ import annotations
@@ -24,6 +27,29 @@ def check_remote_link(ctx: Context, assignments: Sequence[Assignment]) -> list[V
                 "remote_link",
                 f"{ctx.slot(a)} serves {ctx.demand_name(demand.id)} at {ctx.where(demand.site)} from "
                 f"{ctx.where(a.site)}, but remote_links has no link between the two sites.",
+                a,
+            )
+        )
+    return violations
+
+
+def check_console_site(ctx: Context, assignments: Sequence[Assignment]) -> list[Violation]:
+    """Each remote surgery is served from a site that has the master console it names."""
+    sites = {s.id: s for s in ctx.instance.sites}
+    violations = []
+    for a in assignments:
+        demand = ctx.demands.get(a.demand or "")
+        if demand is None or not demand.is_remote_surgery:
+            continue
+        console = demand.resource or ""
+        if a.site in sites and sites[a.site].resources.get(console, 0) > 0:
+            continue
+        violations.append(
+            Violation.at(
+                "console_site",
+                f"{ctx.slot(a)} operates on {ctx.where(demand.site)}'s {demand.remote_resource} for "
+                f"{ctx.demand_name(demand.id)} from {ctx.where(a.site)}, which has no {console}: a remote "
+                "surgery is served from a site with one.",
                 a,
             )
         )

@@ -18,10 +18,10 @@ from rich.text import Text
 
 from outreach_opt.check.checker import check_roster
 from outreach_opt.cli.console import make_console
+from outreach_opt.cli.roster_input import refuse_unknown_ids
 from outreach_opt.cli.uncovered import print_uncovered
 from outreach_opt.domain.history import past_assignments
 from outreach_opt.domain.instance import Instance
-from outreach_opt.domain.problems import InputError
 from outreach_opt.domain.roster import Assignment
 from outreach_opt.io.load import load_history, load_instance, load_roster
 from outreach_opt.io.located_yaml import read_located
@@ -99,9 +99,8 @@ def explain_command(
     if roster is None:
         sys.exit(explain_instance(problem, instance, time_limit, hard_minimums, past))
     given = load_roster(roster)
+    refuse_unknown_ids(problem, given, roster, "explaining it")
     report = check_roster(problem, given, past)
-    if any(v.rule == "known_ids" for v in report.violations):
-        raise InputError.single(roster, "the roster names unknown specialists, sites, periods or dates; run `check`")
     console = make_console()
     answers = why_uncovered(problem, given, past, cost_to_cover=True, time_limit=time_limit)
     print_uncovered(console, problem, answers, report.objective, report.breakdown)

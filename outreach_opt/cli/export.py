@@ -15,7 +15,8 @@ from pathlib import Path
 
 import click
 
-from outreach_opt.check.checker import CheckReport, Context, check_known_ids, check_roster, usable_assignments
+from outreach_opt.check.checker import CheckReport, check_roster
+from outreach_opt.cli.roster_input import refuse_unknown_ids
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.problems import InputError, Problem
 from outreach_opt.domain.roster import Roster
@@ -28,8 +29,6 @@ from outreach_opt.report.xlsx import roster_to_xlsx
 FORMATS = ("json", "yaml", "csv", "ics", "xlsx", "html")
 _SUFFIXES = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".csv": "csv", ".ics": "ics", ".xlsx": "xlsx"}
 _SUFFIXES |= {".html": "html", ".htm": "html"}
-_LISTED = 10
-"""Unknown-id problems listed before '… and N more'."""
 
 
 @click.command(name="export")
@@ -53,7 +52,7 @@ def export_command(instance: str, roster: str, fmt: str | None, out: str, force:
         )
     problem = load_instance(instance)
     given = load_roster(roster)
-    _refuse_unknown_ids(problem, given, roster)
+    refuse_unknown_ids(problem, given, roster, "exporting it")
     report = check_roster(problem, given)
     if given.instance != problem.name:
         click.echo(f"note: the roster names instance {given.instance!r}, not {problem.name!r}", err=True)
@@ -96,25 +95,6 @@ def format_for(out: str) -> str:
             out, f"cannot tell the format from the file name; end it in one of: {known} (export also takes --format)"
         )
     return fmt
-
-
-def _refuse_unknown_ids(instance: Instance, roster: Roster, source: str) -> None:
-    """An assignment with unknown ids (or serving neither a demand nor a commitment) has
-    nothing to render it with: bad input. The first few are listed; a roster made for another
-    instance (the usual cause of many) is said so first. A missing travel time is not refused:
-    its leg counts 0 minutes, as in the checker's totals."""
-    ctx = Context.of(instance)
-    usable = {id(a) for a in usable_assignments(ctx, roster.assignments)}
-    broken = check_known_ids(ctx, [a for a in roster.assignments if id(a) not in usable])
-    if not broken:
-        return
-    problems = [Problem((), v.message, source) for v in broken[:_LISTED]]
-    if len(broken) > _LISTED:
-        problems.append(Problem((), f"… and {len(broken) - _LISTED} more assignment(s) like these.", source))
-    if roster.instance != instance.name:
-        problems.insert(0, Problem((), f"the roster is for {roster.instance!r}, not {instance.name!r}", source))
-    problems.append(Problem((), "fix the roster (or pair it with its own instance) before exporting it", source))
-    raise InputError(problems)
 
 
 def _write_calendars(instance: Instance, roster: Roster, folder: Path, force: bool) -> list[Path]:

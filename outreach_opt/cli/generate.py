@@ -8,11 +8,9 @@ The command only validates and writes; the instance comes from `outreach_opt.gen
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from outreach_opt.domain.problems import InputError
+from outreach_opt.cli.roster_input import refuse_existing
 from outreach_opt.generate import generate
 from outreach_opt.io.load import instance_from_data
 from outreach_opt.io.write import write_instance_data
@@ -33,8 +31,7 @@ from outreach_opt.io.write import write_instance_data
 def generate_command(specialists: int, sites: int, weeks: int, seed: int, out: str, force: bool) -> None:
     """Write a generated instance: a main campus, branch campuses and county hospitals on a map,
     specialists with grades and skills, home duties, leave and demands sized to the staff."""
-    if Path(out).exists() and not force:
-        raise InputError.single(out, "the file exists already; pass --force to replace it")
+    refuse_existing(out, force)
     data = generate(specialists, sites, weeks, seed)
     instance = instance_from_data(data, f"generated instance (seed {seed})")  # a generator bug is loud here
     write_instance_data(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from outreach_opt.domain.problems import InputError
+from outreach_opt.cli.roster_input import refuse_existing
 from outreach_opt.io.curtois_qu import read_curtois_qu
 from outreach_opt.io.load import instance_from_data
 from outreach_opt.io.write import write_instance_data
@@ -24,8 +24,7 @@ from outreach_opt.io.write import write_instance_data
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 def import_cq_command(source: str, out: str, force: bool) -> None:
     """Convert a Curtois & Qu shift scheduling benchmark file (InstanceN.txt) into an instance."""
-    if Path(out).exists() and not force:
-        raise InputError.single(out, "the file exists already; pass --force to replace it")
+    refuse_existing(out, force)
     data = read_curtois_qu(source)
     instance = instance_from_data(data, source)
     write_instance_data(

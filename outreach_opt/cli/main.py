@@ -14,7 +14,6 @@ import os
 import sys
 from collections.abc import Callable
 from importlib import resources
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -31,6 +30,7 @@ from outreach_opt.cli.generate import generate_command
 from outreach_opt.cli.import_cq import import_cq_command
 from outreach_opt.cli.progress import ProgressView
 from outreach_opt.cli.repair import diff_command, repair_command
+from outreach_opt.cli.roster_input import refuse_existing, refuse_unknown_ids
 from outreach_opt.cli.uncovered import print_uncovered_summary
 from outreach_opt.domain.history import past_assignments
 from outreach_opt.domain.instance import Instance
@@ -127,8 +127,7 @@ def solve_command(
         problem = with_roster_pins(problem, load_roster(pin_roster), pin_roster)
     if out is not None:
         format_for(out)  # an unknown extension is bad input before, not after, a long solve
-        if Path(out).exists() and not force:
-            raise InputError.single(out, "the file exists already; pass --force to replace it")
+        refuse_existing(out, force)
     past = past_assignments(problem, load_history(history)) if history else []
     console = make_console()
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, log_search=ctx.obj["verbose"] > 1)
@@ -213,7 +212,7 @@ def check_command(instance: str, roster: str, history: str | None) -> None:
     sys.exit(EXIT_CHECK_FAILED)
 
 
-VIEWS = ("specialist", "site", "demand", "travel")
+VIEWS = ("specialist", "site", "demand", "travel", "on-call", "teaching")
 
 
 @main.command(name="show")
@@ -223,16 +222,21 @@ VIEWS = ("specialist", "site", "demand", "travel")
 @click.option("--history", type=click.Path(file_okay=False), help="Folder of earlier published rosters to count in.")
 @_bad_input
 def show_command(instance: str, roster: str, view: str, history: str | None) -> None:
-    """Show ROSTER of INSTANCE in the terminal: a week grid by specialist, by site, coverage
-    per demand, or travel per specialist and day."""
+    """Show ROSTER of INSTANCE in the terminal: a week grid by specialist (followed by who is
+    on call and who teaches whom, where the instance has on-call entries or trainees), by site,
+    coverage per demand, travel per specialist and day, on call, or teaching."""
     problem = load_instance(instance)
     given = load_roster(roster)
+    refuse_unknown_ids(problem, given, roster, "showing it")
     report = check_roster(problem, given, past_assignments(problem, load_history(history)) if history else [])
-    if any(v.rule == "known_ids" for v in report.violations):
-        raise InputError.single(roster, "the roster names unknown specialists, sites, periods or dates; run `check`")
     console = make_console()
     if view == "specialist":
         console.print(tables.by_specialist(problem, given))
+        _print_consortium(console, problem, given)
+    elif view == "on-call":
+        console.print(tables.on_call(problem, given) if problem.on_call else "the instance has no on_call entries")
+    elif view == "teaching":
+        console.print(tables.teaching(problem, given) if problem.trainees else "the instance has no trainees")
     elif view == "site":
         console.print(tables.by_site(problem, given))
     elif view == "demand":
@@ -273,8 +277,15 @@ def _print_roster(console: Console, instance: Instance, roster: Roster, report: 
     console.print(tables.by_specialist(instance, roster))
     console.print(tables.by_site(instance, roster))
     console.print(tables.coverage(instance, roster, report))
+    _print_consortium(console, instance, roster)
+
+
+def _print_consortium(console: Console, instance: Instance, roster: Roster) -> None:
+    """Who is on call and who teaches whom, for instances that have on-call entries or trainees."""
     if instance.on_call:
         console.print(tables.on_call(instance, roster))
+    if instance.trainees:
+        console.print(tables.teaching(instance, roster))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 import click
 from rich.console import Console
@@ -21,10 +20,10 @@ from outreach_opt.cli import tables
 from outreach_opt.cli.console import make_console
 from outreach_opt.cli.explain import print_explanation
 from outreach_opt.cli.export import format_for, render
+from outreach_opt.cli.roster_input import refuse_existing, refuse_unknown_ids
 from outreach_opt.cli.uncovered import print_uncovered_summary
 from outreach_opt.domain.history import past_assignments
 from outreach_opt.domain.instance import Instance
-from outreach_opt.domain.problems import InputError
 from outreach_opt.io.load import load_history, load_instance, load_roster
 from outreach_opt.io.write import write_atomic
 from outreach_opt.report.diff import SlotChange, diff_lines, roster_diff, summary
@@ -56,6 +55,8 @@ def diff_command(instance: str, old: str, new: str) -> None:
     removed and changed sessions, by specialist and day."""
     problem = load_instance(instance)
     before, after = load_roster(old), load_roster(new)
+    refuse_unknown_ids(problem, before, old, "comparing it")
+    refuse_unknown_ids(problem, after, new, "comparing it")
     print_diff(make_console(), problem, roster_diff(problem, before.assignments, after.assignments))
 
 
@@ -92,11 +93,11 @@ def repair_command(
     as possible, print what changed, and check the result."""
     base = load_instance(instance)
     published = load_roster(roster)
+    refuse_unknown_ids(base, published, roster, "repairing it")
     event = load_event(event_file, base)
     if out is not None:
         format_for(out)
-        if Path(out).exists() and not force:
-            raise InputError.single(out, "the file exists already; pass --force to replace it")
+        refuse_existing(out, force)
     past = past_assignments(event.instance, load_history(history)) if history else []
     console = make_console()
     console.print(f"event: {event.name}" + "".join(f"\n  note: {n}" for n in event.notes))

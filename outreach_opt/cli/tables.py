@@ -1,4 +1,5 @@
-"""Rich tables of a roster: by specialist, by site, coverage per demand, objective breakdown.
+"""Rich tables of a roster: by specialist, by site, coverage per demand, on call, teaching,
+objective breakdown.
 
 Pure rendering: takes an instance, a roster and the checker's report, returns rich renderables.
 """
@@ -12,10 +13,9 @@ from rich.table import Table
 from rich.text import Text
 
 from outreach_opt.check.checker import CheckReport, Context
-from outreach_opt.check.reach import on_call_slots
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment, Roster
-from outreach_opt.report import views
+from outreach_opt.report import consortium, views
 
 _DAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta")
@@ -108,12 +108,31 @@ def on_call(instance: Instance, roster: Roster) -> Table:
     for column in ("On call", "Date", "Period", "Within reach"):
         table.add_column(column)
     names = {s.id: s.label for s in instance.specialists}
-    for oc, day, period, near in on_call_slots(Context.of(instance), roster.assignments):
-        short = oc.count - len(near)
-        who = Text(", ".join(names[s] for s in near) or "nobody")
-        if short > 0:
-            who.append(f"  ({short} short)", style="bold red")
-        table.add_row(oc.name or oc.id, _head(day), period, who)
+    for slot in consortium.on_call(instance, roster):
+        who = Text(", ".join(names[s] for s in slot.within_reach) or "nobody")
+        if slot.short > 0:
+            who.append(f"  ({slot.short} short)", style="bold red")
+        table.add_row(slot.name, _head(slot.date), slot.period, who)
+    return table
+
+
+def teaching(instance: Instance, roster: Roster) -> Table:
+    """Per local doctor: the sessions that taught them and by whom, their distinct teachers,
+    and each 4-week block's target against the sessions held, as the checker counts them."""
+    ctx = Context.of(instance)
+    table = Table(title="Teaching of local doctors", show_lines=True)
+    for column in ("Trainee", "Sessions that taught them", "Teachers", "Target", "Short"):
+        table.add_column(column, justify="right" if column == "Short" else "left", overflow="fold")
+    per_session = instance.weights.teaching_session
+    for row in consortium.teaching(instance, roster, ctx):
+        lessons = "\n".join(
+            f"{_head(lesson.date)} {lesson.period}: {', '.join(ctx.who(s) for s in lesson.teachers)} ({lesson.demand})"
+            for lesson in row.lessons
+        )
+        blocks = "\n".join(f"from {_head(b.first)}: {b.held} held, target {b.target}" for b in row.blocks)
+        short = Text(f"{row.short} ({row.short * per_session})", style="bold red") if row.short else Text("-")
+        teachers = f"{len(row.teachers)}: {', '.join(ctx.who(s) for s in row.teachers)}" if row.teachers else "0"
+        table.add_row(f"{row.name}\n{row.site}", lessons or "(none)", teachers, blocks, short)
     return table
 
 

@@ -57,6 +57,15 @@ def consortium_problems(instance: Instance) -> list[Problem]:
                     "add it to the site's resources (the robot the remote surgeon operates)",
                 )
             )
+        console = dem.resource
+        if robot is not None and console is not None and not any(r.get(console, 0) > 0 for r in resources.values()):
+            problems.append(
+                Problem(
+                    ("demands", i, "resource"),
+                    f"no site has a {console!r}, the master console this remote surgery is operated from; "
+                    "add it to the resources of the site(s) the surgeons can operate from",
+                )
+            )
     for i, (a, b) in enumerate(instance.remote_links):
         ref(("remote_links", i, 0), a, sites, "site")
         ref(("remote_links", i, 1), b, sites, "site")

@@ -338,12 +338,14 @@ class Demand(_OnDates):
     remote: bool = Field(
         default=False,
         description="A teleconsultation: the specialist serves it from their own home site, with no travel, "
-        "using `resource` (e.g. a telemedicine terminal) there; the partner site needs nothing but the slot.",
+        "using `resource` (e.g. a telemedicine terminal) there; the partner site needs nothing but the slot. "
+        "With remote_resource: a remote surgery (see there).",
     )
     remote_resource: Id | None = Field(
         default=None,
         description="Remote surgery: a resource of the demand's own site (e.g. the robot) held in the same "
-        "slot while the surgeon operates from their site's `resource` (the master console). Only with remote.",
+        "slot while the surgeon operates from `resource` (the master console) at any site that has one, "
+        "their home or another they drive to (rule console_site). Needs remote and resource.",
     )
     team: list[TeamRole] | None = Field(
         default=None,
@@ -364,13 +366,18 @@ class Demand(_OnDates):
             raise ValueError(f"team role {twice[0]!r} is listed twice; give each role once, with its count")
         if self.remote_resource is not None and not self.remote:
             raise ValueError("remote_resource (the robot of a remote surgery) needs 'remote: true'")
+        if self.remote_resource is not None and self.resource is None:
+            raise ValueError(
+                "a remote surgery (remote_resource) needs 'resource': the master console the surgeon operates from"
+            )
         if self.remote and self.team:
             raise ValueError("a remote demand (teleconsultation) cannot need a team: each member sits elsewhere")
         return self
 
-    def served_at(self, home: str) -> str:
-        """Where a specialist whose home is `home` serves it: their home for a teleconsultation."""
-        return home if self.remote else self.site
+    @property
+    def is_remote_surgery(self) -> bool:
+        """A remote demand holding a robot at its site: served from a console, not from home."""
+        return self.remote_resource is not None
 
     def role_skills(self, role: str | None) -> list[str]:
         """The skills a member in `role` needs: the demand's, and the role's own (a demand
@@ -583,6 +590,21 @@ class Instance(_Frozen):
     def linked(self, a: str, b: str) -> bool:
         """Can remote work join sites a and b? Always when no links are listed, or a == b."""
         return not self.remote_links or a == b or (a, b) in self.remote_links or (b, a) in self.remote_links
+
+    def served_from(self, demand: Demand, home: str, only_linked: bool = True) -> list[str]:
+        """The sites a specialist whose home is `home` can serve `demand` from: its own site;
+        home for a teleconsultation (rule teleconsultation); for a remote surgery every site
+        with a master console (its `resource`), home or not (rule console_site); a remote
+        demand only from a site linked to the demand's (rule remote_link; `only_linked=False`
+        keeps the others, to say why they fail). One definition for the candidates and the
+        travel pairs they need."""
+        if not demand.remote:
+            return [demand.site]
+        if demand.is_remote_surgery:
+            sites = [s.id for s in self.sites if s.resources.get(demand.resource or "", 0) > 0]
+        else:
+            sites = [home]
+        return [site for site in sites if not only_linked or self.linked(site, demand.site)]
 
     def outreach_sharers(self) -> list[str]:
         """Specialists among whom outreach burden is shared: those with every skill of some

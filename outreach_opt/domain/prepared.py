@@ -28,6 +28,8 @@ class Candidate:
     day: int
     period: int
     site: str
+    """Where it is served from: the demand's site, or for a remote demand the specialist's home
+    (teleconsultation) or a site with the master console (remote surgery)."""
     role: str | None = None
     """The team role it fills, for a demand with a `team`."""
 
@@ -130,14 +132,16 @@ def prepare(instance: Instance, past: Sequence[Assignment] = (), free_commitment
         for role in dem.roles:  # a team's roles; one role, None, without a team
             needs = set(dem.role_skills(role))
             for spec in instance.specialists:
-                if not needs <= set(spec.skills) or not instance.linked(dem.served_at(spec.home), dem.site):
-                    continue  # remote_link: a remote demand only from a linked site
+                if not needs <= set(spec.skills):
+                    continue
+                # teleconsultation, console_site and remote_link: where it can be served from
+                sites = instance.served_from(dem, spec.home)
                 for t in on_days:
                     for p in periods:
                         key = (spec.id, t, p)
                         if key in unavailable or (key in commitment_at and not free_commitments):
                             continue
-                        candidates.append(Candidate(spec.id, dem.id, t, p, dem.served_at(spec.home), role))
+                        candidates += [Candidate(spec.id, dem.id, t, p, site, role) for site in sites]
 
     capacity = {(s.id, r): n for s in instance.sites for r, n in s.resources.items()}
     by_day: dict[tuple[str, int], list[Candidate]] = {}

@@ -67,5 +67,5 @@ def reachable_sites(instance: Instance) -> dict[str, set[str]]:
         skills = set(spec.skills)
         for demand in instance.demands:
             if set(demand.skills) <= skills:
-                sites[spec.id].add(demand.served_at(spec.home))
+                sites[spec.id].update(instance.served_from(demand, spec.home))
     return sites

@@ -7,7 +7,9 @@ autoescaping on: names come from instance files and must never become markup.
 This module turns the roster into plain rows and bars (`_page`); the template only lays them
 out. Ids and classes in the page are stable for tests and for anyone styling it:
 `#summary`, `#legend`, `#grid` (`td.day` > `div.cell.site-<id>`), `#sites`, `#coverage`
-(`tr.missing`), `#timeline` (`div.bar.drive`), `#objective`, `#violations`.
+(`tr.missing`), `#on-call` (`table[data-on-call]` > `td.slot.short`), `#teaching`
+(`tr[data-trainee].short`, `li.lesson`), `#timeline` (`div.bar.drive`), `#objective`,
+`#violations`. The on-call and teaching sections appear only for instances that have them.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from outreach_opt.check.checker import RULE_TITLES, CheckReport
 from outreach_opt.check.context import Context
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Roster
+from outreach_opt.report import consortium
 from outreach_opt.report.views import (
     DUTY_GREY,
     Day,
@@ -98,6 +101,8 @@ def _page(instance: Instance, roster: Roster, report: CheckReport) -> dict[str, 
         "grid": _grid(ctx, all_days, horizon),
         "site_rows": _site_rows(ctx, all_days, horizon),
         "coverage": coverage(instance, roster, report),
+        "on_call": _on_call(ctx, roster, horizon),
+        "teaching": _teaching(ctx, roster),
         "timeline": _timeline(ctx, all_days, horizon),
         "breakdown": report.breakdown,
         "violations": [
@@ -155,6 +160,73 @@ def _site_rows(ctx: Context, all_days: list[Day], horizon: list[dt.date]) -> lis
         lines.sort(key=lambda line: line["rank"])
     return [
         {"id": s.id, "name": s.name or s.id, "cells": [visits[(s.id, d)] for d in horizon]} for s in ctx.instance.sites
+    ]
+
+
+def _on_call(ctx: Context, roster: Roster, horizon: list[dt.date]) -> list[dict[str, Any]]:
+    """Per green channel, a grid of its periods by date: who is within reach of its hospital,
+    as the checker derives it; slots outside its window are blank, short ones marked."""
+    names = {s.id: s.label for s in ctx.instance.specialists}
+    slots = {(s.on_call, s.date, s.period): s for s in consortium.on_call(ctx.instance, roster, ctx)}
+    entries = []
+    for oc in ctx.instance.on_call:
+        rows = []
+        for period in oc.periods or list(ctx.periods):
+            cells = []
+            for date in horizon:
+                slot = slots.get((oc.id, date, period))
+                cells.append(
+                    {"date": date.isoformat(), "in_window": False}
+                    if slot is None
+                    else {
+                        "date": date.isoformat(),
+                        "in_window": True,
+                        "names": [names[s] for s in slot.within_reach],
+                        "short": slot.short,
+                    }
+                )
+            rows.append({"period": period, "cells": cells})
+        entries.append(
+            {
+                "id": oc.id,
+                "name": oc.name or oc.id,
+                "site": ctx.where(oc.site),
+                "count": oc.count,
+                "reach": oc.reach_minutes,
+                "skills": ", ".join(words(skill) for skill in oc.skills) or "any skills",
+                "soft": oc.weight is not None,
+                "rows": rows,
+            }
+        )
+    return entries
+
+
+def _teaching(ctx: Context, roster: Roster) -> list[dict[str, Any]]:
+    """Per trainee: the sessions that taught them and by whom, distinct teachers, and each
+    4-week block's target against the sessions held."""
+    return [
+        {
+            "id": row.trainee,
+            "name": row.name,
+            "site": ctx.where(row.site),
+            "lessons": [
+                {
+                    "date": lesson.date.isoformat(),
+                    "label": f"{day_label(lesson.date)} {lesson.period}",
+                    "teachers": ", ".join(ctx.who(s) for s in lesson.teachers),
+                    "demand": ctx.demand_name(lesson.demand),
+                }
+                for lesson in row.lessons
+            ],
+            "teachers": [ctx.who(s) for s in row.teachers],
+            "blocks": [
+                {"first": day_label(b.first), "days": b.days, "target": b.target, "held": b.held, "short": b.short}
+                for b in row.blocks
+            ],
+            "short": row.short,
+            "cost": row.short * ctx.instance.weights.teaching_session,
+        }
+        for row in consortium.teaching(ctx.instance, roster, ctx)
     ]
 
 

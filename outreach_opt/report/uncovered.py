@@ -85,10 +85,15 @@ def why_uncovered(
                 unskilled.append(spec.id)
                 continue
             candidate = Candidate(spec.id)
+            sites = instance.served_from(demand, spec.home, only_linked=False) or [demand.site]
             for date, period in slots:
-                trial = _with_session(roster.assignments, demand, spec.id, date, period)
-                report = check_roster(instance, roster.model_copy(update={"assignments": trial}), past)
-                new = [v for v in report.violations if (v.rule, v.message) not in before]
+                tries = []  # a remote surgery: from each console site; the one that breaks least
+                for site in sites:
+                    trial = _with_session(roster.assignments, demand, spec.id, date, period, site)
+                    report = check_roster(instance, roster.model_copy(update={"assignments": trial}), past)
+                    new = [v for v in report.violations if (v.rule, v.message) not in before]
+                    tries.append((len(new), report.objective, new, report))
+                _, _, new, report = min(tries, key=lambda found: found[:2])
                 for v in new:
                     candidate.blocked.setdefault(v.rule, [])
                     if (date, period) not in candidate.blocked[v.rule]:
@@ -117,12 +122,12 @@ def _slots(instance: Instance, demand: Demand, week: int) -> list[Slot]:
 
 
 def _with_session(
-    assignments: Sequence[Assignment], demand: Demand, spec: str, date: dt.date, period: str
+    assignments: Sequence[Assignment], demand: Demand, spec: str, date: dt.date, period: str, site: str
 ) -> list[Assignment]:
-    """The roster with the session added: a commitment in that slot gives way (so the
-    checker says `commitments`), another session stays beside it (`one_place`)."""
+    """The roster with the session added, served from `site`: a commitment in that slot gives
+    way (so the checker says `commitments`), another session stays beside it (`one_place`)."""
     kept = [a for a in assignments if not (a.commitment and (a.specialist, a.date, a.period) == (spec, date, period))]
     session = Assignment(
-        specialist=spec, date=date, period=period, site=demand.site, activity=demand.activity, demand=demand.id
+        specialist=spec, date=date, period=period, site=site, activity=demand.activity, demand=demand.id
     )
     return [*kept, session]

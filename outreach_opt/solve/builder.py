@@ -1,7 +1,7 @@
 """The CP-SAT model of the core: variables, one method per rule, and the objective.
 
 Variables (all Boolean unless said):
-- ``x[c]`` for each `Candidate` c: specialist serves demand at day, period (site is the demand's).
+- ``x[c]`` for each `Candidate` c: specialist serves demand at day, period, from the candidate's site.
 - ``y[s, t, k]`` for each enumerated `DayPattern` k of specialist s on day t: that day goes so.
 - ``u[d, w]`` (integer 0..min): sessions of demand d left uncovered in week w.
 - ``held[d, t, p]`` for a demand with a team: its team session is held (see `team_rules`).
@@ -405,11 +405,9 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, 
                 problems.append(f"{a.specialist} on {a.date} {a.period}: outside the horizon's dates or periods")
                 continue
             t, p = date_index[a.date], pidx[a.period]
-            if a.demand is not None and a.demand in self.prep.demands:
-                wanted = self.prep.demands[a.demand]
-                home = self.prep.specialists[a.specialist].home if a.specialist in self.prep.specialists else ""
-                if (a.site, a.activity) != (wanted.served_at(home), wanted.activity):
-                    problems.append(f"{a.specialist} on {a.date} {a.period}: not {a.demand}'s site and activity")
+            wanted = self.prep.demands.get(a.demand or "")
+            if wanted is not None and a.activity != wanted.activity:  # its site: a candidate's, below
+                problems.append(f"{a.specialist} on {a.date} {a.period}: not {a.demand}'s activity")
             if a.commitment:
                 com = self.prep.commitment_at.get((a.specialist, t, p))
                 if com is None or (a.site, a.activity) != (com.site, com.activity):
@@ -419,12 +417,12 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, 
                 problems.append(f"{a.specialist} has two assignments on {a.date} {a.period}")
             stops[(a.specialist, t)][p] = (a.site, a.commitment)
             if a.demand is not None:
-                served.add((a.specialist, a.demand, t, p, a.role))
+                served.add(Candidate(a.specialist, a.demand, t, p, a.site, a.role))
         for cand, var in self.x.items():
-            self.model.add_hint(var, (cand.specialist, cand.demand, cand.day, cand.period, cand.role) in served)
-        missing = set(served) - {(c.specialist, c.demand, c.day, c.period, c.role) for c in self.x}
+            self.model.add_hint(var, cand in served)
+        missing = served - set(self.x)  # also a demand served from a site it cannot be served from
         problems += [f"no candidate variable for {m}" for m in sorted(missing, key=repr)]
-        sessions = {(demand, t, p) for _s, demand, t, p, _r in served}  # a team session: any member there
+        sessions = {(c.demand, c.day, c.period) for c in served}  # a team session: any member there
         for key, var in self.held.items():
             self.model.add_hint(var, key in sessions)
         for (spec, t), choices in self.days.items():
@@ -437,9 +435,9 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, 
             if not matched:
                 problems.append(f"no day pattern for {spec} on day {t}: {want}")
         held = set()  # one per team session (all members alike), one per member otherwise
-        for s, d, t, p, _r in served:
-            team = d in self.prep.demands and self.prep.demands[d].team
-            held.add((d, t, p, "" if team else s))
+        for c in served:
+            team = c.demand in self.prep.demands and self.prep.demands[c.demand].team
+            held.add((c.demand, c.day, c.period, "" if team else c.specialist))
         counts: dict[tuple[str, int], int] = defaultdict(int)
         for d, t, _p, _s in held:
             counts[(d, self.prep.week[t])] += 1

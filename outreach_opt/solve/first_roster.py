@@ -190,15 +190,18 @@ class _State:
         prep = self.prep
         date_index = {d: t for t, d in enumerate(prep.dates)}
         pidx = {pid: p for p, pid in enumerate(prep.period_ids)}
-        by_key = {(c.specialist, c.demand, c.day, c.period): c for c in self.built.x}
+        by_key: dict[tuple[str, str, int, int], list[Candidate]] = defaultdict(list)
+        for c in self.built.x:  # a remote surgery: one candidate per console site
+            by_key[(c.specialist, c.demand, c.day, c.period)].append(c)
         for pin in prep.instance.pins:
-            cand = by_key.get((pin.specialist, pin.demand, date_index[pin.date], pidx[pin.period]))
-            team = prep.demands[pin.demand].team
-            index = None if cand is None or cand in self.pinned or team else self._allowed(cand)
-            if cand is None or index is None:
+            options = by_key.get((pin.specialist, pin.demand, date_index[pin.date], pidx[pin.period]), [])
+            if prep.demands[pin.demand].team or any(c in self.pinned for c in options):
                 return False
-            self._apply(cand, index)
-            self.pinned.add(cand)
+            placed = next(((c, i) for c in options if (i := self._allowed(c)) is not None), None)
+            if placed is None:
+                return False
+            self._apply(*placed)
+            self.pinned.add(placed[0])
         return True
 
     def meet_minimums(self) -> bool:

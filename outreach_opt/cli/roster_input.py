@@ -1,0 +1,45 @@
+"""Rosters and output files given on the command line: refused early, with located messages.
+
+Every command that reads a roster (export, show, explain, diff, repair) refuses one that names
+unknown specialists, sites, periods, demands or dates, because nothing can be rendered, diffed
+or repaired with an id the instance does not have. Every command that writes `--out` refuses
+an existing file before a long solve, not after it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from outreach_opt.check.checker import Context, check_known_ids, usable_assignments
+from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.problems import InputError, Problem
+from outreach_opt.domain.roster import Roster
+
+_LISTED = 10
+"""Unknown-id problems listed before '… and N more'."""
+
+
+def refuse_unknown_ids(instance: Instance, roster: Roster, source: str, doing: str) -> None:
+    """An assignment with unknown ids (or serving neither a demand nor a commitment) is bad
+    input. The first few are listed; a roster made for another instance (the usual cause of
+    many) is said so first; the last line says what to do before `doing` (e.g. "exporting
+    it"). A missing travel time is not refused: its leg counts 0 minutes, as in the checker's
+    totals."""
+    ctx = Context.of(instance)
+    usable = {id(a) for a in usable_assignments(ctx, roster.assignments)}
+    broken = check_known_ids(ctx, [a for a in roster.assignments if id(a) not in usable])
+    if not broken:
+        return
+    problems = [Problem((), v.message, source) for v in broken[:_LISTED]]
+    if len(broken) > _LISTED:
+        problems.append(Problem((), f"… and {len(broken) - _LISTED} more assignment(s) like these.", source))
+    if roster.instance != instance.name:
+        problems.insert(0, Problem((), f"the roster is for {roster.instance!r}, not {instance.name!r}", source))
+    problems.append(Problem((), f"fix the roster (or pair it with its own instance) before {doing}", source))
+    raise InputError(problems)
+
+
+def refuse_existing(out: str | Path, force: bool) -> None:
+    """Outputs are never silently overwritten: an existing `out` needs `--force`."""
+    if Path(out).exists() and not force:
+        raise InputError.single(str(out), "the file exists already; pass --force to replace it")
