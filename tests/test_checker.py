@@ -85,6 +85,7 @@ VALID_OBJECTIVE = 5000 + 380
 NO_SHARING = {"preferences": 0, "fairness_max": 0, "fairness_deviation": 0, "continuity": 0, "non_preferred": 0}
 NO_SHARING["surplus"] = 0
 NO_SHARING |= {"on_call_shortfall": 0, "teaching_continuity": 0, "teaching_target": 0}  # consortium terms
+NO_SHARING |= {"nights_away": 0}  # no stays
 """The example weighs none of the sharing terms, nor surplus, nor the consortium's: they are present and 0."""
 
 

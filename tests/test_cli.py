@@ -227,8 +227,8 @@ def test_roster_commands_refuse_unknown_ids(tmp_path: Path, command: str) -> Non
 
 def test_sample_whatif_runs(tmp_path: Path) -> None:
     """The shipped scenario file answers its questions: two more cardiologists and a faster
-    road both lower the objective of the Anzhen week (920: 830 driving, 90 for three teachers of
-    local doctors), three Xianghe clinics raise it;
+    road both lower the objective of the Anzhen week (1320: 1170 driving, 60 for Gao Yu's night
+    at Chengde, 90 for three teachers of local doctors), three Xianghe clinics raise it;
     every roster is checked."""
     result = run(
         "whatif",
@@ -244,8 +244,8 @@ def test_sample_whatif_runs(tmp_path: Path) -> None:
         row["scenario"]: row
         for row in json.loads((tmp_path / "out" / "table.json").read_text(encoding="utf-8"))["rows"]
     }
-    assert rows["base"]["objective"] == 920
-    assert rows["two more cardiologists"]["objective"] < 920
-    assert rows["new road cuts Tongzhou-Dachang to 25 min"]["objective"] < 920
-    assert rows["Xianghe wants three clinics a week"]["objective"] > 920
+    assert rows["base"]["objective"] == 1320
+    assert rows["two more cardiologists"]["objective"] < 1320
+    assert rows["new road cuts Tongzhou-Dachang to 25 min"]["objective"] < 1320
+    assert rows["Xianghe wants three clinics a week"]["objective"] > 1320
     assert all(row["checked"] == "ok" for row in rows.values())

@@ -5,6 +5,7 @@ Anting and Nanxiang. Optima measured with this code and pinned, each term explai
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import yaml
@@ -24,21 +25,45 @@ def _data(path: Path) -> dict[str, object]:
 
 
 def test_anzhen_week_green_channel_and_teaching() -> None:
-    """920 = 830 driving (every session covered, as before) + 3 teachers x 30: two PCI
-    doctors within 30 min of Tongzhou every evening keep Ren and Wang near on Monday and
-    Tuesday (Huang is away), so the Dachang cardiologist has two teachers, the Yanda
-    electrophysiologist one. Without the channel: 890 (one teacher each). The roster lists
-    who the channel can call: at least two every evening."""
+    """1320 = 1170 driving + 60 for one night + 3 teachers x 30. Before the Chengde weekend it
+    was 920 = 830 + 90: two PCI doctors within 30 min of Tongzhou every evening keep Ren and
+    Wang near on Monday and Tuesday (Huang is away), so the Dachang cardiologist has two
+    teachers, the Yanda electrophysiologist one. Gao Yu's weekend adds exactly 340 driving
+    (Chaoyang - Chengde 170 each way) and a night, and changes nothing else: nobody else has
+    his skill and he serves nothing else. Without the channel: 1290 (one teacher each). The
+    roster lists who the channel can call: at least two every evening."""
     result, _ = solve_checked(load_instance(str(ANZHEN)), workers=2)
     assert result.status is Status.OPTIMAL and result.roster is not None
-    assert (result.objective, result.breakdown["travel"], result.breakdown["teaching_continuity"]) == (920, 830, 90)
+    assert (result.objective, result.breakdown["travel"], result.breakdown["teaching_continuity"]) == (1320, 1170, 90)
     assert result.breakdown.get("uncovered", 0) == 0
     listing = result.roster.model_extra["on_call"]  # type: ignore[index]
     assert len(listing) == 7 and all(len(slot["within_reach"]) >= 2 for slot in listing)
     data = _data(ANZHEN)
     data.pop("on_call")
     free, _ = solve_checked(instance(data), workers=2)
-    assert free.objective == 890
+    assert free.objective == 1290
+
+
+def test_anzhen_weekend_at_chengde_needs_a_night() -> None:
+    """Gao Yu's Saturday and Sunday clinic at Chengde (170 min from Chaoyang, his daily limit
+    200): with Chengde's guest room he drives there on Saturday, stays, and drives home on
+    Sunday: 340 min and one night (60). Where Chengde allows no stay, a day trip (340 min) is
+    over his limit and the four sessions (priority 3) stay uncovered: 920 + 4 x 3000."""
+    result, report = solve_checked(load_instance(str(ANZHEN)), workers=2)
+    assert result.roster is not None and report is not None
+    assert [(s.specialist, s.night.isoformat(), s.site) for s in result.roster.stays] == [
+        ("gao-yu", "2025-10-25", "chengde-central")
+    ]
+    assert result.breakdown["nights_away"] == 60
+    assert (
+        report.travel_minutes[("gao-yu", dt.date(2025, 10, 25))],
+        report.travel_minutes[("gao-yu", dt.date(2025, 10, 26))],
+    ) == (170, 170)
+    data = _data(ANZHEN)
+    chengde = next(s for s in data["sites"] if s["id"] == "chengde-central")  # type: ignore[attr-defined]
+    chengde["overnight"] = False
+    closed, _ = solve_checked(instance(data), workers=2)
+    assert closed.objective == 920 + 4 * 3000 and closed.roster is not None and closed.roster.stays == []
 
 
 def test_ruijin_week_stroke_channel_and_teaching() -> None:

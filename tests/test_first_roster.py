@@ -115,3 +115,20 @@ def test_greedy_roster_keeps_every_rule(data: dict[str, Any]) -> None:
     inst = instance_from_data(data, "property test")
     report = greedy_checked(inst, improve_seconds=0.2)
     event(f"greedy roster {'none' if report is None else 'checked'}")
+
+
+def test_greedy_counts_console_and_robot_at_one_site_twice() -> None:
+    """Found by the rich property: a remote surgery at the surgeon's own site whose console and
+    robot are both the site's one cath lab needs two; the greedy roster checked each alone
+    against one and served it, which the model (and the checker's `capacity`) rejects. Now it
+    leaves it uncovered (1000), a roster both accept."""
+    from support import base, demand, instance
+
+    data = base()
+    data["sites"][0]["resources"] = {"cath_lab": 1}
+    data["sites"][2]["resources"] = {"clinic_room": 1}  # no other console to serve it from
+    data["demands"] = [
+        demand("op", "home", remote=True, resource="cath_lab", remote_resource="cath_lab", periods=["am"])
+    ]
+    report = greedy_checked(instance(data), improve_seconds=None)
+    assert report is not None and report.breakdown["uncovered"] == 1000

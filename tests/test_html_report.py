@@ -222,6 +222,17 @@ def test_report_is_self_contained_and_escaped() -> None:
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; week" in page
 
 
+def test_report_shows_the_night_away() -> None:
+    """Gao Yu's Saturday at Chengde ends there for the night (rule overnight_stay): his
+    Saturday cell says where he sleeps, and no other cell speaks of a night."""
+    _, roster, html = anzhen()
+    assert [s.specialist for s in roster.stays] == ["gao-yu"]
+    row = html.split('<tr data-specialist="gao-yu">', 1)[1].split("</tr>", 1)[0]
+    saturday = row.split('data-date="2025-10-25"', 1)[1].split("</td>", 1)[0]
+    assert "night at Chengde Central Hospital" in saturday
+    assert html.count('<div class="night">') == 1
+
+
 def test_report_highlights_what_is_missing() -> None:
     """tiny.yaml leaves one Sanhe clinic session uncovered: its row is marked missing with
     the count, the other rows are not, and the objective table shows the uncovered cost."""

@@ -27,7 +27,7 @@ from support import EXAMPLE
 
 from outreach_opt.check.checker import check_roster
 from outreach_opt.domain.instance import Demand, Instance
-from outreach_opt.domain.roster import Assignment, Roster
+from outreach_opt.domain.roster import Assignment, Roster, Stay
 from outreach_opt.io.load import instance_from_data, load_instance
 from outreach_opt.solve.solve import SolveOptions, Status, model_accepts, solve
 
@@ -212,7 +212,18 @@ def instances(draw: st.DrawFn, rich: bool = False, special: bool = False) -> dic
     }
     if rich:
         _add_rich_rules(draw, data, start, days, period_ids)
+    if rich:
+        _add_overnight(draw, data)
     return data
+
+
+def _add_overnight(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    """Sites that allow overnight stays (rule overnight_stay) and a price per night (term
+    nights_away). Not in the plain strategy: a stay can rescue a day whose commitments alone
+    drive too far, which the plain infeasibility argument rules out. `trips` draws them often."""
+    for site in data["sites"]:
+        site["overnight"] = draw(st.integers(0, 2)) == 0
+    data["weights"]["overnight_stay"] = draw(st.sampled_from([0, 10, 60]))
 
 
 def _add_rich_rules(draw: st.DrawFn, data: dict[str, Any], start: dt.date, days: int, period_ids: list[str]) -> None:
@@ -555,8 +566,137 @@ def instances_with_rosters(draw: st.DrawFn, rich: bool = False, special: bool = 
             if check_roster(inst, Roster(instance=inst.name, assignments=[*kept, *more])).ok:
                 kept += more
         last = draw(st.one_of(st.just(units[-1]), mistaken))
-        return inst, Roster(instance=inst.name, assignments=[*kept, *last])
-    return inst, Roster(instance=inst.name, assignments=duties + [a for more in units for a in more])
+        assignments = [*kept, *last]
+    else:
+        assignments = duties + [a for more in units for a in more]
+    nights = draw(some_stays(inst, assignments)) if rich else []
+    return inst, Roster(instance=inst.name, assignments=assignments, stays=nights)
+
+
+@st.composite
+def trips(draw: st.DrawFn) -> dict[str, Any]:
+    """Rule overnight_stay: one or two specialists at home, one or two far hospitals (60-240
+    min away, each allowing stays or not) asking for sessions on every day of a 2-4 day
+    horizon, with a daily driving limit, rest and a price per night drawn, and now and then a
+    home commitment or a green channel at a far hospital. Stays pay here, so the solver takes
+    them, and rosters with valid stays are common."""
+    n_far = draw(st.integers(1, 2))
+    far = [f"far{i}" for i in range(n_far)]
+    day_periods = draw(periods())
+    period_ids = [p["id"] for p in day_periods]
+    travel = [["home", f, draw(st.sampled_from([60, 120, 180, 240]))] for f in far]
+    if n_far == 2:
+        travel.append(["far0", "far1", draw(st.sampled_from([20, 60, 120]))])
+    data: dict[str, Any] = {
+        "name": "trip property test",
+        "horizon": {
+            "start": draw(st.sampled_from([MONDAY, MONDAY + dt.timedelta(days=4)])).isoformat(),
+            "days": draw(st.integers(2, 4)),
+        },
+        "periods": day_periods,
+        "sites": [{"id": "home", "resources": {}}]
+        + [{"id": f, "resources": {}, "overnight": draw(st.integers(0, 3)) > 0} for f in far],
+        "travel": travel,
+        "specialists": [
+            {
+                "id": sid,
+                "home": "home",
+                "skills": ["clinic"],
+                "max_travel_minutes_per_day": draw(st.sampled_from([None, 240, 300, 400])),
+            }
+            for sid in ["a", "b"][: draw(st.integers(1, 2))]
+        ],
+        "commitments": [
+            {
+                "specialist": "a",
+                "day": draw(st.sampled_from(WEEKDAYS)),
+                "period": draw(st.sampled_from(period_ids)),
+                "site": "home",
+                "activity": "clinic",
+            }
+            for _ in range(draw(st.integers(0, 1)))
+        ],
+        "demands": [
+            {
+                "id": f"d{i}",
+                "site": draw(st.sampled_from(far)),
+                "activity": "clinic",
+                "skills": ["clinic"],
+                "sessions": {"min": (n := draw(st.integers(1, 4))), "max": n},
+                "priority": 1,
+                "periods": sorted(draw(st.sets(st.sampled_from(period_ids), min_size=1)), key=period_ids.index),
+            }
+            for i in range(draw(st.integers(1, 2)))
+        ],
+        "rules": {"min_rest_minutes": draw(st.sampled_from([0, 480, 600, 720]))},
+        "weights": {
+            "uncovered_session": 1000,
+            "travel_minute": 1,
+            "overnight_stay": draw(st.sampled_from([0, 60, 300])),
+        },
+    }
+    if draw(st.integers(0, 2)) == 0:
+        data["on_call"] = [
+            {
+                "id": "green",
+                "site": draw(st.sampled_from(far)),
+                "count": 1,
+                "reach_minutes": draw(st.sampled_from([0, 60])),
+                "weight": draw(st.sampled_from([None, 500])),
+            }
+        ]
+    return data
+
+
+@st.composite
+def trips_with_rosters(draw: st.DrawFn) -> tuple[Instance, Roster]:
+    """A trip instance and a roster: its commitments, sessions that fit on consecutive dates
+    (by one specialist, one to three a day), and stays (`some_stays`)."""
+    inst = instance_from_data(draw(trips()), "trip property test")
+    dates = horizon_dates(inst)
+    first = draw(st.integers(0, len(dates) - 2))
+    who = draw(st.sampled_from([s.id for s in inst.specialists]))
+    fitting = [a for a in fitting_sessions(inst) if a.specialist == who and a.date in dates[first : first + 2]]
+    sessions = draw(st.lists(st.sampled_from(fitting), max_size=4, unique=True)) if fitting else []
+    assignments = commitment_duties(inst) + sessions
+    return inst, Roster(instance=inst.name, assignments=assignments, stays=draw(some_stays(inst, assignments)))
+
+
+@st.composite
+def some_stays(draw: st.DrawFn, inst: Instance, assignments: list[Assignment]) -> list[Stay]:
+    """Rule overnight_stay: mostly a stay the rule allows if one exists (a site with
+    `overnight`, not home, between two working days with a session there), now and then one at
+    the site of any session the night before or after it, or anywhere (any site, a date perhaps
+    outside the horizon), for the journeys from and to it and the rule's own boundaries."""
+    homes = {s.id: s.home for s in inst.specialists}
+    overnight = {s.id for s in inst.sites if s.overnight}
+    sites_on: dict[tuple[str, dt.date], set[str]] = {}
+    for a in assignments:
+        sites_on.setdefault((a.specialist, a.date), set()).add(a.site)
+    allowed = sorted(
+        (spec, day, site)
+        for (spec, day), today in sites_on.items()
+        for site in today | sites_on.get((spec, day + dt.timedelta(days=1)), set())
+        if (spec, day + dt.timedelta(days=1)) in sites_on and site in overnight and site != homes[spec]
+    )
+    stays = []
+    if allowed and draw(st.integers(0, 3)):
+        spec, day, site = draw(st.sampled_from(allowed))
+        stays.append(Stay(specialist=spec, night=day, site=site))
+    for _ in range(draw(st.integers(0, 1))):
+        if assignments and draw(st.integers(0, 2)):
+            a = draw(st.sampled_from(assignments))
+            night = a.date - dt.timedelta(days=draw(st.integers(0, 1)))
+            stays.append(Stay(specialist=a.specialist, night=night, site=a.site))
+        else:
+            stays.append(
+                Stay(
+                    specialist=draw(st.sampled_from([s.id for s in inst.specialists])),
+                    night=inst.horizon.start + dt.timedelta(days=draw(st.integers(-1, inst.horizon.days))),
+                    site=draw(st.sampled_from([s.id for s in inst.sites])),
+                )
+            )
+    return stays
 
 
 # --- properties --------------------------------------------------------------------------------
@@ -669,6 +809,35 @@ def test_solver_roster_passes_checker_with_all_rules(data: dict[str, Any]) -> No
 def test_checker_and_model_agree_with_all_rules(case: tuple[Instance, Roster]) -> None:
     """The two-way agreement of checker and model, with every rule of the product drawn."""
     assert_same_verdict(*case)
+
+
+@settings(PROPERTY_SETTINGS, max_examples=150)
+@given(trips())
+def test_solver_roster_passes_checker_with_stays(data: dict[str, Any]) -> None:
+    """With sites that allow overnight stays and long drives, a roster the solver returns
+    (stays included) breaks no rule and costs, term by term, what the checker recomputes from
+    its assignments and stays."""
+    inst = instance_from_data(data, "property test")
+    result = solve(inst, SolveOptions(time_limit=5, workers=1, seed=0))
+    assert result.status is not Status.UNKNOWN
+    if result.roster is None:
+        return
+    event(f"stays in the roster: {bool(result.roster.stays)}")
+    report = check_roster(inst, result.roster)
+    assert report.violations == [], report.violations
+    assert report.breakdown == {term: result.breakdown.get(term, 0) for term in report.breakdown}
+    assert report.objective == result.objective
+
+
+@settings(PROPERTY_SETTINGS, max_examples=300)
+@given(trips_with_rosters())
+def test_checker_and_model_agree_with_stays(case: tuple[Instance, Roster]) -> None:
+    """The two-way agreement on rosters with stays: at the site of a session the night before
+    or after it (valid when the site allows stays and both days have work), or anywhere."""
+    inst, roster = case
+    if roster.stays:
+        event(f"stays, checker ok {check_roster(inst, roster).ok}")
+    assert_same_verdict(inst, roster)
 
 
 def test_deterministic() -> None:

@@ -38,8 +38,9 @@ def run(*args: str) -> Result:
 
 def core_anzhen_week(tmp_path: Path) -> Path:
     """The Anzhen sample week without issue 4's additions (green channel, trainees, teaching
-    weights): the week whose optimum (830) has Li Wei's Monday Sanhe clinic, the story these
-    repair tests tell. With the additions the optimum (920) no longer sends Li Wei out."""
+    weights, Gao Yu's weekend at Chengde): the week whose optimum (830) has Li Wei's Monday
+    Sanhe clinic, the story these repair tests tell. With the additions the optimum (1320) no
+    longer sends Li Wei out."""
     import yaml
 
     data = yaml.safe_load((INSTANCES / "anzhen-tongzhou-week.yaml").read_text(encoding="utf-8"))
@@ -49,6 +50,9 @@ def core_anzhen_week(tmp_path: Path) -> Path:
         entry.pop("teaches", None)
     for key in ("distinct_teacher", "teaching_session"):
         data["weights"].pop(key, None)
+    data["specialists"] = [s for s in data["specialists"] if s["id"] != "gao-yu"]
+    data["commitments"] = [c for c in data["commitments"] if c["specialist"] != "gao-yu"]
+    data["demands"] = [d for d in data["demands"] if d["id"] != "chengde-weekend-clinic"]
     path = tmp_path / "anzhen-core-week.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path

@@ -69,7 +69,7 @@ def test_remove_specialist_takes_their_commitments(tmp_path: Path, anzhen: Insta
 
 
 def test_remove_site_takes_its_travel_legs(tmp_path: Path, anzhen: Instance) -> None:
-    """Dachang TCM, once its two demands are gone, can be removed; its five legs go with it."""
+    """Dachang TCM, once its two demands are gone, can be removed; its six legs go with it."""
     [v] = variants(
         tmp_path,
         anzhen,
@@ -83,7 +83,7 @@ def test_remove_site_takes_its_travel_legs(tmp_path: Path, anzhen: Instance) -> 
         """,
     )
     assert all("dachang-tcm" not in leg[:2] for leg in v.instance.travel)
-    assert len(v.instance.travel) == len(anzhen.travel) - 5
+    assert len(v.instance.travel) == len(anzhen.travel) - 6
 
 
 def test_change_replaces_only_the_given_fields(tmp_path: Path, anzhen: Instance) -> None:
@@ -233,7 +233,7 @@ def test_problem_in_added_item_points_at_its_line(tmp_path: Path, anzhen: Instan
         """
     [problem] = problems(tmp_path, anzhen, text)
     assert problem.line == 8
-    assert "specialists[9].home" in problem.message and "did you mean 'anzhen-tongzhou'" in problem.message
+    assert "specialists[10].home" in problem.message and "did you mean 'anzhen-tongzhou'" in problem.message
 
 
 def test_base_may_not_leave_the_scenario_folder(tmp_path: Path) -> None:

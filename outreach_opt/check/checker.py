@@ -35,6 +35,7 @@ from outreach_opt.check.reach import check_on_call_reach
 from outreach_opt.check.remote import check_teleconsultation
 from outreach_opt.check.remote_surgery import check_console_site, check_remote_link
 from outreach_opt.check.sharing import check_max_specialists
+from outreach_opt.check.stays import check_overnight_stay
 from outreach_opt.check.teams import check_team_complete
 from outreach_opt.check.workload import (
     check_daily_sessions,
@@ -78,6 +79,7 @@ __all__ = [
     "check_min_days_off",
     "check_on_call_reach",
     "check_one_place",
+    "check_overnight_stay",
     "check_period_sessions",
     "check_pins",
     "check_remote_link",
@@ -130,6 +132,7 @@ RULE_CHECKS: dict[str, RuleCheck] = {
     "on_call_reach": check_on_call_reach,
     "remote_link": check_remote_link,
     "console_site": check_console_site,
+    "overnight_stay": check_overnight_stay,
 }
 """Rule id -> its check. `known_ids` takes every assignment; the others only usable ones."""
 
@@ -160,7 +163,7 @@ def check_roster(instance: Instance, roster: Roster, past: Sequence[Assignment] 
     `past` holds assignments before the horizon (earlier published rosters): rest into the
     first day, runs of days, successions and the sharing terms count them; nothing in the
     past itself is judged."""
-    ctx = Context.of(instance, past)
+    ctx = Context.of(instance, past, roster.stays)
     usable = usable_assignments(ctx, roster.assignments)
     violations = check_known_ids(ctx, roster.assignments)
     start = instance.horizon.start

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from outreach_opt.domain.history import LOOKBACK_DAYS
 from outreach_opt.domain.instance import Commitment, Demand, Instance, Period, Site, Specialist
-from outreach_opt.domain.roster import Assignment
+from outreach_opt.domain.roster import Assignment, Stay
 from outreach_opt.domain.travel import TravelMatrix, travel_matrix
 
 RULES: tuple[str, ...] = (
@@ -50,6 +50,7 @@ RULES: tuple[str, ...] = (
     "on_call_reach",
     "remote_link",
     "console_site",
+    "overnight_stay",
 )
 
 RULE_TITLES: dict[str, str] = {
@@ -84,6 +85,7 @@ RULE_TITLES: dict[str, str] = {
     "on_call_reach": "on-call specialists within reach",
     "remote_link": "remote work over a link",
     "console_site": "remote surgery from a console",
+    "overnight_stay": "overnight stays",
 }
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -147,9 +149,14 @@ class Context:
     """(specialist, weekday, period) -> commitment; the instance forbids two on one key."""
     past: tuple[Assignment, ...] = ()
     """Assignments before the horizon (history): rules across the boundary count them."""
+    stays: tuple[Stay, ...] = ()
+    """The roster's nights away (rule overnight_stay): where days start and end."""
+    stay_at: dict[SpecialistDay, str] = field(default_factory=dict)
+    """(specialist, night) -> the site of the first stay listed for it."""
 
     @classmethod
-    def of(cls, instance: Instance, past: Iterable[Assignment] = ()) -> Context:
+    def of(cls, instance: Instance, past: Iterable[Assignment] = (), stays: Iterable[Stay] = ()) -> Context:
+        stays = tuple(stays)
         commitments: dict[tuple[str, int, str], Commitment] = {}
         for com in instance.commitments:
             for weekday in com.weekdays():
@@ -164,6 +171,8 @@ class Context:
             demands={d.id: d for d in instance.demands},
             commitments=commitments,
             past=tuple(past),
+            stays=tuple(stays),
+            stay_at={(st.specialist, st.night): st.site for st in reversed(stays)},
         )
 
     # --- time -------------------------------------------------------------------------------
@@ -287,10 +296,18 @@ class Context:
             for key in sorted(days)
         }
 
-    def route(self, specialist: str, day: list[Assignment]) -> list[tuple[str, str]]:
-        """The day's legs: home to the first site, site to site in period order, last site home."""
+    def day_ends(self, specialist: str, day: dt.date) -> tuple[str, str]:
+        """Where a specialist's day starts and ends: home, or the stay of the night before and
+        of that night (rule overnight_stay)."""
         home = self.specialists[specialist].home
-        stops = [home, *(a.site for a in day), home]
+        before = self.stay_at.get((specialist, day - dt.timedelta(days=1)), home)
+        return before, self.stay_at.get((specialist, day), home)
+
+    def route(self, specialist: str, day: list[Assignment]) -> list[tuple[str, str]]:
+        """The day's legs: from where it starts (home or a stay) to the first site, site to
+        site in period order, last site to where it ends."""
+        start, end = self.day_ends(specialist, day[0].date) if day else (self.specialists[specialist].home,) * 2
+        stops = [start, *(a.site for a in day), end]
         return list(pairwise(stops))
 
     def home_to_home(self, specialist: str, day: list[Assignment]) -> int:

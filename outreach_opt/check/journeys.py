@@ -83,7 +83,8 @@ def check_daily_travel(ctx: Context, assignments: Sequence[Assignment]) -> list[
 
 
 def check_rest(ctx: Context, assignments: Sequence[Assignment]) -> list[Violation]:
-    """Rule 9: from getting home one day to leaving the next, at least `min_rest_minutes`."""
+    """Rule 9: from getting home one day to leaving the next, at least `min_rest_minutes`;
+    after a day that ends at a night's stay, from getting there to leaving it."""
     need = ctx.instance.rules.min_rest_minutes
     days = ctx.by_specialist_day(assignments)
     violations = []
@@ -91,18 +92,19 @@ def check_rest(ctx: Context, assignments: Sequence[Assignment]) -> list[Violatio
         following = days.get((spec_id, day + dt.timedelta(days=1)))
         if following is None:
             continue
-        home = ctx.specialists[spec_id].home
+        _start, night_at = ctx.day_ends(spec_id, day)  # home, or that night's stay
         last, first = todays[-1], following[0]
-        home_at = ctx.end(last) + (ctx.minutes(last.site, home) or 0)
-        leave_at = ctx.start(first) - (ctx.minutes(home, first.site) or 0)
+        home_at = ctx.end(last) + (ctx.minutes(last.site, night_at) or 0)
+        leave_at = ctx.start(first) - (ctx.minutes(night_at, first.site) or 0)
         rest = leave_at + 1440 - home_at
         if rest >= need:
             continue
+        arrive = "home" if night_at == ctx.specialists[spec_id].home else f"at {ctx.where(night_at)} for the night"
         violations.append(
             Violation(
                 "rest",
                 f"{ctx.who(spec_id)} gets {rest} min of rest before {day_text(first.date)}, "
-                f"{need} min needed: home at {clock(home_at)} on {day_text(day)} after {last.period} at "
+                f"{need} min needed: {arrive} at {clock(home_at)} on {day_text(day)} after {last.period} at "
                 f"{ctx.where(last.site)}, leaving at {clock(leave_at)} for {first.period} at "
                 f"{ctx.where(first.site)}.",
                 spec_id,

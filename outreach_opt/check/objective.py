@@ -14,6 +14,7 @@ from outreach_opt.check.context import Context
 from outreach_opt.check.cover import asking_weeks, surplus_cost
 from outreach_opt.check.reach import on_call_costs
 from outreach_opt.check.sharing import sharing_costs
+from outreach_opt.check.stays import nights_away_cost
 from outreach_opt.check.teaching import teaching_costs
 from outreach_opt.check.teams import held_sessions, is_complete
 from outreach_opt.check.workload import requests_cost
@@ -28,7 +29,7 @@ class ObjectiveTerms:
     uncovered: dict[tuple[str, int], int]
     """(demand id, week index) -> sessions below `sessions.min`, only where some are missing."""
     travel_minutes: dict[tuple[str, dt.date], int]
-    """(specialist id, date) -> home-to-home minutes, only for days with assignments."""
+    """(specialist id, date) -> minutes driven (home or stay to home or stay), only for days with assignments."""
 
 
 def objective_terms(ctx: Context, assignments: Sequence[Assignment]) -> ObjectiveTerms:
@@ -63,6 +64,7 @@ def objective_terms(ctx: Context, assignments: Sequence[Assignment]) -> Objectiv
         "surplus": surplus_cost(ctx, served),
         "travel": travel_cost,
         "requests": requests_cost(ctx, assignments),
+        "nights_away": nights_away_cost(ctx),
     }
     breakdown.update(sharing_costs(ctx, [*ctx.past, *assignments]))  # burden and servers so far count
     breakdown["on_call_shortfall"] = on_call_costs(ctx, assignments)

@@ -1,6 +1,7 @@
 """Rule `on_call_reach`, recomputed from a roster: where each specialist is in each period
-(their session's site; when idle, where they wait — home before the first session and after
-getting back, the last session's site between two sessions; nowhere while on the road), and
+(their session's site; when idle, where they wait — home (or last night's stay) before the
+first session and home (or tonight's stay) after getting there, the last session's site
+between two sessions; nowhere while on the road), and
 whether enough skilled, available specialists are within reach of the on-call hospital.
 
 With an on-call `weight` the rule is soft: `on_call_costs` prices each specialist short.
@@ -24,13 +25,14 @@ def where_in(ctx: Context, specialist: str, day: list[Assignment], period: str) 
     now = [a for a in day if a.period == period]
     if now:
         return now[0].site
+    first, last = ctx.day_ends(specialist, day[0].date) if day else (home, home)  # home or a stay
     before = [a for a in day if ctx.period_rank[a.period] < rank]
     after = [a for a in day if ctx.period_rank[a.period] > rank]
-    here = before[-1].site if before else home
+    here = before[-1].site if before else first
     start, end = ctx.periods[period].start_minute, ctx.periods[period].end_minute
     if before and not after:
-        arrived = ctx.end(before[-1]) + (ctx.minutes(here, home) or 0)
-        return home if arrived <= start else None
+        arrived = ctx.end(before[-1]) + (ctx.minutes(here, last) or 0)
+        return last if arrived <= start else None
     if not after:
         return home
     departs = ctx.start(after[0]) - (ctx.minutes(here, after[0].site) or 0)

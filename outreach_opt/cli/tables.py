@@ -45,6 +45,7 @@ def by_specialist(instance: Instance, roster: Roster) -> Table:
     cells: dict[tuple[str, dt.date], list[Assignment]] = defaultdict(list)
     for a in roster.assignments:
         cells[(a.specialist, a.date)].append(a)
+    nights = {(st.specialist, st.night): st.site for st in roster.stays}  # rule overnight_stay
     table = Table(title="Roster by specialist", show_lines=True, expand=False)
     table.add_column("Specialist", no_wrap=True)
     dates = _dates(instance)
@@ -58,6 +59,8 @@ def by_specialist(instance: Instance, roster: Roster) -> Table:
                 style = "dim" if a.commitment else ("" if a.site == homes[spec.id] else styles.get(a.site, ""))
                 what = "home duty" if a.commitment else a.activity
                 text.append(f"{a.period} {a.site} {what}\n", style=style)
+            if (spec.id, date) in nights:
+                text.append(f"night at {nights[(spec.id, date)]}\n", style="bold")
             row.append(text)
         table.add_row(*row)
     return table

@@ -132,6 +132,14 @@ class Site(_Frozen):
         default_factory=dict,
         description="How many of each resource (clinic_room, cath_lab, robot …) the site has.",
     )
+    overnight: bool = Field(
+        default=False,
+        description=(
+            "Specialists may stay the night here between two working days instead of driving home "
+            "(rule overnight_stay): a weekend clinic far away on Saturday and Sunday. Each night "
+            "costs weights.overnight_stay."
+        ),
+    )
 
 
 class Unavailable(_Frozen):
@@ -542,6 +550,11 @@ class Weights(_Frozen):
     distinct_teacher: Count = Field(default=0, description="Per distinct specialist teaching a trainee.")
     teaching_session: Count = Field(
         default=0, description="Per teaching session a trainee is short of their monthly target."
+    )
+    overnight_stay: Count = Field(
+        default=60,
+        description="Per night a specialist stays away from home (sites[].overnight); by default a night "
+        "weighs an hour of driving, so a stay is chosen only where it saves more than that.",
     )
 
 

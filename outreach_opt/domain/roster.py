@@ -31,6 +31,18 @@ class Assignment(BaseModel):
     """The team role filled, for a demand with a `team`; absent otherwise."""
 
 
+class Stay(BaseModel):
+    """A night away from home: the specialist sleeps at `site` after `night`'s last session and
+    starts `night` + 1 from there (rule overnight_stay). Listed in the roster so that the
+    checker judges the day's journeys and rest without asking the solver."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    specialist: str
+    night: dt.date = Field(description="The date whose evening the stay begins; it ends the next morning.")
+    site: str
+
+
 class Roster(BaseModel):
     """A roster for one instance, with the solver's claims about it."""
 
@@ -41,10 +53,13 @@ class Roster(BaseModel):
     objective: int | None = None
     bound: int | None = None
     assignments: list[Assignment] = Field(default_factory=list)
+    stays: list[Stay] = Field(default_factory=list, description="Nights away from home (overnight_stay).")
 
     def to_jsonable(self) -> dict[str, object]:
         """Plain data in the documented key order, dates as ISO strings, no null keys."""
         data = self.model_dump(mode="json", exclude_none=True)
+        if not data.get("stays"):
+            data.pop("stays", None)  # rosters without stays read as before
         data["assignments"] = [
             {k: v for k, v in a.items() if not (k == "commitment" and v is False)} for a in data["assignments"]
         ]

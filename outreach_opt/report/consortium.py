@@ -41,7 +41,7 @@ class OnCallSlot:
 
 def on_call(instance: Instance, roster: Roster, ctx: Context | None = None) -> list[OnCallSlot]:
     """Every slot of every on-call entry, in entry, date and period order."""
-    ctx = ctx or Context.of(instance)
+    ctx = ctx or Context.of(instance, stays=roster.stays)  # whereabouts start and end at stays
     return [
         OnCallSlot(oc.id, oc.name or oc.id, oc.site, day, period, oc.count, near, oc.weight is not None)
         for oc, day, period, near in on_call_slots(ctx, roster.assignments)

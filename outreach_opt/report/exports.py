@@ -65,7 +65,7 @@ def _extra(report: CheckReport | None) -> dict[str, Any] | None:
 
 def roster_to_csv(instance: Instance, roster: Roster) -> str:
     """One row per assignment in specialist, date and period order (CSV_COLUMNS)."""
-    ctx = Context.of(instance)
+    ctx = Context.of(instance, stays=roster.stays)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -110,7 +110,7 @@ def roster_to_ics(
     calendar of a repaired roster updates events instead of duplicating them. `stamp` is the
     DTSTAMP (now, in UTC, when not given).
     """
-    ctx = Context.of(instance)
+    ctx = Context.of(instance, stays=roster.stays)
     stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
     cal = Calendar()
     cal.add("prodid", "-//outreach-opt//roster export//EN")
@@ -155,7 +155,9 @@ def _day_events(ctx: Context, day: Day, stamp: dt.datetime) -> list[Event]:
 
 
 def _drive(ctx: Context, day: Day, leg: Leg, uid: str, stamp: dt.datetime) -> Event:
-    where = "home to " + ctx.where(leg.destination) if leg.kind == "home" else "to " + ctx.where(leg.destination)
+    where = ("home to " if leg.kind == "home" else "to ") + ctx.where(leg.destination)
+    if leg.kind == "stay":
+        where += " for the night"
     return _event(
         f"{uid}@outreach-opt",
         f"Drive {where} ({leg.minutes} min)",

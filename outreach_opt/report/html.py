@@ -84,7 +84,7 @@ def css_class(site: str) -> str:
 
 
 def _page(instance: Instance, roster: Roster, report: CheckReport) -> dict[str, Any]:
-    ctx = Context.of(instance)
+    ctx = Context.of(instance, stays=roster.stays)
     colours = site_colours(instance)
     all_days = days(instance, roster, ctx)
     horizon = dates(instance)
@@ -136,7 +136,15 @@ def _grid(ctx: Context, all_days: list[Day], horizon: list[dt.date]) -> list[dic
                         "title": f"{period.start}–{period.end} {ctx.what(a)}",
                     }
                 )
-            cells.append({"date": date.isoformat(), "slots": slots, "drive": day.minutes if day else 0})
+            night = ctx.stay_at.get((spec.id, date))  # rule overnight_stay: where they sleep
+            cells.append(
+                {
+                    "date": date.isoformat(),
+                    "slots": slots,
+                    "drive": day.minutes if day else 0,
+                    "night": ctx.where(night) if night else None,
+                }
+            )
         grid.append({"id": spec.id, "name": spec.label, "home": spec.home, "cells": cells})
     return grid
 

@@ -41,7 +41,7 @@ PALETTE = (
 DUTY_GREY = "#e5e7eb"
 """Home duties (commitments) are grey everywhere, so outreach stands out in colour."""
 
-LegKind = Literal["to", "between", "home"]
+LegKind = Literal["to", "between", "home", "stay"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,8 @@ class Leg:
     """One drive of a day. Times are minutes after midnight of the date (may pass 24:00).
 
     A drive to the day's first session ends when it starts; a drive between sessions starts
-    when the earlier one ends; the drive home starts when the last one ends. Zero-minute legs
+    when the earlier one ends; the drive home (or to the night's stay, kind "stay") starts when
+    the last one ends. Zero-minute legs
     (staying at one site) are kept so that legs and sessions line up one to one.
     """
 
@@ -63,8 +64,8 @@ class Leg:
 
 @dataclass(frozen=True)
 class Day:
-    """A specialist's date: sessions in period order, `legs[i]` leads to `sessions[i]`, and
-    `legs[-1]` is the drive home."""
+    """A specialist's date: sessions in period order, `legs[i]` leads to `sessions[i]` (the
+    first from home or last night's stay), and `legs[-1]` is the drive home or to the stay."""
 
     specialist: str
     date: dt.date
@@ -83,7 +84,7 @@ class Day:
 
 def days(instance: Instance, roster: Roster, ctx: Context | None = None) -> list[Day]:
     """Every specialist-date with a session, in specialist (instance) order, then date."""
-    ctx = ctx or Context.of(instance)
+    ctx = ctx or Context.of(instance, stays=roster.stays)
     rank = {s.id: i for i, s in enumerate(instance.specialists)}
     grouped = ctx.by_specialist_day(roster.assignments)
     out = []
@@ -98,7 +99,9 @@ def days(instance: Instance, roster: Roster, ctx: Context | None = None) -> list
                 legs.append(Leg("to", origin, destination, minutes, start - minutes, start))
             else:
                 depart = ctx.end(todays[i - 1])
-                kind: LegKind = "home" if i == len(todays) else "between"
+                kind: LegKind = "between"
+                if i == len(todays):
+                    kind = "home" if destination == ctx.specialists[spec_id].home else "stay"
                 legs.append(Leg(kind, origin, destination, minutes, depart, depart + minutes))
         out.append(Day(spec_id, date, todays, legs))
     return out

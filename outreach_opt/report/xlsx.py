@@ -40,7 +40,7 @@ MISSING = PatternFill("solid", fgColor="FECACA")
 
 def roster_to_xlsx(instance: Instance, roster: Roster, report: CheckReport) -> bytes:
     """The workbook as .xlsx bytes; `report` is the checker's report of this roster."""
-    ctx = Context.of(instance)
+    ctx = Context.of(instance, stays=roster.stays)
     book = Workbook()
     for default in book.worksheets:  # the blank sheet a new workbook starts with
         book.remove(default)

@@ -31,6 +31,7 @@ from outreach_opt.solve.day_patterns import DayKey, DayPattern, enumerate_day
 from outreach_opt.solve.pin_rules import PinRules
 from outreach_opt.solve.reach_rules import ReachRules
 from outreach_opt.solve.sharing_rules import SharingRules
+from outreach_opt.solve.stay_rules import Night, StayRules
 from outreach_opt.solve.teaching_rules import TeachingRules
 from outreach_opt.solve.team_rules import TeamRules
 from outreach_opt.solve.workload_rules import WorkloadRules
@@ -65,7 +66,7 @@ class BuildOptions:
 
 
 @dataclass
-class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, ReachRules, TeachingRules):
+class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, ReachRules, TeachingRules, StayRules):
     """A built CP-SAT model with its variables, kept together for solving and for hints."""
 
     prep: Prepared
@@ -80,6 +81,8 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, 
     """Team demands: held[d, t, p] is 1 when the whole team serves that session."""
     groups: dict[tuple[str, tuple[Any, ...]], cp_model.IntVar] = field(default_factory=dict)
     """Explain mode: the assumption literal of each group of hard constraints, (rule id, key)."""
+    nights: dict[Night, cp_model.IntVar] = field(default_factory=dict)
+    """Overnight stays: nights[s, t, a] is 1 when s sleeps at site a after day t."""
 
     @property
     def n_patterns(self) -> int:
@@ -94,6 +97,7 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, 
         self._check_deadline()
         rules = [
             self._add_one_place,
+            self._add_overnight_stay,
             self._add_team_complete,
             self._add_demand_max,
             *([self._add_demand_min] if self.options.hard_minimums else []),
@@ -141,6 +145,7 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, 
                 for pat, var in self.days[(spec, t)]:  # explain mode: day-local rules, guarded
                     for rule, key in pat.breaks:
                         self._hard(self.model.add(var == 0), rule, key)
+        self._create_stay_patterns(cache)
 
     def _check_deadline(self) -> None:
         if self.options.deadline is not None and time.perf_counter() > self.options.deadline:
@@ -226,7 +231,10 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, 
         """Rule `rest`: from getting home one day to leaving the next, at least
         `min_rest_minutes`. For each possible return time r on day t, no pattern returning
         at r or later may be followed by one leaving too early for r: one clique per r,
-        which is exact and stronger than forbidding pattern pairs one by one."""
+        which is exact and stronger than forbidding pattern pairs one by one. With overnight
+        stays, `back` and `leave` are at the stay site (rest at the stay); a clique may then
+        hold a pair that ends and starts at different places, which `overnight_stay` forbids
+        anyway, so it still cuts off no valid roster."""
         rest = self.prep.instance.rules.min_rest_minutes
         for spec, back in self.prep.history.back.items():  # home late on the day before the horizon
             for pat, var in self.days[(spec, 0)]:
@@ -348,6 +356,8 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, 
             self.terms["travel"] = cp_model.LinearExpr.weighted_sum(
                 [var for _, var in driving], [weights.travel_minute * minutes for minutes, _ in driving]
             )
+        if weights.overnight_stay > 0 and self.nights:
+            self.terms["nights_away"] = self.nights_away_term()
         if weights.request > 0 and any(not r.hard and r.weight for r in self.prep.requests):
             self.terms["requests"] = weights.request * self.requests_term()
         self.add_sharing_terms()
@@ -382,7 +392,9 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, 
         self.model.clear_hints()
         for choices in self.days.values():
             for pat, var in choices:
-                self.model.add_hint(var, pat.sessions == sum(pat.committed))
+                self.model.add_hint(var, pat.sessions == sum(pat.committed) and pat.at_home)
+        for var in self.nights.values():
+            self.model.add_hint(var, False)
         for var in [*self.x.values(), *self.held.values()]:
             self.model.add_hint(var, False)
         for (demand, _w), var in self.uncovered.items():
@@ -425,15 +437,17 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, 
         sessions = {(c.demand, c.day, c.period) for c in served}  # a team session: any member there
         for key, var in self.held.items():
             self.model.add_hint(var, key in sessions)
+        stay_at = self.hint_stays(roster.stays, date_index, problems)
         for (spec, t), choices in self.days.items():
             want = tuple(stops[(spec, t)].get(p, (None, False)) for p in range(self.prep.n_periods))
+            ends = (stay_at.get((spec, t - 1)), stay_at.get((spec, t)))
             matched = False
             for pat, var in choices:
-                hit = tuple(zip(pat.stops, pat.committed, strict=True)) == want
+                hit = tuple(zip(pat.stops, pat.committed, strict=True)) == want and (pat.start, pat.end) == ends
                 matched |= hit
                 self.model.add_hint(var, hit)
             if not matched:
-                problems.append(f"no day pattern for {spec} on day {t}: {want}")
+                problems.append(f"no day pattern for {spec} on day {t}: {want} from {ends[0]} to {ends[1]}")
         held = set()  # one per team session (all members alike), one per member otherwise
         for c in served:
             team = c.demand in self.prep.demands and self.prep.demands[c.demand].team

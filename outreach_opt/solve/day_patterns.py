@@ -11,6 +11,12 @@ Rules applied while enumerating (each a named predicate, the ids of models/MODEL
 (through each period's options), `travel_between`, `daily_travel` and `daily_sessions`
 (pruned as the day is extended, so infeasible prefixes are never completed).
 
+A day starts and ends at home unless given a `start` or `end` site: the place of a night's
+stay (rule `overnight_stay`, solve/stay_rules.py), where the day's first drive begins or its
+last one ends. Such a day has at least one session (a stay lies between two working days);
+its travel, `leave` and `back` are measured from and to those sites, so `daily_travel` and
+`rest` (rest at the stay) read them unchanged.
+
 In explain mode (`enumerate_day(..., explain=True)`) nothing is pruned and a committed period
 may also be left empty: each pattern instead lists in `breaks` the groups (rule id, key) of
 the day-local rules it breaks, and the builder forbids it only while those groups are assumed.
@@ -46,10 +52,19 @@ class DayPattern:
     evenings: int
     breaks: tuple[tuple[str, tuple[str | int, ...]], ...] = ()
     """Explain mode only: the day-local rule groups this pattern breaks."""
+    start: str | None = None
+    """Where the day begins: the previous night's stay site, or None for home."""
+    end: str | None = None
+    """Where the day ends: that night's stay site, or None for home."""
 
     @property
     def idle(self) -> bool:
         return self.sessions == 0
+
+    @property
+    def at_home(self) -> bool:
+        """Starts and ends at home: no stay the night before or after."""
+        return self.start is None and self.end is None
 
     def occupies(self, periods: frozenset[int]) -> bool:
         return any(self.stops[p] is not None for p in periods)
@@ -96,35 +111,66 @@ def daily_sessions_ok(prep: Prepared, spec: str, sessions: int) -> bool:
 
 
 DayKey = tuple[object, ...]
-"""What a non-explain enumeration depends on: home, the daily limits and the period options."""
+"""What a non-explain enumeration depends on: home, the daily limits, the period options and
+the start and end sites."""
 
 
 def enumerate_day(
-    prep: Prepared, spec: str, day: int, explain: bool = False, cache: dict[DayKey, list[DayPattern]] | None = None
+    prep: Prepared,
+    spec: str,
+    day: int,
+    explain: bool = False,
+    cache: dict[DayKey, list[DayPattern]] | None = None,
+    start: str | None = None,
+    end: str | None = None,
 ) -> list[DayPattern]:
     """All feasible patterns of one specialist-day, in a fixed order (idle first if allowed).
-    With `explain`, every pattern, each tagged with the day-local groups it breaks.
+    With `explain`, every pattern, each tagged with the day-local groups it breaks. With a
+    `start` or `end` site (a night's stay), only working days, driving from and to them.
 
     With `cache`, days with the same home, limits and period options share one enumeration
     (patterns are immutable): most specialist-days of a generated instance repeat another's,
     and enumerating was 40 % of building a four-week model."""
+    ends = _Ends(start, end)
     if explain:
-        return _enumerate_explained(prep, spec, day)
+        return _enumerate_explained(prep, spec, day, ends)
     options = period_options(prep, spec, day)
     person = prep.specialists[spec]
-    key = (person.home, person.max_travel_minutes_per_day, person.max_sessions_per_day, repr(options))
+    key: DayKey = (person.home, person.max_travel_minutes_per_day, person.max_sessions_per_day, repr(options))
+    if start is not None or end is not None:
+        key = (*key, start, end)  # home-to-home days keep their key (and so their cache)
     if cache is not None and key in cache:
         return cache[key]
-    found = _enumerate(prep, spec, options)
+    found = _enumerate(prep, spec, options, ends)
     if cache is not None:
         cache[key] = found
     return found
 
 
-def _enumerate(prep: Prepared, spec: str, options: list[list[tuple[str | None, bool]]]) -> list[DayPattern]:
+@dataclass(frozen=True)
+class _Ends:
+    """A day's start and end sites (None: home) and whether an idle day is allowed."""
+
+    start: str | None = None
+    end: str | None = None
+
+    def first(self, home: str) -> str:
+        return self.start or home
+
+    def last(self, home: str) -> str:
+        return self.end or home
+
+    @property
+    def at_home(self) -> bool:
+        return self.start is None and self.end is None
+
+
+def _enumerate(
+    prep: Prepared, spec: str, options: list[list[tuple[str | None, bool]]], ends: _Ends = _Ends()
+) -> list[DayPattern]:
     """Depth-first over the periods, keeping the driving so far as it goes; a prefix over a
     limit is dropped (driving and sessions only grow), and a complete day is checked with its
-    drive home before any pattern is made."""
+    drive to where it ends before any pattern is made."""
     home = prep.specialists[spec].home
     found: list[DayPattern] = []
     stops: list[tuple[int, str]] = []
@@ -132,8 +178,11 @@ def _enumerate(prep: Prepared, spec: str, options: list[list[tuple[str | None, b
 
     def extend(p: int, driven: int) -> None:
         if p == prep.n_periods:
-            if not stops or daily_travel_ok(prep, spec, driven + prep.leg(stops[-1][1], home)):
-                found.append(_finish(prep, home, stops, chosen))
+            if not stops:
+                if ends.at_home:  # a stay lies between two working days: no idle day at one
+                    found.append(_finish(prep, home, stops, chosen))
+            elif daily_travel_ok(prep, spec, driven + prep.leg(stops[-1][1], ends.last(home))):
+                found.append(_finish(prep, home, stops, chosen, ends))
             return
         for site, committed in options[p]:
             if site is None:
@@ -143,7 +192,7 @@ def _enumerate(prep: Prepared, spec: str, options: list[list[tuple[str | None, b
                 continue
             if not travel_between_ok(prep, stops, p, site):
                 continue
-            driven_now = driven + prep.leg(stops[-1][1] if stops else home, site)
+            driven_now = driven + prep.leg(stops[-1][1] if stops else ends.first(home), site)
             stops.append((p, site))
             if daily_travel_ok(prep, spec, driven_now) and daily_sessions_ok(prep, spec, len(stops)):
                 chosen.append((site, committed))
@@ -156,13 +205,18 @@ def _enumerate(prep: Prepared, spec: str, options: list[list[tuple[str | None, b
 
 
 def _finish(
-    prep: Prepared, home: str, stops: list[tuple[int, str]], chosen: list[tuple[str | None, bool]]
+    prep: Prepared,
+    home: str,
+    stops: list[tuple[int, str]],
+    chosen: list[tuple[str | None, bool]],
+    ends: _Ends = _Ends(),
 ) -> DayPattern:
     sites = tuple(site for site, _ in chosen)
     committed = tuple(flag for _, flag in chosen)
     if not stops:
-        return DayPattern(sites, committed, 0, None, None, 0, 0, 0, 0)
-    travel = prep.leg(home, stops[0][1]) + prep.leg(stops[-1][1], home)
+        return DayPattern(sites, committed, 0, None, None, 0, 0, 0, 0, start=ends.start, end=ends.end)
+    first, last = ends.first(home), ends.last(home)
+    travel = prep.leg(first, stops[0][1]) + prep.leg(stops[-1][1], last)
     for (_, a), (_, b) in itertools.pairwise(stops):
         travel += prep.leg(a, b)
     first_p, first_site = stops[0]
@@ -171,24 +225,29 @@ def _finish(
         stops=sites,
         committed=committed,
         travel=travel,
-        leave=prep.period_start[first_p] - prep.leg(home, first_site),
-        back=prep.period_end[last_p] + prep.leg(last_site, home),
+        leave=prep.period_start[first_p] - prep.leg(first, first_site),
+        back=prep.period_end[last_p] + prep.leg(last_site, last),
         sessions=len(stops),
         outreach=sum(1 for _, s in stops if s != home),
         minutes=sum(prep.period_minutes[p] for p, _ in stops),
         evenings=sum(1 for p, _ in stops if prep.evening[p]),
+        start=ends.start,
+        end=ends.end,
     )
 
 
-def _enumerate_explained(prep: Prepared, spec: str, day: int) -> list[DayPattern]:
+def _enumerate_explained(prep: Prepared, spec: str, day: int, ends: _Ends = _Ends()) -> list[DayPattern]:
     """Every combination of the period options, unpruned, tagged with what it breaks:
     `commitments` (spec, day, period) per commitment left out, `travel_between`,
-    `daily_travel` and `daily_sessions` (spec, day)."""
+    `daily_travel` and `daily_sessions` (spec, day). A day at a stay is never idle: that is
+    the stay's structure, not a group."""
     home = prep.specialists[spec].home
     found = []
     for chosen in itertools.product(*period_options(prep, spec, day, explain=True)):
         stops = [(p, site) for p, (site, _) in enumerate(chosen) if site is not None]
-        pat = _finish(prep, home, stops, list(chosen))
+        if not stops and not ends.at_home:
+            continue
+        pat = _finish(prep, home, stops, list(chosen), ends)
         breaks: list[tuple[str, tuple[str | int, ...]]] = [
             ("commitments", (spec, day, p))
             for p in range(prep.n_periods)

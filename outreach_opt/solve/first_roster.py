@@ -34,7 +34,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from outreach_opt.domain.instance import SessionMatch
+from outreach_opt.domain.instance import Demand, SessionMatch
 from outreach_opt.domain.prepared import MINUTES_PER_DAY, Candidate, Prepared
 from outreach_opt.solve.day_patterns import DayPattern
 
@@ -58,7 +58,10 @@ def commitments_only(built: RosterModel) -> FirstRoster | None:
     break a day-local rule: the instance is infeasible, and the search will say so)."""
     chosen = {}
     for key, choices in built.days.items():
-        index = next((k for k, (pat, _) in enumerate(choices) if pat.sessions == sum(pat.committed)), None)
+        index = next(
+            (k for k, (pat, _) in enumerate(choices) if pat.sessions == sum(pat.committed) and pat.at_home),
+            None,
+        )
         if index is None:
             return None
         chosen[key] = index
@@ -119,8 +122,10 @@ class _State:
         self.roster = start
         prep = self.prep
         self.by_stops: dict[SpecDay, dict[tuple[str | None, ...], int]] = {
-            key: {pat.stops: k for k, (pat, _) in enumerate(choices)} for key, choices in built.days.items()
+            key: {pat.stops: k for k, (pat, _) in enumerate(choices) if pat.at_home}
+            for key, choices in built.days.items()
         }
+        """Home-to-home patterns only: the greedy roster never stays overnight (its nights all 0)."""
         self.current: dict[SpecDay, DayPattern] = {key: built.days[key][k][0] for key, k in start.chosen.items()}
         """The chosen pattern of every day, kept beside `roster.chosen` (read far more often)."""
         self.week_totals: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
@@ -265,11 +270,10 @@ class _State:
         w = prep.week[t]
         if self.served_count[(cand.demand, w)] >= dem.sessions.max:
             return None
-        room = prep.capacity.get((cand.site, dem.resource), 0) if dem.resource is not None else None
-        if room is not None and self.used[(cand.site, t, p, dem.resource)] >= room:  # type: ignore[index]
-            return None
-        robot = dem.remote_resource  # a remote surgery also holds the robot at the patient's site
-        if robot is not None and self.used[(dem.site, t, p, robot)] >= prep.capacity.get((dem.site, robot), 0):
+        if any(
+            self.used[(site, t, p, r)] + n > prep.capacity.get((site, r), 0)
+            for (site, r), n in _holds(cand, dem).items()
+        ):
             return None
         servers = self.servers[cand.demand]
         if dem.max_specialists is not None and spec not in servers and len(servers) >= dem.max_specialists:
@@ -438,10 +442,8 @@ class _State:
         self.roster.chosen[(spec, t)] = index
         self.current[(spec, t)] = new
         self.served_count[(cand.demand, prep.week[t])] += sign
-        if dem.resource is not None:
-            self.used[(cand.site, t, p, dem.resource)] += sign
-        if dem.remote_resource is not None:
-            self.used[(dem.site, t, p, dem.remote_resource)] += sign
+        for (site, r), n in _holds(cand, dem).items():
+            self.used[(site, t, p, r)] += sign * n
         self.servers[cand.demand][spec] += sign
         if sign > 0:
             self.roster.served.add(cand)
@@ -557,6 +559,18 @@ class _State:
                     self.roster.served.add(dataclasses.replace(c, specialist=spec))
 
 
+def _holds(cand: Candidate, dem: Demand) -> Counter[tuple[str, str]]:
+    """(site, resource) -> how many a session holds: its resource where it is served, and for
+    a remote surgery also the robot at the patient's site; twice one resource when both are
+    the same resource at one site (checking each alone once let a one-cath-lab site take both)."""
+    held: Counter[tuple[str, str]] = Counter()
+    if dem.resource is not None:
+        held[(cand.site, dem.resource)] += 1
+    if dem.remote_resource is not None:
+        held[(dem.site, dem.remote_resource)] += 1
+    return held
+
+
 def _order(cand: Candidate) -> tuple[int, int, str, str]:
     return (cand.day, cand.period, cand.specialist, cand.demand)
 
@@ -582,7 +596,7 @@ def hint(built: RosterModel, roster: FirstRoster) -> None:
     for cand, var in built.x.items():
         variables.append(var.index)
         values.append(int(cand in roster.served))
-    for var in built.held.values():  # team sessions: the greedy roster serves none
+    for var in [*built.held.values(), *built.nights.values()]:  # the greedy roster: no team session, no stay
         variables.append(var.index)
         values.append(0)
     for (demand, w), var in built.uncovered.items():

@@ -19,20 +19,22 @@ from outreach_opt.solve.model_parts import ModelParts
 
 def whereabouts(prep: Prepared, home: str, pat: DayPattern, p: int) -> str | None:
     """Where the specialist is throughout period p of a day going as `pat`: the site of its
-    session; when idle, where they wait, leaving each place at the last moment: home before
-    the day's first session and after getting back, the last session's site between two
-    sessions. None when they spend part of the period on the road."""
+    session; when idle, where they wait, leaving each place at the last moment: where the day
+    starts (home, or last night's stay) before the first session, where it ends (home, or
+    tonight's stay) after getting there, the last session's site between two sessions. None
+    when they spend part of the period on the road."""
     if pat.stops[p] is not None:
         return pat.stops[p]
     stops = [(q, site) for q, site in enumerate(pat.stops) if site is not None]
     before = [(q, site) for q, site in stops if q < p]
     after = [(q, site) for q, site in stops if q > p]
-    here = before[-1][1] if before else home
-    if before and not after:  # driving home after the last session
-        arrived = prep.period_end[before[-1][0]] + prep.leg(here, home)
-        return home if arrived <= prep.period_start[p] else None
+    here = before[-1][1] if before else (pat.start or home)
+    if before and not after:  # driving to where the day ends after the last session
+        last = pat.end or home
+        arrived = prep.period_end[before[-1][0]] + prep.leg(here, last)
+        return last if arrived <= prep.period_start[p] else None
     if not after:
-        return home  # an idle day
+        return home  # an idle day (always at home: a stay lies between two working days)
     q, there = after[0]
     departs = prep.period_start[q] - prep.leg(here, there)
     return here if prep.period_end[p] <= departs else None

@@ -217,7 +217,7 @@ def _hint_published(built: RosterModel, published: Roster) -> None:
 def _hint_solution(built: RosterModel, solver: cp_model.CpSolver) -> None:
     """Hint the next phase with this phase's roster, which satisfies the bound just added."""
     built.model.clear_hints()
-    for var in built.x.values():
+    for var in [*built.x.values(), *built.nights.values()]:
         built.model.add_hint(var, solver.boolean_value(var))
     for choices in built.days.values():
         for _pat, var in choices:

@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import Prepared, prepare
 from outreach_opt.domain.problems import InputError, Problem
-from outreach_opt.domain.roster import Assignment, Roster
+from outreach_opt.domain.roster import Assignment, Roster, Stay
 from outreach_opt.solve.builder import BuildOptions, BuildTimeoutError, RosterModel
 from outreach_opt.solve.first_roster import greedy_roster, hint
 from outreach_opt.solve.reach_rules import on_call_listing
@@ -375,12 +375,18 @@ def read_roster(
                 assignments.append(
                     _assignment(spec, prep, t, p, site, demand.activity, demand.id, demand.resource, role=role)
                 )
+    stays = [
+        Stay(specialist=spec, night=prep.dates[t], site=site)
+        for (spec, t, site), var in sorted(built.nights.items(), key=lambda item: (order[item[0][0]], item[0][1]))
+        if solver.boolean_value(var)
+    ]
     return Roster(
         instance=prep.instance.name,
         status="interrupted" if interrupted else status.value,
         objective=objective,
         bound=bound,
         assignments=assignments,
+        stays=stays,
         **({"on_call": on_call_listing(prep, patterns)} if prep.instance.on_call else {}),
     )
 
