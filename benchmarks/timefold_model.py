@@ -40,6 +40,7 @@ def refusal(instance: Instance) -> list[str]:
             out.append(f"instance.{field}")
     if instance.rules.forbidden_successions:
         out.append("rules.forbidden_successions")
+    out += [f"site {site.id}: overnight (stays)" for site in instance.sites if site.overnight]
     unmodelled_limits = (
         "max_sessions_per_day",
         "min_minutes_per_week",

@@ -39,10 +39,12 @@ def test_unmodelled_rules_are_refused_by_name() -> None:
     demand["team"] = [{"role": "lead", "count": 1}]
     data["specialists"][0]["max_sessions_per_day"] = 2
     data["rules"]["forbidden_successions"] = [{"today": {"period": "eve"}, "tomorrow": {"period": "am"}}]
+    data["sites"][-1]["overnight"] = True
     reasons = tm.refusal(instance_from_data(data, "edited"))
     assert f"demand {demand['id']}: team" in reasons
     assert f"specialist {data['specialists'][0]['id']}: max_sessions_per_day" in reasons
     assert "rules.forbidden_successions" in reasons
+    assert f"site {data['sites'][-1]['id']}: overnight (stays)" in reasons
 
 
 def test_slots_respect_maximum_and_capacity_left() -> None:
