@@ -8,8 +8,8 @@ instances use as hard constraints and every objective term as soft ones with the
 weights, so that the soft score (plus a constant for demand-weeks no slot can serve) is the
 objective the checker recomputes. Instances using anything else are refused.
 
-Timefold's own configuration is kept: its default construction heuristic, then late
-acceptance local search, terminated by the time limit left after the JVM start and model
+Timefold's own configuration is kept: its default construction heuristic, then its
+default local search, terminated by the time limit left after the JVM start and model
 build. It reports each new best solution; a roster counts from the first one that breaks no
 hard constraint with every entity considered.
 """
@@ -486,7 +486,7 @@ def solve_timefold(
     The clock runs from the call, except while Timefold translates the Python domain and
     constraints to Java bytecode (`startup_s`, reported apart): a one-time cost per process
     that a planning service pays once, not per instance, and that on this shared machine
-    alone took 15-35 s, more than the S limit. Everything per instance counts: preparing the
+    alone took 15-55 s, more than the S limit. Everything per instance counts: preparing the
     slots, converting the plan to Java, the search. `on_solution(elapsed, objective)` hears
     each new best roster that breaks no hard constraint with every slot considered."""
     started = time.perf_counter()
