@@ -9,9 +9,9 @@ weights, so that the soft score (plus a constant for demand-weeks no slot can se
 objective the checker recomputes. Instances using anything else are refused.
 
 Timefold's own configuration is kept: its default construction heuristic, then its
-default local search, terminated by the time limit left after the JVM start and model
-build. It reports each new best solution; a roster counts from the first one that breaks no
-hard constraint with every entity considered.
+default local search, stopped when what the limit leaves after building and converting the
+plan has passed (the JVM start and the translation to Java are not on the clock: see
+`solve_timefold`). Each new best solution that breaks no hard constraint is a roster.
 """
 
 from __future__ import annotations
