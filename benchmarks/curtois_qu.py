@@ -9,7 +9,7 @@ proven lower bound would mean a rule is read wrongly: it is flagged, never hidde
 Targets (issue 8): the best-known value on Instances 1-12 within 60 s each, within 5 % on
 13-19 within 300 s, a feasible roster on 20-24 (here also 300 s).
 
-    .venv/bin/python benchmarks/curtois_qu.py [--instances 1,2,3] [--time-limit S] [--workers 2]
+    .venv/bin/python benchmarks/curtois_qu.py [--instances 1,2,3] [--time-limit S] [--workers 2] [--no-lns]
 
 Each instance runs in its own process (its peak memory is its own). Results are kept per
 instance in benchmarks/results-curtois-qu.json, each row with its commit, machine and date,
@@ -35,6 +35,9 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "benchmarks" / "curtois-qu"
 RESULTS = REPO / "benchmarks" / "RESULTS-curtois-qu.md"
 ROWS = REPO / "benchmarks" / "results-curtois-qu.json"
+BEFORE = REPO / "benchmarks" / "results-curtois-qu-before.json"
+"""The rows as the previous session left them (whole-model search only), for the table's
+'before' column."""
 
 
 def default_limit(number: int) -> float:
@@ -54,7 +57,7 @@ def best_known() -> dict[int, dict[str, Any]]:
         }
 
 
-def run_one(number: int, time_limit: float, workers: int) -> dict[str, Any]:
+def run_one(number: int, time_limit: float, workers: int, lns: bool = True) -> dict[str, Any]:
     """Import, solve and check one instance in this process; the measurements as a dict."""
     from outreach_opt.check.checker import check_roster
     from outreach_opt.io.curtois_qu import load_curtois_qu
@@ -69,11 +72,14 @@ def run_one(number: int, time_limit: float, workers: int) -> dict[str, Any]:
         if progress.objective is not None and not first:
             first.append(progress.elapsed)
 
-    result = solve(instance, SolveOptions(time_limit=time_limit, workers=workers, seed=0), on_progress=on_progress)
+    result = solve(
+        instance, SolveOptions(time_limit=time_limit, workers=workers, seed=0, lns=lns), on_progress=on_progress
+    )
     row: dict[str, Any] = {
         "instance": number,
         "time_limit": time_limit,
         "workers": workers,
+        "lns": lns,
         "import_s": round(import_time, 2),
         "build_s": round(result.build_time, 2),
         "first_roster_s": round(first[0], 2) if first else None,
@@ -155,17 +161,23 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "benchmarks stopped counting their own result files meant only those files; CPU s is the CPU time the "
         "run got, out of 2 x wall s).",
         "",
-        "| instance | days x staff x shifts | ours | LB | UB | gap | target | solver status | bound | "
-        "first roster s | build s | wall s | CPU s | limit s | peak MB | commit | date |",
-        "|---|---|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "**before**: the previous session's checked value (whole-model search only, same limits); **search**: "
+        "`lns` when the run could switch to neighbourhoods around the roster (`SolveOptions.lns`, "
+        "solve/lns.py), `full` when not.",
+        "",
+        "| instance | days x staff x shifts | ours | before | LB | UB | gap | target | search | solver status "
+        "| bound | first roster s | build s | wall s | CPU s | limit s | peak MB | commit | date |",
+        "|---|---|---:|---:|---:|---:|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
+    before = {int(k): v for k, v in json.loads(BEFORE.read_text(encoding="utf-8")).items()} if BEFORE.exists() else {}
     sizes = _sizes()
     for number in sorted(rows):
         r, k = rows[number], known[number]
         gap, verdict = _verdict(r, k)
         lines.append(
-            f"| {number} | {sizes.get(number, '-')} | {r.get('objective', '-')} | {k['lb']} | {k['ub']} | {gap} "
-            f"| {verdict} | {r['status']} | {_cell(r.get('bound'))} "
+            f"| {number} | {sizes.get(number, '-')} | {r.get('objective', '-')} "
+            f"| {before.get(number, {}).get('objective', '-')} | {k['lb']} | {k['ub']} | {gap} "
+            f"| {verdict} | {'lns' if r.get('lns') else 'full'} | {r['status']} | {_cell(r.get('bound'))} "
             f"| {_cell(r.get('first_roster_s'))} | {_cell(r.get('build_s'))} | {_cell(r.get('wall_s'))} "
             f"| {_cell(r.get('cpu_s'))} "
             f"| {_cell(r.get('time_limit') or default_limit(number))} | {_cell(r.get('peak_mb'))} | {r['commit']} "
@@ -192,7 +204,10 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
 _TOO_LARGE = (
     " Instances 23 and 24 were stopped before building (2026-12-02): Instances 21 and 22 peaked at 5.9 and "
     "6.7 GB, about 40 KB per staff x day x shift type, so 23 (100 x 364 x 16) and 24 (150 x 364 x 32) would "
-    "need about 22 and 65 GB, more than this shared 23 GB machine has."
+    "need about 22 and 65 GB, more than this shared 23 GB machine has. That estimate predates the smaller "
+    "encoding of forbidden successions (one constraint per staff, day and shift, no indicator variables), "
+    "which took Instance13's model from 543k to 90k variables and its build peak from 468 to 204 MB; 23 and 24 "
+    "have not been tried since."
 )
 
 
@@ -226,11 +241,12 @@ def main() -> None:
     parser.add_argument("--instances", help="e.g. 1-8 or 1,2,13 (default: every instance present)")
     parser.add_argument("--time-limit", type=float, help="seconds per instance (default: 60 for 1-12, else 300)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-lns", action="store_true", help="whole-model search only (as before)")
     parser.add_argument("--single", type=int, help=argparse.SUPPRESS)  # one instance, JSON on stdout
     args = parser.parse_args()
     if args.single is not None:
         limit = args.time_limit or default_limit(args.single)
-        print(json.dumps(run_one(args.single, limit, args.workers)))
+        print(json.dumps(run_one(args.single, limit, args.workers, lns=not args.no_lns)))
         return
     from outreach_opt.io.write import write_atomic
 
@@ -239,6 +255,8 @@ def main() -> None:
         command = [sys.executable, __file__, "--single", str(number), "--workers", str(args.workers)]
         if args.time_limit:
             command += ["--time-limit", str(args.time_limit)]
+        if args.no_lns:
+            command.append("--no-lns")
         done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             reason = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]

@@ -93,6 +93,12 @@ def main(ctx: click.Context, verbose: int) -> None:
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True, help="0: every core.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
+    "--lns",
+    is_flag=True,
+    help="When the search is far from its bound after a third of the time, spend the rest improving "
+    "the roster a few specialists or days at a time.",
+)
+@click.option(
     "--out",
     type=click.Path(dir_okay=False),
     help="Write the roster; the extension picks the format: .json .yaml .csv .ics .xlsx .html",
@@ -109,6 +115,7 @@ def solve_command(
     time_limit: float,
     workers: int,
     seed: int,
+    lns: bool,
     out: str | None,
     force: bool,
     quiet: bool,
@@ -130,7 +137,9 @@ def solve_command(
         refuse_existing(out, force)
     past = past_assignments(problem, load_history(history)) if history else []
     console = make_console()
-    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed, log_search=ctx.obj["verbose"] > 1)
+    options = SolveOptions(
+        time_limit=time_limit, workers=workers, seed=seed, lns=lns, log_search=ctx.obj["verbose"] > 1
+    )
     live = console.is_terminal and not quiet and not os.environ.get("CI")
     view = ProgressView(console, time_limit, live=live)
     with view:

@@ -24,6 +24,7 @@ from outreach_opt.domain.problems import InputError, Problem
 from outreach_opt.domain.roster import Assignment, Roster, Stay
 from outreach_opt.solve.builder import BuildOptions, BuildTimeoutError, RosterModel
 from outreach_opt.solve.first_roster import greedy_roster, hint
+from outreach_opt.solve.lns import Found, Search
 from outreach_opt.solve.reach_rules import on_call_listing
 
 logger = logging.getLogger(__name__)
@@ -86,6 +87,22 @@ spend moving sessions to cheaper places before the search starts from it. At 60 
 and 4 weeks CP-SAT's neighbourhood search managed five moves a minute there (each
 neighbourhood copies a 128k-variable model), while the plain-Python moves took the fairness
 term from 1.51M to 1.42M in 10 s; on small models the moves run out long before the share."""
+
+
+FULL_SHARE = 0.35
+"""Share of the search time CP-SAT spends on the whole model (proving the bound, finding
+rosters) before the neighbourhoods take over (solve/lns.py). Measured on Curtois & Qu (60 s, 2 workers, shared
+machine; whole model for 60 s against 21 s of it then neighbourhoods): Instance8 3844 against
+3083, Instance6 2545 against 2555, Instance10 6268 against 6578. The whole model's roster at
+21 s was 2-3 times the final one each time: the neighbourhoods climb from there."""
+LNS_FROM_GAP = 0.2
+"""...unless the whole-model roster is then within this relative gap of the bound, where the
+whole model still does better: at 5 % the neighbourhoods took over Curtois & Qu Instance3 at
+about 1106 against a bound of 1000 and stayed there (60 s, shared), where the whole model had
+reached 1002; Instance2 ended at 834 against 829. Instances 6-12 switch at gaps of 20-90 %."""
+LNS_FROM_SECONDS = 5.0
+"""Searches shorter than this run on the whole model only: the sample weeks are proven in
+well under a second, and a short limit would leave the neighbourhoods no time."""
 
 
 STOP_SECONDS_PER_VARIABLE = 1.2e-5
@@ -175,18 +192,30 @@ class SolveOptions:
     """Start the search of a large model (`GREEDY_FROM_VARIABLES`) from the greedy first
     roster (solve/first_roster.py); off, or for a small model, from the commitments-only
     roster."""
+    lns: bool = False
+    """When the whole-model search has not come within `LNS_FROM_GAP` of its bound after
+    `FULL_SHARE` of the time, spend the rest on neighbourhoods around its roster
+    (solve/lns.py), or, with no roster yet, on finding any roster first. Off by default: on
+    the four-week sample (30 s, 2 workers, shared) the whole model was at 124590 (gap 87 %)
+    at the switch and proves 16880 a few seconds later, while the neighbourhoods ended at
+    24940; on Curtois & Qu it helps (benchmarks/RESULTS-curtois-qu.md)."""
     build: BuildOptions = field(default_factory=BuildOptions)
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, on_progress: Callable[[Progress], None], started: float) -> None:
+    def __init__(self, on_progress: Callable[[Progress], None] | None, started: float) -> None:
         super().__init__()
         self._on_progress = on_progress
         self._started = started
 
     def on_solution_callback(self) -> None:
         elapsed = time.perf_counter() - self._started  # from the start of the build, as for bounds
-        self._on_progress(Progress(elapsed, round(self.objective_value), round(self.best_objective_bound)))
+        self.objective = round(self.objective_value)
+        if self._on_progress is not None:
+            self._on_progress(Progress(elapsed, self.objective, round(self.best_objective_bound)))
+
+    objective: int | None = None
+    """The last roster's objective, as CP-SAT reports it (for the switch to neighbourhoods)."""
 
 
 def solve(
@@ -225,44 +254,138 @@ def solve(
         built.hint_commitments_only()
     build_time = time.perf_counter() - started
     remaining = options.time_limit - build_time
-    solver = configured_solver(options, remaining=remaining - stop_reserve(built, remaining))
+    search_until = time.perf_counter() + remaining - stop_reserve(built, remaining)
+    lns = options.lns and remaining > LNS_FROM_SECONDS
+    solver = configured_solver(options, remaining=search_until - time.perf_counter())
     if len(built.model.proto.variables) > PRESOLVE_UP_TO_VARIABLES:
         solver.parameters.cp_model_presolve = False
-    callback = _Callback(on_progress, started) if on_progress else None
-    if on_progress is not None:
-        solver.best_bound_callback = lambda bound: on_progress(
-            Progress(time.perf_counter() - started, None, round(bound))
-        )
-    stopped: list[int] = []
+    run = _Run(built, options, started, on_progress, search_until if lns else None)
+    # Without a listener and without neighbourhoods, no callbacks: the search runs as it did.
+    callback = _Callback(on_progress, started) if on_progress is not None or lns else None
+    if callback is not None:
+        solver.best_bound_callback = run.on_bound
     if stop_on_signals:
-        solver.parameters.catch_sigint_signal = False
-        code = _solve_stoppable(solver, built.model, callback, stopped)
+        solver.parameters.catch_sigint_signal = run.lns.catch_sigint = False
+        _stoppable(run, lambda: run.search(solver, callback))
     else:
-        code = solver.solve(built.model, callback)
-    if code == cp_model.MODEL_INVALID:  # a bug in the builder, never the user's input
-        raise RuntimeError(f"CP-SAT rejected the model: {built.model.validate()}")
-    status = _STATUS[code]
+        run.search(solver, callback)
+    status, best = run.status, run.best
     searched = time.perf_counter()
-    logger.info(
-        "search took %.2fs against %.2fs allowed",
-        searched - started - build_time,
-        solver.parameters.max_time_in_seconds,
-    )
+    logger.info("search took %.2fs against %.2fs allowed", searched - started - build_time, remaining)
     wall = time.perf_counter() - started
     logger.info("solve: %s in %.2fs (build %.2fs)", status.value, wall, build_time)
-    interrupted = bool(stopped)
-    if status not in (Status.OPTIMAL, Status.FEASIBLE):
+    interrupted = bool(run.signals)
+    if best is None:
         return Result(status, None, None, None, {}, wall, build_time, interrupted)
-    breakdown = {name: round(solver.value(expr)) for name, expr in built.terms.items()}
+    breakdown = {name: round(best.value(expr)) for name, expr in built.terms.items()}
     # The cost of the roster returned, from its own values: at a time limit CP-SAT's
     # objective_value was seen 2000-12000 above it (four-week sample, 3-6 s, 2 workers),
     # and the CLI then refused a roster that was valid and cheaper than claimed.
     objective = sum(breakdown.values())
-    bound = round(solver.best_objective_bound)
-    roster = read_roster(built, solver, status, objective, bound, interrupted)
+    bound = run.bound
+    if status is Status.FEASIBLE and bound is not None and objective <= bound:
+        status = Status.OPTIMAL  # the neighbourhoods reached the bound the full search proved
+    roster = read_roster(built, best, status, objective, bound if bound is not None else objective, interrupted)
     wall = time.perf_counter() - started
     logger.info("reading the roster back took %.2fs", time.perf_counter() - searched)
     return Result(status, roster, objective, bound, breakdown, wall, build_time, interrupted)
+
+
+class _Run:
+    """The search after building: CP-SAT on the whole model; then, with `lns_until` set and
+    the roster not proven best, neighbourhoods around it (solve/lns.py) until that time.
+    When the whole-model share ends with no roster, a search for any roster (objective
+    dropped) gives the neighbourhoods their start. `stop()` ends whatever is running."""
+
+    def __init__(
+        self,
+        built: RosterModel,
+        options: SolveOptions,
+        started: float,
+        on_progress: Callable[[Progress], None] | None,
+        lns_until: float | None,
+    ) -> None:
+        self.built, self.options, self.started = built, options, started
+        self.on_progress, self.lns_until = on_progress, lns_until
+        self.signals: list[int] = []
+        self.status = Status.UNKNOWN
+        self.best: cp_model.CpSolver | None = None
+        self.bound: int | None = None
+        self._current: cp_model.CpSolver | None = None
+        self.lns = Search(built, options.workers, options.seed)
+        self.seen_bound: float | None = None
+        self.switched = False
+
+    def on_bound(self, bound: float) -> None:
+        self.seen_bound = bound
+        if self.on_progress is not None:
+            self.on_progress(Progress(time.perf_counter() - self.started, None, round(bound)))
+
+    def _switch(self, solver: cp_model.CpSolver, callback: _Callback) -> None:
+        """At `FULL_SHARE` of the time: stop the whole-model search for neighbourhoods unless
+        its roster is within `LNS_FROM_GAP` of its bound (a proof may be near)."""
+        gap = relative_gap(callback.objective, None if self.seen_bound is None else round(self.seen_bound))
+        logger.info("whole-model search at its share: objective %s, gap %s", callback.objective, gap)
+        if gap is None or gap > LNS_FROM_GAP:
+            self.switched = True
+            solver.stop_search()
+
+    def stop(self, signum: int) -> None:
+        self.signals.append(signum)
+        self.lns.stop()
+        if self._current is not None:
+            self._current.stop_search()
+
+    def search(self, solver: cp_model.CpSolver, callback: _Callback | None) -> None:
+        self._current = solver
+        timer = None
+        if self.lns_until is not None and callback is not None:
+            share = FULL_SHARE * (self.lns_until - time.perf_counter())
+            timer = threading.Timer(share, self._switch, (solver, callback))
+            timer.daemon = True
+            timer.start()
+        code = solver.solve(self.built.model, callback)
+        if timer is not None:
+            timer.cancel()
+        if code == cp_model.MODEL_INVALID:  # a bug in the builder, never the user's input
+            raise RuntimeError(f"CP-SAT rejected the model: {self.built.model.validate()}")
+        self.status = _STATUS[code]
+        if self.status in (Status.OPTIMAL, Status.FEASIBLE):
+            self.best, self.bound = solver, round(solver.best_objective_bound)
+        if not self.switched or self.status in (Status.OPTIMAL, Status.INFEASIBLE) or self.signals:
+            return
+        if self.best is None:
+            self.best = self._any_roster()
+            if self.best is None:
+                return
+            self.status = Status.FEASIBLE
+            self._report(self.lns.cost(self.best))
+        assert self.lns_until is not None  # switched only when set
+        found = self.lns.improve(Found(self.best, self.lns.cost(self.best)), self.lns_until, self._report)
+        self.best = found.solver
+
+    def _any_roster(self) -> cp_model.CpSolver | None:
+        """A roster with no regard to cost: the start for the neighbourhoods."""
+        model = self.built.model.clone()
+        model.clear_objective()
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.1, self.lns_until - time.perf_counter())  # type: ignore[operator]
+        solver.parameters.num_workers = self.options.workers
+        solver.parameters.random_seed = self.options.seed
+        solver.parameters.catch_sigint_signal = self.lns.catch_sigint
+        solver.parameters.cp_model_presolve = len(model.proto.variables) <= PRESOLVE_UP_TO_VARIABLES
+        self._current = solver
+        code = solver.solve(model) if not self.signals else cp_model.UNKNOWN
+        self._current = None
+        logger.info("a roster regardless of cost: %s", solver.status_name(code))
+        if code == cp_model.INFEASIBLE:
+            self.status = Status.INFEASIBLE
+        return solver if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+
+    def _report(self, objective: int) -> None:
+        if self.on_progress is not None:
+            bound = self.bound if self.bound is not None else objective
+            self.on_progress(Progress(time.perf_counter() - self.started, objective, bound))
 
 
 def complete_hint(built: RosterModel, limit: float) -> bool:
@@ -290,33 +413,35 @@ def complete_hint(built: RosterModel, limit: float) -> bool:
     return True
 
 
-def _solve_stoppable(
-    solver: cp_model.CpSolver,
-    model: cp_model.CpModel,
-    callback: cp_model.CpSolverSolutionCallback | None,
-    stopped: list[int],
-) -> cp_model.CpSolverStatus:
-    """Solve with SIGINT/SIGTERM turned into `stop_search`, recording which signal came."""
+def _stoppable(run: _Run, search: Callable[[], None]) -> None:
+    """Run `search` with SIGINT/SIGTERM turned into `run.stop`, which records the signal."""
 
     def stop(signum: int, _frame: object) -> None:
-        stopped.append(signum)
         logger.info("signal %d: stopping the search, keeping the best roster", signum)
-        solver.stop_search()
+        run.stop(signum)
 
     # Python runs signal handlers only on the main thread, between bytecodes; a main thread
     # blocked inside CP-SAT's C++ would see the signal only when the search ends. So the search
     # runs in a worker thread and the main thread waits in short joins, free to stop it.
-    outcome: list[cp_model.CpSolverStatus] = []
-    worker = threading.Thread(target=lambda: outcome.append(solver.solve(model, callback)), daemon=True)
+    failed: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            search()
+        except BaseException as exc:  # re-raised on the main thread below
+            failed.append(exc)
+
+    worker = threading.Thread(target=target, daemon=True)
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         worker.start()
         while worker.is_alive():
             worker.join(0.1)
-        return outcome[0]
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    if failed:
+        raise failed[0]
 
 
 def configured_solver(options: SolveOptions, remaining: float | None = None) -> cp_model.CpSolver:

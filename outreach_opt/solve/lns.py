@@ -1,0 +1,211 @@
+"""Large neighbourhood search around the best roster: free a few specialists, or a few days,
+fix every other specialist-day to the roster, and let CP-SAT re-solve what is free.
+
+Why: on rostering models whose bound is good but whose search is not (Curtois & Qu Instance7:
+bound 1029 against the optimum 1056 after 60 s, roster 1392), CP-SAT's own neighbourhoods
+(random variables and constraints, one thread shared with local search at 2 workers) rarely
+free what belongs together: one person's whole month, or everybody's week. These do.
+
+A neighbourhood is a set of specialist-days; each keeps its day-pattern, demand-session and
+overnight-stay variables fixed to the roster unless freed. Every other variable (uncovered counts, weekend
+and succession indicators, team sessions) stays free and follows. The sub-model is the whole
+model with those domains narrowed, so every rule and the objective are the model's own, and
+any roster it returns is a roster of the full model. Three kinds take turns:
+
+- `specialists`: whole horizons of a few specialists (their own rules: runs, minutes);
+- `days`: every specialist over a window of days (cover between people);
+- `block`: several specialists over a longer window.
+
+Each kind keeps its own size (the share of its units freed): grown when CP-SAT closes the
+neighbourhood within its time (nothing better there), shrunk when it runs out of time.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from outreach_opt.solve.builder import RosterModel
+
+logger = logging.getLogger(__name__)
+
+SpecDay = tuple[str, int]
+
+STEP_SECONDS = 1.0
+"""Time for one neighbourhood. CP-SAT closes (or improves) most neighbourhoods of 50-200
+free specialist-days within it; on Curtois & Qu Instance7 (2 workers, shared) 4 s steps
+made 15 neighbourhoods in 30 s and took the roster from 1962 to 1766, 1 s steps made 69 in
+50 s and took 3687 to 1572: many small steps climb faster than few long ones."""
+GROW = 1.25
+"""Factor a kind's size grows by after a closed neighbourhood (and shrinks by after a timeout)."""
+
+
+@dataclass
+class Neighbourhoods:
+    """Chooses which specialist-days to free, with a size per kind that adapts."""
+
+    specialists: list[str]
+    n_days: int
+    rng: random.Random
+    size: dict[str, float] = field(default_factory=lambda: {"specialists": 0.1, "days": 0.15, "block": 0.2})
+    turn: int = 0
+
+    def next(self, short: list[SpecDay]) -> tuple[str, set[SpecDay]]:
+        """The next neighbourhood. `short` lists (specialist, day) pairs that could serve a
+        session the roster leaves uncovered: a window is centred on one of their days and
+        specialists are drawn from them first, so what is freed can mend what costs most."""
+        kinds = list(self.size)
+        kind = kinds[self.turn % len(kinds)]
+        self.turn += 1
+        share = self.size[kind]
+        n, days = len(self.specialists), self.n_days
+        focus = self.rng.choice(short) if short else None
+        if kind == "specialists":
+            return kind, {(s, t) for s in self._people(max(1, min(n, round(share * n))), short) for t in range(days)}
+        if kind == "days":
+            window = self._window(max(1, min(days, round(share * days))), focus)
+            return kind, {(s, t) for s in self.specialists for t in window}
+        # block: sqrt of the share in each direction, at least half the days
+        width = max(1, min(days, round(max(0.5, share**0.5) * days)))
+        k = max(1, min(n, round(share * n * days / width)))
+        window = self._window(width, focus)
+        return kind, {(s, t) for s in self._people(k, short) for t in window}
+
+    def _window(self, width: int, focus: SpecDay | None) -> range:
+        if focus is None:
+            start = self.rng.randrange(days - width + 1) if (days := self.n_days) > width else 0
+        else:
+            start = min(max(0, focus[1] - self.rng.randrange(width)), self.n_days - width)
+        return range(start, start + width)
+
+    def _people(self, k: int, short: list[SpecDay]) -> list[str]:
+        able = sorted({s for s, _ in short})
+        first = self.rng.sample(able, min(len(able), (k + 1) // 2))
+        rest = [s for s in self.specialists if s not in first]
+        return first + self.rng.sample(rest, min(len(rest), k - len(first)))
+
+    def closed(self, kind: str) -> None:
+        self.size[kind] = min(1.0, self.size[kind] * GROW)
+
+    def timed_out(self, kind: str) -> None:
+        self.size[kind] = max(0.01, self.size[kind] / GROW)
+
+
+@dataclass
+class Found:
+    """The best roster so far: the solver whose last response holds it, and its cost."""
+
+    solver: cp_model.CpSolver
+    objective: int
+
+
+class Search:
+    """One LNS run over a built model; `stop()` (from a signal handler) ends it soon."""
+
+    def __init__(self, built: RosterModel, workers: int, seed: int) -> None:
+        self.built = built
+        self.workers = workers
+        self.seed = seed
+        self.stopped = False
+        self.catch_sigint = True
+        """Off when the caller handles SIGINT itself (and calls `stop`)."""
+        self._current: cp_model.CpSolver | None = None
+        self.units: dict[SpecDay, list[int]] = {
+            key: [var.index for _, var in choices] for key, choices in built.days.items()
+        }
+        for (spec, t, _site), var in built.nights.items():  # a night away belongs to its day
+            self.units[(spec, t)].append(var.index)
+        self.able: dict[tuple[str, int], list[SpecDay]] = defaultdict(list)
+        for cand, var in built.x.items():
+            self.units[(cand.specialist, cand.day)].append(var.index)
+            self.able[(cand.demand, built.prep.week[cand.day])].append((cand.specialist, cand.day))
+
+    def stop(self) -> None:
+        self.stopped = True
+        if self._current is not None:
+            self._current.stop_search()
+
+    def short(self, solver: cp_model.CpSolver) -> list[SpecDay]:
+        """(specialist, day) of every candidate of a demand-week the roster leaves short."""
+        return [
+            key
+            for (demand, w), var in self.built.uncovered.items()
+            if solver.value(var)
+            for key in self.able[(demand, w)]
+        ]
+
+    def cost(self, solver: cp_model.CpSolver) -> int:
+        """The roster's own cost, the sum of its terms (as `solve` reports it)."""
+        return sum(round(solver.value(expr)) for expr in self.built.terms.values())
+
+    def improve(self, found: Found, deadline: float, on_better: Callable[[int], None] | None = None) -> Found:
+        """Neighbourhood after neighbourhood until `deadline` (perf_counter) or `stop()`;
+        returns the best roster found (possibly the one given)."""
+        hoods = Neighbourhoods(sorted({s for s, _ in self.units}), self.built.prep.n_days, random.Random(self.seed))
+        steps = better = 0
+        while not self.stopped:
+            left = deadline - time.perf_counter()
+            if left < 0.2:
+                break
+            kind, free = hoods.next(self.short(found.solver))
+            began = time.perf_counter()
+            solver, closed = self._solve(found, free, min(STEP_SECONDS, left))
+            steps += 1
+            logger.debug(
+                "lns %s %.3f: %d free, %s in %.2fs",
+                kind,
+                hoods.size[kind],
+                len(free),
+                "closed" if closed else "open",
+                time.perf_counter() - began,
+            )
+            if closed:
+                hoods.closed(kind)
+            else:
+                hoods.timed_out(kind)
+            if solver is None:
+                continue
+            value = self.cost(solver)
+            if value <= found.objective:
+                if value < found.objective:
+                    better += 1
+                    if on_better is not None:
+                        on_better(value)
+                found = Found(solver, value)
+        logger.info("lns: %d neighbourhoods, %d better rosters, cost %d", steps, better, found.objective)
+        return found
+
+    def _solve(self, found: Found, free: set[SpecDay], limit: float) -> tuple[cp_model.CpSolver | None, bool]:
+        """Re-solve with every unit outside `free` fixed to `found`; (the solver if it holds a
+        roster, whether the neighbourhood was closed)."""
+        values = list(found.solver.response_proto.solution)
+        sub = self.built.model.clone()
+        proto = sub.proto
+        for key, indices in self.units.items():
+            if key in free:
+                continue
+            for i in indices:
+                domain = proto.variables[i].domain
+                domain[0] = domain[1] = values[i]
+        sub.clear_hints()
+        proto.solution_hint.vars.extend(range(len(values)))
+        proto.solution_hint.values.extend(values)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = limit
+        solver.parameters.num_workers = self.workers
+        solver.parameters.random_seed = self.seed + len(free)
+        solver.parameters.catch_sigint_signal = self.catch_sigint
+        self._current = solver
+        if self.stopped:
+            return None, False
+        code = solver.solve(sub)
+        self._current = None
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None, code == cp_model.INFEASIBLE
+        return solver, code == cp_model.OPTIMAL

@@ -1,0 +1,107 @@
+"""Neighbourhoods around the best roster (solve/lns.py): every roster they return is one the
+independent checker accepts at the cost the model reports, never dearer than where they
+started; and `solve(..., lns=True)` hands back such a roster with a bound that holds."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+from ortools.sat.python import cp_model
+from support import EXAMPLE, INSTANCES
+
+from outreach_opt.check.checker import check_roster
+from outreach_opt.domain.prepared import prepare
+from outreach_opt.io.load import load_instance
+from outreach_opt.solve import solve as solve_module
+from outreach_opt.solve.builder import RosterModel
+from outreach_opt.solve.lns import Found, Neighbourhoods, Search
+from outreach_opt.solve.solve import SolveOptions, Status, read_roster, solve
+
+FOUR_WEEKS_OPTIMUM = 16880
+
+
+def _any_roster(built: RosterModel) -> cp_model.CpSolver:
+    """A roster found with the objective dropped: valid, and far from the cheapest."""
+    model = built.model.clone()
+    model.clear_objective()
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 20
+    assert solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return solver
+
+
+def test_neighbourhoods_improve_a_poor_roster_and_stay_valid() -> None:
+    inst = load_instance(str(EXAMPLE))
+    built = RosterModel(prepare(inst)).build()
+    search = Search(built, workers=1, seed=3)
+    start = _any_roster(built)
+    before = search.cost(start)
+    found = search.improve(Found(start, before), deadline=time.perf_counter() + 4)
+    assert found.objective == search.cost(found.solver) <= before
+    roster = read_roster(built, found.solver, Status.FEASIBLE, found.objective, 0)
+    report = check_roster(inst, roster)
+    assert report.violations == []
+    assert report.objective == found.objective
+    assert found.objective < before  # the objective-blind roster always leaves something to gain here
+
+
+def test_a_stopped_search_returns_its_start() -> None:
+    built = RosterModel(prepare(load_instance(str(EXAMPLE)))).build()
+    search = Search(built, workers=1, seed=0)
+    start = _any_roster(built)
+    search.stop()
+    found = search.improve(Found(start, search.cost(start)), deadline=time.perf_counter() + 30)
+    assert found.solver is start
+
+
+def test_neighbourhoods_free_what_they_say() -> None:
+    """Each kind frees whole horizons, whole windows of every specialist, or a block; the
+    uncovered pairs given pull a window over one of their days."""
+    hoods = Neighbourhoods(["a", "b", "c", "d"], 10, random.Random(0))
+    kind, free = hoods.next([("c", 7)])
+    assert kind == "specialists" and {s for s, _ in free} >= {"c"}
+    assert all(len({t for s2, t in free if s2 == s}) == 10 for s in {s for s, _ in free})
+    kind, free = hoods.next([("c", 7)])
+    assert kind == "days" and {s for s, _ in free} == {"a", "b", "c", "d"} and 7 in {t for _, t in free}
+    kind, free = hoods.next([])
+    assert kind == "block" and free
+    before = hoods.size["days"]
+    hoods.closed("days")
+    assert hoods.size["days"] > before
+    hoods.timed_out("days")
+    hoods.timed_out("days")
+    assert hoods.size["days"] < before
+
+
+@pytest.mark.parametrize("no_roster_first", [False, True])
+def test_solve_switches_to_neighbourhoods_and_returns_a_checked_roster(
+    monkeypatch: pytest.MonkeyPatch, no_roster_first: bool
+) -> None:
+    """Forced to switch at once (share ~0, any gap): the four-week sample still comes back as
+    a checked roster, its cost the checker's, the bound below the optimum. With the
+    whole-model search given no time at all, the roster regardless of cost starts them."""
+    monkeypatch.setattr(solve_module, "FULL_SHARE", 0.0 if no_roster_first else 0.2)
+    monkeypatch.setattr(solve_module, "LNS_FROM_GAP", -1.0)
+    inst = load_instance(str(INSTANCES / "anzhen-cardiology-4weeks.yaml"))
+    result = solve(inst, SolveOptions(time_limit=8, workers=2, seed=0, lns=True))
+    assert result.roster is not None, result.status
+    report = check_roster(inst, result.roster)
+    assert report.violations == []
+    assert report.objective == result.objective
+    assert result.objective is not None and result.objective >= FOUR_WEEKS_OPTIMUM
+    if result.bound is not None:
+        assert result.bound <= FOUR_WEEKS_OPTIMUM
+
+
+def test_solve_command_takes_lns() -> None:
+    """`--lns` reaches the search; the tiny sample is proven long before any switch."""
+    from click.testing import CliRunner
+
+    from outreach_opt.cli.main import main
+
+    done = CliRunner().invoke(main, ["solve", str(INSTANCES / "tiny.yaml"), "--lns", "--time-limit", "6", "--quiet"])
+    assert done.exit_code == 0, done.output
+    assert "optimal" in done.output
