@@ -12,8 +12,11 @@ read back into a roster that the same independent checker judges. Here because o
   `read_roster`.
 - `cpsat-defaults`: the engine's model with CP-SAT's default parameters (no full-LP
   portfolio, no linearization level 2) and no symmetry breaking. It is *not* a separately
-  written straightforward formulation (the issue's peer (c)); it shows what the solver
-  configuration and symmetry breaking earn, not what the day-pattern encoding earns.
+  written straightforward formulation; it shows what the solver configuration and symmetry
+  breaking earn, not what the day-pattern encoding earns.
+- `cpsat-plain`: the issue's peer (c), a separately written plain formulation
+  (`plain_model.py`, no day patterns) with the same CP-SAT defaults and no hint: against
+  `cpsat-defaults` it shows what the engine's formulation itself earns.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Roster
 from outreach_opt.solve.builder import BuildOptions, RosterModel
+from outreach_opt.solve.plain_model import PlainModel
 from outreach_opt.solve.solve import _STATUS, Status, read_roster
 
 INF = math.inf
@@ -189,23 +193,7 @@ def solve_cpsat_defaults(
     started = time.perf_counter()
     built = RosterModel(prepare(instance), BuildOptions(symmetry_breaking=False)).build()
     built.hint_commitments_only()
-    build_s = time.perf_counter() - started
-
-    class Progress(cp_model.CpSolverSolutionCallback):
-        def on_solution_callback(self) -> None:
-            elapsed = time.perf_counter() - started
-            on_solution(elapsed, round(self.objective_value), round(self.best_objective_bound))
-
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, time_limit - build_s)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = 0
-    status = _STATUS[solver.solve(built.model, Progress())]
-    out: dict[str, Any] = {
-        "status": status.value,
-        "build_s": round(build_s, 2),
-        "wall_s": round(time.perf_counter() - started, 2),
-    }
+    solver, status, out = _default_search(built.model, started, time_limit, workers, on_solution)
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
         return None, out
     # The returned roster's own cost, as solve() reports it (objective_value was seen above it
@@ -214,6 +202,53 @@ def solve_cpsat_defaults(
     bound = round(solver.best_objective_bound)
     out.update(solver_objective=objective, bound=bound)
     return read_roster(built, solver, status, objective, bound), out
+
+
+def solve_cpsat_plain(
+    instance: Instance, time_limit: float, workers: int, on_solution: Callable[[float, int, int], None] | None = None
+) -> tuple[Roster | None, dict[str, Any]]:
+    """Peer (c): the plain formulation of `plain_model.py`, solved with CP-SAT's defaults and
+    no hint. Raises `UnsupportedRuleError` (before building) for an instance using a rule it
+    does not model."""
+    started = time.perf_counter()
+    built = PlainModel(prepare(instance)).build()
+    solver, status, out = _default_search(built.model, started, time_limit, workers, on_solution)
+    out["model_size"] = (
+        f"{len(built.model.proto.variables)} variables, {len(built.model.proto.constraints)} constraints"
+    )
+    if status not in (Status.OPTIMAL, Status.FEASIBLE):
+        return None, out
+    breakdown = {name: round(solver.value(expr)) for name, expr in built.terms.items()}
+    objective, bound = sum(breakdown.values()), round(solver.best_objective_bound)
+    out.update(solver_objective=objective, bound=bound, breakdown=breakdown)
+    return built.roster(solver, status, objective, bound), out
+
+
+def _default_search(
+    model: cp_model.CpModel,
+    started: float,
+    time_limit: float,
+    workers: int,
+    on_solution: Callable[[float, int, int], None] | None,
+) -> tuple[cp_model.CpSolver, Status, dict[str, Any]]:
+    """CP-SAT with its default parameters for what is left of `time_limit` since `started`
+    (building counts against it); `on_solution(elapsed, objective, bound)` hears each better
+    roster. Returns the solver, the status and the timings."""
+    build_s = time.perf_counter() - started
+
+    class Progress(cp_model.CpSolverSolutionCallback):
+        def on_solution_callback(self) -> None:
+            if on_solution is not None:
+                elapsed = time.perf_counter() - started
+                on_solution(elapsed, round(self.objective_value), round(self.best_objective_bound))
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit - build_s)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = 0
+    status = _STATUS[solver.solve(model, Progress())]
+    out = {"status": status.value, "build_s": round(build_s, 2), "wall_s": round(time.perf_counter() - started, 2)}
+    return solver, status, out
 
 
 def solve_highs(instance: Instance, time_limit: float) -> tuple[Roster | None, dict[str, Any]]:
