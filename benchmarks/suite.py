@@ -8,10 +8,11 @@ roster's objective as the checker recomputes it, and peak memory (each run is it
 process). Peers (outreach_opt/solve/peers.py): `highs` (the same model as a MIP) and
 `cpsat-defaults` (the same model, CP-SAT defaults, no symmetry breaking); `cpsat-plain`
 (outreach_opt/solve/plain_model.py: a separately written plain CP-SAT formulation, no day
-patterns, CP-SAT defaults).
+patterns, CP-SAT defaults); `timefold` (benchmarks/peer_timefold.py: the same problem in Timefold
+Solver; `pip install '.[bench]'` and a JDK 17; not in the default list, as it needs the JVM).
 
     .venv/bin/python benchmarks/suite.py [--sizes S,M] [--seeds 1,2,3]
-        [--solvers engine,highs,cpsat-defaults,cpsat-plain] [--time-limit S] [--workers 2]
+        [--solvers engine,highs,cpsat-defaults,cpsat-plain,timefold] [--time-limit S] [--workers 2]
 
 Rows are kept in benchmarks/results-suite.json (each with commit, machine and date) so that
 sizes can be run at different times; benchmarks/RESULTS.md is rewritten from all of them.
@@ -76,7 +77,13 @@ def run_one(size: str, seed: int, solver: str, time_limit: float, workers: int) 
     started = time.perf_counter()
     instance = instance_from_data(generate(specialists, sites, weeks, seed), f"{size} seed {seed}")
     generate_s = time.perf_counter() - started
-    run = {"engine": _engine, "highs": _highs, "cpsat-defaults": _cpsat_defaults, "cpsat-plain": _cpsat_plain}[solver]
+    run = {
+        "engine": _engine,
+        "highs": _highs,
+        "cpsat-defaults": _cpsat_defaults,
+        "cpsat-plain": _cpsat_plain,
+        "timefold": _timefold,
+    }[solver]
     row: dict[str, Any] = {"size": size, "seed": seed, "solver": solver, "time_limit": time_limit}
     row["generate_s"] = round(generate_s, 2)
     roster, out = run(instance, time_limit, workers)
@@ -91,7 +98,9 @@ def run_one(size: str, seed: int, solver: str, time_limit: float, workers: int) 
         report = check_roster(instance, roster)
         row["checked"] = report.ok and (row.get("solver_objective") in (None, report.objective))
         row["violations"] = [v.message for v in report.violations[:3]]
-        row["objective"] = report.objective
+        row["objective"] = report.objective if report.ok else None  # an infeasible roster has no cost to compare
+        if not report.ok:
+            row["status"] = "infeasible roster"
     row["gap"] = _gap(row.get("objective"), row.get("bound"))
     usage = resource.getrusage(resource.RUSAGE_SELF)
     row["peak_mb"] = round(usage.ru_maxrss / 1024)
@@ -147,6 +156,18 @@ def _highs(instance: Any, time_limit: float, workers: int) -> tuple[Any, dict[st
     return solve_highs(instance, time_limit)
 
 
+def _timefold(instance: Any, time_limit: float, workers: int) -> tuple[Any, dict[str, Any]]:
+    started = time.perf_counter()
+    from peer_timefold import solve_timefold  # a sibling script; needs `pip install timefold` and a JDK 17
+
+    loading = time.perf_counter() - started  # the JVM's start and the domain classes' translation
+    timeline: list[tuple[float, int | None, int | None]] = []
+    roster, out = solve_timefold(instance, time_limit, lambda t, obj: timeline.append((t, obj, None)))
+    out["startup_s"] = round(out["startup_s"] + loading, 2)
+    out["timeline"] = timeline
+    return roster, out
+
+
 def _cell(value: Any, fmt: str = "{}") -> str:
     return "-" if value is None else fmt.format(value)
 
@@ -176,6 +197,16 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
         "breaking, no hints, CP-SAT's default parameters), so cpsat-defaults against cpsat-plain isolates what "
         "the day-pattern formulation earns.",
         "",
+        "**timefold** is the same problem in Timefold Solver (`benchmarks/peer_timefold.py`, the `timefold` "
+        "Python package on the JDK 17): one planning entity per demand session slot, its variable the specialist "
+        "(from the slot's candidates) or nobody, commitments pinned; every hard rule generated instances use is a "
+        "hard constraint, every objective term a soft one with the same weights (instances using anything else "
+        "are refused); Timefold's default construction heuristic and local search. `benchmarks/"
+        "timefold_crosscheck.py` holds its score to the checker on random solutions. Its clock excludes "
+        "`startup s` below (starting the JVM and translating the Python domain and constraints to Java "
+        "bytecode: once per process for a planning service, not per instance); it counts converting the "
+        "plan, the search and reading back. Its first roster is the construction heuristic's end.",
+        "",
         "The engine's L and XL rows (from commit a909836 on) are **restricted models** (`solve/shortlist.py`): too "
         "large to model whole, they are built over a shortlist of specialists per demand, so the roster is checked "
         "but no bound is claimed (bound and gap '-'); see benchmarks/RESULTS-speed.md.",
@@ -185,7 +216,7 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
         "|---|---:|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---:|---|",
     ]
     order = {"S": 0, "M": 1, "L": 2, "XL": 3}
-    solvers = {"engine": 0, "highs": 1, "cpsat-defaults": 2, "cpsat-plain": 3}
+    solvers = {"engine": 0, "highs": 1, "cpsat-defaults": 2, "cpsat-plain": 3, "timefold": 4}
     keys = sorted(rows, key=lambda k: (order[rows[k]["size"]], rows[k]["seed"], solvers.get(rows[k]["solver"], 9)))
     for key in keys:
         r = rows[key]
@@ -232,6 +263,15 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
     lines += ["", f"Machine: {'; '.join(machines)}.", ""]
     lines += ["Objective terms of the engine's rosters:", ""]
     lines += [f"- {key}: {rows[key].get('breakdown', '-')}" for key in keys if rows[key]["solver"] == "engine"]
+    timefold = [key for key in keys if rows[key]["solver"] == "timefold" and "startup_s" in rows[key]]
+    if timefold:
+        lines += ["", "Timefold runs (startup not on its clock; search limit = what was left for Timefold's own "
+                  "termination, search = how long it took; Timefold's score of its final roster):", ""]  # fmt: skip
+        lines += [
+            f"- {key}: startup {rows[key]['startup_s']} s, {rows[key]['entities']} entities, search limit "
+            f"{rows[key]['search_limit_s']} s, search {rows[key]['search_s']} s, score {rows[key]['timefold_score']}"
+            for key in timefold
+        ]
     return "\n".join(lines) + "\n"
 
 
