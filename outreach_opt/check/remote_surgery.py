@@ -35,14 +35,13 @@ def check_remote_link(ctx: Context, assignments: Sequence[Assignment]) -> list[V
 
 def check_console_site(ctx: Context, assignments: Sequence[Assignment]) -> list[Violation]:
     """Each remote surgery is served from a site that has the master console it names."""
-    sites = {s.id: s for s in ctx.instance.sites}
     violations = []
     for a in assignments:
         demand = ctx.demands.get(a.demand or "")
         if demand is None or not demand.is_remote_surgery:
             continue
         console = demand.resource or ""
-        if a.site in sites and sites[a.site].resources.get(console, 0) > 0:
+        if a.site in ctx.sites and ctx.sites[a.site].resources.get(console, 0) > 0:
             continue
         violations.append(
             Violation.at(

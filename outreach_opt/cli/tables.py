@@ -45,7 +45,7 @@ def by_specialist(instance: Instance, roster: Roster) -> Table:
     cells: dict[tuple[str, dt.date], list[Assignment]] = defaultdict(list)
     for a in roster.assignments:
         cells[(a.specialist, a.date)].append(a)
-    nights = {(st.specialist, st.night): st.site for st in roster.stays}  # rule overnight_stay
+    nights = Context.of(instance, stays=roster.stays).stay_at  # the checker's nights (rule overnight_stay)
     table = Table(title="Roster by specialist", show_lines=True, expand=False)
     table.add_column("Specialist", no_wrap=True)
     dates = _dates(instance)
