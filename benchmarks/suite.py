@@ -80,8 +80,8 @@ def run_one(size: str, seed: int, solver: str, time_limit: float, workers: int) 
     run = {
         "engine": _engine,
         "highs": _highs,
-        "cpsat-defaults": _cpsat_defaults,
-        "cpsat-plain": _cpsat_plain,
+        "cpsat-defaults": _cpsat("cpsat_defaults"),
+        "cpsat-plain": _cpsat("cpsat_plain"),
         "timefold": _timefold,
     }[solver]
     row: dict[str, Any] = {"size": size, "seed": seed, "solver": solver, "time_limit": time_limit}
@@ -130,24 +130,21 @@ def _engine(instance: Any, time_limit: float, workers: int) -> tuple[Any, dict[s
     }
 
 
-def _cpsat_defaults(instance: Any, time_limit: float, workers: int) -> tuple[Any, dict[str, Any]]:
-    from outreach_opt.solve.peers import solve_cpsat_defaults
+def _cpsat(peer: str) -> Any:
+    """A runner for a CP-SAT peer of `outreach_opt/solve/peers.py` (`solve_<peer>`), which
+    reports each solution as (seconds, objective, bound) into the row's timeline."""
 
-    timeline: list[tuple[float, int | None, int | None]] = []
-    roster, out = solve_cpsat_defaults(
-        instance, time_limit, workers, lambda t, obj, bnd: timeline.append((t, obj, bnd))
-    )
-    out["timeline"] = timeline
-    return roster, out
+    def run(instance: Any, time_limit: float, workers: int) -> tuple[Any, dict[str, Any]]:
+        from outreach_opt.solve import peers
 
+        timeline: list[tuple[float, int | None, int | None]] = []
+        roster, out = getattr(peers, f"solve_{peer}")(
+            instance, time_limit, workers, lambda t, obj, bnd: timeline.append((t, obj, bnd))
+        )
+        out["timeline"] = timeline
+        return roster, out
 
-def _cpsat_plain(instance: Any, time_limit: float, workers: int) -> tuple[Any, dict[str, Any]]:
-    from outreach_opt.solve.peers import solve_cpsat_plain
-
-    timeline: list[tuple[float, int | None, int]] = []
-    roster, out = solve_cpsat_plain(instance, time_limit, workers, lambda t, obj, bnd: timeline.append((t, obj, bnd)))
-    out["timeline"] = timeline
-    return roster, out
+    return run
 
 
 def _highs(instance: Any, time_limit: float, workers: int) -> tuple[Any, dict[str, Any]]:
