@@ -18,7 +18,7 @@ from outreach_opt.domain.travel import travel_matrix
 from outreach_opt.generate import generate
 from outreach_opt.io.load import instance_from_data, load_instance
 from outreach_opt.solve import shortlist as shortlist_module
-from outreach_opt.solve.shortlist import fitting_specialists, plan_model, restricted, select_pairs
+from outreach_opt.solve.shortlist import fitting_specialists, plan_model, restricted, round_trip, select_pairs
 from outreach_opt.solve.solve import Progress, SolveOptions, Status, solve
 
 
@@ -135,3 +135,17 @@ def test_restricted_rosters_pass_the_checker(data: dict[str, Any]) -> None:
         report = check_roster(inst, result.roster)
         assert report.violations == [], report.violations
         assert report.objective == result.objective, (report.breakdown, result.breakdown)
+
+
+def test_a_far_site_that_allows_stays_stays_on_the_shortlist() -> None:
+    """A site beyond a day's round trip is dropped only when it allows no stay: with a night
+    there the drive splits over two days (rule overnight_stay), so the Anzhen week's Chengde
+    weekend (2 x 170 min from Chaoyang against Gao Yu's 200-minute daily limit) must stay reachable."""
+    inst = load_instance(str(INSTANCES / "anzhen-tongzhou-week.yaml"))
+    travel = travel_matrix(inst)
+    gao = next(s for s in inst.specialists if s.id == "gao-yu")
+    assert round_trip(travel, gao, "chengde-central") is None
+    assert round_trip(travel, gao, "chengde-central", overnight=True) == 340
+    fitting = fitting_specialists(inst, travel)
+    chengde = [ranked for (dem, _), ranked in fitting.items() if dem.startswith("chengde")]
+    assert chengde and all(any(spec == "gao-yu" for _, spec, _ in ranked) for ranked in chengde)

@@ -177,12 +177,14 @@ def restricted(prep: Prepared, pairs: frozenset[tuple[str, str]]) -> Prepared:
     return dataclasses.replace(prep, candidates=candidates, candidates_by_day=by_day)
 
 
-def round_trip(travel: TravelMatrix, spec: Specialist, site: str) -> int | None:
-    """Minutes home -> site -> home, or None when over the daily limit (then no day with a
-    session there exists: rule `daily_travel`, so leaving it out loses nothing)."""
+def round_trip(travel: TravelMatrix, spec: Specialist, site: str, overnight: bool = False) -> int | None:
+    """Minutes home -> site -> home, or None when over the daily limit and `site` allows no
+    stay (then no day with a session there exists: rule `daily_travel`, so leaving it out
+    loses nothing). A site that allows stays is kept: a night there splits the drive over two
+    days (rule `overnight_stay`), the very trip such sites exist for."""
     minutes = travel.get((spec.home, site), 0) + travel.get((site, spec.home), 0)
     limit = spec.max_travel_minutes_per_day
-    return None if limit is not None and minutes > limit else minutes
+    return None if limit is not None and minutes > limit and not overnight else minutes
 
 
 Fitting = dict[tuple[str, str | None], list[tuple[int, str, str]]]
@@ -198,6 +200,7 @@ def fitting_specialists(instance: Instance, travel: TravelMatrix) -> Fitting:
     instead of all going to the first)."""
     fitting: Fitting = {}
     skills = {spec.id: frozenset(spec.skills) for spec in instance.specialists}
+    overnight = {site.id for site in instance.sites if site.overnight}
     for dem in instance.demands:
         for role in dem.roles:
             needs = set(dem.role_skills(role))
@@ -208,7 +211,7 @@ def fitting_specialists(instance: Instance, travel: TravelMatrix) -> Fitting:
                 reach = [
                     (m, site)
                     for site in instance.served_from(dem, spec.home)
-                    if (m := round_trip(travel, spec, site)) is not None
+                    if (m := round_trip(travel, spec, site, site in overnight)) is not None
                 ]
                 if reach:
                     minutes, site = min(reach)
