@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import signal
 import threading
 import time
@@ -302,8 +303,7 @@ def solve(
     bound = run.bound if restricted is None else None
     if status is Status.FEASIBLE and bound is not None and objective <= bound:
         status = Status.OPTIMAL  # the neighbourhoods reached the bound the full search proved
-    shown = bound if bound is not None or restricted is not None else objective
-    roster = read_roster(built, best, status, objective, shown, interrupted)
+    roster = read_roster(built, best, status, objective, bound, interrupted)
     wall = time.perf_counter() - started
     logger.info("reading the roster back took %.2fs", time.perf_counter() - searched)
     return Result(status, roster, objective, bound, breakdown, wall, build_time, interrupted, restricted)
@@ -379,7 +379,11 @@ class _Run:
             raise RuntimeError(f"CP-SAT rejected the model: {self.built.model.validate()}")
         self.status = _STATUS[code]
         if self.status in (Status.OPTIMAL, Status.FEASIBLE):
-            self.best, self.bound = solver, round(solver.best_objective_bound)
+            self.best = solver
+        if self.status is not Status.INFEASIBLE and math.isfinite(solver.best_objective_bound):
+            # The whole model's bound holds with or without a roster of its own: a roster
+            # found later (regardless of cost, then neighbourhoods) is measured against it.
+            self.bound = round(solver.best_objective_bound)
         if not self.switched or self.status in (Status.OPTIMAL, Status.INFEASIBLE) or self.signals:
             return
         if self.best is None:
@@ -412,8 +416,7 @@ class _Run:
 
     def _report(self, objective: int) -> None:
         if self.on_progress is not None:
-            bound = self.bound if self.bound is not None else objective
-            self.on_progress(Progress(time.perf_counter() - self.started, objective, bound))
+            self.on_progress(Progress(time.perf_counter() - self.started, objective, self.bound))
 
 
 def complete_hint(built: RosterModel, limit: float) -> bool:
