@@ -62,7 +62,7 @@ def _at(timeline: list[tuple[float, int | None, int | None]], moment: float) -> 
             break
         if obj is not None:
             objective = obj if objective is None else min(objective, obj)
-        if bnd is not None:  # None: a restricted model claims no bound
+        if bnd is not None:  # None: no bound yet
             bound = bnd if bound is None else max(bound, bnd)
     return {"t": moment, "objective": objective, "bound": bound, "gap": _gap(objective, bound)}
 

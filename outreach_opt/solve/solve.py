@@ -27,6 +27,7 @@ from outreach_opt.solve.builder import BuildOptions, BuildTimeoutError, RosterMo
 from outreach_opt.solve.first_roster import greedy_roster, hint
 from outreach_opt.solve.lns import Found, Search
 from outreach_opt.solve.reach_rules import on_call_listing
+from outreach_opt.solve.relaxation import BoundInBackground
 from outreach_opt.solve.shortlist import plan_model
 
 logger = logging.getLogger(__name__)
@@ -159,7 +160,8 @@ class Progress:
     elapsed: float
     objective: int | None
     bound: int | None
-    """None for a restricted model (solve/shortlist.py), whose bound is not the instance's."""
+    """For a restricted model (solve/shortlist.py) the relaxation's bound of the whole instance
+    (solve/relaxation.py), never the shortlist's; None until it has one."""
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,8 @@ class Result:
     """The search was stopped by SIGINT/SIGTERM; the roster is the best found until then."""
     restricted: str | None = None
     """Set when the instance was too large to model whole: what the shortlist left out
-    (solve/shortlist.py). The status is then `feasible` at best and the bound None."""
+    (solve/shortlist.py). The status is then `feasible` at best (`optimal` only when the roster
+    meets the bound) and the bound the relaxation's (solve/relaxation.py)."""
 
     @property
     def gap(self) -> float | None:
@@ -273,8 +276,18 @@ def solve(
     solver = configured_solver(options, remaining=search_until - time.perf_counter())
     if len(built.model.proto.variables) > PRESOLVE_UP_TO_VARIABLES:
         solver.parameters.cp_model_presolve = False
-    if restricted is not None and on_progress is not None:
-        on_progress = _without_bounds(on_progress)
+    relaxed = None
+    if restricted is not None:
+        # the shortlist's own bounds are not the instance's; the relaxation's are
+        listener = on_progress
+        if listener is not None:
+            on_progress = _without_bounds(listener)
+
+        def on_bound(bound: int) -> None:
+            if listener is not None:
+                listener(Progress(time.perf_counter() - started, None, bound))
+
+        relaxed = BoundInBackground(instance, past, search_until, on_bound)
     run = _Run(built, options, started, on_progress, search_until if lns else None)
     # Without a listener and without neighbourhoods, no callbacks: the search runs as it did.
     callback = _Callback(on_progress, started) if on_progress is not None or lns else None
@@ -294,13 +307,14 @@ def solve(
     logger.info("solve: %s in %.2fs (build %.2fs)", status.value, wall, build_time)
     interrupted = bool(run.signals)
     if best is None:
-        return Result(status, None, None, None, {}, wall, build_time, interrupted, restricted)
+        bound = None if relaxed is None else relaxed.stop()
+        return Result(status, None, None, bound, {}, wall, build_time, interrupted, restricted)
     breakdown = {name: round(best.value(expr)) for name, expr in built.terms.items()}
     # The cost of the roster returned, from its own values: at a time limit CP-SAT's
     # objective_value was seen 2000-12000 above it (four-week sample, 3-6 s, 2 workers),
     # and the CLI then refused a roster that was valid and cheaper than claimed.
     objective = sum(breakdown.values())
-    bound = run.bound if restricted is None else None
+    bound = run.bound if relaxed is None else relaxed.stop()
     if status is Status.FEASIBLE and bound is not None and objective <= bound:
         status = Status.OPTIMAL  # the neighbourhoods reached the bound the full search proved
     roster = read_roster(built, best, status, objective, bound, interrupted)
@@ -310,7 +324,8 @@ def solve(
 
 
 def _without_bounds(listener: Callable[[Progress], None]) -> Callable[[Progress], None]:
-    """A restricted model's progress: its rosters, without the bounds of the shortlist."""
+    """A restricted model's progress: its rosters, without the bounds of the shortlist (the
+    relaxation's bounds are sent on their own)."""
 
     def report(progress: Progress) -> None:
         if progress.objective is not None:
