@@ -21,6 +21,7 @@ It only rises as intervals narrow and stops when the lowest interval is one valu
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import itertools
 import logging
@@ -30,8 +31,11 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from ortools.linear_solver import pywraplp
+from ortools.math_opt import model_update_pb2, parameters_pb2, result_pb2
+from ortools.math_opt.core.python import solver as core_solver
+from ortools.math_opt.python import mathopt
 
 from outreach_opt.domain.instance import Instance, Specialist
 from outreach_opt.domain.prepared import Prepared, prepare
@@ -389,109 +393,101 @@ def _capacity_rows(
 
 
 class _LP:
-    """The relaxation as one GLOP LP, re-solved per interval of the total burden `T` (only
-    the rows and bounds that depend on the interval change, so GLOP starts from its last
-    basis)."""
+    """The relaxation as one LP, re-solved per interval of the total burden `T` by MathOpt's
+    incremental GLOP: between intervals only bounds and objective coefficients change, which
+    GLOP takes from its last basis without reloading the model (through MPSolver each solve
+    reloaded it: 0.3 s at 300 specialists even when no pivot was needed)."""
 
     def __init__(self, relax: Relaxation) -> None:
         self.relax = relax
-        solver = pywraplp.Solver.CreateSolver("GLOP")
-        if solver is None:  # GLOP ships with every OR-Tools wheel
-            raise RuntimeError("OR-Tools without GLOP")
-        self.solver = solver
-        inf = solver.infinity()
-        objective = solver.Objective()
-        x = [solver.NumVar(0, col.cap, "") for col in relax.columns]
-        for col, var in zip(relax.columns, x, strict=True):
-            objective.SetCoefficient(var, col.cost)
+        model = self.model = mathopt.Model(name="relaxation")
+        inf = math.inf
+        x = [model.add_variable(lb=0, ub=col.cap) for col in relax.columns]
+        costs: list[tuple[mathopt.Variable, float]] = [(v, col.cost) for col, v in zip(relax.columns, x, strict=True)]
         by_demand: dict[tuple[str, int, str | None], list[int]] = defaultdict(list)
         by_spec: dict[tuple[str, int], list[int]] = defaultdict(list)
         for i, col in enumerate(relax.columns):
             by_demand[(col.demand, col.week, col.role)].append(i)
             by_spec[(col.spec, col.week)].append(i)
-        held: dict[tuple[str, int], pywraplp.Variable] = {}
+        held: dict[tuple[str, int], mathopt.Variable] = {}
         for dem, w, lo, hi, cost, surplus in relax.demand_rows:
-            c = held[(dem, w)] = solver.NumVar(0, hi, "")
-            for role, count in relax.roles[dem]:
-                row = solver.Constraint(0, 0)  # sum of the role's sessions = count x held
-                row.SetCoefficient(c, -count)
-                for i in by_demand.get((dem, w, role), ()):
-                    row.SetCoefficient(x[i], 1)
+            c = held[(dem, w)] = model.add_variable(lb=0, ub=hi)
+            for role, count in relax.roles[dem]:  # the role's sessions = count x held
+                model.add_linear_constraint(mathopt.fast_sum(x[i] for i in by_demand.get((dem, w, role), ())) - count * c == 0)
             if lo > 0 and cost > 0:
-                u = solver.NumVar(0, lo, "")
-                row = solver.Constraint(lo, inf)
-                row.SetCoefficient(u, 1)
-                row.SetCoefficient(c, 1)
-                objective.SetCoefficient(u, cost)
+                u = model.add_variable(lb=0, ub=lo)
+                model.add_linear_constraint(u + c >= lo)
+                costs.append((u, cost))
             if surplus > 0:
-                v = solver.NumVar(0, inf, "")
-                row = solver.Constraint(-lo, inf)
-                row.SetCoefficient(v, 1)
-                row.SetCoefficient(c, -1)
-                objective.SetCoefficient(v, surplus)
+                v = model.add_variable(lb=0)
+                model.add_linear_constraint(v - c >= -lo)
+                costs.append((v, surplus))
         for spec, w, kind, limit in relax.spec_limits:
-            row = solver.Constraint(-inf, limit)
-            for i in by_spec.get((spec, w), ()):
-                col = relax.columns[i]
-                if kind == "sessions" or (kind == "away" and col.away) or (kind == "evening" and col.evening):
-                    row.SetCoefficient(x[i], 1)
+            cols = [
+                x[i]
+                for i in by_spec.get((spec, w), ())
+                if kind == "sessions"
+                or (kind == "away" and relax.columns[i].away)
+                or (kind == "evening" and relax.columns[i].evening)
+            ]
+            if cols:
+                model.add_linear_constraint(mathopt.fast_sum(cols) <= limit)
         for dems, w, most in relax.capacity_rows:
-            row = solver.Constraint(-inf, most)
-            for dem in dems:
-                if (dem, w) in held:
-                    row.SetCoefficient(held[(dem, w)], 1)
+            used = [held[(dem, w)] for dem in dems if (dem, w) in held]
+            if used:
+                model.add_linear_constraint(mathopt.fast_sum(used) <= most)
+        self.steps: dict[str, list[mathopt.Variable]] = {}
         self.fair = bool(relax.sharers) and (relax.weight_fd > 0 or relax.weight_fm > 0)
         self.fair = self.fair and all(math.isfinite(relax.points_hi[s]) for s in relax.sharers)
-        if not self.fair:
-            return
+        if self.fair:
+            costs += self._fairness(x)
+        self.costs = costs
+        model.minimize(mathopt.fast_sum(c * v for v, c in costs))
+        self._updates = model.add_update_tracker()
+        self._solver: Any = None
+
+    def _fairness(self, x: list[mathopt.Variable]) -> list[tuple[mathopt.Variable, float]]:
+        relax, model = self.relax, self.model
         n = len(relax.sharers)
-        self.steps: dict[str, list[pywraplp.Variable]] = {}
-        self.total = solver.Constraint(-inf, inf)
-        most = solver.NumVar(0, inf, "") if relax.weight_fm > 0 else None
-        if most is not None:
-            objective.SetCoefficient(most, relax.weight_fm)
-            self.most_row = solver.Constraint(-inf, inf)  # n x most >= T >= a
-            self.most_row.SetCoefficient(most, n)
+        costs = []
         by_sharer: dict[str, list[int]] = defaultdict(list)
         for i, col in enumerate(relax.columns):
             by_sharer[col.spec].append(i)
+        points = {}
         for s in relax.sharers:
-            f = relax.factor[s]
             lo, hi = relax.points_lo[s], int(relax.points_hi[s])
-            p = solver.NumVar(lo, hi, "")
-            self.total.SetCoefficient(p, f)
-            low = solver.Constraint(lo, inf)  # P >= points surely had
-            low.SetCoefficient(p, 1)
-            for i in by_sharer[s]:
-                low.SetCoefficient(x[i], -relax.columns[i].points_lo)
+            p = points[s] = model.add_variable(lb=lo, ub=hi)
+            # P >= the points surely had, P <= the points at most had
+            model.add_linear_constraint(p - mathopt.fast_sum(relax.columns[i].points_lo * x[i] for i in by_sharer[s]) >= lo)
             if relax.points_capped:
-                high = solver.Constraint(-inf, relax.committed_hi[s])  # P <= points at most had
-                high.SetCoefficient(p, 1)
-                for i in by_sharer[s]:
-                    high.SetCoefficient(x[i], -relax.columns[i].points_hi)
-            if most is not None:
-                row = solver.Constraint(0, inf)
-                row.SetCoefficient(most, 1)
-                row.SetCoefficient(p, -f)
+                high = mathopt.fast_sum(relax.columns[i].points_hi * x[i] for i in by_sharer[s])
+                model.add_linear_constraint(p - high <= relax.committed_hi[s])
             if relax.weight_fd > 0:
                 # P = lo + the unit steps taken; each step costs what |n f P - T| gains over it,
                 # set per interval (convex, so the LP takes the steps in order)
-                steps = self.steps[s] = [solver.NumVar(0, 1, "") for _ in range(hi - lo)]
-                row = solver.Constraint(lo, lo)
-                row.SetCoefficient(p, 1)
-                for step in steps:
-                    row.SetCoefficient(step, -1)
+                steps = self.steps[s] = [model.add_variable(lb=0, ub=1) for _ in range(hi - lo)]
+                model.add_linear_constraint(p - mathopt.fast_sum(steps) == lo)
+        self.total = model.add_linear_constraint(
+            mathopt.fast_sum(relax.factor[s] * p for s, p in points.items()) >= -math.inf
+        )
+        self.most: mathopt.Variable | None = None
+        if relax.weight_fm > 0:
+            most = self.most = model.add_variable(lb=0)  # n x most >= T >= a: a bound, set per interval
+            costs.append((most, relax.weight_fm))
+            for s, p in points.items():
+                model.add_linear_constraint(most - relax.factor[s] * p >= 0)
+        return costs
 
     def solve(self, a: int, b: int, seconds: float) -> float | None:
         """The LP's value with `T` in [a, b]: inf when no point has it, None when GLOP
         stopped without an answer (time, numerics)."""
-        relax, solver = self.relax, self.solver
-        objective = solver.Objective()
+        relax = self.relax
+        objective = self.model.objective
         if self.fair:
             n = len(relax.sharers)
-            self.total.SetBounds(a, b)
-            if relax.weight_fm > 0:
-                self.most_row.SetBounds(a, solver.infinity())
+            self.total.lower_bound, self.total.upper_bound = a, b
+            if self.most is not None:
+                self.most.lower_bound = a / n
             offset = 0
             for s, steps in self.steps.items():
                 g = n * relax.factor[s]
@@ -500,16 +496,38 @@ class _LP:
                 offset += before
                 for k, step in enumerate(steps, start=1):
                     after = _distance(g * (lo + k), a, b)
-                    objective.SetCoefficient(step, relax.weight_fd * (after - before))
+                    objective.set_linear_coefficient(step, relax.weight_fd * (after - before))
                     before = after
-            objective.SetOffset(relax.weight_fd * offset)
-        solver.SetTimeLimit(max(1, int(seconds * 1000)))
-        code = solver.Solve()
-        if code == pywraplp.Solver.OPTIMAL:
-            return float(objective.Value())
-        if code == pywraplp.Solver.INFEASIBLE:
+            objective.offset = relax.weight_fd * offset
+        return self._solved(seconds)
+
+    def _solved(self, seconds: float) -> float | None:
+        """GLOP on the model as it now is, from its last basis. MathOpt's `IncrementalSolver`
+        would do the same, but then turns every variable's value and basis status into Python
+        objects: 0.6 s per LP at 300 specialists, five times the solve itself. Only the
+        termination is read here (no values are asked for)."""
+        if self._solver is None or not self._solver.update(self._updates.export_update() or _EMPTY_UPDATE):
+            self._solver = core_solver.new(
+                mathopt.SolverType.GLOP.value, self.model.export_model(), parameters_pb2.SolverInitializerProto()
+            )
+        self._updates.advance_checkpoint()
+        params = mathopt.SolveParameters(time_limit=dt.timedelta(seconds=max(0.01, seconds)))
+        nothing = mathopt.SparseVectorFilter(filtered_items=set())
+        only_value = mathopt.ModelSolveParameters(
+            variable_values_filter=nothing, dual_values_filter=nothing, reduced_costs_filter=nothing
+        )
+        proto = self._solver.solve(
+            params.to_proto(), only_value.to_proto(), None, mathopt.CallbackRegistration().to_proto(), None, None
+        )
+        reason = proto.termination.reason
+        if reason == result_pb2.TERMINATION_REASON_OPTIMAL:
+            return float(proto.termination.objective_bounds.primal_bound)
+        if reason == result_pb2.TERMINATION_REASON_INFEASIBLE:
             return math.inf
         return None
+
+
+_EMPTY_UPDATE = model_update_pb2.ModelUpdateProto()
 
 
 def _distance(value: int, a: int, b: int) -> int:
@@ -533,7 +551,9 @@ def lower_bound(
     stop: threading.Event | None = None,
 ) -> int | None:
     """The relaxation's bound, rising until `deadline` (perf_counter), `stop`, or the
-    lowest interval is a single `T`. None when not even the first LP was solved."""
+    lowest interval pins the mean burden `T / n` to within one unit (narrower intervals
+    added 0.3 % at 300 specialists, in a third of the LPs). None when not even the first LP
+    was solved."""
     lp = _LP(relax)
     order = itertools.count()
     left = lambda: deadline - time.perf_counter()  # noqa: E731
@@ -559,8 +579,8 @@ def lower_bound(
             solved += 1
             node = _Interval(node.value if value is None else max(value, node.value), next(order), node.lo, node.hi, True)
             heapq.heappush(heap, node)
-        elif node.lo == node.hi:
-            heapq.heappush(heap, node)
+        elif node.hi - node.lo < len(relax.sharers):
+            heapq.heappush(heap, node)  # the mean is known to within one unit of scaled burden
             break
         else:
             mid = (node.lo + node.hi) // 2
