@@ -125,16 +125,13 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = ()) -> Relaxatio
 
     committed: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     weekend_commitment: set[str] = set()
-    committed_days: dict[str, set[int]] = defaultdict(set)
-    for (spec, t, p), com in prep.commitment_at.items():
-        home = prep.specialists[spec].home
-        got = committed[(spec, week_of[t])]
+    for (sid, t, p), com in prep.commitment_at.items():
+        got = committed[(sid, week_of[t])]
         got["sessions"] += 1
-        got["away"] += com.site != home
+        got["away"] += com.site != prep.specialists[sid].home
         got["evening"] += prep.evening[p]
-        committed_days[spec].add(t)
         if weekend[t]:
-            weekend_commitment.add(spec)
+            weekend_commitment.add(sid)
 
     weekend_periods = _weekend_periods(instance, prep)
     columns: list[_Column] = []
@@ -152,7 +149,9 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = ()) -> Relaxatio
             for spec in instance.specialists:
                 if not needs <= set(spec.skills):
                     continue
-                drive = _drives(sp, spec.home, stays, instance.served_from(dem, spec.home), spec.max_travel_minutes_per_day)
+                drive = _drives(
+                    sp, spec.home, stays, instance.served_from(dem, spec.home), spec.max_travel_minutes_per_day
+                )
                 if not drive:
                     continue
                 per_day = _sessions_per_day(spec, prep.n_periods)
@@ -179,14 +178,25 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = ()) -> Relaxatio
                     # a weekend day counts once however many sessions it holds (at most per_weekend_day),
                     # and not at all beyond what a commitment on it already counts
                     weekend_lo = weekend_only[w] and spec.id not in weekend_commitment
-                    lo = burden.outreach_session * away_lo + burden.evening_session * evening_lo
+                    lo: float = burden.outreach_session * away_lo + burden.evening_session * evening_lo
                     lo += burden.weekend_day * weekend_lo / per_weekend_day + burden.travel_minute * share
                     hi = burden.outreach_session * away_hi + burden.evening_session * evening_hi
                     hi += burden.weekend_day * weekend_any[w]
                     columns.append(
                         _Column(
-                            spec.id, dem.id, role, w, cap, lo, hi, weights.travel_minute * share,
-                            away_lo, evening_lo, away_hi, evening_hi, weekend_any[w],
+                            spec.id,
+                            dem.id,
+                            role,
+                            w,
+                            cap,
+                            lo,
+                            hi,
+                            weights.travel_minute * share,
+                            away_lo,
+                            evening_lo,
+                            away_hi,
+                            evening_hi,
+                            weekend_any[w],
                         )
                     )
 
@@ -267,7 +277,9 @@ def _most_points(
             most[kind] = max(0, min([offered[kind], *caps]))
         weekend_days = sum(1 for t, wk in enumerate(week_of) if wk == w and prep.weekday[t] >= 5)
         most["weekend"] = min(offered["weekend"], weekend_days)
-        total += b.outreach_session * most["away"] + b.evening_session * most["evening"] + b.weekend_day * most["weekend"]
+        total += (
+            b.outreach_session * most["away"] + b.evening_session * most["evening"] + b.weekend_day * most["weekend"]
+        )
     return total
 
 
@@ -325,7 +337,8 @@ def _drives(
 def _demand_rows(relax: Relaxation, instance: Instance, prep: Prepared, weekly: bool) -> None:
     weights = instance.weights
     for dem in instance.demands:
-        relax.roles[dem.id] = [(r, next((m.count for m in dem.team if m.role == r), 1) if dem.team else 1) for r in dem.roles]
+        counts = {m.role: m.count for m in dem.team or []}
+        relax.roles[dem.id] = [(r, counts.get(r, 1) if r is not None else 1) for r in dem.roles]
         asked = prep.demand_weeks[dem.id]
         cost = weights.uncovered_session * dem.priority
         if weekly:
@@ -361,9 +374,7 @@ def _spec_limits(
                 relax.spec_limits.append((spec.id, w, kind, max(0, left)))
 
 
-def _capacity_rows(
-    relax: Relaxation, instance: Instance, prep: Prepared, week_of: list[int], weekly: bool
-) -> None:
+def _capacity_rows(relax: Relaxation, instance: Instance, prep: Prepared, week_of: list[int], weekly: bool) -> None:
     """Per site, resource and week: the demands there using it hold at most what its free
     slots (count minus commitments using it) of their days and periods add up to."""
     pidx = {pid: i for i, pid in enumerate(prep.period_ids)}
@@ -401,7 +412,6 @@ class _LP:
     def __init__(self, relax: Relaxation) -> None:
         self.relax = relax
         model = self.model = mathopt.Model(name="relaxation")
-        inf = math.inf
         x = [model.add_variable(lb=0, ub=col.cap) for col in relax.columns]
         costs: list[tuple[mathopt.Variable, float]] = [(v, col.cost) for col, v in zip(relax.columns, x, strict=True)]
         by_demand: dict[tuple[str, int, str | None], list[int]] = defaultdict(list)
@@ -413,7 +423,9 @@ class _LP:
         for dem, w, lo, hi, cost, surplus in relax.demand_rows:
             c = held[(dem, w)] = model.add_variable(lb=0, ub=hi)
             for role, count in relax.roles[dem]:  # the role's sessions = count x held
-                model.add_linear_constraint(mathopt.fast_sum(x[i] for i in by_demand.get((dem, w, role), ())) - count * c == 0)
+                model.add_linear_constraint(
+                    mathopt.fast_sum(x[i] for i in by_demand.get((dem, w, role), ())) - count * c == 0
+                )
             if lo > 0 and cost > 0:
                 u = model.add_variable(lb=0, ub=lo)
                 model.add_linear_constraint(u + c >= lo)
@@ -448,8 +460,7 @@ class _LP:
 
     def _fairness(self, x: list[mathopt.Variable]) -> list[tuple[mathopt.Variable, float]]:
         relax, model = self.relax, self.model
-        n = len(relax.sharers)
-        costs = []
+        costs: list[tuple[mathopt.Variable, float]] = []
         by_sharer: dict[str, list[int]] = defaultdict(list)
         for i, col in enumerate(relax.columns):
             by_sharer[col.spec].append(i)
@@ -458,7 +469,9 @@ class _LP:
             lo, hi = relax.points_lo[s], int(relax.points_hi[s])
             p = points[s] = model.add_variable(lb=lo, ub=hi)
             # P >= the points surely had, P <= the points at most had
-            model.add_linear_constraint(p - mathopt.fast_sum(relax.columns[i].points_lo * x[i] for i in by_sharer[s]) >= lo)
+            model.add_linear_constraint(
+                p - mathopt.fast_sum(relax.columns[i].points_lo * x[i] for i in by_sharer[s]) >= lo
+            )
             if relax.points_capped:
                 high = mathopt.fast_sum(relax.columns[i].points_hi * x[i] for i in by_sharer[s])
                 model.add_linear_constraint(p - high <= relax.committed_hi[s])
@@ -577,8 +590,8 @@ def lower_bound(
         if not node.solved:
             value = lp.solve(node.lo, node.hi, left())
             solved += 1
-            node = _Interval(node.value if value is None else max(value, node.value), next(order), node.lo, node.hi, True)
-            heapq.heappush(heap, node)
+            value = node.value if value is None else max(value, node.value)
+            heapq.heappush(heap, _Interval(value, next(order), node.lo, node.hi, True))
         elif node.hi - node.lo < len(relax.sharers):
             heapq.heappush(heap, node)  # the mean is known to within one unit of scaled burden
             break

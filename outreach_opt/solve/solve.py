@@ -24,7 +24,7 @@ from outreach_opt.domain.prepared import Prepared, prepare
 from outreach_opt.domain.problems import InputError, Problem
 from outreach_opt.domain.roster import Assignment, Roster, Stay
 from outreach_opt.solve.builder import BuildOptions, BuildTimeoutError, RosterModel
-from outreach_opt.solve.first_roster import greedy_roster, hint
+from outreach_opt.solve.first_roster import FirstRoster, greedy_roster, hint
 from outreach_opt.solve.lns import Found, Search
 from outreach_opt.solve.reach_rules import on_call_listing
 from outreach_opt.solve.relaxation import BoundInBackground
@@ -261,11 +261,28 @@ def solve(
     now = time.perf_counter()
     improve_until = now + IMPROVE_SHARE * max(0.0, options.time_limit - (now - started))
     large = len(built.model.proto.variables) >= GREEDY_FROM_VARIABLES
-    first = greedy_roster(built, improve_until) if options.greedy_hint and large else None
+    filled: list[Completed] = []
+
+    def completion_limit() -> float:
+        return max(0.1, options.time_limit - (time.perf_counter() - started)) / 4
+
+    def on_filled(roster: FirstRoster) -> None:
+        """The greedy roster before its moves is a roster already: completed, it is the
+        first one reported (and the fallback should the improved one not complete)."""
+        hint(built, roster)
+        completed = complete_hint(built, completion_limit())
+        if completed is not None:
+            filled.append(completed)
+            logger.info("solve: greedy roster filled and completed after %.2fs", time.perf_counter() - started)
+            if on_progress is not None:
+                on_progress(Progress(time.perf_counter() - started, completed.objective, None))
+
+    first = greedy_roster(built, improve_until, on_filled) if options.greedy_hint and large else None
     if first is not None:
         logger.info("solve: greedy first roster after %.2fs", time.perf_counter() - started)
         hint(built, first)
-        complete_hint(built, limit=max(0.1, options.time_limit - (time.perf_counter() - started)) / 4)
+        if complete_hint(built, completion_limit()) is None and filled:
+            filled[0].set_as_hint(built)
         logger.info("solve: hint completed after %.2fs", time.perf_counter() - started)
     else:
         built.hint_commitments_only()
@@ -434,11 +451,25 @@ class _Run:
             self.on_progress(Progress(time.perf_counter() - self.started, objective, self.bound))
 
 
-def complete_hint(built: RosterModel, limit: float) -> bool:
+@dataclass(frozen=True)
+class Completed:
+    """A complete hint: a value for every model variable, and the roster's objective."""
+
+    values: list[int]
+    objective: int
+
+    def set_as_hint(self, built: RosterModel) -> None:
+        built.model.clear_hints()
+        hints = built.model.proto.solution_hint
+        hints.vars.extend(range(len(self.values)))
+        hints.values.extend(self.values)
+
+
+def complete_hint(built: RosterModel, limit: float) -> Completed | None:
     """Extend the hint on the decisions to every variable (auxiliaries follow by propagation
     once the decisions are fixed), so that CP-SAT takes it as its first roster at once: on a
     100k-variable model it otherwise ignored a feasible partial hint for the whole minute.
-    Returns False (hint left as it was) when the fixed decisions admit no completion within
+    Returns None (hint left as it was) when the fixed decisions admit no completion within
     `limit` seconds, e.g. under a rule the greedy builder does not know."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -450,13 +481,10 @@ def complete_hint(built: RosterModel, limit: float) -> bool:
     code = solver.solve(built.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         logger.info("greedy hint not completed: %s", solver.status_name(code))
-        return False
-    values = list(solver.response_proto.solution)
-    built.model.clear_hints()
-    hints = built.model.proto.solution_hint
-    hints.vars.extend(range(len(values)))
-    hints.values.extend(values)
-    return True
+        return None
+    completed = Completed(list(solver.response_proto.solution), round(solver.objective_value))
+    completed.set_as_hint(built)
+    return completed
 
 
 def _stoppable(run: _Run, search: Callable[[], None]) -> None:
