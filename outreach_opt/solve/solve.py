@@ -262,6 +262,21 @@ def solve(
     improve_until = now + IMPROVE_SHARE * max(0.0, options.time_limit - (now - started))
     large = len(built.model.proto.variables) >= GREEDY_FROM_VARIABLES
     filled: list[Completed] = []
+    relaxed: BoundInBackground | None = None
+    listener = on_progress
+
+    def start_bound(until: float) -> BoundInBackground | None:
+        """For a restricted model, the relaxation's bound of the whole instance, computed
+        beside what follows (solve/relaxation.py); started once a first roster is out, so
+        that its setup in Python does not delay that roster."""
+        if restricted is None:
+            return None
+
+        def on_bound(bound: int) -> None:
+            if listener is not None:
+                listener(Progress(time.perf_counter() - started, None, bound))
+
+        return BoundInBackground(instance, past, until, on_bound)
 
     def completion_limit() -> float:
         return max(0.1, options.time_limit - (time.perf_counter() - started)) / 4
@@ -276,6 +291,8 @@ def solve(
             logger.info("solve: greedy roster filled and completed after %.2fs", time.perf_counter() - started)
             if on_progress is not None:
                 on_progress(Progress(time.perf_counter() - started, completed.objective, None))
+        nonlocal relaxed
+        relaxed = relaxed or start_bound(started + options.time_limit)
 
     first = greedy_roster(built, improve_until, on_filled) if options.greedy_hint and large else None
     if first is not None:
@@ -293,18 +310,9 @@ def solve(
     solver = configured_solver(options, remaining=search_until - time.perf_counter())
     if len(built.model.proto.variables) > PRESOLVE_UP_TO_VARIABLES:
         solver.parameters.cp_model_presolve = False
-    relaxed = None
-    if restricted is not None:
-        # the shortlist's own bounds are not the instance's; the relaxation's are
-        listener = on_progress
-        if listener is not None:
-            on_progress = _without_bounds(listener)
-
-        def on_bound(bound: int) -> None:
-            if listener is not None:
-                listener(Progress(time.perf_counter() - started, None, bound))
-
-        relaxed = BoundInBackground(instance, past, search_until, on_bound)
+    if restricted is not None and on_progress is not None:
+        on_progress = _without_bounds(on_progress)  # the shortlist's bounds are not the instance's
+    relaxed = relaxed or start_bound(search_until)
     run = _Run(built, options, started, on_progress, search_until if lns else None)
     # Without a listener and without neighbourhoods, no callbacks: the search runs as it did.
     callback = _Callback(on_progress, started) if on_progress is not None or lns else None
