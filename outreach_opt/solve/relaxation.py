@@ -49,6 +49,19 @@ WEEKLY_COLUMNS_UP_TO = 200_000
 demand) over the horizon with the weekly limits summed (a weaker relaxation, still valid):
 1000 specialists x 60 sites x 4 weeks would otherwise make about 500k LP columns."""
 
+AFFORDABLE_COLUMNS = 100_000
+"""`solve` computes the bound beside a restricted search only up to this many counts. At
+1000 specialists x 60 sites x 4 weeks (145k counts over the horizon) each LP took 25-50 s
+on the shared machine, so 300 s gave one LP and a bound of 0.1M against rosters of 200M+,
+while setting it up (30 s of Python) slowed the greedy roster's moves; 300 x 40 x 1 week
+(19k counts) converges in about 30 s."""
+
+
+def bound_affordable(instance: Instance) -> bool:
+    """Whether the relaxation is small enough to be worth solving beside a search."""
+    return _estimated_columns(instance, prep_weeks=(instance.horizon.days + 6) // 7) <= AFFORDABLE_COLUMNS
+
+
 SAFETY = 1e-6
 """Relative margin taken off each LP value before rounding up, for the LP's tolerances."""
 
@@ -113,7 +126,7 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = ()) -> Relaxatio
     """The relaxation's data. Each count is capped by the free slots it could take; a pair
     is left out only when no day with a session there fits the daily travel limit."""
     prep = prepare(instance, past, pairs=frozenset())
-    weekly = _estimated_columns(instance, prep) <= WEEKLY_COLUMNS_UP_TO
+    weekly = _estimated_columns(instance, prep.n_weeks) <= WEEKLY_COLUMNS_UP_TO
     week_of = prep.week if weekly else [0] * prep.n_days
     weeks = list(range(prep.n_weeks)) if weekly else [0]
     burden = instance.fairness.burden
@@ -304,10 +317,11 @@ def _weekend_periods(instance: Instance, prep: Prepared) -> dict[str, set[int]]:
     return out
 
 
-def _estimated_columns(instance: Instance, prep: Prepared) -> int:
+def _estimated_columns(instance: Instance, prep_weeks: int) -> int:
+    """Counts per week before reach is known: (specialist, demand) pairs with the skills."""
     skills = [frozenset(s.skills) for s in instance.specialists]
     pairs = sum(1 for dem in instance.demands for sk in skills if set(dem.skills) <= sk)
-    return pairs * prep.n_weeks
+    return pairs * prep_weeks
 
 
 def _sessions_per_day(spec: object, n_periods: int) -> int:

@@ -27,7 +27,7 @@ from outreach_opt.solve.builder import BuildOptions, BuildTimeoutError, RosterMo
 from outreach_opt.solve.first_roster import FirstRoster, greedy_roster, hint
 from outreach_opt.solve.lns import Found, Search
 from outreach_opt.solve.reach_rules import on_call_listing
-from outreach_opt.solve.relaxation import BoundInBackground
+from outreach_opt.solve.relaxation import BoundInBackground, bound_affordable
 from outreach_opt.solve.shortlist import plan_model
 
 logger = logging.getLogger(__name__)
@@ -262,14 +262,13 @@ def solve(
     improve_until = now + IMPROVE_SHARE * max(0.0, options.time_limit - (now - started))
     large = len(built.model.proto.variables) >= GREEDY_FROM_VARIABLES
     filled: list[Completed] = []
-    relaxed: BoundInBackground | None = None
     listener = on_progress
 
     def start_bound(until: float) -> BoundInBackground | None:
         """For a restricted model, the relaxation's bound of the whole instance, computed
-        beside what follows (solve/relaxation.py); started once a first roster is out, so
-        that its setup in Python does not delay that roster."""
-        if restricted is None:
+        beside the search (solve/relaxation.py), whose threads leave the GIL to it; started
+        no earlier, as its setup in Python would slow the greedy roster's moves."""
+        if restricted is None or not bound_affordable(instance):
             return None
 
         def on_bound(bound: int) -> None:
@@ -291,8 +290,6 @@ def solve(
             logger.info("solve: greedy roster filled and completed after %.2fs", time.perf_counter() - started)
             if on_progress is not None:
                 on_progress(Progress(time.perf_counter() - started, completed.objective, None))
-        nonlocal relaxed
-        relaxed = relaxed or start_bound(started + options.time_limit)
 
     first = greedy_roster(built, improve_until, on_filled) if options.greedy_hint and large else None
     if first is not None:
@@ -312,7 +309,7 @@ def solve(
         solver.parameters.cp_model_presolve = False
     if restricted is not None and on_progress is not None:
         on_progress = _without_bounds(on_progress)  # the shortlist's bounds are not the instance's
-    relaxed = relaxed or start_bound(search_until)
+    relaxed = start_bound(search_until)
     run = _Run(built, options, started, on_progress, search_until if lns else None)
     # Without a listener and without neighbourhoods, no callbacks: the search runs as it did.
     callback = _Callback(on_progress, started) if on_progress is not None or lns else None
