@@ -18,6 +18,7 @@ from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.travel import travel_matrix
 from outreach_opt.generate import generate
 from outreach_opt.io.load import instance_from_data, load_instance
+from outreach_opt.solve import relaxation as relaxation_module
 from outreach_opt.solve import shortlist as shortlist_module
 from outreach_opt.solve.relaxation import lower_bound, relaxation
 from outreach_opt.solve.shortlist import fitting_specialists, plan_model, restricted, round_trip, select_pairs
@@ -106,6 +107,18 @@ def test_restricted_solve_claims_only_the_relaxations_bound(monkeypatch: pytest.
     report = check_roster(inst, result.roster)
     assert report.violations == []
     assert report.objective == result.objective
+
+
+def test_restricted_solve_without_the_relaxation_claims_no_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the relaxation is too large to solve beside the search (`AFFORDABLE_COLUMNS`),
+    a restricted solve claims no bound at all: the shortlist's own never leaks through."""
+    monkeypatch.setattr(shortlist_module, "FULL_MODEL_VARIABLES", 0)
+    monkeypatch.setattr(relaxation_module, "AFFORDABLE_COLUMNS", 0)
+    seen: list[Progress] = []
+    result = solve(_generated(20, 6), SolveOptions(time_limit=5, workers=2), on_progress=seen.append)
+    assert result.status is Status.FEASIBLE and result.roster is not None
+    assert result.bound is None and result.roster.bound is None and result.gap is None
+    assert seen and all(p.bound is None for p in seen)
 
 
 def test_cli_says_the_model_was_restricted(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:

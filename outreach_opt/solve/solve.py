@@ -336,7 +336,8 @@ def solve(
     # objective_value was seen 2000-12000 above it (four-week sample, 3-6 s, 2 workers),
     # and the CLI then refused a roster that was valid and cheaper than claimed.
     objective = sum(breakdown.values())
-    bound = run.bound if relaxed is None else relaxed.stop()
+    relaxed_bound = None if relaxed is None else relaxed.stop()
+    bound = run.bound if restricted is None else relaxed_bound  # never the shortlist's own
     if status is Status.FEASIBLE and bound is not None and objective <= bound:
         status = Status.OPTIMAL  # the neighbourhoods reached the bound the full search proved
     roster = read_roster(built, best, status, objective, bound, interrupted)
