@@ -112,7 +112,8 @@ def travel_between_ok(prep: Prepared, stops: list[tuple[int, str]], period: int,
 
 
 def daily_travel_ok(prep: Prepared, spec: str, minutes: int) -> bool:
-    """Rule `daily_travel`: home-to-home driving within the specialist's daily limit."""
+    """Rule `daily_travel`: the day's driving (from its start to its end) within the specialist's
+    daily limit."""
     limit = prep.specialists[spec].max_travel_minutes_per_day
     return limit is None or minutes <= limit
 
