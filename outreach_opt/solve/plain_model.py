@@ -36,7 +36,7 @@ from ortools.sat.python import cp_model
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import MINUTES_PER_DAY, Candidate, Prepared
 from outreach_opt.domain.roster import Roster
-from outreach_opt.solve.solve import Status, _assignment
+from outreach_opt.solve.solve import Status
 
 Node = tuple[int, str]
 """(period index, site): where a specialist may be in one period of a day."""
@@ -393,14 +393,10 @@ class PlainModel:
     def roster(self, solver: cp_model.CpSolver, status: Status, objective: int, bound: int) -> Roster:
         """Commitments as they stand, and every chosen candidate."""
         prep = self.prep
-        out = []
-        for (spec, t, p), com in prep.commitment_at.items():
-            out.append(_assignment(spec, prep, t, p, com.site, com.activity, None, com.resource, commitment=True))
+        out = [prep.commitment_assignment(spec, t, p) for spec, t, p in prep.commitment_at]
         for cand, var in self.x.items():
             if solver.boolean_value(var):
-                demand = prep.demands[cand.demand]
-                out.append(_assignment(cand.specialist, prep, cand.day, cand.period, cand.site, demand.activity,
-                                       demand.id, demand.resource))  # fmt: skip
+                out.append(prep.session_assignment(cand.specialist, cand.day, cand.period, cand.site, cand.demand))
         out.sort(key=lambda a: (a.specialist, a.date, prep.period_ids.index(a.period)))
         return Roster(
             instance=prep.instance.name, status=status.value, objective=objective, bound=bound, assignments=out
