@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ortools.sat.python import cp_model
 
@@ -214,10 +215,13 @@ class PlainModel:
 
     def _add_demand_max(self) -> None:
         """`demand_max`: at most `sessions.max` sessions of a demand a week."""
-        for (demand, _w), vars_ in self._served().items():
+        for (demand, _w), vars_ in self.served.items():
             self.model.add(sum(vars_) <= self.prep.demands[demand].sessions.max)
 
-    def _served(self) -> dict[tuple[str, int], list[cp_model.IntVar]]:
+    @cached_property
+    def served(self) -> dict[tuple[str, int], list[cp_model.IntVar]]:
+        """(demand, week) -> its candidates' variables, for `demand_max` and term `uncovered`:
+        read once the candidates exist, and kept (both read the same sums)."""
         served: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
         for cand, var in self.x.items():
             served[(cand.demand, self.prep.week[cand.day])].append(var)
@@ -297,7 +301,7 @@ class PlainModel:
         """The engine's terms with the engine's weights (models/MODEL.md, Objective)."""
         prep, w = self.prep, self.prep.instance.weights
         if w.uncovered_session:
-            served, short = self._served(), []
+            served, short = self.served, []
             for d in prep.instance.demands:
                 if d.sessions.min == 0 or d.priority == 0:
                     continue
