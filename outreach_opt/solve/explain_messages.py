@@ -147,25 +147,22 @@ class _Words:
         return drive, " -> ".join(words)
 
     def _daily_travel(self, spec: str, t: int) -> tuple[str, str, Path, str]:
-        """The day's fixed sessions at their shortest (a stay may shorten a day: it starts or
-        ends at the stay); when they fit, the sessions asked of the specialist that day (a
-        demand's minimum, a pin) are what the limit stops, each at its shortest."""
+        """The day's commitments at their shortest (a stay may shorten a day: it starts or
+        ends at the stay); when they fit, the sessions the specialist could be asked for that
+        day (a demand's minimum, a pin) whose shortest day is over the limit."""
         path, limit = self.setting(spec, "max_travel_minutes_per_day")
         held = [(p, c.site) for p, c in self.held(spec, t)]
         drive, route = self.shortest_day(spec, t, [site for _, site in held])
-        if held and drive > limit:
-            text = (
-                f"{self.who(spec)}'s commitments on {self.day(t)} need at least {drive} min of driving ({route}); "
-                f"max_travel_minutes_per_day is {limit}"
-            )
-            return self.who(spec), self.day(t), path, text
-        trips: dict[str, tuple[int, str]] = {}
-        for cand in self.prep.candidates_by_day.get((spec, t), ()):
-            trip = self.shortest_day(spec, t, [site for _, site in sorted([*held, (cand.period, cand.site)])])
-            trips[cand.site] = min(trips.get(cand.site, trip), trip)
-        over = [f"a session at {self.site(s)} needs {d} min ({r})" for s, (d, r) in sorted(trips.items()) if d > limit]
+        told = [f"the commitments need at least {drive} min ({route})"] if held else []
+        if not held or drive <= limit:
+            trips: dict[str, tuple[int, str]] = {}
+            for cand in self.prep.candidates_by_day.get((spec, t), ()):
+                trip = self.shortest_day(spec, t, [site for _, site in sorted([*held, (cand.period, cand.site)])])
+                trips[cand.site] = min(trips.get(cand.site, trip), trip)
+            over = sorted((site, trip) for site, trip in trips.items() if trip[0] > limit)
+            told += [f"a session at {self.site(site)} needs {d} min ({r})" for site, (d, r) in over]
         text = f"{self.who(spec)} may drive {limit} min on {self.day(t)} (max_travel_minutes_per_day): " + (
-            "; ".join(over) if over else "each session asked of them that day fits alone, not all of them together"
+            "; ".join(told) or "each session asked of them that day fits alone, not all of them together"
         )
         return self.who(spec), self.day(t), path, text
 
