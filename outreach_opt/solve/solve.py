@@ -79,6 +79,16 @@ the samples, which CP-SAT solves or nearly solves alone, it made no measurable d
 there it would only change which of several equally good rosters comes back."""
 
 
+RELAXATION_FROM_VARIABLES = GREEDY_FROM_VARIABLES
+"""A whole model this large also gets the relaxation's bound (solve/relaxation.py) beside
+the search, when affordable; the bound reported is the higher of it and CP-SAT's (both hold
+for the instance). At 80 specialists x 15 sites (shared machine, seeds 1-3) the relaxation
+gave 528k / 341k / 303k in about 2.5 s, while CP-SAT's only bound came from its root LP at
+19-29 s (527k / 264k / 304k), so at 30 s a gap was often not known at all. Below it (20
+specialists, the samples) CP-SAT proves or nearly proves alone and the thread would only
+take CPU from it."""
+
+
 BUILD_SHARE = 0.9
 """Building gives up (status unknown, no roster) past this share of the time limit: freeing
 a half-built model takes about a tenth of the time spent building it (300 specialists x 40
@@ -262,13 +272,15 @@ def solve(
     improve_until = now + IMPROVE_SHARE * max(0.0, options.time_limit - (now - started))
     large = len(built.model.proto.variables) >= GREEDY_FROM_VARIABLES
     filled: list[Completed] = []
-    listener = on_progress
+    listener = on_progress = None if on_progress is None else _rising_bounds(on_progress)
+    relax = restricted is not None or len(built.model.proto.variables) >= RELAXATION_FROM_VARIABLES
 
     def start_bound(until: float) -> BoundInBackground | None:
-        """For a restricted model, the relaxation's bound of the whole instance, computed
-        beside the search (solve/relaxation.py), whose threads leave the GIL to it; started
-        no earlier, as its setup in Python would slow the greedy roster's moves."""
-        if restricted is None or not bound_affordable(instance):
+        """The relaxation's bound of the whole instance (for a restricted model the only one;
+        for a large whole model a second one beside CP-SAT's), computed beside the search
+        (solve/relaxation.py), whose threads leave the GIL to it; started no earlier, as its
+        setup in Python would slow the greedy roster's moves."""
+        if not relax or not bound_affordable(instance):
             return None
 
         def on_bound(bound: int) -> None:
@@ -328,22 +340,52 @@ def solve(
     wall = time.perf_counter() - started
     logger.info("solve: %s in %.2fs (build %.2fs)", status.value, wall, build_time)
     interrupted = bool(run.signals)
+    bound = _lower_bound(run, None if relaxed is None else relaxed.stop(), restricted is not None)
     if best is None:
-        bound = None if relaxed is None else relaxed.stop()
         return Result(status, None, None, bound, {}, wall, build_time, interrupted, restricted)
     breakdown = {name: round(best.value(expr)) for name, expr in built.terms.items()}
     # The cost of the roster returned, from its own values: at a time limit CP-SAT's
     # objective_value was seen 2000-12000 above it (four-week sample, 3-6 s, 2 workers),
     # and the CLI then refused a roster that was valid and cheaper than claimed.
     objective = sum(breakdown.values())
-    relaxed_bound = None if relaxed is None else relaxed.stop()
-    bound = run.bound if restricted is None else relaxed_bound  # never the shortlist's own
     if status is Status.FEASIBLE and bound is not None and objective <= bound:
         status = Status.OPTIMAL  # the neighbourhoods reached the bound the full search proved
     roster = read_roster(built, best, status, objective, bound, interrupted)
     wall = time.perf_counter() - started
     logger.info("reading the roster back took %.2fs", time.perf_counter() - searched)
     return Result(status, roster, objective, bound, breakdown, wall, build_time, interrupted, restricted)
+
+
+def _lower_bound(run: _Run, relaxed: int | None, restricted: bool) -> int | None:
+    """The instance's bound: a restricted model's is the relaxation's alone (never the
+    shortlist's own, whatever the shortlist's status); a whole model's the higher of
+    CP-SAT's and the relaxation's, both lower bounds of the same instance. A whole model
+    proven infeasible has none."""
+    if restricted:
+        return relaxed
+    if run.status is Status.INFEASIBLE:
+        return None
+    return max((b for b in (run.bound, relaxed) if b is not None), default=None)
+
+
+def _rising_bounds(listener: Callable[[Progress], None]) -> Callable[[Progress], None]:
+    """Bounds from two sources (CP-SAT's, the relaxation's) as one rising bound: a report
+    whose bound is below the highest so far carries the highest instead, and a bound-only
+    report that does not raise it is not passed on."""
+    highest: int | None = None
+
+    def report(progress: Progress) -> None:
+        nonlocal highest
+        if progress.bound is not None:
+            if highest is not None and progress.bound <= highest:
+                if progress.objective is None:
+                    return
+                progress = dataclasses.replace(progress, bound=highest)
+            else:
+                highest = progress.bound
+        listener(progress)
+
+    return report
 
 
 def _without_bounds(listener: Callable[[Progress], None]) -> Callable[[Progress], None]:
