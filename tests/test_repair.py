@@ -15,7 +15,19 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from support import INSTANCES, MON, TUE, base, commit_dict, demand, instance, solve_checked, specialist, visit
+from support import (
+    INSTANCES,
+    MON,
+    TUE,
+    base,
+    commit_dict,
+    demand,
+    instance,
+    proven_sample,
+    solve_checked,
+    specialist,
+    visit,
+)
 
 from outreach_opt.check.checker import check_roster
 from outreach_opt.cli.main import main
@@ -23,7 +35,7 @@ from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.problems import InputError
 from outreach_opt.domain.roster import Assignment, Roster, Stay
 from outreach_opt.io.load import load_instance
-from outreach_opt.report.diff import diff_lines, roster_diff, summary
+from outreach_opt.report.diff import NightChange, diff_lines, roster_diff, summary
 from outreach_opt.scenarios.event import Event, load_event
 from outreach_opt.solve.repair import OTHERS_WEIGHT, RepairOptions, RepairResult, repair
 from outreach_opt.solve.solve import Status
@@ -155,6 +167,65 @@ def test_diff_says_handed_over_moved_and_changed() -> None:
         roster_diff(inst, Roster(instance=inst.name, assignments=old), Roster(instance=inst.name, assignments=old))
         == []
     )
+
+
+# -- nights away in a repair -----------------------------------------------------------------------
+
+ANZHEN_DAYS = {"sat": "2025-10-25", "sun": "2025-10-26"}
+CHENGDE_NIGHT = Stay(specialist="gao-yu", night=dt.date(2025, 10, 25), site="chengde-central")
+
+
+def test_repair_keeps_the_stays_of_everyone_the_event_leaves_alone(tmp_path: Path) -> None:
+    """Li Wei falls ill on Monday, and the same week a new road brings Chengde to 90 min with
+    rooms now at 200: solved afresh, Gao Yu would drive there and back each day (no stay). But
+    his weekend was published with the Saturday night at Chengde and the event does not touch
+    him: the repair keeps his night as it was (before, it dropped it and counted no change)."""
+    proven = proven_sample(INSTANCES / "anzhen-tongzhou-week.yaml")
+    assert proven.result.roster is not None and proven.result.roster.stays == [CHENGDE_NIGHT]
+    event = _event(
+        tmp_path,
+        proven.instance,
+        "operations:\n  - {op: unavailable, specialist: li-wei, dates: [2025-10-20]}\n"
+        "  - {op: travel, from: anzhen-chaoyang, to: chengde-central, minutes: 90}\n"
+        "  - {op: set, path: weights.overnight_stay, value: 200}\n",
+    )
+    fresh, _ = solve_checked(event.instance)
+    assert fresh.roster is not None and fresh.roster.stays == []  # what the usual objective prefers
+    result = repaired(event, proven.result.roster)
+    assert result.roster is not None and result.roster.stays == [CHENGDE_NIGHT]
+    assert result.changes == 0 and result.proven
+
+
+@pytest.mark.parametrize("days", [["sat", "sun"], ["sun"]])
+def test_repair_drops_the_ill_persons_stays(tmp_path: Path, days: list[str]) -> None:
+    """Gao Yu, the only structural-heart specialist, falls ill. Out all weekend: his Saturday
+    night at Chengde goes with his four sessions (five forced changes) and the Chengde clinic
+    is uncovered. Out on Sunday only: the Saturday night goes too (a stay lies between two
+    working days: forced), and the repair serves Saturday from a Friday night at Chengde
+    instead (after his Friday clinic at Chaoyang), which the diff shows as the night moved."""
+    proven = proven_sample(INSTANCES / "anzhen-tongzhou-week.yaml")
+    assert proven.result.roster is not None
+    dates = ", ".join(ANZHEN_DAYS[d] for d in days)
+    event = _event(
+        tmp_path, proven.instance, f"operations:\n  - {{op: unavailable, specialist: gao-yu, dates: [{dates}]}}\n"
+    )
+    result = repaired(event, proven.result.roster)
+    assert result.roster is not None and CHENGDE_NIGHT not in result.roster.stays
+    changes = roster_diff(event.instance, proven.result.roster, result.roster)
+    nights = [(c.date.isoformat(), c.kind, c.note) for c in changes if isinstance(c, NightChange)]
+    chengde = [a for a in result.roster.assignments if a.demand == "chengde-weekend-clinic"]
+    if days == ["sat", "sun"]:
+        assert result.roster.stays == [] and chengde == []
+        assert result.forced == 5 and result.changes == 5
+        assert nights == [("2025-10-25", "removed", "")]
+    else:
+        assert result.roster.stays == [Stay(specialist="gao-yu", night=dt.date(2025, 10, 24), site="chengde-central")]
+        assert sorted((a.date.isoformat(), a.period) for a in chengde) == [("2025-10-25", "am"), ("2025-10-25", "pm")]
+        assert result.forced == 3 and result.changes == 4  # Sunday's two sessions and night, the Friday night
+        assert nights == [
+            ("2025-10-24", "added", "moved from the night of Sat 2025-10-25"),
+            ("2025-10-25", "removed", "moved to the night of Fri 2025-10-24"),
+        ]
 
 
 # -- nights away in the diff ------------------------------------------------------------------------
