@@ -64,7 +64,9 @@ def diff_command(instance: str, old: str, new: str) -> None:
 @click.argument("instance")
 @click.argument("roster")
 @click.option("--event", "event_file", required=True, help="YAML file: what happened (what-if operations).")
-@click.option("--max-changes", type=click.IntRange(min=0), help="At most this many changed slots and nights away (a hard cap).")
+@click.option(
+    "--max-changes", type=click.IntRange(min=0), help="At most this many changed slots and nights away (a hard cap)."
+)
 @click.option(
     "--changes-first",
     is_flag=True,
