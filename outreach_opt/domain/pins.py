@@ -27,34 +27,31 @@ def with_roster_pins(instance: Instance, roster: Roster, source: str) -> Instanc
         "period": [p.id for p in instance.periods],
         "site": [s.id for s in instance.sites],
     }
+
+    def unknown(*fields: tuple[str, str]) -> list[tuple[str, str]]:
+        """(field, message) for each id the instance does not know."""
+        return [
+            (key, f"unknown {key} {value!r}{suggest(value, known[key])}: it cannot be pinned in {instance.name!r}")
+            for key, value in fields
+            if value not in known[key]
+        ]
+
     first = instance.horizon.start
-    problems = []
+    problems: list[Problem] = []
     pins = list(instance.pins)
     for i, a in enumerate(roster.assignments):
         if a.demand is None or not 0 <= (a.date - first).days < instance.horizon.days:
             continue
-        bad = [
-            (key, value)
-            for key, value in (("specialist", a.specialist), ("demand", a.demand), ("period", a.period))
-            if value not in known[key]
-        ]
-        for key, value in bad:
-            message = f"unknown {key} {value!r}{suggest(value, known[key])}: it cannot be pinned in {instance.name!r}"
-            problems.append(Problem(("assignments", i, key), message, source))
+        bad = unknown(("specialist", a.specialist), ("demand", a.demand), ("period", a.period))
+        problems += [Problem(("assignments", i, key), message, source) for key, message in bad]
         if not bad:
             pins.append(Pin(specialist=a.specialist, date=a.date, period=a.period, demand=a.demand))
     stays = list(instance.pinned_stays)
     for i, stay in enumerate(roster.stays):
         if not 0 <= (stay.night - first).days < instance.horizon.days - 1:
             continue
-        bad = [
-            (key, value)
-            for key, value in (("specialist", stay.specialist), ("site", stay.site))
-            if value not in known[key]
-        ]
-        for key, value in bad:
-            message = f"unknown {key} {value!r}{suggest(value, known[key])}: it cannot be pinned in {instance.name!r}"
-            problems.append(Problem(("stays", i, key), message, source))
+        bad = unknown(("specialist", stay.specialist), ("site", stay.site))
+        problems += [Problem(("stays", i, key), message, source) for key, message in bad]
         if not bad:
             stays.append(StayPin(specialist=stay.specialist, night=stay.night, site=stay.site))
     if problems:
