@@ -30,7 +30,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -68,10 +68,16 @@ def commitments_only(built: RosterModel) -> FirstRoster | None:
     return FirstRoster(chosen)
 
 
-def greedy_roster(built: RosterModel, improve_until: float | None = None) -> FirstRoster | None:
+def greedy_roster(
+    built: RosterModel,
+    improve_until: float | None = None,
+    on_filled: Callable[[FirstRoster], None] | None = None,
+) -> FirstRoster | None:
     """The greedy roster described in the module docstring; None when there is no start.
     With `improve_until` (a perf_counter time), sessions are then moved to cheaper places
-    until no move helps or that time comes, and what is still uncovered is tried again."""
+    until no move helps or that time comes, and what is still uncovered is tried again.
+    `on_filled` gets the roster before the moves (a roster of its own: `solve` reports it as
+    the first one, as the moves take as long again at 300 specialists)."""
     if built.prep.instance.on_call or any(spec.max_sessions_by_period for spec in built.prep.specialists.values()):
         return None  # rules `on_call_reach`, `period_sessions` are not among the checks below
     start = commitments_only(built)
@@ -84,6 +90,8 @@ def greedy_roster(built: RosterModel, improve_until: float | None = None) -> Fir
     state.fill(tasks)
     if not state.meet_minimums():
         return None
+    if on_filled is not None:
+        on_filled(state.snapshot())
     if improve_until is not None:
         cands_of: dict[tuple[str, int], list[Candidate]] = defaultdict(list)
         for cand in built.x:
@@ -537,26 +545,38 @@ class _State:
     def sort_interchangeable(self) -> None:
         """Give interchangeable specialists' schedules in the order the symmetry breaking asks
         (more sessions first): swapping whole schedules of identical people changes nothing."""
-        for members in self.built.interchangeable():
-            days_of = [
-                [[pat for pat, _ in self.built.days[(spec, t)]] for t in range(self.prep.n_days)] for spec in members
-            ]
-            if any(days != days_of[0] for days in days_of[1:]):
-                continue  # not enumerated alike (never seen): leave the hint as it is
-            schedules = []
-            for spec in members:
-                days = [self.roster.chosen[(spec, t)] for t in range(self.prep.n_days)]
-                served = [c for c in self.roster.served if c.specialist == spec]
-                total = sum(self.pattern(spec, t).sessions for t in range(self.prep.n_days))
-                schedules.append((total, days, served))
-            schedules.sort(key=lambda s: -s[0])
-            self.roster.served -= {c for _, _, served in schedules for c in served}
-            for spec, (_total, days, served) in zip(members, schedules, strict=True):
-                for t, k in enumerate(days):
-                    self.roster.chosen[(spec, t)] = k
-                    self.current[(spec, t)] = self.built.days[(spec, t)][k][0]
-                for c in served:
-                    self.roster.served.add(dataclasses.replace(c, specialist=spec))
+        sort_interchangeable(self.built, self.roster)
+        for (spec, t), k in self.roster.chosen.items():
+            self.current[(spec, t)] = self.built.days[(spec, t)][k][0]
+
+    def snapshot(self) -> FirstRoster:
+        """The roster as it stands, in the symmetry breaking's order, apart from the state."""
+        copy = FirstRoster(dict(self.roster.chosen), set(self.roster.served))
+        sort_interchangeable(self.built, copy)
+        return copy
+
+
+def sort_interchangeable(built: RosterModel, roster: FirstRoster) -> None:
+    """Order interchangeable specialists' whole schedules in `roster` as the symmetry
+    breaking asks (more sessions first)."""
+    n_days = built.prep.n_days
+    for members in built.interchangeable():
+        days_of = [[[pat for pat, _ in built.days[(spec, t)]] for t in range(n_days)] for spec in members]
+        if any(days != days_of[0] for days in days_of[1:]):
+            continue  # not enumerated alike (never seen): leave the hint as it is
+        schedules = []
+        for spec in members:
+            days = [roster.chosen[(spec, t)] for t in range(n_days)]
+            served = [c for c in roster.served if c.specialist == spec]
+            total = sum(built.days[(spec, t)][k][0].sessions for t, k in enumerate(days))
+            schedules.append((total, days, served))
+        schedules.sort(key=lambda s: -s[0])
+        roster.served -= {c for _, _, served in schedules for c in served}
+        for spec, (_total, days, served) in zip(members, schedules, strict=True):
+            for t, k in enumerate(days):
+                roster.chosen[(spec, t)] = k
+            for c in served:
+                roster.served.add(dataclasses.replace(c, specialist=spec))
 
 
 def _holds(cand: Candidate, dem: Demand) -> Counter[tuple[str, str]]:

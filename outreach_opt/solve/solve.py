@@ -24,9 +24,10 @@ from outreach_opt.domain.prepared import Prepared, prepare
 from outreach_opt.domain.problems import InputError, Problem
 from outreach_opt.domain.roster import Assignment, Roster, Stay
 from outreach_opt.solve.builder import BuildOptions, BuildTimeoutError, RosterModel
-from outreach_opt.solve.first_roster import greedy_roster, hint
+from outreach_opt.solve.first_roster import FirstRoster, greedy_roster, hint
 from outreach_opt.solve.lns import Found, Search
 from outreach_opt.solve.reach_rules import on_call_listing
+from outreach_opt.solve.relaxation import BoundInBackground, bound_affordable
 from outreach_opt.solve.shortlist import plan_model
 
 logger = logging.getLogger(__name__)
@@ -159,7 +160,8 @@ class Progress:
     elapsed: float
     objective: int | None
     bound: int | None
-    """None for a restricted model (solve/shortlist.py), whose bound is not the instance's."""
+    """For a restricted model (solve/shortlist.py) the relaxation's bound of the whole instance
+    (solve/relaxation.py), never the shortlist's; None until it has one."""
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,8 @@ class Result:
     """The search was stopped by SIGINT/SIGTERM; the roster is the best found until then."""
     restricted: str | None = None
     """Set when the instance was too large to model whole: what the shortlist left out
-    (solve/shortlist.py). The status is then `feasible` at best and the bound None."""
+    (solve/shortlist.py). The status is then `feasible` at best (`optimal` only when the roster
+    meets the bound) and the bound the relaxation's (solve/relaxation.py)."""
 
     @property
     def gap(self) -> float | None:
@@ -258,11 +261,42 @@ def solve(
     now = time.perf_counter()
     improve_until = now + IMPROVE_SHARE * max(0.0, options.time_limit - (now - started))
     large = len(built.model.proto.variables) >= GREEDY_FROM_VARIABLES
-    first = greedy_roster(built, improve_until) if options.greedy_hint and large else None
+    filled: list[Completed] = []
+    listener = on_progress
+
+    def start_bound(until: float) -> BoundInBackground | None:
+        """For a restricted model, the relaxation's bound of the whole instance, computed
+        beside the search (solve/relaxation.py), whose threads leave the GIL to it; started
+        no earlier, as its setup in Python would slow the greedy roster's moves."""
+        if restricted is None or not bound_affordable(instance):
+            return None
+
+        def on_bound(bound: int) -> None:
+            if listener is not None:
+                listener(Progress(time.perf_counter() - started, None, bound))
+
+        return BoundInBackground(instance, past, until, on_bound)
+
+    def completion_limit() -> float:
+        return max(0.1, options.time_limit - (time.perf_counter() - started)) / 4
+
+    def on_filled(roster: FirstRoster) -> None:
+        """The greedy roster before its moves is a roster already: completed, it is the
+        first one reported (and the fallback should the improved one not complete)."""
+        hint(built, roster)
+        completed = complete_hint(built, completion_limit())
+        if completed is not None:
+            filled.append(completed)
+            logger.info("solve: greedy roster filled and completed after %.2fs", time.perf_counter() - started)
+            if on_progress is not None:
+                on_progress(Progress(time.perf_counter() - started, completed.objective, None))
+
+    first = greedy_roster(built, improve_until, on_filled) if options.greedy_hint and large else None
     if first is not None:
         logger.info("solve: greedy first roster after %.2fs", time.perf_counter() - started)
         hint(built, first)
-        complete_hint(built, limit=max(0.1, options.time_limit - (time.perf_counter() - started)) / 4)
+        if complete_hint(built, completion_limit()) is None and filled:
+            filled[0].set_as_hint(built)
         logger.info("solve: hint completed after %.2fs", time.perf_counter() - started)
     else:
         built.hint_commitments_only()
@@ -274,7 +308,8 @@ def solve(
     if len(built.model.proto.variables) > PRESOLVE_UP_TO_VARIABLES:
         solver.parameters.cp_model_presolve = False
     if restricted is not None and on_progress is not None:
-        on_progress = _without_bounds(on_progress)
+        on_progress = _without_bounds(on_progress)  # the shortlist's bounds are not the instance's
+    relaxed = start_bound(search_until)
     run = _Run(built, options, started, on_progress, search_until if lns else None)
     # Without a listener and without neighbourhoods, no callbacks: the search runs as it did.
     callback = _Callback(on_progress, started) if on_progress is not None or lns else None
@@ -294,13 +329,15 @@ def solve(
     logger.info("solve: %s in %.2fs (build %.2fs)", status.value, wall, build_time)
     interrupted = bool(run.signals)
     if best is None:
-        return Result(status, None, None, None, {}, wall, build_time, interrupted, restricted)
+        bound = None if relaxed is None else relaxed.stop()
+        return Result(status, None, None, bound, {}, wall, build_time, interrupted, restricted)
     breakdown = {name: round(best.value(expr)) for name, expr in built.terms.items()}
     # The cost of the roster returned, from its own values: at a time limit CP-SAT's
     # objective_value was seen 2000-12000 above it (four-week sample, 3-6 s, 2 workers),
     # and the CLI then refused a roster that was valid and cheaper than claimed.
     objective = sum(breakdown.values())
-    bound = run.bound if restricted is None else None
+    relaxed_bound = None if relaxed is None else relaxed.stop()
+    bound = run.bound if restricted is None else relaxed_bound  # never the shortlist's own
     if status is Status.FEASIBLE and bound is not None and objective <= bound:
         status = Status.OPTIMAL  # the neighbourhoods reached the bound the full search proved
     roster = read_roster(built, best, status, objective, bound, interrupted)
@@ -310,7 +347,8 @@ def solve(
 
 
 def _without_bounds(listener: Callable[[Progress], None]) -> Callable[[Progress], None]:
-    """A restricted model's progress: its rosters, without the bounds of the shortlist."""
+    """A restricted model's progress: its rosters, without the bounds of the shortlist (the
+    relaxation's bounds are sent on their own)."""
 
     def report(progress: Progress) -> None:
         if progress.objective is not None:
@@ -419,11 +457,25 @@ class _Run:
             self.on_progress(Progress(time.perf_counter() - self.started, objective, self.bound))
 
 
-def complete_hint(built: RosterModel, limit: float) -> bool:
+@dataclass(frozen=True)
+class Completed:
+    """A complete hint: a value for every model variable, and the roster's objective."""
+
+    values: list[int]
+    objective: int
+
+    def set_as_hint(self, built: RosterModel) -> None:
+        built.model.clear_hints()
+        hints = built.model.proto.solution_hint
+        hints.vars.extend(range(len(self.values)))
+        hints.values.extend(self.values)
+
+
+def complete_hint(built: RosterModel, limit: float) -> Completed | None:
     """Extend the hint on the decisions to every variable (auxiliaries follow by propagation
     once the decisions are fixed), so that CP-SAT takes it as its first roster at once: on a
     100k-variable model it otherwise ignored a feasible partial hint for the whole minute.
-    Returns False (hint left as it was) when the fixed decisions admit no completion within
+    Returns None (hint left as it was) when the fixed decisions admit no completion within
     `limit` seconds, e.g. under a rule the greedy builder does not know."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -435,13 +487,10 @@ def complete_hint(built: RosterModel, limit: float) -> bool:
     code = solver.solve(built.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         logger.info("greedy hint not completed: %s", solver.status_name(code))
-        return False
-    values = list(solver.response_proto.solution)
-    built.model.clear_hints()
-    hints = built.model.proto.solution_hint
-    hints.vars.extend(range(len(values)))
-    hints.values.extend(values)
-    return True
+        return None
+    completed = Completed(list(solver.response_proto.solution), round(solver.objective_value))
+    completed.set_as_hint(built)
+    return completed
 
 
 def _stoppable(run: _Run, search: Callable[[], None]) -> None:
