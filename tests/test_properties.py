@@ -602,8 +602,8 @@ def trips(draw: st.DrawFn) -> dict[str, Any]:
     """Rule overnight_stay: one or two specialists at home, one or two far hospitals (60-240
     min away, each allowing stays or not) asking for sessions on every day of a 2-4 day
     horizon, with a daily driving limit, rest and a price per night drawn, and now and then a
-    home commitment or a green channel at a far hospital. Stays pay here, so the solver takes
-    them, and rosters with valid stays are common."""
+    home commitment, a pinned night (rule pins) or a green channel at a far hospital. Stays pay
+    here, so the solver takes them, and rosters with valid stays are common."""
     n_far = draw(st.integers(1, 2))
     far = [f"far{i}" for i in range(n_far)]
     day_periods = draw(periods())
@@ -659,6 +659,10 @@ def trips(draw: st.DrawFn) -> dict[str, Any]:
             "overnight_stay": draw(sampled([0, 60, 300])),
         },
     }
+    if draw(st.integers(0, 3)) == 0:  # rule pins: a night away pinned, possible or not
+        start = dt.date.fromisoformat(data["horizon"]["start"])
+        night = start + dt.timedelta(days=draw(st.integers(0, data["horizon"]["days"] - 2)))
+        data["pinned_stays"] = [{"specialist": "a", "night": night.isoformat(), "site": draw(sampled(far))}]
     if draw(st.integers(0, 2)) == 0:
         data["on_call"] = [
             {
@@ -675,7 +679,8 @@ def trips(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def trips_with_rosters(draw: st.DrawFn) -> tuple[Instance, Roster]:
     """A trip instance and a roster: its commitments, sessions that fit on consecutive dates
-    (by one specialist, one to three a day), and stays (`some_stays`)."""
+    (by one specialist, one to three a day), and stays (`some_stays`); now and then one of
+    those stays pinned (`pinned_stays`), so that a roster keeping its pinned night is common."""
     inst = instance_from_data(draw(trips()), "trip property test")
     dates = horizon_dates(inst)
     first = draw(st.integers(0, len(dates) - 2))
@@ -683,7 +688,13 @@ def trips_with_rosters(draw: st.DrawFn) -> tuple[Instance, Roster]:
     fitting = [a for a in fitting_sessions(inst) if a.specialist == who and a.date in dates[first : first + 2]]
     sessions = draw(st.lists(st.sampled_from(fitting), max_size=4, unique=True)) if fitting else []
     assignments = commitment_duties(inst) + sessions
-    return inst, Roster(instance=inst.name, assignments=assignments, stays=draw(some_stays(inst, assignments)))
+    stays = draw(some_stays(inst, assignments))
+    last = dates[-1]
+    pinnable = [s for s in stays if s.night in dates and s.night != last and s.site in {x.id for x in inst.sites}]
+    if pinnable and draw(st.booleans()):  # rule pins: one of the roster's own nights pinned
+        pinned = draw(st.sampled_from(pinnable)).model_dump(mode="json")
+        inst = instance_from_data({**inst.model_dump(mode="json"), "pinned_stays": [pinned]}, "pinned stay")
+    return inst, Roster(instance=inst.name, assignments=assignments, stays=stays)
 
 
 @st.composite

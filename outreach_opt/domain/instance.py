@@ -502,6 +502,16 @@ class Pin(_Frozen):
     demand: Id
 
 
+class StayPin(_Frozen):
+    """A night away that must stay as it is: the specialist sleeps at `site` after `night`
+    (one already announced, a room booked). Hard: rule `pins`. `solve --pin ROSTER` pins
+    every stay of ROSTER along with its sessions."""
+
+    specialist: Id
+    night: dt.date
+    site: Id
+
+
 class Burden(_Frozen):
     """What makes a specialist's week heavy, in points, for fairness: each outreach session,
     evening session, weekend day worked and minute driven adds its points."""
@@ -588,6 +598,9 @@ class Instance(_Frozen):
     requests: list[Request] = Field(default_factory=list)
     pins: list[Pin] = Field(
         default_factory=list, description="Sessions that must stay: specialist, date, period, demand (hard)."
+    )
+    pinned_stays: list[StayPin] = Field(
+        default_factory=list, description="Nights away that must stay: specialist, night, site (hard, rule pins)."
     )
     on_call: list[OnCall] = Field(
         default_factory=list, description="Green channels: specialists within reach of a hospital (on_call_reach)."

@@ -322,7 +322,9 @@ class _Words:
         text = f"{self.who(req.specialist)} asked to be off on {date} ({periods}), a hard request"
         return self.who(req.specialist), f"{date} {periods}", ("requests", index), text
 
-    def _pins(self, index: int) -> tuple[str, str, Path, str]:
+    def _pins(self, index: int, night: str = "") -> tuple[str, str, Path, str]:
+        if night:
+            return self._pinned_stay(index)
         pin = self.inst.pins[index]
         t = self.prep.dates.index(pin.date)
         p = self.prep.period_ids.index(pin.period)
@@ -335,6 +337,21 @@ class _Words:
         pinned = f"{self._demand_name(pin.demand)} in {self.slot(p)} on {self.day(t)}"
         text = f"{self.who(pin.specialist)} is pinned to {pinned}{why}"
         return self.who(pin.specialist), f"{self.day(t)} {pin.period}", ("pins", index), text
+
+    def _pinned_stay(self, index: int) -> tuple[str, str, Path, str]:
+        """A pinned night away, and why rule `overnight_stay` cannot allow it when it cannot."""
+        pin = self.inst.pinned_stays[index]
+        t = self.prep.dates.index(pin.night)
+        site = self.inst.sites[self.site_index[pin.site]]
+        why = ""
+        if not site.overnight:
+            why = f"; but {self.site(pin.site)} does not allow overnight stays"
+        elif pin.site == self.prep.specialists[pin.specialist].home:
+            why = f"; but {self.site(pin.site)} is {self.who(pin.specialist)}'s home"
+        elif pin.site not in stay_options(self.prep).get((pin.specialist, t), []):
+            why = "; but a stay needs work on both days, at that site on one of them"
+        text = f"{self.who(pin.specialist)} is pinned to a night at {self.site(pin.site)} after {self.day(t)}{why}"
+        return self.who(pin.specialist), f"{self.day(t)} night", ("pinned_stays", index), text
 
     def _unfit(self, spec: str, demand: str, t: int, p: int) -> str:
         """Why no session variable exists for this specialist, demand and slot."""
