@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 SpecDay = tuple[str, int]
 PERMANENT = 1 << 30
+Priced = tuple[int, Candidate, int]
+"""(cost by `_State._cost`, candidate, the day's new pattern index)."""
 
 
 @dataclass
@@ -518,13 +520,7 @@ class _State:
         dem = self.prep.demands[demand]
         if not dem.sessions.min <= self.served_count[(demand, week)] < dem.sessions.max:
             return False
-        best: tuple[int, Candidate, int] | None = None
-        for cand in cands:
-            index = self._allowed(cand)
-            if index is not None:
-                cost = self._cost(cand, index)
-                if best is None or cost < best[0]:
-                    best = (cost, cand, index)
+        best = self._cheapest(cands)
         if best is None or best[0] + dem.surplus_weight >= 0:
             return False
         _cost, cand, index = best
@@ -543,34 +539,46 @@ class _State:
         dem, week = self.prep.demands[cand.demand], self.prep.week[cand.day]
         if self.served_count[(cand.demand, week)] <= dem.sessions.min:
             return False
-        index = self._removable(cand)
-        if index is None:
+        lifted = self._lift(cand)
+        if lifted is None:
             return False
-        back = self.roster.chosen[(cand.specialist, cand.day)]
-        fair_before = self.fairness_cost()
-        self._remove(cand, index)
+        back, fair_before = lifted
         if self.fairness_cost() < self._local_cost(cand, back) + dem.surplus_weight + fair_before:
             return True
         self._apply(cand, back)
         return False
 
+    def _cheapest(self, cands: list[Candidate], leave_out: Candidate | None = None) -> Priced | None:
+        """(cost by `_cost`, candidate, new pattern) of the cheapest allowed candidate, or None."""
+        best: tuple[int, Candidate, int] | None = None
+        for cand in cands:
+            index = self._allowed(cand) if cand != leave_out else None
+            if index is not None:
+                cost = self._cost(cand, index)
+                if best is None or cost < best[0]:
+                    best = (cost, cand, index)
+        return best
+
+    def _lift(self, cand: Candidate) -> tuple[int, int] | None:
+        """Stop serving `cand` if every hard rule allows it (`_removable`); returns the day's
+        pattern before and the fairness cost before, to put it back or to compare."""
+        index = self._removable(cand)
+        if index is None:
+            return None
+        back = self.roster.chosen[(cand.specialist, cand.day)]
+        fair_before = self.fairness_cost()
+        self._remove(cand, index)
+        return back, fair_before
+
     def _move(self, cand: Candidate, cands: list[Candidate]) -> bool:
         """Drop `cand` and serve the cheapest alternative if that lowers the objective: the
         alternatives are ranked by `_cost` (fairness by its slope), and the best one is kept
         only if the objective, fairness counted exactly, really falls."""
-        index = self._removable(cand)
-        if index is None:
+        lifted = self._lift(cand)
+        if lifted is None:
             return False
-        back = self.roster.chosen[(cand.specialist, cand.day)]
-        fair_before = self.fairness_cost()
-        self._remove(cand, index)
-        best: tuple[int, Candidate, int] | None = None
-        for other in cands:
-            allowed = self._allowed(other) if other != cand else None
-            if allowed is not None:
-                cost = self._cost(other, allowed)
-                if best is None or cost < best[0]:
-                    best = (cost, other, allowed)
+        back, fair_before = lifted
+        best = self._cheapest(cands, leave_out=cand)
         if best is not None and best[0] < self._cost(cand, back):
             _cost, other, allowed = best
             stay = self._local_cost(cand, back) + fair_before
