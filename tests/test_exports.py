@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import io
 import itertools
 import sys
@@ -24,32 +23,28 @@ import pytest
 from click.testing import CliRunner, Result
 from icalendar import Calendar
 from openpyxl import load_workbook
-from support import EXAMPLE, INSTANCES
+from support import EXAMPLE, INSTANCES, proven_sample
 
 from outreach_opt.check.checker import CheckReport, check_roster
 from outreach_opt.cli.export import export_command
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.problems import InputError
 from outreach_opt.domain.roster import Assignment, Roster
-from outreach_opt.io.load import load_instance, load_roster
+from outreach_opt.io.load import load_roster
 from outreach_opt.io.write import roster_text, write_atomic
 from outreach_opt.report.exports import CSV_COLUMNS, roster_to_csv, roster_to_ics
 from outreach_opt.report.views import DUTY_GREY, site_colours, words
 from outreach_opt.report.xlsx import SHEETS, roster_to_xlsx
-from outreach_opt.solve.solve import SolveOptions, solve
 
 SAMPLES = [*sorted(INSTANCES.glob("*.yaml")), EXAMPLE]
 STAMP = dt.datetime(2025, 10, 1, tzinfo=dt.UTC)
 
 
-@functools.cache
 def solved(path: Path) -> tuple[Instance, Roster, CheckReport]:
-    """The sample's optimal roster (one worker: the same roster every run) and its report."""
-    instance = load_instance(str(path))
-    result = solve(instance, SolveOptions(time_limit=20, workers=1))
-    assert result.roster is not None
-    report = check_roster(instance, result.roster)
-    assert report.ok
+    """The sample's proven optimal roster and its report: the session's one solve of it
+    (`support.proven_sample`), shared with test_solve and test_generate."""
+    instance, result, report = proven_sample(path)
+    assert result.roster is not None and report.ok
     return instance, result.roster, report
 
 

@@ -190,7 +190,9 @@ class Specialist(_Frozen):
         default=None, description="Assignments away from home in a week; no limit when absent."
     )
     max_travel_minutes_per_day: Minutes | None = Field(
-        default=None, description="Driving in a day, home to home; no limit when absent."
+        default=None,
+        description="Driving in a day, from where it starts to where it ends (home, or a night's stay); "
+        "no limit when absent.",
     )
     unavailable: list[Unavailable] = Field(default_factory=list)
     max_sessions_per_day: Count | None = Field(default=None, description="Sessions in one day; no limit when absent.")

@@ -521,16 +521,10 @@ def read_roster(
     for spec in sorted(chosen, key=order.__getitem__):
         for t, p, site, committed in sorted(chosen[spec]):
             if committed:
-                com = prep.commitment_at[(spec, t, p)]
-                assignments.append(
-                    _assignment(spec, prep, t, p, site, com.activity, None, com.resource, commitment=True)
-                )
+                assignments.append(prep.commitment_assignment(spec, t, p))
             else:
                 demand_id, role = served[(spec, t, p)]
-                demand = prep.demands[demand_id]
-                assignments.append(
-                    _assignment(spec, prep, t, p, site, demand.activity, demand.id, demand.resource, role=role)
-                )
+                assignments.append(prep.session_assignment(spec, t, p, site, demand_id, role))
     stays = [
         Stay(specialist=spec, night=prep.dates[t], site=site)
         for (spec, t, site), var in sorted(built.nights.items(), key=lambda item: (order[item[0][0]], item[0][1]))
@@ -544,32 +538,6 @@ def read_roster(
         assignments=assignments,
         stays=stays,
         **({"on_call": on_call_listing(prep, patterns)} if prep.instance.on_call else {}),
-    )
-
-
-def _assignment(
-    spec: str,
-    prep: Prepared,
-    t: int,
-    p: int,
-    site: str,
-    activity: str,
-    demand: str | None,
-    resource: str | None,
-    commitment: bool = False,
-    role: str | None = None,
-) -> Assignment:
-    extra = {"resource": resource} if resource is not None else {}
-    return Assignment(
-        specialist=spec,
-        date=prep.dates[t],
-        period=prep.period_ids[p],
-        site=site,
-        activity=activity,
-        demand=demand,
-        commitment=commitment,
-        role=role,
-        **extra,
     )
 
 
