@@ -198,3 +198,20 @@ def test_only_large_whole_models_run_the_relaxation(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(solve_module, "RELAXATION_FROM_VARIABLES", 0)
     solve(instance_from_data(generate(20, 6, 1, 1), "S-1"), SolveOptions(time_limit=1, workers=2))
     assert len(started) == 1
+
+
+def test_progress_from_two_bound_sources_is_one_rising_bound() -> None:
+    """CP-SAT's and the relaxation's bounds interleave: a lower bound-only report is dropped,
+    a roster report without or below the highest bound carries the highest."""
+    seen: list[Progress] = []
+    report = solve_module._rising_bounds(seen.append)
+    for p in [
+        Progress(1.0, 900, None),  # a roster before any bound
+        Progress(1.5, None, 500),  # the relaxation
+        Progress(2.0, 880, 300),  # a roster with CP-SAT's lower bound
+        Progress(2.5, None, 400),  # CP-SAT's bound, below the relaxation's
+        Progress(3.0, 870, None),  # a roster with no bound of its own
+        Progress(3.5, None, 600),  # CP-SAT overtakes
+    ]:
+        report(p)
+    assert [(p.objective, p.bound) for p in seen] == [(900, None), (None, 500), (880, 500), (870, 500), (None, 600)]

@@ -98,12 +98,12 @@ def test_restricted_solve_claims_only_the_relaxations_bound(monkeypatch: pytest.
     result = solve(inst, SolveOptions(time_limit=5, workers=2), on_progress=seen.append)
     assert result.restricted is not None and "relaxation" in result.restricted
     assert result.status is Status.FEASIBLE
-    relaxed = lower_bound(relaxation(inst), time.perf_counter() + 10)
-    assert result.bound == relaxed and relaxed is not None and relaxed <= 43544
-    assert result.roster is not None and result.roster.bound == relaxed
+    relaxed = lower_bound(relaxation(inst), time.perf_counter() + 10)  # alone, to the end
+    assert relaxed is not None and result.bound is not None and result.bound <= relaxed <= 43544
+    assert result.roster is not None and result.roster.bound == result.bound
     bounds = [p.bound for p in seen if p.objective is None]
-    assert bounds == sorted(bounds) and bounds[-1] == relaxed
-    assert all(p.bound is None for p in seen if p.objective is not None)
+    assert bounds == sorted(bounds) and bounds[-1] == result.bound
+    assert {p.bound for p in seen if p.objective is not None} <= {None, *bounds}  # none of the shortlist's
     report = check_roster(inst, result.roster)
     assert report.violations == []
     assert report.objective == result.objective

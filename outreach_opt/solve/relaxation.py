@@ -548,7 +548,9 @@ class _LP:
         )
         reason = proto.termination.reason
         if reason == result_pb2.TERMINATION_REASON_OPTIMAL:
-            return float(proto.termination.objective_bounds.primal_bound)
+            # The dual side bounds the LP from below; the lower of the two, for tolerances.
+            bounds = proto.termination.objective_bounds
+            return float(min(bounds.primal_bound, bounds.dual_bound))
         if reason == result_pb2.TERMINATION_REASON_INFEASIBLE:
             return math.inf
         return None
@@ -587,6 +589,8 @@ def lower_bound(
     if not lp.fair:
         value = lp.solve(0, 0, left())
         return None if value is None else _rounded(value)
+    if stop is not None and stop.is_set():
+        return None
     lo, hi = relax.total_range
     first = lp.solve(lo, int(hi), left())
     if first is None:
@@ -644,6 +648,7 @@ class BoundInBackground:
     ) -> None:
         self.best: int | None = None
         self._stop = threading.Event()
+        self._lock = threading.Lock()  # a rise and the stop never interleave
         self._on_bound = on_bound
 
         def run() -> None:
@@ -654,12 +659,16 @@ class BoundInBackground:
         self._thread.start()
 
     def _rise(self, bound: int) -> None:
-        self.best = bound
-        if self._on_bound is not None:
-            self._on_bound(bound)
+        with self._lock:
+            if self._stop.is_set():
+                return  # the result is out: a later bound would contradict it
+            self.best = bound
+            if self._on_bound is not None:
+                self._on_bound(bound)
 
     def stop(self) -> int | None:
         """Ask the thread to stop after its current LP (each LP keeps to the deadline) and
-        return the bound reached; the thread is not waited for."""
-        self._stop.set()
-        return self.best
+        return the bound reached; the thread is not waited for, but reports nothing more."""
+        with self._lock:
+            self._stop.set()
+            return self.best

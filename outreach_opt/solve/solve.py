@@ -369,21 +369,22 @@ def _lower_bound(run: _Run, relaxed: int | None, restricted: bool) -> int | None
 
 
 def _rising_bounds(listener: Callable[[Progress], None]) -> Callable[[Progress], None]:
-    """Bounds from two sources (CP-SAT's, the relaxation's) as one rising bound: a report
-    whose bound is below the highest so far carries the highest instead, and a bound-only
-    report that does not raise it is not passed on."""
+    """Bounds from two sources (CP-SAT's, the relaxation's; two threads) as one rising bound:
+    a report whose bound is missing or below the highest so far carries the highest instead,
+    and a bound-only report that does not raise it is not passed on."""
     highest: int | None = None
+    lock = threading.Lock()
 
     def report(progress: Progress) -> None:
         nonlocal highest
-        if progress.bound is not None:
-            if highest is not None and progress.bound <= highest:
-                if progress.objective is None:
-                    return
-                progress = dataclasses.replace(progress, bound=highest)
-            else:
+        with lock:
+            if progress.bound is not None and (highest is None or progress.bound > highest):
                 highest = progress.bound
-        listener(progress)
+            elif progress.objective is None:
+                return
+            else:
+                progress = dataclasses.replace(progress, bound=highest)
+            listener(progress)
 
     return report
 
