@@ -85,8 +85,17 @@ def test_solve_switches_to_neighbourhoods_and_returns_a_checked_roster(
     whole-model search given no time at all, the roster regardless of cost starts them."""
     monkeypatch.setattr(solve_module, "FULL_SHARE", 0.0 if no_roster_first else 0.2)
     monkeypatch.setattr(solve_module, "LNS_FROM_GAP", -1.0)
+    any_roster = solve_module._Run._any_roster
+    calls: list[int] = []
+
+    def spy(run: solve_module._Run) -> cp_model.CpSolver | None:
+        calls.append(1)
+        return any_roster(run)
+
+    monkeypatch.setattr(solve_module._Run, "_any_roster", spy)
     inst = load_instance(str(INSTANCES / "anzhen-cardiology-4weeks.yaml"))
     result = solve(inst, SolveOptions(time_limit=8, workers=2, seed=0, lns=True))
+    assert len(calls) == (1 if no_roster_first else 0)
     assert result.roster is not None, result.status
     report = check_roster(inst, result.roster)
     assert report.violations == []

@@ -365,6 +365,25 @@ class _Run:
             self._current.stop_search()
 
     def search(self, solver: cp_model.CpSolver, callback: _Callback | None) -> None:
+        if self.lns_until is not None and FULL_SHARE <= 0:
+            # No share for the whole model: a timer at 0 s would fire before CP-SAT starts,
+            # and CP-SAT ignores a stop that comes before its search.
+            self.switched = True
+        else:
+            self._whole_model(solver, callback)
+            if not self.switched or self.status in (Status.OPTIMAL, Status.INFEASIBLE) or self.signals:
+                return
+        if self.best is None:
+            self.best = self._any_roster()
+            if self.best is None:
+                return
+            self.status = Status.FEASIBLE
+            self._report(self.lns.cost(self.best))
+        assert self.lns_until is not None  # switched only when set
+        found = self.lns.improve(Found(self.best, self.lns.cost(self.best)), self.lns_until, self._report)
+        self.best = found.solver
+
+    def _whole_model(self, solver: cp_model.CpSolver, callback: _Callback | None) -> None:
         self._current = solver
         timer = None
         if self.lns_until is not None and callback is not None:
@@ -384,17 +403,6 @@ class _Run:
             # The whole model's bound holds with or without a roster of its own: a roster
             # found later (regardless of cost, then neighbourhoods) is measured against it.
             self.bound = round(solver.best_objective_bound)
-        if not self.switched or self.status in (Status.OPTIMAL, Status.INFEASIBLE) or self.signals:
-            return
-        if self.best is None:
-            self.best = self._any_roster()
-            if self.best is None:
-                return
-            self.status = Status.FEASIBLE
-            self._report(self.lns.cost(self.best))
-        assert self.lns_until is not None  # switched only when set
-        found = self.lns.improve(Found(self.best, self.lns.cost(self.best)), self.lns_until, self._report)
-        self.best = found.solver
 
     def _any_roster(self) -> cp_model.CpSolver | None:
         """A roster with no regard to cost: the start for the neighbourhoods."""
