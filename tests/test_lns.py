@@ -88,9 +88,9 @@ def test_solve_switches_to_neighbourhoods_and_returns_a_checked_roster(
     any_roster = solve_module._Run._any_roster
     calls: list[int] = []
 
-    def spy(run: solve_module._Run) -> cp_model.CpSolver | None:
+    def spy(run: solve_module._Run, lns: Search) -> cp_model.CpSolver | None:
         calls.append(1)
-        return any_roster(run)
+        return any_roster(run, lns)
 
     monkeypatch.setattr(solve_module._Run, "_any_roster", spy)
     inst = load_instance(str(INSTANCES / "anzhen-cardiology-4weeks.yaml"))
@@ -114,3 +114,15 @@ def test_solve_command_takes_lns() -> None:
     done = CliRunner().invoke(main, ["solve", str(INSTANCES / "tiny.yaml"), "--lns", "--time-limit", "6", "--quiet"])
     assert done.exit_code == 0, done.output
     assert "optimal" in done.output
+
+
+def test_no_neighbourhood_search_is_prepared_without_lns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Preparing the neighbourhoods walks every variable of the model: without `lns` that
+    is never done."""
+
+    def refuse(*_args: object, **_kwargs: object) -> Search:
+        raise AssertionError("Search built with lns off")
+
+    monkeypatch.setattr(solve_module, "Search", refuse)
+    result = solve(load_instance(str(INSTANCES / "tiny.yaml")), SolveOptions(time_limit=6, workers=1))
+    assert result.status is Status.OPTIMAL

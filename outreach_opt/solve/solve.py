@@ -281,7 +281,9 @@ def solve(
     if callback is not None:
         solver.best_bound_callback = run.on_bound
     if stop_on_signals:
-        solver.parameters.catch_sigint_signal = run.lns.catch_sigint = False
+        solver.parameters.catch_sigint_signal = False
+        if run.lns is not None:
+            run.lns.catch_sigint = False
         _stoppable(run, lambda: run.search(solver, callback))
     else:
         run.search(solver, callback)
@@ -340,7 +342,8 @@ class _Run:
         self.best: cp_model.CpSolver | None = None
         self.bound: int | None = None
         self._current: cp_model.CpSolver | None = None
-        self.lns = Search(built, options.workers, options.seed)
+        self.lns = Search(built, options.workers, options.seed) if lns_until is not None else None
+        """Only with neighbourhoods: preparing them walks every variable of the model."""
         self.seen_bound: float | None = None
         self.switched = False
 
@@ -360,7 +363,8 @@ class _Run:
 
     def stop(self, signum: int) -> None:
         self.signals.append(signum)
-        self.lns.stop()
+        if self.lns is not None:
+            self.lns.stop()
         if self._current is not None:
             self._current.stop_search()
 
@@ -373,14 +377,15 @@ class _Run:
             self._whole_model(solver, callback)
             if not self.switched or self.status in (Status.OPTIMAL, Status.INFEASIBLE) or self.signals:
                 return
+        lns = self.lns
+        assert lns is not None and self.lns_until is not None  # switched only when set
         if self.best is None:
-            self.best = self._any_roster()
+            self.best = self._any_roster(lns)
             if self.best is None:
                 return
             self.status = Status.FEASIBLE
-            self._report(self.lns.cost(self.best))
-        assert self.lns_until is not None  # switched only when set
-        found = self.lns.improve(Found(self.best, self.lns.cost(self.best)), self.lns_until, self._report)
+            self._report(lns.cost(self.best))
+        found = lns.improve(Found(self.best, lns.cost(self.best)), self.lns_until, self._report)
         self.best = found.solver
 
     def _whole_model(self, solver: cp_model.CpSolver, callback: _Callback | None) -> None:
@@ -404,7 +409,7 @@ class _Run:
             # found later (regardless of cost, then neighbourhoods) is measured against it.
             self.bound = round(solver.best_objective_bound)
 
-    def _any_roster(self) -> cp_model.CpSolver | None:
+    def _any_roster(self, lns: Search) -> cp_model.CpSolver | None:
         """A roster with no regard to cost: the start for the neighbourhoods."""
         model = self.built.model.clone()
         model.clear_objective()
@@ -412,7 +417,7 @@ class _Run:
         solver.parameters.max_time_in_seconds = max(0.1, self.lns_until - time.perf_counter())  # type: ignore[operator]
         solver.parameters.num_workers = self.options.workers
         solver.parameters.random_seed = self.options.seed
-        solver.parameters.catch_sigint_signal = self.lns.catch_sigint
+        solver.parameters.catch_sigint_signal = lns.catch_sigint
         solver.parameters.cp_model_presolve = len(model.proto.variables) <= PRESOLVE_UP_TO_VARIABLES
         self._current = solver
         code = solver.solve(model) if not self.signals else cp_model.UNKNOWN
