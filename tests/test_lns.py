@@ -17,7 +17,7 @@ from outreach_opt.io.load import load_instance
 from outreach_opt.solve import solve as solve_module
 from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.lns import Found, Neighbourhoods, Search
-from outreach_opt.solve.solve import SolveOptions, Status, read_roster, solve
+from outreach_opt.solve.solve import SolveOptions, Status, configured_solver, read_roster, solve
 
 FOUR_WEEKS_OPTIMUM = 16880
 
@@ -33,10 +33,14 @@ def _any_roster(built: RosterModel) -> cp_model.CpSolver:
     return solver
 
 
+def _one_worker(limit: float) -> cp_model.CpSolver:
+    return configured_solver(SolveOptions(workers=1), remaining=limit)
+
+
 def test_neighbourhoods_improve_a_poor_roster_and_stay_valid() -> None:
     inst = load_instance(str(EXAMPLE))
     built = RosterModel(prepare(inst)).build()
-    search = Search(built, workers=1, seed=3)
+    search = Search(built, _one_worker, seed=3)
     start = _any_roster(built)
     before = search.cost(start)
     found = search.improve(Found(start, before), deadline=time.perf_counter() + 4)
@@ -50,7 +54,7 @@ def test_neighbourhoods_improve_a_poor_roster_and_stay_valid() -> None:
 
 def test_a_stopped_search_returns_its_start() -> None:
     built = RosterModel(prepare(load_instance(str(EXAMPLE)))).build()
-    search = Search(built, workers=1, seed=0)
+    search = Search(built, _one_worker, seed=0)
     start = _any_roster(built)
     search.stop()
     found = search.improve(Found(start, search.cost(start)), deadline=time.perf_counter() + 30)
@@ -126,3 +130,22 @@ def test_no_neighbourhood_search_is_prepared_without_lns(monkeypatch: pytest.Mon
     monkeypatch.setattr(solve_module, "Search", refuse)
     result = solve(load_instance(str(INSTANCES / "tiny.yaml")), SolveOptions(time_limit=6, workers=1))
     assert result.status is Status.OPTIMAL
+
+
+def test_every_solver_of_the_search_is_configured_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The roster regardless of cost and every neighbourhood are solved with the options'
+    parameters (`configured_solver`), as the whole model is, not with parameters set by hand."""
+    monkeypatch.setattr(solve_module, "FULL_SHARE", 0.0)
+    monkeypatch.setattr(solve_module, "LNS_FROM_GAP", -1.0)
+    configured = solve_module.configured_solver
+    made: list[float | None] = []
+
+    def spy(options: SolveOptions, remaining: float | None = None) -> cp_model.CpSolver:
+        made.append(remaining)
+        return configured(options, remaining)
+
+    monkeypatch.setattr(solve_module, "configured_solver", spy)
+    inst = load_instance(str(INSTANCES / "anzhen-cardiology-4weeks.yaml"))
+    result = solve(inst, SolveOptions(time_limit=7, workers=2, seed=0, lns=True))
+    assert result.roster is not None
+    assert len(made) >= 3  # the whole model's, the roster regardless of cost's, neighbourhoods'

@@ -108,9 +108,10 @@ class Found:
 class Search:
     """One LNS run over a built model; `stop()` (from a signal handler) ends it soon."""
 
-    def __init__(self, built: RosterModel, workers: int, seed: int) -> None:
+    def __init__(self, built: RosterModel, new_solver: Callable[[float], cp_model.CpSolver], seed: int) -> None:
         self.built = built
-        self.workers = workers
+        self.new_solver = new_solver
+        """A solver configured as for the whole model, for a time limit in seconds."""
         self.seed = seed
         self.stopped = False
         self.catch_sigint = True
@@ -196,11 +197,10 @@ class Search:
         sub.clear_hints()
         proto.solution_hint.vars.extend(range(len(values)))
         proto.solution_hint.values.extend(values)
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = limit
-        solver.parameters.num_workers = self.workers
+        solver = self.new_solver(limit)
         solver.parameters.random_seed = self.seed + len(free)
         solver.parameters.catch_sigint_signal = self.catch_sigint
+        solver.parameters.log_search_progress = False  # one log per second would bury the whole model's
         self._current = solver
         if self.stopped:
             return None, False

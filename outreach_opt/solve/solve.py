@@ -342,7 +342,7 @@ class _Run:
         self.best: cp_model.CpSolver | None = None
         self.bound: int | None = None
         self._current: cp_model.CpSolver | None = None
-        self.lns = Search(built, options.workers, options.seed) if lns_until is not None else None
+        self.lns = Search(built, self._solver, options.seed) if lns_until is not None else None
         """Only with neighbourhoods: preparing them walks every variable of the model."""
         self.seen_bound: float | None = None
         self.switched = False
@@ -413,10 +413,7 @@ class _Run:
         """A roster with no regard to cost: the start for the neighbourhoods."""
         model = self.built.model.clone()
         model.clear_objective()
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.1, self.lns_until - time.perf_counter())  # type: ignore[operator]
-        solver.parameters.num_workers = self.options.workers
-        solver.parameters.random_seed = self.options.seed
+        solver = self._solver(self.lns_until - time.perf_counter())  # type: ignore[operator]
         solver.parameters.catch_sigint_signal = lns.catch_sigint
         solver.parameters.cp_model_presolve = len(model.proto.variables) <= PRESOLVE_UP_TO_VARIABLES
         self._current = solver
@@ -426,6 +423,10 @@ class _Run:
         if code == cp_model.INFEASIBLE:
             self.status = Status.INFEASIBLE
         return solver if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+
+    def _solver(self, limit: float) -> cp_model.CpSolver:
+        """Configured as the whole model's (`configured_solver`), for `limit` seconds."""
+        return configured_solver(self.options, remaining=limit)
 
     def _report(self, objective: int) -> None:
         if self.on_progress is not None:
