@@ -16,7 +16,7 @@ from outreach_opt.domain.prepared import prepare
 from outreach_opt.io.load import load_instance
 from outreach_opt.solve import solve as solve_module
 from outreach_opt.solve.builder import RosterModel
-from outreach_opt.solve.lns import Found, Neighbourhoods, Search
+from outreach_opt.solve.lns import Found, Neighbourhoods, Search, breakdown
 from outreach_opt.solve.solve import SolveOptions, Status, configured_solver, read_roster, solve
 
 FOUR_WEEKS_OPTIMUM = 16880
@@ -50,6 +50,7 @@ def test_neighbourhoods_improve_a_poor_roster_and_stay_valid() -> None:
     assert report.violations == []
     assert report.objective == found.objective
     assert found.objective < before  # the objective-blind roster always leaves something to gain here
+    assert breakdown(built, found.solver) == {name: report.breakdown[name] for name in built.terms}
 
 
 def test_a_stopped_search_returns_its_start() -> None:

@@ -25,7 +25,7 @@ from outreach_opt.domain.problems import InputError, Problem
 from outreach_opt.domain.roster import Assignment, Roster, Stay
 from outreach_opt.solve.builder import BuildOptions, BuildTimeoutError, RosterModel
 from outreach_opt.solve.first_roster import greedy_roster, hint
-from outreach_opt.solve.lns import Found, Search
+from outreach_opt.solve.lns import Found, Search, breakdown
 from outreach_opt.solve.reach_rules import on_call_listing
 from outreach_opt.solve.shortlist import plan_model
 
@@ -297,18 +297,17 @@ def solve(
     interrupted = bool(run.signals)
     if best is None:
         return Result(status, None, None, None, {}, wall, build_time, interrupted, restricted)
-    breakdown = {name: round(best.value(expr)) for name, expr in built.terms.items()}
-    # The cost of the roster returned, from its own values: at a time limit CP-SAT's
-    # objective_value was seen 2000-12000 above it (four-week sample, 3-6 s, 2 workers),
-    # and the CLI then refused a roster that was valid and cheaper than claimed.
-    objective = sum(breakdown.values())
+    # The cost of the roster returned, from its own values (lns.breakdown): the CLI once
+    # refused a valid roster whose CP-SAT objective_value claimed more than it cost.
+    terms = breakdown(built, best)
+    objective = sum(terms.values())
     bound = run.bound if restricted is None else None
     if status is Status.FEASIBLE and bound is not None and objective <= bound:
         status = Status.OPTIMAL  # the neighbourhoods reached the bound the full search proved
     roster = read_roster(built, best, status, objective, bound, interrupted)
     wall = time.perf_counter() - started
     logger.info("reading the roster back took %.2fs", time.perf_counter() - searched)
-    return Result(status, roster, objective, bound, breakdown, wall, build_time, interrupted, restricted)
+    return Result(status, roster, objective, bound, terms, wall, build_time, interrupted, restricted)
 
 
 def _without_bounds(listener: Callable[[Progress], None]) -> Callable[[Progress], None]:
