@@ -150,3 +150,22 @@ def test_every_solver_of_the_search_is_configured_alike(monkeypatch: pytest.Monk
     result = solve(inst, SolveOptions(time_limit=7, workers=2, seed=0, lns=True))
     assert result.roster is not None
     assert len(made) >= 3  # the whole model's, the roster regardless of cost's, neighbourhoods'
+
+
+def test_the_narrowed_model_is_rewritten_only_where_needed_and_stays_exact() -> None:
+    """One copy of the model serves every neighbourhood; after steps that improved the roster
+    and steps that did not, each unit outside the next neighbourhood is fixed to the roster
+    and each unit inside it has the whole model's domain again."""
+    built = RosterModel(prepare(load_instance(str(EXAMPLE)))).build()
+    search = Search(built, _one_worker, seed=1)
+    start = _any_roster(built)
+    found = search.improve(Found(start, search.cost(start)), deadline=time.perf_counter() + 3)
+    keys = sorted(search.units)
+    for free in ({keys[0], keys[-1]}, set(keys[::3]), set()):
+        sub = search._narrowed(found, free).proto
+        values = found.solver.response_proto.solution
+        for key, indices in search.units.items():
+            for i in indices:
+                want = list(built.model.proto.variables[i].domain) if key in free else [values[i], values[i]]
+                assert list(sub.variables[i].domain) == want, (key, i)
+    assert list(built.model.proto.variables[0].domain) == [0, 1]  # the whole model is never narrowed

@@ -124,6 +124,11 @@ class Search:
         self.catch_sigint = True
         """Off when the caller handles SIGINT itself (and calls `stop`)."""
         self._current: cp_model.CpSolver | None = None
+        self._sub: cp_model.CpModel | None = None
+        """The model narrowed to the last neighbourhood (`_narrowed`)."""
+        self._free_in_sub: set[SpecDay] = set()
+        self._agreeing: list[cp_model.CpSolver] = []
+        """Rosters that agree with the narrowed model's fixed units."""
         self.units: dict[SpecDay, list[int]] = {
             key: [var.index for _, var in choices] for key, choices in built.days.items()
         }
@@ -189,18 +194,36 @@ class Search:
         logger.info("lns: %d neighbourhoods, %d better rosters, cost %d", steps, better, found.objective)
         return found
 
+    def _narrowed(self, found: Found, free: set[SpecDay]) -> cp_model.CpModel:
+        """The model with every unit outside `free` fixed to `found`. One copy of the model
+        serves every step: only units whose state changes are written, since a roster found
+        in the last neighbourhood agrees with its start outside it. Writing every unit each
+        step took 0.13 of each 1 s step on Curtois & Qu Instance12 (24k variables), 0.9 s on
+        Instance13 (90k), cloning the model another 0.04 and 0.2 s."""
+        values = found.solver.response_proto.solution
+        if self._sub is None:
+            self._sub = self.built.model.clone()
+        if not any(found.solver is agreeing for agreeing in self._agreeing):
+            self._free_in_sub = set(self.units)  # unknown roster: write every unit
+        proto, whole = self._sub.proto, self.built.model.proto
+        for key in self._free_in_sub - free:
+            for i in self.units[key]:
+                domain = proto.variables[i].domain
+                domain[0] = domain[1] = values[i]
+        for key in free - self._free_in_sub:
+            for i in self.units[key]:
+                domain, bounds = proto.variables[i].domain, whole.variables[i].domain
+                domain[0], domain[1] = bounds[0], bounds[1]
+        self._free_in_sub = set(free)
+        self._agreeing = [found.solver]
+        return self._sub
+
     def _solve(self, found: Found, free: set[SpecDay], limit: float) -> tuple[cp_model.CpSolver | None, bool]:
         """Re-solve with every unit outside `free` fixed to `found`; (the solver if it holds a
         roster, whether the neighbourhood was closed)."""
         values = list(found.solver.response_proto.solution)
-        sub = self.built.model.clone()
+        sub = self._narrowed(found, free)
         proto = sub.proto
-        for key, indices in self.units.items():
-            if key in free:
-                continue
-            for i in indices:
-                domain = proto.variables[i].domain
-                domain[0] = domain[1] = values[i]
         sub.clear_hints()
         proto.solution_hint.vars.extend(range(len(values)))
         proto.solution_hint.values.extend(values)
@@ -215,4 +238,5 @@ class Search:
         self._current = None
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None, code == cp_model.INFEASIBLE
+        self._agreeing.append(solver)
         return solver, code == cp_model.OPTIMAL
