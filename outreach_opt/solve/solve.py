@@ -94,12 +94,15 @@ neighbourhood copies a 128k-variable model), while the plain-Python moves took t
 term from 1.51M to 1.42M in 10 s; on small models the moves run out long before the share."""
 
 
-FULL_SHARE = 0.35
+FULL_SHARE = 0.1
 """Share of the search time CP-SAT spends on the whole model (proving the bound, finding
 rosters) before the neighbourhoods take over (solve/lns.py). Measured on Curtois & Qu (60 s, 2 workers, shared
-machine; whole model for 60 s against 21 s of it then neighbourhoods): Instance8 3844 against
-3083, Instance6 2545 against 2555, Instance10 6268 against 6578. The whole model's roster at
-21 s was 2-3 times the final one each time: the neighbourhoods climb from there."""
+machine, one run each, neighbourhoods by one two-worker configured_solver), 10 % against 35 %:
+Instance12 6778 against 8370, Instance8 1968 against 2162, Instance7 1177 against 1162. The
+whole model's roster stalls long before its bound (Instance12: bound 0 at 60 s); earlier,
+with neighbourhoods solved with CP-SAT's default parameters, whole model for 60 s against
+21 s of it then neighbourhoods had been mixed (Instance8 3844 against 3083, Instance6 2545
+against 2555)."""
 LNS_FROM_GAP = 0.2
 """...unless the whole-model roster is then within this relative gap of the bound, where the
 whole model still does better: at 5 % the neighbourhoods took over Curtois & Qu Instance3 at
