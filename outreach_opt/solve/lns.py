@@ -27,7 +27,7 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -43,9 +43,6 @@ STEP_SECONDS = 1.0
 free specialist-days within it; on Curtois & Qu Instance7 (2 workers, shared) 4 s steps
 made 15 neighbourhoods in 30 s and took the roster from 1962 to 1766, 1 s steps made 69 in
 50 s and took 3687 to 1572: many small steps climb faster than few long ones."""
-LOG_LENGTH = 64
-"""Best rosters remembered with where they changed: a lane whose copy of the model was
-fixed to an older one rewrites every unit (each kept roster holds a whole solution)."""
 GROW = 1.25
 """Factor a kind's size grows by after a closed neighbourhood (and shrinks by after a timeout)."""
 
@@ -110,10 +107,13 @@ def breakdown(built: RosterModel, solver: cp_model.CpSolver) -> dict[str, int]:
 
 @dataclass
 class Found:
-    """The best roster so far: the solver whose last response holds it, and its cost."""
+    """The best roster so far: the solver whose last response holds it, and its cost; with
+    the roster it came from and the units where the two may differ (its neighbourhood)."""
 
     solver: cp_model.CpSolver
     objective: int
+    parent: cp_model.CpSolver | None = None
+    changed: frozenset[SpecDay] = frozenset()
 
 
 @dataclass
@@ -147,9 +147,6 @@ class Search:
         """Off when the caller handles SIGINT itself (and calls `stop`)."""
         self._current: list[cp_model.CpSolver] = []
         self._lanes: list[_Lane] = []
-        self._log: list[tuple[cp_model.CpSolver, frozenset[SpecDay]]] = []
-        """The best rosters in turn, each with the units where it may differ from the one
-        before; only `_narrowed` runs outside `improve`, so it is set there."""
         self.units: dict[SpecDay, list[int]] = {
             key: [var.index for _, var in choices] for key, choices in built.days.items()
         }
@@ -179,29 +176,24 @@ class Search:
         return sum(breakdown(self.built, solver).values())
 
     def improve(self, found: Found, deadline: float, on_better: Callable[[int], None] | None = None) -> Found:
-        """Neighbourhoods until `deadline` (perf_counter) or `stop()`, `lanes` at a time: a
-        lane takes the best roster so far as soon as it is free (waiting for the slowest lane
-        of a round idled the others a quarter of the time on Curtois & Qu Instance8).
-        Returns the best roster found (possibly the one given)."""
+        """Neighbourhoods, `lanes` at a time, until `deadline` (perf_counter) or `stop()`;
+        returns the best roster found (possibly the one given)."""
         hoods = Neighbourhoods(sorted({s for s, _ in self.units}), self.built.prep.n_days, random.Random(self.seed))
-        self._log = [(found.solver, frozenset())]
         steps = better = 0
-        running: dict[Future[tuple[cp_model.CpSolver | None, bool]], tuple[int, str, set[SpecDay], Found, float]] = {}
-        idle = list(range(self.lanes))
         with ThreadPoolExecutor(self.lanes) as pool:
-            while True:
-                while idle and not self.stopped and (left := deadline - time.perf_counter()) >= 0.2:
-                    lane = idle.pop()
-                    kind, free = hoods.next(self.short(found.solver))
-                    job = pool.submit(self._solve, lane, found, free, min(STEP_SECONDS, left))
-                    running[job] = (lane, kind, free, found, time.perf_counter())
-                if not running:
+            while not self.stopped:
+                left = deadline - time.perf_counter()
+                if left < 0.2:
                     break
-                for job in wait(running, return_when=FIRST_COMPLETED).done:
-                    lane, kind, free, base, began = running.pop(job)
-                    idle.append(lane)
-                    solver, closed = job.result()
-                    steps += 1
+                short = self.short(found.solver)
+                chosen = [hoods.next(short) for _ in range(self.lanes)]
+                began = time.perf_counter()
+                limit = min(STEP_SECONDS, left)
+                jobs = [pool.submit(self._solve, lane, found, free, limit) for lane, (_, free) in enumerate(chosen)]
+                results = [job.result() for job in jobs]
+                steps += len(chosen)
+                best = found
+                for (kind, free), (solver, closed) in zip(chosen, results, strict=True):
                     logger.debug(
                         "lns %s %.3f: %d free, %s in %.2fs",
                         kind,
@@ -214,42 +206,31 @@ class Search:
                         hoods.closed(kind)
                     else:
                         hoods.timed_out(kind)
-                    if solver is None or (value := self.cost(solver)) > found.objective:
-                        continue
-                    if value < found.objective:
-                        better += 1
-                        if on_better is not None:
-                            on_better(value)
-                    found = self._adopt(Found(solver, value), free, base)
+                    if solver is not None and (value := self.cost(solver)) <= best.objective:
+                        best = Found(solver, value, found.solver, frozenset(free))
+                if best.objective < found.objective:
+                    better += 1
+                    if on_better is not None:
+                        on_better(best.objective)
+                found = best
         logger.info("lns: %d neighbourhoods, %d better rosters, cost %d", steps, better, found.objective)
         return found
 
-    def _adopt(self, found: Found, free: set[SpecDay], base: Found) -> Found:
-        """Make `found`, solved in neighbourhood `free` of `base`, the best roster."""
-        changed = self._changed_since(base.solver)
-        self._log = [*self._log[-LOG_LENGTH:], (found.solver, frozenset(free) | (changed or frozenset(self.units)))]
-        return found
-
-    def _changed_since(self, roster: cp_model.CpSolver) -> frozenset[SpecDay] | None:
-        """The units where the best roster may differ from `roster`, an earlier best (the
-        neighbourhoods adopted since); None when `roster` is not among the recent ones."""
-        for k in range(len(self._log) - 1, -1, -1):
-            if self._log[k][0] is roster:
-                return frozenset().union(*(changed for _, changed in self._log[k + 1 :]))
-        return None
-
     def _narrowed(self, lane: int, found: Found, free: set[SpecDay]) -> cp_model.CpModel:
-        """Lane `lane`'s model with every unit outside `free` fixed to `found` (the best
-        roster). A lane keeps its copy of the model from step to step and rewrites only units
-        whose state changes: those it freed last time, those the best roster changed since
-        (other lanes' neighbourhoods) and those it frees now. Cloning the model and writing
-        every unit each step took 0.2-0.3 s of each 1 s step on Curtois & Qu Instance12
-        (24k variables), 0.9 s on Instance13 (90k)."""
+        """Lane `lane`'s model with every unit outside `free` fixed to `found`. A lane keeps
+        its copy of the model from step to step and rewrites only units whose state changes:
+        those it freed last time, those the roster changed since (its neighbourhood) and
+        those it frees now. Cloning the model and writing every unit each step took 0.2-0.3 s
+        of each 1 s step on Curtois & Qu Instance12 (24k variables), 0.9 s on Instance13 (90k)."""
         while len(self._lanes) <= lane:
             self._lanes.append(_Lane(self.built.model.clone()))
         state = self._lanes[lane]
-        changed = None if state.base is None else self._changed_since(state.base)
-        stale = set(self.units) if changed is None else state.free | changed  # else a roster from elsewhere
+        if found.solver is state.base:
+            stale = state.free
+        elif found.parent is not None and found.parent is state.base:
+            stale = state.free | found.changed
+        else:  # a roster from elsewhere: write every unit
+            stale = set(self.units)
         values = found.solver.response_proto.solution
         proto, whole = state.sub.proto, self.built.model.proto
         for key in stale - free:
