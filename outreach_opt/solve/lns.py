@@ -27,7 +27,6 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -107,46 +106,29 @@ def breakdown(built: RosterModel, solver: cp_model.CpSolver) -> dict[str, int]:
 
 @dataclass
 class Found:
-    """The best roster so far: the solver whose last response holds it, and its cost; with
-    the roster it came from and the units where the two may differ (its neighbourhood)."""
+    """The best roster so far: the solver whose last response holds it, and its cost."""
 
     solver: cp_model.CpSolver
     objective: int
-    parent: cp_model.CpSolver | None = None
-    changed: frozenset[SpecDay] = frozenset()
-
-
-@dataclass
-class _Lane:
-    """One copy of the model, narrowed to the neighbourhood it last solved: fixed outside it
-    to the roster `base`, with the whole model's domains inside it."""
-
-    sub: cp_model.CpModel
-    free: set[SpecDay] = field(default_factory=set)
-    base: cp_model.CpSolver | None = None
 
 
 class Search:
-    """One LNS run over a built model; `stop()` (from a signal handler) ends it soon.
+    """One LNS run over a built model; `stop()` (from a signal handler) ends it soon."""
 
-    `lanes` neighbourhoods of the same roster are solved at once, each by a one-worker solver
-    in its own thread (CP-SAT releases the GIL), and the best result is kept. On Curtois &
-    Qu Instance8 (60 s, shared) a one-worker solver per neighbourhood reached 1850 where a
-    two-worker one reached 1968, with a core left idle."""
-
-    def __init__(
-        self, built: RosterModel, new_solver: Callable[[float], cp_model.CpSolver], seed: int, lanes: int = 1
-    ) -> None:
+    def __init__(self, built: RosterModel, new_solver: Callable[[float], cp_model.CpSolver], seed: int) -> None:
         self.built = built
         self.new_solver = new_solver
         """A solver configured as for the whole model, for a time limit in seconds."""
         self.seed = seed
-        self.lanes = max(1, lanes)
         self.stopped = False
         self.catch_sigint = True
         """Off when the caller handles SIGINT itself (and calls `stop`)."""
-        self._current: list[cp_model.CpSolver] = []
-        self._lanes: list[_Lane] = []
+        self._current: cp_model.CpSolver | None = None
+        self._sub: cp_model.CpModel | None = None
+        """The model narrowed to the last neighbourhood (`_narrowed`)."""
+        self._free_in_sub: set[SpecDay] = set()
+        self._agreeing: list[cp_model.CpSolver] = []
+        """Rosters that agree with the narrowed model's fixed units."""
         self.units: dict[SpecDay, list[int]] = {
             key: [var.index for _, var in choices] for key, choices in built.days.items()
         }
@@ -159,8 +141,8 @@ class Search:
 
     def stop(self) -> None:
         self.stopped = True
-        for solver in list(self._current):
-            solver.stop_search()
+        if self._current is not None:
+            self._current.stop_search()
 
     def short(self, solver: cp_model.CpSolver) -> list[SpecDay]:
         """(specialist, day) of every candidate of a demand-week the roster leaves short."""
@@ -176,97 +158,85 @@ class Search:
         return sum(breakdown(self.built, solver).values())
 
     def improve(self, found: Found, deadline: float, on_better: Callable[[int], None] | None = None) -> Found:
-        """Neighbourhoods, `lanes` at a time, until `deadline` (perf_counter) or `stop()`;
+        """Neighbourhood after neighbourhood until `deadline` (perf_counter) or `stop()`;
         returns the best roster found (possibly the one given)."""
         hoods = Neighbourhoods(sorted({s for s, _ in self.units}), self.built.prep.n_days, random.Random(self.seed))
         steps = better = 0
-        with ThreadPoolExecutor(self.lanes) as pool:
-            while not self.stopped:
-                left = deadline - time.perf_counter()
-                if left < 0.2:
-                    break
-                short = self.short(found.solver)
-                chosen = [hoods.next(short) for _ in range(self.lanes)]
-                began = time.perf_counter()
-                limit = min(STEP_SECONDS, left)
-                jobs = [pool.submit(self._solve, lane, found, free, limit) for lane, (_, free) in enumerate(chosen)]
-                results = [job.result() for job in jobs]
-                steps += len(chosen)
-                best = found
-                for (kind, free), (solver, closed) in zip(chosen, results, strict=True):
-                    logger.debug(
-                        "lns %s %.3f: %d free, %s in %.2fs",
-                        kind,
-                        hoods.size[kind],
-                        len(free),
-                        "closed" if closed else "open",
-                        time.perf_counter() - began,
-                    )
-                    if closed:
-                        hoods.closed(kind)
-                    else:
-                        hoods.timed_out(kind)
-                    if solver is not None and (value := self.cost(solver)) <= best.objective:
-                        best = Found(solver, value, found.solver, frozenset(free))
-                if best.objective < found.objective:
+        while not self.stopped:
+            left = deadline - time.perf_counter()
+            if left < 0.2:
+                break
+            kind, free = hoods.next(self.short(found.solver))
+            began = time.perf_counter()
+            solver, closed = self._solve(found, free, min(STEP_SECONDS, left))
+            steps += 1
+            logger.debug(
+                "lns %s %.3f: %d free, %s in %.2fs",
+                kind,
+                hoods.size[kind],
+                len(free),
+                "closed" if closed else "open",
+                time.perf_counter() - began,
+            )
+            if closed:
+                hoods.closed(kind)
+            else:
+                hoods.timed_out(kind)
+            if solver is None:
+                continue
+            value = self.cost(solver)
+            if value <= found.objective:
+                if value < found.objective:
                     better += 1
                     if on_better is not None:
-                        on_better(best.objective)
-                found = best
+                        on_better(value)
+                found = Found(solver, value)
         logger.info("lns: %d neighbourhoods, %d better rosters, cost %d", steps, better, found.objective)
         return found
 
-    def _narrowed(self, lane: int, found: Found, free: set[SpecDay]) -> cp_model.CpModel:
-        """Lane `lane`'s model with every unit outside `free` fixed to `found`. A lane keeps
-        its copy of the model from step to step and rewrites only units whose state changes:
-        those it freed last time, those the roster changed since (its neighbourhood) and
-        those it frees now. Cloning the model and writing every unit each step took 0.2-0.3 s
-        of each 1 s step on Curtois & Qu Instance12 (24k variables), 0.9 s on Instance13 (90k)."""
-        while len(self._lanes) <= lane:
-            self._lanes.append(_Lane(self.built.model.clone()))
-        state = self._lanes[lane]
-        if found.solver is state.base:
-            stale = state.free
-        elif found.parent is not None and found.parent is state.base:
-            stale = state.free | found.changed
-        else:  # a roster from elsewhere: write every unit
-            stale = set(self.units)
+    def _narrowed(self, found: Found, free: set[SpecDay]) -> cp_model.CpModel:
+        """The model with every unit outside `free` fixed to `found`. One copy of the model
+        serves every step: only units whose state changes are written, since a roster found
+        in the last neighbourhood agrees with its start outside it. Writing every unit each
+        step took 0.13 of each 1 s step on Curtois & Qu Instance12 (24k variables), 0.9 s on
+        Instance13 (90k), cloning the model another 0.04 and 0.2 s."""
         values = found.solver.response_proto.solution
-        proto, whole = state.sub.proto, self.built.model.proto
-        for key in stale - free:
+        if self._sub is None:
+            self._sub = self.built.model.clone()
+        if not any(found.solver is agreeing for agreeing in self._agreeing):
+            self._free_in_sub = set(self.units)  # unknown roster: write every unit
+        proto, whole = self._sub.proto, self.built.model.proto
+        for key in self._free_in_sub - free:
             for i in self.units[key]:
                 domain = proto.variables[i].domain
                 domain[0] = domain[1] = values[i]
-        for key in free - state.free:
+        for key in free - self._free_in_sub:
             for i in self.units[key]:
                 domain, bounds = proto.variables[i].domain, whole.variables[i].domain
                 domain[0], domain[1] = bounds[0], bounds[1]
-        state.free, state.base = set(free), found.solver
-        return state.sub
+        self._free_in_sub = set(free)
+        self._agreeing = [found.solver]
+        return self._sub
 
-    def _solve(
-        self, lane: int, found: Found, free: set[SpecDay], limit: float
-    ) -> tuple[cp_model.CpSolver | None, bool]:
+    def _solve(self, found: Found, free: set[SpecDay], limit: float) -> tuple[cp_model.CpSolver | None, bool]:
         """Re-solve with every unit outside `free` fixed to `found`; (the solver if it holds a
         roster, whether the neighbourhood was closed)."""
         values = list(found.solver.response_proto.solution)
-        sub = self._narrowed(lane, found, free)
+        sub = self._narrowed(found, free)
         proto = sub.proto
         sub.clear_hints()
         proto.solution_hint.vars.extend(range(len(values)))
         proto.solution_hint.values.extend(values)
         solver = self.new_solver(limit)
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = self.seed + len(free) + lane
+        solver.parameters.random_seed = self.seed + len(free)
         solver.parameters.catch_sigint_signal = self.catch_sigint
         solver.parameters.log_search_progress = False  # one log per second would bury the whole model's
-        self._current.append(solver)
-        try:
-            if self.stopped:
-                return None, False
-            code = solver.solve(sub)
-        finally:
-            self._current.remove(solver)
+        self._current = solver
+        if self.stopped:
+            return None, False
+        code = solver.solve(sub)
+        self._current = None
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None, code == cp_model.INFEASIBLE
+        self._agreeing.append(solver)
         return solver, code == cp_model.OPTIMAL

@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
-import os
 import signal
 import threading
 import time
@@ -345,8 +344,7 @@ class _Run:
         self.best: cp_model.CpSolver | None = None
         self.bound: int | None = None
         self._current: cp_model.CpSolver | None = None
-        lanes = options.workers or os.cpu_count() or 1
-        self.lns = Search(built, self._solver, options.seed, lanes) if lns_until is not None else None
+        self.lns = Search(built, self._solver, options.seed) if lns_until is not None else None
         """Only with neighbourhoods: preparing them walks every variable of the model."""
         self.seen_bound: float | None = None
         self.switched = False
