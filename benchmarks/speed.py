@@ -74,7 +74,7 @@ def run_one(
         if progress.objective is not None:
             first.append(progress.elapsed) if not first else None
             best.append(progress.objective)
-        if progress.bound is not None:  # None: a restricted model claims no bound
+        if progress.bound is not None:  # None: no bound yet
             bound.append(progress.bound)
         gap = relative_gap(best[-1] if best else None, max(bound, default=None))
         for target in GAPS:

@@ -62,7 +62,7 @@ def _at(timeline: list[tuple[float, int | None, int | None]], moment: float) -> 
             break
         if obj is not None:
             objective = obj if objective is None else min(objective, obj)
-        if bnd is not None:  # None: a restricted model claims no bound
+        if bnd is not None:  # None: no bound yet
             bound = bnd if bound is None else max(bound, bnd)
     return {"t": moment, "objective": objective, "bound": bound, "gap": _gap(objective, bound)}
 
@@ -206,7 +206,10 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
         "",
         "The engine's L and XL rows (from commit a909836 on) are **restricted models** (`solve/shortlist.py`): too "
         "large to model whole, they are built over a shortlist of specialists per demand, so the roster is checked "
-        "but no bound is claimed (bound and gap '-'); see benchmarks/RESULTS-speed.md.",
+        "but the shortlist's own bound is not the instance's. From commit bc5ffdd on, L rows carry the bound of a "
+        "relaxation of the whole instance (`solve/relaxation.py`, models/MODEL.md), computed beside the search; "
+        "XL rows claim none (bound and gap '-': too slow to solve there). Earlier restricted rows claim no bound; "
+        "see benchmarks/RESULTS-speed.md.",
         "",
         "| size | seed | solver | status | objective | bound | gap | first roster s | at checkpoints "
         "(t: objective / gap) | build s | wall s | CPU s | limit s | checked | peak MB | commit |",

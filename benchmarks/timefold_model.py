@@ -11,7 +11,8 @@ commitments are fixed, pinned entities, so every rule over a specialist's day se
 
 Timefold's soft score plus `constant_cost` is the objective of models/MODEL.md for the rules and
 terms listed in `MODELLED`; anything else an instance uses is refused (`refusal`), never
-silently dropped. The suite reports the checker's objective of the converted roster, and
+silently dropped: what the plain CP-SAT peer refuses, and the few rules it models that this
+one does not (`BEYOND_PLAIN`). The suite reports the checker's objective of the converted roster, and
 compares it with this claim.
 """
 
@@ -23,52 +24,33 @@ from dataclasses import dataclass
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import Prepared
 from outreach_opt.domain.roster import Assignment, Roster, RosterStatus
+from outreach_opt.solve.plain_model import SUPPORTED, unsupported_rules
 
-MODELLED = (
-    "hard: one_place, commitments, unavailability, demand_fit, demand_max, capacity, travel_between, "
-    "daily_travel, rest, weekly_sessions, weekly_outreach, working_days, weekly_evenings, "
-    "max_consecutive_days, max_weekends; soft: uncovered, travel, requests (soft on/off), "
-    "fairness_max, fairness_deviation (burden without travel minutes)"
-)
+BEYOND_PLAIN = frozenset({"daily_sessions", "preferences", "continuity"})
+"""Rules and terms the plain CP-SAT peer models and this one does not."""
+
+MODELLED = SUPPORTED - BEYOND_PLAIN
+"""Rule and term ids of models/MODEL.md held by Timefold's constraints (`fairness_max` and
+`fairness_deviation` with a burden that counts no travel minutes)."""
 
 
 def refusal(instance: Instance) -> list[str]:
-    """What the instance uses that the Timefold model does not hold: each a reason to refuse it."""
-    out = []
-    for field in ("pins", "on_call", "trainees"):
-        if getattr(instance, field):
-            out.append(f"instance.{field}")
-    if instance.rules.forbidden_successions:
-        out.append("rules.forbidden_successions")
-    out += [f"site {site.id}: overnight (stays)" for site in instance.sites if site.overnight]
-    unmodelled_limits = (
-        "max_sessions_per_day",
-        "min_minutes_per_week",
-        "max_minutes_per_week",
-        "min_minutes_total",
-        "max_minutes_total",
-        "min_consecutive_working_days",
-        "min_consecutive_days_off",
-    )
-    for spec in instance.specialists:
-        used = [f for f in unmodelled_limits if getattr(spec, f) is not None]
-        used += [f for f in ("max_sessions_by_period", "preferences") if getattr(spec, f)]
-        out += [f"specialist {spec.id}: {f}" for f in used]
+    """'rule id (where in the instance)' for everything the instance uses that the Timefold
+    model does not hold, each a reason to refuse it: what the plain peer refuses (one list,
+    `plain_model.unsupported_rules`, guarded against new rules by tests/test_plain_peer.py),
+    and `BEYOND_PLAIN` where it takes effect."""
+    out = unsupported_rules(instance)
     weights = instance.weights
-    for dem in instance.demands:
-        used = [f for f in ("team", "remote", "max_specialists") if getattr(dem, f)]
-        if dem.teaches:
-            used.append("teaches")
-        if dem.surplus_weight:
-            used.append("surplus_weight")
+    for i, spec in enumerate(instance.specialists):
+        if spec.max_sessions_per_day is not None:
+            out.append(f"daily_sessions (specialists[{i}].max_sessions_per_day)")
+        if spec.preferences and weights.preference:
+            out.append(f"preferences (specialists[{i}].preferences)")
+    for i, dem in enumerate(instance.demands):
         if dem.continuity and weights.distinct_specialist:
-            used.append("continuity (weights.distinct_specialist)")
-        if dem.preferred and weights.non_preferred_session:
-            used.append("preferred (weights.non_preferred_session)")
-        out += [f"demand {dem.id}: {f}" for f in used]
-    out += [f"request {i}: hard" for i, r in enumerate(instance.requests) if r.hard]
+            out.append(f"continuity (demands[{i}].continuity)")
     if instance.fairness.burden.travel_minute and (weights.fairness_max or weights.fairness_deviation):
-        out.append("fairness.burden.travel_minute")
+        out.append("fairness_max/fairness_deviation (fairness.burden.travel_minute)")
     return out
 
 
@@ -142,33 +124,11 @@ def roster_from_choice(problem: PeerProblem, chosen: dict[str, str | None], stat
     rows: list[tuple[int, int, int, Assignment]] = []
     order = {s.id: i for i, s in enumerate(prep.instance.specialists)}
     for spec, t, p in problem.commitments:
-        com = prep.commitment_at[(spec, t, p)]
-        extra = {"resource": com.resource} if com.resource is not None else {}
-        assignment = Assignment(
-            specialist=spec,
-            date=prep.dates[t],
-            period=prep.period_ids[p],
-            site=com.site,
-            activity=com.activity,
-            commitment=True,
-            **extra,
-        )
-        rows.append((order[spec], t, p, assignment))
+        rows.append((order[spec], t, p, prep.commitment_assignment(spec, t, p)))
     for slot in problem.slots:
         spec_id = chosen.get(slot.key)
-        if spec_id is None:
-            continue
-        demand = prep.demands[slot.demand]
-        extra = {"resource": demand.resource} if demand.resource is not None else {}
-        assignment = Assignment(
-            specialist=spec_id,
-            date=prep.dates[slot.day],
-            period=prep.period_ids[slot.period],
-            site=slot.site,
-            activity=demand.activity,
-            demand=demand.id,
-            **extra,
-        )
-        rows.append((order[spec_id], slot.day, slot.period, assignment))
+        if spec_id is not None:
+            assignment = prep.session_assignment(spec_id, slot.day, slot.period, slot.site, slot.demand)
+            rows.append((order[spec_id], slot.day, slot.period, assignment))
     rows.sort(key=lambda row: row[:3])
     return Roster(instance=prep.instance.name, status=status, assignments=[row[3] for row in rows])

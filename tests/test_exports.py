@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import io
 import itertools
 import sys
@@ -24,32 +23,28 @@ import pytest
 from click.testing import CliRunner, Result
 from icalendar import Calendar
 from openpyxl import load_workbook
-from support import EXAMPLE, INSTANCES
+from support import EXAMPLE, INSTANCES, proven_sample
 
 from outreach_opt.check.checker import CheckReport, check_roster
 from outreach_opt.cli.export import export_command
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.problems import InputError
 from outreach_opt.domain.roster import Assignment, Roster
-from outreach_opt.io.load import load_instance, load_roster
+from outreach_opt.io.load import instance_from_data, load_roster
 from outreach_opt.io.write import roster_text, write_atomic
 from outreach_opt.report.exports import CSV_COLUMNS, roster_to_csv, roster_to_ics
 from outreach_opt.report.views import DUTY_GREY, site_colours, words
 from outreach_opt.report.xlsx import SHEETS, roster_to_xlsx
-from outreach_opt.solve.solve import SolveOptions, solve
 
 SAMPLES = [*sorted(INSTANCES.glob("*.yaml")), EXAMPLE]
 STAMP = dt.datetime(2025, 10, 1, tzinfo=dt.UTC)
 
 
-@functools.cache
 def solved(path: Path) -> tuple[Instance, Roster, CheckReport]:
-    """The sample's optimal roster (one worker: the same roster every run) and its report."""
-    instance = load_instance(str(path))
-    result = solve(instance, SolveOptions(time_limit=20, workers=1))
-    assert result.roster is not None
-    report = check_roster(instance, result.roster)
-    assert report.ok
+    """The sample's proven optimal roster and its report: the session's one solve of it
+    (`support.proven_sample`), shared with test_solve and test_generate."""
+    instance, result, report = proven_sample(path)
+    assert result.roster is not None and report.ok
     return instance, result.roster, report
 
 
@@ -288,3 +283,89 @@ def test_write_atomic_writes_bytes_exactly(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         write_atomic(target, b"other")
     assert [p.name for p in tmp_path.iterdir()] == ["blob.bin"], "no temporary file left behind"
+
+
+# -- nights away, on call and teaching ---------------------------------------------------------------
+
+ANZHEN = INSTANCES / "anzhen-tongzhou-week.yaml"
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_csv_and_xlsx_list_the_nights_away(sample: Path) -> None:
+    """Every stay of the roster, and nothing else, is on the CSV's `night_at` (the day's last
+    session) and on the "Nights away" sheet; the Anzhen week has Gao Yu's Saturday at Chengde."""
+    instance, roster, report = solved(sample)
+    stays = {(s.specialist, s.night.isoformat(), s.site) for s in roster.stays}
+    rows = list(csv.DictReader(io.StringIO(roster_to_csv(instance, roster))))
+    assert {(r["specialist"], r["date"], r["night_at"]) for r in rows if r["night_at"]} == stays
+    for r in rows:
+        assert not r["night_at"] or r["travel_home_minutes"] != "", "on the day's last session"
+    sheet = load_workbook(io.BytesIO(roster_to_xlsx(instance, roster, report)))["Nights away"]
+    listed = {(r[0], r[2].date().isoformat(), r[3]) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert listed == stays and sheet.max_row == 1 + len(roster.stays)
+    if sample == ANZHEN:
+        assert stays == {("gao-yu", "2025-10-25", "chengde-central")}
+
+
+def test_ics_has_the_night_from_arriving_to_leaving() -> None:
+    """Gao Yu's calendar has one night event at Chengde: from the end of Saturday (his last
+    session there, or the drive to it) to Sunday's first departure, touching neither; nobody
+    else's calendar has a night."""
+    instance, roster, _ = solved(ANZHEN)
+    site = next(s.name for s in instance.sites if s.id == "chengde-central")
+    events = _events(roster_to_ics(instance, roster, specialist="gao-yu", stamp=STAMP))
+    (night,) = [e for e in events if e.kind == "stay"]
+    assert night.uid == "gao-yu-20251025-night@outreach-opt"
+    assert night.summary == f"Night at {site}" and night.location == site
+    saturday = [e for e in events if e.kind != "stay" and e.start.date() == dt.date(2025, 10, 25)]
+    sunday = [e for e in events if e.kind != "stay" and e.start.date() == dt.date(2025, 10, 26)]
+    assert night.start == max(e.end for e in saturday)
+    assert night.end == min(e.start for e in sunday)
+    everyone = _events(roster_to_ics(instance, roster, stamp=STAMP))
+    assert [e.uid for e in everyone if e.kind == "stay"] == [night.uid]
+
+
+def test_xlsx_on_call_and_teaching_sheets() -> None:
+    """The "On call" sheet has the Dachang green channel slot by slot with whom the solver's
+    own listing (the roster's `on_call`, from the model's day patterns) puts within reach, none
+    short; the "Teaching" sheet has each trainee's block with the target met and the sessions
+    that taught them, re-derived here from the instance."""
+    instance, roster, report = solved(ANZHEN)
+    book = load_workbook(io.BytesIO(roster_to_xlsx(instance, roster, report)))
+    names = {s.id: s.label for s in instance.specialists}
+    listing = roster.model_extra["on_call"]  # type: ignore[index]
+    rows = list(book["On call"].iter_rows(min_row=2, values_only=True))
+    got = {(r[3].date().isoformat(), r[4]): r[6] for r in rows}
+    assert got == {(s["date"], s["period"]): ", ".join(names[w] for w in s["within_reach"]) for s in listing}
+    assert all(r[0] == "dachang-green-channel" and r[7] == 0 for r in rows) and len(rows) == 7
+    blocks = list(book["Teaching"].iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in blocks] == [t.id for t in instance.trainees]
+    for trainee, row in zip(instance.trainees, blocks, strict=True):
+        taught = {
+            (a.date, a.period, a.demand)
+            for a in roster.assignments
+            if a.demand is not None
+            and trainee.id in next(d.teaches for d in instance.demands if d.id == a.demand)
+            and not trainee.is_off(a.date, a.period)
+        }
+        assert row[6] == len(taught) >= row[5] and row[7] == 0
+        assert len(row[8].split("\n")) == len(taught)
+
+
+def test_xlsx_marks_short_on_call_slots_and_teaching_blocks() -> None:
+    """The Anzhen week with its commitments only and a green channel asking for 9 PCI doctors:
+    every slot is short and red; no session taught, so each trainee's block is short its
+    target, and the shortfalls priced at `teaching_session` add up to the checker's term."""
+    instance, roster, _ = solved(ANZHEN)
+    data = instance.model_dump(mode="json")
+    data["on_call"][0]["count"] = 9
+    hungry = instance_from_data(data, "test")
+    duties = roster.model_copy(update={"assignments": [a for a in roster.assignments if a.commitment], "stays": []})
+    report = check_roster(hungry, duties)
+    book = load_workbook(io.BytesIO(roster_to_xlsx(hungry, duties, report)))
+    on_call = list(book["On call"].iter_rows(min_row=2))
+    assert len(on_call) == 7 and all(r[7].value > 0 and r[0].fill.fgColor.rgb[-6:] == "FECACA" for r in on_call)
+    blocks = list(book["Teaching"].iter_rows(min_row=2))
+    assert all(r[7].value == r[5].value > 0 and r[0].fill.fgColor.rgb[-6:] == "FECACA" for r in blocks)
+    weight = hungry.weights.teaching_session
+    assert sum(r[7].value for r in blocks) * weight == report.breakdown["teaching_target"]

@@ -106,6 +106,27 @@ def test_moving_sessions_never_costs_more() -> None:
     assert improved.objective <= plain.objective
 
 
+def test_fairness_pays_for_a_session_above_the_minimum() -> None:
+    """Two specialists share a demand asking for one session, two allowed. Serving the one
+    leaves the other below the mean burden: |2*100 - 100| + |0 - 100| = 200, against 40 minutes
+    of driving for a second session, which makes both deviations 0. The greedy roster fills
+    the minimum; its improvement adds the session (the optimum, 80), and adds none when
+    fairness is not weighted (travel only)."""
+    from support import base, demand, instance, optimum, specialist
+
+    shared = demand("d", "near", sessions={"min": 1, "max": 2})
+    data = base(specialists=[specialist("a"), specialist("b")], demands=[shared])
+    data["weights"]["fairness_deviation"] = 1
+    plain = greedy_checked(instance(data), improve_seconds=None)
+    improved = greedy_checked(instance(data), improve_seconds=2.0)
+    assert plain is not None and improved is not None
+    assert (plain.objective, improved.objective) == (240, 80)
+    assert optimum(data) == 80
+    data["weights"]["fairness_deviation"] = 0
+    unfair = greedy_checked(instance(data), improve_seconds=2.0)
+    assert unfair is not None and unfair.objective == 40
+
+
 @settings(PROPERTY_SETTINGS, max_examples=120)
 @given(instances(rich=True))
 def test_greedy_roster_keeps_every_rule(data: dict[str, Any]) -> None:

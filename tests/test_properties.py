@@ -19,6 +19,8 @@ a failure prints the falsifying instance and roster, to be kept as a plain test.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Iterable
 from typing import Any
 
 from hypothesis import HealthCheck, event, given, settings
@@ -44,6 +46,30 @@ PROPERTY_SETTINGS = settings(
 )
 
 
+@functools.lru_cache(maxsize=4096)
+def _sampled(elements: tuple[Any, ...]) -> st.SearchStrategy[Any]:
+    return st.sampled_from(elements)
+
+
+def sampled(elements: Iterable[Any]) -> st.SearchStrategy[Any]:
+    """`st.sampled_from`, one strategy object per distinct tuple of elements. Hypothesis
+    validates and labels each new strategy object the first time it is drawn from; the
+    instance strategies draw a few hundred times an example, mostly from lists that repeat
+    (periods, sites, weekdays), and building a new object for each draw was more time than
+    the checker and the model together. The examples drawn are the same."""
+    return _sampled(tuple(elements))
+
+
+@functools.lru_cache(maxsize=4096)
+def or_none(values: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """`st.one_of(st.none(), values)`, one object per `values` (see `sampled`)."""
+    return st.one_of(st.none(), values)
+
+
+START_DATES = st.one_of(st.just(MONDAY), st.dates(dt.date(2024, 1, 1), dt.date(2026, 12, 31)))
+JUST_ONE = st.just(1)
+
+
 def _clock(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
@@ -52,16 +78,16 @@ def _clock(minute: int) -> str:
 def periods(draw: st.DrawFn) -> list[dict[str, str]]:
     """Two or three periods in time order: am, pm (and eve), with varying gaps (0 included,
     so a change of site between back-to-back periods needs 0 minutes of travel)."""
-    start = draw(st.sampled_from([7 * 60 + 30, 8 * 60]))
+    start = draw(sampled([7 * 60 + 30, 8 * 60]))
     am_end = 12 * 60
-    pm_start = am_end + draw(st.sampled_from([0, 30, 60, 90]))
+    pm_start = am_end + draw(sampled([0, 30, 60, 90]))
     pm_end = pm_start + 210
     out = [
         {"id": "am", "start": _clock(start), "end": _clock(am_end)},
         {"id": "pm", "start": _clock(pm_start), "end": _clock(pm_end)},
     ]
     if draw(st.booleans()):
-        eve_start = pm_end + draw(st.sampled_from([0, 60, 120, 150]))
+        eve_start = pm_end + draw(sampled([0, 60, 120, 150]))
         out.append({"id": "eve", "start": _clock(eve_start), "end": _clock(eve_start + 210)})
     return out
 
@@ -72,7 +98,7 @@ def teams(draw: st.DrawFn) -> list[dict[str, Any]]:
     its own; with at most three specialists some teams can be filled and some cannot."""
     roles = ["lead", "assistant"][: draw(st.integers(1, 2))]
     return [
-        {"role": role, "skills": sorted(draw(st.sets(st.sampled_from(SKILLS), max_size=1))), "count": count}
+        {"role": role, "skills": sorted(draw(st.sets(sampled(SKILLS), max_size=1))), "count": count}
         for role, count in zip(roles, [1, draw(st.integers(1, 2))], strict=False)
     ]
 
@@ -88,7 +114,7 @@ def instances(draw: st.DrawFn, rich: bool = False, special: bool = False) -> dic
     where it has one) or a teleconsultation, and draws at least two specialists. `rich`
     also draws the day-and-week rules, requests, preferences, fairness and continuity.
     """
-    start = draw(st.one_of(st.just(MONDAY), st.dates(dt.date(2024, 1, 1), dt.date(2026, 12, 31))))
+    start = draw(START_DATES)
     days = draw(st.integers(1, 9))
     day_periods = draw(periods())
     period_ids = [p["id"] for p in day_periods]
@@ -96,12 +122,12 @@ def instances(draw: st.DrawFn, rich: bool = False, special: bool = False) -> dic
     n_sites = draw(st.integers(1, 4))
     site_ids = [f"s{i}" for i in range(n_sites)]
     points = [(draw(st.integers(0, 4)), draw(st.integers(0, 4))) for _ in site_ids]
-    factor = draw(st.sampled_from([5, 10, 20, 30]))
+    factor = draw(sampled([5, 10, 20, 30]))
     sites = []
     for sid in site_ids:
         resources = {}
         for res in RESOURCES:
-            count = draw(st.one_of(st.none(), st.just(1) if special else st.integers(0, 2)))
+            count = draw(or_none(JUST_ONE if special else st.integers(0, 2)))
             if count is not None:
                 resources[res] = count
         sites.append({"id": sid, "resources": resources})
@@ -113,10 +139,10 @@ def instances(draw: st.DrawFn, rich: bool = False, special: bool = False) -> dic
     listed = {s["id"]: sorted(s["resources"]) for s in sites}
 
     def resource_at(site: str) -> str | None:
-        return draw(st.one_of(st.none(), st.sampled_from(listed[site]))) if listed[site] else None
+        return draw(or_none(sampled(listed[site]))) if listed[site] else None
 
     def limit(top: int) -> int | None:
-        return draw(st.one_of(st.none(), st.integers(0, top)))
+        return draw(or_none(st.integers(0, top)))
 
     specialists = []
     for sid in ["a", "b", "c"][: draw(st.integers(2 if special else 1, 3))]:
@@ -124,13 +150,13 @@ def instances(draw: st.DrawFn, rich: bool = False, special: bool = False) -> dic
         for _ in range(draw(st.integers(0, 3))):
             off: dict[str, Any] = {"date": (start + dt.timedelta(days=draw(st.integers(-2, days + 1)))).isoformat()}
             if draw(st.booleans()):
-                off["periods"] = sorted(draw(st.sets(st.sampled_from(period_ids), min_size=1)), key=period_ids.index)
+                off["periods"] = sorted(draw(st.sets(sampled(period_ids), min_size=1)), key=period_ids.index)
             unavailable.append(off)
         specialists.append(
             {
                 "id": sid,
-                "home": draw(st.sampled_from(site_ids)),
-                "skills": sorted(draw(st.sets(st.sampled_from(SKILLS), min_size=int(special)))),
+                "home": draw(sampled(site_ids)),
+                "skills": sorted(draw(st.sets(sampled(SKILLS), min_size=int(special)))),
                 "max_sessions_per_week": limit(8),
                 "max_outreach_sessions_per_week": limit(4),
                 "max_travel_minutes_per_day": limit(240),
@@ -141,43 +167,43 @@ def instances(draw: st.DrawFn, rich: bool = False, special: bool = False) -> dic
 
     slots = draw(
         st.lists(
-            st.tuples(st.sampled_from(sorted(homes)), st.sampled_from(WEEKDAYS), st.sampled_from(period_ids)),
+            st.tuples(sampled(sorted(homes)), sampled(WEEKDAYS), sampled(period_ids)),
             max_size=3,
             unique=True,
         )
     )
     commitments = []
     for who, day, period in slots:
-        site = draw(st.one_of(st.just(homes[who]), st.just(homes[who]), st.sampled_from(site_ids)))
+        site = draw(st.one_of(st.just(homes[who]), st.just(homes[who]), sampled(site_ids)))
         commitments.append(
             {
                 "specialist": who,
                 "day": day,
                 "period": period,
                 "site": site,
-                "activity": draw(st.sampled_from(ACTIVITIES)),
+                "activity": draw(sampled(ACTIVITIES)),
                 "resource": resource_at(site),
             }
         )
 
     demands = []
     for i in range(draw(st.integers(1, 4))):
-        site = draw(st.sampled_from(site_ids))
+        site = draw(sampled(site_ids))
         most = draw(st.integers(0, 3))
         demand: dict[str, Any] = {
             "id": f"d{i}",
             "site": site,
-            "activity": draw(st.sampled_from(ACTIVITIES)),
-            "skills": sorted(draw(st.sets(st.sampled_from(SKILLS)))),
+            "activity": draw(sampled(ACTIVITIES)),
+            "skills": sorted(draw(st.sets(sampled(SKILLS)))),
             "sessions": {"min": draw(st.integers(0, most)), "max": most},
             "resource": resource_at(site),
             "priority": draw(st.integers(0, 5)),
         }
         if draw(st.booleans()):
-            demand["days"] = sorted(draw(st.sets(st.sampled_from(WEEKDAYS), min_size=1)), key=WEEKDAYS.index)
+            demand["days"] = sorted(draw(st.sets(sampled(WEEKDAYS), min_size=1)), key=WEEKDAYS.index)
         if draw(st.booleans()):
-            demand["periods"] = sorted(draw(st.sets(st.sampled_from(period_ids), min_size=1)), key=period_ids.index)
-        kind = draw(st.sampled_from(["team", "remote"])) if special else None
+            demand["periods"] = sorted(draw(st.sets(sampled(period_ids), min_size=1)), key=period_ids.index)
+        kind = draw(sampled(["team", "remote"])) if special else None
         if kind == "team" or (not special and draw(st.integers(0, 3)) == 0):
             # Room for at least one team session, so that whole teams can make valid rosters.
             demand["team"] = draw(teams())
@@ -189,7 +215,7 @@ def instances(draw: st.DrawFn, rich: bool = False, special: bool = False) -> dic
         elif kind == "remote" or (not special and draw(st.integers(0, 2)) == 0):
             # A teleconsultation: given from each specialist's home, with its resource there.
             demand["remote"] = True
-            demand["resource"] = draw(st.sampled_from([None, None, *RESOURCES]))
+            demand["resource"] = draw(sampled([None, None, *RESOURCES]))
             if special:  # room for a session, so that consultations make valid rosters
                 demand["sessions"]["max"] = max(1, most)
         demands.append(demand)
@@ -206,8 +232,8 @@ def instances(draw: st.DrawFn, rich: bool = False, special: bool = False) -> dic
         # Rest bites only above about 500 minutes (eve ends 21:00-23:00, am starts 07:30-08:00).
         "rules": {"min_rest_minutes": draw(st.integers(0, 720) if draw(st.booleans()) else st.integers(480, 660))},
         "weights": {
-            "uncovered_session": draw(st.sampled_from([0, 1, 50, 1000])),
-            "travel_minute": draw(st.sampled_from([0, 1, 2])),
+            "uncovered_session": draw(sampled([0, 1, 50, 1000])),
+            "travel_minute": draw(sampled([0, 1, 2])),
         },
     }
     if rich:
@@ -223,7 +249,7 @@ def _add_overnight(draw: st.DrawFn, data: dict[str, Any]) -> None:
     drive too far, which the plain infeasibility argument rules out. `trips` draws them often."""
     for site in data["sites"]:
         site["overnight"] = draw(st.integers(0, 2)) == 0
-    data["weights"]["overnight_stay"] = draw(st.sampled_from([0, 10, 60]))
+    data["weights"]["overnight_stay"] = draw(sampled([0, 10, 60]))
 
 
 def _add_rich_rules(draw: st.DrawFn, data: dict[str, Any], start: dt.date, days: int, period_ids: list[str]) -> None:
@@ -231,7 +257,7 @@ def _add_rich_rules(draw: st.DrawFn, data: dict[str, Any], start: dt.date, days:
     limits so they bite; requests, successions, preferences, fairness and continuity."""
 
     def maybe(values: st.SearchStrategy[Any]) -> Any:
-        return draw(st.one_of(st.none(), values))
+        return draw(or_none(values))
 
     ids = [s["id"] for s in data["specialists"]]
     site_ids = [s["id"] for s in data["sites"]]
@@ -247,46 +273,46 @@ def _add_rich_rules(draw: st.DrawFn, data: dict[str, Any], start: dt.date, days:
             ("min_consecutive_days_off", st.integers(1, 3)),
             ("max_evening_sessions_per_week", st.integers(0, 2)),
             ("max_weekends", st.integers(0, 1)),
-            ("fte", st.sampled_from([100, 80, 50])),
+            ("fte", sampled([100, 80, 50])),
         ):
             value = maybe(values)
             if value is not None:
                 spec[key] = value
         if draw(st.booleans()):
-            spec["max_sessions_by_period"] = {draw(st.sampled_from(period_ids)): draw(st.integers(0, 2))}
+            spec["max_sessions_by_period"] = {draw(sampled(period_ids)): draw(st.integers(0, 2))}
         if draw(st.booleans()):
             spec["preferences"] = [
                 {
-                    "kind": draw(st.sampled_from(["prefer", "avoid"])),
-                    "site": draw(st.sampled_from(site_ids)),
+                    "kind": draw(sampled(["prefer", "avoid"])),
+                    "site": draw(sampled(site_ids)),
                     "weight": draw(st.integers(0, 40)),
                 }
             ]
     data["requests"] = [
         {
-            "specialist": draw(st.sampled_from(ids)),
+            "specialist": draw(sampled(ids)),
             "date": (start + dt.timedelta(days=draw(st.integers(0, days - 1)))).isoformat(),
-            "want": (want := draw(st.sampled_from(["on", "off"]))),
+            "want": (want := draw(sampled(["on", "off"]))),
             "weight": draw(st.integers(0, 60)),
             "hard": want == "off" and draw(st.booleans()),
-            **({"periods": [draw(st.sampled_from(period_ids))]} if draw(st.booleans()) else {}),
+            **({"periods": [draw(sampled(period_ids))]} if draw(st.booleans()) else {}),
         }
         for _ in range(draw(st.integers(0, 3)))
     ]
     if data["demands"] and draw(st.integers(0, 3)) == 0:  # a pin anywhere: it may not fit
         data["pins"] = [
             {
-                "specialist": draw(st.sampled_from(ids)),
+                "specialist": draw(sampled(ids)),
                 "date": (start + dt.timedelta(days=draw(st.integers(0, days - 1)))).isoformat(),
-                "period": draw(st.sampled_from(period_ids)),
-                "demand": draw(st.sampled_from([d["id"] for d in data["demands"]])),
+                "period": draw(sampled(period_ids)),
+                "demand": draw(sampled([d["id"] for d in data["demands"]])),
             }
         ]
     if draw(st.booleans()):
         data["rules"]["forbidden_successions"] = [
             {"today": {"period": period_ids[-1]}, "tomorrow": {"period": period_ids[0]}}
         ]
-    data["rules"]["runs_at_horizon_ends"] = draw(st.sampled_from(["held", "free"]))
+    data["rules"]["runs_at_horizon_ends"] = draw(sampled(["held", "free"]))
     # Demand presses, so that limits bind: a solver that ignored one would break it.
     data["weights"]["uncovered_session"] = 1000
     for demand in data["demands"]:
@@ -294,9 +320,9 @@ def _add_rich_rules(draw: st.DrawFn, data: dict[str, Any], start: dt.date, days:
         demand["priority"] = draw(st.integers(1, 5))
         demand["continuity"] = draw(st.booleans())
         if draw(st.booleans()):
-            demand["preferred"] = [draw(st.sampled_from(ids))]
+            demand["preferred"] = [draw(sampled(ids))]
         demand["max_specialists"] = maybe(st.integers(1, 2))
-        demand["surplus_weight"] = draw(st.sampled_from([0, 0, 3]))
+        demand["surplus_weight"] = draw(sampled([0, 0, 3]))
         if demand["surplus_weight"]:  # room above the minimum, so that surplus can arise
             demand["sessions"]["max"] += 1
         if draw(st.integers(0, 3)) == 0:  # dated: a date or two, perhaps one outside the horizon
@@ -315,10 +341,10 @@ def _add_rich_rules(draw: st.DrawFn, data: dict[str, Any], start: dt.date, days:
     data["weights"].update(
         request=draw(st.integers(0, 2)),
         preference=draw(st.integers(0, 2)),
-        fairness_max=draw(st.sampled_from([0, 0, 1, 3])),
-        fairness_deviation=draw(st.sampled_from([0, 0, 1])),
-        distinct_specialist=draw(st.sampled_from([0, 20])),
-        non_preferred_session=draw(st.sampled_from([0, 15])),
+        fairness_max=draw(sampled([0, 0, 1, 3])),
+        fairness_deviation=draw(sampled([0, 0, 1])),
+        distinct_specialist=draw(sampled([0, 20])),
+        non_preferred_session=draw(sampled([0, 15])),
     )
 
 
@@ -333,45 +359,43 @@ def _add_consortium_rules(
     if draw(st.integers(0, 2)) == 0:
         entry: dict[str, Any] = {
             "id": "green",
-            "site": draw(st.sampled_from(site_ids)),
-            "skills": sorted(draw(st.sets(st.sampled_from(SKILLS), max_size=1))),
+            "site": draw(sampled(site_ids)),
+            "skills": sorted(draw(st.sets(sampled(SKILLS), max_size=1))),
             "count": draw(st.integers(1, 2)),
-            "reach_minutes": draw(st.sampled_from([0, 20, 40, 80])),
+            "reach_minutes": draw(sampled([0, 20, 40, 80])),
             "weight": draw(st.one_of(st.none(), st.none(), st.integers(0, 300))),
         }
         if draw(st.booleans()):
-            entry["periods"] = sorted(draw(st.sets(st.sampled_from(period_ids), min_size=1)), key=period_ids.index)
+            entry["periods"] = sorted(draw(st.sets(sampled(period_ids), min_size=1)), key=period_ids.index)
         if draw(st.booleans()):
-            entry["days"] = sorted(draw(st.sets(st.sampled_from(WEEKDAYS), min_size=1)), key=WEEKDAYS.index)
+            entry["days"] = sorted(draw(st.sets(sampled(WEEKDAYS), min_size=1)), key=WEEKDAYS.index)
         data["on_call"] = [entry]
     resources = {s["id"]: sorted(s["resources"]) for s in data["sites"]}
     consoles = sorted({r for s in data["sites"] for r, n in s["resources"].items() if n > 0})
     for demand in data["demands"]:  # remote surgery: a robot at the patient's site, a console somewhere
         if demand.get("remote") and resources[demand["site"]] and consoles and draw(st.booleans()):
-            demand["remote_resource"] = draw(st.sampled_from(resources[demand["site"]]))
-            demand["resource"] = draw(st.sampled_from(consoles))
+            demand["remote_resource"] = draw(sampled(resources[demand["site"]]))
+            demand["resource"] = draw(sampled(consoles))
     if draw(st.integers(0, 2)) == 0:  # links for remote work: only some pairs
         pairs = [(a, b) for a in site_ids for b in site_ids if a < b]
         if pairs:
-            data["remote_links"] = [list(pair) for pair in draw(st.lists(st.sampled_from(pairs), max_size=3))]
+            data["remote_links"] = [list(pair) for pair in draw(st.lists(sampled(pairs), max_size=3))]
     if draw(st.booleans()):
         trainees = []
         for i in range(draw(st.integers(1, 2))):
             off = [
                 {"date": (start + dt.timedelta(days=draw(st.integers(0, days - 1)))).isoformat()}
-                | ({"periods": [draw(st.sampled_from(period_ids))]} if draw(st.booleans()) else {})
+                | ({"periods": [draw(sampled(period_ids))]} if draw(st.booleans()) else {})
                 for _ in range(draw(st.integers(0, 2)))
             ]
-            site = draw(st.sampled_from(site_ids))
+            site = draw(sampled(site_ids))
             trainees.append(
                 {"id": f"t{i}", "site": site, "unavailable": off, "sessions_per_month": draw(st.integers(0, 30))}
             )
         data["trainees"] = trainees
         for demand in data["demands"]:
-            demand["teaches"] = sorted(draw(st.sets(st.sampled_from([t["id"] for t in trainees]))))
-        data["weights"].update(
-            distinct_teacher=draw(st.sampled_from([0, 30])), teaching_session=draw(st.sampled_from([0, 200]))
-        )
+            demand["teaches"] = sorted(draw(st.sets(sampled([t["id"] for t in trainees]))))
+        data["weights"].update(distinct_teacher=draw(sampled([0, 30])), teaching_session=draw(sampled([0, 200])))
 
 
 # --- facts re-derived here from the instance, independently of solver and checker -----------
@@ -578,19 +602,19 @@ def trips(draw: st.DrawFn) -> dict[str, Any]:
     """Rule overnight_stay: one or two specialists at home, one or two far hospitals (60-240
     min away, each allowing stays or not) asking for sessions on every day of a 2-4 day
     horizon, with a daily driving limit, rest and a price per night drawn, and now and then a
-    home commitment or a green channel at a far hospital. Stays pay here, so the solver takes
-    them, and rosters with valid stays are common."""
+    home commitment, a pinned night (rule pins) or a green channel at a far hospital. Stays pay
+    here, so the solver takes them, and rosters with valid stays are common."""
     n_far = draw(st.integers(1, 2))
     far = [f"far{i}" for i in range(n_far)]
     day_periods = draw(periods())
     period_ids = [p["id"] for p in day_periods]
-    travel = [["home", f, draw(st.sampled_from([60, 120, 180, 240]))] for f in far]
+    travel = [["home", f, draw(sampled([60, 120, 180, 240]))] for f in far]
     if n_far == 2:
-        travel.append(["far0", "far1", draw(st.sampled_from([20, 60, 120]))])
+        travel.append(["far0", "far1", draw(sampled([20, 60, 120]))])
     data: dict[str, Any] = {
         "name": "trip property test",
         "horizon": {
-            "start": draw(st.sampled_from([MONDAY, MONDAY + dt.timedelta(days=4)])).isoformat(),
+            "start": draw(sampled([MONDAY, MONDAY + dt.timedelta(days=4)])).isoformat(),
             "days": draw(st.integers(2, 4)),
         },
         "periods": day_periods,
@@ -602,15 +626,15 @@ def trips(draw: st.DrawFn) -> dict[str, Any]:
                 "id": sid,
                 "home": "home",
                 "skills": ["clinic"],
-                "max_travel_minutes_per_day": draw(st.sampled_from([None, 240, 300, 400])),
+                "max_travel_minutes_per_day": draw(sampled([None, 240, 300, 400])),
             }
             for sid in ["a", "b"][: draw(st.integers(1, 2))]
         ],
         "commitments": [
             {
                 "specialist": "a",
-                "day": draw(st.sampled_from(WEEKDAYS)),
-                "period": draw(st.sampled_from(period_ids)),
+                "day": draw(sampled(WEEKDAYS)),
+                "period": draw(sampled(period_ids)),
                 "site": "home",
                 "activity": "clinic",
             }
@@ -619,30 +643,34 @@ def trips(draw: st.DrawFn) -> dict[str, Any]:
         "demands": [
             {
                 "id": f"d{i}",
-                "site": draw(st.sampled_from(far)),
+                "site": draw(sampled(far)),
                 "activity": "clinic",
                 "skills": ["clinic"],
                 "sessions": {"min": (n := draw(st.integers(1, 4))), "max": n},
                 "priority": 1,
-                "periods": sorted(draw(st.sets(st.sampled_from(period_ids), min_size=1)), key=period_ids.index),
+                "periods": sorted(draw(st.sets(sampled(period_ids), min_size=1)), key=period_ids.index),
             }
             for i in range(draw(st.integers(1, 2)))
         ],
-        "rules": {"min_rest_minutes": draw(st.sampled_from([0, 480, 600, 720]))},
+        "rules": {"min_rest_minutes": draw(sampled([0, 480, 600, 720]))},
         "weights": {
             "uncovered_session": 1000,
             "travel_minute": 1,
-            "overnight_stay": draw(st.sampled_from([0, 60, 300])),
+            "overnight_stay": draw(sampled([0, 60, 300])),
         },
     }
+    if draw(st.integers(0, 3)) == 0:  # rule pins: a night away pinned, possible or not
+        start = dt.date.fromisoformat(data["horizon"]["start"])
+        night = start + dt.timedelta(days=draw(st.integers(0, data["horizon"]["days"] - 2)))
+        data["pinned_stays"] = [{"specialist": "a", "night": night.isoformat(), "site": draw(sampled(far))}]
     if draw(st.integers(0, 2)) == 0:
         data["on_call"] = [
             {
                 "id": "green",
-                "site": draw(st.sampled_from(far)),
+                "site": draw(sampled(far)),
                 "count": 1,
-                "reach_minutes": draw(st.sampled_from([0, 60])),
-                "weight": draw(st.sampled_from([None, 500])),
+                "reach_minutes": draw(sampled([0, 60])),
+                "weight": draw(sampled([None, 500])),
             }
         ]
     return data
@@ -651,7 +679,8 @@ def trips(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def trips_with_rosters(draw: st.DrawFn) -> tuple[Instance, Roster]:
     """A trip instance and a roster: its commitments, sessions that fit on consecutive dates
-    (by one specialist, one to three a day), and stays (`some_stays`)."""
+    (by one specialist, one to three a day), and stays (`some_stays`); now and then one of
+    those stays pinned (`pinned_stays`), so that a roster keeping its pinned night is common."""
     inst = instance_from_data(draw(trips()), "trip property test")
     dates = horizon_dates(inst)
     first = draw(st.integers(0, len(dates) - 2))
@@ -659,7 +688,13 @@ def trips_with_rosters(draw: st.DrawFn) -> tuple[Instance, Roster]:
     fitting = [a for a in fitting_sessions(inst) if a.specialist == who and a.date in dates[first : first + 2]]
     sessions = draw(st.lists(st.sampled_from(fitting), max_size=4, unique=True)) if fitting else []
     assignments = commitment_duties(inst) + sessions
-    return inst, Roster(instance=inst.name, assignments=assignments, stays=draw(some_stays(inst, assignments)))
+    stays = draw(some_stays(inst, assignments))
+    last = dates[-1]
+    pinnable = [s for s in stays if s.night in dates and s.night != last and s.site in {x.id for x in inst.sites}]
+    if pinnable and draw(st.booleans()):  # rule pins: one of the roster's own nights pinned
+        pinned = draw(st.sampled_from(pinnable)).model_dump(mode="json")
+        inst = instance_from_data({**inst.model_dump(mode="json"), "pinned_stays": [pinned]}, "pinned stay")
+    return inst, Roster(instance=inst.name, assignments=assignments, stays=stays)
 
 
 @st.composite

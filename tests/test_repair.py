@@ -9,19 +9,33 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
-from support import INSTANCES, base, commit_dict, demand, instance, solve_checked, specialist
+from support import (
+    INSTANCES,
+    MON,
+    TUE,
+    base,
+    commit_dict,
+    demand,
+    instance,
+    proven_sample,
+    solve_checked,
+    specialist,
+    visit,
+)
 
 from outreach_opt.check.checker import check_roster
 from outreach_opt.cli.main import main
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.problems import InputError
-from outreach_opt.domain.roster import Assignment, Roster
+from outreach_opt.domain.roster import Assignment, Roster, Stay
 from outreach_opt.io.load import load_instance
-from outreach_opt.report.diff import roster_diff
+from outreach_opt.report.diff import NightChange, diff_lines, roster_diff, summary
 from outreach_opt.scenarios.event import Event, load_event
 from outreach_opt.solve.repair import OTHERS_WEIGHT, RepairOptions, RepairResult, repair
 from outreach_opt.solve.solve import Status
@@ -41,8 +55,6 @@ def core_anzhen_week(tmp_path: Path) -> Path:
     weights, Gao Yu's weekend at Chengde): the week whose optimum (830) has Li Wei's Monday
     Sanhe clinic, the story these repair tests tell. With the additions the optimum (1320) no
     longer sends Li Wei out."""
-    import yaml
-
     data = yaml.safe_load((INSTANCES / "anzhen-tongzhou-week.yaml").read_text(encoding="utf-8"))
     for key in ("on_call", "trainees"):
         data.pop(key, None)
@@ -65,7 +77,7 @@ def repaired(event: Event, published: Roster, **changes: object) -> RepairResult
     report = check_roster(event.instance, result.roster)
     assert report.ok, report.violations
     assert report.objective == result.objective
-    assert len(roster_diff(event.instance, published.assignments, result.roster.assignments)) == result.changes
+    assert len(roster_diff(event.instance, published, result.roster)) == result.changes
     return result
 
 
@@ -121,7 +133,7 @@ def test_absent_persons_own_week_is_changed_before_a_colleagues(tmp_path: Path) 
     )
     result = repaired(event, solved.roster)
     assert result.roster is not None
-    changes = roster_diff(event.instance, solved.roster.assignments, result.roster.assignments)
+    changes = roster_diff(event.instance, solved.roster, result.roster)
     assert {c.specialist for c in changes} == {"li-wei"}
     assert result.weighted_changes == result.changes  # all his own
     assert any(c.note.startswith("moved to") for c in changes)
@@ -133,8 +145,6 @@ def test_absent_persons_own_week_is_changed_before_a_colleagues(tmp_path: Path) 
 def test_diff_says_handed_over_moved_and_changed() -> None:
     """a's Monday am near session goes to b (handed over: 'to Doctor B' / 'from Doctor A'),
     a's Monday pm far session moves to Tuesday pm, and b's Tuesday am slot changes demand."""
-    from support import MON, TUE, visit
-
     inst = instance(TINY)
     old = [visit("am", "near", "d1"), visit("pm", "far", "d2"), visit("am", "near", "d1", TUE, who="b")]
     new = [
@@ -142,8 +152,10 @@ def test_diff_says_handed_over_moved_and_changed() -> None:
         visit("pm", "far", "d2", TUE),
         visit("am", "far", "d2", TUE, who="b"),
     ]
-    changes = roster_diff(inst, old, new)
-    got = [(c.specialist, c.date, c.period, c.kind, c.note) for c in changes]
+    changes = roster_diff(
+        inst, Roster(instance=inst.name, assignments=old), Roster(instance=inst.name, assignments=new)
+    )
+    got = [(c.specialist, c.date, getattr(c, "period", "night"), c.kind, c.note) for c in changes]
     assert got == [
         ("a", MON, "am", "removed", "to Doctor B"),
         ("a", MON, "pm", "removed", "moved to Tue 2025-10-21 pm"),
@@ -151,7 +163,146 @@ def test_diff_says_handed_over_moved_and_changed() -> None:
         ("b", MON, "am", "added", "from Doctor A"),
         ("b", TUE, "am", "changed", ""),
     ]
-    assert roster_diff(inst, old, old) == []
+    assert (
+        roster_diff(inst, Roster(instance=inst.name, assignments=old), Roster(instance=inst.name, assignments=old))
+        == []
+    )
+
+
+# -- nights away in a repair -----------------------------------------------------------------------
+
+ANZHEN_DAYS = {"sat": "2025-10-25", "sun": "2025-10-26"}
+CHENGDE_NIGHT = Stay(specialist="gao-yu", night=dt.date(2025, 10, 25), site="chengde-central")
+
+
+def test_repair_keeps_the_stays_of_everyone_the_event_leaves_alone(tmp_path: Path) -> None:
+    """Li Wei falls ill on Monday, and the same week a new road brings Chengde to 90 min with
+    rooms now at 200: solved afresh, Gao Yu would drive there and back each day (no stay). But
+    his weekend was published with the Saturday night at Chengde and the event does not touch
+    him: the repair keeps his night as it was (before, it dropped it and counted no change)."""
+    proven = proven_sample(INSTANCES / "anzhen-tongzhou-week.yaml")
+    assert proven.result.roster is not None and proven.result.roster.stays == [CHENGDE_NIGHT]
+    event = _event(
+        tmp_path,
+        proven.instance,
+        "operations:\n  - {op: unavailable, specialist: li-wei, dates: [2025-10-20]}\n"
+        "  - {op: travel, from: anzhen-chaoyang, to: chengde-central, minutes: 90}\n"
+        "  - {op: set, path: weights.overnight_stay, value: 200}\n",
+    )
+    fresh, _ = solve_checked(event.instance)
+    assert fresh.roster is not None and fresh.roster.stays == []  # what the usual objective prefers
+    result = repaired(event, proven.result.roster)
+    assert result.roster is not None and result.roster.stays == [CHENGDE_NIGHT]
+    assert result.changes == 0 and result.proven
+
+
+@pytest.mark.parametrize("days", [["sat", "sun"], ["sun"]])
+def test_repair_drops_the_ill_persons_stays(tmp_path: Path, days: list[str]) -> None:
+    """Gao Yu, the only structural-heart specialist, falls ill. Out all weekend: his Saturday
+    night at Chengde goes with his four sessions (five forced changes) and the Chengde clinic
+    is uncovered. Out on Sunday only: the Saturday night goes too (a stay lies between two
+    working days: forced), and the repair serves Saturday from a Friday night at Chengde
+    instead (after his Friday clinic at Chaoyang), which the diff shows as the night moved."""
+    proven = proven_sample(INSTANCES / "anzhen-tongzhou-week.yaml")
+    assert proven.result.roster is not None
+    dates = ", ".join(ANZHEN_DAYS[d] for d in days)
+    event = _event(
+        tmp_path, proven.instance, f"operations:\n  - {{op: unavailable, specialist: gao-yu, dates: [{dates}]}}\n"
+    )
+    result = repaired(event, proven.result.roster)
+    assert result.roster is not None and CHENGDE_NIGHT not in result.roster.stays
+    changes = roster_diff(event.instance, proven.result.roster, result.roster)
+    nights = [(c.date.isoformat(), c.kind, c.note) for c in changes if isinstance(c, NightChange)]
+    chengde = [a for a in result.roster.assignments if a.demand == "chengde-weekend-clinic"]
+    if days == ["sat", "sun"]:
+        assert result.roster.stays == [] and chengde == []
+        assert result.forced == 5 and result.changes == 5
+        assert nights == [("2025-10-25", "removed", "")]
+    else:
+        assert result.roster.stays == [Stay(specialist="gao-yu", night=dt.date(2025, 10, 24), site="chengde-central")]
+        assert sorted((a.date.isoformat(), a.period) for a in chengde) == [("2025-10-25", "am"), ("2025-10-25", "pm")]
+        assert result.forced == 3 and result.changes == 4  # Sunday's two sessions and night, the Friday night
+        assert nights == [
+            ("2025-10-24", "added", "moved from the night of Sat 2025-10-25"),
+            ("2025-10-25", "removed", "moved to the night of Fri 2025-10-24"),
+        ]
+
+
+# -- nights away in the diff ------------------------------------------------------------------------
+
+THREE_DAYS = base(
+    horizon={"start": "2025-10-20", "days": 3},
+    demands=[
+        demand("far-list", "far", sessions={"min": 3, "max": 3}),
+        demand("near-list", "near", sessions={"min": 1, "max": 1}),
+    ],
+)
+for _site in THREE_DAYS["sites"][1:]:
+    _site["overnight"] = True  # near and far: a night there is allowed
+
+
+def three_days(stays: list[tuple[dt.date, str]], near: tuple[dt.date, str] = (TUE, "pm")) -> Roster:
+    """a serves far Monday pm, Tuesday am and Wednesday am, near Tuesday pm (or at `near`),
+    and stays where `stays` say: every variant a valid roster of THREE_DAYS."""
+    wed = TUE + dt.timedelta(days=1)
+    sessions = [
+        visit("pm", "far", "far-list"),
+        visit("am", "far", "far-list", TUE),
+        visit("am", "far", "far-list", wed),
+    ]
+    sessions.append(visit(near[1], "near", "near-list", near[0]))
+    return Roster(
+        instance="rule test",
+        assignments=sessions,
+        stays=[Stay(specialist="a", night=night, site=site) for night, site in stays],
+    )
+
+
+def test_diff_lists_nights_added_removed_changed_and_moved(tmp_path: Path) -> None:
+    """Rosters that differ only in their stays are not the same roster: a night dropped is
+    removed, a night at another site changed, a night a day later moved (removed and added,
+    each saying where it went). A night's line comes after the day's sessions. Every roster
+    here passes the checker."""
+    inst = instance(THREE_DAYS)
+    old = three_days([(MON, "far")])
+    variants = {
+        "none": three_days([]),
+        "near": three_days([(MON, "near")]),
+        "later": three_days([(TUE, "far")]),
+        "also moved": three_days([(TUE, "far")], near=(MON, "am")),
+    }
+    for roster in [old, *variants.values()]:
+        assert check_roster(inst, roster).ok, check_roster(inst, roster).violations
+    got = {
+        name: [(c.date, getattr(c, "period", "night"), c.kind, c.note) for c in roster_diff(inst, old, r)]
+        for name, r in variants.items()
+    }
+    assert got["none"] == [(MON, "night", "removed", "")]
+    assert got["near"] == [(MON, "night", "changed", "")]
+    assert got["later"] == [
+        (MON, "night", "removed", "moved to the night of Tue 2025-10-21"),
+        (TUE, "night", "added", "moved from the night of Mon 2025-10-20"),
+    ]
+    assert got["also moved"] == [
+        (MON, "am", "added", "moved from Tue 2025-10-21 pm"),
+        (MON, "night", "removed", "moved to the night of Tue 2025-10-21"),
+        (TUE, "pm", "removed", "moved to Mon 2025-10-20 am"),
+        (TUE, "night", "added", "moved from the night of Mon 2025-10-20"),
+    ]
+    assert roster_diff(inst, old, three_days([(MON, "far")])) == []
+    lines = [text for _kind, text in diff_lines(inst, roster_diff(inst, old, variants["near"]))]
+    assert lines[1].split() == ["Mon", "2025-10-20", "night", "~", "night", "at", "near,", "was", "night", "at", "far"]
+    assert summary(roster_diff(inst, old, variants["later"])).endswith("(2 of them nights away)")
+    # the command: before, a roster differing only in a night printed "no changes"
+    data = tmp_path / "three-days.yaml"
+    data.write_text(yaml.safe_dump(THREE_DAYS), encoding="utf-8")
+    files = {}
+    for name, roster in (("old", old), ("new", variants["none"])):
+        files[name] = tmp_path / f"{name}.json"
+        files[name].write_text(json.dumps(roster.to_jsonable()), encoding="utf-8")
+    shown = run("diff", str(data), str(files["old"]), str(files["new"]))
+    assert shown.exit_code == 0, shown.output
+    assert "- night at far" in shown.stdout and "1 change(s) for 1 specialist(s)" in shown.stdout
 
 
 # -- brute force on a tiny world -----------------------------------------------------------------
@@ -221,7 +372,7 @@ def test_brute_force_no_roster_has_fewer_changes(tmp_path: Path) -> None:
     for assignments in _all_rosters(after):
         report = check_roster(after, Roster(instance=after.name, assignments=assignments))
         if report.ok:
-            changes = roster_diff(after, solved.roster.assignments, assignments)
+            changes = roster_diff(after, solved.roster, Roster(instance=after.name, assignments=assignments))
             weighted = sum(1 if c.specialist == "a" else OTHERS_WEIGHT for c in changes)
             scored.append((report.breakdown["uncovered"], weighted, len(changes), report.objective))
     assert len(scored) > 1

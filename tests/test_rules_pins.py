@@ -27,9 +27,11 @@ from support import (
 )
 from support import commit_dict as commit
 
+from outreach_opt.check.checker import check_roster
 from outreach_opt.cli.main import main
 from outreach_opt.domain.problems import InputError
 from outreach_opt.solve.explain import explain
+from outreach_opt.solve.solve import model_accepts
 
 AM_ONLY = [demand("d1", "near", periods=["am"]), demand("d2", "far", periods=["am", "pm"])]
 
@@ -141,3 +143,93 @@ def test_pins_default_keeps_old_instances() -> None:
 
     result, _ = solve_checked(load_instance(str(EXAMPLE)))
     assert result.objective == 305
+
+
+# -- pinned nights away (pinned_stays; `solve --pin` pins a roster's stays) ------------------------
+
+SAT = "2025-10-25"
+NIGHT = {"specialist": "a", "night": SAT, "site": "chengde"}
+
+
+def pinned_weekend(night: dict[str, str] | None = None, **changes: object) -> dict[str, object]:
+    """test_rules_stays' weekend (four Chengde sessions, 180 min from home, one night 60)
+    without a daily limit: driving there and back each day (720) is possible; with the night
+    it is 180 + 180 + 60 = 420. `changes` overrides weights (say a dearer night)."""
+    from test_rules_stays import weekend
+
+    data = weekend(limit=None, **changes)  # type: ignore[arg-type]
+    if night is not None:
+        data["pinned_stays"] = [night]
+    return data
+
+
+class TestPinnedStays:
+    def test_feasible(self) -> None:
+        """Pinning the night the optimum takes anyway changes nothing: 420."""
+        assert optimum(pinned_weekend()) == 420
+        assert optimum(pinned_weekend(NIGHT)) == 420
+
+    def test_forced(self) -> None:
+        """With a night at 400 the optimum drives each day (720); pinned, the night holds:
+        360 + 400 = 760. A roster that drives instead is rejected by checker and model."""
+        assert optimum(pinned_weekend(overnight_stay=400)) == 720
+        result, _ = solve_checked(instance(pinned_weekend(NIGHT, overnight_stay=400)))
+        assert result.objective == 760 and result.roster is not None
+        assert [(s.specialist, s.night.isoformat(), s.site) for s in result.roster.stays] == [("a", SAT, "chengde")]
+        driving = result.roster.model_copy(update={"stays": []})
+        inst = instance(pinned_weekend(NIGHT, overnight_stay=400))
+        assert {v.rule for v in check_roster(inst, driving).violations} == {"pins"}
+        assert not model_accepts(inst, driving)[0]
+
+    def test_alternative(self) -> None:
+        """A pinned night rule `overnight_stay` cannot allow (Chengde without rooms) makes the
+        week infeasible, and explain names the pin and why."""
+        data = pinned_weekend(NIGHT)
+        data["sites"][-1]["overnight"] = False  # type: ignore[index]
+        assert_infeasible(data)
+        result = explain(instance(data), time_limit=10)
+        assert result.rules == {"pins"}
+        assert (
+            "pinned to a night at chengde after Sat 2025-10-25; but chengde does not allow"
+            in result.conflicts[0].sentence
+        )
+
+
+def test_bad_pinned_stays_are_located() -> None:
+    """An unknown site (with a suggestion) and the horizon's last night: each at its field."""
+    data = pinned_weekend({**NIGHT, "site": "chengdu"})
+    data["pinned_stays"].append({**NIGHT, "night": "2025-10-26"})  # type: ignore[attr-defined]
+    with pytest.raises(InputError) as exc:
+        instance(data)
+    found = {p.field: p.message for p in exc.value.problems}
+    assert "did you mean 'chengde'" in found["pinned_stays[0].site"]
+    assert "not between two days of the horizon" in found["pinned_stays[1].night"]
+
+
+def test_solve_pin_keeps_the_rosters_night(tmp_path: Path) -> None:
+    """`solve --pin` with the Anzhen week's optimum (Gao Yu's Saturday night at Chengde), on
+    the week after a new road brings Chengde to 90 min with rooms at 200: solved freely Gao Yu
+    drives each day; with the roster pinned he keeps his sessions and his night (as announced),
+    and the roster passes the checker."""
+    import yaml
+    from support import INSTANCES, proven_sample
+
+    proven = proven_sample(INSTANCES / "anzhen-tongzhou-week.yaml")
+    assert proven.result.roster is not None and proven.result.roster.stays
+    data = proven.instance.model_dump(mode="json", exclude_defaults=True)
+    data["travel"] = [
+        [a, b, 90 if {a, b} == {"anzhen-chaoyang", "chengde-central"} else m] for a, b, m in data["travel"]
+    ]
+    data.setdefault("weights", {})["overnight_stay"] = 200
+    (tmp_path / "week.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "published.json").write_text(json.dumps(proven.result.roster.to_jsonable()), encoding="utf-8")
+    args = ["solve", str(tmp_path / "week.yaml"), "--workers", "1", "--quiet"]
+    free = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "free.json")])
+    assert free.exit_code == 0, free.output
+    assert "stays" not in json.loads((tmp_path / "free.json").read_text())
+    pinned = CliRunner().invoke(
+        main, [*args, "--pin", str(tmp_path / "published.json"), "--out", str(tmp_path / "pinned.json")]
+    )
+    assert pinned.exit_code == 0 and "checked: all hard rules hold" in pinned.stdout, pinned.output
+    written = json.loads((tmp_path / "pinned.json").read_text())
+    assert written["stays"] == [{"specialist": "gao-yu", "night": "2025-10-25", "site": "chengde-central"}]

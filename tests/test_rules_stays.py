@@ -13,10 +13,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from support import UNCOVERED, base, demand, instance, solve_checked
+from support import UNCOVERED, base, commit_dict, demand, instance, solve_checked
 
 from outreach_opt.check.checker import check_roster
 from outreach_opt.domain.roster import Assignment, Roster, Stay
+from outreach_opt.solve.explain import explain
 from outreach_opt.solve.solve import Status, model_accepts
 
 SAT = dt.date(2025, 10, 25)
@@ -199,8 +200,41 @@ def test_explain_knows_the_stay() -> None:
     """`explain --hard-minimums` builds the same day patterns: with Chengde's guest room the
     four weekend sessions can all be held; without it they cannot, and the conflict is the
     daily driving limit against the demand's minimum."""
-    from outreach_opt.solve.explain import explain
-
     assert explain(instance(weekend()), time_limit=20, hard_minimums=True).feasible
     answer = explain(instance(weekend(overnight=False)), time_limit=20, hard_minimums=True)
     assert not answer.feasible and answer.rules == {"daily_travel", "demand_min"}
+
+
+def _conflict(data: dict[str, Any], rule: str, hard_minimums: bool = False) -> str:
+    """The sentence explain gives for `rule`, which must be in the conflict it finds."""
+    answer = explain(instance(data), time_limit=20, hard_minimums=hard_minimums)
+    assert not answer.feasible, answer
+    return next(c.sentence for c in answer.conflicts if c.rule == rule)
+
+
+def test_explained_daily_travel_counts_the_stay() -> None:
+    """Fixed clinics at Chengde on Saturday and Sunday morning, 170 min allowed a day: with a
+    night there each day is one 180-minute drive, still over. The sentence gives that drive
+    and route, not the 360 of a day from home to home. Without the guest room, and with only
+    the demand asking, it names the session whose trip is over the limit (it said the
+    commitments need 0 min)."""
+    data = weekend(limit=170)
+    data["commitments"] = [commit_dict(day, "am", "chengde") for day in ("sat", "sun")]
+    sentence = _conflict(data, "daily_travel")
+    assert "at least 180 min" in sentence and "a night at chengde" in sentence, sentence
+    assert "360" not in sentence, sentence
+    sentence = _conflict(weekend(overnight=False), "daily_travel", hard_minimums=True)
+    assert "may drive 300 min" in sentence and "chengde needs 360 min (home -> chengde -> home)" in sentence, sentence
+
+
+def test_explained_rest_is_measured_at_the_stay() -> None:
+    """Saturday's evening clinic at Chengde ends at 22:30, Sunday's morning one there starts at
+    08:00: a night at Chengde rests 570 min (at home it would be 210), under 600. The sentence
+    gives the stay's times, not a drive home."""
+    data = weekend()
+    data["rules"] = {"min_rest_minutes": 600}
+    data["commitments"] = [commit_dict("sat", "eve", "chengde"), commit_dict("sun", "am", "chengde")]
+    sentence = _conflict(data, "rest")
+    for words in ("reaches chengde for a night's stay at 22:30", "leave at 08:00", "570 min of rest", "600"):
+        assert words in sentence, sentence
+    assert "gets home" not in sentence, sentence

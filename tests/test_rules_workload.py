@@ -283,6 +283,37 @@ class TestForbiddenSuccessions:
         assert optimum(self.late_list("clinic")) == 80
 
 
+class TestForbiddenSuccessionsByPeriod:
+    """The period-only form (no activity named), which the builder encodes apart: one
+    constraint per specialist, day and period over the day patterns."""
+
+    @staticmethod
+    def evening_then(tomorrow: str | None) -> dict[str, object]:
+        rules = [{"today": {"period": "eve"}, "tomorrow": {"period": tomorrow}}] if tomorrow else []
+        return base(
+            horizon=days(2),
+            rules={"min_rest_minutes": 0, "forbidden_successions": rules},
+            commitments=[commit("tue", "am")],
+            demands=[demand("d", "far", days=["mon"], periods=["eve"])],
+        )
+
+    def test_feasible(self) -> None:
+        """No rule: Monday's evening clinic at far, Tuesday's home clinic in the morning: 80."""
+        assert optimum(self.evening_then(None)) == 80
+
+    def test_forced(self) -> None:
+        """No morning after an evening, whatever the activity: the evening clinic stays
+        uncovered (1000); a roster holding both is rejected by both judges."""
+        data = self.evening_then("am")
+        assert optimum(data) == UNCOVERED
+        assert verdicts(data, [visit("eve", "far", "d"), duty("am", date=TUE)]) == ({"forbidden_successions"}, False)
+
+    def test_alternative(self) -> None:
+        """Only the afternoon after an evening is forbidden: Tuesday's clinic is in the
+        morning, so the evening clinic is served, 80."""
+        assert optimum(self.evening_then("pm")) == 80
+
+
 class TestDayOff:
     @staticmethod
     def off(date: str, periods: list[str] | None = None, **extra: object) -> dict[str, object]:

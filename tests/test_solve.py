@@ -17,25 +17,26 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import EXAMPLE, INSTANCES, solve_checked
+from support import EXAMPLE, INSTANCES, proven_sample, solve_checked
 from test_checker import VALID, VALID_OBJECTIVE
 
 from outreach_opt.check.checker import check_roster
 from outreach_opt.domain.roster import Roster
 from outreach_opt.io.load import load_instance
-from outreach_opt.solve.solve import SolveOptions, Status, model_accepts, solve
+from outreach_opt.solve.solve import Status, model_accepts, solve
 
 SAMPLES = [EXAMPLE, *sorted(INSTANCES.glob("*.yaml"))]
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
-def test_sample_proves_optimality(path: object) -> None:
+def test_sample_proves_optimality(path: Path) -> None:
     """Each sample solves to a proven optimum, checked. The limit is generous on purpose: the
     search stops at the proof (the four-week sample: about 10 s on two idle cores, 80-110 s
-    when other jobs share them), and how fast is the benchmarks' question, not a test's."""
-    result, report = solve_checked(load_instance(str(path)), time_limit=300, workers=2)
+    when other jobs share them), and how fast is the benchmarks' question, not a test's. The
+    solve is `proven_sample`'s, shared with the tests below and in other modules."""
+    _, result, report = proven_sample(path)
     assert result.status is Status.OPTIMAL
-    assert result.gap == 0.0 and report is not None and report.ok
+    assert result.gap == 0.0 and report.ok
 
 
 def test_known_optima() -> None:
@@ -59,10 +60,10 @@ def test_model_accepts_a_hand_made_valid_roster() -> None:
 
 
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
-def test_model_accepts_its_own_rosters_without_symmetry_breaking(path: object) -> None:
-    """The solver's roster, fixed as hints with symmetry breaking off, is admitted."""
-    instance = load_instance(str(path))
-    result = solve(instance, SolveOptions(time_limit=30, workers=2))
+def test_model_accepts_its_own_rosters_without_symmetry_breaking(path: Path) -> None:
+    """The solver's roster (the proven one of `proven_sample`), fixed as hints with symmetry
+    breaking off, is admitted."""
+    instance, result, _ = proven_sample(path)
     assert result.roster is not None
     assert model_accepts(instance, result.roster) == (True, [])
 

@@ -9,12 +9,14 @@ import sys
 from collections import Counter
 from typing import Any
 
-from support import REPO
+from support import INSTANCES, REPO
 
-from outreach_opt.check.checker import check_roster
+from outreach_opt.check.checker import RULES, check_roster
 from outreach_opt.domain.prepared import prepare
+from outreach_opt.domain.roster import Roster
 from outreach_opt.generate import generate
-from outreach_opt.io.load import instance_from_data
+from outreach_opt.io.load import instance_from_data, load_instance
+from outreach_opt.solve.plain_model import REFUSED, unsupported_rules
 from outreach_opt.solve.solve import SolveOptions, solve
 
 _spec = importlib.util.spec_from_file_location("timefold_model", REPO / "benchmarks" / "timefold_model.py")
@@ -34,17 +36,36 @@ def test_generated_instances_are_accepted() -> None:
 
 
 def test_unmodelled_rules_are_refused_by_name() -> None:
+    """What the plain peer refuses is refused here too (one list), and so is each rule the plain
+    peer models and this one does not (`BEYOND_PLAIN`), named by its id."""
     data = _generated()
     demand = data["demands"][0]
     demand["team"] = [{"role": "lead", "count": 1}]
+    demand["continuity"] = True
     data["specialists"][0]["max_sessions_per_day"] = 2
+    data["specialists"][1]["preferences"] = [{"kind": "avoid", "periods": ["am"], "weight": 3}]
     data["rules"]["forbidden_successions"] = [{"today": {"period": "eve"}, "tomorrow": {"period": "am"}}]
     data["sites"][-1]["overnight"] = True
-    reasons = tm.refusal(instance_from_data(data, "edited"))
-    assert f"demand {demand['id']}: team" in reasons
-    assert f"specialist {data['specialists'][0]['id']}: max_sessions_per_day" in reasons
-    assert "rules.forbidden_successions" in reasons
-    assert f"site {data['sites'][-1]['id']}: overnight (stays)" in reasons
+    data["weights"]["distinct_specialist"] = 5
+    edited = instance_from_data(data, "edited")
+    reasons = tm.refusal(edited)
+    assert set(unsupported_rules(edited)) <= set(reasons)
+    assert "team_complete (demands[0].team)" in reasons
+    assert "forbidden_successions (rules.forbidden_successions)" in reasons
+    assert f"overnight_stay (sites[{len(data['sites']) - 1}].overnight)" in reasons
+    assert "daily_sessions (specialists[0].max_sessions_per_day)" in reasons
+    assert "preferences (specialists[1].preferences)" in reasons
+    assert "continuity (demands[0].continuity)" in reasons
+    assert {reason.split(" ")[0] for reason in reasons} >= tm.BEYOND_PLAIN
+
+
+def test_every_rule_and_term_is_either_modelled_or_refused() -> None:
+    """The Timefold peer holds `MODELLED`; everything else of the checker is refused (the plain
+    peer's `REFUSED`, or `BEYOND_PLAIN`), so a rule added later is never silently dropped."""
+    tiny = load_instance(str(INSTANCES / "tiny.yaml"))
+    terms = set(check_roster(tiny, Roster(instance=tiny.name)).breakdown)
+    assert set(RULES) | terms <= tm.MODELLED | REFUSED | tm.BEYOND_PLAIN
+    assert not tm.MODELLED & (REFUSED | tm.BEYOND_PLAIN)
 
 
 def test_slots_respect_maximum_and_capacity_left() -> None:

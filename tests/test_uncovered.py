@@ -126,3 +126,23 @@ def test_remote_sessions_are_tried_where_they_are_served_from() -> None:
         ((answer,),) = [why_uncovered(inst, roster)]
         (candidate,) = answer.candidates
         assert set(candidate.blocked) == {"commitments"}, candidate.example
+
+
+def test_a_remote_surgery_is_tried_only_from_consoles_linked_to_the_patient() -> None:
+    """Consoles at home and near; `remote_links` links only near to far's robot. a (home) may
+    drive 30 minutes a day, and near's console is 20 each way: daily_travel is why a cannot
+    operate. Trying home's unlinked console as well used to win on the tie (one rule broken
+    either way, no driving) and blamed remote_link instead. With no linked console at all,
+    every console is tried and remote_link is the reason."""
+    sites = [
+        {"id": "home", "resources": {"clinic_room": 2, "console": 1}},
+        {"id": "near", "resources": {"clinic_room": 1, "console": 1}},
+        {"id": "far", "resources": {"clinic_room": 1, "robot": 1}},
+    ]
+    surgery = demand("op", activity="surgery", periods=["am"], remote=True, resource="console", remote_resource="robot")
+    surgeon = [specialist("a", max_travel_minutes_per_day=30)]
+    for links, reason in (([["near", "far"]], "daily_travel"), ([["near", "home"]], "remote_link")):
+        inst, roster, _ = _solved(base(sites=sites, demands=[surgery], specialists=surgeon, remote_links=links))
+        ((answer,),) = [why_uncovered(inst, roster)]
+        (candidate,) = answer.candidates
+        assert set(candidate.blocked) == {reason}, candidate.example

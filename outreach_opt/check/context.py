@@ -310,6 +310,8 @@ class Context:
         stops = [start, *(a.site for a in day), end]
         return list(pairwise(stops))
 
-    def home_to_home(self, specialist: str, day: list[Assignment]) -> int:
-        """Rule 8's sum; a leg with no known time counts 0 (known_ids reports it)."""
+    def day_travel(self, specialist: str, day: list[Assignment]) -> int:
+        """Minutes driven in the day, from where it starts to where it ends (`route`: home or
+        a night's stay), as rule daily_travel, term travel and the fairness burden count them;
+        a leg with no known time counts 0 (known_ids reports it)."""
         return sum(self.minutes(a, b) or 0 for a, b in self.route(specialist, day))

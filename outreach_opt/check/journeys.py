@@ -63,11 +63,12 @@ def _route_text(ctx: Context, spec_id: str, todays: list[Assignment]) -> str:
 
 
 def check_daily_travel(ctx: Context, assignments: Sequence[Assignment]) -> list[Violation]:
-    """Rule 8: home to home driving in a day within the specialist's limit."""
+    """Rule 8: a day's driving, from where it starts to where it ends (home or a stay), within
+    the specialist's limit."""
     violations = []
     for (spec_id, day), todays in ctx.by_specialist_day(assignments).items():
         limit = ctx.specialists[spec_id].max_travel_minutes_per_day
-        total = ctx.home_to_home(spec_id, todays)
+        total = ctx.day_travel(spec_id, todays)
         if limit is None or total <= limit:
             continue
         violations.append(

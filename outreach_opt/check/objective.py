@@ -55,7 +55,7 @@ def objective_terms(ctx: Context, assignments: Sequence[Assignment]) -> Objectiv
                 uncovered_cost += weights.uncovered_session * demand.priority * short
 
     travel_minutes = {
-        (spec_id, day): ctx.home_to_home(spec_id, todays)
+        (spec_id, day): ctx.day_travel(spec_id, todays)
         for (spec_id, day), todays in ctx.by_specialist_day(assignments).items()
     }
     travel_cost = weights.travel_minute * sum(travel_minutes.values())

@@ -1,4 +1,4 @@
-"""Rule `pins`: every pinned session is in the roster, as pinned."""
+"""Rule `pins`: every pinned session and every pinned night away is in the roster, as pinned."""
 
 from __future__ import annotations
 
@@ -23,4 +23,12 @@ def check_pins(ctx: Context, assignments: Sequence[Assignment]) -> list[Violatio
         )
         site = demand.site if demand is not None else None
         violations.append(Violation("pins", message, pin.specialist, pin.date, pin.period, site))
+    listed = {(stay.specialist, stay.night, stay.site) for stay in ctx.stays}
+    for i, night in enumerate(ctx.instance.pinned_stays):
+        if (night.specialist, night.night, night.site) not in listed:
+            message = (
+                f"{ctx.who(night.specialist)} is pinned to a night at {ctx.where(night.site)} after "
+                f"{day_text(night.night)} (pinned_stays[{i}]), but the roster does not list that stay"
+            )
+            violations.append(Violation("pins", message, night.specialist, night.night, None, night.site))
     return violations

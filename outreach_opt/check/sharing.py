@@ -1,8 +1,9 @@
 """Sharing the work, recomputed from a roster: fairness of outreach burden and continuity.
 
 Burden counts what the roster shows (sessions away from home, evening sessions, weekend days
-with any session, minutes driven home to home), weighted by `fairness.burden` and scaled by
-each specialist's `burden_factor` (FTE), among `Instance.outreach_sharers()`.
+with any session, minutes driven from where each day starts to where it ends: home or a
+stay), weighted by `fairness.burden` and scaled by each specialist's `burden_factor` (FTE),
+among `Instance.outreach_sharers()`.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def scaled_burdens(ctx: Context, assignments: Sequence[Assignment]) -> dict[str,
         points = b.outreach_session * sum(1 for a in mine if a.site != spec.home)
         points += b.evening_session * sum(1 for a in mine if a.period in evening)
         points += b.weekend_day * len({a.date for a in mine if a.date.weekday() >= 5})
-        points += b.travel_minute * sum(ctx.home_to_home(sid, todays) for (s, _d), todays in by_day.items() if s == sid)
+        points += b.travel_minute * sum(ctx.day_travel(sid, todays) for (s, _d), todays in by_day.items() if s == sid)
         result[sid] = spec.burden_factor * points
     return result
 

@@ -21,6 +21,7 @@ from rich.console import Console
 
 from outreach_opt import __version__
 from outreach_opt.check.checker import CheckReport, check_roster
+from outreach_opt.check.context import Context
 from outreach_opt.cli import tables
 from outreach_opt.cli.batch import batch_command, whatif_command
 from outreach_opt.cli.console import make_console
@@ -293,11 +294,15 @@ def _print_roster(console: Console, instance: Instance, roster: Roster, report: 
 
 
 def _print_consortium(console: Console, instance: Instance, roster: Roster) -> None:
-    """Who is on call and who teaches whom, for instances that have on-call entries or trainees."""
+    """Who is on call and who teaches whom, for instances that have on-call entries or trainees
+    (one checker context for both)."""
+    if not (instance.on_call or instance.trainees):
+        return
+    ctx = Context.of(instance, stays=roster.stays)
     if instance.on_call:
-        console.print(tables.on_call(instance, roster))
+        console.print(tables.on_call(instance, roster, ctx))
     if instance.trainees:
-        console.print(tables.teaching(instance, roster))
+        console.print(tables.teaching(instance, roster, ctx))
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ class ProgressView:
             if progress.objective is not None:
                 self._objective = progress.objective
                 self._rosters += 1
-            if progress.bound is not None:  # None: a restricted model claims no bound
+            if progress.bound is not None:  # None: no bound yet
                 self._bound = progress.bound if self._bound is None else max(self._bound, progress.bound)
             line = self._line(progress.elapsed)
         if self._live is None and progress.objective is not None:

@@ -26,7 +26,7 @@ from outreach_opt.domain.history import past_assignments
 from outreach_opt.domain.instance import Instance
 from outreach_opt.io.load import load_history, load_instance, load_roster
 from outreach_opt.io.write import write_atomic
-from outreach_opt.report.diff import SlotChange, diff_lines, roster_diff, summary
+from outreach_opt.report.diff import Change, diff_lines, roster_diff, summary
 from outreach_opt.scenarios.event import load_event
 from outreach_opt.solve.explain import explain
 from outreach_opt.solve.repair import RepairOptions, repair
@@ -39,7 +39,7 @@ EXIT_NO_ROSTER = 4
 _STYLE = {"specialist": "bold", "added": "green", "removed": "red", "changed": "yellow"}
 
 
-def print_diff(console: Console, instance: Instance, changes: Sequence[SlotChange]) -> None:
+def print_diff(console: Console, instance: Instance, changes: Sequence[Change]) -> None:
     """The diff, '+' lines green, '-' red, '~' yellow on a terminal; then its summary."""
     for kind, line in diff_lines(instance, changes):
         console.print(Text(line, style=_STYLE[kind]))
@@ -52,19 +52,21 @@ def print_diff(console: Console, instance: Instance, changes: Sequence[SlotChang
 @click.argument("new")
 def diff_command(instance: str, old: str, new: str) -> None:
     """List who changed where and when between rosters OLD and NEW of INSTANCE: added,
-    removed and changed sessions, by specialist and day."""
+    removed and changed sessions and nights away, by specialist and day."""
     problem = load_instance(instance)
     before, after = load_roster(old), load_roster(new)
     refuse_unknown_ids(problem, before, old, "comparing it")
     refuse_unknown_ids(problem, after, new, "comparing it")
-    print_diff(make_console(), problem, roster_diff(problem, before.assignments, after.assignments))
+    print_diff(make_console(), problem, roster_diff(problem, before, after))
 
 
 @click.command(name="repair")
 @click.argument("instance")
 @click.argument("roster")
 @click.option("--event", "event_file", required=True, help="YAML file: what happened (what-if operations).")
-@click.option("--max-changes", type=click.IntRange(min=0), help="At most this many changed slots (a hard cap).")
+@click.option(
+    "--max-changes", type=click.IntRange(min=0), help="At most this many changed slots and nights away (a hard cap)."
+)
 @click.option(
     "--changes-first",
     is_flag=True,
@@ -120,7 +122,7 @@ def repair_command(
         console.print(f"no repaired roster found within {time_limit:g} s; try a longer --time-limit.")
         sys.exit(EXIT_NO_ROSTER)
     report = check_roster(event.instance, result.roster, past)
-    changes = roster_diff(event.instance, published.assignments, result.roster.assignments)
+    changes = roster_diff(event.instance, published, result.roster)
     print_diff(console, event.instance, changes)
     console.print(tables.coverage(event.instance, result.roster, report))
     if not report.ok or report.objective != result.objective or len(changes) != result.changes:

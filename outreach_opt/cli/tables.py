@@ -105,24 +105,25 @@ def coverage(instance: Instance, roster: Roster, report: CheckReport) -> Table:
     return table
 
 
-def on_call(instance: Instance, roster: Roster) -> Table:
-    """Per on-call slot, who is within reach of the hospital, as the checker derives it."""
+def on_call(instance: Instance, roster: Roster, ctx: Context | None = None) -> Table:
+    """Per on-call slot, who is within reach of the hospital, as the checker derives it (`ctx`:
+    the roster's, with its stays, when the caller has one)."""
+    ctx = ctx or Context.of(instance, stays=roster.stays)
     table = Table(title="On call: who is within reach")
     for column in ("On call", "Date", "Period", "Within reach"):
         table.add_column(column)
-    names = {s.id: s.label for s in instance.specialists}
-    for slot in consortium.on_call(instance, roster):
-        who = Text(", ".join(names[s] for s in slot.within_reach) or "nobody")
+    for slot in consortium.on_call(instance, roster, ctx):
+        who = Text(", ".join(ctx.who(s) for s in slot.within_reach) or "nobody")
         if slot.short > 0:
             who.append(f"  ({slot.short} short)", style="bold red")
         table.add_row(slot.name, _head(slot.date), slot.period, who)
     return table
 
 
-def teaching(instance: Instance, roster: Roster) -> Table:
+def teaching(instance: Instance, roster: Roster, ctx: Context | None = None) -> Table:
     """Per local doctor: the sessions that taught them and by whom, their distinct teachers,
     and each 4-week block's target against the sessions held, as the checker counts them."""
-    ctx = Context.of(instance)
+    ctx = ctx or Context.of(instance, stays=roster.stays)
     table = Table(title="Teaching of local doctors", show_lines=True)
     for column in ("Trainee", "Sessions that taught them", "Teachers", "Target", "Short"):
         table.add_column(column, justify="right" if column == "Short" else "left", overflow="fold")

@@ -190,7 +190,9 @@ class Specialist(_Frozen):
         default=None, description="Assignments away from home in a week; no limit when absent."
     )
     max_travel_minutes_per_day: Minutes | None = Field(
-        default=None, description="Driving in a day, home to home; no limit when absent."
+        default=None,
+        description="Driving in a day, from where it starts to where it ends (home, or a night's stay); "
+        "no limit when absent.",
     )
     unavailable: list[Unavailable] = Field(default_factory=list)
     max_sessions_per_day: Count | None = Field(default=None, description="Sessions in one day; no limit when absent.")
@@ -500,6 +502,16 @@ class Pin(_Frozen):
     demand: Id
 
 
+class StayPin(_Frozen):
+    """A night away that must stay as it is: the specialist sleeps at `site` after `night`
+    (one already announced, a room booked). Hard: rule `pins`. `solve --pin ROSTER` pins
+    every stay of ROSTER along with its sessions."""
+
+    specialist: Id
+    night: dt.date
+    site: Id
+
+
 class Burden(_Frozen):
     """What makes a specialist's week heavy, in points, for fairness: each outreach session,
     evening session, weekend day worked and minute driven adds its points."""
@@ -586,6 +598,9 @@ class Instance(_Frozen):
     requests: list[Request] = Field(default_factory=list)
     pins: list[Pin] = Field(
         default_factory=list, description="Sessions that must stay: specialist, date, period, demand (hard)."
+    )
+    pinned_stays: list[StayPin] = Field(
+        default_factory=list, description="Nights away that must stay: specialist, night, site (hard, rule pins)."
     )
     on_call: list[OnCall] = Field(
         default_factory=list, description="Green channels: specialists within reach of a hospital (on_call_reach)."

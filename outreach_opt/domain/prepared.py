@@ -88,6 +88,45 @@ class Prepared:
     def leg(self, a: str, b: str) -> int:
         return self.travel[(a, b)]
 
+    def commitment_assignment(self, spec: str, day: int, period: int) -> Assignment:
+        """The roster's row for the commitment `spec` holds then (`commitment_at`), its resource
+        included: one way for every solver and peer to write it."""
+        com = self.commitment_at[(spec, day, period)]
+        return self._assignment(spec, day, period, com.site, com.activity, None, com.resource, commitment=True)
+
+    def session_assignment(
+        self, spec: str, day: int, period: int, site: str, demand: str, role: str | None = None
+    ) -> Assignment:
+        """The roster's row for a session of `demand` served from `site` (a candidate's site: the
+        demand's own, or a remote demand's home or console site), its resource included."""
+        dem = self.demands[demand]
+        return self._assignment(spec, day, period, site, dem.activity, dem.id, dem.resource, role=role)
+
+    def _assignment(
+        self,
+        spec: str,
+        day: int,
+        period: int,
+        site: str,
+        activity: str,
+        demand: str | None,
+        resource: str | None,
+        commitment: bool = False,
+        role: str | None = None,
+    ) -> Assignment:
+        extra = {"resource": resource} if resource is not None else {}
+        return Assignment(
+            specialist=spec,
+            date=self.dates[day],
+            period=self.period_ids[period],
+            site=site,
+            activity=activity,
+            demand=demand,
+            commitment=commitment,
+            role=role,
+            **extra,
+        )
+
 
 def prepare(
     instance: Instance,

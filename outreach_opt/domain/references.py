@@ -93,7 +93,7 @@ def reference_problems(instance: Instance) -> list[Problem]:
     """All cross-reference problems of a valid instance, in document order of their kind."""
     from outreach_opt.domain.consortium_refs import consortium_problems
 
-    problems = parts_problems(Parts.of(instance)) + _pins_outside(instance)
+    problems = parts_problems(Parts.of(instance)) + _pins_outside(instance) + _pinned_stays(instance)
     if not problems:
         problems += consortium_problems(instance)
     if not problems:  # travel completeness only makes sense once every site id is known
@@ -299,6 +299,29 @@ def _pins_outside(instance: Instance) -> list[Problem]:
         for i, pin in enumerate(instance.pins)
         if not first <= pin.date <= last
     ]
+
+
+def _pinned_stays(instance: Instance) -> list[Problem]:
+    """A pinned stay names a known specialist and site, on a night inside the horizon whose
+    morning is inside it too (a stay lies between two of its days)."""
+    specialists = [s.id for s in instance.specialists]
+    sites = [s.id for s in instance.sites]
+    first = instance.horizon.start
+    problems = []
+    for i, pin in enumerate(instance.pinned_stays):
+        for key, value, known in (("specialist", pin.specialist, specialists), ("site", pin.site, sites)):
+            if value not in known:
+                problems.append(Problem(("pinned_stays", i, key), f"unknown {key} {value!r}{suggest(value, known)}"))
+        if not 0 <= (pin.night - first).days < instance.horizon.days - 1:
+            last = first + dt.timedelta(days=instance.horizon.days - 2)
+            problems.append(
+                Problem(
+                    ("pinned_stays", i, "night"),
+                    f"the night of {pin.night.isoformat()} is not between two days of the horizon; pin a night "
+                    f"from {first.isoformat()} to {last.isoformat()} or remove the pin",
+                )
+            )
+    return problems
 
 
 def _duplicate_ids(parts: Parts) -> list[Problem]:

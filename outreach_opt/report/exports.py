@@ -43,10 +43,14 @@ CSV_COLUMNS = (
     "travel_from",
     "travel_minutes",
     "travel_home_minutes",
+    "night_at",
 )
-"""`travel_minutes` is the drive from `travel_from` (home for the day's first session, else
-the previous session's site); `travel_home_minutes` is filled on the day's last session only.
-Their sum over a specialist's date is the day's driving, as the checker counts it."""
+"""`travel_minutes` is the drive from `travel_from` (home or last night's stay for the day's
+first session, else the previous session's site); `travel_home_minutes` is filled on the
+day's last session only: the drive home, or to the night's stay. Their sum over a
+specialist's date is the day's driving, as the checker counts it. `night_at` is filled on the
+day's last session when the specialist sleeps away that night (the roster's `stays`): the
+site's id."""
 
 
 def roster_to_json(roster: Roster, report: CheckReport | None = None) -> str:
@@ -70,6 +74,7 @@ def roster_to_csv(instance: Instance, roster: Roster) -> str:
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for day in days(instance, roster, ctx):
+        night = ctx.stay_at.get((day.specialist, day.date), "")
         for i, a in enumerate(day.sessions):
             period = ctx.periods[a.period]
             leg = day.legs[i]
@@ -92,6 +97,7 @@ def roster_to_csv(instance: Instance, roster: Roster) -> str:
                     "travel_from": leg.origin,
                     "travel_minutes": leg.minutes,
                     "travel_home_minutes": day.legs[-1].minutes if last else "",
+                    "night_at": night if last else "",
                 }
             )
     return buffer.getvalue()
@@ -103,12 +109,14 @@ def roster_to_ics(
     specialist: str | None = None,
     stamp: dt.datetime | None = None,
 ) -> bytes:
-    """One VCALENDAR: every specialist's sessions and drives, or one specialist's only.
+    """One VCALENDAR: every specialist's sessions, drives and nights away, or one specialist's.
 
-    Sessions and drives are separate VEVENTs, so a phone shows when to leave. UIDs are
-    stable (`<specialist>-<yyyymmdd>-<period>[-drive|-home]@outreach-opt`): importing the
-    calendar of a repaired roster updates events instead of duplicating them. `stamp` is the
-    DTSTAMP (now, in UTC, when not given).
+    Sessions and drives are separate VEVENTs, so a phone shows when to leave; a night away is
+    one too, from arriving at the stay to leaving it the next morning (category "stay"). UIDs
+    are stable (`<specialist>-<yyyymmdd>-<period>[-drive|-home]@outreach-opt`, a night
+    `<specialist>-<yyyymmdd>-night@outreach-opt`): importing the calendar of a repaired
+    roster updates events instead of duplicating them. `stamp` is the DTSTAMP (now, in UTC,
+    when not given).
     """
     ctx = Context.of(instance, stays=roster.stays)
     stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
@@ -118,12 +126,33 @@ def roster_to_ics(
     cal.add("calscale", "GREGORIAN")
     title = instance.name if specialist is None else f"{ctx.who(specialist)}: {instance.name}"
     cal.add("x-wr-calname", title)
-    for day in days(instance, roster, ctx):
+    all_days = days(instance, roster, ctx)
+    by_date = {(day.specialist, day.date): day for day in all_days}
+    for day in all_days:
         if specialist is not None and day.specialist != specialist:
             continue
         for event in _day_events(ctx, day, stamp):
             cal.add_component(event)
+        if (day.specialist, day.date) in ctx.stay_at:
+            cal.add_component(_night(ctx, day, by_date.get((day.specialist, day.date + dt.timedelta(days=1))), stamp))
     return cal.to_ical()
+
+
+def _night(ctx: Context, day: Day, morning: Day | None, stamp: dt.datetime) -> Event:
+    """The night away after `day`: from arriving at the stay to leaving it on `morning` (the
+    next day's sessions; a valid roster has some, else it ends at midnight)."""
+    site = ctx.stay_at[(day.specialist, day.date)]
+    leave = at(morning.date, morning.legs[0].depart) if morning else at(day.date, 24 * 60)
+    return _event(
+        f"{day.specialist}-{day.date:%Y%m%d}-night@outreach-opt",
+        f"Night at {ctx.where(site)}",
+        at(day.date, day.legs[-1].arrive),
+        leave,
+        stamp,
+        location=ctx.where(site),
+        description=f"{ctx.who(day.specialist)} stays the night at {ctx.where(site)} (overnight stay).",
+        category="stay",
+    )
 
 
 def _day_events(ctx: Context, day: Day, stamp: dt.datetime) -> list[Event]:

@@ -85,9 +85,9 @@ def why_uncovered(
                 unskilled.append(spec.id)
                 continue
             candidate = Candidate(spec.id)
-            sites = instance.served_from(demand, spec.home, only_linked=False) or [demand.site]
+            sites = _sites(instance, demand, spec.home)
             for date, period in slots:
-                tries = []  # a remote surgery: from each console site; the one that breaks least
+                tries = []  # a remote surgery: from each site it may use; the one that breaks least
                 for site in sites:
                     trial = _with_session(roster.assignments, demand, spec.id, date, period, site)
                     report = check_roster(instance, roster.model_copy(update={"assignments": trial}), past)
@@ -111,6 +111,14 @@ def why_uncovered(
         cost = instance.weights.uncovered_session * demand.priority * short
         answers.append(Uncovered(demand_id, week, short, cost, slots, candidates, unskilled, cover))
     return answers
+
+
+def _sites(instance: Instance, demand: Demand, home: str) -> list[str]:
+    """Where to try the session from: the sites the demand is served from (`served_from`, as
+    the candidates are made), so a console that is not linked to the patient's site cannot
+    hide the reason a linked one fails; only when no site is linked, every console, so the
+    reason given is `remote_link`."""
+    return instance.served_from(demand, home) or instance.served_from(demand, home, only_linked=False)
 
 
 def _slots(instance: Instance, demand: Demand, week: int) -> list[Slot]:

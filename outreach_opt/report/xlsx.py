@@ -1,9 +1,12 @@
 """The roster as an Excel workbook (openpyxl): one sheet per view, for partner hospitals.
 
-Sheets: "By specialist" (the week grid), "By site" (who comes when), "Coverage", "Travel"
-and "Objective". Grids are coloured per site with the same colours as the HTML report, home
-duties light grey; the header row and the name column are frozen so they stay in view while
-scrolling a long horizon.
+Sheets: "By specialist" (the week grid), "By site" (who comes when), "Coverage", "Travel",
+"Nights away" (the stays), "On call" (who the green channel can call in each slot),
+"Teaching" (each local doctor's 4-week blocks against their target) and "Objective". Nights,
+on-call and teaching are the checker's (one `Context`, `report/consortium.py`, as the HTML
+report), never the roster's own claims. Grids are coloured per site with the same colours as
+the HTML report, home duties light grey, shortfalls red; the header row and the name column
+are frozen so they stay in view while scrolling a long horizon.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from outreach_opt.check.checker import CheckReport
 from outreach_opt.check.context import Context
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment, Roster
+from outreach_opt.report import consortium
 from outreach_opt.report.views import (
     DUTY_GREY,
     coverage,
@@ -32,7 +36,7 @@ from outreach_opt.report.views import (
     words,
 )
 
-SHEETS = ("By specialist", "By site", "Coverage", "Travel", "Objective")
+SHEETS = ("By specialist", "By site", "Coverage", "Travel", "Nights away", "On call", "Teaching", "Objective")
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 MISSING = PatternFill("solid", fgColor="FECACA")
@@ -90,6 +94,10 @@ def roster_to_xlsx(instance: Instance, roster: Roster, report: CheckReport) -> b
         travel.append([day.specialist, ctx.who(day.specialist), day.date, day.minutes, route])
         travel.cell(row=travel.max_row, column=3).number_format = "yyyy-mm-dd"
 
+    _nights_sheet(book, instance, ctx)
+    _on_call_sheet(book, instance, roster, ctx)
+    _teaching_sheet(book, instance, roster, ctx)
+
     objective = _sheet(book, "Objective", ["Term", "Cost"], widths=[34, 12])
     for term, value in report.breakdown.items():
         objective.append([term, value])
@@ -102,6 +110,61 @@ def roster_to_xlsx(instance: Instance, roster: Roster, report: CheckReport) -> b
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _nights_sheet(book: Workbook, instance: Instance, ctx: Context) -> None:
+    """One row per night away, as the checker reads the stays (the first listed for a night)."""
+    sheet = _sheet(
+        book, "Nights away", ["Specialist", "Name", "Night of", "Site", "Site name"], widths=[16, 22, 12, 20, 40]
+    )
+    rank = {s.id: i for i, s in enumerate(instance.specialists)}
+    for (spec, night), site in sorted(ctx.stay_at.items(), key=lambda item: (rank.get(item[0][0], 0), item[0][1])):
+        sheet.append([spec, ctx.who(spec), night, site, ctx.where(site)])
+        sheet.cell(row=sheet.max_row, column=3).number_format = "yyyy-mm-dd"
+
+
+def _on_call_sheet(book: Workbook, instance: Instance, roster: Roster, ctx: Context) -> None:
+    """One row per on-call slot: who is within reach; a slot short of its count in red."""
+    sheet = _sheet(
+        book,
+        "On call",
+        ["On call", "Name", "Site", "Date", "Period", "Needed", "Within reach", "Short"],
+        widths=[24, 40, 20, 12, 8, 8, 48, 7],
+    )
+    for slot in consortium.on_call(instance, roster, ctx):
+        near = ", ".join(ctx.who(s) for s in slot.within_reach)
+        sheet.append([slot.on_call, slot.name, slot.site, slot.date, slot.period, slot.count, near, slot.short])
+        sheet.cell(row=sheet.max_row, column=4).number_format = "yyyy-mm-dd"
+        if slot.short:
+            for cell in sheet[sheet.max_row]:
+                cell.fill = MISSING
+
+
+def _teaching_sheet(book: Workbook, instance: Instance, roster: Roster, ctx: Context) -> None:
+    """One row per trainee's 4-week block: target, sessions held, shortfall (red) and the
+    sessions that taught them in it, with their teachers."""
+    sheet = _sheet(
+        book,
+        "Teaching",
+        ["Trainee", "Name", "Site", "Block from", "Days", "Target", "Held", "Short", "Sessions (teachers)"],
+        widths=[20, 28, 20, 12, 6, 7, 6, 7, 80],
+    )
+    for row in consortium.teaching(instance, roster, ctx):
+        for block in row.blocks:
+            last = block.first + dt.timedelta(days=block.days)
+            lessons = [
+                f"{day_label(lesson.date)} {lesson.period} {ctx.demand_name(lesson.demand)} "
+                f"({', '.join(ctx.who(s) for s in lesson.teachers)})"
+                for lesson in row.lessons
+                if block.first <= lesson.date < last
+            ]
+            values = [row.trainee, row.name, ctx.where(row.site), block.first, block.days, block.target, block.held]
+            sheet.append([*values, block.short, "\n".join(lessons)])
+            sheet.cell(row=sheet.max_row, column=4).number_format = "yyyy-mm-dd"
+            sheet.cell(row=sheet.max_row, column=9).alignment = WRAP
+            if block.short:
+                for cell in sheet[sheet.max_row]:
+                    cell.fill = MISSING
 
 
 def _sheet(book: Workbook, title: str, header: list[str], widths: list[int]) -> Worksheet:

@@ -7,7 +7,8 @@ a worker process can return them and the table can be written as JSON and CSV un
 - covered / required: sessions of the demands' weekly minimums that are / should be served;
   `uncovered = required - covered`, in total and per priority (key "p10" for priority 10).
 - served: all demand sessions, including those above a minimum (a team session is one).
-- travel_hours: home-to-home driving of everyone over the horizon.
+- travel_hours: everyone's driving over the horizon (each day from where it starts to where
+  it ends: home, or a night's stay).
 - outreach_load: sessions each specialist works away from their home site (as the
   `weekly_outreach` rule counts them); fairness_spread is max − min of it over the
   specialists with any outreach, 0 when fewer than two do any.

@@ -327,7 +327,8 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, 
         return [members for members in groups.values() if len(members) > 1]
 
     def _named_in(self, spec: str) -> tuple[list[object], ...]:
-        """Every other instance entry that names the specialist: a request, a pin, a demand
+        """Every other instance entry that names the specialist: a request, a pin (a session's
+        or a night's), a demand
         preferring them, a succession rule binding them. Any of them tells two otherwise
         identical specialists apart (ordering them anyway cut off the optimum: a hard day off
         for the first of two, a pin or a preference for the second)."""
@@ -335,6 +336,7 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, 
         return (
             [r.model_dump(exclude={"specialist"}) for r in inst.requests if r.specialist == spec],
             [p.model_dump(exclude={"specialist"}) for p in inst.pins if p.specialist == spec],
+            [p.model_dump(exclude={"specialist"}) for p in inst.pinned_stays if p.specialist == spec],
             [d.id for d in inst.demands if spec in d.preferred],
             [k for k, rule in enumerate(inst.rules.forbidden_successions) if spec in (rule.specialists or ())],
         )

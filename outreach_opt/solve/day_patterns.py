@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from outreach_opt.domain.prepared import Prepared
 
@@ -35,7 +35,29 @@ COMMITMENT = "commitment"
 
 
 @dataclass(frozen=True)
-class DayPattern:
+class _Ends:
+    """Where a day begins and ends (None: home): what the enumeration is asked for, and what
+    each `DayPattern` it makes keeps. Keyword-only, so a pattern's own fields come first."""
+
+    start: str | None = field(default=None, kw_only=True)
+    """Where the day begins: the previous night's stay site, or None for home."""
+    end: str | None = field(default=None, kw_only=True)
+    """Where the day ends: that night's stay site, or None for home."""
+
+    def first(self, home: str) -> str:
+        return self.start or home
+
+    def last(self, home: str) -> str:
+        return self.end or home
+
+    @property
+    def at_home(self) -> bool:
+        """Starts and ends at home: no stay the night before or after (an idle day is allowed)."""
+        return self.start is None and self.end is None
+
+
+@dataclass(frozen=True)
+class DayPattern(_Ends):
     """One feasible day: `stops[p]` is the site at period p, or None when free."""
 
     stops: tuple[str | None, ...]
@@ -52,19 +74,10 @@ class DayPattern:
     evenings: int
     breaks: tuple[tuple[str, tuple[str | int, ...]], ...] = ()
     """Explain mode only: the day-local rule groups this pattern breaks."""
-    start: str | None = None
-    """Where the day begins: the previous night's stay site, or None for home."""
-    end: str | None = None
-    """Where the day ends: that night's stay site, or None for home."""
 
     @property
     def idle(self) -> bool:
         return self.sessions == 0
-
-    @property
-    def at_home(self) -> bool:
-        """Starts and ends at home: no stay the night before or after."""
-        return self.start is None and self.end is None
 
     def occupies(self, periods: frozenset[int]) -> bool:
         return any(self.stops[p] is not None for p in periods)
@@ -99,7 +112,8 @@ def travel_between_ok(prep: Prepared, stops: list[tuple[int, str]], period: int,
 
 
 def daily_travel_ok(prep: Prepared, spec: str, minutes: int) -> bool:
-    """Rule `daily_travel`: home-to-home driving within the specialist's daily limit."""
+    """Rule `daily_travel`: the day's driving (from its start to its end) within the specialist's
+    daily limit."""
     limit = prep.specialists[spec].max_travel_minutes_per_day
     return limit is None or minutes <= limit
 
@@ -131,7 +145,7 @@ def enumerate_day(
     With `cache`, days with the same home, limits and period options share one enumeration
     (patterns are immutable): most specialist-days of a generated instance repeat another's,
     and enumerating was 40 % of building a four-week model."""
-    ends = _Ends(start, end)
+    ends = _Ends(start=start, end=end)
     if explain:
         return _enumerate_explained(prep, spec, day, ends)
     options = period_options(prep, spec, day)
@@ -145,24 +159,6 @@ def enumerate_day(
     if cache is not None:
         cache[key] = found
     return found
-
-
-@dataclass(frozen=True)
-class _Ends:
-    """A day's start and end sites (None: home) and whether an idle day is allowed."""
-
-    start: str | None = None
-    end: str | None = None
-
-    def first(self, home: str) -> str:
-        return self.start or home
-
-    def last(self, home: str) -> str:
-        return self.end or home
-
-    @property
-    def at_home(self) -> bool:
-        return self.start is None and self.end is None
 
 
 def _enumerate(

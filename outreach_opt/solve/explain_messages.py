@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from outreach_opt.domain.instance import Commitment, SessionMatch
 from outreach_opt.domain.prepared import MINUTES_PER_DAY, Prepared
 from outreach_opt.domain.problems import Path
+from outreach_opt.solve.stay_rules import stay_options
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -122,14 +124,45 @@ class _Words:
                 return ("travel", j)
         return ("travel",)
 
+    @cached_property
+    def stays(self) -> dict[tuple[str, int], list[str]]:
+        """Where each specialist may spend each night away (rule overnight_stay)."""
+        return stay_options(self.prep)
+
+    def nights(self, spec: str, t: int) -> list[str]:
+        """Where the specialist may spend the night after day t: home first, then each site
+        that allows a stay then."""
+        return [self.prep.specialists[spec].home, *self.stays.get((spec, t), [])]
+
+    def place(self, spec: str, site: str) -> str:
+        """A site as the start or end of a day: home, or a night's stay."""
+        return self.site(site) if site == self.prep.specialists[spec].home else f"a night at {self.site(site)}"
+
+    def shortest_day(self, spec: str, t: int, stops: list[str]) -> tuple[int, str]:
+        """The least driving that visits `stops` in order on day t, from any place the day may
+        start (home, or the stay of the night before) to any place it may end, and its route."""
+        routes = [[a, *stops, b] for a in self.nights(spec, t - 1) for b in self.nights(spec, t)]
+        drive, route = min((sum(self.prep.leg(a, b) for a, b in itertools.pairwise(r)), r) for r in routes)
+        words = [self.place(spec, route[0]), *(self.site(s) for s in stops), self.place(spec, route[-1])]
+        return drive, " -> ".join(words)
+
     def _daily_travel(self, spec: str, t: int) -> tuple[str, str, Path, str]:
+        """The day's commitments at their shortest (a stay may shorten a day: it starts or
+        ends at the stay); when they fit, the sessions the specialist could be asked for that
+        day (a demand's minimum, a pin) whose shortest day is over the limit."""
         path, limit = self.setting(spec, "max_travel_minutes_per_day")
-        home = self.prep.specialists[spec].home
-        route = [home] + [c.site for _, c in self.held(spec, t)] + [home]
-        drive = sum(self.prep.leg(a, b) for a, b in itertools.pairwise(route))
-        text = (
-            f"{self.who(spec)}'s commitments on {self.day(t)} ({' -> '.join(self.site(s) for s in route)}) need "
-            f"{drive} min of driving; max_travel_minutes_per_day is {limit}"
+        held = [(p, c.site) for p, c in self.held(spec, t)]
+        drive, route = self.shortest_day(spec, t, [site for _, site in held])
+        told = [f"the commitments need at least {drive} min ({route})"] if held else []
+        if not held or drive <= limit:
+            trips: dict[str, tuple[int, str]] = {}
+            for cand in self.prep.candidates_by_day.get((spec, t), ()):
+                trip = self.shortest_day(spec, t, [site for _, site in sorted([*held, (cand.period, cand.site)])])
+                trips[cand.site] = min(trips.get(cand.site, trip), trip)
+            over = sorted((site, trip) for site, trip in trips.items() if trip[0] > limit)
+            told += [f"a session at {self.site(site)} needs {d} min ({r})" for site, (d, r) in over]
+        text = f"{self.who(spec)} may drive {limit} min on {self.day(t)} (max_travel_minutes_per_day): " + (
+            "; ".join(told) or "each session asked of them that day fits alone, not all of them together"
         )
         return self.who(spec), self.day(t), path, text
 
@@ -142,30 +175,38 @@ class _Words:
         return self.who(spec), self.day(t), path, text
 
     def _rest(self, spec: str, t: int) -> tuple[str, str, Path, str]:
+        """Rest is measured where the night is spent: at home, or at a stay (from arriving
+        there to leaving it). Where a stay is possible, the place that rests longest is told."""
         rest = self.inst.rules.min_rest_minutes
         home = self.prep.specialists[spec].home
         path: Path = ("rules", "min_rest_minutes")
+        arrivals: list[tuple[str, int]] = []  # (where the night is spent, minute of arriving there)
         if t < 0:
-            back: int | None = self.prep.history.back.get(spec)
+            back = self.prep.history.back.get(spec)
+            arrivals = [(home, back)] if back is not None else []
             before = "the day before the horizon (history)"
-        else:
-            today = self.held(spec, t)
-            back = None
-            if today:
-                p, c = today[-1]
-                back = self.prep.period_end[p] + self.prep.leg(c.site, home)
-                before = f"{self.day(t)} after the {c.activity} at {self.site(c.site)} in {self.slot(p)}"
+        elif today := self.held(spec, t):
+            p, c = today[-1]
+            end = self.prep.period_end[p]
+            arrivals = [(place, end + self.prep.leg(c.site, place)) for place in self.nights(spec, t)]
+            before = f"{self.day(t)} after the {c.activity} at {self.site(c.site)} in {self.slot(p)}"
         tomorrow = self.held(spec, t + 1)
         when = f"{self.day(t)} -> {self.day(t + 1)}"
-        if back is None or not tomorrow:
+        if not arrivals or not tomorrow:
             text = f"{self.who(spec)} cannot rest {rest} min between {self.day(t)} and {self.day(t + 1)}"
             return self.who(spec), when, path, text
         q, d = tomorrow[0]
-        leave = self.prep.period_start[q] - self.prep.leg(home, d.site)
+        nights = []
+        for place, arrive in arrivals:
+            leave = self.prep.period_start[q] - self.prep.leg(place, d.site)
+            nights.append((leave + MINUTES_PER_DAY - arrive, place, arrive, leave))
+        longest, place, arrive, leave = max(nights, key=lambda night: night[0])
+        where = "gets home" if place == home else f"reaches {self.site(place)} for a night's stay"
+        best = f" (the longest of the {len(nights)} places the night may be spent)" if len(nights) > 1 else ""
         text = (
-            f"{self.who(spec)} gets home at {self.clock(back)} on {before} and must leave at {self.clock(leave)} on "
+            f"{self.who(spec)} {where} at {self.clock(arrive)} on {before} and must leave at {self.clock(leave)} on "
             f"{self.day(t + 1)} for the {d.activity} at {self.site(d.site)} in {self.slot(q)}: "
-            f"{leave + MINUTES_PER_DAY - back} min of rest, min_rest_minutes is {rest}"
+            f"{longest} min of rest{best}, min_rest_minutes is {rest}"
         )
         return self.who(spec), when, path, text
 
@@ -281,7 +322,9 @@ class _Words:
         text = f"{self.who(req.specialist)} asked to be off on {date} ({periods}), a hard request"
         return self.who(req.specialist), f"{date} {periods}", ("requests", index), text
 
-    def _pins(self, index: int) -> tuple[str, str, Path, str]:
+    def _pins(self, index: int, night: str = "") -> tuple[str, str, Path, str]:
+        if night:
+            return self._pinned_stay(index)
         pin = self.inst.pins[index]
         t = self.prep.dates.index(pin.date)
         p = self.prep.period_ids.index(pin.period)
@@ -294,6 +337,21 @@ class _Words:
         pinned = f"{self._demand_name(pin.demand)} in {self.slot(p)} on {self.day(t)}"
         text = f"{self.who(pin.specialist)} is pinned to {pinned}{why}"
         return self.who(pin.specialist), f"{self.day(t)} {pin.period}", ("pins", index), text
+
+    def _pinned_stay(self, index: int) -> tuple[str, str, Path, str]:
+        """A pinned night away, and why rule `overnight_stay` cannot allow it when it cannot."""
+        pin = self.inst.pinned_stays[index]
+        t = self.prep.dates.index(pin.night)
+        site = self.inst.sites[self.site_index[pin.site]]
+        why = ""
+        if not site.overnight:
+            why = f"; but {self.site(pin.site)} does not allow overnight stays"
+        elif pin.site == self.prep.specialists[pin.specialist].home:
+            why = f"; but {self.site(pin.site)} is {self.who(pin.specialist)}'s home"
+        elif pin.site not in stay_options(self.prep).get((pin.specialist, t), []):
+            why = "; but a stay needs work on both days, at that site on one of them"
+        text = f"{self.who(pin.specialist)} is pinned to a night at {self.site(pin.site)} after {self.day(t)}{why}"
+        return self.who(pin.specialist), f"{self.day(t)} night", ("pinned_stays", index), text
 
     def _unfit(self, spec: str, demand: str, t: int, p: int) -> str:
         """Why no session variable exists for this specialist, demand and slot."""

@@ -30,13 +30,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ortools.sat.python import cp_model
 
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import MINUTES_PER_DAY, Candidate, Prepared
 from outreach_opt.domain.roster import Roster
-from outreach_opt.solve.solve import Status, _assignment
+from outreach_opt.solve.solve import Status
 
 Node = tuple[int, str]
 """(period index, site): where a specialist may be in one period of a day."""
@@ -214,10 +215,13 @@ class PlainModel:
 
     def _add_demand_max(self) -> None:
         """`demand_max`: at most `sessions.max` sessions of a demand a week."""
-        for (demand, _w), vars_ in self._served().items():
+        for (demand, _w), vars_ in self.served.items():
             self.model.add(sum(vars_) <= self.prep.demands[demand].sessions.max)
 
-    def _served(self) -> dict[tuple[str, int], list[cp_model.IntVar]]:
+    @cached_property
+    def served(self) -> dict[tuple[str, int], list[cp_model.IntVar]]:
+        """(demand, week) -> its candidates' variables, for `demand_max` and term `uncovered`:
+        read once the candidates exist, and kept (both read the same sums)."""
         served: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
         for cand, var in self.x.items():
             served[(cand.demand, self.prep.week[cand.day])].append(var)
@@ -297,7 +301,7 @@ class PlainModel:
         """The engine's terms with the engine's weights (models/MODEL.md, Objective)."""
         prep, w = self.prep, self.prep.instance.weights
         if w.uncovered_session:
-            served, short = self._served(), []
+            served, short = self.served, []
             for d in prep.instance.demands:
                 if d.sessions.min == 0 or d.priority == 0:
                     continue
@@ -393,14 +397,10 @@ class PlainModel:
     def roster(self, solver: cp_model.CpSolver, status: Status, objective: int, bound: int) -> Roster:
         """Commitments as they stand, and every chosen candidate."""
         prep = self.prep
-        out = []
-        for (spec, t, p), com in prep.commitment_at.items():
-            out.append(_assignment(spec, prep, t, p, com.site, com.activity, None, com.resource, commitment=True))
+        out = [prep.commitment_assignment(spec, t, p) for spec, t, p in prep.commitment_at]
         for cand, var in self.x.items():
             if solver.boolean_value(var):
-                demand = prep.demands[cand.demand]
-                out.append(_assignment(cand.specialist, prep, cand.day, cand.period, cand.site, demand.activity,
-                                       demand.id, demand.resource))  # fmt: skip
+                out.append(prep.session_assignment(cand.specialist, cand.day, cand.period, cand.site, cand.demand))
         out.sort(key=lambda a: (a.specialist, a.date, prep.period_ids.index(a.period)))
         return Roster(
             instance=prep.instance.name, status=status.value, objective=objective, bound=bound, assignments=out

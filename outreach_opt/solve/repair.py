@@ -9,6 +9,12 @@ is linear in the session variables: an empty published slot changes when any ses
 there (`Σ x`, at most one by `one_place`), a published session changes when its variable is 0
 (`1 − x`), and a slot whose published contents the event made impossible (leave, a cancelled
 demand, a commitment gone) changes whatever happens: a constant, reported as **forced**.
+A night (specialist, night) is a unit too, as in the diff: the published stay at `a` changes
+when its night variable is 0 (`1 − n_a`), a night at home changes when any stay is taken
+(`Σ n`), and a stay the model has no variable for any more (the person is ill the next day, so
+a stay between two working days cannot be) is forced. So the stays of everyone the event
+leaves alone are kept as they were, exactly as their sessions are, and the absent person's
+stays go when their days do.
 
 Changes are weighted: a slot of a specialist the event names (the absent person) costs 1, any
 other specialist's costs `others_weight`, so the repair moves the absent person's own work
@@ -38,7 +44,7 @@ from ortools.sat.python import cp_model
 
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import prepare
-from outreach_opt.domain.roster import Assignment, Roster
+from outreach_opt.domain.roster import Assignment, Roster, Stay
 from outreach_opt.solve.builder import BuildOptions, RosterModel
 from outreach_opt.solve.solve import SolveOptions, Status, check_size, configured_solver, read_roster
 
@@ -72,7 +78,7 @@ class RepairResult:
     roster: Roster | None = None
     objective: int | None = None
     changes: int | None = None
-    """Slots whose contents differ from the published roster, forced ones included."""
+    """Slots and nights whose contents differ from the published roster, forced ones included."""
     weighted_changes: int | None = None
     forced: int = 0
     """Changes no roster can avoid: published contents the event made impossible."""
@@ -87,17 +93,33 @@ class RepairResult:
 
 @dataclass
 class ChangeCount:
-    """The number of changed slots, as expressions over the model's variables."""
+    """The number of changed slots and nights, as expressions over the model's variables."""
 
     count: cp_model.LinearExprT
     weighted: cp_model.LinearExprT
     forced: int
 
 
-def change_count(
-    built: RosterModel, published: Sequence[Assignment], affected: Collection[str], others_weight: int
-) -> ChangeCount:
-    """Changed slots against `published`: see the module docstring for each case."""
+Changed = tuple[str, cp_model.LinearExprT]
+"""(specialist, 0/1 expression: the unit changed); an int when the model cannot keep it."""
+
+
+def change_count(built: RosterModel, published: Roster, affected: Collection[str], others_weight: int) -> ChangeCount:
+    """Changed slots and nights against `published`: see the module docstring for each case."""
+    slots = _slot_changes(built, published.assignments)
+    nights = _night_changes(built, published.stays)
+    count: list[cp_model.LinearExprT] = []
+    weighted: list[cp_model.LinearExprT] = []
+    forced = 0
+    for spec, changed in [*slots, *nights]:
+        if isinstance(changed, int):
+            forced += changed
+        count.append(changed)
+        weighted.append((1 if spec in affected else others_weight) * changed)
+    return ChangeCount(sum(count), sum(weighted), forced)
+
+
+def _slot_changes(built: RosterModel, published: Sequence[Assignment]) -> list[Changed]:
     prep = built.prep
     date_index = {d: t for t, d in enumerate(prep.dates)}
     pidx = {pid: p for p, pid in enumerate(prep.period_ids)}
@@ -112,13 +134,8 @@ def change_count(
     sessions = {
         slot: {key: cp_model.LinearExpr.sum(vars_) for key, vars_ in here.items()} for slot, here in roles.items()
     }
-    slots = set(old) | set(sessions) | set(prep.commitment_at)
-    count: list[cp_model.LinearExprT] = []
-    weighted: list[cp_model.LinearExprT] = []
-    forced = 0
-    for slot in sorted(slots):
-        spec = slot[0]
-        weight = 1 if spec in affected else others_weight
+    changes: list[Changed] = []
+    for slot in sorted(set(old) | set(sessions) | set(prep.commitment_at)):
         was = sorted(old.get(slot, []))
         com = prep.commitment_at.get(slot)
         options = sessions.get(slot, {})
@@ -131,11 +148,33 @@ def change_count(
             changed = 1 - options[was[0]]
         else:  # what was published there cannot be any more
             changed = 1
-        if isinstance(changed, int):
-            forced += changed
-        count.append(changed)
-        weighted.append(weight * changed)
-    return ChangeCount(sum(count), sum(weighted), forced)
+        changes.append((slot[0], changed))
+    return changes
+
+
+def _night_changes(built: RosterModel, published: Sequence[Stay]) -> list[Changed]:
+    """A night changes when its stay differs: see the module docstring. Stays dated outside
+    the horizon are left out, as assignments are."""
+    date_index = {d: t for t, d in enumerate(built.prep.dates)}
+    old: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for stay in published:
+        if stay.night in date_index:
+            old[(stay.specialist, date_index[stay.night])].append(stay.site)
+    options: dict[tuple[str, int], dict[str, cp_model.IntVar]] = defaultdict(dict)
+    for (spec, t, site), var in built.nights.items():
+        options[(spec, t)][site] = var
+    changes: list[Changed] = []
+    for night in sorted(set(old) | set(options)):
+        was, here = old.get(night, []), options.get(night, {})
+        changed: cp_model.LinearExprT
+        if not was:
+            changed = cp_model.LinearExpr.sum(list(here.values()))
+        elif len(was) == 1 and was[0] in here:
+            changed = 1 - here[was[0]]
+        else:  # a stay the model cannot make any more, or two on one night
+            changed = 1
+        changes.append((night[0], changed))
+    return changes
 
 
 def repair(
@@ -151,7 +190,7 @@ def repair(
     prep = prepare(instance, past)
     check_size(prep)
     built = RosterModel(prep, BuildOptions(symmetry_breaking=False)).build()
-    changes = change_count(built, published.assignments, affected, options.others_weight)
+    changes = change_count(built, published, affected, options.others_weight)
     if options.max_changes is not None:
         built.model.add(changes.count <= options.max_changes)
     objective = sum(built.terms.values())
@@ -196,11 +235,15 @@ def repair(
 
 
 def _hint_published(built: RosterModel, published: Roster) -> None:
-    """Start from the published roster, less what the event made impossible: often valid
-    as it is, and otherwise close to a valid roster."""
+    """Start from the published roster, less what the event made impossible (sessions without
+    a variable, stays without a night variable): often valid as it is, and otherwise close to
+    a valid roster."""
     date_index = {d: t for t, d in enumerate(built.prep.dates)}
     pidx = {pid: p for p, pid in enumerate(built.prep.period_ids)}
     possible = {(c.specialist, c.demand, c.day, c.period) for c in built.x}
+    kept_stays = [
+        stay for stay in published.stays if (stay.specialist, date_index.get(stay.night, -1), stay.site) in built.nights
+    ]
     kept = [
         a
         for a in published.assignments
@@ -211,7 +254,7 @@ def _hint_published(built: RosterModel, published: Roster) -> None:
             or (a.demand is not None and (a.specialist, a.demand, date_index[a.date], pidx[a.period]) in possible)
         )
     ]
-    built.hint_roster(published.model_copy(update={"assignments": kept}))
+    built.hint_roster(published.model_copy(update={"assignments": kept, "stays": kept_stays}))
 
 
 def _hint_solution(built: RosterModel, solver: cp_model.CpSolver) -> None:

@@ -17,8 +17,9 @@ and picking by distance alone left 39 of 300 specialists with no option at all. 
 demand's preferred specialists are always kept.
 
 This drops feasible rosters, so it is never silent: `solve` uses it only when the whole
-model is over `FULL_MODEL_VARIABLES`, and then reports the result as `feasible` at best, with
-no bound (the restricted model's bound is not a bound of the instance), and says so. Every
+model is over `FULL_MODEL_VARIABLES`, and then reports the result as `feasible` at best (the
+restricted model's bound is not a bound of the instance; the bound reported is the whole
+instance's relaxation, solve/relaxation.py), and says so. Every
 roster it returns is a roster of the whole instance (the rules are the same; the pairs left
 out only lose options), which the checker judges as any other. Smaller instances, the
 sample instances among them, are modelled whole, exactly as before.
@@ -72,7 +73,7 @@ class Shortlist:
         return (
             f"restricted model: {self.pairs:,} of {self.fitting_pairs:,} specialist-demand pairs ("
             f"{self.per_session} per session, at most {self.sites_per_specialist} outreach sites a specialist); "
-            "the roster is checked, but no bound is claimed"
+            "the roster is checked; the bound is the relaxation's (solve/relaxation.py), not the shortlist's"
         )
 
 

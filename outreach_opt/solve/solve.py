@@ -24,9 +24,10 @@ from outreach_opt.domain.prepared import Prepared, prepare
 from outreach_opt.domain.problems import InputError, Problem
 from outreach_opt.domain.roster import Assignment, Roster, Stay
 from outreach_opt.solve.builder import BuildOptions, BuildTimeoutError, RosterModel
-from outreach_opt.solve.first_roster import greedy_roster, hint
+from outreach_opt.solve.first_roster import FirstRoster, greedy_roster, hint
 from outreach_opt.solve.lns import Found, Search, breakdown
 from outreach_opt.solve.reach_rules import on_call_listing
+from outreach_opt.solve.relaxation import BoundInBackground, bound_affordable
 from outreach_opt.solve.shortlist import plan_model
 
 logger = logging.getLogger(__name__)
@@ -76,6 +77,16 @@ sites (48k variables) the greedy start took the roster at 30 s from 116 of 118 s
 uncovered to none, at 60 x 10 x 4 weeks from 369 of 384 to 8; at 20 x 6 (3k variables) and on
 the samples, which CP-SAT solves or nearly solves alone, it made no measurable difference, and
 there it would only change which of several equally good rosters comes back."""
+
+
+RELAXATION_FROM_VARIABLES = GREEDY_FROM_VARIABLES
+"""A whole model this large also gets the relaxation's bound (solve/relaxation.py) beside
+the search, when affordable; the bound reported is the higher of it and CP-SAT's (both hold
+for the instance). At 80 specialists x 15 sites (shared machine, seeds 1-3) the relaxation
+gave 528k / 341k / 303k in about 2.5 s, while CP-SAT's only bound came from its root LP at
+19-29 s (527k / 264k / 304k), so at 30 s a gap was often not known at all. Below it (20
+specialists, the samples) CP-SAT proves or nearly proves alone and the thread would only
+take CPU from it."""
 
 
 BUILD_SHARE = 0.9
@@ -162,7 +173,8 @@ class Progress:
     elapsed: float
     objective: int | None
     bound: int | None
-    """None for a restricted model (solve/shortlist.py), whose bound is not the instance's."""
+    """For a restricted model (solve/shortlist.py) the relaxation's bound of the whole instance
+    (solve/relaxation.py), never the shortlist's; None until it has one."""
 
 
 @dataclass(frozen=True)
@@ -178,7 +190,8 @@ class Result:
     """The search was stopped by SIGINT/SIGTERM; the roster is the best found until then."""
     restricted: str | None = None
     """Set when the instance was too large to model whole: what the shortlist left out
-    (solve/shortlist.py). The status is then `feasible` at best and the bound None."""
+    (solve/shortlist.py). The status is then `feasible` at best (`optimal` only when the roster
+    meets the bound) and the bound the relaxation's (solve/relaxation.py)."""
 
     @property
     def gap(self) -> float | None:
@@ -261,11 +274,44 @@ def solve(
     now = time.perf_counter()
     improve_until = now + IMPROVE_SHARE * max(0.0, options.time_limit - (now - started))
     large = len(built.model.proto.variables) >= GREEDY_FROM_VARIABLES
-    first = greedy_roster(built, improve_until) if options.greedy_hint and large else None
+    filled: list[Completed] = []
+    listener = on_progress = None if on_progress is None else _rising_bounds(on_progress)
+    relax = restricted is not None or len(built.model.proto.variables) >= RELAXATION_FROM_VARIABLES
+
+    def start_bound(until: float) -> BoundInBackground | None:
+        """The relaxation's bound of the whole instance (for a restricted model the only one;
+        for a large whole model a second one beside CP-SAT's), computed beside the search
+        (solve/relaxation.py), whose threads leave the GIL to it; started no earlier, as its
+        setup in Python would slow the greedy roster's moves."""
+        if not relax or not bound_affordable(instance):
+            return None
+
+        def on_bound(bound: int) -> None:
+            if listener is not None:
+                listener(Progress(time.perf_counter() - started, None, bound))
+
+        return BoundInBackground(instance, past, until, on_bound)
+
+    def completion_limit() -> float:
+        return max(0.1, options.time_limit - (time.perf_counter() - started)) / 4
+
+    def on_filled(roster: FirstRoster) -> None:
+        """The greedy roster before its moves is a roster already: completed, it is the
+        first one reported (and the fallback should the improved one not complete)."""
+        hint(built, roster)
+        completed = complete_hint(built, completion_limit())
+        if completed is not None:
+            filled.append(completed)
+            logger.info("solve: greedy roster filled and completed after %.2fs", time.perf_counter() - started)
+            if on_progress is not None:
+                on_progress(Progress(time.perf_counter() - started, completed.objective, None))
+
+    first = greedy_roster(built, improve_until, on_filled) if options.greedy_hint and large else None
     if first is not None:
         logger.info("solve: greedy first roster after %.2fs", time.perf_counter() - started)
         hint(built, first)
-        complete_hint(built, limit=max(0.1, options.time_limit - (time.perf_counter() - started)) / 4)
+        if complete_hint(built, completion_limit()) is None and filled:
+            filled[0].set_as_hint(built)
         logger.info("solve: hint completed after %.2fs", time.perf_counter() - started)
     else:
         built.hint_commitments_only()
@@ -277,7 +323,8 @@ def solve(
     if len(built.model.proto.variables) > PRESOLVE_UP_TO_VARIABLES:
         solver.parameters.cp_model_presolve = False
     if restricted is not None and on_progress is not None:
-        on_progress = _without_bounds(on_progress)
+        on_progress = _without_bounds(on_progress)  # the shortlist's bounds are not the instance's
+    relaxed = start_bound(search_until)
     run = _Run(built, options, started, on_progress, search_until if lns else None)
     # Without a listener and without neighbourhoods, no callbacks: the search runs as it did.
     callback = _Callback(on_progress, started) if on_progress is not None or lns else None
@@ -298,13 +345,13 @@ def solve(
     wall = time.perf_counter() - started
     logger.info("solve: %s in %.2fs (build %.2fs)", status.value, wall, build_time)
     interrupted = bool(run.signals)
+    bound = _lower_bound(run, None if relaxed is None else relaxed.stop(), restricted is not None)
     if best is None:
-        return Result(status, None, None, None, {}, wall, build_time, interrupted, restricted)
+        return Result(status, None, None, bound, {}, wall, build_time, interrupted, restricted)
     # The cost of the roster returned, from its own values (lns.breakdown): the CLI once
     # refused a valid roster whose CP-SAT objective_value claimed more than it cost.
     terms = breakdown(built, best)
     objective = sum(terms.values())
-    bound = run.bound if restricted is None else None
     if status is Status.FEASIBLE and bound is not None and objective <= bound:
         status = Status.OPTIMAL  # the neighbourhoods reached the bound the full search proved
     roster = read_roster(built, best, status, objective, bound, interrupted)
@@ -313,8 +360,41 @@ def solve(
     return Result(status, roster, objective, bound, terms, wall, build_time, interrupted, restricted)
 
 
+def _lower_bound(run: _Run, relaxed: int | None, restricted: bool) -> int | None:
+    """The instance's bound: a restricted model's is the relaxation's alone (never the
+    shortlist's own, whatever the shortlist's status); a whole model's the higher of
+    CP-SAT's and the relaxation's, both lower bounds of the same instance. A whole model
+    proven infeasible has none."""
+    if restricted:
+        return relaxed
+    if run.status is Status.INFEASIBLE:
+        return None
+    return max((b for b in (run.bound, relaxed) if b is not None), default=None)
+
+
+def _rising_bounds(listener: Callable[[Progress], None]) -> Callable[[Progress], None]:
+    """Bounds from two sources (CP-SAT's, the relaxation's) as one rising bound: a report
+    whose bound is below the highest so far carries the highest instead, and a bound-only
+    report that does not raise it is not passed on."""
+    highest: int | None = None
+
+    def report(progress: Progress) -> None:
+        nonlocal highest
+        if progress.bound is not None:
+            if highest is not None and progress.bound <= highest:
+                if progress.objective is None:
+                    return
+                progress = dataclasses.replace(progress, bound=highest)
+            else:
+                highest = progress.bound
+        listener(progress)
+
+    return report
+
+
 def _without_bounds(listener: Callable[[Progress], None]) -> Callable[[Progress], None]:
-    """A restricted model's progress: its rosters, without the bounds of the shortlist."""
+    """A restricted model's progress: its rosters, without the bounds of the shortlist (the
+    relaxation's bounds are sent on their own)."""
 
     def report(progress: Progress) -> None:
         if progress.objective is not None:
@@ -435,11 +515,25 @@ class _Run:
             self.on_progress(Progress(time.perf_counter() - self.started, objective, self.bound))
 
 
-def complete_hint(built: RosterModel, limit: float) -> bool:
+@dataclass(frozen=True)
+class Completed:
+    """A complete hint: a value for every model variable, and the roster's objective."""
+
+    values: list[int]
+    objective: int
+
+    def set_as_hint(self, built: RosterModel) -> None:
+        built.model.clear_hints()
+        hints = built.model.proto.solution_hint
+        hints.vars.extend(range(len(self.values)))
+        hints.values.extend(self.values)
+
+
+def complete_hint(built: RosterModel, limit: float) -> Completed | None:
     """Extend the hint on the decisions to every variable (auxiliaries follow by propagation
     once the decisions are fixed), so that CP-SAT takes it as its first roster at once: on a
     100k-variable model it otherwise ignored a feasible partial hint for the whole minute.
-    Returns False (hint left as it was) when the fixed decisions admit no completion within
+    Returns None (hint left as it was) when the fixed decisions admit no completion within
     `limit` seconds, e.g. under a rule the greedy builder does not know."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -451,13 +545,10 @@ def complete_hint(built: RosterModel, limit: float) -> bool:
     code = solver.solve(built.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         logger.info("greedy hint not completed: %s", solver.status_name(code))
-        return False
-    values = list(solver.response_proto.solution)
-    built.model.clear_hints()
-    hints = built.model.proto.solution_hint
-    hints.vars.extend(range(len(values)))
-    hints.values.extend(values)
-    return True
+        return None
+    completed = Completed(list(solver.response_proto.solution), round(solver.objective_value))
+    completed.set_as_hint(built)
+    return completed
 
 
 def _stoppable(run: _Run, search: Callable[[], None]) -> None:
@@ -537,16 +628,10 @@ def read_roster(
     for spec in sorted(chosen, key=order.__getitem__):
         for t, p, site, committed in sorted(chosen[spec]):
             if committed:
-                com = prep.commitment_at[(spec, t, p)]
-                assignments.append(
-                    _assignment(spec, prep, t, p, site, com.activity, None, com.resource, commitment=True)
-                )
+                assignments.append(prep.commitment_assignment(spec, t, p))
             else:
                 demand_id, role = served[(spec, t, p)]
-                demand = prep.demands[demand_id]
-                assignments.append(
-                    _assignment(spec, prep, t, p, site, demand.activity, demand.id, demand.resource, role=role)
-                )
+                assignments.append(prep.session_assignment(spec, t, p, site, demand_id, role))
     stays = [
         Stay(specialist=spec, night=prep.dates[t], site=site)
         for (spec, t, site), var in sorted(built.nights.items(), key=lambda item: (order[item[0][0]], item[0][1]))
@@ -560,32 +645,6 @@ def read_roster(
         assignments=assignments,
         stays=stays,
         **({"on_call": on_call_listing(prep, patterns)} if prep.instance.on_call else {}),
-    )
-
-
-def _assignment(
-    spec: str,
-    prep: Prepared,
-    t: int,
-    p: int,
-    site: str,
-    activity: str,
-    demand: str | None,
-    resource: str | None,
-    commitment: bool = False,
-    role: str | None = None,
-) -> Assignment:
-    extra = {"resource": resource} if resource is not None else {}
-    return Assignment(
-        specialist=spec,
-        date=prep.dates[t],
-        period=prep.period_ids[p],
-        site=site,
-        activity=activity,
-        demand=demand,
-        commitment=commitment,
-        role=role,
-        **extra,
     )
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import cached_property
 
 from ortools.sat.python import cp_model
 
@@ -61,10 +62,15 @@ def stay_options(prep: Prepared) -> dict[tuple[str, int], list[str]]:
 class StayRules(ModelParts):
     nights: dict[Night, cp_model.IntVar]
 
+    @cached_property
+    def stay_sites(self) -> dict[tuple[str, int], list[str]]:
+        """`stay_options` of this model's instance, worked out once for both steps of a build."""
+        return stay_options(self.prep)
+
     def _create_stay_patterns(self, cache: dict[DayKey, list[DayPattern]]) -> None:
         """Add to each day the patterns that start or end at a stay (after the home-to-home
         ones, which keep their indices)."""
-        options = stay_options(self.prep)
+        options = self.stay_sites
         if not options:
             return
         for spec in self.prep.specialists:
@@ -88,7 +94,7 @@ class StayRules(ModelParts):
         """Rule `overnight_stay`: a day ends where the next begins, and a night at a site has a
         session there on one of its two days. Structure, not an explain group: a stay only
         widens the choice of patterns, so it cannot make rules conflict."""
-        for (spec, t), sites in stay_options(self.prep).items():
+        for (spec, t), sites in self.stay_sites.items():
             today, tomorrow = self.days[(spec, t)], self.days[(spec, t + 1)]
             for a in sites:
                 night = self.model.new_bool_var(f"night[{spec},{t},{a}]")
