@@ -223,6 +223,14 @@ def test_roster_commands_refuse_unknown_ids(tmp_path: Path, command: str) -> Non
     assert result.exit_code == 2, result.output
     assert "'nobody'" in result.stderr and "fix the roster" in result.stderr
     assert not (tmp_path / "repaired.json").exists()
+    data = json.loads(good.read_text(encoding="utf-8"))  # a night away the week does not hold
+    first = data["assignments"][0]
+    data["stays"] = [{"specialist": first["specialist"], "night": "2031-01-01", "site": first["site"]}]
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    result = run(command, str(EXAMPLE), *args)
+    assert result.exit_code == 2, result.output
+    assert "dated outside the horizon" in result.stderr and "fix the roster" in result.stderr
+    assert not (tmp_path / "repaired.json").exists()
 
 
 def test_sample_whatif_runs(tmp_path: Path) -> None:

@@ -116,6 +116,10 @@ def test_it_refuses_an_instance_with_a_rule_it_does_not_model() -> None:
     stays = base(sites=[{**site, "overnight": True} for site in data["sites"]], demands=[demand("far")])
     with pytest.raises(UnsupportedRuleError, match=r"overnight_stay \(sites\[0\]\.overnight\)"):
         solve_cpsat_plain(instance(stays), LIMIT, workers=1)
+    pinned = {**stays, "sites": data["sites"], "horizon": {"start": "2025-10-20", "days": 2}}
+    pinned["pinned_stays"] = [{"specialist": "a", "night": "2025-10-20", "site": "far"}]
+    with pytest.raises(UnsupportedRuleError, match=r"pins \(pinned_stays\)"):  # no site allows it: infeasible
+        solve_cpsat_plain(instance(pinned), LIMIT, workers=1)
     kept = copy.deepcopy(data)
     kept["demands"][0].pop("team")  # without it the same instance is solved
     roster, _ = solve_cpsat_plain(instance(kept), LIMIT, workers=1)

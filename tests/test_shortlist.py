@@ -170,3 +170,27 @@ def test_a_far_site_that_allows_stays_stays_on_the_shortlist() -> None:
     fitting = fitting_specialists(inst, travel)
     chengde = [ranked for (dem, _), ranked in fitting.items() if dem.startswith("chengde")]
     assert chengde and all(any(spec == "gao-yu" for _, spec, _ in ranked) for ranked in chengde)
+
+
+def test_a_pinned_night_away_keeps_its_site_on_the_shortlist() -> None:
+    """A pinned night (`pinned_stays`) needs its specialist able to work at that site: the
+    pairs of that specialist and the demands they could serve there are kept, even when the
+    shortlist would pick others (without them the restricted model could not keep the pin and
+    would call the week infeasible)."""
+    data = generate(60, 10, 1, 2)
+    inst = instance_from_data(data, "generated")
+    fitting = fitting_specialists(inst, travel_matrix(inst))
+    home = {s["id"]: s["home"] for s in data["specialists"]}
+    before = select_pairs(inst, fitting, 1, 1)
+    demand_id, spec, site = next(
+        (dem, spec, site)
+        for (dem, _), ranked in fitting.items()
+        for _, spec, site in ranked
+        if (spec, dem) not in before and site != home[spec]
+    )
+    for s in data["sites"]:
+        if s["id"] == site:
+            s["overnight"] = True
+    data["pinned_stays"] = [{"specialist": spec, "night": data["horizon"]["start"], "site": site}]
+    pinned = instance_from_data(data, "generated")
+    assert (spec, demand_id) in select_pairs(pinned, fitting_specialists(pinned, travel_matrix(pinned)), 1, 1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from outreach_opt.check.checker import Context, check_known_ids, usable_assignments
+from outreach_opt.check.context import day_text
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.problems import InputError, Problem
 from outreach_opt.domain.roster import Roster
@@ -20,23 +21,42 @@ _LISTED = 10
 
 
 def refuse_unknown_ids(instance: Instance, roster: Roster, source: str, doing: str) -> None:
-    """An assignment with unknown ids (or serving neither a demand nor a commitment) is bad
-    input. The first few are listed; a roster made for another instance (the usual cause of
-    many) is said so first; the last line says what to do before `doing` (e.g. "exporting
-    it"). A missing travel time is not refused: its leg counts 0 minutes, as in the checker's
-    totals."""
+    """An assignment with unknown ids (or serving neither a demand nor a commitment), or a
+    night away at an unknown place or date, is bad input. The first few are listed; a roster
+    made for another instance (the usual cause of many) is said so first; the last line says
+    what to do before `doing` (e.g. "exporting it"). A missing travel time is not refused:
+    its leg counts 0 minutes, as in the checker's totals."""
     ctx = Context.of(instance)
     usable = {id(a) for a in usable_assignments(ctx, roster.assignments)}
-    broken = check_known_ids(ctx, [a for a in roster.assignments if id(a) not in usable])
+    broken = [v.message for v in check_known_ids(ctx, [a for a in roster.assignments if id(a) not in usable])]
+    broken += _unknown_stays(ctx, roster)
     if not broken:
         return
-    problems = [Problem((), v.message, source) for v in broken[:_LISTED]]
+    problems = [Problem((), message, source) for message in broken[:_LISTED]]
     if len(broken) > _LISTED:
         problems.append(Problem((), f"… and {len(broken) - _LISTED} more assignment(s) like these.", source))
     if roster.instance != instance.name:
         problems.insert(0, Problem((), f"the roster is for {roster.instance!r}, not {instance.name!r}", source))
     problems.append(Problem((), f"fix the roster (or pair it with its own instance) before {doing}", source))
     raise InputError(problems)
+
+
+def _unknown_stays(ctx: Context, roster: Roster) -> list[str]:
+    """Nights away (`stays`) naming someone or somewhere the instance does not have, or dated
+    outside its horizon: nothing can be diffed or repaired with them (repair would leave such a
+    night out where diff counts it)."""
+    problems = []
+    for stay in roster.stays:
+        what = f"The night away of {stay.specialist!r} on {day_text(stay.night)} at {stay.site!r}"
+        if stay.specialist not in ctx.specialists:
+            problems.append(f"{what} names a specialist who is not in the instance.")
+        elif stay.site not in ctx.sites:
+            problems.append(f"{what} names a site that is not in the instance.")
+        elif not ctx.in_horizon(stay.night):
+            problems.append(
+                f"{what} is dated outside the horizon, {day_text(ctx.first_date)} to {day_text(ctx.last_date)}."
+            )
+    return problems
 
 
 def refuse_existing(out: str | Path, force: bool) -> None:

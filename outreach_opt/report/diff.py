@@ -9,7 +9,7 @@ another site is one change, because someone booked a room or planned their eveni
 These are also the units the repair model counts (solve/repair.py), so the count printed
 here is the count it minimised.
 
-Plain Python over the instance and the two assignment lists: it reads no solver and no
+Plain Python over the instance and the two rosters (assignments and stays): it reads no solver and no
 checker, so it can judge a repair independently. Each change also says where its session
 went or came from when the diff shows it (handed over to someone in the same slot, or moved
 by the same specialist to another slot), which reads far better than a bare add and remove.

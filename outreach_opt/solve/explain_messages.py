@@ -348,7 +348,7 @@ class _Words:
             why = f"; but {self.site(pin.site)} does not allow overnight stays"
         elif pin.site == self.prep.specialists[pin.specialist].home:
             why = f"; but {self.site(pin.site)} is {self.who(pin.specialist)}'s home"
-        elif pin.site not in stay_options(self.prep).get((pin.specialist, t), []):
+        elif pin.site not in self.stays.get((pin.specialist, t), []):
             why = "; but a stay needs work on both days, at that site on one of them"
         text = f"{self.who(pin.specialist)} is pinned to a night at {self.site(pin.site)} after {self.day(t)}{why}"
         return self.who(pin.specialist), f"{self.day(t)} night", ("pinned_stays", index), text

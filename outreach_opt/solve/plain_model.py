@@ -114,6 +114,8 @@ def unsupported_rules(instance: Instance) -> list[str]:
         note("forbidden_successions", "rules.forbidden_successions")
     if instance.pins:
         note("pins", "pins")
+    if instance.pinned_stays:
+        note("pins", "pinned_stays")
     for i, o in enumerate(instance.on_call):
         note("on_call_reach" if o.weight is None else "on_call_shortfall", f"on_call[{i}]")
     if instance.trainees and w.distinct_teacher:

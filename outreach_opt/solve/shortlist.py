@@ -252,6 +252,10 @@ def select_pairs(
     sites: dict[str, set[str]] = defaultdict(set)
     for pin in instance.pins:
         pairs.add((pin.specialist, pin.demand))
+    for night in instance.pinned_stays:  # the night needs work at its site on one of its days
+        pairs.update(
+            (spec, dem) for (dem, spec), site in site_of.items() if (spec, site) == (night.specialist, night.site)
+        )
     for dem in instance.demands:
         pairs.update((spec, dem.id) for spec in dem.preferred)
     demands = {d.id: d for d in instance.demands}
