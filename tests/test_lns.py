@@ -16,8 +16,8 @@ from outreach_opt.domain.prepared import prepare
 from outreach_opt.io.load import load_instance
 from outreach_opt.solve import solve as solve_module
 from outreach_opt.solve.builder import RosterModel
-from outreach_opt.solve.lns import Found, Neighbourhoods, Search
-from outreach_opt.solve.solve import SolveOptions, Status, read_roster, solve
+from outreach_opt.solve.lns import Found, Neighbourhoods, Search, breakdown
+from outreach_opt.solve.solve import SolveOptions, Status, configured_solver, read_roster, solve
 
 FOUR_WEEKS_OPTIMUM = 16880
 
@@ -33,10 +33,14 @@ def _any_roster(built: RosterModel) -> cp_model.CpSolver:
     return solver
 
 
+def _one_worker(limit: float) -> cp_model.CpSolver:
+    return configured_solver(SolveOptions(workers=1), remaining=limit)
+
+
 def test_neighbourhoods_improve_a_poor_roster_and_stay_valid() -> None:
     inst = load_instance(str(EXAMPLE))
     built = RosterModel(prepare(inst)).build()
-    search = Search(built, workers=1, seed=3)
+    search = Search(built, _one_worker, seed=3)
     start = _any_roster(built)
     before = search.cost(start)
     found = search.improve(Found(start, before), deadline=time.perf_counter() + 4)
@@ -46,11 +50,12 @@ def test_neighbourhoods_improve_a_poor_roster_and_stay_valid() -> None:
     assert report.violations == []
     assert report.objective == found.objective
     assert found.objective < before  # the objective-blind roster always leaves something to gain here
+    assert breakdown(built, found.solver) == {name: report.breakdown[name] for name in built.terms}
 
 
 def test_a_stopped_search_returns_its_start() -> None:
     built = RosterModel(prepare(load_instance(str(EXAMPLE)))).build()
-    search = Search(built, workers=1, seed=0)
+    search = Search(built, _one_worker, seed=0)
     start = _any_roster(built)
     search.stop()
     found = search.improve(Found(start, search.cost(start)), deadline=time.perf_counter() + 30)
@@ -85,8 +90,17 @@ def test_solve_switches_to_neighbourhoods_and_returns_a_checked_roster(
     whole-model search given no time at all, the roster regardless of cost starts them."""
     monkeypatch.setattr(solve_module, "FULL_SHARE", 0.0 if no_roster_first else 0.2)
     monkeypatch.setattr(solve_module, "LNS_FROM_GAP", -1.0)
+    any_roster = solve_module._Run._any_roster
+    calls: list[int] = []
+
+    def spy(run: solve_module._Run, lns: Search) -> cp_model.CpSolver | None:
+        calls.append(1)
+        return any_roster(run, lns)
+
+    monkeypatch.setattr(solve_module._Run, "_any_roster", spy)
     inst = load_instance(str(INSTANCES / "anzhen-cardiology-4weeks.yaml"))
     result = solve(inst, SolveOptions(time_limit=8, workers=2, seed=0, lns=True))
+    assert len(calls) == (1 if no_roster_first else 0)
     assert result.roster is not None, result.status
     report = check_roster(inst, result.roster)
     assert report.violations == []
@@ -105,3 +119,53 @@ def test_solve_command_takes_lns() -> None:
     done = CliRunner().invoke(main, ["solve", str(INSTANCES / "tiny.yaml"), "--lns", "--time-limit", "6", "--quiet"])
     assert done.exit_code == 0, done.output
     assert "optimal" in done.output
+
+
+def test_no_neighbourhood_search_is_prepared_without_lns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Preparing the neighbourhoods walks every variable of the model: without `lns` that
+    is never done."""
+
+    def refuse(*_args: object, **_kwargs: object) -> Search:
+        raise AssertionError("Search built with lns off")
+
+    monkeypatch.setattr(solve_module, "Search", refuse)
+    result = solve(load_instance(str(INSTANCES / "tiny.yaml")), SolveOptions(time_limit=6, workers=1))
+    assert result.status is Status.OPTIMAL
+
+
+def test_every_solver_of_the_search_is_configured_alike(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The roster regardless of cost and every neighbourhood are solved with the options'
+    parameters (`configured_solver`), as the whole model is, not with parameters set by hand."""
+    monkeypatch.setattr(solve_module, "FULL_SHARE", 0.0)
+    monkeypatch.setattr(solve_module, "LNS_FROM_GAP", -1.0)
+    configured = solve_module.configured_solver
+    made: list[float | None] = []
+
+    def spy(options: SolveOptions, remaining: float | None = None) -> cp_model.CpSolver:
+        made.append(remaining)
+        return configured(options, remaining)
+
+    monkeypatch.setattr(solve_module, "configured_solver", spy)
+    inst = load_instance(str(INSTANCES / "anzhen-cardiology-4weeks.yaml"))
+    result = solve(inst, SolveOptions(time_limit=7, workers=2, seed=0, lns=True))
+    assert result.roster is not None
+    assert len(made) >= 3  # the whole model's, the roster regardless of cost's, neighbourhoods'
+
+
+def test_the_narrowed_model_is_rewritten_only_where_needed_and_stays_exact() -> None:
+    """One copy of the model serves every neighbourhood; after steps that improved the roster
+    and steps that did not, each unit outside the next neighbourhood is fixed to the roster
+    and each unit inside it has the whole model's domain again."""
+    built = RosterModel(prepare(load_instance(str(EXAMPLE)))).build()
+    search = Search(built, _one_worker, seed=1)
+    start = _any_roster(built)
+    found = search.improve(Found(start, search.cost(start)), deadline=time.perf_counter() + 3)
+    keys = sorted(search.units)
+    for free in ({keys[0], keys[-1]}, set(keys[::3]), set()):
+        sub = search._narrowed(found, free).proto
+        values = found.solver.response_proto.solution
+        for key, indices in search.units.items():
+            for i in indices:
+                want = list(built.model.proto.variables[i].domain) if key in free else [values[i], values[i]]
+                assert list(sub.variables[i].domain) == want, (key, i)
+    assert list(built.model.proto.variables[0].domain) == [0, 1]  # the whole model is never narrowed

@@ -25,7 +25,7 @@ from outreach_opt.domain.problems import InputError, Problem
 from outreach_opt.domain.roster import Assignment, Roster, Stay
 from outreach_opt.solve.builder import BuildOptions, BuildTimeoutError, RosterModel
 from outreach_opt.solve.first_roster import FirstRoster, greedy_roster, hint
-from outreach_opt.solve.lns import Found, Search
+from outreach_opt.solve.lns import Found, Search, breakdown
 from outreach_opt.solve.reach_rules import on_call_listing
 from outreach_opt.solve.relaxation import BoundInBackground, bound_affordable
 from outreach_opt.solve.shortlist import plan_model
@@ -104,12 +104,15 @@ neighbourhood copies a 128k-variable model), while the plain-Python moves took t
 term from 1.51M to 1.42M in 10 s; on small models the moves run out long before the share."""
 
 
-FULL_SHARE = 0.35
+FULL_SHARE = 0.1
 """Share of the search time CP-SAT spends on the whole model (proving the bound, finding
 rosters) before the neighbourhoods take over (solve/lns.py). Measured on Curtois & Qu (60 s, 2 workers, shared
-machine; whole model for 60 s against 21 s of it then neighbourhoods): Instance8 3844 against
-3083, Instance6 2545 against 2555, Instance10 6268 against 6578. The whole model's roster at
-21 s was 2-3 times the final one each time: the neighbourhoods climb from there."""
+machine, one run each, neighbourhoods by one two-worker configured_solver), 10 % against 35 %:
+Instance12 6778 against 8370, Instance8 1968 against 2162, Instance7 1177 against 1162. The
+whole model's roster stalls long before its bound (Instance12: bound 0 at 60 s); earlier,
+with neighbourhoods solved with CP-SAT's default parameters, whole model for 60 s against
+21 s of it then neighbourhoods had been mixed (Instance8 3844 against 3083, Instance6 2545
+against 2555)."""
 LNS_FROM_GAP = 0.2
 """...unless the whole-model roster is then within this relative gap of the bound, where the
 whole model still does better: at 5 % the neighbourhoods took over Curtois & Qu Instance3 at
@@ -328,7 +331,9 @@ def solve(
     if callback is not None:
         solver.best_bound_callback = run.on_bound
     if stop_on_signals:
-        solver.parameters.catch_sigint_signal = run.lns.catch_sigint = False
+        solver.parameters.catch_sigint_signal = False
+        if run.lns is not None:
+            run.lns.catch_sigint = False
         _stoppable(run, lambda: run.search(solver, callback))
     else:
         run.search(solver, callback)
@@ -343,17 +348,16 @@ def solve(
     bound = _lower_bound(run, None if relaxed is None else relaxed.stop(), restricted is not None)
     if best is None:
         return Result(status, None, None, bound, {}, wall, build_time, interrupted, restricted)
-    breakdown = {name: round(best.value(expr)) for name, expr in built.terms.items()}
-    # The cost of the roster returned, from its own values: at a time limit CP-SAT's
-    # objective_value was seen 2000-12000 above it (four-week sample, 3-6 s, 2 workers),
-    # and the CLI then refused a roster that was valid and cheaper than claimed.
-    objective = sum(breakdown.values())
+    # The cost of the roster returned, from its own values (lns.breakdown): the CLI once
+    # refused a valid roster whose CP-SAT objective_value claimed more than it cost.
+    terms = breakdown(built, best)
+    objective = sum(terms.values())
     if status is Status.FEASIBLE and bound is not None and objective <= bound:
         status = Status.OPTIMAL  # the neighbourhoods reached the bound the full search proved
     roster = read_roster(built, best, status, objective, bound, interrupted)
     wall = time.perf_counter() - started
     logger.info("reading the roster back took %.2fs", time.perf_counter() - searched)
-    return Result(status, roster, objective, bound, breakdown, wall, build_time, interrupted, restricted)
+    return Result(status, roster, objective, bound, terms, wall, build_time, interrupted, restricted)
 
 
 def _lower_bound(run: _Run, relaxed: int | None, restricted: bool) -> int | None:
@@ -421,7 +425,8 @@ class _Run:
         self.best: cp_model.CpSolver | None = None
         self.bound: int | None = None
         self._current: cp_model.CpSolver | None = None
-        self.lns = Search(built, options.workers, options.seed)
+        self.lns = Search(built, self._solver, options.seed) if lns_until is not None else None
+        """Only with neighbourhoods: preparing them walks every variable of the model."""
         self.seen_bound: float | None = None
         self.switched = False
 
@@ -441,11 +446,32 @@ class _Run:
 
     def stop(self, signum: int) -> None:
         self.signals.append(signum)
-        self.lns.stop()
+        if self.lns is not None:
+            self.lns.stop()
         if self._current is not None:
             self._current.stop_search()
 
     def search(self, solver: cp_model.CpSolver, callback: _Callback | None) -> None:
+        if self.lns_until is not None and FULL_SHARE <= 0:
+            # No share for the whole model: a timer at 0 s would fire before CP-SAT starts,
+            # and CP-SAT ignores a stop that comes before its search.
+            self.switched = True
+        else:
+            self._whole_model(solver, callback)
+            if not self.switched or self.status in (Status.OPTIMAL, Status.INFEASIBLE) or self.signals:
+                return
+        lns = self.lns
+        assert lns is not None and self.lns_until is not None  # switched only when set
+        if self.best is None:
+            self.best = self._any_roster(lns)
+            if self.best is None:
+                return
+            self.status = Status.FEASIBLE
+            self._report(lns.cost(self.best))
+        found = lns.improve(Found(self.best, lns.cost(self.best)), self.lns_until, self._report)
+        self.best = found.solver
+
+    def _whole_model(self, solver: cp_model.CpSolver, callback: _Callback | None) -> None:
         self._current = solver
         timer = None
         if self.lns_until is not None and callback is not None:
@@ -465,27 +491,13 @@ class _Run:
             # The whole model's bound holds with or without a roster of its own: a roster
             # found later (regardless of cost, then neighbourhoods) is measured against it.
             self.bound = round(solver.best_objective_bound)
-        if not self.switched or self.status in (Status.OPTIMAL, Status.INFEASIBLE) or self.signals:
-            return
-        if self.best is None:
-            self.best = self._any_roster()
-            if self.best is None:
-                return
-            self.status = Status.FEASIBLE
-            self._report(self.lns.cost(self.best))
-        assert self.lns_until is not None  # switched only when set
-        found = self.lns.improve(Found(self.best, self.lns.cost(self.best)), self.lns_until, self._report)
-        self.best = found.solver
 
-    def _any_roster(self) -> cp_model.CpSolver | None:
+    def _any_roster(self, lns: Search) -> cp_model.CpSolver | None:
         """A roster with no regard to cost: the start for the neighbourhoods."""
         model = self.built.model.clone()
         model.clear_objective()
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.1, self.lns_until - time.perf_counter())  # type: ignore[operator]
-        solver.parameters.num_workers = self.options.workers
-        solver.parameters.random_seed = self.options.seed
-        solver.parameters.catch_sigint_signal = self.lns.catch_sigint
+        solver = self._solver(self.lns_until - time.perf_counter())  # type: ignore[operator]
+        solver.parameters.catch_sigint_signal = lns.catch_sigint
         solver.parameters.cp_model_presolve = len(model.proto.variables) <= PRESOLVE_UP_TO_VARIABLES
         self._current = solver
         code = solver.solve(model) if not self.signals else cp_model.UNKNOWN
@@ -494,6 +506,10 @@ class _Run:
         if code == cp_model.INFEASIBLE:
             self.status = Status.INFEASIBLE
         return solver if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+
+    def _solver(self, limit: float) -> cp_model.CpSolver:
+        """Configured as the whole model's (`configured_solver`), for `limit` seconds."""
+        return configured_solver(self.options, remaining=limit)
 
     def _report(self, objective: int) -> None:
         if self.on_progress is not None:
