@@ -133,6 +133,29 @@ def test_no_neighbourhood_search_is_prepared_without_lns(monkeypatch: pytest.Mon
     assert result.status is Status.OPTIMAL
 
 
+@pytest.mark.parametrize(
+    ("lns", "from_variables", "prepared"),
+    [(None, 10**9, False), (None, 0, True), (False, 0, False), (True, 10**9, True)],
+)
+def test_neighbourhoods_by_default_only_for_large_models(
+    monkeypatch: pytest.MonkeyPatch, lns: bool | None, from_variables: int, prepared: bool
+) -> None:
+    """`SolveOptions.lns` None turns the neighbourhoods on from `LNS_FROM_VARIABLES` (the
+    benchmark's M and L: better rosters at the same limit), off below (the samples, which
+    prove sooner without); True and False decide whatever the size."""
+    built: list[object] = []
+
+    def spy(*args: object, **kwargs: object) -> Search:
+        built.append(args)
+        return Search(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(solve_module, "Search", spy)
+    monkeypatch.setattr(solve_module, "LNS_FROM_VARIABLES", from_variables)
+    result = solve(load_instance(str(INSTANCES / "tiny.yaml")), SolveOptions(time_limit=6, workers=1, lns=lns))
+    assert result.status is Status.OPTIMAL
+    assert bool(built) is prepared
+
+
 def test_every_solver_of_the_search_is_configured_alike(monkeypatch: pytest.MonkeyPatch) -> None:
     """The roster regardless of cost and every neighbourhood are solved with the options'
     parameters (`configured_solver`), as the whole model is, not with parameters set by hand."""

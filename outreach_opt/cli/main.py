@@ -94,10 +94,11 @@ def main(ctx: click.Context, verbose: int) -> None:
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True, help="0: every core.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
-    "--lns",
-    is_flag=True,
-    help="When the search is far from its bound after a third of the time, spend the rest improving "
-    "the roster a few specialists or days at a time.",
+    "--lns/--no-lns",
+    default=None,
+    help="When the search is far from its bound after a tenth of the time, spend the rest improving "
+    "the roster a few specialists or days at a time. Default: on for large instances (10,000 model "
+    "variables and up), off for smaller ones.",
 )
 @click.option(
     "--out",
@@ -116,7 +117,7 @@ def solve_command(
     time_limit: float,
     workers: int,
     seed: int,
-    lns: bool,
+    lns: bool | None,
     out: str | None,
     force: bool,
     quiet: bool,

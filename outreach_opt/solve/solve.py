@@ -79,6 +79,15 @@ the samples, which CP-SAT solves or nearly solves alone, it made no measurable d
 there it would only change which of several equally good rosters comes back."""
 
 
+LNS_FROM_VARIABLES = GREEDY_FROM_VARIABLES
+"""With `SolveOptions.lns` None, models this large (and restricted ones) switch to
+neighbourhoods when far from their bound. Measured idle (2 workers, one run each, at
+a8c4af8 with `solve --lns`): 80 specialists x 15 sites at 30 s, seeds 1-3: 631167 / 540065 / 510662 against
+708927 / 542139 / 519731 without; 300 x 40 (restricted) at 60 s: 7252626 against 7863922.
+The samples are below it (the four-week one, 5.9k variables, proves its optimum sooner
+without)."""
+
+
 RELAXATION_FROM_VARIABLES = GREEDY_FROM_VARIABLES
 """A whole model this large also gets the relaxation's bound (solve/relaxation.py) beside
 the search, when affordable; the bound reported is the higher of it and CP-SAT's (both hold
@@ -216,13 +225,16 @@ class SolveOptions:
     """Start the search of a large model (`GREEDY_FROM_VARIABLES`) from the greedy first
     roster (solve/first_roster.py); off, or for a small model, from the commitments-only
     roster."""
-    lns: bool = False
+    lns: bool | None = None
     """When the whole-model search has not come within `LNS_FROM_GAP` of its bound after
     `FULL_SHARE` of the time, spend the rest on neighbourhoods around its roster
-    (solve/lns.py), or, with no roster yet, on finding any roster first. Off by default: on
-    the four-week sample (30 s, 2 workers, shared) the whole model was at 124590 (gap 87 %)
-    at the switch and proves 16880 a few seconds later, while the neighbourhoods ended at
-    24940; on Curtois & Qu it helps (benchmarks/RESULTS-curtois-qu.md)."""
+    (solve/lns.py), or, with no roster yet, on finding any roster first. None (the default)
+    decides by size: on for a model of `LNS_FROM_VARIABLES` or more and for a restricted one,
+    off below. On the four-week sample (5.9k variables; 30 s, 2 workers, shared) the whole
+    model was at 124590 (gap 87 %) at the switch and proves 16880 a few seconds later, while
+    the neighbourhoods ended at 24940; on Curtois & Qu it helps
+    (benchmarks/RESULTS-curtois-qu.md), and at the benchmark's M and L (see
+    `LNS_FROM_VARIABLES`)."""
     build: BuildOptions = field(default_factory=BuildOptions)
 
 
@@ -318,7 +330,8 @@ def solve(
     build_time = time.perf_counter() - started
     remaining = options.time_limit - build_time
     search_until = time.perf_counter() + remaining - stop_reserve(built, remaining)
-    lns = options.lns and remaining > LNS_FROM_SECONDS
+    wanted = options.lns if options.lns is not None else restricted is not None or large_for_lns(built)
+    lns = wanted and remaining > LNS_FROM_SECONDS
     solver = configured_solver(options, remaining=search_until - time.perf_counter())
     if len(built.model.proto.variables) > PRESOLVE_UP_TO_VARIABLES:
         solver.parameters.cp_model_presolve = False
@@ -358,6 +371,11 @@ def solve(
     wall = time.perf_counter() - started
     logger.info("reading the roster back took %.2fs", time.perf_counter() - searched)
     return Result(status, roster, objective, bound, terms, wall, build_time, interrupted, restricted)
+
+
+def large_for_lns(built: RosterModel) -> bool:
+    """Whether `SolveOptions.lns` None turns the neighbourhoods on (`LNS_FROM_VARIABLES`)."""
+    return len(built.model.proto.variables) >= LNS_FROM_VARIABLES
 
 
 def _lower_bound(run: _Run, relaxed: int | None, restricted: bool) -> int | None:
