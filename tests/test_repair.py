@@ -193,7 +193,12 @@ def test_repair_keeps_the_stays_of_everyone_the_event_leaves_alone(tmp_path: Pat
     assert fresh.roster is not None and fresh.roster.stays == []  # what the usual objective prefers
     result = repaired(event, proven.result.roster)
     assert result.roster is not None and result.roster.stays == [CHENGDE_NIGHT]
-    assert result.changes == 0 and result.proven
+    changes = roster_diff(event.instance, proven.result.roster, result.roster)
+    assert not any(isinstance(c, NightChange) for c in changes)
+    # Whether Li Wei works that Monday depends on which of the sample's optima CP-SAT proved
+    # (with 2 workers it may differ from run to run): his Monday may change, Gao Yu never.
+    assert "gao-yu" not in {c.specialist for c in changes}
+    assert result.changes == len(changes) and result.proven
 
 
 @pytest.mark.parametrize("days", [["sat", "sun"], ["sun"]])
