@@ -285,10 +285,11 @@ def solve(
         return Result(Status.UNKNOWN, None, None, None, {}, wall, wall, restricted=restricted)
     now = time.perf_counter()
     improve_until = now + IMPROVE_SHARE * max(0.0, options.time_limit - (now - started))
-    large = len(built.model.proto.variables) >= GREEDY_FROM_VARIABLES
+    variables = len(built.model.proto.variables)  # each size rule below is judged on it
+    large = variables >= GREEDY_FROM_VARIABLES
     filled: list[Completed] = []
     listener = on_progress = None if on_progress is None else _rising_bounds(on_progress)
-    relax = restricted is not None or len(built.model.proto.variables) >= RELAXATION_FROM_VARIABLES
+    relax = restricted is not None or variables >= RELAXATION_FROM_VARIABLES
 
     def start_bound(until: float) -> BoundInBackground | None:
         """The relaxation's bound of the whole instance (for a restricted model the only one;
@@ -330,7 +331,7 @@ def solve(
     build_time = time.perf_counter() - started
     remaining = options.time_limit - build_time
     search_until = time.perf_counter() + remaining - stop_reserve(built, remaining)
-    wanted = options.lns if options.lns is not None else restricted is not None or large_for_lns(built)
+    wanted = options.lns if options.lns is not None else restricted is not None or variables >= LNS_FROM_VARIABLES
     lns = wanted and remaining > LNS_FROM_SECONDS
     solver = configured_solver(options, remaining=search_until - time.perf_counter())
     if len(built.model.proto.variables) > PRESOLVE_UP_TO_VARIABLES:
@@ -371,11 +372,6 @@ def solve(
     wall = time.perf_counter() - started
     logger.info("reading the roster back took %.2fs", time.perf_counter() - searched)
     return Result(status, roster, objective, bound, terms, wall, build_time, interrupted, restricted)
-
-
-def large_for_lns(built: RosterModel) -> bool:
-    """Whether `SolveOptions.lns` None turns the neighbourhoods on (`LNS_FROM_VARIABLES`)."""
-    return len(built.model.proto.variables) >= LNS_FROM_VARIABLES
 
 
 def _lower_bound(run: _Run, relaxed: int | None, restricted: bool) -> int | None:
