@@ -16,14 +16,24 @@ from outreach_opt.check.context import Context, Violation, day_text
 from outreach_opt.domain.roster import Assignment, Stay
 
 
+def unknown_stay_ids(ctx: Context, stay: Stay) -> str | None:
+    """What a stay names that the instance does not have (specialist, site, night in the
+    horizon), or None: such a stay can be neither judged further nor diffed or repaired."""
+    if stay.specialist not in ctx.specialists:
+        return f"names an unknown specialist {stay.specialist!r}"
+    if stay.site not in ctx.sites:
+        return f"is at an unknown site {stay.site!r}"
+    if not ctx.in_horizon(stay.night):
+        return f"is dated outside the horizon, {day_text(ctx.first_date)} to {day_text(ctx.last_date)}"
+    return None
+
+
 def _stay_problem(ctx: Context, stay: Stay, worked: dict[tuple[str, dt.date], set[str]]) -> str | None:
     """What is wrong with one stay, in a department head's words, or None."""
-    spec = ctx.specialists.get(stay.specialist)
-    if spec is None:
-        return f"names an unknown specialist {stay.specialist!r}"
-    site = ctx.sites.get(stay.site)
-    if site is None:
-        return f"is at an unknown site {stay.site!r}"
+    unknown = unknown_stay_ids(ctx, stay)
+    if unknown is not None:
+        return unknown
+    spec, site = ctx.specialists[stay.specialist], ctx.sites[stay.site]
     if not site.overnight:
         return f"is at {ctx.where(stay.site)}, which does not allow overnight stays (sites[].overnight)"
     if stay.site == spec.home:

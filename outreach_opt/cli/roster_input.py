@@ -12,6 +12,7 @@ from pathlib import Path
 
 from outreach_opt.check.checker import Context, check_known_ids, usable_assignments
 from outreach_opt.check.context import day_text
+from outreach_opt.check.stays import unknown_stay_ids
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.problems import InputError, Problem
 from outreach_opt.domain.roster import Roster
@@ -45,18 +46,11 @@ def _unknown_stays(ctx: Context, roster: Roster) -> list[str]:
     """Nights away (`stays`) naming someone or somewhere the instance does not have, or dated
     outside its horizon: nothing can be diffed or repaired with them (repair would leave such a
     night out where diff counts it)."""
-    problems = []
-    for stay in roster.stays:
-        what = f"The night away of {stay.specialist!r} on {day_text(stay.night)} at {stay.site!r}"
-        if stay.specialist not in ctx.specialists:
-            problems.append(f"{what} names a specialist who is not in the instance.")
-        elif stay.site not in ctx.sites:
-            problems.append(f"{what} names a site that is not in the instance.")
-        elif not ctx.in_horizon(stay.night):
-            problems.append(
-                f"{what} is dated outside the horizon, {day_text(ctx.first_date)} to {day_text(ctx.last_date)}."
-            )
-    return problems
+    return [
+        f"The night away of {stay.specialist!r} on {day_text(stay.night)} at {stay.site!r} {unknown}."
+        for stay in roster.stays
+        if (unknown := unknown_stay_ids(ctx, stay)) is not None
+    ]
 
 
 def refuse_existing(out: str | Path, force: bool) -> None:
