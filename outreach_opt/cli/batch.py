@@ -33,7 +33,7 @@ from outreach_opt.cli.batch_tables import Reporter, batch_table, comparison_tabl
 from outreach_opt.cli.console import make_console
 from outreach_opt.domain.problems import InputError
 from outreach_opt.io.load import load_instance
-from outreach_opt.io.write import write_atomic
+from outreach_opt.io.write import check_writable, make_folder, write_atomic
 from outreach_opt.scenarios.chart import sweep_chart
 from outreach_opt.scenarios.compare import BASE_NAME, comparison, sweeps, table_csv, table_json
 from outreach_opt.scenarios.scenario import load_scenario_file
@@ -147,10 +147,11 @@ def whatif_command(
     charts = {name: f"{_slug(name, taken)}.svg" for name in groups}
     folder = Path(out) if out else None
     if folder is not None:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_folder(folder)
         names = ["table.csv", "table.json", *roster_files, *charts.values()]
         if not force:
             _refuse_existing([folder / n for n in names], "pass --force to replace the files in --out")
+        check_writable(folder / "table.json", force=True)
     job_list = [Job(BASE_NAME, data, options)] + [Job(v.name, v.data, options) for v in variants]
     console = make_console()
     with Reporter(console, len(job_list), "solving") as reporter:
@@ -219,8 +220,8 @@ def batch_command(
     """
     options = _solve_options(time_limit, seed, executor, scheduler)
     stems = _result_stems(instances)
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = make_folder(out)
+    check_writable(folder / "summary.json", force=True)
     rows: dict[int, dict[str, Any]] = {}
     if not (resume or force):
         outputs = [folder / f"{s}.{kind}.json" for s in stems for kind in ("result", "roster")]

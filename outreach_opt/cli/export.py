@@ -21,7 +21,7 @@ from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.problems import InputError, Problem
 from outreach_opt.domain.roster import Roster
 from outreach_opt.io.load import load_instance, load_roster
-from outreach_opt.io.write import write_atomic
+from outreach_opt.io.write import check_writable, make_folder, write_atomic
 from outreach_opt.report.exports import roster_to_csv, roster_to_ics, roster_to_json, roster_to_yaml
 from outreach_opt.report.html import roster_to_html
 from outreach_opt.report.xlsx import roster_to_xlsx
@@ -50,6 +50,8 @@ def export_command(instance: str, roster: str, fmt: str | None, out: str, force:
         raise InputError.single(
             out, f"--per-specialist writes one calendar per specialist; it needs --format ics, not {fmt}"
         )
+    if not per_specialist:
+        check_writable(out, force)
     problem = load_instance(instance)
     given = load_roster(roster)
     refuse_unknown_ids(problem, given, roster, "exporting it")
@@ -110,7 +112,7 @@ def _write_calendars(instance: Instance, roster: Roster, folder: Path, force: bo
     existing = [t for t in targets if t.exists()]
     if existing and not force:
         raise InputError([Problem((), "the file exists already; pass --force to replace it", str(t)) for t in existing])
-    folder.mkdir(exist_ok=True)
+    make_folder(folder)
     for spec, target in zip(people, targets, strict=True):
         write_atomic(target, roster_to_ics(instance, roster, specialist=spec), force=force)
     return targets

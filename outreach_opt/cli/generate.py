@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import click
 
-from outreach_opt.cli.roster_input import refuse_existing
 from outreach_opt.generate import generate
 from outreach_opt.io.load import instance_from_data
-from outreach_opt.io.write import write_instance_data
+from outreach_opt.io.write import check_writable, write_instance_data
 
 
 @click.command(name="generate")
@@ -31,7 +30,7 @@ from outreach_opt.io.write import write_instance_data
 def generate_command(specialists: int, sites: int, weeks: int, seed: int, out: str, force: bool) -> None:
     """Write a generated instance: a main campus, branch campuses and county hospitals on a map,
     specialists with grades and skills, home duties, leave and demands sized to the staff."""
-    refuse_existing(out, force)
+    check_writable(out, force)
     data = generate(specialists, sites, weeks, seed)
     instance = instance_from_data(data, f"generated instance (seed {seed})")  # a generator bug is loud here
     write_instance_data(

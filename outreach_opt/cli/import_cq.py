@@ -12,10 +12,9 @@ from pathlib import Path
 
 import click
 
-from outreach_opt.cli.roster_input import refuse_existing
 from outreach_opt.io.curtois_qu import read_curtois_qu
 from outreach_opt.io.load import instance_from_data
-from outreach_opt.io.write import write_instance_data
+from outreach_opt.io.write import check_writable, write_instance_data
 
 
 @click.command(name="import-cq")
@@ -24,7 +23,7 @@ from outreach_opt.io.write import write_instance_data
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 def import_cq_command(source: str, out: str, force: bool) -> None:
     """Convert a Curtois & Qu shift scheduling benchmark file (InstanceN.txt) into an instance."""
-    refuse_existing(out, force)
+    check_writable(out, force)
     data = read_curtois_qu(source)
     instance = instance_from_data(data, source)
     write_instance_data(

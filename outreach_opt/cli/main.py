@@ -31,7 +31,7 @@ from outreach_opt.cli.generate import generate_command
 from outreach_opt.cli.import_cq import import_cq_command
 from outreach_opt.cli.progress import ProgressView
 from outreach_opt.cli.repair import diff_command, repair_command
-from outreach_opt.cli.roster_input import refuse_existing, refuse_unknown_ids
+from outreach_opt.cli.roster_input import refuse_unknown_ids
 from outreach_opt.cli.uncovered import print_uncovered_summary
 from outreach_opt.domain.history import past_assignments
 from outreach_opt.domain.instance import Instance
@@ -40,7 +40,7 @@ from outreach_opt.domain.problems import InputError
 from outreach_opt.domain.roster import Roster
 from outreach_opt.domain.schema import instance_schema_text
 from outreach_opt.io.load import load_history, load_instance, load_roster
-from outreach_opt.io.write import write_atomic
+from outreach_opt.io.write import check_writable, write_atomic
 from outreach_opt.solve.explain import explain
 from outreach_opt.solve.solve import SolveOptions, Status, solve
 
@@ -136,7 +136,7 @@ def solve_command(
         problem = with_roster_pins(problem, load_roster(pin_roster), pin_roster)
     if out is not None:
         format_for(out)  # an unknown extension is bad input before, not after, a long solve
-        refuse_existing(out, force)
+        check_writable(out, force)
     past = past_assignments(problem, load_history(history)) if history else []
     console = make_console()
     options = SolveOptions(

@@ -2,13 +2,11 @@
 
 Every command that reads a roster (export, show, explain, diff, repair) refuses one that names
 unknown specialists, sites, periods, demands or dates, because nothing can be rendered, diffed
-or repaired with an id the instance does not have. Every command that writes `--out` refuses
-an existing file before a long solve, not after it.
+or repaired with an id the instance does not have. (An `--out` that could not be written is
+refused before a long solve by `io.write.check_writable`.)
 """
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from outreach_opt.check.checker import Context, check_known_ids, usable_assignments
 from outreach_opt.check.context import day_text
@@ -51,9 +49,3 @@ def _unknown_stays(ctx: Context, roster: Roster) -> list[str]:
         for stay in roster.stays
         if (unknown := unknown_stay_ids(ctx, stay)) is not None
     ]
-
-
-def refuse_existing(out: str | Path, force: bool) -> None:
-    """Outputs are never silently overwritten: an existing `out` needs `--force`."""
-    if Path(out).exists() and not force:
-        raise InputError.single(str(out), "the file exists already; pass --force to replace it")

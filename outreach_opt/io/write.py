@@ -23,16 +23,16 @@ from outreach_opt.domain.roster import Roster
 def write_atomic(path: str | Path, text: str | bytes, *, force: bool = False) -> None:
     """Write `text` to `path` atomically; refuse to replace an existing file unless `force`.
 
-    A `str` is written as UTF-8 text, `bytes` exactly as given.
+    A `str` is written as UTF-8 text, `bytes` exactly as given. A file that cannot be written
+    (no permission, a read-only or full disk) is an InputError naming the file and the cause.
     """
     target = Path(path)
-    if target.exists() and not force:
-        raise InputError.single(str(target), "the file exists already; pass --force to replace it")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError.single(str(target), f"the folder {str(folder)!r} does not exist")
+    folder = _checked_folder(target, force)
     data = text.encode("utf-8") if isinstance(text, str) else text
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise _cannot_write(target, folder, exc) from None
     try:
         # mkstemp makes the file private (0600); outputs are for sharing, so use the usual
         # mode a new file would get under the user's umask.
@@ -42,10 +42,60 @@ def write_atomic(path: str | Path, text: str | bytes, *, force: bool = False) ->
             out.flush()
             os.fsync(out.fileno())
         os.replace(temporary, target)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise _cannot_write(target, folder, exc) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
     _fsync_folder(folder)
+
+
+def check_writable(path: str | Path, force: bool) -> None:
+    """Refuse, before any long work, an output that could not be written afterwards: a file
+    that exists (without `force`), a folder in its place, a folder that is missing or that
+    does not take new files. The last is tried, not guessed from permission bits (root, a
+    read-only disk, /proc): a temporary file is made there and removed."""
+    target = Path(path)
+    folder = _checked_folder(target, force)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise _cannot_write(target, folder, exc) from None
+    os.close(handle)
+    Path(temporary).unlink(missing_ok=True)
+
+
+def make_folder(path: str | Path) -> Path:
+    """An output folder (and its parents), made if missing; an InputError when it cannot be."""
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise InputError.single(str(folder), "this is a file, and a folder is needed here; name a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError.single(
+            str(folder), f"cannot make the folder: {exc.strerror or exc}; choose a folder you can write to"
+        ) from None
+    return folder
+
+
+def _checked_folder(target: Path, force: bool) -> Path:
+    """The folder `target` goes in, after refusing what no write should do."""
+    if target.is_dir():
+        raise InputError.single(str(target), "this is a folder; name the file to write")
+    if target.exists() and not force:
+        raise InputError.single(str(target), "the file exists already; pass --force to replace it")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InputError.single(str(target), f"the folder {str(folder)!r} does not exist")
+    return folder
+
+
+def _cannot_write(target: Path, folder: Path, exc: OSError) -> InputError:
+    cause = exc.strerror or exc
+    message = f"cannot write in the folder {str(folder)!r}: {cause}; choose a folder you can write to"
+    return InputError.single(str(target), message)
 
 
 def write_instance_data(path: str | Path, data: dict[str, Any], header: str, *, force: bool = False) -> None:
