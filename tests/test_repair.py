@@ -428,6 +428,31 @@ def test_event_problems_are_located(tmp_path: Path) -> None:
     assert "did you mean 'operations'" in exc.value.problems[0].message
 
 
+def test_event_leave_outside_the_week_is_refused_at_its_date(tmp_path: Path) -> None:
+    """A mistyped date (December for October) would change nothing and print "0 change(s)":
+    the department head would believe the ill colleague was taken out. It is refused at the
+    date, saying the week."""
+    anzhen = load_instance(str(INSTANCES / "anzhen-tongzhou-week.yaml"))
+    text = "operations:\n  - {op: unavailable, specialist: gao-yu,\n     dates: [2025-10-25, 2025-12-26]}\n"
+    with pytest.raises(InputError) as exc:
+        _event(tmp_path, anzhen, text)
+    (problem,) = exc.value.problems
+    assert problem.field == "operations[0].dates[1]" and problem.line == 3
+    assert "2025-12-26 is outside the horizon, Mon 2025-10-20 to Sun 2025-10-26" in problem.message
+
+
+def test_event_unknown_period_is_located_in_the_event(tmp_path: Path) -> None:
+    """An unknown period points at the event's line and field, not at line 1 and the
+    specialist's place in the instance."""
+    anzhen = load_instance(str(INSTANCES / "anzhen-tongzhou-week.yaml"))
+    text = "operations:\n  - {op: unavailable, specialist: gao-yu, dates: [2025-10-25],\n     periods: [am, night]}\n"
+    with pytest.raises(InputError) as exc:
+        _event(tmp_path, anzhen, text)
+    (problem,) = exc.value.problems
+    assert problem.field == "operations[0].periods[1]" and problem.line == 3
+    assert "unknown period 'night'" in problem.message and "am, pm, eve" in problem.message
+
+
 def test_cli_repair_and_diff(tmp_path: Path) -> None:
     """The commands as a user runs them: repair prints the diff and writes the roster (never
     over an existing file without --force); diff of the two files prints the same changes;

@@ -13,6 +13,7 @@ both would otherwise dangle. Each such removal leaves a note for the comparison 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,6 +86,7 @@ def apply(patch: Patch, op: Operation, at: Path) -> None:
         (scale_travel if op.what == "travel" else scale_demand)(patch.data, op.factor)
     elif isinstance(op, MarkUnavailable):
         spec = patch.data["specialists"][_index(patch, "specialists", op.specialist, (*at, "specialist"))]
+        _refuse_leave_outside(patch.data, op, at)
         periods = {"periods": list(op.periods)} if op.periods else {}
         spec["unavailable"] = [*spec.get("unavailable", []), *({"date": d.isoformat(), **periods} for d in op.dates)]
     elif isinstance(op, SetValue):
@@ -94,6 +96,29 @@ def apply(patch: Patch, op: Operation, at: Path) -> None:
             raise _error((*at, "path"), f"{section} has no setting {key!r}{hint}")
         patch.data.setdefault(section, {})[key] = op.value
         patch.set_at[(section, key)] = (*at, "value")
+
+
+def _refuse_leave_outside(data: dict[str, Any], op: MarkUnavailable, at: Path) -> None:
+    """Leave on a date outside the horizon, or in a period the instance does not have, would
+    change nothing (an instance's own leave list may reach past its week; an operation is
+    written for this one): a repair would report "0 change(s)" for a colleague never taken
+    out. Each such date or period is refused at its place in the file."""
+    first = dt.date.fromisoformat(data["horizon"]["start"])
+    last = first + dt.timedelta(days=data["horizon"]["days"] - 1)
+    week = f"{first:%a} {first.isoformat()} to {last:%a} {last.isoformat()}"
+    problems = [
+        Problem((*at, "dates", k), f"{day.isoformat()} is outside the horizon, {week}; give a date inside it")
+        for k, day in enumerate(op.dates)
+        if not first <= day <= last
+    ]
+    known = [str(p["id"]) for p in data["periods"]]
+    problems += [
+        Problem((*at, "periods", k), f"unknown period {period!r}{suggest(period, known)}; known: {', '.join(known)}")
+        for k, period in enumerate(op.periods or [])
+        if period not in known
+    ]
+    if problems:
+        raise InputError(problems)
 
 
 def _error(path: Path, message: str) -> InputError:
