@@ -265,6 +265,15 @@ def test_export_calendars_per_specialist(tmp_path: Path) -> None:
     assert wrong.exit_code == 2 and "--format ics" in wrong.stderr
 
 
+def test_per_specialist_alone_means_calendars(tmp_path: Path) -> None:
+    """The README says `export --per-specialist` writes one calendar per specialist: the flag
+    alone does (a folder has no extension to take the format from), as --format ics."""
+    source, folder = roster_file(tmp_path, EXAMPLE), tmp_path / "calendars"
+    done = export(str(EXAMPLE), str(source), "--per-specialist", "--out", str(folder))
+    assert done.exit_code == 0, done.output
+    assert {p.suffix for p in folder.iterdir()} == {".ics"} and len(list(folder.iterdir())) >= 2
+
+
 def test_export_refuses_a_roster_with_unknown_ids(tmp_path: Path) -> None:
     """A hand-edited roster naming someone not in the instance cannot be rendered: exit 2,
     the message names the unknown specialist and suggests the close one."""

@@ -42,10 +42,10 @@ _SUFFIXES |= {".html": "html", ".htm": "html"}
 )
 @click.option("--out", required=True, type=click.Path(), help="The file to write (a folder with --per-specialist).")
 @click.option("--force", is_flag=True, help="Replace files that exist.")
-@click.option("--per-specialist", is_flag=True, help="ics only: one <specialist id>.ics per specialist into --out.")
+@click.option("--per-specialist", is_flag=True, help="One calendar per specialist: <id>.ics in the folder --out.")
 def export_command(instance: str, roster: str, fmt: str | None, out: str, force: bool, per_specialist: bool) -> None:
     """Export ROSTER (JSON or YAML) of INSTANCE as JSON, YAML, CSV, iCalendar, Excel or an HTML report."""
-    fmt = fmt or format_for(out)
+    fmt = fmt or ("ics" if per_specialist else format_for(out))  # a folder has no extension
     if per_specialist and fmt != "ics":
         raise InputError.single(
             out, f"--per-specialist writes one calendar per specialist; it needs --format ics, not {fmt}"
