@@ -5,6 +5,7 @@ Exit statuses: 0 roster found / valid, 1 a rule broken, 2 bad input, 3 infeasibl
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -257,3 +258,39 @@ def test_sample_whatif_runs(tmp_path: Path) -> None:
     assert rows["new road cuts Tongzhou-Dachang to 25 min"]["objective"] < 1320
     assert rows["Xianghe wants three clinics a week"]["objective"] > 1320
     assert all(row["checked"] == "ok" for row in rows.values())
+
+
+def test_roster_problems_carry_their_line(tmp_path: Path) -> None:
+    """A roster's unknown id is reported at its line and assignment, as an instance's is, and
+    without the checker's "left out of the other checks" (the command does no checks)."""
+    good = tmp_path / "roster.json"
+    assert run("solve", str(EXAMPLE), "--workers", "1", "--quiet", "--out", str(good)).exit_code == 0
+    data = json.loads(good.read_text(encoding="utf-8"))
+    data["assignments"][1]["specialist"] = "nobody"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    line = next(i for i, text in enumerate(bad.read_text().splitlines(), 1) if '"nobody"' in text)
+    shown = run("show", str(EXAMPLE), str(bad))
+    assert shown.exit_code == 2, shown.output
+    assert f"{bad}:{line - 1}:" in shown.stderr  # the assignment's opening brace, the line above
+    assert "assignments[1]: The assignment of 'nobody'" in shown.stderr
+    assert "left out of the other checks" not in shown.stderr
+    pinned = run("solve", str(EXAMPLE), "--workers", "1", "--quiet", "--pin", str(bad))
+    assert pinned.exit_code == 2 and f"{bad}:{line}:" in pinned.stderr, pinned.output
+    assert "assignments[1].specialist: unknown specialist 'nobody'" in pinned.stderr
+
+
+def test_pin_with_another_weeks_roster_is_refused(tmp_path: Path) -> None:
+    """`solve --pin` with last week's roster pinned nothing and said nothing: every session
+    lies outside the horizon. It is bad input saying so."""
+    good = tmp_path / "roster.json"
+    assert run("solve", str(EXAMPLE), "--workers", "1", "--quiet", "--out", str(good)).exit_code == 0
+    data = json.loads(good.read_text(encoding="utf-8"))
+    for a in data["assignments"]:
+        a["date"] = str(dt.date.fromisoformat(a["date"]) - dt.timedelta(days=7))
+    last_week = tmp_path / "last-week.json"
+    last_week.write_text(json.dumps(data), encoding="utf-8")
+    result = run("solve", str(EXAMPLE), "--workers", "1", "--quiet", "--pin", str(last_week))
+    assert result.exit_code == 2, result.output
+    assert "all fall outside the horizon, 2025-10-20 to 2025-10-26, so nothing would be pinned" in result.stderr
+    assert "optimal" not in result.stdout

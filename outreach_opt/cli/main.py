@@ -39,7 +39,7 @@ from outreach_opt.domain.pins import with_roster_pins
 from outreach_opt.domain.problems import InputError
 from outreach_opt.domain.roster import Roster
 from outreach_opt.domain.schema import instance_schema_text
-from outreach_opt.io.load import load_history, load_instance, load_roster
+from outreach_opt.io.load import load_history, load_instance, load_roster, located_in_their_files
 from outreach_opt.io.write import check_writable, write_atomic
 from outreach_opt.solve.explain import explain
 from outreach_opt.solve.solve import SolveOptions, Status, solve
@@ -67,7 +67,7 @@ def _bad_input(func: F) -> F:
             # A problem found past loading (a size limit checked before building) has no file
             # of its own: it belongs to the instance the command was given.
             source = kwargs.get("instance")
-            for problem in exc.problems:
+            for problem in located_in_their_files(exc.problems):
                 if problem.file is None and isinstance(source, str):
                     problem = problem.located(source, None, None)
                 click.echo(f"error: {problem}", err=True)

@@ -27,11 +27,16 @@ def refuse_unknown_ids(instance: Instance, roster: Roster, source: str, doing: s
     its leg counts 0 minutes, as in the checker's totals."""
     ctx = Context.of(instance)
     usable = {id(a) for a in usable_assignments(ctx, roster.assignments)}
-    broken = [v.message for v in check_known_ids(ctx, [a for a in roster.assignments if id(a) not in usable])]
-    broken += _unknown_stays(ctx, roster)
+    broken = [
+        Problem(("assignments", i), _refusal(violation.message), source)
+        for i, a in enumerate(roster.assignments)
+        if id(a) not in usable
+        for violation in check_known_ids(ctx, [a])
+    ]
+    broken += _unknown_stays(ctx, roster, source)
     if not broken:
         return
-    problems = [Problem((), message, source) for message in broken[:_LISTED]]
+    problems = broken[:_LISTED]
     if len(broken) > _LISTED:
         problems.append(Problem((), f"… and {len(broken) - _LISTED} more assignment(s) like these.", source))
     if roster.instance != instance.name:
@@ -40,12 +45,21 @@ def refuse_unknown_ids(instance: Instance, roster: Roster, source: str, doing: s
     raise InputError(problems)
 
 
-def _unknown_stays(ctx: Context, roster: Roster) -> list[str]:
+def _refusal(message: str) -> str:
+    """The checker's sentence without its note for the checks that follow: here none do."""
+    return message.removesuffix(" It is left out of the other checks.")
+
+
+def _unknown_stays(ctx: Context, roster: Roster, source: str) -> list[Problem]:
     """Nights away (`stays`) naming someone or somewhere the instance does not have, or dated
     outside its horizon: nothing can be diffed or repaired with them (repair would leave such a
     night out where diff counts it)."""
     return [
-        f"The night away of {stay.specialist!r} on {day_text(stay.night)} at {stay.site!r} {unknown}."
-        for stay in roster.stays
+        Problem(
+            ("stays", i),
+            f"The night away of {stay.specialist!r} on {day_text(stay.night)} at {stay.site!r} {unknown}.",
+            source,
+        )
+        for i, stay in enumerate(roster.stays)
         if (unknown := unknown_stay_ids(ctx, stay)) is not None
     ]

@@ -8,10 +8,13 @@ announced with the weekend around it, a room booked and the family told, so the 
 keeps it rather than trading it for a cheaper way to the same sessions; and the pinned
 sessions stay feasible with it, since the stay was the roster's way to reach them. A roster
 naming an unknown specialist, demand, period or site is bad input, reported at the
-assignment or stay, not a silently dropped pin.
+assignment or stay, not a silently dropped pin; so is a roster with nothing inside the horizon
+(another week's), which would pin nothing at all.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from outreach_opt.domain.instance import Instance, Pin, StayPin
 from outreach_opt.domain.problems import InputError, Problem, suggest
@@ -54,6 +57,18 @@ def with_roster_pins(instance: Instance, roster: Roster, source: str) -> Instanc
         problems += [Problem(("stays", i, key), message, source) for key, message in bad]
         if not bad:
             stays.append(StayPin(specialist=stay.specialist, night=stay.night, site=stay.site))
+    added = len(pins) - len(instance.pins) + len(stays) - len(instance.pinned_stays)
+    outside = sum(1 for a in roster.assignments if a.demand is not None) + len(roster.stays)
+    if not problems and outside and not added:
+        last = first + dt.timedelta(days=instance.horizon.days - 1)
+        problems.append(
+            Problem(
+                (),
+                f"its {outside} demand session(s) and night(s) away all fall outside the horizon, {first} to "
+                f"{last}, so nothing would be pinned: pass the roster of these dates",
+                source,
+            )
+        )
     if problems:
         raise InputError(problems)
     return instance.model_copy(update={"pins": pins, "pinned_stays": stays})

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import types
 import typing
+from collections.abc import Sequence
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -49,6 +50,25 @@ def load_history(folder: str) -> list[Roster]:
         raise InputError.single(folder, "--history must name a folder of earlier roster files (.json or .yaml)")
     files = sorted(p for p in path.iterdir() if p.suffix.lower() in {".json", ".yaml", ".yml"} and p.is_file())
     return [load_roster(str(p)) for p in files]
+
+
+def located_in_their_files(problems: Sequence[Problem]) -> list[Problem]:
+    """Problems found after loading (an unknown id in a roster, say) name their file and path
+    but no line: each gets the line of its path, the file read again (only on the way to an
+    error). A file that cannot be read again leaves its problems as they are."""
+    docs: dict[str, Located | None] = {}
+    located = []
+    for problem in problems:
+        if problem.file is not None and problem.line is None and problem.path:
+            if problem.file not in docs:
+                try:
+                    docs[problem.file] = read_located(problem.file)
+                except InputError:
+                    docs[problem.file] = None
+            doc = docs[problem.file]
+            problem = doc.locate(problem) if doc is not None else problem
+        located.append(problem)
+    return located
 
 
 def instance_from_data(data: Any, source: str = "<data>") -> Instance:
