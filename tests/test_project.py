@@ -60,3 +60,32 @@ def test_ruff_and_mypy_clean() -> None:
     ):
         done = subprocess.run([sys.executable, "-m", *command], cwd=REPO, capture_output=True, text=True)
         assert done.returncode == 0, f"{' '.join(command)}:\n{done.stdout}\n{done.stderr}"
+
+
+def test_readme_synopsis_lists_every_command_and_option() -> None:
+    """The README's "The command line" block names every command, and for each exactly the
+    options the command takes: a user reading it neither misses an option nor tries one that
+    is not there."""
+    import re
+
+    import click
+
+    from outreach_opt.cli.main import main
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## The command line", 1)[1].split("\n\n", 2)[1]
+    written = {}
+    for line in block.splitlines():
+        words = line.split()
+        assert words[0] == "outreach-opt", line
+        written[words[1]] = set(re.findall(r"--[a-z-]+", line))
+    assert set(written) == set(main.commands)
+    for name, command in main.commands.items():
+        options = {
+            flag
+            for param in command.params
+            if isinstance(param, click.Option) and "--help" not in param.opts
+            for flag in (*param.opts, *param.secondary_opts)
+            if flag.startswith("--")
+        }
+        assert written[name] == options, (name, written[name] ^ options)
