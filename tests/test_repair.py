@@ -441,6 +441,17 @@ def test_event_leave_outside_the_week_is_refused_at_its_date(tmp_path: Path) -> 
     assert "2025-12-26 is outside the horizon, Mon 2025-10-20 to Sun 2025-10-26" in problem.message
 
 
+def test_event_wrong_types_are_said_in_the_files_terms(tmp_path: Path) -> None:
+    """An event's values of the wrong shape get the same words as an instance's (expected,
+    found), not pydantic's ("Input should be a valid list")."""
+    anzhen = load_instance(str(INSTANCES / "anzhen-tongzhou-week.yaml"))
+    for dates, said in (("2025-10-25", "expected a list, found a date"), ("[]", "needs at least 1 item, found 0")):
+        with pytest.raises(InputError) as exc:
+            _event(tmp_path, anzhen, f"operations:\n  - {{op: unavailable, specialist: gao-yu, dates: {dates}}}\n")
+        (problem,) = exc.value.problems
+        assert problem.field == "operations[0].dates" and problem.line == 2 and problem.message == said
+
+
 def test_event_unknown_period_is_located_in_the_event(tmp_path: Path) -> None:
     """An unknown period points at the event's line and field, not at line 1 and the
     specialist's place in the instance."""

@@ -126,8 +126,6 @@ def _reported(problems: list[Problem], file: str) -> list[Problem]:
 def _problem_from_pydantic(err: Any, model: type[BaseModel]) -> Problem:
     path: Path = tuple(part for part in err["loc"] if isinstance(part, int) or _is_plain(part))
     kind = err["type"]
-    given = err.get("input")
-    ctx = err.get("ctx") or {}
     if kind == "extra_forbidden" and path:
         owner = _model_at(model, path[:-1])
         known = list(owner.model_fields) if owner else []
@@ -136,29 +134,34 @@ def _problem_from_pydantic(err: Any, model: type[BaseModel]) -> Problem:
         return Problem(path, f"unknown key {bad!r}{hint}")
     if kind == "missing" and len(path) == 3 and _is_travel_leg(path[:2]):
         return Problem(path[:2], f"{_LEG}; its {_TRAVEL_PARTS[int(path[2])]} is missing")
+    return Problem(path, pydantic_message(err, path))
+
+
+def pydantic_message(err: Any, path: Path) -> str:
+    """A pydantic error (one of `ValidationError.errors()`) said in the file's terms, for the
+    value at `path`: what was expected, what was found, how to write it. Scenario and event
+    files use it too."""
+    kind = err["type"]
+    given = err.get("input")
+    ctx = err.get("ctx") or {}
     if kind == "missing" and path:
-        return Problem(path, f"required key {path[-1]!r} is missing; add it")
+        return f"required key {path[-1]!r} is missing; add it"
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
-        return Problem(path, f"expected a mapping of fields (key: value), found {_kind(given)}")
+        return f"expected a mapping of fields (key: value), found {_kind(given)}"
     if kind in {"list_type", "tuple_type"}:
-        message = f"expected a list, found {_kind(given)}"
-        if _is_travel_leg(path):
-            message += f"; {_LEG}"
-        return Problem(path, message)
+        return f"expected a list, found {_kind(given)}" + (f"; {_LEG}" if _is_travel_leg(path) else "")
     if kind in {"too_long", "too_short"} and _is_travel_leg(path):
-        return Problem(
-            path,
-            f"{_LEG} (got {_shown(given)})",
-        )
+        return f"{_LEG} (got {_shown(given)})"
+    if kind == "too_short":
+        least = ctx.get("min_length", 1)
+        return f"needs at least {least} item{'s' if least != 1 else ''}, found {ctx.get('actual_length', 0)}"
     if kind == "string_pattern_mismatch":
-        return Problem(
-            path,
-            f"{given!r} is not an id: use letters, digits, '-', '_' or '.', starting with a letter or "
-            "digit (no spaces)",
+        return (
+            f"{given!r} is not an id: use letters, digits, '-', '_' or '.', starting with a letter or digit (no spaces)"
         )
     if kind == "string_type":
-        return Problem(path, _string_expected(path, given))
-    message = err["msg"]
+        return _string_expected(path, given)
+    message = str(err["msg"])
     if message.startswith(("Value error, ", "Assertion failed, ")):
         message = message.split(", ", 1)[1]
     if kind in {"enum", "literal_error"} and isinstance(given, str):
@@ -170,7 +173,7 @@ def _problem_from_pydantic(err: Any, model: type[BaseModel]) -> Problem:
         message += "; write dates as YYYY-MM-DD, e.g. 2025-10-20"
     if _is_travel_leg(path[:-1]) and path and isinstance(path[-1], int) and path[-1] < 3:
         message = f"{_TRAVEL_PARTS[path[-1]]}: {message}"
-    return Problem(path, message)
+    return message
 
 
 def _is_travel_leg(path: Path) -> bool:

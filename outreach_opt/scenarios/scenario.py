@@ -30,6 +30,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from outreach_opt.domain.problems import InputError, Path, Problem, suggest
+from outreach_opt.io.load import pydantic_message
 from outreach_opt.io.located_yaml import Located, read_located
 
 MAX_SWEEP = 200
@@ -240,7 +241,7 @@ def _problem(located: Located, err: Any) -> Problem:
         path.append(part)
         if isinstance(part, str):
             owner, current = current, _CHILD.get((current, part)) if current else None
-    kind, message = err["type"], err["msg"]
+    kind = err["type"]
     if kind == "extra_forbidden" and owner is not None:
         known = [f.alias or name for name, f in owner.model_fields.items()]
         hint = suggest(str(path[-1]), known) or f"; known keys: {', '.join(known)}"
@@ -250,8 +251,6 @@ def _problem(located: Located, err: Any) -> Problem:
         message = f"unknown operation {given!r}{suggest(given, OPERATIONS)}; one of: {', '.join(OPERATIONS)}"
     elif kind == "union_tag_not_found":
         message = f"an operation needs 'op:', one of: {', '.join(OPERATIONS)}"
-    elif kind == "missing":
-        message = f"required key {path[-1]!r} is missing; add it"
-    elif kind == "value_error":
-        message = message.removeprefix("Value error, ")
+    else:
+        message = pydantic_message(err, tuple(path))
     return located.locate(Problem(tuple(path), message), key=kind == "extra_forbidden")
