@@ -119,6 +119,18 @@ def test_import_command_round_trips(tmp_path: Path) -> None:
     assert again.exit_code == 2 and "--force" in again.stderr
 
 
+def test_unreadable_source_is_said_as_for_any_file(tmp_path: Path) -> None:
+    """A missing or binary source gets the words every other input gets, not Python's
+    "[Errno 2] … 'path'" or a codec's message."""
+    missing = tmp_path / "Instance99.txt"
+    done = CliRunner().invoke(main, ["import-cq", str(missing), "--out", str(tmp_path / "x.yaml")])
+    assert done.exit_code == 2 and done.stderr == f"error: {missing}: cannot read the file: No such file or directory\n"
+    binary = tmp_path / "Instance98.txt"
+    binary.write_bytes(b"SECTION_HORIZON\n\xff\xfe\n")
+    done = CliRunner().invoke(main, ["import-cq", str(binary), "--out", str(tmp_path / "x.yaml")])
+    assert done.exit_code == 2 and "is not UTF-8 text" in done.stderr and "codec" not in done.stderr
+
+
 def test_instance1_solves_to_its_proven_optimum() -> None:
     """The published proven optimum 607, proven by the engine and recomputed by the checker."""
     result, report = solve_checked(load_curtois_qu(str(INSTANCE1)), time_limit=60, workers=2)

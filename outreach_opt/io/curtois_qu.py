@@ -353,8 +353,10 @@ def read_curtois_qu(path: str) -> dict[str, Any]:
     """The instance data of a Curtois & Qu file, named after the file."""
     try:
         text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError.single(path, f"cannot read the file: {exc}") from None
+    except OSError as exc:
+        raise InputError.single(path, f"cannot read the file: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise InputError.single(path, "the file is not UTF-8 text; give the benchmark's InstanceN.txt") from None
     return to_data(parse(text, path), Path(path).stem)
 
 
