@@ -257,6 +257,17 @@ def test_travel_sentence_has_the_drive_and_the_times() -> None:
         assert words in sentence, sentence
 
 
+def test_daily_travel_route_names_each_place_once_in_a_row() -> None:
+    """A home duty in the morning and a far one after it: the route reads home -> far ->
+    home, not home -> home -> far -> home (the morning's site is where the day starts)."""
+    data = base(
+        specialists=_a(max_travel_minutes_per_day=60),
+        commitments=[commit_dict("mon", "am", "home"), commit_dict("mon", "pm", "far")],
+    )
+    sentence = next(c.sentence for c in explain(instance(data)).conflicts if c.rule == "daily_travel")
+    assert "the commitments need at least 80 min (home -> far -> home)" in sentence, sentence
+
+
 def test_feasible_instance() -> None:
     data = base(commitments=[commit_dict("mon", "am", "far")], demands=[demand("d1", "near", periods=["pm"])])
     assert explain(instance(data)).feasible

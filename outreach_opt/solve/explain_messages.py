@@ -144,7 +144,9 @@ class _Words:
         routes = [[a, *stops, b] for a in self.nights(spec, t - 1) for b in self.nights(spec, t)]
         drive, route = min((sum(self.prep.leg(a, b) for a, b in itertools.pairwise(r)), r) for r in routes)
         words = [self.place(spec, route[0]), *(self.site(s) for s in stops), self.place(spec, route[-1])]
-        return drive, " -> ".join(words)
+        # a place once while the route stays there (a home duty first: the day starts at home);
+        # a night's stay keeps its own words ("X -> a night at X")
+        return drive, " -> ".join(w for k, w in enumerate(words) if k == 0 or w != words[k - 1])
 
     def _daily_travel(self, spec: str, t: int) -> tuple[str, str, Path, str]:
         """The day's commitments at their shortest (a stay may shorten a day: it starts or
