@@ -101,6 +101,14 @@ def test_cli_explain_roster_and_solve_summary(tmp_path: Path) -> None:
     solved = CliRunner().invoke(main, ["solve", str(path), "--workers", "1", "--out", str(out)])
     assert solved.exit_code == 0, solved.output
     assert "d1, week 1, 1 short — Doctor A: unavailability" in solved.stdout
+
+    # the hint is a command to copy: the roster just written, not a placeholder
+    def squeezed(text: str) -> str:  # the console may wrap a long line anywhere
+        return "".join(text.split())
+
+    assert squeezed(f"outreach-opt explain {path} --roster {out}`") in squeezed(solved.stdout)
+    unwritten = CliRunner().invoke(main, ["solve", str(path), "--workers", "1"])
+    assert squeezed(f"outreach-opt explain {path} --roster ROSTER.json`") in squeezed(unwritten.stdout)
     shown = CliRunner().invoke(main, ["explain", str(path), "--roster", str(out), "--time-limit", "5"])
     assert shown.exit_code == 0, shown.output
     assert "Doctor A: unavailability: its only slot" in shown.stdout

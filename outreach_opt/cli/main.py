@@ -178,7 +178,7 @@ def solve_command(
         f"{len(result.roster.assignments)} assignments, checked: all hard rules hold; {result.wall_time:.2f} s"
     )
     if not quiet:
-        print_uncovered_summary(console, problem, result.roster, source, report, past)
+        print_uncovered_summary(console, problem, result.roster, source, report, past, out)
     if out is not None:
         write_atomic(out, render(problem, result.roster, report, format_for(out)), force=force)
         console.print(f"roster written to {out}" + (" (marked interrupted)" if result.interrupted else ""))

@@ -140,7 +140,7 @@ def repair_command(
         f"objective {result.objective} (the published roster before the event: {before.objective}); "
         f"checked: all hard rules hold; {result.wall_time:.2f} s"
     )
-    print_uncovered_summary(console, event.instance, result.roster, instance, report, past, event=True)
+    print_uncovered_summary(console, event.instance, result.roster, instance, report, past, out, event_file)
     if out is not None:
         write_atomic(out, render(event.instance, result.roster, report, format_for(out)), force=force)
         console.print(f"repaired roster written to {out}")

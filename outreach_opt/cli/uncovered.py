@@ -125,10 +125,13 @@ def print_uncovered_summary(
     source: str,
     report: CheckReport,
     past: Sequence[Assignment] = (),
-    event: bool = False,
+    roster_file: str | None = None,
+    event_file: str | None = None,
 ) -> None:
     """After `solve` or `repair`: one line per uncovered demand-week, when that is quick.
-    `report` is the checker's verdict the caller already has: no second check of the roster."""
+    `report` is the checker's verdict the caller already has: no second check of the roster.
+    The closing hint is a command to copy: the roster file just written (when `explain` can
+    read it: JSON or YAML) and the event of a repair."""
     uncovered = report.uncovered
     if not uncovered:
         return
@@ -141,5 +144,7 @@ def print_uncovered_summary(
     else:
         for line in uncovered_lines(instance, why_uncovered(instance, roster, past)):
             console.print(f"  {line}")
-    hint = f"`outreach-opt explain {source} --roster ROSTER{' --event EVENT' if event else ''}`"
+    readable = roster_file is not None and roster_file.lower().endswith((".json", ".yaml", ".yml"))
+    event = f" --event {event_file}" if event_file else ""
+    hint = f"`outreach-opt explain {source} --roster {roster_file if readable else 'ROSTER.json'}{event}`"
     console.print(f"  {hint} gives the slots, the checker's messages and the cost of covering each.")
