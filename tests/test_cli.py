@@ -294,3 +294,18 @@ def test_pin_with_another_weeks_roster_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert "all fall outside the horizon, 2025-10-20 to 2025-10-26, so nothing would be pinned" in result.stderr
     assert "optimal" not in result.stdout
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".ics", ".xlsx", ".html"])
+def test_an_export_given_as_a_roster_is_named_as_such(tmp_path: Path, suffix: str) -> None:
+    """A department head passes the CSV (or calendar, workbook, report) they exported to
+    `check`, `diff` or `repair`: it is named as an export with what to give instead, not
+    reported as a YAML syntax error or as 'text'."""
+    roster = tmp_path / "roster.json"
+    assert run("solve", str(EXAMPLE), "--workers", "1", "--quiet", "--out", str(roster)).exit_code == 0
+    export = tmp_path / f"week{suffix}"
+    assert run("export", str(EXAMPLE), str(roster), "--out", str(export)).exit_code == 0
+    for args in (["check", str(EXAMPLE), str(export)], ["diff", str(EXAMPLE), str(roster), str(export)]):
+        result = run(*args)
+        assert result.exit_code == 2, result.output
+        assert f"error: {export}: this is " in result.stderr and "give the roster as JSON or YAML" in result.stderr

@@ -37,8 +37,21 @@ def load_instance(path: str) -> Instance:
     return _validate(read_located(path), Instance)  # type: ignore[return-value]
 
 
+_EXPORTS = {".csv": "a CSV", ".ics": "an iCalendar", ".xlsx": "an Excel", ".html": "an HTML", ".htm": "an HTML"}
+"""Extensions of exports: written for people and other programs, never read back as rosters."""
+
+
 def load_roster(path: str) -> Roster:
-    """Read a roster file (JSON or YAML) into its model; references are the checker's job."""
+    """Read a roster file (JSON or YAML) into its model; references are the checker's job.
+    An export (CSV, calendar, workbook, report) is refused by its name, before a parser
+    would call it a YAML syntax error or 'text'."""
+    export = _EXPORTS.get(FilePath(path).suffix.lower())
+    if export is not None:
+        raise InputError.single(
+            path,
+            f"this is {export} export, which the roster commands cannot read back; give the roster "
+            "as JSON or YAML (write one with --out roster.json, or export --format json)",
+        )
     return _validate(read_located(path, "a roster (instance:, status:, assignments:)"), Roster)  # type: ignore[return-value]
 
 
