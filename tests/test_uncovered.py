@@ -16,6 +16,7 @@ from support import commit_dict as commit
 
 from outreach_opt.check.checker import RULES
 from outreach_opt.cli.main import main
+from outreach_opt.cli.uncovered import uncovered_lines
 from outreach_opt.report.uncovered import why_uncovered
 from outreach_opt.solve.solve import Status
 
@@ -113,6 +114,20 @@ def test_cli_explain_roster_and_solve_summary(tmp_path: Path) -> None:
     assert shown.exit_code == 0, shown.output
     assert "Doctor A: unavailability: its only slot" in shown.stdout
     assert "covering one more session: no roster can" in shown.stdout
+
+
+def test_a_slot_the_specialist_already_serves_is_said_so() -> None:
+    """Near wants two morning clinics on the one Monday; Doctor A holds one. Trying A in that
+    same slot again is no way to cover the second: it is listed as served by A, not blamed on
+    one_place and capacity (which read "booked 2 times: clinic at near for d1; clinic at near
+    for d1")."""
+    data = base(demands=[demand("d1", "near", periods=["am"], sessions={"min": 2, "max": 2})])
+    inst, roster, _ = _solved(data)
+    ((answer,),) = [why_uncovered(inst, roster)]
+    (candidate,) = answer.candidates
+    assert candidate.serving == [(MON, "am")] and candidate.blocked == {} and candidate.free == []
+    lines = uncovered_lines(inst, [answer])
+    assert lines == ["d1, week 1, 1 short — Doctor A: already serves it Mon am"]
 
 
 def test_remote_sessions_are_tried_where_they_are_served_from() -> None:

@@ -37,7 +37,7 @@ def _terms(terms: dict[str, int]) -> str:
 
 def _reasons(candidate: Candidate, slots: int) -> str:
     """'unavailability (all 4 slots); one_place: Mon am, Tue pm' — rules by how much they block."""
-    parts = []
+    parts = [f"already serves it {', '.join(_slot(s) for s in candidate.serving)}"] if candidate.serving else []
     for rule, where in sorted(candidate.blocked.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         if len(where) == slots:
             shown = "its only slot" if slots == 1 else f"all {slots} slots"
@@ -109,10 +109,13 @@ def uncovered_lines(instance: Instance, answers: Sequence[Uncovered]) -> list[st
     for u in answers:
         who = []
         for c in u.candidates:
-            rules = sorted(c.blocked, key=lambda r: (-len(c.blocked[r]), r))
+            rules = ", ".join(sorted(c.blocked, key=lambda r: (-len(c.blocked[r]), r)))
+            if c.serving:
+                served = f"already serves it {', '.join(_slot(s) for s in c.serving)}"
+                rules = f"{served}; {rules}" if rules else served
             best = min(c.free, key=lambda f: f.delta) if c.free else None
             free = f" (free {_slot((best.date, best.period))} at {best.delta:+d})" if best else ""
-            who.append(f"{names[c.specialist]}: {', '.join(rules)}{free}")
+            who.append(f"{names[c.specialist]}: {rules}{free}")
         able = "; ".join(who) or "nobody has the skills"
         lines.append(f"{u.demand}, week {u.week + 1}, {u.short} short — {able}")
     return lines

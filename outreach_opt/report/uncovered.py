@@ -6,7 +6,8 @@ of a commitment held then, beside any other session) and the independent checker
 rules that breaks. Those rule ids are the reasons: `commitments` (a fixed duty then),
 `one_place` (already serving another demand), `unavailability`, `travel_between`,
 `daily_travel`, `rest`, `weekly_sessions`, `capacity`, `max_specialists`, `day_off` … the same
-ids as models/MODEL.md. Specialists without the skills are listed under `demand_fit`.
+ids as models/MODEL.md. Specialists without the skills are listed under `demand_fit`; a slot where a specialist
+already serves the demand is listed as such, not tried.
 
 A slot where nothing breaks is free, and the session's price there is the checker's objective
 change. Since covering a session may also mean moving others, `cost_to_cover` adds the best
@@ -48,6 +49,9 @@ class Candidate:
     example: dict[str, str] = field(default_factory=dict)
     """Rule id -> the checker's message at its first slot."""
     free: list[FreeSlot] = field(default_factory=list)
+    serving: list[Slot] = field(default_factory=list)
+    """Slots where they already serve this demand: not tried (a second copy of the same
+    session covers nothing; the checker would only say one_place and capacity)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,10 @@ def why_uncovered(
     baseline = check_roster(instance, roster, past)
     before = {(v.rule, v.message) for v in baseline.violations}
     demands = {d.id: d for d in instance.demands}
+    serving: dict[str, set[tuple[str, dt.date, str]]] = {d: set() for d in demands}
+    for a in roster.assignments:
+        if a.demand in serving:
+            serving[a.demand].add((a.specialist, a.date, a.period))
     answers = []
     for (demand_id, week), short in sorted(baseline.uncovered.items()):
         demand = demands[demand_id]
@@ -87,6 +95,9 @@ def why_uncovered(
             candidate = Candidate(spec.id)
             sites = _sites(instance, demand, spec.home)
             for date, period in slots:
+                if (spec.id, date, period) in serving[demand_id]:
+                    candidate.serving.append((date, period))
+                    continue
                 tries = []  # a remote surgery: from each site it may use; the one that breaks least
                 for site in sites:
                     trial = _with_session(roster.assignments, demand, spec.id, date, period, site)
