@@ -144,6 +144,8 @@ def test_validate_every_sample_instance() -> None:
     for path in [EXAMPLE, *sorted((REPO / "instances").glob("*.yaml"))]:
         result = run("validate", str(path))
         assert result.exit_code == 0, (path, result.output)
+    tiny = run("validate", str(INSTANCES / "tiny.yaml")).stdout  # counts in words: one of a kind
+    assert "2 specialists, 3 sites, 1 commitment, 2 demands" in tiny
 
 
 def test_schema_file_is_current() -> None:

@@ -267,11 +267,14 @@ def show_command(instance: str, roster: str, view: str, history: str | None) -> 
 def validate_command(instance: str) -> None:
     """Load INSTANCE and report every problem in it, with file, line and field."""
     problem = load_instance(instance)
-    click.echo(
-        f"valid: {problem.name!r}: {problem.horizon.days} days from {problem.horizon.start}, "
-        f"{len(problem.specialists)} specialists, {len(problem.sites)} sites, "
-        f"{len(problem.commitments)} commitments, {len(problem.demands)} demands"
-    )
+    counts = {
+        "specialist": len(problem.specialists),
+        "site": len(problem.sites),
+        "commitment": len(problem.commitments),
+        "demand": len(problem.demands),
+    }
+    said = ", ".join(f"{n} {what}{'' if n == 1 else 's'}" for what, n in counts.items())
+    click.echo(f"valid: {problem.name!r}: {problem.horizon.days} days from {problem.horizon.start}, {said}")
 
 
 @main.command(name="schema")
