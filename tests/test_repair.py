@@ -428,17 +428,28 @@ def test_event_problems_are_located(tmp_path: Path) -> None:
     assert "did you mean 'operations'" in exc.value.problems[0].message
 
 
-def test_event_leave_outside_the_week_is_refused_at_its_date(tmp_path: Path) -> None:
-    """A mistyped date (December for October) would change nothing and print "0 change(s)":
-    the department head would believe the ill colleague was taken out. It is refused at the
-    date, saying the week."""
+@pytest.mark.parametrize(
+    ("written", "field", "said"),
+    [
+        # a mistyped date (December for October) changed nothing and printed "0 change(s)": the
+        # department head would believe the ill colleague was taken out
+        ("dates: [2025-10-25, 2025-12-26]", "dates[1]", "2025-12-26 is outside the horizon, Mon 2025-10-20 to Sun"),
+        # an unknown period was reported at line 1 as specialists[9].unavailable[0].periods[0]
+        ("dates: [2025-10-25], periods: [am, night]", "periods[1]", "unknown period 'night'; known: am, pm, eve"),
+    ],
+    ids=["date-outside-the-week", "unknown-period"],
+)
+def test_event_leave_that_would_change_nothing_is_refused_where_written(
+    tmp_path: Path, written: str, field: str, said: str
+) -> None:
+    """Leave on a date outside the week, or in a period the day does not have, is refused at
+    that date or period in the event file (its line and field)."""
     anzhen = load_instance(str(INSTANCES / "anzhen-tongzhou-week.yaml"))
-    text = "operations:\n  - {op: unavailable, specialist: gao-yu,\n     dates: [2025-10-25, 2025-12-26]}\n"
     with pytest.raises(InputError) as exc:
-        _event(tmp_path, anzhen, text)
+        _event(tmp_path, anzhen, f"operations:\n  - {{op: unavailable, specialist: gao-yu,\n     {written}}}\n")
     (problem,) = exc.value.problems
-    assert problem.field == "operations[0].dates[1]" and problem.line == 3
-    assert "2025-12-26 is outside the horizon, Mon 2025-10-20 to Sun 2025-10-26" in problem.message
+    assert problem.field == f"operations[0].{field}" and problem.line == 3
+    assert said in problem.message
 
 
 def test_event_wrong_types_are_said_in_the_files_terms(tmp_path: Path) -> None:
@@ -450,18 +461,6 @@ def test_event_wrong_types_are_said_in_the_files_terms(tmp_path: Path) -> None:
             _event(tmp_path, anzhen, f"operations:\n  - {{op: unavailable, specialist: gao-yu, dates: {dates}}}\n")
         (problem,) = exc.value.problems
         assert problem.field == "operations[0].dates" and problem.line == 2 and problem.message == said
-
-
-def test_event_unknown_period_is_located_in_the_event(tmp_path: Path) -> None:
-    """An unknown period points at the event's line and field, not at line 1 and the
-    specialist's place in the instance."""
-    anzhen = load_instance(str(INSTANCES / "anzhen-tongzhou-week.yaml"))
-    text = "operations:\n  - {op: unavailable, specialist: gao-yu, dates: [2025-10-25],\n     periods: [am, night]}\n"
-    with pytest.raises(InputError) as exc:
-        _event(tmp_path, anzhen, text)
-    (problem,) = exc.value.problems
-    assert problem.field == "operations[0].periods[1]" and problem.line == 3
-    assert "unknown period 'night'" in problem.message and "am, pm, eve" in problem.message
 
 
 def test_cli_repair_and_diff(tmp_path: Path) -> None:
