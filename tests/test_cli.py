@@ -311,3 +311,14 @@ def test_an_export_given_as_a_roster_is_named_as_such(tmp_path: Path, suffix: st
         result = run(*args)
         assert result.exit_code == 2, result.output
         assert f"error: {export}: this is " in result.stderr and "give the roster as JSON or YAML" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["solve", "explain", "batch"])
+@pytest.mark.parametrize("seconds", ["nan", "inf"])
+def test_time_limit_must_be_a_number_of_seconds(tmp_path: Path, command: str, seconds: str) -> None:
+    """NaN passed click's range check, and the search stopped at once: "no roster found
+    within nan s; try a longer --time-limit" (exit 4). It is bad input, as below 0.1 is."""
+    extra = ["--out", str(tmp_path / "out")] if command == "batch" else []
+    result = run(command, str(EXAMPLE), "--time-limit", seconds, *extra)
+    assert result.exit_code == 2, result.output
+    assert f"'{seconds}' is not a number of seconds" in result.output

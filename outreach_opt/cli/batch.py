@@ -31,6 +31,7 @@ import click
 from outreach_opt.batch.runner import BAD_INPUT, ERROR, EXECUTORS, Executor, Job, run_jobs
 from outreach_opt.cli.batch_tables import Reporter, batch_table, comparison_table, load_table
 from outreach_opt.cli.console import make_console
+from outreach_opt.cli.options import Seconds
 from outreach_opt.domain.problems import InputError
 from outreach_opt.io.load import load_instance
 from outreach_opt.io.write import check_writable, make_folder, write_atomic
@@ -47,7 +48,7 @@ def _run_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options every multi-solve command shares."""
     for option in reversed(
         [
-            click.option("--time-limit", type=click.FloatRange(min=0.1), default=10.0, show_default=True,
+            click.option("--time-limit", type=Seconds(min=0.1), default=10.0, show_default=True,
                          help="Seconds per solve."),
             click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="cores",
                          help="Solves at once (each uses one CP-SAT worker)."),

@@ -18,6 +18,7 @@ from rich.text import Text
 
 from outreach_opt.check.checker import check_roster
 from outreach_opt.cli.console import make_console
+from outreach_opt.cli.options import Seconds
 from outreach_opt.cli.roster_input import refuse_unknown_ids
 from outreach_opt.cli.uncovered import print_uncovered
 from outreach_opt.domain.history import past_assignments
@@ -77,7 +78,7 @@ def explain_instance(
 
 @click.command(name="explain")
 @click.argument("instance")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=30.0, show_default=True, help="Seconds.")
+@click.option("--time-limit", type=Seconds(min=0.1), default=30.0, show_default=True, help="Seconds.")
 @click.option("--hard-minimums", is_flag=True, help="Also make every demand's sessions.min a hard rule.")
 @click.option("--history", type=click.Path(file_okay=False), help="Folder of earlier published rosters to count in.")
 @click.option("--roster", help="Explain instead why sessions of this roster are uncovered.")
