@@ -268,6 +268,22 @@ def test_daily_travel_route_names_each_place_once_in_a_row() -> None:
     assert "the commitments need at least 80 min (home -> far -> home)" in sentence, sentence
 
 
+def test_weekly_limit_sentence_says_the_cap_first() -> None:
+    """With --hard-minimums a weekly limit conflicts with a demand, not with commitments: the
+    sentence leads with the cap ("sessions away from home in the week … are capped at 1")
+    rather than "has 0 sessions away from home fixed", which read as if nothing were wrong."""
+    data = base(
+        specialists=_a(max_outreach_sessions_per_week=1),
+        demands=[demand("d1", "far", sessions={"min": 2, "max": 2})],
+    )
+    result = explain(instance(data), hard_minimums=True)
+    sentence = next(c.sentence for c in result.conflicts if c.rule == "weekly_outreach")
+    assert sentence.startswith(
+        "Doctor A's sessions away from home in the week from Mon 2025-10-20 are capped at 1 "
+        "(max_outreach_sessions_per_week); commitments fix 0 of them"
+    ), sentence
+
+
 def test_feasible_instance() -> None:
     data = base(commitments=[commit_dict("mon", "am", "far")], demands=[demand("d1", "near", periods=["pm"])])
     assert explain(instance(data)).feasible

@@ -217,7 +217,9 @@ class _Words:
 
     def _weekly(self, spec: str, w: int, field: str, what: str, count: int) -> tuple[str, str, Path, str]:
         path, limit = self.setting(spec, field)
-        text = f"{self.who(spec)} has {count} {what} fixed in {self.week(w)}; {field} is {limit}"
+        # the cap first: with --hard-minimums it meets a demand, and "0 … fixed" alone read as fine
+        text = f"{self.who(spec)}'s {what} in {self.week(w)} are capped at {limit} ({field}); "
+        text += f"commitments fix {count} of them"
         return self.who(spec), self.week(w), path, text
 
     def _weekly_sessions(self, spec: str, w: int) -> tuple[str, str, Path, str]:
