@@ -255,3 +255,15 @@ if __name__ == "__main__":
         print(screenshot(anzhen()[2], work, target.resolve()))
     finally:
         shutil.rmtree(work)
+
+
+def test_headings_name_the_span_of_the_horizon() -> None:
+    """A four-week roster's grids are headed "4 weeks by specialist/site", not "Week by …";
+    a week (or less) keeps "Week"."""
+    four = load_instance(str(INSTANCES / "anzhen-cardiology-4weeks.yaml"))
+    empty = Roster(instance=four.name, assignments=[])
+    page = roster_to_html(four, empty, check_roster(four, empty))
+    assert "<h2>4 weeks by specialist</h2>" in page and "<h2>4 weeks by site</h2>" in page
+    tiny = load_instance(str(INSTANCES / "tiny.yaml"))
+    empty = Roster(instance=tiny.name, assignments=[])
+    assert "<h2>Week by specialist</h2>" in roster_to_html(tiny, empty, check_roster(tiny, empty))

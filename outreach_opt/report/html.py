@@ -88,8 +88,11 @@ def _page(instance: Instance, roster: Roster, report: CheckReport) -> dict[str, 
     colours = site_colours(instance)
     all_days = days(instance, roster, ctx)
     horizon = dates(instance)
+    weeks, rest = divmod(instance.horizon.days, 7)
+    span = "Week" if instance.horizon.days <= 7 else f"{weeks} weeks" if not rest else f"{instance.horizon.days} days"
     return {
         "title": instance.name,
+        "span": span,
         "sites": [
             {"id": s.id, "name": s.name or s.id, "kind": words(s.kind.value), "colour": colours[s.id]}
             for s in instance.sites
