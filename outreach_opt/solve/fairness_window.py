@@ -38,7 +38,7 @@ window was [3528, 3688], the second [3600, 3675]; a third moved it by less than 
 MARGIN = 1e-6
 """Relative slack for GLOP's tolerances: the window is widened by it (and by one unit), the
 objective row loosened by it, so a roster on the window's edge is never cut off."""
-LP_SECONDS = 2.0
+LP_SECONDS = 5.0
 """At most this per LP (four per window); `narrow` is given less when less is left."""
 
 
@@ -107,26 +107,31 @@ class Window:
         objective = self.model.proto.objective
         if objective.scaling_factor not in (0, 1) or not len(objective.vars):
             return None
-        total = self.fairness.total.index
+        lp = linear_solver_pb2.MPModelProto()
+        lp.CopyFrom(self.lp)
+        row = lp.constraint.add()
+        row.lower_bound = -math.inf
+        row.upper_bound = ub - objective.offset + MARGIN * max(1, abs(ub))
+        row.var_index.extend(objective.vars)
+        row.coefficient.extend(float(c) for c in objective.coeffs)
+        lp.variable[self.fairness.total.index].objective_coefficient = 1.0
+        solver = pywraplp.Solver.CreateSolver("GLOP")
+        solver.SetTimeLimit(max(1, int(1000 * min(LP_SECONDS, seconds / (2 * ROUNDS)))))
+        solver.LoadModelFromProto(lp)
+        columns = solver.variables()
+        total = columns[self.fairness.total.index]
         lo, hi = self.lo, self.hi
-        for _ in range(ROUNDS):
-            lp = linear_solver_pb2.MPModelProto()
-            lp.CopyFrom(self.lp)
-            row = lp.constraint.add()
-            row.lower_bound = -math.inf
-            row.upper_bound = ub - objective.offset + MARGIN * max(1, abs(ub))
-            row.var_index.extend(objective.vars)
-            row.coefficient.extend(float(c) for c in objective.coeffs)
-            lp.variable[total].lower_bound, lp.variable[total].upper_bound = lo, hi
+        for _ in range(ROUNDS):  # the same solver throughout: GLOP starts from its last basis
+            total.SetBounds(lo, hi)
             for sharer, (a, c, e, rhs) in self._planes(lo, hi):
-                row = lp.constraint.add()
-                row.lower_bound, row.upper_bound = rhs, math.inf
-                row.var_index.extend([sharer.deviation.index, total, sharer.burden.index])
-                row.coefficient.extend([a, c, e])
-            lp.variable[total].objective_coefficient = 1.0
-            least = _solve(lp, seconds / (2 * ROUNDS))
-            lp.maximize = True
-            most = _solve(lp, seconds / (2 * ROUNDS))
+                plane = solver.Constraint(rhs, solver.infinity())
+                plane.SetCoefficient(columns[sharer.deviation.index], a)
+                plane.SetCoefficient(total, c)
+                plane.SetCoefficient(columns[sharer.burden.index], e)
+            solver.Objective().SetMinimization()
+            least = _solved(solver)
+            solver.Objective().SetMaximization()
+            most = _solved(solver)
             if least is None or most is None:
                 return None
             slack = 1 + MARGIN * max(abs(least), abs(most))
@@ -149,10 +154,7 @@ def _domain(domain: object) -> tuple[int, int]:
     return int(values[0]), int(values[-1])
 
 
-def _solve(lp: linear_solver_pb2.MPModelProto, seconds: float) -> float | None:
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    solver.SetTimeLimit(max(1, int(1000 * min(LP_SECONDS, seconds))))
-    solver.LoadModelFromProto(lp)
+def _solved(solver: pywraplp.Solver) -> float | None:
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         return None
     return float(solver.Objective().Value())
