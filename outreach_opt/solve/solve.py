@@ -145,6 +145,13 @@ MAX_WINDOWS = 4
 """Each window restarts the search (presolve again, its learning lost): a few at most."""
 WINDOW_SECONDS = 1.0
 """No window with less time left than this: the LPs and the restart would eat it."""
+PRE_WINDOW_SECONDS = 1.0
+"""The greedy roster whose cost cuts the first window (before the search) gets this long for
+its moves, and its completion as long again (at 20 specialists both take 0.1-0.3 s); not
+with less than `PRE_WINDOW_FROM_SECONDS` of search left, which is better spent searching (the
+four-week sample's window, translation and LPs took 2-6 s under load)."""
+PRE_WINDOW_FROM_SECONDS = 5.0
+"""No window with less time left than this: the LPs and the restart would eat it."""
 """Time kept back from CP-SAT's limit for it to stop and for the roster to be read back, per
 model variable: on a 146k-variable model (60 specialists, 4 weeks, 2 busy cores) the search
 returned 1.9 s after its limit and reading the roster took 0.6 s; the sample weeks need
@@ -368,6 +375,8 @@ def solve(
         if on_progress is not None or lns or windows
         else None
     )
+    if windows and options.greedy_hint and not large:
+        run.first_window()
     if callback is not None:
         solver.best_bound_callback = run.on_bound
     if stop_on_signals:
@@ -504,21 +513,40 @@ class _Run:
         self.restart = True
         return True
 
-    def _narrow(self, solver: cp_model.CpSolver) -> cp_model.CpSolver | None:
-        """After a restart was asked: the fairness window at the roster's cost, the roster as
-        the hint, and a new solver for the time left (None when none is left)."""
-        self.restart = False
+    def first_window(self) -> None:
+        """Before the search: the window at the cost of the greedy roster (a roster, so a valid
+        `UB`), which is also the search's hint. At 20 specialists the root bound then starts
+        within 0.3-1 % of the optimum (3 % without) and both seeds measured proved in 7-10 s
+        shared, where neither proved in 20 s before (benchmarks/RESULTS-speed.md)."""
+        if self.until - time.perf_counter() < PRE_WINDOW_FROM_SECONDS:
+            return
+        first = greedy_roster(self.built, time.perf_counter() + PRE_WINDOW_SECONDS)
+        if first is None:
+            return
+        hint(self.built, first)
+        completed = complete_hint(self.built, PRE_WINDOW_SECONDS)
+        if completed is None:
+            self.built.hint_commitments_only()
+            return
+        self._cut(completed.objective)
+
+    def _cut(self, objective: int) -> None:
         self.windows += 1
-        objective = round(solver.objective_value)
         self.windowed_at = objective
         fairness = self.built.fairness
-        assert fairness is not None  # restarts are asked only with a fairness term
+        assert fairness is not None  # windows are cut only with a fairness term
         if self.window is None:
             self.window = Window(self.built.model, fairness)
         found = self.window.narrow(objective, (self.until - time.perf_counter()) / 2)
         logger.info("fairness window at %s: %s", objective, found)
         if found is not None:
             self.window.apply(*found)
+
+    def _narrow(self, solver: cp_model.CpSolver) -> cp_model.CpSolver | None:
+        """After a restart was asked: the fairness window at the roster's cost, the roster as
+        the hint, and a new solver for the time left (None when none is left)."""
+        self.restart = False
+        self._cut(round(solver.objective_value))
         model = self.built.model
         model.clear_hints()
         hints = model.proto.solution_hint
