@@ -377,6 +377,7 @@ def solve(
     )
     if windows and options.greedy_hint and not large:
         run.first_window()
+        solver.parameters.max_time_in_seconds = max(0.1, search_until - time.perf_counter())
     if callback is not None:
         solver.best_bound_callback = run.on_bound
     if stop_on_signals:
