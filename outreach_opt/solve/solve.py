@@ -600,6 +600,8 @@ class _Run:
             solver = self._current = following
             solver.best_bound_callback = self.on_bound
             code = solver.solve(self.built.model, callback)
+            if code == cp_model.INFEASIBLE:  # the window holds its own roster: never expected
+                logger.warning("the model narrowed at %s has no roster; the roster found stands", self.windowed_at)
             if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 # No roster in the time left (the hint not taken): the last one stands; its
                 # window holds every roster as good, so no other status is known.
