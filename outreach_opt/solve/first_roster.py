@@ -105,7 +105,7 @@ def greedy_roster(
         best: _State | None = None
         fair = state.weights.fairness_deviation and len(state.sharers) > 1
         total = sum(state.burden.values())
-        for share in (TARGET_SHARES[0], None, *TARGET_SHARES[1:]) if fair else (None,):
+        for share in (*TARGET_SHARES[:1], None, *TARGET_SHARES[1:]) if fair else (None,):
             if share is None:
                 other: _State | None = _improved(state, tasks, cands_of, improve_until)
             elif improve_until - time.perf_counter() > 2 * fill_seconds:
@@ -240,6 +240,9 @@ class _State:
         self.sharers = set(prep.instance.outreach_sharers())
         self.factor = {s: prep.specialists[s].burden_factor for s in self.sharers}
         self.burden: dict[str, int] = {s: self.factor[s] * prep.history.burden.get(s, 0) for s in self.sharers}
+        for (spec, t), _k in start.chosen.items():  # commitments carry burden too, as in the model
+            if spec in self.sharers:
+                self.burden[spec] += self.factor[spec] * built._day_burden(self.pattern(spec, t), t in self.weekend_of)
         self.target: int | None = None
         """A fixed total burden `T` to measure `fairness_deviation` against (see
         `TARGET_SHARES`); None: the roster's own total, as the model has it."""
@@ -599,8 +602,9 @@ class _State:
         return cost + self.weights.fairness_max * max(self.burden.values())
 
     def objective(self) -> int:
-        """The model's objective of the roster as it stands, less that of the commitments-only
-        start (the same for every roster built from it): to compare rosters."""
+        """The model's objective of the roster as it stands, up to a constant (the travel and
+        requests of the commitments-only start, the same for every roster built from it): to
+        compare rosters."""
         target, self.target = self.target, None
         cost = self.spent + self.fairness_cost()
         self.target = target
