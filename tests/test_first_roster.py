@@ -221,3 +221,27 @@ def test_greedy_counts_the_burden_of_commitments() -> None:
     report = greedy_checked(instance(data), improve_seconds=None)
     assert report is not None
     assert report.breakdown["fairness_deviation"] == 0, report.breakdown
+
+
+def test_search_without_a_roster_returns_the_greedy_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 80 specialists on a busy machine the whole-model search once ended its share
+    without reporting any roster, not even its hint, and `solve` returned none though the
+    greedy roster had been completed and reported. Here the search is given no time at all
+    (generated 20 x 6, the greedy start forced): the greedy roster comes back, checked."""
+    from outreach_opt.solve import solve as solve_module
+
+    configured = solve_module.configured_solver
+
+    def no_time(options: SolveOptions, remaining: float | None = None) -> cp_model.CpSolver:
+        solver = configured(options, remaining)
+        solver.parameters.max_time_in_seconds = 0.0
+        return solver
+
+    monkeypatch.setattr(solve_module, "GREEDY_FROM_VARIABLES", 0)
+    monkeypatch.setattr(solve_module, "configured_solver", no_time)
+    inst = instance_from_data(generate(20, 6, 1, seed=1), "generated S")
+    result = solve_module.solve(inst, SolveOptions(time_limit=6, workers=2, lns=False))
+    assert result.status is Status.FEASIBLE and result.roster is not None
+    report = check_roster(inst, result.roster)
+    assert report.violations == []
+    assert report.objective == result.objective

@@ -84,7 +84,8 @@ def greedy_roster(
     with time left, the roster is built again towards fixed fairness targets
     (`TARGET_SHARES`) and the cheapest kept.
     `on_filled` gets the roster before the moves (a roster of its own: `solve` reports it as
-    the first one, as the moves take as long again at 300 specialists)."""
+    the first one, as the moves take as long again at 300 specialists), then each cheaper
+    one a try ends with."""
     if built.prep.instance.on_call or any(spec.max_sessions_by_period for spec in built.prep.specialists.values()):
         return None  # rules `on_call_reach`, `period_sessions` are not among the checks below
     if commitments_only(built) is None:
@@ -103,6 +104,7 @@ def greedy_roster(
             if not built.prep.demands[cand.demand].team:
                 cands_of[(cand.demand, built.prep.week[cand.day])].append(cand)
         best: _State | None = None
+        reported = state.objective()
         fair = state.weights.fairness_deviation and len(state.sharers) > 1
         total = sum(state.burden.values())
         for share in (*TARGET_SHARES[:1], None, *TARGET_SHARES[1:]) if fair else (None,):
@@ -116,6 +118,9 @@ def greedy_roster(
                 logger.info("greedy roster towards target share %s: objective %+d", share, other.objective())
                 if best is None or other.objective() < best.objective():
                     best = other
+                if on_filled is not None and best.objective() < reported:
+                    reported = best.objective()
+                    on_filled(best.snapshot())
         state = best or state
     state.sort_interchangeable()
     return state.roster

@@ -105,12 +105,16 @@ sites, limit 20 s: 20.5 s to give up, 22.3 s until `solve` had returned), so the
 gets its answer within the limit."""
 
 
-IMPROVE_SHARE = 0.3
+IMPROVE_SHARE = 0.5
 """Share of the time left after building that the greedy first roster may
-spend moving sessions to cheaper places before the search starts from it. At 60 specialists
+spend moving sessions to cheaper places (and building again towards fairness targets,
+`first_roster.TARGET_SHARES`) before the search starts from it. At 60 specialists
 and 4 weeks CP-SAT's neighbourhood search managed five moves a minute there (each
 neighbourhood copies a 128k-variable model), while the plain-Python moves took the fairness
-term from 1.51M to 1.42M in 10 s; on small models the moves run out long before the share."""
+term from 1.51M to 1.42M in 10 s; on small models the moves run out long before the share.
+0.5 rather than 0.3 since the targets (shared machine, load ~6, one run each): 80 specialists x
+15 sites seed 1 at 30 s 565866 against 600666 (the neighbourhoods after it found nothing
+better in either); 300 x 40 seed 1 at 60 s 5964401 against 5964295."""
 
 
 FULL_SHARE = 0.1
@@ -287,7 +291,7 @@ def solve(
     improve_until = now + IMPROVE_SHARE * max(0.0, options.time_limit - (now - started))
     variables = len(built.model.proto.variables)  # each size rule below is judged on it
     large = variables >= GREEDY_FROM_VARIABLES
-    filled: list[Completed] = []
+    filled: list[tuple[FirstRoster, Completed]] = []
     listener = on_progress = None if on_progress is None else _rising_bounds(on_progress)
     relax = restricted is not None or variables >= RELAXATION_FROM_VARIABLES
 
@@ -310,21 +314,27 @@ def solve(
 
     def on_filled(roster: FirstRoster) -> None:
         """The greedy roster before its moves is a roster already: completed, it is the
-        first one reported (and the fallback should the improved one not complete)."""
+        first one reported (and the fallback should the improved one not complete); so is
+        each cheaper one the greedy improvement ends a try with."""
         hint(built, roster)
         completed = complete_hint(built, completion_limit())
         if completed is not None:
-            filled.append(completed)
-            logger.info("solve: greedy roster filled and completed after %.2fs", time.perf_counter() - started)
+            filled.append((roster, completed))
+            logger.info("solve: greedy roster completed after %.2fs", time.perf_counter() - started)
             if on_progress is not None:
                 on_progress(Progress(time.perf_counter() - started, completed.objective, None))
 
     first = greedy_roster(built, improve_until, on_filled) if options.greedy_hint and large else None
+    start: Completed | None = None
+    """The complete roster the search starts from, should the search find none of its own."""
     if first is not None:
         logger.info("solve: greedy first roster after %.2fs", time.perf_counter() - started)
-        hint(built, first)
-        if complete_hint(built, completion_limit()) is None and filled:
-            filled[0].set_as_hint(built)
+        start = filled[-1][1] if filled else None
+        if start is None or (filled[-1][0].chosen, filled[-1][0].served) != (first.chosen, first.served):
+            hint(built, first)  # else the roster reported last: completed already
+            start = complete_hint(built, completion_limit()) or start
+        if start is not None:
+            start.set_as_hint(built)
         logger.info("solve: hint completed after %.2fs", time.perf_counter() - started)
     else:
         built.hint_commitments_only()
@@ -340,6 +350,7 @@ def solve(
         on_progress = _without_bounds(on_progress)  # the shortlist's bounds are not the instance's
     relaxed = start_bound(search_until)
     run = _Run(built, options, started, on_progress, search_until if lns else None)
+    run.start = None if start is None else start.solver
     # Without a listener and without neighbourhoods, no callbacks: the search runs as it did.
     callback = _Callback(on_progress, started) if on_progress is not None or lns else None
     if callback is not None:
@@ -443,6 +454,10 @@ class _Run:
         """Only with neighbourhoods: preparing them walks every variable of the model."""
         self.seen_bound: float | None = None
         self.switched = False
+        self.start: cp_model.CpSolver | None = None
+        """A solver holding the complete greedy roster the search was hinted with: the roster
+        when the search finds none (at 80 specialists on a busy machine CP-SAT had reported
+        nothing, not even the hint, when the whole model's share ended)."""
 
     def on_bound(self, bound: float) -> None:
         self.seen_bound = bound
@@ -476,6 +491,8 @@ class _Run:
                 return
         lns = self.lns
         assert lns is not None and self.lns_until is not None  # switched only when set
+        if self.best is None and self.start is not None:
+            self.best, self.status = self.start, Status.FEASIBLE
         if self.best is None:
             self.best = self._any_roster(lns)
             if self.best is None:
@@ -501,6 +518,8 @@ class _Run:
         self.status = _STATUS[code]
         if self.status in (Status.OPTIMAL, Status.FEASIBLE):
             self.best = solver
+        elif self.status is Status.UNKNOWN and self.start is not None:
+            self.best, self.status = self.start, Status.FEASIBLE
         if self.status is not Status.INFEASIBLE and math.isfinite(solver.best_objective_bound):
             # The whole model's bound holds with or without a roster of its own: a roster
             # found later (regardless of cost, then neighbourhoods) is measured against it.
@@ -532,10 +551,12 @@ class _Run:
 
 @dataclass(frozen=True)
 class Completed:
-    """A complete hint: a value for every model variable, and the roster's objective."""
+    """A complete hint: a value for every model variable, the roster's objective, and the
+    solver whose response holds it."""
 
     values: list[int]
     objective: int
+    solver: cp_model.CpSolver | None = None
 
     def set_as_hint(self, built: RosterModel) -> None:
         built.model.clear_hints()
@@ -561,7 +582,7 @@ def complete_hint(built: RosterModel, limit: float) -> Completed | None:
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         logger.info("greedy hint not completed: %s", solver.status_name(code))
         return None
-    completed = Completed(list(solver.response_proto.solution), round(solver.objective_value))
+    completed = Completed(list(solver.response_proto.solution), round(solver.objective_value), solver)
     completed.set_as_hint(built)
     return completed
 
