@@ -199,8 +199,12 @@ class Result:
     breakdown: dict[str, int] = field(default_factory=dict)
     wall_time: float = 0.0
     build_time: float = 0.0
+    """Everything before the search: the model, and for a large one the greedy roster, its
+    tries (up to `IMPROVE_SHARE` of the time left) and their completion."""
     interrupted: bool = False
     """The search was stopped by SIGINT/SIGTERM; the roster is the best found until then."""
+    model_time: float = 0.0
+    """Preparing the instance and building the CP-SAT model alone (part of `build_time`)."""
     restricted: str | None = None
     """Set when the instance was too large to model whole: what the shortlist left out
     (solve/shortlist.py). The status is then `feasible` at best (`optimal` only when the roster
@@ -288,6 +292,7 @@ def solve(
         logger.info("solve: %s after %.2fs", stop, wall)
         return Result(Status.UNKNOWN, None, None, None, {}, wall, wall, restricted=restricted)
     now = time.perf_counter()
+    model_time = now - started
     improve_until = now + IMPROVE_SHARE * max(0.0, options.time_limit - (now - started))
     variables = len(built.model.proto.variables)  # each size rule below is judged on it
     large = variables >= GREEDY_FROM_VARIABLES
@@ -298,8 +303,12 @@ def solve(
     def start_bound(until: float) -> BoundInBackground | None:
         """The relaxation's bound of the whole instance (for a restricted model the only one;
         for a large whole model a second one beside CP-SAT's), computed beside the search
-        (solve/relaxation.py), whose threads leave the GIL to it; started no earlier, as its
-        setup in Python would slow the greedy roster's moves."""
+        (solve/relaxation.py), whose threads leave the GIL to it. For a restricted model
+        started after the greedy roster, as its setup in Python would slow the moves; for a
+        whole one (far fewer counts: 0.4 s of Python at 80 specialists x 15 sites, then about
+        35 LPs in GLOP, which leaves the GIL) beside the greedy roster's tries, which take half
+        the time left (`IMPROVE_SHARE`): started after them, the bound came at about 33 s of
+        60, so the 30 s mark had no gap."""
         if not relax or not bound_affordable(instance):
             return None
 
@@ -324,6 +333,7 @@ def solve(
             if on_progress is not None:
                 on_progress(Progress(time.perf_counter() - started, completed.objective, None))
 
+    relaxed = start_bound(started + options.time_limit) if restricted is None else None
     first = greedy_roster(built, improve_until, on_filled) if options.greedy_hint and large else None
     start: Completed | None = None
     """The complete roster the search starts from, should the search find none of its own."""
@@ -348,7 +358,7 @@ def solve(
         solver.parameters.cp_model_presolve = False
     if restricted is not None and on_progress is not None:
         on_progress = _without_bounds(on_progress)  # the shortlist's bounds are not the instance's
-    relaxed = start_bound(search_until)
+    relaxed = relaxed or start_bound(search_until)
     run = _Run(built, options, started, on_progress, search_until if lns else None)
     run.start = None if start is None else start.solver
     # Without a listener and without neighbourhoods, no callbacks: the search runs as it did.
@@ -372,7 +382,7 @@ def solve(
     interrupted = bool(run.signals)
     bound = _lower_bound(run, None if relaxed is None else relaxed.stop(), restricted is not None)
     if best is None:
-        return Result(status, None, None, bound, {}, wall, build_time, interrupted, restricted)
+        return Result(status, None, None, bound, {}, wall, build_time, interrupted, model_time, restricted)
     # The cost of the roster returned, from its own values (lns.breakdown): the CLI once
     # refused a valid roster whose CP-SAT objective_value claimed more than it cost.
     terms = breakdown(built, best)
@@ -382,7 +392,7 @@ def solve(
     roster = read_roster(built, best, status, objective, bound, interrupted)
     wall = time.perf_counter() - started
     logger.info("reading the roster back took %.2fs", time.perf_counter() - searched)
-    return Result(status, roster, objective, bound, terms, wall, build_time, interrupted, restricted)
+    return Result(status, roster, objective, bound, terms, wall, build_time, interrupted, model_time, restricted)
 
 
 def _lower_bound(run: _Run, relaxed: int | None, restricted: bool) -> int | None:
