@@ -114,7 +114,9 @@ neighbourhood copies a 128k-variable model), while the plain-Python moves took t
 term from 1.51M to 1.42M in 10 s; on small models the moves run out long before the share.
 0.5 rather than 0.3 since the targets (shared machine, load ~6, one run each): 80 specialists x
 15 sites seed 1 at 30 s 565866 against 600666 (the neighbourhoods after it found nothing
-better in either); 300 x 40 seed 1 at 60 s 5964401 against 5964295."""
+better in either); 300 x 40 seed 1 at 60 s 5964401 against 5964295. 0.7 was worse at load ~7
+(80 x 15 seed 3, 30 s: the model took 10 s, and the best try, ending at 22 s, could no longer
+be completed in the time left: 607852 against 414465)."""
 
 
 FULL_SHARE = 0.1
@@ -319,7 +321,9 @@ def solve(
         return BoundInBackground(instance, past, until, on_bound)
 
     def completion_limit() -> float:
-        return max(0.1, options.time_limit - (time.perf_counter() - started)) / 4
+        """A roster not completed is lost: a third of the time left (a quarter had been too
+        little for the best greedy try at 80 specialists on a busy machine)."""
+        return max(0.1, options.time_limit - (time.perf_counter() - started)) / 3
 
     def on_filled(roster: FirstRoster) -> None:
         """The greedy roster before its moves is a roster already: completed, it is the
