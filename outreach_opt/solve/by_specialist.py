@@ -142,9 +142,13 @@ def line_for(
     options: Steps,
     limit: float,
     past: Sequence[Assignment] = (),
+    retry: float = 0.0,
 ) -> list[Assignment] | None:
     """The specialist's best line found within `limit` seconds given the others' lines; with a
-    current line it is the hint, kept unless something cheaper comes. None: no line found."""
+    current line it is the hint, kept unless something cheaper comes. Without one, a search
+    that found no line in `limit` goes on for up to `retry` seconds more (with tight minute
+    limits a first line can take many times the usual: Curtois & Qu Instance22's AA, 111360
+    to 112320 minutes, took 7-8 s where most took 2-5). None: no line found."""
     sub = sub_instance(instance, spec_id, lines)
     built = RosterModel(prepare(sub, [a for a in past if a.specialist == spec_id]), BuildOptions()).build()
     current = lines.lines.get(spec_id)
@@ -154,8 +158,9 @@ def line_for(
         before = _hinted_cost(built)
     solver = options.solver(limit)
     code = solver.solve(built.model)
-    if code == cp_model.UNKNOWN and current is None:  # a first line is worth waiting for
-        solver = options.solver(RETRY * limit)
+    if code == cp_model.UNKNOWN and current is None and retry > 0:  # a first line is worth waiting for
+        solver = options.solver(retry)
+        solver.parameters.stop_after_first_solution = True
         code = solver.solve(built.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return current
@@ -194,8 +199,6 @@ class Steps:
 
 MIN_STEP = 0.5
 """Seconds a step gets at least, whatever the share left."""
-RETRY = 4
-"""A first line not found in its share gets once this many times the share again."""
 
 
 def by_specialist(
@@ -218,7 +221,8 @@ def by_specialist(
     order = [s.id for s in instance.specialists]
     for k, spec in enumerate(order):
         share = (first_until - time.perf_counter()) / (len(order) - k)
-        line = line_for(instance, spec, lines, options, share, past)
+        retry = (until or first_until) - time.perf_counter() - share
+        line = line_for(instance, spec, lines, options, share, past, retry)
         if line is None:
             logger.info("by specialist: no line for %s", spec)
             return None
