@@ -98,13 +98,7 @@ def run_one(number: int, time_limit: float, workers: int, lns: bool = True) -> d
         row["checked"] = report.ok and report.objective == result.objective
         row["violations"] = [v.message for v in report.violations[:3]]
         row["objective"] = report.objective
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    row["peak_mb"] = round(usage.ru_maxrss / 1024)
-    row["cpu_s"] = round(usage.ru_utime + usage.ru_stime, 1)  # what the shared machine gave this run
-    row["commit"] = _commit()
-    row["machine"] = _machine()
-    row["date"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return row
+    return _measured(row)
 
 
 BY_SPECIALIST_FROM = 20
@@ -226,7 +220,8 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "**before**: the previous session's checked value (same limits; its neighbourhoods cloned the model each "
         "step and ran with CP-SAT's default parameters after 35 % of the time on the whole model); **search**: "
         "`lns` when the run could switch to neighbourhoods around the roster (`SolveOptions.lns`, "
-        "solve/lns.py), `full` when not.",
+        "solve/lns.py), `full` when not, `by specialist` for Instances 20-24: no whole model, one person's "
+        "line at a time against the others' (solve/by_specialist.py), then passes over everyone until the limit.",
         "",
         "| instance | days x staff x shifts | ours | before | LB | UB | gap | target | search | solver status "
         "| bound | first roster s | build s | wall s | CPU s | limit s | peak MB | commit | date |",

@@ -210,9 +210,10 @@ def by_specialist(
     on_roster: Callable[[Roster], None] | None = None,
 ) -> Roster | None:
     """A roster specialist by specialist (module docstring), the first pass by `first_until`
-    (perf_counter; each person gets an equal share of what is left), then, with `until`,
-    further passes over everyone until then. `on_roster` gets the roster after each pass that
-    changed it. None when the instance does not decompose or someone got no line in time."""
+    (perf_counter; each person gets an equal share of what is left, and one with no line in
+    it is searched for until `until`), then, with `until`, further passes over everyone until
+    then. `on_roster` gets the roster after each pass that changed it. None when the instance
+    does not decompose or someone got no line by `until` (`first_until` without it)."""
     reasons = ties(instance)
     if reasons:
         logger.info("by specialist: declined (%s)", ", ".join(reasons))
