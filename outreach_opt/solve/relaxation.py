@@ -28,16 +28,16 @@ import logging
 import math
 import threading
 import time
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ortools.math_opt import model_update_pb2, parameters_pb2, result_pb2
+from ortools.math_opt import model_pb2, model_update_pb2, parameters_pb2, result_pb2
 from ortools.math_opt.core.python import solver as core_solver
 from ortools.math_opt.python import mathopt
 
-from outreach_opt.domain.instance import Instance, Specialist
+from outreach_opt.domain.instance import Commitment, Instance, Specialist
 from outreach_opt.domain.prepared import Prepared, prepare
 from outreach_opt.domain.roster import Assignment
 from outreach_opt.domain.travel import shortest_routes
@@ -45,21 +45,34 @@ from outreach_opt.domain.travel import shortest_routes
 logger = logging.getLogger(__name__)
 
 WEEKLY_COLUMNS_UP_TO = 200_000
-"""(specialist, demand, week) counts up to this many; above, one count per (specialist,
-demand) over the horizon with the weekly limits summed (a weaker relaxation, still valid):
-1000 specialists x 60 sites x 4 weeks would otherwise make about 500k LP columns."""
+"""(unit, demand, week) counts up to this many; above, one count per (unit, demand) over the
+horizon with the weekly limits summed (a weaker relaxation, still valid)."""
+
+GROUP_FROM_COLUMNS = 60_000
+"""Specialists are counted in groups (`_units`) when counts per specialist would pass this
+many: 1000 specialists x 60 sites x 4 weeks made 145k counts over the horizon, and one LP
+took 15-50 s on the shared machine; grouped, FIXME."""
 
 AFFORDABLE_COLUMNS = 100_000
-"""`solve` computes the bound beside a restricted search only up to this many counts. At
-1000 specialists x 60 sites x 4 weeks (145k counts over the horizon) each LP took 25-50 s
-on the shared machine, so 300 s gave one LP and a bound of 0.1M against rosters of 200M+,
-while setting it up (30 s of Python) slowed the greedy roster's moves; 300 x 40 x 1 week
-(19k counts) converges in about 30 s."""
+"""`solve` computes the bound beside a restricted search only up to this many counts (after
+grouping)."""
 
 
 def bound_affordable(instance: Instance) -> bool:
     """Whether the relaxation is small enough to be worth solving beside a search."""
-    return _estimated_columns(instance, prep_weeks=(instance.horizon.days + 6) // 7) <= AFFORDABLE_COLUMNS
+    units, weekly = _layout(instance, (instance.horizon.days + 6) // 7)
+    weeks = (instance.horizon.days + 6) // 7 if weekly else 1
+    return _estimated_columns(instance, weeks, units) <= AFFORDABLE_COLUMNS
+
+
+def _layout(instance: Instance, n_weeks: int, grouped: bool | None = None) -> tuple[list[list[Specialist]], bool]:
+    """The units counted (grouped when `grouped`, or when None and counts per specialist would
+    pass `GROUP_FROM_COLUMNS`), and whether counts are per week (else over the horizon)."""
+    sharers = set(instance.outreach_sharers())
+    if grouped is None:
+        grouped = _estimated_columns(instance, n_weeks, _units(instance, sharers, False)) > GROUP_FROM_COLUMNS
+    units = _units(instance, sharers, grouped)
+    return units, _estimated_columns(instance, n_weeks, units) <= WEEKLY_COLUMNS_UP_TO
 
 
 SAFETY = 1e-6
@@ -68,9 +81,11 @@ SAFETY = 1e-6
 
 @dataclass
 class _Column:
-    """Sessions of one demand (in one role) by one specialist in one week (or the horizon)."""
+    """Sessions of one demand (in one role) by one unit (a specialist or a group of them,
+    `_units`) in one week (or the horizon)."""
 
     spec: str
+    """The unit: its first member's id."""
     demand: str
     role: str | None
     week: int
@@ -95,40 +110,54 @@ class Relaxation:
     columns: list[_Column]
     weeks: list[int]
     """The week keys of counts: week indices, or [0] for the horizon."""
+    members: dict[str, list[str]]
+    """Per unit (its first member's id), the specialists it counts together (`_units`)."""
     sharers: list[str]
+    """The units of outreach sharers (a unit holds sharers only or none)."""
+    n_sharers: int
+    """Specialists sharing outreach: the `n` of `|n B_s - T|`."""
     factor: dict[str, int]
-    points_lo: dict[str, int]
-    """Burden points a sharer surely has without any demand session: history and commitments."""
-    points_hi: dict[str, float]
-    """At most this many burden points in all (inf when unbounded)."""
     points_capped: bool
     """Whether a session's points are at most `points_hi` (not when minutes driven count)."""
-    committed_hi: dict[str, int]
-    """Points of commitments counted at most (with history): the rest of P comes from sessions."""
+    ranges: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+    """Per sharing unit, each member's burden points: at least `lo` (history and commitments;
+    the rest comes from sessions), at most `hi` (inf when unbounded)."""
     demand_rows: list[tuple[str, int, int, int, int, int]] = field(default_factory=list)
     """(demand, week, min, max, cost per uncovered session, surplus weight) per demand-week."""
     roles: dict[str, list[tuple[str | None, int]]] = field(default_factory=dict)
     spec_limits: list[tuple[str, int, str, int]] = field(default_factory=list)
-    """(specialist, week, kind, limit): kind 'sessions', 'away' or 'evening' sessions."""
+    """(unit, week, kind, limit): kind 'sessions', 'away' or 'evening' sessions."""
     capacity_rows: list[tuple[list[str], int, int]] = field(default_factory=list)
     """(demands, week, sessions the slots hold) per site, resource and week."""
     weight_fd: int = 0
     weight_fm: int = 0
 
+    def points_lo(self, unit: str) -> int:
+        """Points the unit's members surely have without any demand session."""
+        return sum(lo for lo, _ in self.ranges[unit])
+
+    def points_hi(self, unit: str) -> float:
+        return sum(hi for _, hi in self.ranges[unit])
+
     @property
     def total_range(self) -> tuple[int, float]:
-        lo = sum(self.factor[s] * self.points_lo[s] for s in self.sharers)
-        hi = sum(self.factor[s] * self.points_hi[s] for s in self.sharers)
+        lo = sum(self.factor[u] * self.points_lo(u) for u in self.sharers)
+        hi = sum(self.factor[u] * self.points_hi(u) for u in self.sharers)
         return lo, hi
 
 
-def relaxation(instance: Instance, past: Sequence[Assignment] = ()) -> Relaxation:
+def relaxation(instance: Instance, past: Sequence[Assignment] = (), grouped: bool | None = None) -> Relaxation:
     """The relaxation's data. Each count is capped by the free slots it could take; a pair
-    is left out only when no day with a session there fits the daily travel limit."""
+    is left out only when no day with a session there fits the daily travel limit. With
+    `grouped` (None: when the counts per specialist would pass `GROUP_FROM_COLUMNS`),
+    specialists alike in everything a count reads but their days off, commitments, history
+    and weekly limits are counted together (`_units`)."""
     prep = prepare(instance, past, pairs=frozenset())
-    weekly = _estimated_columns(instance, prep.n_weeks) <= WEEKLY_COLUMNS_UP_TO
+    sharer_ids = set(instance.outreach_sharers())
+    units, weekly = _layout(instance, prep.n_weeks, grouped)
     week_of = prep.week if weekly else [0] * prep.n_days
     weeks = list(range(prep.n_weeks)) if weekly else [0]
+    span = 1 if weekly else prep.n_weeks
     burden = instance.fairness.burden
     weights = instance.weights
     sp = shortest_routes(prep.travel, [s.id for s in instance.sites])
@@ -138,15 +167,23 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = ()) -> Relaxatio
 
     committed: dict[tuple[str, int], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     weekend_commitment: set[str] = set()
+    blocked: dict[str, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    """Per specialist and day, the periods no demand session can take (off or committed)."""
     for (sid, t, p), com in prep.commitment_at.items():
         got = committed[(sid, week_of[t])]
         got["sessions"] += 1
         got["away"] += com.site != prep.specialists[sid].home
         got["evening"] += prep.evening[p]
+        blocked[sid][t].add(p)
         if weekend[t]:
             weekend_commitment.add(sid)
+    for sid, t, p in prep.unavailable:
+        blocked[sid][t].add(p)
 
     weekend_periods = _weekend_periods(instance, prep)
+    offered: dict[str, dict[tuple[int, str], int]] = defaultdict(lambda: defaultdict(int))
+    """Per specialist, (week, kind): sessions the counts could give them that are away, in the
+    evening, or on a weekend day (for their most points)."""
     columns: list[_Column] = []
     for dem in instance.demands:
         if dem.dates is not None:
@@ -155,49 +192,60 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = ()) -> Relaxatio
             wd = dem.weekdays()
             on_days = [t for t in range(prep.n_days) if prep.weekday[t] in wd]
         periods = [pidx[p] for p in dem.periods] if dem.periods is not None else list(range(prep.n_periods))
+        period_set = set(periods)
         evening_lo = all(prep.evening[p] for p in periods)
         evening_hi = any(prep.evening[p] for p in periods)
+        most = dem.sessions.max * (1 if weekly else len(prep.demand_weeks[dem.id]) or 1)
         for role in dem.roles:
             needs = set(dem.role_skills(role))
-            for spec in instance.specialists:
-                if not needs <= set(spec.skills):
+            for unit in units:
+                head = unit[0]  # alike in what follows up to the free slots
+                if not needs <= set(head.skills):
                     continue
                 drive = _drives(
-                    sp, spec.home, stays, instance.served_from(dem, spec.home), spec.max_travel_minutes_per_day
+                    sp, head.home, stays, instance.served_from(dem, head.home), head.max_travel_minutes_per_day
                 )
                 if not drive:
                     continue
-                per_day = _sessions_per_day(spec, prep.n_periods)
-                per_weekend_day = max(1, min(per_day, len(weekend_periods[spec.id])))
-                away_lo = all(site != spec.home for site in drive)
-                away_hi = any(site != spec.home for site in drive)
+                per_day = _sessions_per_day(head, prep.n_periods)
+                per_weekend_day = max(1, min(per_day, len(weekend_periods[head.id])))
+                away_lo = all(site != head.home for site in drive)
+                away_hi = any(site != head.home for site in drive)
                 share = min(drive.values()) / per_day  # the day's drive, shared by at most per_day sessions
-                slots: dict[int, int] = defaultdict(int)
-                weekend_only: dict[int, bool] = defaultdict(lambda: True)
+                caps: dict[int, int] = defaultdict(int)
+                weekend_lo: dict[int, bool] = defaultdict(lambda: True)
                 weekend_any: dict[int, bool] = defaultdict(bool)
-                for t in on_days:
-                    free = sum(
-                        1
-                        for p in periods
-                        if (spec.id, t, p) not in prep.unavailable and (spec.id, t, p) not in prep.commitment_at
-                    )
-                    if free:
-                        w = week_of[t]
-                        slots[w] += free
-                        weekend_only[w] = weekend_only[w] and weekend[t]
-                        weekend_any[w] = weekend_any[w] or weekend[t]
-                for w, free in slots.items():
-                    cap = min(free, dem.sessions.max * (1 if weekly else len(prep.demand_weeks[dem.id]) or 1))
-                    # a weekend day counts once however many sessions it holds (at most per_weekend_day),
-                    # and not at all beyond what a commitment on it already counts
-                    weekend_lo = weekend_only[w] and spec.id not in weekend_commitment
+                for spec in unit:
+                    off = blocked.get(spec.id, {})
+                    slots: dict[int, int] = defaultdict(int)
+                    weekend_only: dict[int, bool] = defaultdict(lambda: True)
+                    on_weekend: dict[int, bool] = defaultdict(bool)
+                    for t in on_days:
+                        free = len(period_set - off[t]) if t in off else len(periods)
+                        if free:
+                            w = week_of[t]
+                            slots[w] += free
+                            weekend_only[w] = weekend_only[w] and weekend[t]
+                            on_weekend[w] = on_weekend[w] or weekend[t]
+                    for w, free in slots.items():
+                        cap = min(free, most)
+                        caps[w] += cap
+                        # a weekend day counts once however many sessions it holds (at most
+                        # per_weekend_day), and not at all beyond what a commitment on it counts
+                        weekend_lo[w] = weekend_lo[w] and weekend_only[w] and spec.id not in weekend_commitment
+                        weekend_any[w] = weekend_any[w] or on_weekend[w]
+                        mine = offered[spec.id]
+                        mine[(w, "away")] += cap * away_hi
+                        mine[(w, "evening")] += cap * evening_hi
+                        mine[(w, "weekend")] += cap * on_weekend[w]
+                for w, cap in caps.items():
                     lo: float = burden.outreach_session * away_lo + burden.evening_session * evening_lo
-                    lo += burden.weekend_day * weekend_lo / per_weekend_day + burden.travel_minute * share
+                    lo += burden.weekend_day * weekend_lo[w] / per_weekend_day + burden.travel_minute * share
                     hi = burden.outreach_session * away_hi + burden.evening_session * evening_hi
                     hi += burden.weekend_day * weekend_any[w]
                     columns.append(
                         _Column(
-                            spec.id,
+                            head.id,
                             dem.id,
                             role,
                             w,
@@ -213,72 +261,84 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = ()) -> Relaxatio
                         )
                     )
 
-    sharers = instance.outreach_sharers()
-    factor = {s: prep.specialists[s].burden_factor for s in sharers}
-    points_lo: dict[str, int] = {}
-    committed_hi: dict[str, int] = {}
-    for s in sharers:
-        home = prep.specialists[s].home
-        occurrences = [(t, p, com) for (spec, t, p), com in prep.commitment_at.items() if spec == s]
-        pts = burden.outreach_session * sum(com.site != home for _, _, com in occurrences)
-        pts += burden.evening_session * sum(prep.evening[p] for _, p, _ in occurrences)
-        pts += burden.weekend_day * len({t for t, _, _ in occurrences if weekend[t]})
-        before = prep.history.burden.get(s, 0)
-        points_lo[s] = pts + before
-        committed_hi[s] = pts + before
     points_capped = burden.travel_minute == 0
-    points_hi: dict[str, float] = {}
-    by_spec: dict[str, list[_Column]] = defaultdict(list)
-    for col in columns:
-        by_spec[col.spec].append(col)
-    for s in sharers:
-        points_hi[s] = (
-            _most_points(prep, prep.specialists[s], by_spec[s], committed, weeks, week_of, weekly) + committed_hi[s]
-            if points_capped
-            else math.inf
-        )
-
     relax = Relaxation(
         columns=columns,
         weeks=weeks,
-        sharers=sharers,
-        factor=factor,
-        points_lo=points_lo,
-        points_hi=points_hi,
+        members={unit[0].id: [spec.id for spec in unit] for unit in units},
+        sharers=[unit[0].id for unit in units if unit[0].id in sharer_ids],
+        n_sharers=len(sharer_ids),
+        factor={unit[0].id: unit[0].burden_factor for unit in units},
         points_capped=points_capped,
-        committed_hi=committed_hi,
         weight_fd=weights.fairness_deviation,
         weight_fm=weights.fairness_max,
     )
+    occurring: dict[str, list[tuple[int, int, Commitment]]] = defaultdict(list)
+    for (sid, t, p), com in prep.commitment_at.items():
+        occurring[sid].append((t, p, com))
+    for unit in units:
+        if unit[0].id not in sharer_ids:
+            continue
+        ranges = relax.ranges[unit[0].id] = []
+        for spec in unit:
+            home = spec.home
+            occurrences = occurring[spec.id]
+            pts = burden.outreach_session * sum(com.site != home for _, _, com in occurrences)
+            pts += burden.evening_session * sum(prep.evening[p] for _, p, _ in occurrences)
+            pts += burden.weekend_day * len({t for t, _, _ in occurrences if weekend[t]})
+            lo_s = pts + prep.history.burden.get(spec.id, 0)
+            hi_s = (
+                lo_s + _most_points(prep, spec, offered[spec.id], committed, weeks, week_of, span)
+                if points_capped
+                else math.inf
+            )
+            ranges.append((lo_s, hi_s))
     _demand_rows(relax, instance, prep, weekly)
-    _spec_limits(relax, instance, committed, weekly, prep)
+    _spec_limits(relax, units, committed, span)
     _capacity_rows(relax, instance, prep, week_of, weekly)
     return relax
+
+
+def _units(instance: Instance, sharers: set[str], grouped: bool) -> list[list[Specialist]]:
+    """The specialists whose sessions one count holds: each alone, or `grouped` by what the
+    counts read besides free slots, weekly limits and points already had (sharing or not,
+    burden factor, home, skills, daily travel and session limits). The counts of a group are
+    the sum of its members' (a roster's own counts sum), capped by the sum of their caps,
+    within the sum of their weekly limits, and their burden points are one sum whose cost is
+    the least any split of it among the members could cost (MODEL.md)."""
+    if not grouped:
+        return [[spec] for spec in instance.specialists]
+    units: dict[tuple[object, ...], list[Specialist]] = {}
+    for spec in instance.specialists:
+        key = (
+            spec.id in sharers,
+            spec.burden_factor,
+            spec.home,
+            frozenset(spec.skills),
+            spec.max_travel_minutes_per_day,
+            spec.max_sessions_per_day,
+        )
+        units.setdefault(key, []).append(spec)
+    return list(units.values())
 
 
 def _most_points(
     prep: Prepared,
     spec: Specialist,
-    columns: list[_Column],
+    offered: dict[tuple[int, str], int],
     committed: dict[tuple[str, int], dict[str, int]],
     weeks: list[int],
     week_of: list[int],
-    weekly: bool,
+    span: int,
 ) -> int:
     """Burden points a specialist can have at most from sessions (commitments' own points
     are added by the caller): per week, away and evening sessions within the weekly limits
     (which count commitments too) and what the demands offer, weekend days within the
     weekend's days."""
     b = prep.instance.fairness.burden
-    span = 1 if weekly else prep.n_weeks
     total = 0
     for w in weeks:
         got = committed.get((spec.id, w), {})
-        offered = {
-            "away": sum(c.cap for c in columns if c.week == w and c.away_hi),
-            "evening": sum(c.cap for c in columns if c.week == w and c.evening_hi),
-            "weekend": sum(c.cap for c in columns if c.week == w and c.weekend_hi),
-        }
         limits = {"away": spec.max_outreach_sessions_per_week, "evening": spec.max_evening_sessions_per_week}
         most = {}
         for kind in ("away", "evening"):
@@ -287,9 +347,9 @@ def _most_points(
                 for limit, used in ((limits[kind], kind), (spec.max_sessions_per_week, "sessions"))
                 if limit is not None
             ]
-            most[kind] = max(0, min([offered[kind], *caps]))
+            most[kind] = max(0, min([offered.get((w, kind), 0), *caps]))
         weekend_days = sum(1 for t, wk in enumerate(week_of) if wk == w and prep.weekday[t] >= 5)
-        most["weekend"] = min(offered["weekend"], weekend_days)
+        most["weekend"] = min(offered.get((w, "weekend"), 0), weekend_days)
         total += (
             b.outreach_session * most["away"] + b.evening_session * most["evening"] + b.weekend_day * most["weekend"]
         )
@@ -317,9 +377,9 @@ def _weekend_periods(instance: Instance, prep: Prepared) -> dict[str, set[int]]:
     return out
 
 
-def _estimated_columns(instance: Instance, prep_weeks: int) -> int:
-    """Counts per week before reach is known: (specialist, demand) pairs with the skills."""
-    skills = [frozenset(s.skills) for s in instance.specialists]
+def _estimated_columns(instance: Instance, prep_weeks: int, units: list[list[Specialist]]) -> int:
+    """Counts per week before reach is known: (unit, demand) pairs with the skills."""
+    skills = [frozenset(unit[0].skills) for unit in units]
     pairs = sum(1 for dem in instance.demands for sk in skills if set(dem.skills) <= sk)
     return pairs * prep_weeks
 
@@ -368,24 +428,28 @@ def _demand_rows(relax: Relaxation, instance: Instance, prep: Prepared, weekly: 
 
 def _spec_limits(
     relax: Relaxation,
-    instance: Instance,
+    units: list[list[Specialist]],
     committed: dict[tuple[str, int], dict[str, int]],
-    weekly: bool,
-    prep: Prepared,
+    span: int,
 ) -> None:
-    span = 1 if weekly else prep.n_weeks
-    for spec in instance.specialists:
-        limits = {
-            "sessions": spec.max_sessions_per_week,
-            "away": spec.max_outreach_sessions_per_week,
-            "evening": spec.max_evening_sessions_per_week,
-        }
-        for kind, limit in limits.items():
-            if limit is None:
+    """Per unit and week, what its members' weekly limits leave after commitments, summed
+    (a unit with a member without the limit has none)."""
+    fields = {
+        "sessions": "max_sessions_per_week",
+        "away": "max_outreach_sessions_per_week",
+        "evening": "max_evening_sessions_per_week",
+    }
+    for unit in units:
+        for kind, name in fields.items():
+            limits = [getattr(spec, name) for spec in unit]
+            if any(limit is None for limit in limits):
                 continue
             for w in relax.weeks:
-                left = limit * span - committed.get((spec.id, w), {}).get(kind, 0)
-                relax.spec_limits.append((spec.id, w, kind, max(0, left)))
+                left = sum(
+                    max(0, limit * span - committed.get((spec.id, w), {}).get(kind, 0))
+                    for spec, limit in zip(unit, limits, strict=True)
+                )
+                relax.spec_limits.append((unit[0].id, w, kind, left))
 
 
 def _capacity_rows(relax: Relaxation, instance: Instance, prep: Prepared, week_of: list[int], weekly: bool) -> None:
@@ -417,6 +481,56 @@ def _capacity_rows(relax: Relaxation, instance: Instance, prep: Prepared, week_o
             relax.capacity_rows.append(([d.id for d in dems], w, held[w]))
 
 
+class _Rows:
+    """An LP written straight into MathOpt's protos: variables and rows as plain lists.
+    Building it through `mathopt.Model` expressions took 21 s for the 48k counts of 1000
+    specialists x 60 sites (grouped), longer than solving it; the lists take about 1 s."""
+
+    def __init__(self) -> None:
+        self.lower: list[float] = []
+        self.upper: list[float] = []
+        self.cost: list[float] = []
+        self.row_lower: list[float] = []
+        self.row_upper: list[float] = []
+        self.entries: list[tuple[int, int, float]] = []
+
+    def var(self, lower: float, upper: float = math.inf, cost: float = 0.0) -> int:
+        self.lower.append(lower)
+        self.upper.append(upper)
+        self.cost.append(cost)
+        return len(self.lower) - 1
+
+    def row(self, terms: Iterable[tuple[int, float]], lower: float, upper: float) -> int:
+        """`lower <= Σ coefficient x <= upper`; a variable listed twice gets the sum."""
+        r = len(self.row_lower)
+        merged: dict[int, float] = defaultdict(float)
+        for var, coefficient in terms:
+            merged[var] += coefficient
+        self.entries.extend((r, var, merged[var]) for var in sorted(merged) if merged[var] != 0)
+        self.row_lower.append(lower)
+        self.row_upper.append(upper)
+        return r
+
+    def proto(self, offset: float) -> model_pb2.ModelProto:
+        model = model_pb2.ModelProto(name="relaxation")
+        model.variables.ids.extend(range(len(self.lower)))
+        model.variables.lower_bounds.extend(self.lower)
+        model.variables.upper_bounds.extend(self.upper)
+        model.variables.integers.extend([False] * len(self.lower))
+        costs = [(i, c) for i, c in enumerate(self.cost) if c != 0]
+        model.objective.offset = offset
+        model.objective.linear_coefficients.ids.extend(i for i, _ in costs)
+        model.objective.linear_coefficients.values.extend(c for _, c in costs)
+        model.linear_constraints.ids.extend(range(len(self.row_lower)))
+        model.linear_constraints.lower_bounds.extend(self.row_lower)
+        model.linear_constraints.upper_bounds.extend(self.row_upper)
+        matrix = model.linear_constraint_matrix
+        matrix.row_ids.extend(r for r, _, _ in self.entries)
+        matrix.column_ids.extend(c for _, c, _ in self.entries)
+        matrix.coefficients.extend(v for _, _, v in self.entries)
+        return model
+
+
 class _LP:
     """The relaxation as one LP, re-solved per interval of the total burden `T` by MathOpt's
     incremental GLOP: between intervals only bounds and objective coefficients change, which
@@ -425,119 +539,114 @@ class _LP:
 
     def __init__(self, relax: Relaxation) -> None:
         self.relax = relax
-        model = self.model = mathopt.Model(name="relaxation")
-        x = [model.add_variable(lb=0, ub=col.cap) for col in relax.columns]
-        costs: list[tuple[mathopt.Variable, float]] = [(v, col.cost) for col, v in zip(relax.columns, x, strict=True)]
+        lp = self.lp = _Rows()
+        x = [lp.var(0, col.cap, col.cost) for col in relax.columns]
         by_demand: dict[tuple[str, int, str | None], list[int]] = defaultdict(list)
         by_spec: dict[tuple[str, int], list[int]] = defaultdict(list)
         for i, col in enumerate(relax.columns):
             by_demand[(col.demand, col.week, col.role)].append(i)
             by_spec[(col.spec, col.week)].append(i)
-        held: dict[tuple[str, int], mathopt.Variable] = {}
+        held: dict[tuple[str, int], int] = {}
         for dem, w, lo, hi, cost, surplus in relax.demand_rows:
-            c = held[(dem, w)] = model.add_variable(lb=0, ub=hi)
+            c = held[(dem, w)] = lp.var(0, hi)
             for role, count in relax.roles[dem]:  # the role's sessions = count x held
-                model.add_linear_constraint(
-                    mathopt.fast_sum(x[i] for i in by_demand.get((dem, w, role), ())) - count * c == 0
-                )
+                lp.row([*((x[i], 1.0) for i in by_demand.get((dem, w, role), ())), (c, -count)], 0, 0)
             if lo > 0 and cost > 0:
-                u = model.add_variable(lb=0, ub=lo)
-                model.add_linear_constraint(u + c >= lo)
-                costs.append((u, cost))
+                u = lp.var(0, lo, cost)
+                lp.row([(u, 1), (c, 1)], lo, math.inf)
             if surplus > 0:
-                v = model.add_variable(lb=0)
-                model.add_linear_constraint(v - c >= -lo)
-                costs.append((v, surplus))
+                v = lp.var(0, math.inf, surplus)
+                lp.row([(v, 1), (c, -1)], -lo, math.inf)
         for spec, w, kind, limit in relax.spec_limits:
             cols = [
-                x[i]
+                (x[i], 1.0)
                 for i in by_spec.get((spec, w), ())
                 if kind == "sessions"
                 or (kind == "away" and relax.columns[i].away)
                 or (kind == "evening" and relax.columns[i].evening)
             ]
             if cols:
-                model.add_linear_constraint(mathopt.fast_sum(cols) <= limit)
+                lp.row(cols, -math.inf, limit)
         for dems, w, most in relax.capacity_rows:
-            used = [held[(dem, w)] for dem in dems if (dem, w) in held]
+            used = [(held[(dem, w)], 1.0) for dem in dems if (dem, w) in held]
             if used:
-                model.add_linear_constraint(mathopt.fast_sum(used) <= most)
-        self.steps: dict[str, list[mathopt.Variable]] = {}
+                lp.row(used, -math.inf, most)
+        self.steps: dict[str, list[tuple[int, int]]] = {}
+        self.total = -1
+        self.most: int | None = None
         self.fair = bool(relax.sharers) and (relax.weight_fd > 0 or relax.weight_fm > 0)
-        self.fair = self.fair and all(math.isfinite(relax.points_hi[s]) for s in relax.sharers)
+        self.fair = self.fair and all(math.isfinite(relax.points_hi(u)) for u in relax.sharers)
         if self.fair:
-            costs += self._fairness(x)
-        self.costs = costs
-        model.minimize(mathopt.fast_sum(c * v for v, c in costs))
-        self._updates = model.add_update_tracker()
+            self._fairness(x)
         self._solver: Any = None
 
-    def _fairness(self, x: list[mathopt.Variable]) -> list[tuple[mathopt.Variable, float]]:
-        relax, model = self.relax, self.model
-        costs: list[tuple[mathopt.Variable, float]] = []
-        by_sharer: dict[str, list[int]] = defaultdict(list)
+    def _fairness(self, x: list[int]) -> None:
+        relax, lp = self.relax, self.lp
+        by_unit: dict[str, list[int]] = defaultdict(list)
         for i, col in enumerate(relax.columns):
-            by_sharer[col.spec].append(i)
+            by_unit[col.spec].append(i)
         points = {}
-        for s in relax.sharers:
-            lo, hi = relax.points_lo[s], int(relax.points_hi[s])
-            p = points[s] = model.add_variable(lb=lo, ub=hi)
-            # P >= the points surely had, P <= the points at most had
-            model.add_linear_constraint(
-                p - mathopt.fast_sum(relax.columns[i].points_lo * x[i] for i in by_sharer[s]) >= lo
-            )
+        for u in relax.sharers:
+            lo, hi = relax.points_lo(u), int(relax.points_hi(u))
+            p = points[u] = lp.var(lo, hi)
+            # P >= the points surely had, P <= the points at most had (P: the unit's members' sum)
+            lp.row([(p, 1), *((x[i], -relax.columns[i].points_lo) for i in by_unit[u])], lo, math.inf)
             if relax.points_capped:
-                high = mathopt.fast_sum(relax.columns[i].points_hi * x[i] for i in by_sharer[s])
-                model.add_linear_constraint(p - high <= relax.committed_hi[s])
+                lp.row([(p, 1), *((x[i], -relax.columns[i].points_hi) for i in by_unit[u])], -math.inf, lo)
             if relax.weight_fd > 0:
-                # P = lo + the unit steps taken; each step costs what |n f P - T| gains over it,
-                # set per interval (convex, so the LP takes the steps in order)
-                steps = self.steps[s] = [model.add_variable(lb=0, ub=1) for _ in range(hi - lo)]
-                model.add_linear_constraint(p - mathopt.fast_sum(steps) == lo)
-        self.total = model.add_linear_constraint(
-            mathopt.fast_sum(relax.factor[s] * p for s, p in points.items()) >= -math.inf
-        )
-        self.most: mathopt.Variable | None = None
+                # P = lo + the unit steps taken, step to level L by as many members as can take
+                # it; each costs what |n f P_s - T| gains over it, set per interval (convex, so
+                # the LP takes the cheapest steps: the best split of P among the members)
+                takers: Counter[int] = Counter()
+                for a, b in relax.ranges[u]:
+                    takers.update(range(a + 1, int(b) + 1))
+                steps = self.steps[u] = [(level, lp.var(0, takers[level])) for level in sorted(takers)]
+                lp.row([(p, 1), *((v, -1) for _, v in steps)], lo, lo)
+        self.total = lp.row([(p, relax.factor[u]) for u, p in points.items()], -math.inf, math.inf)
         if relax.weight_fm > 0:
-            most = self.most = model.add_variable(lb=0)  # n x most >= T >= a: a bound, set per interval
-            costs.append((most, relax.weight_fm))
-            for s, p in points.items():
-                model.add_linear_constraint(most - relax.factor[s] * p >= 0)
-        return costs
+            most = self.most = lp.var(0, math.inf, relax.weight_fm)  # n x most >= T >= a: set per interval
+            for u, p in points.items():  # the most of a unit's members is at least their mean
+                lp.row([(most, len(relax.ranges[u])), (p, -relax.factor[u])], 0, math.inf)
 
     def solve(self, a: int, b: int, seconds: float) -> float | None:
         """The LP's value with `T` in [a, b]: inf when no point has it, None when GLOP
         stopped without an answer (time, numerics)."""
-        relax = self.relax
-        objective = self.model.objective
+        relax, lp = self.relax, self.lp
+        update = model_update_pb2.ModelUpdateProto()
+        offset = 0
         if self.fair:
-            n = len(relax.sharers)
-            self.total.lower_bound, self.total.upper_bound = a, b
+            n = relax.n_sharers
+            lp.row_lower[self.total], lp.row_upper[self.total] = a, b
+            bounds = update.linear_constraint_updates
+            bounds.lower_bounds.ids.append(self.total)
+            bounds.lower_bounds.values.append(a)
+            bounds.upper_bounds.ids.append(self.total)
+            bounds.upper_bounds.values.append(b)
             if self.most is not None:
-                self.most.lower_bound = a / n
-            offset = 0
-            for s, steps in self.steps.items():
-                g = n * relax.factor[s]
-                lo = relax.points_lo[s]
-                before = _distance(g * lo, a, b)
-                offset += before
-                for k, step in enumerate(steps, start=1):
-                    after = _distance(g * (lo + k), a, b)
-                    objective.set_linear_coefficient(step, relax.weight_fd * (after - before))
-                    before = after
-            objective.offset = relax.weight_fd * offset
-        return self._solved(seconds)
+                lp.lower[self.most] = a / n
+                update.variable_updates.lower_bounds.ids.append(self.most)
+                update.variable_updates.lower_bounds.values.append(a / n)
+            coefficients = update.objective_updates.linear_coefficients
+            for u, steps in self.steps.items():
+                g = n * relax.factor[u]
+                offset += sum(_distance(g * lo, a, b) for lo, _ in relax.ranges[u])
+                for level, step in steps:
+                    gain = _distance(g * level, a, b) - _distance(g * (level - 1), a, b)
+                    lp.cost[step] = relax.weight_fd * gain
+                    coefficients.ids.append(step)
+                    coefficients.values.append(lp.cost[step])
+            update.objective_updates.offset_update = relax.weight_fd * offset
+        return self._solved(update, relax.weight_fd * offset, seconds)
 
-    def _solved(self, seconds: float) -> float | None:
-        """GLOP on the model as it now is, from its last basis. MathOpt's `IncrementalSolver`
-        would do the same, but then turns every variable's value and basis status into Python
-        objects: 0.6 s per LP at 300 specialists, five times the solve itself. Only the
-        termination is read here (no values are asked for)."""
-        if self._solver is None or not self._solver.update(self._updates.export_update() or _EMPTY_UPDATE):
+    def _solved(self, update: model_update_pb2.ModelUpdateProto, offset: float, seconds: float) -> float | None:
+        """GLOP on the model as it now is, from its last basis (a new solver, from the lists,
+        the first time or should it refuse the update). Only the termination is read: MathOpt's
+        `IncrementalSolver` would turn every value and basis status into Python objects, 0.6 s
+        per LP at 300 specialists, five times the solve itself."""
+        if self._solver is None or not self._solver.update(update):
             self._solver = core_solver.new(
-                mathopt.SolverType.GLOP.value, self.model.export_model(), parameters_pb2.SolverInitializerProto()
+                mathopt.SolverType.GLOP.value, self.lp.proto(offset), parameters_pb2.SolverInitializerProto()
             )
-        self._updates.advance_checkpoint()
         params = mathopt.SolveParameters(time_limit=dt.timedelta(seconds=max(0.01, seconds)))
         nothing = mathopt.SparseVectorFilter(filtered_items=set())
         only_value = mathopt.ModelSolveParameters(
@@ -554,9 +663,6 @@ class _LP:
         if reason == result_pb2.TERMINATION_REASON_INFEASIBLE:
             return math.inf
         return None
-
-
-_EMPTY_UPDATE = model_update_pb2.ModelUpdateProto()
 
 
 def _distance(value: int, a: int, b: int) -> int:
@@ -610,7 +716,7 @@ def lower_bound(
             solved += 1
             value = node.value if value is None else max(value, node.value)
             heapq.heappush(heap, _Interval(value, next(order), node.lo, node.hi, True))
-        elif node.hi - node.lo < len(relax.sharers):
+        elif node.hi - node.lo < relax.n_sharers:
             heapq.heappush(heap, node)  # the mean is known to within one unit of scaled burden
             break
         else:
