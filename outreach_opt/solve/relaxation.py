@@ -22,6 +22,7 @@ It only rises as intervals narrow and stops when the lowest interval is one valu
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import heapq
 import itertools
 import logging
@@ -48,10 +49,13 @@ WEEKLY_COLUMNS_UP_TO = 200_000
 """(unit, demand, week) counts up to this many; above, one count per (unit, demand) over the
 horizon with the weekly limits summed (a weaker relaxation, still valid)."""
 
-GROUP_FROM_COLUMNS = 60_000
+GROUP_FROM_COLUMNS = 10_000
 """Specialists are counted in groups (`_units`) when counts per specialist would pass this
-many: 1000 specialists x 60 sites x 4 weeks made 145k counts over the horizon, and one LP
-took 15-50 s on the shared machine; grouped, FIXME."""
+many. Measured (shared machine, seed 1, converged alone): 300 specialists x 40 sites, 19.5k
+counts, 4,970,379 in 28 s; grouped (150 units, 9.9k counts) 4,933,418 in 8 s. 1000 x 60 x 4
+weeks grouped (333 units, 48k counts over the horizon) rises to 142.9M in 200 s; per
+specialist (145k counts) one LP took 15-50 s. At 80 x 15 grouping changes nothing measurable
+(528,387 either way) and is not needed; at 20 x 6 seed 2 it costs 1.7 % (40,121 against 40,812)."""
 
 AFFORDABLE_COLUMNS = 100_000
 """`solve` computes the bound beside a restricted search only up to this many counts (after
@@ -181,18 +185,35 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = (), grouped: boo
         blocked[sid][t].add(p)
 
     weekend_periods = _weekend_periods(instance, prep)
+
+    @functools.cache
+    def free_slots(spec: str, days: tuple[int, ...], periods: tuple[int, ...]) -> list[tuple[int, int, bool, bool]]:
+        """Per week: the specialist's free slots among `days` x `periods`, whether every day
+        with one is a weekend day, whether any is (demands alike in days share it)."""
+        off = blocked.get(spec, {})
+        slots: dict[int, int] = defaultdict(int)
+        weekend_only: dict[int, bool] = defaultdict(lambda: True)
+        on_weekend: dict[int, bool] = defaultdict(bool)
+        for t in days:
+            free = len(set(periods) - off[t]) if t in off else len(periods)
+            if free:
+                w = week_of[t]
+                slots[w] += free
+                weekend_only[w] = weekend_only[w] and weekend[t]
+                on_weekend[w] = on_weekend[w] or weekend[t]
+        return [(w, free, weekend_only[w], on_weekend[w]) for w, free in slots.items()]
+
     offered: dict[str, dict[tuple[int, str], int]] = defaultdict(lambda: defaultdict(int))
     """Per specialist, (week, kind): sessions the counts could give them that are away, in the
     evening, or on a weekend day (for their most points)."""
     columns: list[_Column] = []
     for dem in instance.demands:
         if dem.dates is not None:
-            on_days = sorted({t for t, d in enumerate(prep.dates) if d in set(dem.dates)})
+            on_days = tuple(sorted({t for t, d in enumerate(prep.dates) if d in set(dem.dates)}))
         else:
             wd = dem.weekdays()
-            on_days = [t for t in range(prep.n_days) if prep.weekday[t] in wd]
-        periods = [pidx[p] for p in dem.periods] if dem.periods is not None else list(range(prep.n_periods))
-        period_set = set(periods)
+            on_days = tuple(t for t in range(prep.n_days) if prep.weekday[t] in wd)
+        periods = tuple(pidx[p] for p in dem.periods) if dem.periods is not None else tuple(range(prep.n_periods))
         evening_lo = all(prep.evening[p] for p in periods)
         evening_hi = any(prep.evening[p] for p in periods)
         most = dem.sessions.max * (1 if weekly else len(prep.demand_weeks[dem.id]) or 1)
@@ -216,28 +237,17 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = (), grouped: boo
                 weekend_lo: dict[int, bool] = defaultdict(lambda: True)
                 weekend_any: dict[int, bool] = defaultdict(bool)
                 for spec in unit:
-                    off = blocked.get(spec.id, {})
-                    slots: dict[int, int] = defaultdict(int)
-                    weekend_only: dict[int, bool] = defaultdict(lambda: True)
-                    on_weekend: dict[int, bool] = defaultdict(bool)
-                    for t in on_days:
-                        free = len(period_set - off[t]) if t in off else len(periods)
-                        if free:
-                            w = week_of[t]
-                            slots[w] += free
-                            weekend_only[w] = weekend_only[w] and weekend[t]
-                            on_weekend[w] = on_weekend[w] or weekend[t]
-                    for w, free in slots.items():
+                    for w, free, weekend_only, on_weekend in free_slots(spec.id, on_days, periods):
                         cap = min(free, most)
                         caps[w] += cap
                         # a weekend day counts once however many sessions it holds (at most
                         # per_weekend_day), and not at all beyond what a commitment on it counts
-                        weekend_lo[w] = weekend_lo[w] and weekend_only[w] and spec.id not in weekend_commitment
-                        weekend_any[w] = weekend_any[w] or on_weekend[w]
+                        weekend_lo[w] = weekend_lo[w] and weekend_only and spec.id not in weekend_commitment
+                        weekend_any[w] = weekend_any[w] or on_weekend
                         mine = offered[spec.id]
                         mine[(w, "away")] += cap * away_hi
                         mine[(w, "evening")] += cap * evening_hi
-                        mine[(w, "weekend")] += cap * on_weekend[w]
+                        mine[(w, "weekend")] += cap * on_weekend
                 for w, cap in caps.items():
                     lo: float = burden.outreach_session * away_lo + burden.evening_session * evening_lo
                     lo += burden.weekend_day * weekend_lo[w] / per_weekend_day + burden.travel_minute * share
