@@ -41,7 +41,7 @@ from ortools.math_opt.python import mathopt
 from outreach_opt.domain.instance import Commitment, Instance, Specialist
 from outreach_opt.domain.prepared import Prepared, prepare
 from outreach_opt.domain.roster import Assignment
-from outreach_opt.domain.travel import shortest_routes
+from outreach_opt.domain.travel import day_drive, shortest_routes
 
 logger = logging.getLogger(__name__)
 
@@ -403,18 +403,13 @@ def _drives(
     sp: dict[tuple[str, str], int], home: str, stays: list[str], sites: list[str], limit: int | None
 ) -> dict[str, int]:
     """Per site a session could be served from: the least driving of any day with a session
-    there (from home or a stay, there, back to home or a stay, by shortest routes); sites no
-    such day reaches within the daily limit are left out (rule `daily_travel`)."""
-    ends = [home, *stays]
+    there (`day_drive`); sites no such day reaches within the daily limit are left out (rule
+    `daily_travel`)."""
     out = {}
     for site in sites:
-        if site == home:
-            out[site] = 0
-            continue
-        there = min(sp.get((a, site), math.inf) for a in ends)
-        back = min(sp.get((site, b), math.inf) for b in ends)
-        if limit is None or there + back <= limit:
-            out[site] = int(there + back) if math.isfinite(there + back) else 0
+        drive = day_drive(sp, home, stays, site)
+        if limit is None or drive <= limit:
+            out[site] = int(drive) if math.isfinite(drive) else 0
     return out
 
 
