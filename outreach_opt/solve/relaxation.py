@@ -2,7 +2,8 @@
 
 A restricted model (solve/shortlist.py) proves nothing about the instance: its bound is the
 shortlist's. This module gives a bound of the instance itself from a relaxation that is cheap
-at any size: per (specialist, demand, week) only a count of sessions, no days, no patterns.
+at any size: per (specialist, demand, week) only a count of sessions, no days, no patterns;
+at 300 specialists and more, per group of alike specialists (`_units`).
 Every roster of the instance maps to a point of the relaxation that costs no more (the
 argument, step by step, is models/MODEL.md's "A bound for restricted models"), so the
 relaxation's optimum, and any lower bound of it, is a lower bound of the instance.

@@ -293,10 +293,9 @@ def solve(
 
     def start_bound(until: float) -> BoundInBackground | None:
         """The relaxation's bound of the whole instance (for a restricted model the only one;
-        for a large whole model a second one beside CP-SAT's), computed beside the greedy
-        roster and the search (solve/relaxation.py): its LPs leave the GIL, so they take the
-        core the one-threaded greedy roster leaves idle; its setup in Python is short (about
-        6 s at 1000 specialists x 60 sites, grouped)."""
+        for a large whole model a second one beside CP-SAT's), computed in a child process
+        beside the greedy roster and the search (solve/relaxation.py): it takes the core the
+        one-threaded greedy roster leaves idle."""
         if not relax or not bound_affordable(instance):
             return None
 
