@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from hypothesis import event, given, settings
+from hypothesis import strategies as st
 from support import INSTANCES, base, demand, instance, optimum, specialist
 from test_properties import PROPERTY_SETTINGS, instances, instances_with_rosters, trips
 
@@ -74,6 +75,20 @@ def test_history_counts_in_the_bound() -> None:
     assert len(relaxation(instance(data), past, grouped=True).members) == 1
 
 
+def test_a_group_splits_its_points_at_best() -> None:
+    """Three alike specialists, two sessions: two go once each (burdens 100, 100, 0 against a
+    total of 200: |300 - 200| x 2 + |0 - 200| = 400). Counted as one unit, the bound must still
+    let two members take their first point (a step per member, not one per level: 800)."""
+    data = _sharing(
+        specialists=[specialist("a"), specialist("b"), specialist("c")],
+        demands=[demand("d", site="near", sessions={"min": 2, "max": 2})],
+    )
+    assert optimum(data) == 400
+    assert len(relaxation(instance(data), grouped=True).members) == 1
+    alone, grouped = bounds(instance(data))
+    assert alone == grouped and alone is not None and 390 <= alone <= 400  # the search stops within a unit of T / n
+
+
 def test_an_unreachable_specialist_is_a_forced_deviation() -> None:
     """b cannot drive to near and back within the day (limit 30, round trip 40), so a takes
     both sessions: burdens 200 and 0, deviations 2 x 200 = 400 (and 40 minutes each way are
@@ -123,6 +138,25 @@ def test_bound_below_the_proven_optimum(data: dict[str, Any]) -> None:
     assert grouped is not None and grouped <= result.objective
     event("bound is the optimum" if alone == result.objective else "bound below the optimum")
     event(_grouping(inst))
+
+
+@settings(PROPERTY_SETTINGS, max_examples=40)
+@given(instances(), st.integers(0, 3))
+def test_grouped_bound_below_the_proven_optimum_with_twins(data: dict[str, Any], outreach: int) -> None:
+    """Drawn specialists are rarely alike, so each drawn instance gets a twin of its first
+    specialist (same home, skills and limits that a group shares) with other days off and
+    another weekly outreach limit: the grouped bound still never passes the proven optimum."""
+    twin = {**data["specialists"][0], "id": "twin", "unavailable": [], "max_outreach_sessions_per_week": outreach}
+    data = {**data, "specialists": [*data["specialists"], twin]}
+    inst = instance_from_data(data, "property test")
+    assert len(relaxation(inst, grouped=True).members) < len(inst.specialists)
+    result = solve(inst, SolveOptions(time_limit=5, workers=1, seed=0))
+    event(f"status {result.status.value}")
+    if result.status is not Status.OPTIMAL or result.objective is None:
+        return
+    found = bound(inst, grouped=True)
+    assert found is not None and found <= result.objective
+    event("bound is the optimum" if found == result.objective else "bound below the optimum")
 
 
 @settings(PROPERTY_SETTINGS, max_examples=60)
