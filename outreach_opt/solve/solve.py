@@ -27,7 +27,8 @@ from outreach_opt.solve.builder import BuildOptions, BuildTimeoutError, RosterMo
 from outreach_opt.solve.first_roster import FirstRoster, greedy_roster, hint
 from outreach_opt.solve.lns import Found, Search, breakdown
 from outreach_opt.solve.reach_rules import on_call_listing
-from outreach_opt.solve.relaxation import BoundInBackground, bound_affordable
+from outreach_opt.solve.relaxation import bound_affordable
+from outreach_opt.solve.relaxation_bound import BoundInBackground
 from outreach_opt.solve.shortlist import plan_model
 
 logger = logging.getLogger(__name__)
