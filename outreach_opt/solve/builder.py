@@ -28,6 +28,7 @@ from outreach_opt.domain.prepared import MINUTES_PER_DAY, Candidate, Prepared
 from outreach_opt.domain.roster import Roster
 from outreach_opt.solve.cover_rules import CoverRules
 from outreach_opt.solve.day_patterns import DayKey, DayPattern, enumerate_day
+from outreach_opt.solve.fairness_window import Fairness
 from outreach_opt.solve.pin_rules import PinRules
 from outreach_opt.solve.reach_rules import ReachRules
 from outreach_opt.solve.sharing_rules import SharingRules
@@ -86,6 +87,8 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, 
     check filled, so the patterns are not enumerated twice."""
     nights: dict[Night, cp_model.IntVar] = field(default_factory=dict)
     """Overnight stays: nights[s, t, a] is 1 when s sleeps at site a after day t."""
+    fairness: Fairness | None = None
+    """The `fairness_deviation` term's variables, for its window (solve/fairness_window.py)."""
 
     @property
     def n_patterns(self) -> int:

@@ -19,6 +19,7 @@ from outreach_opt.solve.day_patterns import DayPattern
 if TYPE_CHECKING:
     from outreach_opt.domain.prepared import Candidate, Prepared
     from outreach_opt.solve.builder import BuildOptions
+    from outreach_opt.solve.fairness_window import Fairness
 
 Group = tuple[str, tuple[Any, ...]]
 """A group of hard constraints that stand or fall together: (rule id, key)."""
@@ -37,6 +38,7 @@ class ModelParts:
     servers: dict[tuple[str, str], cp_model.IntVar]
     held: dict[tuple[str, int, int], cp_model.IntVar]
     groups: dict[Group, cp_model.IntVar]
+    fairness: Fairness | None
 
     def _guard(self, rule: str, key: tuple[Any, ...]) -> cp_model.IntVar:
         """The assumption literal of group (rule, key), created on first use."""

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from ortools.sat.python import cp_model
 
 from outreach_opt.solve.day_patterns import DayPattern
+from outreach_opt.solve.fairness_window import Fairness, Sharer
 from outreach_opt.solve.model_parts import ModelParts
 
 if TYPE_CHECKING:
@@ -114,6 +115,7 @@ class SharingRules(ModelParts):
         weights = self.prep.instance.weights
         weekend = {t for days in self.prep.weekends for t in days}
         scaled: list[cp_model.IntVar] = []
+        factors: list[int] = []
         tops: list[int] = []  # upper bounds, kept here: the proto's repeated field has no [-1]
         for sid in self.prep.instance.outreach_sharers():
             factor = self.prep.specialists[sid].burden_factor
@@ -130,6 +132,7 @@ class SharingRules(ModelParts):
             value = self.model.new_int_var(before, before + factor * top, f"burden[{sid}]")
             self.model.add(value == cp_model.LinearExpr.weighted_sum(vars_, coefs) + before)
             scaled.append(value)
+            factors.append(factor)
             tops.append(before + factor * top)
         if not scaled:
             return
@@ -149,4 +152,6 @@ class SharingRules(ModelParts):
                 d = self.model.new_int_var(0, bound, f"deviation[{v.name}]")
                 self.model.add_abs_equality(d, n * v - total)
                 deviations.append(d)
+            sharers = [Sharer(f, v, d) for f, v, d in zip(factors, scaled, deviations, strict=True)]
+            self.fairness = Fairness(total, sharers)  # for solve/fairness_window.py
             self.terms["fairness_deviation"] = weights.fairness_deviation * cp_model.LinearExpr.sum(deviations)

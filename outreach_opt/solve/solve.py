@@ -24,6 +24,7 @@ from outreach_opt.domain.prepared import Prepared, prepare
 from outreach_opt.domain.problems import InputError, Problem
 from outreach_opt.domain.roster import Assignment, Roster, Stay
 from outreach_opt.solve.builder import BuildOptions, BuildTimeoutError, RosterModel
+from outreach_opt.solve.fairness_window import Window
 from outreach_opt.solve.first_roster import FirstRoster, greedy_roster, hint
 from outreach_opt.solve.lns import Found, Search, breakdown
 from outreach_opt.solve.reach_rules import on_call_listing
@@ -106,12 +107,18 @@ sites, limit 20 s: 20.5 s to give up, 22.3 s until `solve` had returned), so the
 gets its answer within the limit."""
 
 
-IMPROVE_SHARE = 0.3
+IMPROVE_SHARE = 0.5
 """Share of the time left after building that the greedy first roster may
-spend moving sessions to cheaper places before the search starts from it. At 60 specialists
+spend moving sessions to cheaper places (and building again towards fairness targets,
+`first_roster.TARGET_SHARES`) before the search starts from it. At 60 specialists
 and 4 weeks CP-SAT's neighbourhood search managed five moves a minute there (each
 neighbourhood copies a 128k-variable model), while the plain-Python moves took the fairness
-term from 1.51M to 1.42M in 10 s; on small models the moves run out long before the share."""
+term from 1.51M to 1.42M in 10 s; on small models the moves run out long before the share.
+0.5 rather than 0.3 since the targets (shared machine, load ~6, one run each): 80 specialists x
+15 sites seed 1 at 30 s 565866 against 600666 (the neighbourhoods after it found nothing
+better in either); 300 x 40 seed 1 at 60 s 5964401 against 5964295. 0.7 was worse at load ~7
+(80 x 15 seed 3, 30 s: the model took 10 s, and the best try, ending at 22 s, could no longer
+be completed in the time left: 607852 against 414465)."""
 
 
 FULL_SHARE = 0.1
@@ -134,6 +141,24 @@ well under a second, and a short limit would leave the neighbourhoods no time.""
 
 
 STOP_SECONDS_PER_VARIABLE = 1.2e-5
+
+WINDOW_FROM_GAP = 0.1
+"""A whole model searched without neighbourhoods, with `fairness_deviation`, narrows its
+total burden's window (solve/fairness_window.py) and restarts from its roster once a roster
+is within this gap of CP-SAT's bound (a roster further off gives a window too wide to cut)."""
+WINDOW_GAIN = 0.01
+"""...and again each time a roster is this much below the cost the last window was cut at."""
+MAX_WINDOWS = 4
+"""Each window restarts the search (presolve again, its learning lost): a few at most."""
+WINDOW_SECONDS = 1.0
+"""No window with less time left than this: the LPs and the restart would eat it."""
+PRE_WINDOW_SECONDS = 1.0
+"""The greedy roster whose cost cuts the first window (before the search) gets this long for
+its moves, and its completion as long again (at 20 specialists both take 0.1-0.3 s); not
+with less than `PRE_WINDOW_FROM_SECONDS` of search left, which is better spent searching (the
+four-week sample's window, translation and LPs took 2-6 s under load)."""
+PRE_WINDOW_FROM_SECONDS = 5.0
+"""No window with less time left than this: the LPs and the restart would eat it."""
 """Time kept back from CP-SAT's limit for it to stop and for the roster to be read back, per
 model variable: on a 146k-variable model (60 specialists, 4 weeks, 2 busy cores) the search
 returned 1.9 s after its limit and reading the roster took 0.6 s; the sample weeks need
@@ -196,8 +221,12 @@ class Result:
     breakdown: dict[str, int] = field(default_factory=dict)
     wall_time: float = 0.0
     build_time: float = 0.0
+    """Everything before the search: the model, and for a large one the greedy roster, its
+    tries (up to `IMPROVE_SHARE` of the time left) and their completion."""
     interrupted: bool = False
     """The search was stopped by SIGINT/SIGTERM; the roster is the best found until then."""
+    model_time: float = 0.0
+    """Preparing the instance and building the CP-SAT model alone (part of `build_time`)."""
     restricted: str | None = None
     """Set when the instance was too large to model whole: what the shortlist left out
     (solve/shortlist.py). The status is then `feasible` at best (`optimal` only when the roster
@@ -240,16 +269,25 @@ class SolveOptions:
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, on_progress: Callable[[Progress], None] | None, started: float) -> None:
+    def __init__(
+        self,
+        on_progress: Callable[[Progress], None] | None,
+        started: float,
+        restart: Callable[[int, float], bool] | None = None,
+    ) -> None:
         super().__init__()
         self._on_progress = on_progress
         self._started = started
+        self._restart = restart
+        """Asked at each roster (objective, bound): True stops the search to restart it."""
 
     def on_solution_callback(self) -> None:
         elapsed = time.perf_counter() - self._started  # from the start of the build, as for bounds
         self.objective = round(self.objective_value)
         if self._on_progress is not None:
             self._on_progress(Progress(elapsed, self.objective, round(self.best_objective_bound)))
+        if self._restart is not None and self._restart(self.objective, self.best_objective_bound):
+            self.stop_search()
 
     objective: int | None = None
     """The last roster's objective, as CP-SAT reports it (for the switch to neighbourhoods)."""
@@ -285,18 +323,21 @@ def solve(
         logger.info("solve: %s after %.2fs", stop, wall)
         return Result(Status.UNKNOWN, None, None, None, {}, wall, wall, restricted=restricted)
     now = time.perf_counter()
+    model_time = now - started
     improve_until = now + IMPROVE_SHARE * max(0.0, options.time_limit - (now - started))
     variables = len(built.model.proto.variables)  # each size rule below is judged on it
     large = variables >= GREEDY_FROM_VARIABLES
-    filled: list[Completed] = []
+    filled: list[tuple[FirstRoster, Completed]] = []
     listener = on_progress = None if on_progress is None else _rising_bounds(on_progress)
     relax = restricted is not None or variables >= RELAXATION_FROM_VARIABLES
 
     def start_bound(until: float) -> BoundInBackground | None:
         """The relaxation's bound of the whole instance (for a restricted model the only one;
         for a large whole model a second one beside CP-SAT's), computed in a child process
-        beside the greedy roster and the search (solve/relaxation.py): it takes the core the
-        one-threaded greedy roster leaves idle."""
+        beside the greedy roster and the search (solve/relaxation_bound.py), started right
+        after the build: the child's Python does not slow the greedy roster's moves, and at 80
+        specialists x 15 sites the bound arrives before the 30 s mark (started after the
+        greedy roster's tries, which take half the time left, it came at about 33 s of 60)."""
         if not relax or not bound_affordable(instance):
             return None
 
@@ -309,25 +350,33 @@ def solve(
     relaxed = start_bound(started + options.time_limit)
 
     def completion_limit() -> float:
-        return max(0.1, options.time_limit - (time.perf_counter() - started)) / 4
+        """A roster not completed is lost: a third of the time left (a quarter had been too
+        little for the best greedy try at 80 specialists on a busy machine)."""
+        return max(0.1, options.time_limit - (time.perf_counter() - started)) / 3
 
     def on_filled(roster: FirstRoster) -> None:
         """The greedy roster before its moves is a roster already: completed, it is the
-        first one reported (and the fallback should the improved one not complete)."""
+        first one reported (and the fallback should the improved one not complete); so is
+        each cheaper one the greedy improvement ends a try with."""
         hint(built, roster)
         completed = complete_hint(built, completion_limit())
         if completed is not None:
-            filled.append(completed)
-            logger.info("solve: greedy roster filled and completed after %.2fs", time.perf_counter() - started)
+            filled.append((roster, completed))
+            logger.info("solve: greedy roster completed after %.2fs", time.perf_counter() - started)
             if on_progress is not None:
                 on_progress(Progress(time.perf_counter() - started, completed.objective, None))
 
     first = greedy_roster(built, improve_until, on_filled) if options.greedy_hint and large else None
+    start: Completed | None = None
+    """The complete roster the search starts from, should the search find none of its own."""
     if first is not None:
         logger.info("solve: greedy first roster after %.2fs", time.perf_counter() - started)
-        hint(built, first)
-        if complete_hint(built, completion_limit()) is None and filled:
-            filled[0].set_as_hint(built)
+        start = filled[-1][1] if filled else None
+        if start is None or (filled[-1][0].chosen, filled[-1][0].served) != (first.chosen, first.served):
+            hint(built, first)  # else the roster reported last: completed already
+            start = complete_hint(built, completion_limit()) or start
+        if start is not None:
+            start.set_as_hint(built)
         logger.info("solve: hint completed after %.2fs", time.perf_counter() - started)
     else:
         built.hint_commitments_only()
@@ -341,9 +390,18 @@ def solve(
         solver.parameters.cp_model_presolve = False
     if restricted is not None and on_progress is not None:
         on_progress = _without_bounds(on_progress)  # the shortlist's bounds are not the instance's
-    run = _Run(built, options, started, on_progress, search_until if lns else None)
-    # Without a listener and without neighbourhoods, no callbacks: the search runs as it did.
-    callback = _Callback(on_progress, started) if on_progress is not None or lns else None
+    run = _Run(built, options, started, on_progress, search_until if lns else None, search_until)
+    run.start = None if start is None else start.solver
+    windows = not lns and restricted is None and built.fairness is not None and not built.options.explain
+    # Without a listener, neighbourhoods or windows, no callbacks: the search runs as it did.
+    callback = (
+        _Callback(on_progress, started, run.wants_window if windows else None)
+        if on_progress is not None or lns or windows
+        else None
+    )
+    if windows and options.greedy_hint and not large:
+        run.first_window()
+        solver.parameters.max_time_in_seconds = max(0.1, search_until - time.perf_counter())
     if callback is not None:
         solver.best_bound_callback = run.on_bound
     if stop_on_signals:
@@ -363,7 +421,7 @@ def solve(
     interrupted = bool(run.signals)
     bound = _lower_bound(run, None if relaxed is None else relaxed.stop(), restricted is not None)
     if best is None:
-        return Result(status, None, None, bound, {}, wall, build_time, interrupted, restricted)
+        return Result(status, None, None, bound, {}, wall, build_time, interrupted, model_time, restricted)
     # The cost of the roster returned, from its own values (lns.breakdown): the CLI once
     # refused a valid roster whose CP-SAT objective_value claimed more than it cost.
     terms = breakdown(built, best)
@@ -373,7 +431,7 @@ def solve(
     roster = read_roster(built, best, status, objective, bound, interrupted)
     wall = time.perf_counter() - started
     logger.info("reading the roster back took %.2fs", time.perf_counter() - searched)
-    return Result(status, roster, objective, bound, terms, wall, build_time, interrupted, restricted)
+    return Result(status, roster, objective, bound, terms, wall, build_time, interrupted, model_time, restricted)
 
 
 def _lower_bound(run: _Run, relaxed: int | None, restricted: bool) -> int | None:
@@ -433,8 +491,10 @@ class _Run:
         started: float,
         on_progress: Callable[[Progress], None] | None,
         lns_until: float | None,
+        until: float | None = None,
     ) -> None:
         self.built, self.options, self.started = built, options, started
+        self.until = until if until is not None else started + options.time_limit
         self.on_progress, self.lns_until = on_progress, lns_until
         self.signals: list[int] = []
         self.status = Status.UNKNOWN
@@ -445,6 +505,15 @@ class _Run:
         """Only with neighbourhoods: preparing them walks every variable of the model."""
         self.seen_bound: float | None = None
         self.switched = False
+        self.window: Window | None = None
+        self.windowed_at: int | None = None
+        """The cost of the roster the last fairness window was cut at."""
+        self.windows = 0
+        self.restart = False
+        self.start: cp_model.CpSolver | None = None
+        """A solver holding the complete greedy roster the search was hinted with: the roster
+        when the search finds none (at 80 specialists on a busy machine CP-SAT had reported
+        nothing, not even the hint, when the whole model's share ended)."""
 
     def on_bound(self, bound: float) -> None:
         self.seen_bound = bound
@@ -459,6 +528,61 @@ class _Run:
         if gap is None or gap > LNS_FROM_GAP:
             self.switched = True
             solver.stop_search()
+
+    def wants_window(self, objective: int, bound: float) -> bool:
+        """At each roster: restart with a (narrower) fairness window? See `WINDOW_FROM_GAP`."""
+        if self.windows >= MAX_WINDOWS or self.signals or not math.isfinite(bound):
+            return False
+        if self.until - time.perf_counter() < WINDOW_SECONDS:
+            return False
+        if relative_gap(objective, math.ceil(bound)) > WINDOW_FROM_GAP:  # type: ignore[operator]
+            return False
+        if self.windowed_at is not None and objective > (1 - WINDOW_GAIN) * self.windowed_at:
+            return False
+        self.restart = True
+        return True
+
+    def first_window(self) -> None:
+        """Before the search: the window at the cost of the greedy roster (a roster, so a valid
+        `UB`), which is also the search's hint. At 20 specialists the root bound then starts
+        within 0.3-1 % of the optimum (3 % without) and both seeds measured proved in 7-10 s
+        shared, where neither proved in 20 s before (benchmarks/RESULTS-speed.md)."""
+        if self.until - time.perf_counter() < PRE_WINDOW_FROM_SECONDS:
+            return
+        first = greedy_roster(self.built, time.perf_counter() + PRE_WINDOW_SECONDS)
+        if first is None:
+            return
+        hint(self.built, first)
+        completed = complete_hint(self.built, PRE_WINDOW_SECONDS)
+        if completed is None:
+            self.built.hint_commitments_only()
+            return
+        self._cut(completed.objective)
+
+    def _cut(self, objective: int) -> None:
+        self.windows += 1
+        self.windowed_at = objective
+        fairness = self.built.fairness
+        assert fairness is not None  # windows are cut only with a fairness term
+        if self.window is None:
+            self.window = Window(self.built.model, fairness)
+        found = self.window.narrow(objective, (self.until - time.perf_counter()) / 2)
+        logger.info("fairness window at %s: %s", objective, found)
+        if found is not None:
+            self.window.apply(*found)
+
+    def _narrow(self, solver: cp_model.CpSolver) -> cp_model.CpSolver | None:
+        """After a restart was asked: the fairness window at the roster's cost, the roster as
+        the hint, and a new solver for the time left (None when none is left)."""
+        self.restart = False
+        self._cut(round(solver.objective_value))
+        model = self.built.model
+        model.clear_hints()
+        hints = model.proto.solution_hint
+        hints.vars.extend(range(len(solver.response_proto.solution)))
+        hints.values.extend(solver.response_proto.solution)
+        left = self.until - time.perf_counter()
+        return self._solver(left) if left > 0.1 else None
 
     def stop(self, signum: int) -> None:
         self.signals.append(signum)
@@ -478,6 +602,8 @@ class _Run:
                 return
         lns = self.lns
         assert lns is not None and self.lns_until is not None  # switched only when set
+        if self.best is None and self.start is not None:
+            self.best, self.status = self.start, Status.FEASIBLE
         if self.best is None:
             self.best = self._any_roster(lns)
             if self.best is None:
@@ -496,6 +622,22 @@ class _Run:
             timer.daemon = True
             timer.start()
         code = solver.solve(self.built.model, callback)
+        while self.restart and not self.signals and code == cp_model.FEASIBLE:
+            self.best = solver
+            following = self._narrow(solver)
+            if following is None:
+                break
+            solver = self._current = following
+            solver.best_bound_callback = self.on_bound
+            code = solver.solve(self.built.model, callback)
+            if code == cp_model.INFEASIBLE:  # the window holds its own roster: never expected
+                logger.warning("the model narrowed at %s has no roster; the roster found stands", self.windowed_at)
+            if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                # No roster in the time left (the hint not taken): the last one stands; its
+                # window holds every roster as good, so no other status is known.
+                code = cp_model.FEASIBLE if code != cp_model.MODEL_INVALID else code
+                if code == cp_model.FEASIBLE:
+                    solver = self.best
         if timer is not None:
             timer.cancel()
         if code == cp_model.MODEL_INVALID:  # a bug in the builder, never the user's input
@@ -503,6 +645,8 @@ class _Run:
         self.status = _STATUS[code]
         if self.status in (Status.OPTIMAL, Status.FEASIBLE):
             self.best = solver
+        elif self.status is Status.UNKNOWN and self.start is not None:
+            self.best, self.status = self.start, Status.FEASIBLE
         if self.status is not Status.INFEASIBLE and math.isfinite(solver.best_objective_bound):
             # The whole model's bound holds with or without a roster of its own: a roster
             # found later (regardless of cost, then neighbourhoods) is measured against it.
@@ -534,10 +678,12 @@ class _Run:
 
 @dataclass(frozen=True)
 class Completed:
-    """A complete hint: a value for every model variable, and the roster's objective."""
+    """A complete hint: a value for every model variable, the roster's objective, and the
+    solver whose response holds it."""
 
     values: list[int]
     objective: int
+    solver: cp_model.CpSolver | None = None
 
     def set_as_hint(self, built: RosterModel) -> None:
         built.model.clear_hints()
@@ -563,7 +709,7 @@ def complete_hint(built: RosterModel, limit: float) -> Completed | None:
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         logger.info("greedy hint not completed: %s", solver.status_name(code))
         return None
-    completed = Completed(list(solver.response_proto.solution), round(solver.objective_value))
+    completed = Completed(list(solver.response_proto.solution), round(solver.objective_value), solver)
     completed.set_as_hint(built)
     return completed
 

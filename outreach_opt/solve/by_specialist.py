@@ -1,0 +1,251 @@
+"""A roster built one specialist at a time, for instances whose specialists are tied only by
+demands' session counts (issue 8: Curtois & Qu Instances 20-24).
+
+Why: in nurse rostering every hard rule is a person's own (runs, minutes, weekends, days
+off); only the cover ties people together, and it is soft. The whole model of a half-year or
+a year still has to find every person's line at once: Curtois & Qu Instance22 (50 people x
+364 days x 10 shifts, 265k variables) found no roster in 250 s with presolve (2 workers,
+shared), and Instance24 (150 x 364 x 32) would not fit in memory. One person's year is a
+small model: this solves them one after another, each against what the others already
+serve, so the cover drives it (a shift the others fill costs this person surplus, one they
+leave short is worth filling).
+
+Each step is the engine's own model of a sub-instance: the one specialist, the demands they
+can serve with their weekly `sessions.min` and `max` lowered by what the others serve that
+week, their own requests, commitments, pins and past. For a demand asking in one week only
+(every Curtois & Qu cover) the step's objective is the whole roster's up to a constant, so
+later passes, each step hinted with the person's current line, never make the roster worse.
+For demands over several weeks a step sees the busiest week's others for `max` (the hard rule
+holds in every week) and the quietest week's for `min` (a heuristic).
+
+The decomposition declines (None) instances with anything else that ties specialists:
+teams, resources, distinct-specialist limits or costs, teaching, on-call, fairness. The
+roster is a start, not a promise: `solve` hands it to the whole model as a hint and the
+independent checker judges what comes back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from outreach_opt.domain.instance import Demand, Instance
+from outreach_opt.domain.prepared import prepare
+from outreach_opt.domain.roster import Assignment, Roster
+from outreach_opt.solve.builder import BuildOptions, RosterModel
+from outreach_opt.solve.solve import Status, read_roster
+
+logger = logging.getLogger(__name__)
+
+Week = tuple[str, int]
+"""(demand id, week index)."""
+
+
+def ties(instance: Instance) -> list[str]:
+    """What ties specialists together beyond demands' session counts (empty: the instance
+    decomposes by specialist)."""
+    found = []
+    if any(d.team for d in instance.demands):
+        found.append("team demands")
+    if any(d.resource or d.remote_resource for d in instance.demands):
+        found.append("resources")
+    if any(d.max_specialists is not None for d in instance.demands):
+        found.append("max_specialists")
+    if instance.weights.distinct_specialist and any(d.continuity for d in instance.demands):
+        found.append("continuity")
+    if instance.trainees or any(d.teaches for d in instance.demands):
+        found.append("teaching")
+    if instance.on_call:
+        found.append("on-call")
+    if instance.weights.fairness_max or instance.weights.fairness_deviation:
+        found.append("fairness")
+    return found
+
+
+@dataclass
+class Lines:
+    """Every specialist's current line and the sessions each demand-week gets from them."""
+
+    instance: Instance
+    lines: dict[str, list[Assignment]] = field(default_factory=dict)
+    served: Counter[Week] = field(default_factory=Counter)
+
+    def week(self, a: Assignment) -> int:
+        return self.week_of(a.date)
+
+    def week_of(self, date: dt.date) -> int:
+        return (date - self.instance.horizon.start).days // 7
+
+    def set(self, spec: str, line: list[Assignment]) -> None:
+        for a in self.lines.get(spec, []):
+            if a.demand is not None:
+                self.served[(a.demand, self.week(a))] -= 1
+        for a in line:
+            if a.demand is not None:
+                self.served[(a.demand, self.week(a))] += 1
+        self.lines[spec] = line
+
+    def roster(self) -> Roster:
+        return Roster(
+            instance=self.instance.name,
+            status="feasible",
+            assignments=[a for spec in self.instance.specialists for a in self.lines.get(spec.id, [])],
+        )
+
+
+def sub_instance(instance: Instance, spec_id: str, lines: Lines) -> Instance:
+    """The instance as `spec_id` sees it with everyone else's line fixed (module docstring)."""
+    spec = next(s for s in instance.specialists if s.id == spec_id)
+    own: Counter[Week] = Counter(
+        (a.demand, lines.week(a)) for a in lines.lines.get(spec_id, []) if a.demand is not None
+    )
+    skills = set(spec.skills)
+    every_week = range((instance.horizon.days + 6) // 7)
+    demands: list[Demand] = []
+    for dem in instance.demands:
+        if not set(dem.skills) <= skills:
+            continue  # a constant of this step's objective
+        weeks = every_week if dem.dates is None else sorted({lines.week_of(d) for d in dem.dates} & set(every_week))
+        if not weeks:
+            continue  # asks only outside the horizon
+        others = [lines.served[(dem.id, w)] - own[(dem.id, w)] for w in weeks]
+        busiest, quietest = max(others), min(others)
+        if busiest == 0:
+            demands.append(dem)
+            continue
+        sessions = dem.sessions.model_copy(
+            update={"min": max(0, dem.sessions.min - quietest), "max": max(0, dem.sessions.max - busiest)}
+        )
+        demands.append(dem.model_copy(update={"sessions": sessions}))
+    return instance.model_copy(
+        update={
+            "specialists": [spec],
+            "demands": demands,
+            "commitments": [c for c in instance.commitments if c.specialist == spec_id],
+            "requests": [r for r in instance.requests if r.specialist == spec_id],
+            "pins": [p for p in instance.pins if p.specialist == spec_id],
+            "pinned_stays": [p for p in instance.pinned_stays if p.specialist == spec_id],
+        }
+    )
+
+
+def line_for(
+    instance: Instance,
+    spec_id: str,
+    lines: Lines,
+    options: Steps,
+    limit: float,
+    past: Sequence[Assignment] = (),
+    retry: float = 0.0,
+) -> list[Assignment] | None:
+    """The specialist's best line found within `limit` seconds given the others' lines; with a
+    current line it is the hint, kept unless something cheaper comes. Without one, a search
+    that found no line in `limit` goes on for up to `retry` seconds more (with tight minute
+    limits a first line can take many times the usual: Curtois & Qu Instance22's AA, 111360
+    to 112320 minutes, took 7-8 s where most took 2-5). None: no line found."""
+    sub = sub_instance(instance, spec_id, lines)
+    built = RosterModel(prepare(sub, [a for a in past if a.specialist == spec_id]), BuildOptions()).build()
+    current = lines.lines.get(spec_id)
+    before = None
+    if current is not None:
+        built.hint_roster(Roster(instance=sub.name, assignments=current))
+        before = _hinted_cost(built)
+    solver = options.solver(limit)
+    code = solver.solve(built.model)
+    if code == cp_model.UNKNOWN and current is None and retry > 0:  # a first line is worth waiting for
+        solver = options.solver(retry)
+        solver.parameters.stop_after_first_solution = True
+        code = solver.solve(built.model)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return current
+    cost = round(solver.objective_value)
+    if before is not None and cost >= before:
+        return current
+    return read_roster(built, solver, Status.FEASIBLE, cost, None).assignments
+
+
+def _hinted_cost(built: RosterModel) -> int | None:
+    """The cost of the hinted line in this step's model (None if the model rejects it)."""
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 10.0
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    code = solver.solve(built.model)
+    return round(solver.objective_value) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+
+
+@dataclass(frozen=True)
+class Steps:
+    """How each person's step is solved: CP-SAT with its default parameters (on Curtois &
+    Qu Instance22's first eight people, first lines came in 17 s in all against 33 s with
+    `configured_solver`'s LP-heavy portfolio, 2 workers, shared)."""
+
+    workers: int = 2
+    seed: int = 0
+
+    def solver(self, limit: float) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = self.workers
+        solver.parameters.random_seed = self.seed
+        solver.parameters.max_time_in_seconds = max(MIN_STEP, limit)
+        return solver
+
+
+MIN_STEP = 0.5
+"""Seconds a step gets at least, whatever the share left."""
+
+
+def by_specialist(
+    instance: Instance,
+    options: Steps,
+    first_until: float,
+    until: float | None = None,
+    past: Sequence[Assignment] = (),
+    on_roster: Callable[[Roster], None] | None = None,
+) -> Roster | None:
+    """A roster specialist by specialist (module docstring), the first pass by `first_until`
+    (perf_counter; each person gets an equal share of what is left, and one with no line in
+    it is searched for until `until`), then, with `until`, further passes over everyone until
+    then. `on_roster` gets the roster after each pass that changed it. None when the instance
+    does not decompose or someone got no line by `until` (`first_until` without it)."""
+    reasons = ties(instance)
+    if reasons:
+        logger.info("by specialist: declined (%s)", ", ".join(reasons))
+        return None
+    lines = Lines(instance)
+    order = [s.id for s in instance.specialists]
+    for k, spec in enumerate(order):
+        share = (first_until - time.perf_counter()) / (len(order) - k)
+        retry = (until or first_until) - time.perf_counter() - share
+        line = line_for(instance, spec, lines, options, share, past, retry)
+        if line is None:
+            logger.info("by specialist: no line for %s", spec)
+            return None
+        lines.set(spec, line)
+    roster = lines.roster()
+    if on_roster is not None:
+        on_roster(roster)
+    passes = 1
+    while until is not None and time.perf_counter() < until:
+        changed = 0
+        for k, spec in enumerate(order):
+            share = (until - time.perf_counter()) / (len(order) - k)
+            if share < MIN_STEP:
+                break
+            line = line_for(instance, spec, lines, options, share, past)
+            if line is not None and line is not lines.lines[spec]:
+                lines.set(spec, line)
+                changed += 1
+        passes += 1
+        if changed and on_roster is not None:
+            on_roster(lines.roster())
+        if not changed:
+            break
+    logger.info("by specialist: %d passes", passes)
+    return lines.roster()
