@@ -87,7 +87,8 @@ def test_solve_switches_to_neighbourhoods_and_returns_a_checked_roster(
 ) -> None:
     """Forced to switch at once (share ~0, any gap): the four-week sample still comes back as
     a checked roster, its cost the checker's, the bound below the optimum. With the
-    whole-model search given no time at all, the roster regardless of cost starts them."""
+    whole-model search given no time at all, the roster regardless of cost starts them (with
+    0.2 of 8 s it may or may not have found one first on a busy machine: not asserted)."""
     monkeypatch.setattr(solve_module, "FULL_SHARE", 0.0 if no_roster_first else 0.2)
     monkeypatch.setattr(solve_module, "LNS_FROM_GAP", -1.0)
     any_roster = solve_module._Run._any_roster
@@ -100,7 +101,8 @@ def test_solve_switches_to_neighbourhoods_and_returns_a_checked_roster(
     monkeypatch.setattr(solve_module._Run, "_any_roster", spy)
     inst = load_instance(str(INSTANCES / "anzhen-cardiology-4weeks.yaml"))
     result = solve(inst, SolveOptions(time_limit=8, workers=2, seed=0, lns=True))
-    assert len(calls) == (1 if no_roster_first else 0)
+    if no_roster_first:  # with a share the whole model may or may not find one first: timing
+        assert len(calls) == 1
     assert result.roster is not None, result.status
     report = check_roster(inst, result.roster)
     assert report.violations == []

@@ -19,9 +19,10 @@ For demands over several weeks a step sees the busiest week's others for `max` (
 holds in every week) and the quietest week's for `min` (a heuristic).
 
 The decomposition declines (None) instances with anything else that ties specialists:
-teams, resources, distinct-specialist limits or costs, teaching, on-call, fairness. The
-roster is a start, not a promise: `solve` hands it to the whole model as a hint and the
-independent checker judges what comes back.
+teams, resources, distinct-specialist limits or costs, teaching, on-call, fairness. Only
+the Curtois & Qu benchmark calls it (benchmarks/curtois_qu.py, Instances 20-24); `solve` does
+not yet (handing its roster to the whole model as a hint is the next step, not measured). The
+independent checker judges every roster it gives.
 """
 
 from __future__ import annotations
