@@ -209,7 +209,8 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
         "large to model whole, they are built over a shortlist of specialists per demand, so the roster is checked "
         "but the shortlist's own bound is not the instance's. From commit bc5ffdd on, L rows carry the bound of a "
         "relaxation of the whole instance (`solve/relaxation.py`, models/MODEL.md), computed beside the search; "
-        "XL rows claim none (bound and gap '-': too slow to solve there). Earlier restricted rows claim no bound; "
+        "XL rows claim none up to 140d3df (bound and gap '-': too slow to solve there) and, after it, the same "
+        "relaxation with alike specialists counted together. Earlier restricted rows claim no bound; "
         "see benchmarks/RESULTS-speed.md.",
         "",
         "**build s** is everything before the search: for the engine the model and, for models of 10,000 "

@@ -10,17 +10,18 @@ from typing import Any
 
 import pytest
 from hypothesis import event, given, settings
-from support import INSTANCES
+from support import INSTANCES, base, demand, solve_checked, specialist
 from test_properties import PROPERTY_SETTINGS, instances
 
 from outreach_opt.check.checker import check_roster
 from outreach_opt.domain.prepared import prepare
-from outreach_opt.domain.travel import travel_matrix
+from outreach_opt.domain.travel import shortest_routes, travel_matrix
 from outreach_opt.generate import generate
 from outreach_opt.io.load import instance_from_data, load_instance
 from outreach_opt.solve import relaxation as relaxation_module
 from outreach_opt.solve import shortlist as shortlist_module
-from outreach_opt.solve.relaxation import lower_bound, relaxation
+from outreach_opt.solve.relaxation import relaxation
+from outreach_opt.solve.relaxation_bound import lower_bound
 from outreach_opt.solve.shortlist import fitting_specialists, plan_model, restricted, round_trip, select_pairs
 from outreach_opt.solve.solve import Progress, SolveOptions, Status, solve
 
@@ -165,8 +166,10 @@ def test_a_far_site_that_allows_stays_stays_on_the_shortlist() -> None:
     inst = load_instance(str(INSTANCES / "anzhen-tongzhou-week.yaml"))
     travel = travel_matrix(inst)
     gao = next(s for s in inst.specialists if s.id == "gao-yu")
+    stays = [site.id for site in inst.sites if site.overnight]
+    assert "chengde-central" in stays
     assert round_trip(travel, gao, "chengde-central") is None
-    assert round_trip(travel, gao, "chengde-central", overnight=True) == 340
+    assert round_trip(travel, gao, "chengde-central", stays) == 340
     fitting = fitting_specialists(inst, travel)
     chengde = [ranked for (dem, _), ranked in fitting.items() if dem.startswith("chengde")]
     assert chengde and all(any(spec == "gao-yu" for _, spec, _ in ranked) for ranked in chengde)
@@ -194,3 +197,29 @@ def test_a_pinned_night_away_keeps_its_site_on_the_shortlist() -> None:
     data["pinned_stays"] = [{"specialist": spec, "night": data["horizon"]["start"], "site": site}]
     pinned = instance_from_data(data, "generated")
     assert (spec, demand_id) in select_pairs(pinned, fitting_specialists(pinned, travel_matrix(pinned)), 1, 1)
+
+
+def test_a_site_reached_only_by_a_detour_stays_on_the_shortlist() -> None:
+    """Travel times need not obey the triangle inequality: here home -> far is 90 minutes but
+    home -> near -> far 50. A's daily limit (100) rules out a day home -> far -> home (180), yet
+    a day near (am), far (pm), near (evening) drives 20 + 30 + 30 + 20 = 100: a feasible roster
+    serves far, so the shortlist must keep (a, far), judged by shortest routes."""
+    data = base(
+        travel=[["home", "near", 20], ["home", "far", 90], ["near", "far", 30]],
+        specialists=[specialist("a", max_travel_minutes_per_day=100)],
+        demands=[
+            demand("near-am", site="near", periods=["am"]),
+            demand("far-pm", site="far", periods=["pm"]),
+            demand("near-eve", site="near", periods=["eve"]),
+        ],
+        weights={"uncovered_session": 1000, "travel_minute": 0},
+    )
+    inst = instance_from_data(data, "detour")
+    result, report = solve_checked(inst)
+    assert result.objective == 0 and report is not None  # all three covered, checked
+    travel = travel_matrix(inst)
+    a = inst.specialists[0]
+    assert travel[("home", "far")] + travel[("far", "home")] > 100  # the direct round trip is over
+    assert round_trip(shortest_routes(travel, [s.id for s in inst.sites]), a, "far") == 100
+    fitting = fitting_specialists(inst, travel)
+    assert [spec for _, spec, _ in fitting[("far-pm", None)]] == ["a"]

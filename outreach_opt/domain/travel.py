@@ -7,7 +7,8 @@ listed legs when the instance sets `derive_missing_travel`. A site to itself is 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 
 from outreach_opt.domain.instance import Instance
 
@@ -41,6 +42,19 @@ def shortest_routes(matrix: TravelMatrix, sites: Iterable[str]) -> TravelMatrix:
                 if (i, j) not in best or ik + kj < best[(i, j)]:
                     best[(i, j)] = ik + kj
     return best
+
+
+def day_drive(routes: TravelMatrix, home: str, stays: Sequence[str], site: str) -> float:
+    """The least driving of any day with a session at `site`, by shortest `routes`: from home
+    or a stay site (last night's) there, and back to home or a stay site (tonight's). Every
+    day's legs add up to at least this (each leg is at least the shortest route), so a site
+    over a specialist's daily limit by it can be in none of their days; inf when unreachable."""
+    if site == home:
+        return 0
+    ends = [home, *stays]
+    there = min(routes.get((a, site), math.inf) for a in ends)
+    back = min(routes.get((site, b), math.inf) for b in ends)
+    return there + back
 
 
 def travel_matrix(instance: Instance) -> TravelMatrix:

@@ -178,7 +178,8 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, 
             for p in range(self.prep.n_periods):
                 sessions = by_slot.get((spec, t, p), {})
                 for site in sorted(set(sessions) | set(at.get(p, {}))):
-                    self.model.add(sum(sessions.get(site, [])) == sum(at[p].get(site, [])))
+                    served = cp_model.LinearExpr.sum(sessions.get(site, []))
+                    self.model.add(served == cp_model.LinearExpr.sum(at[p].get(site, [])))
 
     def _add_demand_max(self) -> None:
         """Rule `demand_max`: at most `sessions.max` sessions of a demand in each week (a team
@@ -276,7 +277,9 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, 
                 terms = [(count(pat), var) for t in days for pat, var in self.days[(spec_id, t)]]
                 most = sum(max((count(pat) for pat, _ in self.days[(spec_id, t)]), default=0) for t in days)
                 if most > limit:  # otherwise no choice of patterns can break it
-                    self._hard(self.model.add(sum(n * var for n, var in terms if n) <= limit), rule, (spec_id, w))
+                    kept = [(var, n) for n, var in terms if n]
+                    total = cp_model.LinearExpr.weighted_sum([v for v, _ in kept], [n for _, n in kept])
+                    self._hard(self.model.add(total <= limit), rule, (spec_id, w))
 
     # -- strengthening ----------------------------------------------------------------------
 

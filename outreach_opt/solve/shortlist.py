@@ -31,6 +31,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ from dataclasses import dataclass
 from outreach_opt.domain.instance import Demand, Instance, Specialist
 from outreach_opt.domain.prepared import Candidate, Prepared, prepare
 from outreach_opt.domain.roster import Assignment
-from outreach_opt.domain.travel import TravelMatrix, travel_matrix
+from outreach_opt.domain.travel import TravelMatrix, day_drive, shortest_routes, travel_matrix
 from outreach_opt.solve.day_patterns import DayKey, DayPattern, enumerate_day
 
 logger = logging.getLogger(__name__)
@@ -180,14 +181,18 @@ def restricted(prep: Prepared, pairs: frozenset[tuple[str, str]]) -> Prepared:
     return dataclasses.replace(prep, candidates=candidates, candidates_by_day=by_day)
 
 
-def round_trip(travel: TravelMatrix, spec: Specialist, site: str, overnight: bool = False) -> int | None:
-    """Minutes home -> site -> home, or None when over the daily limit and `site` allows no
-    stay (then no day with a session there exists: rule `daily_travel`, so leaving it out
-    loses nothing). A site that allows stays is kept: a night there splits the drive over two
-    days (rule `overnight_stay`), the very trip such sites exist for."""
-    minutes = travel.get((spec.home, site), 0) + travel.get((site, spec.home), 0)
+def round_trip(routes: TravelMatrix, spec: Specialist, site: str, stays: Sequence[str] = ()) -> int | None:
+    """Minutes home -> site -> home by the shortest `routes`, or None when no day with a
+    session at `site` fits the daily limit (`day_drive`: from home or a stay site and back to
+    either, by shortest routes, which every day's legs add up to at least; rule `daily_travel`),
+    so leaving the pair out loses nothing. A site that allows stays is among `stays`: a night
+    there splits the drive over two days (rule `overnight_stay`), the very trip such sites
+    exist for; a site near one is reachable from it too."""
     limit = spec.max_travel_minutes_per_day
-    return None if limit is not None and minutes > limit and not overnight else minutes
+    if limit is not None and day_drive(routes, spec.home, stays, site) > limit:
+        return None
+    minutes = routes.get((spec.home, site), math.inf) + routes.get((site, spec.home), math.inf)
+    return int(minutes) if math.isfinite(minutes) else 0
 
 
 Fitting = dict[tuple[str, str | None], list[tuple[int, str, str]]]
@@ -203,7 +208,8 @@ def fitting_specialists(instance: Instance, travel: TravelMatrix) -> Fitting:
     instead of all going to the first)."""
     fitting: Fitting = {}
     skills = {spec.id: frozenset(spec.skills) for spec in instance.specialists}
-    overnight = {site.id for site in instance.sites if site.overnight}
+    routes = shortest_routes(travel, [site.id for site in instance.sites])
+    stays = [site.id for site in instance.sites if site.overnight]
     for dem in instance.demands:
         for role in dem.roles:
             needs = set(dem.role_skills(role))
@@ -214,7 +220,7 @@ def fitting_specialists(instance: Instance, travel: TravelMatrix) -> Fitting:
                 reach = [
                     (m, site)
                     for site in instance.served_from(dem, spec.home)
-                    if (m := round_trip(travel, spec, site, site in overnight)) is not None
+                    if (m := round_trip(routes, spec, site, stays)) is not None
                 ]
                 if reach:
                     minutes, site = min(reach)

@@ -28,7 +28,8 @@ from outreach_opt.solve.fairness_window import Window
 from outreach_opt.solve.first_roster import FirstRoster, greedy_roster, hint
 from outreach_opt.solve.lns import Found, Search, breakdown
 from outreach_opt.solve.reach_rules import on_call_listing
-from outreach_opt.solve.relaxation import BoundInBackground, bound_affordable
+from outreach_opt.solve.relaxation import bound_affordable
+from outreach_opt.solve.relaxation_bound import BoundInBackground
 from outreach_opt.solve.shortlist import plan_model
 
 logger = logging.getLogger(__name__)
@@ -332,13 +333,11 @@ def solve(
 
     def start_bound(until: float) -> BoundInBackground | None:
         """The relaxation's bound of the whole instance (for a restricted model the only one;
-        for a large whole model a second one beside CP-SAT's), computed beside the search
-        (solve/relaxation.py), whose threads leave the GIL to it. For a restricted model
-        started after the greedy roster, as its setup in Python would slow the moves; for a
-        whole one (far fewer counts: 0.4 s of Python at 80 specialists x 15 sites, then about
-        35 LPs in GLOP, which leaves the GIL) beside the greedy roster's tries, which take half
-        the time left (`IMPROVE_SHARE`): started after them, the bound came at about 33 s of
-        60, so the 30 s mark had no gap."""
+        for a large whole model a second one beside CP-SAT's), computed in a child process
+        beside the greedy roster and the search (solve/relaxation_bound.py), started right
+        after the build: the child's Python does not slow the greedy roster's moves, and at 80
+        specialists x 15 sites the bound arrives before the 30 s mark (started after the
+        greedy roster's tries, which take half the time left, it came at about 33 s of 60)."""
         if not relax or not bound_affordable(instance):
             return None
 
@@ -347,6 +346,8 @@ def solve(
                 listener(Progress(time.perf_counter() - started, None, bound))
 
         return BoundInBackground(instance, past, until, on_bound)
+
+    relaxed = start_bound(started + options.time_limit)
 
     def completion_limit() -> float:
         """A roster not completed is lost: a third of the time left (a quarter had been too
@@ -365,7 +366,6 @@ def solve(
             if on_progress is not None:
                 on_progress(Progress(time.perf_counter() - started, completed.objective, None))
 
-    relaxed = start_bound(started + options.time_limit) if restricted is None else None
     first = greedy_roster(built, improve_until, on_filled) if options.greedy_hint and large else None
     start: Completed | None = None
     """The complete roster the search starts from, should the search find none of its own."""
@@ -390,7 +390,6 @@ def solve(
         solver.parameters.cp_model_presolve = False
     if restricted is not None and on_progress is not None:
         on_progress = _without_bounds(on_progress)  # the shortlist's bounds are not the instance's
-    relaxed = relaxed or start_bound(search_until)
     run = _Run(built, options, started, on_progress, search_until if lns else None, search_until)
     run.start = None if start is None else start.solver
     windows = not lns and restricted is None and built.fairness is not None and not built.options.explain
