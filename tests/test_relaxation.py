@@ -8,13 +8,14 @@ all of them). Useful: hand-worked cases where the bound is the optimum itself.""
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import time
 from typing import Any
 
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
-from support import INSTANCES, base, demand, instance, optimum, specialist
+from support import INSTANCES, base, demand, instance, optimum, proven_sample, specialist
 from test_properties import PROPERTY_SETTINGS, instances, instances_with_rosters, trips
 
 from outreach_opt.check.checker import check_roster
@@ -24,7 +25,7 @@ from outreach_opt.generate import generate
 from outreach_opt.io.load import instance_from_data, load_instance
 from outreach_opt.solve import solve as solve_module
 from outreach_opt.solve.relaxation import relaxation
-from outreach_opt.solve.relaxation_bound import lower_bound
+from outreach_opt.solve.relaxation_bound import BoundInBackground, lower_bound
 from outreach_opt.solve.solve import Progress, SolveOptions, Status, solve
 
 
@@ -271,3 +272,26 @@ def test_progress_from_two_bound_sources_is_one_rising_bound() -> None:
     ]:
         report(p)
     assert [(p.objective, p.bound) for p in seen] == [(900, None), (None, 500), (880, 500), (870, 500), (None, 600)]
+
+
+def _bound_in_a_daemon(path: str, queue: Any) -> None:
+    """In a daemonic process (as a Dask worker is): the bound that `BoundInBackground` reaches."""
+    background = BoundInBackground(load_instance(path), [], time.perf_counter() + 30)
+    background._thread.join(30)
+    queue.put(background.stop())
+
+
+def test_the_bound_runs_in_a_daemonic_process() -> None:
+    """A daemonic process may not fork a child (a Dask worker is daemonic by default: it raised
+    'daemonic processes are not allowed to have children'); the bound runs in a thread there
+    and reaches the same value as in the foreground."""
+    path = str(INSTANCES / "anzhen-tongzhou-week.yaml")
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    worker = context.Process(target=_bound_in_a_daemon, args=(path, queue), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert worker.exitcode == 0
+    expected = lower_bound(relaxation(load_instance(path)), time.perf_counter() + 30)
+    assert queue.get(timeout=5) == expected
+    assert expected is not None and expected <= proven_sample(INSTANCES / "anzhen-tongzhou-week.yaml").report.objective
