@@ -338,7 +338,9 @@ class BoundInBackground:
             self._stop: _Flag = stop
 
             def in_thread() -> None:
-                lower_bound(relaxation(instance, past), deadline, self._rise, stop)
+                relax = relaxation(instance, past)
+                if not stop.is_set():  # stopped while the relaxation was built: no LP at all
+                    lower_bound(relax, deadline, self._rise, stop)
 
             self._thread = threading.Thread(target=in_thread, name="relaxation-bound", daemon=True)
             self._thread.start()

@@ -348,78 +348,83 @@ def solve(
         return BoundInBackground(instance, past, until, on_bound)
 
     relaxed = start_bound(started + options.time_limit)
+    reached: int | None = None
+    try:  # the bound's process or thread is stopped however the solve ends (an error, Ctrl-C in the greedy)
 
-    def completion_limit() -> float:
-        """A roster not completed is lost: a third of the time left (a quarter had been too
-        little for the best greedy try at 80 specialists on a busy machine)."""
-        return max(0.1, options.time_limit - (time.perf_counter() - started)) / 3
+        def completion_limit() -> float:
+            """A roster not completed is lost: a third of the time left (a quarter had been too
+            little for the best greedy try at 80 specialists on a busy machine)."""
+            return max(0.1, options.time_limit - (time.perf_counter() - started)) / 3
 
-    def on_filled(roster: FirstRoster) -> None:
-        """The greedy roster before its moves is a roster already: completed, it is the
-        first one reported (and the fallback should the improved one not complete); so is
-        each cheaper one the greedy improvement ends a try with."""
-        hint(built, roster)
-        completed = complete_hint(built, completion_limit())
-        if completed is not None:
-            filled.append((roster, completed))
-            logger.info("solve: greedy roster completed after %.2fs", time.perf_counter() - started)
-            if on_progress is not None:
-                on_progress(Progress(time.perf_counter() - started, completed.objective, None))
+        def on_filled(roster: FirstRoster) -> None:
+            """The greedy roster before its moves is a roster already: completed, it is the
+            first one reported (and the fallback should the improved one not complete); so is
+            each cheaper one the greedy improvement ends a try with."""
+            hint(built, roster)
+            completed = complete_hint(built, completion_limit())
+            if completed is not None:
+                filled.append((roster, completed))
+                logger.info("solve: greedy roster completed after %.2fs", time.perf_counter() - started)
+                if on_progress is not None:
+                    on_progress(Progress(time.perf_counter() - started, completed.objective, None))
 
-    first = greedy_roster(built, improve_until, on_filled) if options.greedy_hint and large else None
-    start: Completed | None = None
-    """The complete roster the search starts from, should the search find none of its own."""
-    if first is not None:
-        logger.info("solve: greedy first roster after %.2fs", time.perf_counter() - started)
-        start = filled[-1][1] if filled else None
-        if start is None or (filled[-1][0].chosen, filled[-1][0].served) != (first.chosen, first.served):
-            hint(built, first)  # else the roster reported last: completed already
-            start = complete_hint(built, completion_limit()) or start
-        if start is not None:
-            start.set_as_hint(built)
-        logger.info("solve: hint completed after %.2fs", time.perf_counter() - started)
-    else:
-        built.hint_commitments_only()
-    build_time = time.perf_counter() - started
-    remaining = options.time_limit - build_time
-    search_until = time.perf_counter() + remaining - stop_reserve(built, remaining)
-    wanted = options.lns if options.lns is not None else restricted is not None or variables >= LNS_FROM_VARIABLES
-    lns = wanted and remaining > LNS_FROM_SECONDS
-    solver = configured_solver(options, remaining=search_until - time.perf_counter())
-    if len(built.model.proto.variables) > PRESOLVE_UP_TO_VARIABLES:
-        solver.parameters.cp_model_presolve = False
-    if restricted is not None and on_progress is not None:
-        on_progress = _without_bounds(on_progress)  # the shortlist's bounds are not the instance's
-    run = _Run(built, options, started, on_progress, search_until if lns else None, search_until)
-    run.start = None if start is None else start.solver
-    windows = not lns and restricted is None and built.fairness is not None and not built.options.explain
-    # Without a listener, neighbourhoods or windows, no callbacks: the search runs as it did.
-    callback = (
-        _Callback(on_progress, started, run.wants_window if windows else None)
-        if on_progress is not None or lns or windows
-        else None
-    )
-    if windows and options.greedy_hint and not large:
-        run.first_window()
-        solver.parameters.max_time_in_seconds = max(0.1, search_until - time.perf_counter())
-    if callback is not None:
-        solver.best_bound_callback = run.on_bound
-    if stop_on_signals:
-        solver.parameters.catch_sigint_signal = False
-        if run.lns is not None:
-            run.lns.catch_sigint = False
-        _stoppable(run, lambda: run.search(solver, callback))
-    else:
-        run.search(solver, callback)
-    status, best = run.status, run.best
-    if restricted is not None:  # proven only for the shortlist, not for the instance
-        status = {Status.OPTIMAL: Status.FEASIBLE, Status.INFEASIBLE: Status.UNKNOWN}.get(status, status)
-    searched = time.perf_counter()
-    logger.info("search took %.2fs against %.2fs allowed", searched - started - build_time, remaining)
-    wall = time.perf_counter() - started
-    logger.info("solve: %s in %.2fs (build %.2fs)", status.value, wall, build_time)
-    interrupted = bool(run.signals)
-    bound = _lower_bound(run, None if relaxed is None else relaxed.stop(), restricted is not None)
+        first = greedy_roster(built, improve_until, on_filled) if options.greedy_hint and large else None
+        start: Completed | None = None
+        """The complete roster the search starts from, should the search find none of its own."""
+        if first is not None:
+            logger.info("solve: greedy first roster after %.2fs", time.perf_counter() - started)
+            start = filled[-1][1] if filled else None
+            if start is None or (filled[-1][0].chosen, filled[-1][0].served) != (first.chosen, first.served):
+                hint(built, first)  # else the roster reported last: completed already
+                start = complete_hint(built, completion_limit()) or start
+            if start is not None:
+                start.set_as_hint(built)
+            logger.info("solve: hint completed after %.2fs", time.perf_counter() - started)
+        else:
+            built.hint_commitments_only()
+        build_time = time.perf_counter() - started
+        remaining = options.time_limit - build_time
+        search_until = time.perf_counter() + remaining - stop_reserve(built, remaining)
+        wanted = options.lns if options.lns is not None else restricted is not None or variables >= LNS_FROM_VARIABLES
+        lns = wanted and remaining > LNS_FROM_SECONDS
+        solver = configured_solver(options, remaining=search_until - time.perf_counter())
+        if len(built.model.proto.variables) > PRESOLVE_UP_TO_VARIABLES:
+            solver.parameters.cp_model_presolve = False
+        if restricted is not None and on_progress is not None:
+            on_progress = _without_bounds(on_progress)  # the shortlist's bounds are not the instance's
+        run = _Run(built, options, started, on_progress, search_until if lns else None, search_until)
+        run.start = None if start is None else start.solver
+        windows = not lns and restricted is None and built.fairness is not None and not built.options.explain
+        # Without a listener, neighbourhoods or windows, no callbacks: the search runs as it did.
+        callback = (
+            _Callback(on_progress, started, run.wants_window if windows else None)
+            if on_progress is not None or lns or windows
+            else None
+        )
+        if windows and options.greedy_hint and not large:
+            run.first_window()
+            solver.parameters.max_time_in_seconds = max(0.1, search_until - time.perf_counter())
+        if callback is not None:
+            solver.best_bound_callback = run.on_bound
+        if stop_on_signals:
+            solver.parameters.catch_sigint_signal = False
+            if run.lns is not None:
+                run.lns.catch_sigint = False
+            _stoppable(run, lambda: run.search(solver, callback))
+        else:
+            run.search(solver, callback)
+        status, best = run.status, run.best
+        if restricted is not None:  # proven only for the shortlist, not for the instance
+            status = {Status.OPTIMAL: Status.FEASIBLE, Status.INFEASIBLE: Status.UNKNOWN}.get(status, status)
+        searched = time.perf_counter()
+        logger.info("search took %.2fs against %.2fs allowed", searched - started - build_time, remaining)
+        wall = time.perf_counter() - started
+        logger.info("solve: %s in %.2fs (build %.2fs)", status.value, wall, build_time)
+        interrupted = bool(run.signals)
+    finally:
+        if relaxed is not None:
+            reached = relaxed.stop()
+    bound = _lower_bound(run, reached, restricted is not None)
     if best is None:
         return Result(status, None, None, bound, {}, wall, build_time, interrupted, model_time, restricted)
     # The cost of the roster returned, from its own values (lns.breakdown): the CLI once
@@ -557,6 +562,7 @@ class _Run:
         if completed is None:
             self.built.hint_commitments_only()
             return
+        self.start = completed.solver  # the window keeps it: the roster should the search find none
         self._cut(completed.objective)
 
     def _cut(self, objective: int) -> None:
@@ -622,6 +628,7 @@ class _Run:
             timer.daemon = True
             timer.start()
         code = solver.solve(self.built.model, callback)
+        bounded = solver  # the last search's bound: each narrowed model's holds for the instance
         while self.restart and not self.signals and code == cp_model.FEASIBLE:
             self.best = solver
             following = self._narrow(solver)
@@ -630,6 +637,7 @@ class _Run:
             solver = self._current = following
             solver.best_bound_callback = self.on_bound
             code = solver.solve(self.built.model, callback)
+            bounded = solver
             if code == cp_model.INFEASIBLE:  # the window holds its own roster: never expected
                 logger.warning("the model narrowed at %s has no roster; the roster found stands", self.windowed_at)
             if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -638,6 +646,8 @@ class _Run:
                 code = cp_model.FEASIBLE if code != cp_model.MODEL_INVALID else code
                 if code == cp_model.FEASIBLE:
                     solver = self.best
+            elif code == cp_model.FEASIBLE and solver.objective_value > self.best.objective_value:
+                solver = self.best  # a fresh search that did not take the hint found worse: the last roster stands
         if timer is not None:
             timer.cancel()
         if code == cp_model.MODEL_INVALID:  # a bug in the builder, never the user's input
@@ -647,10 +657,10 @@ class _Run:
             self.best = solver
         elif self.status is Status.UNKNOWN and self.start is not None:
             self.best, self.status = self.start, Status.FEASIBLE
-        if self.status is not Status.INFEASIBLE and math.isfinite(solver.best_objective_bound):
+        if self.status is not Status.INFEASIBLE and math.isfinite(bounded.best_objective_bound):
             # The whole model's bound holds with or without a roster of its own: a roster
             # found later (regardless of cost, then neighbourhoods) is measured against it.
-            self.bound = round(solver.best_objective_bound)
+            self.bound = round(bounded.best_objective_bound)
 
     def _any_roster(self, lns: Search) -> cp_model.CpSolver | None:
         """A roster with no regard to cost: the start for the neighbourhoods."""
