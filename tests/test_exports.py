@@ -246,14 +246,13 @@ def test_export_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
 
 
 def test_export_calendars_per_specialist(tmp_path: Path) -> None:
-    """--per-specialist writes <id>.ics for each rostered specialist; a second run without
+    """--per-specialist writes <id>.ics for each specialist of the instance; a second run without
     --force changes nothing; the flag with another format is bad input."""
-    instance, roster, _ = solved(EXAMPLE)
+    instance, _, _ = solved(EXAMPLE)
     source, folder = roster_file(tmp_path, EXAMPLE), tmp_path / "calendars"
     done = export(str(EXAMPLE), str(source), "--format", "ics", "--per-specialist", "--out", str(folder))
     assert done.exit_code == 0, done.output
-    rostered = {a.specialist for a in roster.assignments}
-    assert {p.stem for p in folder.iterdir()} == rostered
+    assert {p.stem for p in folder.iterdir()} == {s.id for s in instance.specialists}
     for path in folder.iterdir():
         cal = Calendar.from_ical(path.read_bytes())
         label = next(s.label for s in instance.specialists if s.id == path.stem)
@@ -378,3 +377,21 @@ def test_xlsx_marks_short_on_call_slots_and_teaching_blocks() -> None:
     assert all(r[7].value == r[5].value > 0 and r[0].fill.fgColor.rgb[-6:] == "FECACA" for r in blocks)
     weight = hungry.weights.teaching_session
     assert sum(r[7].value for r in blocks) * weight == report.breakdown["teaching_target"]
+
+
+def test_export_calendars_force_leaves_no_stale_week(tmp_path: Path) -> None:
+    """A specialist with sessions in one roster and none in the next: exporting the second
+    with --force into the same folder empties their calendar rather than keeping the first
+    roster's events (a phone subscribed to the file would show them)."""
+    _, roster, _ = solved(EXAMPLE)
+    busy = roster.assignments[0].specialist
+    source, folder = roster_file(tmp_path, EXAMPLE), tmp_path / "calendars"
+    assert export(str(EXAMPLE), str(source), "--per-specialist", "--out", str(folder)).exit_code == 0
+    assert _events((folder / f"{busy}.ics").read_bytes()), "the first roster gives them sessions"
+    emptier = roster.model_copy(update={"assignments": [a for a in roster.assignments if a.specialist != busy]})
+    second = tmp_path / "second.json"
+    write_atomic(second, roster_text(emptier, second))
+    again = export(str(EXAMPLE), str(second), "--per-specialist", "--out", str(folder), "--force")
+    assert again.exit_code == 0, again.output
+    assert _events((folder / f"{busy}.ics").read_bytes()) == []
+    assert str(Calendar.from_ical((folder / f"{busy}.ics").read_bytes())["x-wr-calname"])

@@ -100,14 +100,15 @@ def format_for(out: str) -> str:
 
 
 def _write_calendars(instance: Instance, roster: Roster, folder: Path, force: bool) -> list[Path]:
-    """One calendar per specialist with sessions; every target is checked before any is
+    """One calendar per specialist of the instance, empty for one without sessions: a folder
+    exported to again with --force then holds no calendar left from an earlier roster (a
+    phone subscribed to it drops last week's events). Every target is checked before any is
     written, so a refused export leaves the folder as it was."""
     if folder.exists() and not folder.is_dir():
         raise InputError.single(str(folder), "--per-specialist writes into a folder, and this is a file")
     if not folder.parent.is_dir():
         raise InputError.single(str(folder), f"the folder {str(folder.parent)!r} does not exist")
-    rostered = {a.specialist for a in roster.assignments}
-    people = [s.id for s in instance.specialists if s.id in rostered]
+    people = [s.id for s in instance.specialists]
     targets = [folder / f"{spec}.ics" for spec in people]
     existing = [t for t in targets if t.exists()]
     if existing and not force:
