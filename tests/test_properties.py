@@ -267,6 +267,7 @@ def _add_rich_rules(draw: st.DrawFn, data: dict[str, Any], start: dt.date, days:
             ("min_minutes_per_week", st.integers(0, 400)),
             ("max_minutes_per_week", st.integers(200, 1500)),
             ("max_minutes_total", st.integers(200, 2000)),
+            ("min_minutes_total", st.integers(0, 600)),
             ("max_working_days_per_week", st.integers(1, 5)),
             ("max_consecutive_working_days", st.integers(1, 4)),
             ("min_consecutive_working_days", st.integers(1, 3)),
