@@ -304,8 +304,8 @@ class _State:
         """Serve every pinned session (rule `pins`) first; they are never moved. False when one
         cannot be served (the search then says why)."""
         prep = self.prep
-        date_index = {d: t for t, d in enumerate(prep.dates)}
-        pidx = {pid: p for p, pid in enumerate(prep.period_ids)}
+        date_index = prep.date_index
+        pidx = prep.period_index
         by_key: dict[tuple[str, str, int, int], list[Candidate]] = defaultdict(list)
         for c in self.built.x:  # a remote surgery: one candidate per console site
             by_key[(c.specialist, c.demand, c.day, c.period)].append(c)

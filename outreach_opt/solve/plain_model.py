@@ -403,7 +403,7 @@ class PlainModel:
         for cand, var in self.x.items():
             if solver.boolean_value(var):
                 out.append(prep.session_assignment(cand.specialist, cand.day, cand.period, cand.site, cand.demand))
-        out.sort(key=lambda a: (a.specialist, a.date, prep.period_ids.index(a.period)))
+        out.sort(key=lambda a: (a.specialist, a.date, prep.period_index[a.period]))
         return Roster(
             instance=prep.instance.name, status=status.value, objective=objective, bound=bound, assignments=out
         )

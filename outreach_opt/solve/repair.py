@@ -121,8 +121,8 @@ def change_count(built: RosterModel, published: Roster, affected: Collection[str
 
 def _slot_changes(built: RosterModel, published: Sequence[Assignment]) -> list[Changed]:
     prep = built.prep
-    date_index = {d: t for t, d in enumerate(prep.dates)}
-    pidx = {pid: p for p, pid in enumerate(prep.period_ids)}
+    date_index = prep.date_index
+    pidx = prep.period_index
     old: dict[tuple[str, int, int], list[SlotValue]] = defaultdict(list)
     for a in published:
         if a.date in date_index and a.period in pidx:
@@ -155,7 +155,7 @@ def _slot_changes(built: RosterModel, published: Sequence[Assignment]) -> list[C
 def _night_changes(built: RosterModel, published: Sequence[Stay]) -> list[Changed]:
     """A night changes when its stay differs: see the module docstring. Stays dated outside
     the horizon are left out, as assignments are."""
-    date_index = {d: t for t, d in enumerate(built.prep.dates)}
+    date_index = built.prep.date_index
     old: dict[tuple[str, int], list[str]] = defaultdict(list)
     for stay in published:
         if stay.night in date_index:
@@ -238,8 +238,8 @@ def _hint_published(built: RosterModel, published: Roster) -> None:
     """Start from the published roster, less what the event made impossible (sessions without
     a variable, stays without a night variable): often valid as it is, and otherwise close to
     a valid roster."""
-    date_index = {d: t for t, d in enumerate(built.prep.dates)}
-    pidx = {pid: p for p, pid in enumerate(built.prep.period_ids)}
+    date_index = built.prep.date_index
+    pidx = built.prep.period_index
     possible = {(c.specialist, c.demand, c.day, c.period) for c in built.x}
     kept_stays = [
         stay for stay in published.stays if (stay.specialist, date_index.get(stay.night, -1), stay.site) in built.nights
