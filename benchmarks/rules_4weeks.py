@@ -37,7 +37,9 @@ def run_one(
     from outreach_opt.check.checker import check_roster
     from outreach_opt.generate import generate
     from outreach_opt.io.load import instance_from_data
-    from outreach_opt.solve.solve import Progress, SolveOptions, solve
+    from outreach_opt.solve.options import SolveOptions
+    from outreach_opt.solve.outcome import Progress
+    from outreach_opt.solve.solve import solve
 
     started = time.perf_counter()
     data = generate(specialists, sites, weeks, seed)

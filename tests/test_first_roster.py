@@ -23,7 +23,8 @@ from outreach_opt.io.load import instance_from_data, load_instance
 from outreach_opt.solve import first_roster
 from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.first_roster import FirstRoster, commitments_only, greedy_roster, hint
-from outreach_opt.solve.solve import SolveOptions, Status, configured_solver, read_roster
+from outreach_opt.solve.options import SolveOptions, configured_solver
+from outreach_opt.solve.outcome import Status, read_roster
 
 
 class _Decisions:

@@ -37,7 +37,7 @@ from ortools.sat.python import cp_model
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import MINUTES_PER_DAY, Candidate, Prepared
 from outreach_opt.domain.roster import Roster
-from outreach_opt.solve.solve import Status
+from outreach_opt.solve.outcome import Status
 
 Node = tuple[int, str]
 """(period index, site): where a specialist may be in one period of a day."""

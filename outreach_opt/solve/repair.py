@@ -46,7 +46,9 @@ from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster, Stay
 from outreach_opt.solve.builder import BuildOptions, RosterModel
-from outreach_opt.solve.solve import SolveOptions, Status, check_size, configured_solver, read_roster
+from outreach_opt.solve.options import SolveOptions, configured_solver
+from outreach_opt.solve.outcome import Status, read_roster
+from outreach_opt.solve.size_limits import check_size
 
 OTHERS_WEIGHT = 2
 """A changed slot of someone the event does not name costs this many of the named person's."""
