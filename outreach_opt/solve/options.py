@@ -42,7 +42,7 @@ class SolveOptions:
     log_search: bool = False
     greedy_hint: bool = True
     """Start the search of a large model (`GREEDY_FROM_VARIABLES`) from the greedy first
-    roster (solve/first_roster.py); off, or for a small model, from the commitments-only
+    roster (solve/greedy.py); off, or for a small model, from the commitments-only
     roster."""
     lns: bool | None = None
     """When the whole-model search has not come within `LNS_FROM_GAP` of its bound after

@@ -14,7 +14,8 @@ from ortools.sat.python import cp_model
 
 from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.fairness_window import Window
-from outreach_opt.solve.first_roster import complete_hint, greedy_roster, hint
+from outreach_opt.solve.first_roster import complete_hint, hint
+from outreach_opt.solve.greedy import greedy_roster
 from outreach_opt.solve.lns import Found, Search
 from outreach_opt.solve.options import PRESOLVE_UP_TO_VARIABLES, SolveOptions, configured_solver
 from outreach_opt.solve.outcome import _STATUS, Progress, Status, relative_gap

@@ -18,7 +18,8 @@ from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.solve.builder import BuildOptions, BuildTimeoutError, RosterModel
-from outreach_opt.solve.first_roster import Completed, FirstRoster, complete_hint, greedy_roster, hint
+from outreach_opt.solve.first_roster import Completed, FirstRoster, complete_hint, hint
+from outreach_opt.solve.greedy import greedy_roster
 from outreach_opt.solve.lns import breakdown
 from outreach_opt.solve.options import PRESOLVE_UP_TO_VARIABLES, SolveOptions, configured_solver, stop_reserve
 from outreach_opt.solve.outcome import Progress, Result, Status, read_roster
@@ -68,7 +69,7 @@ gets its answer within the limit."""
 IMPROVE_SHARE = 0.5
 """Share of the time left after building that the greedy first roster may
 spend moving sessions to cheaper places (and building again towards fairness targets,
-`first_roster.TARGET_SHARES`) before the search starts from it. At 60 specialists
+`greedy.TARGET_SHARES`) before the search starts from it. At 60 specialists
 and 4 weeks CP-SAT's neighbourhood search managed five moves a minute there (each
 neighbourhood copies a 128k-variable model), while the plain-Python moves took the fairness
 term from 1.51M to 1.42M in 10 s; on small models the moves run out long before the share.
