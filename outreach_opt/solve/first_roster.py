@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -106,10 +107,16 @@ class Completed:
     solver: cp_model.CpSolver | None = None
 
     def set_as_hint(self, built: RosterModel) -> None:
-        built.model.clear_hints()
-        hints = built.model.proto.solution_hint
-        hints.vars.extend(range(len(self.values)))
-        hints.values.extend(self.values)
+        hint_solution(built, self.values)
+
+
+def hint_solution(built: RosterModel, values: Sequence[int]) -> None:
+    """Hint every model variable, in index order, from `values`: a whole roster (a completed
+    hint, or a solver's response to restart from)."""
+    built.model.clear_hints()
+    hints = built.model.proto.solution_hint
+    hints.vars.extend(range(len(values)))
+    hints.values.extend(values)
 
 
 def complete_hint(built: RosterModel, limit: float) -> Completed | None:

@@ -14,7 +14,7 @@ from ortools.sat.python import cp_model
 
 from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.fairness_window import Window
-from outreach_opt.solve.first_roster import complete_hint, hint
+from outreach_opt.solve.first_roster import complete_hint, hint, hint_solution
 from outreach_opt.solve.greedy import greedy_roster
 from outreach_opt.solve.lns import Found, Search
 from outreach_opt.solve.options import PRESOLVE_UP_TO_VARIABLES, SolveOptions, configured_solver
@@ -181,11 +181,7 @@ class SearchRun:
         the hint, and a new solver for the time left (None when none is left)."""
         self.restart = False
         self._cut(round(solver.objective_value))
-        model = self.built.model
-        model.clear_hints()
-        hints = model.proto.solution_hint
-        hints.vars.extend(range(len(solver.response_proto.solution)))
-        hints.values.extend(solver.response_proto.solution)
+        hint_solution(self.built, solver.response_proto.solution)
         left = self.until - time.perf_counter()
         return self.solver(left) if left > 0.1 else None
 
