@@ -62,7 +62,9 @@ def run_one(number: int, time_limit: float, workers: int, lns: bool = True) -> d
     """Import, solve and check one instance in this process; the measurements as a dict."""
     from outreach_opt.check.checker import check_roster
     from outreach_opt.io.curtois_qu import load_curtois_qu
-    from outreach_opt.solve.solve import Progress, SolveOptions, solve
+    from outreach_opt.solve.options import SolveOptions
+    from outreach_opt.solve.outcome import Progress
+    from outreach_opt.solve.solve import solve
 
     started = time.perf_counter()
     instance = load_curtois_qu(str(DATA / f"Instance{number}.txt"))

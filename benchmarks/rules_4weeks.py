@@ -37,7 +37,9 @@ def run_one(
     from outreach_opt.check.checker import check_roster
     from outreach_opt.generate import generate
     from outreach_opt.io.load import instance_from_data
-    from outreach_opt.solve.solve import Progress, SolveOptions, solve
+    from outreach_opt.solve.options import SolveOptions
+    from outreach_opt.solve.outcome import Progress
+    from outreach_opt.solve.solve import solve
 
     started = time.perf_counter()
     data = generate(specialists, sites, weeks, seed)
@@ -137,7 +139,7 @@ def table(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
     lines += [
         "",
         "build s: preparing the data, building the CP-SAT model and the greedy first roster the "
-        "search starts from (solve/first_roster.py), all inside the limit; first roster s: from the "
+        "search starts from (solve/greedy.py), all inside the limit; first roster s: from the "
         "start of the build to the first roster the search reports (the greedy one); min sessions: "
         "demand minimums over the horizon; uncovered: sessions below minimum in the roster "
         "returned, as the checker counts them. Before the greedy first roster (commit 34d0d43) the "

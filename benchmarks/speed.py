@@ -28,15 +28,20 @@ GAPS = (0.03, 0.01, 0.005, 0.0)
 
 
 def experiment(patches: list[str], params: list[str]) -> None:
-    """For what-if runs: `--patch NAME=EXPR` sets a constant of outreach_opt.solve.solve,
+    """For what-if runs: `--patch NAME=EXPR` sets a constant of the solve modules
+    (outreach_opt.solve.solve, search_run, options, size_limits: whichever holds it),
     `--cp NAME=EXPR` a CP-SAT parameter on every solver `solve` configures."""
+    from outreach_opt.solve import options, search_run, size_limits
     from outreach_opt.solve import solve as module
 
+    modules = (module, search_run, options, size_limits)
     for patch in patches:
         name, _, expr = patch.partition("=")
-        setattr(module, name, eval(expr))
+        holders = [m for m in modules if hasattr(m, name)] or [module]
+        for holder in holders:
+            setattr(holder, name, eval(expr))
     if params:
-        original = module.configured_solver
+        original = options.configured_solver
 
         def configured(*args: Any, **kwargs: Any) -> Any:
             solver = original(*args, **kwargs)
@@ -51,7 +56,8 @@ def experiment(patches: list[str], params: list[str]) -> None:
                     setattr(solver.parameters, name, value)
             return solver
 
-        module.configured_solver = configured
+        module.configured_solver = configured  # the whole model's solver
+        search_run.configured_solver = configured  # the later searches' (windows, neighbourhoods)
 
 
 def run_one(
@@ -60,7 +66,9 @@ def run_one(
     from outreach_opt.check.checker import check_roster
     from outreach_opt.generate import generate
     from outreach_opt.io.load import instance_from_data
-    from outreach_opt.solve.solve import Progress, SolveOptions, relative_gap, solve
+    from outreach_opt.solve.options import SolveOptions
+    from outreach_opt.solve.outcome import Progress, relative_gap
+    from outreach_opt.solve.solve import solve
 
     data = generate(*size, seed)
     data["weights"].update(weights)

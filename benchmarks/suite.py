@@ -110,7 +110,9 @@ def run_one(size: str, seed: int, solver: str, time_limit: float, workers: int) 
 
 
 def _engine(instance: Any, time_limit: float, workers: int) -> tuple[Any, dict[str, Any]]:
-    from outreach_opt.solve.solve import Progress, SolveOptions, solve
+    from outreach_opt.solve.options import SolveOptions
+    from outreach_opt.solve.outcome import Progress
+    from outreach_opt.solve.solve import solve
 
     timeline: list[tuple[float, int | None, int | None]] = []
 

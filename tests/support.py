@@ -20,7 +20,9 @@ from outreach_opt.check.checker import CheckReport, check_roster
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.io.load import instance_from_data, load_instance
-from outreach_opt.solve.solve import Result, SolveOptions, Status, model_accepts, solve
+from outreach_opt.solve.options import SolveOptions
+from outreach_opt.solve.outcome import Result, Status
+from outreach_opt.solve.solve import model_accepts, solve
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"

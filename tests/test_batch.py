@@ -24,7 +24,7 @@ from outreach_opt.cli.batch import batch_command, whatif_command
 from outreach_opt.cli.main import _bad_input
 from outreach_opt.domain.problems import InputError
 from outreach_opt.scenarios.compare import WALL_TIME_COLUMNS
-from outreach_opt.solve.solve import SolveOptions
+from outreach_opt.solve.options import SolveOptions
 
 ANZHEN = INSTANCES / "anzhen-tongzhou-week.yaml"
 SWEEP = """

@@ -13,7 +13,7 @@ from support import INSTANCES, REPO, instance, solve_checked
 
 from outreach_opt.io.load import load_instance
 from outreach_opt.solve.explain import explain
-from outreach_opt.solve.solve import Status
+from outreach_opt.solve.outcome import Status
 
 ANZHEN = INSTANCES / "anzhen-tongzhou-week.yaml"
 RUIJIN = INSTANCES / "ruijin-jiading-week.yaml"

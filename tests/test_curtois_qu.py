@@ -19,7 +19,7 @@ from outreach_opt.cli.main import main
 from outreach_opt.domain.problems import InputError
 from outreach_opt.io.curtois_qu import START, clock_scale, load_curtois_qu, parse, read_curtois_qu, to_data
 from outreach_opt.io.load import instance_from_data, load_instance
-from outreach_opt.solve.solve import Status
+from outreach_opt.solve.outcome import Status
 
 INSTANCE1 = SHARED / "benchmarks" / "curtois-qu" / "Instance1.txt"
 

@@ -17,10 +17,12 @@ from outreach_opt.check.checker import check_roster
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.generate import generate
 from outreach_opt.io.load import instance_from_data
-from outreach_opt.solve import solve as solve_module
+from outreach_opt.solve import search_run
 from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.fairness_window import Window, planes
-from outreach_opt.solve.solve import SolveOptions, Status, solve
+from outreach_opt.solve.options import SolveOptions
+from outreach_opt.solve.outcome import Status
+from outreach_opt.solve.solve import solve
 
 
 def _value(plane: tuple[int, int, int, int], n: int, f: int, b: float, total: float) -> float:
@@ -115,11 +117,11 @@ def test_solve_with_windows_proves_the_optimum_without_them(monkeypatch: pytest.
     as with no window, and the roster passes the checker at that cost."""
     inst = instance_from_data(generate(8, 3, 1, 2), "small week")
     options = SolveOptions(time_limit=20, workers=2, seed=0)
-    monkeypatch.setattr(solve_module, "MAX_WINDOWS", 0)
+    monkeypatch.setattr(search_run, "MAX_WINDOWS", 0)
     plain = solve(inst, options)
-    monkeypatch.setattr(solve_module, "MAX_WINDOWS", 4)
-    monkeypatch.setattr(solve_module, "WINDOW_FROM_GAP", 10.0)
-    with caplog.at_level(logging.INFO, logger="outreach_opt.solve.solve"):
+    monkeypatch.setattr(search_run, "MAX_WINDOWS", 4)
+    monkeypatch.setattr(search_run, "WINDOW_FROM_GAP", 10.0)
+    with caplog.at_level(logging.INFO, logger="outreach_opt.solve.search_run"):
         windowed = solve(inst, options, on_progress=lambda progress: None)
     assert any("fairness window at" in message for message in caplog.messages)
     assert plain.status is Status.OPTIMAL and windowed.status is Status.OPTIMAL

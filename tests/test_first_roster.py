@@ -1,4 +1,4 @@
-"""The greedy first roster (solve/first_roster.py): valid by construction, so the model must
+"""The greedy first roster (solve/greedy.py): valid by construction, so the model must
 accept it as it stands and the independent checker must find it breaks no rule and costs
 what the model says; moving sessions never makes it dearer."""
 
@@ -20,10 +20,12 @@ from outreach_opt.domain.prepared import Candidate, prepare
 from outreach_opt.domain.roster import Roster
 from outreach_opt.generate import generate
 from outreach_opt.io.load import instance_from_data, load_instance
-from outreach_opt.solve import first_roster
+from outreach_opt.solve import greedy
 from outreach_opt.solve.builder import RosterModel
-from outreach_opt.solve.first_roster import FirstRoster, commitments_only, greedy_roster, hint
-from outreach_opt.solve.solve import SolveOptions, Status, configured_solver, read_roster
+from outreach_opt.solve.first_roster import FirstRoster, commitments_only, hint
+from outreach_opt.solve.greedy import greedy_roster
+from outreach_opt.solve.options import SolveOptions, configured_solver
+from outreach_opt.solve.outcome import Status, read_roster
 
 
 class _Decisions:
@@ -165,7 +167,7 @@ def test_fairness_targets_lower_the_greedy_roster(monkeypatch: pytest.MonkeyPatc
     burden points (fairness 5400 against 2800). Both rosters cover every minimum and pass the
     checker at the model's cost."""
     inst = instance_from_data(generate(8, 3, 1, seed=5), "generated 8x3")
-    monkeypatch.setattr(first_roster, "TARGET_SHARES", ())
+    monkeypatch.setattr(greedy, "TARGET_SHARES", ())
     plain = greedy_checked(inst, improve_seconds=10.0)
     monkeypatch.undo()
     targeted = greedy_checked(inst, improve_seconds=10.0)
@@ -184,15 +186,15 @@ def test_greedy_state_knows_its_objective(size: tuple[int, int, int, int]) -> No
     *shape, seed = size
     inst = instance_from_data(generate(*shape, seed=seed), "generated")
     built = RosterModel(prepare(inst)).build()
-    tasks = first_roster._tasks(built)
+    tasks = greedy._tasks(built)
     cands_of: dict[tuple[str, int], list[Candidate]] = defaultdict(list)
     for cand in built.x:
         cands_of[(cand.demand, built.prep.week[cand.day])].append(cand)
-    start = first_roster._filled(built, tasks)
+    start = greedy._filled(built, tasks)
     assert start is not None
     offsets = set()
     for target in (None, None, sum(start.burden.values()) // 2):
-        state = first_roster._filled(built, tasks, target)
+        state = greedy._filled(built, tasks, target)
         assert state is not None
         if offsets:  # the first one as filled, the others moved
             state.improve(cands_of, time.perf_counter() + 10)

@@ -19,7 +19,9 @@ from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.generate import generate, travel_minutes
 from outreach_opt.io.load import instance_from_data, load_instance
-from outreach_opt.solve.solve import SolveOptions, Status, solve
+from outreach_opt.solve.options import SolveOptions
+from outreach_opt.solve.outcome import Status
+from outreach_opt.solve.solve import solve
 
 SIZES = [(1, 2, 1, 0), (8, 4, 1, 1), (20, 6, 2, 2), (60, 10, 4, 3), (150, 30, 1, 4)]
 FOUR_WEEKS = INSTANCES / "anzhen-cardiology-4weeks.yaml"

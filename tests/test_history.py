@@ -18,7 +18,8 @@ from support import commit_dict as commit
 from outreach_opt.check.checker import check_roster
 from outreach_opt.cli.main import main
 from outreach_opt.domain.roster import Assignment, Roster
-from outreach_opt.solve.solve import Status, model_accepts
+from outreach_opt.solve.outcome import Status
+from outreach_opt.solve.solve import model_accepts
 
 SAT, SUN = dt.date(2025, 10, 18), dt.date(2025, 10, 19)
 

@@ -31,7 +31,8 @@ from outreach_opt.domain.roster import Roster
 from outreach_opt.io.load import instance_from_data, load_instance
 from outreach_opt.report.html import roster_to_html
 from outreach_opt.report.views import DUTY_GREY, site_colours
-from outreach_opt.solve.solve import SolveOptions, solve
+from outreach_opt.solve.options import SolveOptions
+from outreach_opt.solve.solve import solve
 
 ANZHEN = INSTANCES / "anzhen-tongzhou-week.yaml"
 WINDOW = (1600, 1400)

@@ -14,10 +14,13 @@ from support import EXAMPLE, INSTANCES
 from outreach_opt.check.checker import check_roster
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.io.load import load_instance
+from outreach_opt.solve import search_run
 from outreach_opt.solve import solve as solve_module
 from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.lns import Found, Neighbourhoods, Search, breakdown
-from outreach_opt.solve.solve import SolveOptions, Status, configured_solver, read_roster, solve
+from outreach_opt.solve.options import SolveOptions, configured_solver
+from outreach_opt.solve.outcome import Status, read_roster
+from outreach_opt.solve.solve import solve
 
 FOUR_WEEKS_OPTIMUM = 16880
 
@@ -89,16 +92,16 @@ def test_solve_switches_to_neighbourhoods_and_returns_a_checked_roster(
     a checked roster, its cost the checker's, the bound below the optimum. With the
     whole-model search given no time at all, the roster regardless of cost starts them (with
     0.2 of 8 s it may or may not have found one first on a busy machine: not asserted)."""
-    monkeypatch.setattr(solve_module, "FULL_SHARE", 0.0 if no_roster_first else 0.2)
-    monkeypatch.setattr(solve_module, "LNS_FROM_GAP", -1.0)
-    any_roster = solve_module._Run._any_roster
+    monkeypatch.setattr(search_run, "FULL_SHARE", 0.0 if no_roster_first else 0.2)
+    monkeypatch.setattr(search_run, "LNS_FROM_GAP", -1.0)
+    any_roster = search_run.SearchRun._any_roster
     calls: list[int] = []
 
-    def spy(run: solve_module._Run, lns: Search) -> cp_model.CpSolver | None:
+    def spy(run: search_run.SearchRun, lns: Search) -> cp_model.CpSolver | None:
         calls.append(1)
         return any_roster(run, lns)
 
-    monkeypatch.setattr(solve_module._Run, "_any_roster", spy)
+    monkeypatch.setattr(search_run.SearchRun, "_any_roster", spy)
     inst = load_instance(str(INSTANCES / "anzhen-cardiology-4weeks.yaml"))
     result = solve(inst, SolveOptions(time_limit=8, workers=2, seed=0, lns=True))
     if no_roster_first:  # with a share the whole model may or may not find one first: timing
@@ -130,7 +133,7 @@ def test_no_neighbourhood_search_is_prepared_without_lns(monkeypatch: pytest.Mon
     def refuse(*_args: object, **_kwargs: object) -> Search:
         raise AssertionError("Search built with lns off")
 
-    monkeypatch.setattr(solve_module, "Search", refuse)
+    monkeypatch.setattr(search_run, "Search", refuse)
     result = solve(load_instance(str(INSTANCES / "tiny.yaml")), SolveOptions(time_limit=6, workers=1))
     assert result.status is Status.OPTIMAL
 
@@ -151,7 +154,7 @@ def test_neighbourhoods_by_default_only_for_large_models(
         built.append(args)
         return Search(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(solve_module, "Search", spy)
+    monkeypatch.setattr(search_run, "Search", spy)
     monkeypatch.setattr(solve_module, "LNS_FROM_VARIABLES", from_variables)
     result = solve(load_instance(str(INSTANCES / "tiny.yaml")), SolveOptions(time_limit=6, workers=1, lns=lns))
     assert result.status is Status.OPTIMAL
@@ -161,16 +164,17 @@ def test_neighbourhoods_by_default_only_for_large_models(
 def test_every_solver_of_the_search_is_configured_alike(monkeypatch: pytest.MonkeyPatch) -> None:
     """The roster regardless of cost and every neighbourhood are solved with the options'
     parameters (`configured_solver`), as the whole model is, not with parameters set by hand."""
-    monkeypatch.setattr(solve_module, "FULL_SHARE", 0.0)
-    monkeypatch.setattr(solve_module, "LNS_FROM_GAP", -1.0)
-    configured = solve_module.configured_solver
+    monkeypatch.setattr(search_run, "FULL_SHARE", 0.0)
+    monkeypatch.setattr(search_run, "LNS_FROM_GAP", -1.0)
+    configured = configured_solver
     made: list[float | None] = []
 
     def spy(options: SolveOptions, remaining: float | None = None) -> cp_model.CpSolver:
         made.append(remaining)
         return configured(options, remaining)
 
-    monkeypatch.setattr(solve_module, "configured_solver", spy)
+    monkeypatch.setattr(solve_module, "configured_solver", spy)  # the whole model's
+    monkeypatch.setattr(search_run, "configured_solver", spy)  # the later searches'
     inst = load_instance(str(INSTANCES / "anzhen-cardiology-4weeks.yaml"))
     result = solve(inst, SolveOptions(time_limit=7, workers=2, seed=0, lns=True))
     assert result.roster is not None

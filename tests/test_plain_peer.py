@@ -18,9 +18,10 @@ from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Roster
 from outreach_opt.generate import generate
 from outreach_opt.io.load import instance_from_data, load_instance
+from outreach_opt.solve.options import SolveOptions
 from outreach_opt.solve.peers import solve_cpsat_plain
 from outreach_opt.solve.plain_model import REFUSED, SUPPORTED, UnsupportedRuleError
-from outreach_opt.solve.solve import SolveOptions, solve
+from outreach_opt.solve.solve import solve
 
 LIMIT = 20.0
 

@@ -31,7 +31,9 @@ from outreach_opt.check.checker import check_roster
 from outreach_opt.domain.instance import Demand, Instance
 from outreach_opt.domain.roster import Assignment, Roster, Stay
 from outreach_opt.io.load import instance_from_data, load_instance
-from outreach_opt.solve.solve import SolveOptions, Status, model_accepts, solve
+from outreach_opt.solve.options import SolveOptions
+from outreach_opt.solve.outcome import Status
+from outreach_opt.solve.solve import model_accepts, solve
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SKILLS = ("clinic", "pci")

@@ -37,8 +37,8 @@ from outreach_opt.domain.roster import Assignment, Roster, Stay
 from outreach_opt.io.load import load_instance
 from outreach_opt.report.diff import NightChange, diff_lines, roster_diff, summary
 from outreach_opt.scenarios.event import Event, load_event
+from outreach_opt.solve.outcome import Status
 from outreach_opt.solve.repair import OTHERS_WEIGHT, RepairOptions, RepairResult, repair
-from outreach_opt.solve.solve import Status
 
 
 def options(**changes: object) -> RepairOptions:

@@ -18,7 +18,8 @@ from support import UNCOVERED, base, commit_dict, demand, instance, solve_checke
 from outreach_opt.check.checker import check_roster
 from outreach_opt.domain.roster import Assignment, Roster, Stay
 from outreach_opt.solve.explain import explain
-from outreach_opt.solve.solve import Status, model_accepts
+from outreach_opt.solve.outcome import Status
+from outreach_opt.solve.solve import model_accepts
 
 SAT = dt.date(2025, 10, 25)
 SUN = dt.date(2025, 10, 26)

@@ -18,7 +18,8 @@ from outreach_opt.scenarios.compare import comparison, table_csv
 from outreach_opt.scenarios.kpis import roster_kpis
 from outreach_opt.scenarios.scenario import load_scenario_file
 from outreach_opt.scenarios.sweep import expand
-from outreach_opt.solve.solve import SolveOptions, solve
+from outreach_opt.solve.options import SolveOptions
+from outreach_opt.solve.solve import solve
 
 
 @pytest.fixture(scope="module")

@@ -20,10 +20,12 @@ from outreach_opt.generate import generate
 from outreach_opt.io.load import instance_from_data, load_instance
 from outreach_opt.solve import relaxation as relaxation_module
 from outreach_opt.solve import shortlist as shortlist_module
+from outreach_opt.solve.options import SolveOptions
+from outreach_opt.solve.outcome import Progress, Status
 from outreach_opt.solve.relaxation import relaxation
 from outreach_opt.solve.relaxation_bound import lower_bound
 from outreach_opt.solve.shortlist import fitting_specialists, plan_model, restricted, round_trip, select_pairs
-from outreach_opt.solve.solve import Progress, SolveOptions, Status, solve
+from outreach_opt.solve.solve import solve
 
 
 def _generated(specialists: int, sites: int, seed: int = 1) -> Any:

@@ -23,7 +23,8 @@ from test_checker import VALID, VALID_OBJECTIVE
 from outreach_opt.check.checker import check_roster
 from outreach_opt.domain.roster import Roster
 from outreach_opt.io.load import load_instance
-from outreach_opt.solve.solve import Status, model_accepts, solve
+from outreach_opt.solve.outcome import Status
+from outreach_opt.solve.solve import model_accepts, solve
 
 SAMPLES = [EXAMPLE, *sorted(INSTANCES.glob("*.yaml"))]
 
@@ -88,9 +89,9 @@ def test_oversized_instance_is_refused_before_building(monkeypatch: pytest.Monke
     Anzhen week's 318 candidate sessions, solve raises InputError (exit 2 in the CLI) naming
     the count and the limit."""
     from outreach_opt.domain.problems import InputError
-    from outreach_opt.solve import solve as solve_module
+    from outreach_opt.solve import size_limits
 
-    monkeypatch.setattr(solve_module, "MAX_CANDIDATES", 100)
+    monkeypatch.setattr(size_limits, "MAX_CANDIDATES", 100)
     with pytest.raises(InputError, match="318 possible demand sessions, over the limit of 100"):
         solve(load_instance(str(INSTANCES / "anzhen-tongzhou-week.yaml")))
 
@@ -101,9 +102,9 @@ def test_oversized_instance_names_its_file_in_the_cli(monkeypatch: pytest.Monkey
     from click.testing import CliRunner
 
     from outreach_opt.cli.main import main
-    from outreach_opt.solve import solve as solve_module
+    from outreach_opt.solve import size_limits
 
-    monkeypatch.setattr(solve_module, "MAX_CANDIDATES", 100)
+    monkeypatch.setattr(size_limits, "MAX_CANDIDATES", 100)
     path = str(INSTANCES / "anzhen-tongzhou-week.yaml")
     for command in (["solve", path, "--quiet"], ["explain", path]):
         result = CliRunner().invoke(main, command)

@@ -10,7 +10,9 @@ from support import INSTANCES
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.io.load import load_instance
 from outreach_opt.solve.builder import BuildOptions, BuildTimeoutError, RosterModel
-from outreach_opt.solve.solve import SolveOptions, Status, solve
+from outreach_opt.solve.options import SolveOptions
+from outreach_opt.solve.outcome import Status
+from outreach_opt.solve.solve import solve
 
 
 def test_build_gives_up_past_its_deadline() -> None:

@@ -16,8 +16,9 @@ from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Roster
 from outreach_opt.generate import generate
 from outreach_opt.io.load import instance_from_data, load_instance
+from outreach_opt.solve.options import SolveOptions
 from outreach_opt.solve.plain_model import REFUSED, unsupported_rules
-from outreach_opt.solve.solve import SolveOptions, solve
+from outreach_opt.solve.solve import solve
 
 _spec = importlib.util.spec_from_file_location("timefold_model", REPO / "benchmarks" / "timefold_model.py")
 assert _spec is not None and _spec.loader is not None

@@ -18,7 +18,7 @@ from outreach_opt.check.checker import RULES
 from outreach_opt.cli.main import main
 from outreach_opt.cli.uncovered import uncovered_lines
 from outreach_opt.report.uncovered import why_uncovered
-from outreach_opt.solve.solve import Status
+from outreach_opt.solve.outcome import Status
 
 
 def _solved(data: dict[str, object]):  # type: ignore[no-untyped-def]

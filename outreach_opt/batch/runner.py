@@ -33,7 +33,8 @@ from outreach_opt.check.checker import check_roster
 from outreach_opt.domain.problems import InputError
 from outreach_opt.io.load import instance_from_data, load_instance
 from outreach_opt.scenarios.kpis import roster_kpis
-from outreach_opt.solve.solve import SolveOptions, solve
+from outreach_opt.solve.options import SolveOptions
+from outreach_opt.solve.solve import solve
 
 Executor = Literal["local", "dask"]
 EXECUTORS: tuple[Executor, ...] = ("local", "dask")

@@ -39,7 +39,7 @@ from outreach_opt.scenarios.chart import sweep_chart
 from outreach_opt.scenarios.compare import BASE_NAME, comparison, sweeps, table_csv, table_json
 from outreach_opt.scenarios.scenario import load_scenario_file
 from outreach_opt.scenarios.sweep import Variant, base_data, expand
-from outreach_opt.solve.solve import SolveOptions
+from outreach_opt.solve.options import SolveOptions
 
 SUMMARY_COLUMNS = ("instance", "status", "objective", "bound", "gap", "seconds", "checked", "error", "resumed")
 

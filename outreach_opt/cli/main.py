@@ -43,7 +43,9 @@ from outreach_opt.domain.schema import instance_schema_text
 from outreach_opt.io.load import load_history, load_instance, load_roster, located_in_their_files
 from outreach_opt.io.write import check_writable, write_atomic
 from outreach_opt.solve.explain import explain
-from outreach_opt.solve.solve import SolveOptions, Status, solve
+from outreach_opt.solve.options import SolveOptions
+from outreach_opt.solve.outcome import Status
+from outreach_opt.solve.solve import solve
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
-from outreach_opt.solve.solve import Progress, relative_gap
+from outreach_opt.solve.outcome import Progress, relative_gap
 
 
 class ProgressView:

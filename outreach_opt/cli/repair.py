@@ -30,8 +30,8 @@ from outreach_opt.io.write import check_writable, write_atomic
 from outreach_opt.report.diff import Change, diff_lines, roster_diff, summary
 from outreach_opt.scenarios.event import load_event
 from outreach_opt.solve.explain import explain
+from outreach_opt.solve.outcome import Status
 from outreach_opt.solve.repair import RepairOptions, repair
-from outreach_opt.solve.solve import Status
 
 EXIT_CHECK_FAILED = 1
 EXIT_INFEASIBLE = 3

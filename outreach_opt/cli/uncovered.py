@@ -14,7 +14,7 @@ from outreach_opt.check.context import WEEKDAY_NAMES
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.report.uncovered import Candidate, Slot, Uncovered, why_uncovered
-from outreach_opt.solve.solve import Status
+from outreach_opt.solve.outcome import Status
 
 SUMMARY_TRIALS = 2_000
 """Most checker runs (specialist x slot) the summary after `solve` may spend; each checks the

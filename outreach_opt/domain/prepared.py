@@ -76,6 +76,11 @@ class Prepared:
     demand_weeks: dict[str, list[int]] = field(default_factory=dict)
     """Week indices in which each demand asks for sessions: every week, or for a demand with
     `dates` only the weeks holding one of them (uncovered sessions count only there)."""
+    date_index: dict[dt.date, int] = field(default_factory=dict)
+    """Day index of each date of the horizon (the inverse of `dates`): made once here, for
+    every reader of dated input (pins, hints, a published roster)."""
+    period_index: dict[str, int] = field(default_factory=dict)
+    """Index of each period id (the inverse of `period_ids`)."""
 
     @property
     def n_days(self) -> int:
@@ -237,4 +242,6 @@ def prepare(
         weekends=list(weekends.values()),
         history=history_facts(instance, travel, past),
         demand_weeks=demand_weeks,
+        date_index=date_index,
+        period_index=pidx,
     )

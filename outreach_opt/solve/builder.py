@@ -417,8 +417,8 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, 
         roster? An empty list and a feasible solve mean yes.
         """
         self.model.clear_hints()
-        date_index = {d: t for t, d in enumerate(self.prep.dates)}
-        pidx = {pid: p for p, pid in enumerate(self.prep.period_ids)}
+        date_index = self.prep.date_index
+        pidx = self.prep.period_index
         served = set()
         stops: dict[SpecDay, dict[int, tuple[str, bool]]] = defaultdict(dict)
         problems = []

@@ -40,7 +40,7 @@ from outreach_opt.domain.instance import Demand, Instance
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.solve.builder import BuildOptions, RosterModel
-from outreach_opt.solve.solve import Status, read_roster
+from outreach_opt.solve.outcome import Status, read_roster
 
 logger = logging.getLogger(__name__)
 

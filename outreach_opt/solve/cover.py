@@ -16,7 +16,9 @@ from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.solve.builder import BuildOptions, RosterModel
-from outreach_opt.solve.solve import _STATUS, SolveOptions, Status, check_size, configured_solver
+from outreach_opt.solve.options import SolveOptions, configured_solver
+from outreach_opt.solve.outcome import _STATUS, Status
+from outreach_opt.solve.size_limits import check_size
 
 
 @dataclass(frozen=True)

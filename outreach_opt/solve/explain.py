@@ -28,7 +28,7 @@ from outreach_opt.domain.roster import Assignment
 from outreach_opt.solve.builder import BuildOptions, RosterModel
 from outreach_opt.solve.explain_messages import Conflict, describe
 from outreach_opt.solve.model_parts import Group
-from outreach_opt.solve.solve import check_size
+from outreach_opt.solve.size_limits import check_size
 
 
 @dataclass(frozen=True)

@@ -300,7 +300,7 @@ class _Words:
     def _period_sessions(self, spec: str, period: str) -> tuple[str, str, Path, str]:
         limit = self.prep.specialists[spec].max_sessions_by_period[period]
         path = ("specialists", self.spec_index[spec], "max_sessions_by_period", period)
-        p = self.prep.period_ids.index(period)
+        p = self.prep.period_index[period]
         held = sum(1 for t in range(self.prep.n_days) if (spec, t, p) in self.prep.commitment_at)
         text = f"{self.who(spec)} has {held} commitments in {self.slot(p)}; max_sessions_by_period allows {limit}"
         return self.who(spec), "the horizon", path, text
@@ -330,8 +330,8 @@ class _Words:
         if night:
             return self._pinned_stay(index)
         pin = self.inst.pins[index]
-        t = self.prep.dates.index(pin.date)
-        p = self.prep.period_ids.index(pin.period)
+        t = self.prep.date_index[pin.date]
+        p = self.prep.period_index[pin.period]
         why = ""
         if not any(
             (c.specialist, c.demand, c.day, c.period) == (pin.specialist, pin.demand, t, p)
@@ -345,7 +345,7 @@ class _Words:
     def _pinned_stay(self, index: int) -> tuple[str, str, Path, str]:
         """A pinned night away, and why rule `overnight_stay` cannot allow it when it cannot."""
         pin = self.inst.pinned_stays[index]
-        t = self.prep.dates.index(pin.night)
+        t = self.prep.date_index[pin.night]
         site = self.inst.sites[self.site_index[pin.site]]
         why = ""
         if not site.overnight:

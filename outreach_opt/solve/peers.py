@@ -33,8 +33,8 @@ from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Roster
 from outreach_opt.solve.builder import BuildOptions, RosterModel
+from outreach_opt.solve.outcome import _STATUS, Status, read_roster
 from outreach_opt.solve.plain_model import PlainModel
-from outreach_opt.solve.solve import _STATUS, Status, read_roster
 
 INF = math.inf
 _BIG = 2**60

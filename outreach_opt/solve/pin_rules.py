@@ -27,8 +27,8 @@ class PinRules(ModelParts):
         pins = self.prep.instance.pins
         if not pins:
             return
-        date_index = {d: t for t, d in enumerate(self.prep.dates)}
-        pidx = {pid: p for p, pid in enumerate(self.prep.period_ids)}
+        date_index = self.prep.date_index
+        pidx = self.prep.period_index
         session: dict[tuple[str, str, int, int], list[cp_model.IntVar]] = {}
         for c, var in self.x.items():  # a team demand has one candidate per role the pinned can fill
             session.setdefault((c.specialist, c.demand, c.day, c.period), []).append(var)
@@ -41,7 +41,7 @@ class PinRules(ModelParts):
 
     def _add_pinned_stays(self) -> None:
         """`n_{s,t,a} = 1` for each pinned stay; no such night variable, no roster."""
-        date_index = {d: t for t, d in enumerate(self.prep.dates)}
+        date_index = self.prep.date_index
         for i, pin in enumerate(self.prep.instance.pinned_stays):
             night = self.nights.get((pin.specialist, date_index.get(pin.night, -1), pin.site))
             if night is None:

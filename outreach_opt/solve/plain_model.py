@@ -37,7 +37,7 @@ from ortools.sat.python import cp_model
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import MINUTES_PER_DAY, Candidate, Prepared
 from outreach_opt.domain.roster import Roster
-from outreach_opt.solve.solve import Status
+from outreach_opt.solve.outcome import Status
 
 Node = tuple[int, str]
 """(period index, site): where a specialist may be in one period of a day."""
@@ -403,7 +403,7 @@ class PlainModel:
         for cand, var in self.x.items():
             if solver.boolean_value(var):
                 out.append(prep.session_assignment(cand.specialist, cand.day, cand.period, cand.site, cand.demand))
-        out.sort(key=lambda a: (a.specialist, a.date, prep.period_ids.index(a.period)))
+        out.sort(key=lambda a: (a.specialist, a.date, prep.period_index[a.period]))
         return Roster(
             instance=prep.instance.name, status=status.value, objective=objective, bound=bound, assignments=out
         )

@@ -46,7 +46,9 @@ from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster, Stay
 from outreach_opt.solve.builder import BuildOptions, RosterModel
-from outreach_opt.solve.solve import SolveOptions, Status, check_size, configured_solver, read_roster
+from outreach_opt.solve.options import SolveOptions, configured_solver
+from outreach_opt.solve.outcome import Status, read_roster
+from outreach_opt.solve.size_limits import check_size
 
 OTHERS_WEIGHT = 2
 """A changed slot of someone the event does not name costs this many of the named person's."""
@@ -121,8 +123,8 @@ def change_count(built: RosterModel, published: Roster, affected: Collection[str
 
 def _slot_changes(built: RosterModel, published: Sequence[Assignment]) -> list[Changed]:
     prep = built.prep
-    date_index = {d: t for t, d in enumerate(prep.dates)}
-    pidx = {pid: p for p, pid in enumerate(prep.period_ids)}
+    date_index = prep.date_index
+    pidx = prep.period_index
     old: dict[tuple[str, int, int], list[SlotValue]] = defaultdict(list)
     for a in published:
         if a.date in date_index and a.period in pidx:
@@ -155,7 +157,7 @@ def _slot_changes(built: RosterModel, published: Sequence[Assignment]) -> list[C
 def _night_changes(built: RosterModel, published: Sequence[Stay]) -> list[Changed]:
     """A night changes when its stay differs: see the module docstring. Stays dated outside
     the horizon are left out, as assignments are."""
-    date_index = {d: t for t, d in enumerate(built.prep.dates)}
+    date_index = built.prep.date_index
     old: dict[tuple[str, int], list[str]] = defaultdict(list)
     for stay in published:
         if stay.night in date_index:
@@ -238,8 +240,8 @@ def _hint_published(built: RosterModel, published: Roster) -> None:
     """Start from the published roster, less what the event made impossible (sessions without
     a variable, stays without a night variable): often valid as it is, and otherwise close to
     a valid roster."""
-    date_index = {d: t for t, d in enumerate(built.prep.dates)}
-    pidx = {pid: p for p, pid in enumerate(built.prep.period_ids)}
+    date_index = built.prep.date_index
+    pidx = built.prep.period_index
     possible = {(c.specialist, c.demand, c.day, c.period) for c in built.x}
     kept_stays = [
         stay for stay in published.stays if (stay.specialist, date_index.get(stay.night, -1), stay.site) in built.nights

@@ -1,0 +1,207 @@
+"""The greedy steps (solve/greedy.py): pins, demand minimums and working-minute minimums
+served first, then sessions moved, dropped or added while the objective falls."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+
+from outreach_opt.domain.prepared import Candidate
+from outreach_opt.solve.greedy_rules import GreedyRules
+
+Priced = tuple[int, Candidate, int]
+"""(cost by `GreedyState._cost`, candidate, the day's new pattern index)."""
+
+
+class Greedy(GreedyRules):
+    """The roster being built, with the steps that build and improve it."""
+
+    # -- choosing -------------------------------------------------------------------------------
+
+    def fill(self, tasks: list[tuple[list[Candidate], str, int]]) -> None:
+        """Serve each demand-week's missing sessions, in the order of `tasks`, while it pays."""
+        for cands, demand, week in tasks:
+            for _ in range(self.missing(demand, week)):
+                if not self.place_best(cands, demand):
+                    break
+
+    def serve_pins(self) -> bool:
+        """Serve every pinned session (rule `pins`) first; they are never moved. False when one
+        cannot be served (the search then says why)."""
+        prep = self.prep
+        date_index = prep.date_index
+        pidx = prep.period_index
+        by_key: dict[tuple[str, str, int, int], list[Candidate]] = defaultdict(list)
+        for c in self.built.x:  # a remote surgery: one candidate per console site
+            by_key[(c.specialist, c.demand, c.day, c.period)].append(c)
+        for pin in prep.instance.pins:
+            options = by_key.get((pin.specialist, pin.demand, date_index[pin.date], pidx[pin.period]), [])
+            if prep.demands[pin.demand].team or any(c in self.pinned for c in options):
+                return False
+            placed = next(((c, i) for c in options if (i := self._allowed(c)) is not None), None)
+            if placed is None:
+                return False
+            self._apply(*placed)
+            self.pinned.add(placed[0])
+        return True
+
+    def meet_minimums(self) -> bool:
+        """Add the cheapest sessions a specialist below a minimum of working minutes (weekly,
+        then over the horizon) can take; False when some minimum stays out of reach."""
+        prep = self.prep
+        for spec, person in prep.specialists.items():
+            if person.min_minutes_per_week is not None:
+                for w, days in enumerate(prep.days_of_week):
+                    while self.week_totals[(spec, w)][2] < person.min_minutes_per_week:
+                        if not self._add_any(spec, days):
+                            return False
+            if person.min_minutes_total is not None:
+                while self.horizon_minutes[spec] < person.min_minutes_total:
+                    if not self._add_any(spec, range(prep.n_days)):
+                        return False
+        return True
+
+    def _add_any(self, spec: str, days: Iterable[int]) -> bool:
+        """Serve the cheapest allowed session of `spec` on `days`, whatever it costs."""
+        best: tuple[int, Candidate, int] | None = None
+        for t in days:
+            for cand in self.prep.candidates_by_day.get((spec, t), ()):
+                index = None if self.prep.demands[cand.demand].team else self._allowed(cand)
+                if index is not None:
+                    dem = self.prep.demands[cand.demand]
+                    cost = self._cost(cand, index)
+                    if self.missing(cand.demand, self.prep.week[t]) and dem.priority:
+                        cost -= self.weights.uncovered_session * dem.priority
+                    if best is None or cost < best[0]:
+                        best = (cost, cand, index)
+        if best is None:
+            return False
+        self._apply(best[1], best[2])
+        return True
+
+    def place_best(self, cands: list[Candidate], demand: str) -> bool:
+        """Add the cheapest allowed session among `cands`; False when none is worth it."""
+        dem = self.prep.demands[demand]
+        best: tuple[int, Candidate, int] | None = None
+        saving = self.weights.uncovered_session * dem.priority
+        for cand in cands:
+            index = self._allowed(cand, local=True)
+            if index is None:
+                continue
+            cost = self._cost(cand, index)
+            if cost < saving and (best is None or cost < best[0]) and self._fits(cand, index):
+                best = (cost, cand, index)
+        if best is None:
+            return False
+        self._apply(best[1], best[2])
+        return True
+
+    # -- improving ------------------------------------------------------------------------------
+
+    def improve(self, cands_of: dict[tuple[str, int], list[Candidate]], deadline: float) -> int:
+        """Move served sessions to cheaper candidates of the same demand and week, drop or add
+        sessions above a demand's minimum (within its maximum), one at a time, each step
+        lowering the objective (fairness counted exactly); passes repeat until none helps or
+        `deadline` (perf_counter) passes. Returns the steps made."""
+        moves, improved = 0, True
+        while improved and time.perf_counter() < deadline:
+            improved = False
+            for cand in sorted(self.roster.served, key=_order):
+                if time.perf_counter() > deadline:
+                    break
+                if cand not in self.roster.served or cand in self.pinned:
+                    continue
+                if self._move(cand, cands_of[(cand.demand, self.prep.week[cand.day])]) or self._drop_extra(cand):
+                    moves, improved = moves + 1, True
+            for (demand, week), cands in cands_of.items():
+                if time.perf_counter() > deadline:
+                    break
+                if self._add_extra(cands, demand, week):
+                    moves, improved = moves + 1, True
+        return moves
+
+    def _add_extra(self, cands: list[Candidate], demand: str, week: int) -> bool:
+        """Serve one more session of a demand-week at or above its minimum (within its
+        maximum) when that lowers the objective. Fairness can pay for it: a session for someone
+        below the mean burden lowers every deviation but theirs (at 80 specialists and 15 sites
+        the greedy roster left a quarter of the specialists below the mean while 13 demands
+        could take a session more)."""
+        dem = self.prep.demands[demand]
+        if not dem.sessions.min <= self.served_count[(demand, week)] < dem.sessions.max:
+            return False
+        best = self._cheapest(cands)
+        if best is None or best[0] + dem.surplus_weight >= 0:
+            return False
+        _cost, cand, index = best
+        fair_before = self.fairness_cost()
+        before = self.roster.chosen[(cand.specialist, cand.day)]
+        cost = self._local_cost(cand, index) + dem.surplus_weight
+        self._apply(cand, index)
+        if cost + self.fairness_cost() < fair_before:
+            return True
+        self._remove(cand, before)
+        return False
+
+    def _drop_extra(self, cand: Candidate) -> bool:
+        """Stop serving `cand`, a session above its demand-week's minimum, when that lowers the
+        objective (its travel, its surplus cost, or burden above the mean)."""
+        dem, week = self.prep.demands[cand.demand], self.prep.week[cand.day]
+        if self.served_count[(cand.demand, week)] <= dem.sessions.min:
+            return False
+        lifted = self._lift(cand)
+        if lifted is None:
+            return False
+        back, fair_before = lifted
+        if self.fairness_cost() < self._local_cost(cand, back) + dem.surplus_weight + fair_before:
+            return True
+        self._apply(cand, back)
+        return False
+
+    def _cheapest(self, cands: list[Candidate], leave_out: Candidate | None = None) -> Priced | None:
+        """(cost by `_cost`, candidate, new pattern) of the cheapest allowed candidate, or None."""
+        best: tuple[int, Candidate, int] | None = None
+        for cand in cands:
+            same = leave_out is not None and cand.specialist == leave_out.specialist and cand == leave_out
+            index = None if same else self._allowed(cand, local=True)
+            if index is not None:
+                cost = self._cost(cand, index)  # the rules across days only for a new best
+                if (best is None or cost < best[0]) and self._fits(cand, index):
+                    best = (cost, cand, index)
+        return best
+
+    def _lift(self, cand: Candidate) -> tuple[int, int] | None:
+        """Stop serving `cand` if every hard rule allows it (`_removable`); returns the day's
+        pattern before and the fairness cost before, to put it back or to compare."""
+        index = self._removable(cand)
+        if index is None:
+            return None
+        back = self.roster.chosen[(cand.specialist, cand.day)]
+        fair_before = self.fairness_cost()
+        self._remove(cand, index)
+        return back, fair_before
+
+    def _move(self, cand: Candidate, cands: list[Candidate]) -> bool:
+        """Drop `cand` and serve the cheapest alternative if that lowers the objective: the
+        alternatives are ranked by `_cost` (fairness by its slope), and the best one is kept
+        only if the objective, fairness counted exactly, really falls."""
+        lifted = self._lift(cand)
+        if lifted is None:
+            return False
+        back, fair_before = lifted
+        best = self._cheapest(cands, leave_out=cand)
+        if best is not None and best[0] < self._cost(cand, back):
+            _cost, other, allowed = best
+            stay = self._local_cost(cand, back) + fair_before
+            before = self.roster.chosen[(other.specialist, other.day)]
+            moved = self._local_cost(other, allowed)
+            self._apply(other, allowed)
+            if moved + self.fairness_cost() < stay:
+                return True
+            self._remove(other, before)
+        self._apply(cand, back)
+        return False
+
+
+def _order(cand: Candidate) -> tuple[int, int, str, str]:
+    return (cand.day, cand.period, cand.specialist, cand.demand)

@@ -1,0 +1,259 @@
+"""The greedy roster being built (solve/greedy.py): the running totals every rule check
+reads, what a change costs in the model's objective (fairness by its slope), and serving or
+dropping one session."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import TYPE_CHECKING
+
+from outreach_opt.domain.instance import Demand
+from outreach_opt.domain.prepared import Candidate, Prepared
+from outreach_opt.solve.day_patterns import DayPattern
+from outreach_opt.solve.first_roster import FirstRoster, SpecDay, sort_interchangeable
+
+if TYPE_CHECKING:
+    from outreach_opt.solve.builder import RosterModel
+
+PERMANENT = 1 << 30
+
+
+class GreedyState:
+    """The roster being built, with the running totals every rule check reads."""
+
+    def __init__(self, built: RosterModel, start: FirstRoster) -> None:
+        self.built = built
+        self.prep: Prepared = built.prep
+        self.roster = start
+        prep = self.prep
+        self.by_stops: dict[SpecDay, dict[tuple[str | None, ...], int]] = {
+            key: {pat.stops: k for k, (pat, _) in enumerate(choices) if pat.at_home}
+            for key, choices in built.days.items()
+        }
+        """Home-to-home patterns only: the greedy roster never stays overnight (its nights all 0)."""
+        self.current: dict[SpecDay, DayPattern] = {key: built.days[key][k][0] for key, k in start.chosen.items()}
+        """The chosen pattern of every day, kept beside `roster.chosen` (read far more often)."""
+        self.week_totals: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+        """(spec, week) -> sessions, outreach, minutes, evenings, working days."""
+        self.horizon_minutes: dict[str, int] = defaultdict(int)
+        for (spec, t), _k in start.chosen.items():
+            self._count(spec, t, self.pattern(spec, t), +1)
+        self.served_count: dict[tuple[str, int], int] = defaultdict(int)
+        self.used: dict[tuple[str, int, int, str], int] = defaultdict(int)
+        for (_spec, t, p), com in prep.commitment_at.items():
+            if com.resource is not None:
+                self.used[(com.site, t, p, com.resource)] += 1
+        self.servers: dict[str, Counter[str]] = defaultdict(Counter)
+        """Sessions per demand and specialist; history's servers count for good."""
+        for s, d in prep.history.servers:
+            self.servers[d][s] += PERMANENT
+        self.sessions: dict[SpecDay, list[tuple[int, str]]] = defaultdict(list)
+        """(period, activity) of every session of a day: commitments and demands served."""
+        for (spec, t, p), com in prep.commitment_at.items():
+            self.sessions[(spec, t)].append((p, com.activity))
+        self.blocked = {(r.specialist, r.day, p) for r in prep.requests if r.hard for p in r.periods}
+        self.weekend_of = {t: i for i, days in enumerate(prep.weekends) for t in days}
+        self.weekends_worked: dict[str, set[int]] = defaultdict(set)
+        for (spec, t), _k in start.chosen.items():
+            if t in self.weekend_of and not self.pattern(spec, t).idle:
+                self.weekends_worked[spec].add(self.weekend_of[t])
+        self.weights = prep.instance.weights
+        self.sharers = set(prep.instance.outreach_sharers())
+        self.factor = {s: prep.specialists[s].burden_factor for s in self.sharers}
+        self.burden: dict[str, int] = {s: self.factor[s] * prep.history.burden.get(s, 0) for s in self.sharers}
+        for (spec, t), _k in start.chosen.items():  # commitments carry burden too, as in the model
+            if spec in self.sharers:
+                self.burden[spec] += self.factor[spec] * built._day_burden(self.pattern(spec, t), t in self.weekend_of)
+        self.target: int | None = None
+        """A fixed total burden `T` to measure `fairness_deviation` against (see
+        `TARGET_SHARES`); None: the roster's own total, as the model has it."""
+        self.spent = 0
+        """The objective's change from the commitments-only start but for fairness, uncovered
+        and surplus sessions (kept exact at each change, for `objective`)."""
+        self.pinned: set[Candidate] = set()
+        self._held: dict[Candidate, tuple[tuple[tuple[str, str], int], ...]] = {}
+        """`holds` of each candidate tried, kept: `_allowed` asks for it most often."""
+        self._above: set[str] | None = None
+        self._own_sign: dict[str, bool] = {}
+        self._most = 0
+        self.soft_requests: dict[SpecDay, list[tuple[frozenset[int], str, int]]] = defaultdict(list)
+        for r in prep.requests:
+            if not r.hard and r.weight:
+                self.soft_requests[(r.specialist, r.day)].append((r.periods, r.want, r.weight))
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def pattern(self, spec: str, t: int) -> DayPattern:
+        return self.current[(spec, t)]
+
+    def missing(self, demand: str, week: int) -> int:
+        return max(0, self.prep.demands[demand].sessions.min - self.served_count[(demand, week)])
+
+    def _count(self, spec: str, t: int, pat: DayPattern, sign: int) -> None:
+        totals = self.week_totals[(spec, self.prep.week[t])]
+        for i, n in enumerate((pat.sessions, pat.outreach, pat.minutes, pat.evenings, int(not pat.idle))):
+            totals[i] += sign * n
+        self.horizon_minutes[spec] += sign * pat.minutes
+
+    # -- costing ------------------------------------------------------------------------------
+
+    def _cost(self, cand: Candidate, index: int) -> int:
+        """The objective's increase, with fairness by its local slope (exact for the rest)."""
+        cost = self._local_cost(cand, index)
+        spec, t = cand.specialist, cand.day
+        if spec in self.sharers and (self.weights.fairness_deviation or self.weights.fairness_max):
+            new = self.built.days[(spec, t)][index][0]
+            cost += self._fairness_slope(spec, t, self.pattern(spec, t), new)
+        return cost
+
+    def _local_cost(self, cand: Candidate, index: int) -> int:
+        """The objective's increase from serving `cand` (day pattern `index`) but fairness."""
+        prep, spec, t = self.prep, cand.specialist, cand.day
+        old = self.pattern(spec, t)
+        new = self.built.days[(spec, t)][index][0]
+        w = self.weights
+        cost = w.travel_minute * (new.travel - old.travel)
+        dem = prep.demands[cand.demand]
+        if dem.preferred and spec not in dem.preferred:
+            cost += w.non_preferred_session
+        if dem.continuity and spec not in self.servers[cand.demand]:
+            cost += w.distinct_specialist
+        prefs = prep.specialists[spec].preferences
+        if prefs and w.preference:
+            args = (cand.site, prep.weekday[t], prep.period_ids[cand.period])
+            cost += w.preference * sum(pr.weight for pr in prefs if pr.matches(*args) == (pr.kind == "avoid"))
+        for periods, want, weight in self.soft_requests.get((spec, t), ()):
+            busy_before, busy_after = old.occupies(periods), new.occupies(periods)
+            if busy_before != busy_after:
+                cost += w.request * weight * (1 if (want == "off") == busy_after else -1)
+        return cost
+
+    def _fairness_slope(self, spec: str, t: int, old: DayPattern, new: DayPattern) -> int:
+        weekend = t in self.weekend_of
+        day_burden = self.built._day_burden
+        delta = self.factor[spec] * (day_burden(new, weekend) - day_burden(old, weekend))
+        if delta == 0:
+            return 0
+        n = len(self.sharers)
+        mine = self.burden[spec]
+        if self.target is not None:  # every other deviation stays: exact
+            after, before = abs(n * (mine + delta) - self.target), abs(n * mine - self.target)
+            return self.weights.fairness_deviation * (after - before) + self._max_slope(mine + delta)
+        if self._above is None:  # recounted after each change, not per candidate
+            total = sum(self.burden.values())
+            self._above = {s for s, b in self.burden.items() if n * b - total > 0}
+            self._own_sign = {s: n * b - total >= 0 for s, b in self.burden.items()}
+            self._most = max(self.burden.values())
+        # sum_k |n b_k - T|: raising b_s by delta moves n b_s - T by (n - 1) delta and every
+        # other n b_k - T by -delta; exact unless a sign changes.
+        above = len(self._above) - (spec in self._above)
+        others = (n - 1) - above
+        own = (n - 1) * delta if self._own_sign[spec] else -(n - 1) * delta
+        cost = self.weights.fairness_deviation * (own - above * delta + others * delta)
+        return cost + self._max_slope(mine + delta)
+
+    def _max_slope(self, burden: int) -> int:
+        """`fairness_max`'s increase should one sharer's burden become `burden`."""
+        if not self.weights.fairness_max:
+            return 0
+        if self._above is None or self.target is not None:
+            self._most = max(self.burden.values())
+        return self.weights.fairness_max * max(0, burden - self._most)
+
+    # -- changing -------------------------------------------------------------------------------
+
+    def _apply(self, cand: Candidate, index: int) -> None:
+        """Serve `cand`, the day turning into pattern `index`."""
+        self._change(cand, index, +1)
+
+    def _remove(self, cand: Candidate, index: int) -> None:
+        """Stop serving `cand`, the day turning into pattern `index`."""
+        self._change(cand, index, -1)
+
+    def _change(self, cand: Candidate, index: int, sign: int) -> None:
+        prep, spec, t, p = self.prep, cand.specialist, cand.day, cand.period
+        old = self.pattern(spec, t)
+        if sign > 0:
+            self.spent += self._local_cost(cand, index)
+        before = self.roster.chosen[(spec, t)]
+        new = self.built.days[(spec, t)][index][0]
+        dem = prep.demands[cand.demand]
+        self._count(spec, t, old, -1)
+        self._count(spec, t, new, +1)
+        if spec in self.sharers:
+            weekend = t in self.weekend_of
+            change = self.built._day_burden(new, weekend) - self.built._day_burden(old, weekend)
+            self.burden[spec] += self.factor[spec] * change
+            self._above = None
+        if t in self.weekend_of:
+            weekend_days = [d for d in prep.weekends[self.weekend_of[t]] if d != t]
+            if not new.idle or any(not self.pattern(spec, d).idle for d in weekend_days):
+                self.weekends_worked[spec].add(self.weekend_of[t])
+            else:
+                self.weekends_worked[spec].discard(self.weekend_of[t])
+        self.roster.chosen[(spec, t)] = index
+        self.current[(spec, t)] = new
+        self.served_count[(cand.demand, prep.week[t])] += sign
+        for (site, r), n in holds(cand, dem).items():
+            self.used[(site, t, p, r)] += sign * n
+        self.servers[cand.demand][spec] += sign
+        if sign > 0:
+            self.roster.served.add(cand)
+            self.sessions[(spec, t)].append((p, dem.activity))
+        else:
+            self.roster.served.discard(cand)
+            self.sessions[(spec, t)].remove((p, dem.activity))
+            if self.servers[cand.demand][spec] == 0:
+                del self.servers[cand.demand][spec]
+            self.spent -= self._local_cost(cand, before)  # what serving it again would add
+
+    def fairness_cost(self) -> int:
+        """The fairness terms of the roster as it stands, exactly as the model has them, but
+        with `fairness_deviation` measured against `target` when one is set."""
+        if not self.burden:
+            return 0
+        n = len(self.burden)
+        total = sum(self.burden.values()) if self.target is None else self.target
+        cost = self.weights.fairness_deviation * sum(abs(n * b - total) for b in self.burden.values())
+        return cost + self.weights.fairness_max * max(self.burden.values())
+
+    def objective(self) -> int:
+        """The model's objective of the roster as it stands, up to a constant (the travel and
+        requests of the commitments-only start, the same for every roster built from it): to
+        compare rosters."""
+        target, self.target = self.target, None
+        cost = self.spent + self.fairness_cost()
+        self.target = target
+        for (demand_id, _week), count in self.served_count.items():
+            dem = self.prep.demands[demand_id]
+            cost += dem.surplus_weight * max(0, count - dem.sessions.min)
+        for dem in self.prep.instance.demands:
+            if dem.sessions.min and dem.priority:
+                for w in self.prep.demand_weeks[dem.id]:
+                    cost += self.weights.uncovered_session * dem.priority * self.missing(dem.id, w)
+        return cost
+
+    def sort_interchangeable(self) -> None:
+        """Give interchangeable specialists' schedules in the order the symmetry breaking asks
+        (more sessions first): swapping whole schedules of identical people changes nothing."""
+        sort_interchangeable(self.built, self.roster)
+        for (spec, t), k in self.roster.chosen.items():
+            self.current[(spec, t)] = self.built.days[(spec, t)][k][0]
+
+    def snapshot(self) -> FirstRoster:
+        """The roster as it stands, in the symmetry breaking's order, apart from the state."""
+        copy = FirstRoster(dict(self.roster.chosen), set(self.roster.served))
+        sort_interchangeable(self.built, copy)
+        return copy
+
+
+def holds(cand: Candidate, dem: Demand) -> Counter[tuple[str, str]]:
+    """(site, resource) -> how many a session holds: its resource where it is served, and for
+    a remote surgery also the robot at the patient's site; twice one resource when both are
+    the same resource at one site (checking each alone once let a one-cath-lab site take both)."""
+    held: Counter[tuple[str, str]] = Counter()
+    if dem.resource is not None:
+        held[(cand.site, dem.resource)] += 1
+    if dem.remote_resource is not None:
+        held[(dem.site, dem.remote_resource)] += 1
+    return held

@@ -1,0 +1,312 @@
+"""The search after building: CP-SAT on the whole model, fairness windows that narrow it and
+restart, the switch to neighbourhoods, and stopping on a signal (`SearchRun`)."""
+
+from __future__ import annotations
+
+import logging
+import math
+import signal
+import threading
+import time
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from outreach_opt.solve.builder import RosterModel
+from outreach_opt.solve.fairness_window import Window
+from outreach_opt.solve.first_roster import complete_hint, hint, hint_solution
+from outreach_opt.solve.greedy import greedy_roster
+from outreach_opt.solve.lns import Found, Search
+from outreach_opt.solve.options import PRESOLVE_UP_TO_VARIABLES, SolveOptions, configured_solver
+from outreach_opt.solve.outcome import _STATUS, Progress, Status, relative_gap
+
+logger = logging.getLogger(__name__)
+
+
+FULL_SHARE = 0.1
+"""Share of the search time CP-SAT spends on the whole model (proving the bound, finding
+rosters) before the neighbourhoods take over (solve/lns.py). Measured on Curtois & Qu (60 s, 2 workers, shared
+machine, one run each, neighbourhoods by one two-worker configured_solver), 10 % against 35 %:
+Instance12 6778 against 8370, Instance8 1968 against 2162, Instance7 1177 against 1162. The
+whole model's roster stalls long before its bound (Instance12: bound 0 at 60 s); earlier,
+with neighbourhoods solved with CP-SAT's default parameters, whole model for 60 s against
+21 s of it then neighbourhoods had been mixed (Instance8 3844 against 3083, Instance6 2545
+against 2555)."""
+LNS_FROM_GAP = 0.2
+"""...unless the whole-model roster is then within this relative gap of the bound, where the
+whole model still does better: at 5 % the neighbourhoods took over Curtois & Qu Instance3 at
+about 1106 against a bound of 1000 and stayed there (60 s, shared), where the whole model had
+reached 1002; Instance2 ended at 834 against 829. Instances 6-12 switch at gaps of 20-90 %."""
+
+WINDOW_FROM_GAP = 0.1
+"""A whole model searched without neighbourhoods, with `fairness_deviation`, narrows its
+total burden's window (solve/fairness_window.py) and restarts from its roster once a roster
+is within this gap of CP-SAT's bound (a roster further off gives a window too wide to cut)."""
+WINDOW_GAIN = 0.01
+"""...and again each time a roster is this much below the cost the last window was cut at."""
+MAX_WINDOWS = 4
+"""Each window restarts the search (presolve again, its learning lost): a few at most."""
+WINDOW_SECONDS = 1.0
+"""No window with less time left than this: the LPs and the restart would eat it."""
+PRE_WINDOW_SECONDS = 1.0
+"""The greedy roster whose cost cuts the first window (before the search) gets this long for
+its moves, and its completion as long again (at 20 specialists both take 0.1-0.3 s); not
+with less than `PRE_WINDOW_FROM_SECONDS` of search left, which is better spent searching (the
+four-week sample's window, translation and LPs took 2-6 s under load)."""
+PRE_WINDOW_FROM_SECONDS = 5.0
+"""No window with less time left than this: the LPs and the restart would eat it."""
+
+
+class SearchCallback(cp_model.CpSolverSolutionCallback):
+    def __init__(
+        self,
+        on_progress: Callable[[Progress], None] | None,
+        started: float,
+        restart: Callable[[int, float], bool] | None = None,
+    ) -> None:
+        super().__init__()
+        self._on_progress = on_progress
+        self._started = started
+        self._restart = restart
+        """Asked at each roster (objective, bound): True stops the search to restart it."""
+
+    def on_solution_callback(self) -> None:
+        elapsed = time.perf_counter() - self._started  # from the start of the build, as for bounds
+        self.objective = round(self.objective_value)
+        if self._on_progress is not None:
+            self._on_progress(Progress(elapsed, self.objective, round(self.best_objective_bound)))
+        if self._restart is not None and self._restart(self.objective, self.best_objective_bound):
+            self.stop_search()
+
+    objective: int | None = None
+    """The last roster's objective, as CP-SAT reports it (for the switch to neighbourhoods)."""
+
+
+class SearchRun:
+    """The search after building: CP-SAT on the whole model; then, with `lns_until` set and
+    the roster not proven best, neighbourhoods around it (solve/lns.py) until that time.
+    When the whole-model share ends with no roster, a search for any roster (objective
+    dropped) gives the neighbourhoods their start. `stop()` ends whatever is running."""
+
+    def __init__(
+        self,
+        built: RosterModel,
+        options: SolveOptions,
+        started: float,
+        on_progress: Callable[[Progress], None] | None,
+        lns_until: float | None,
+        until: float | None = None,
+    ) -> None:
+        self.built, self.options, self.started = built, options, started
+        self.until = until if until is not None else started + options.time_limit
+        self.on_progress, self.lns_until = on_progress, lns_until
+        self.signals: list[int] = []
+        self.status = Status.UNKNOWN
+        self.best: cp_model.CpSolver | None = None
+        self.bound: int | None = None
+        self._current: cp_model.CpSolver | None = None
+        self.lns = Search(built, self.solver, options.seed) if lns_until is not None else None
+        """Only with neighbourhoods: preparing them walks every variable of the model."""
+        self.seen_bound: float | None = None
+        self.switched = False
+        self.window: Window | None = None
+        self.windowed_at: int | None = None
+        """The cost of the roster the last fairness window was cut at."""
+        self.windows = 0
+        self.restart = False
+        self.start: cp_model.CpSolver | None = None
+        """A solver holding the complete greedy roster the search was hinted with: the roster
+        when the search finds none (at 80 specialists on a busy machine CP-SAT had reported
+        nothing, not even the hint, when the whole model's share ended)."""
+
+    def on_bound(self, bound: float) -> None:
+        self.seen_bound = bound
+        if self.on_progress is not None:
+            self.on_progress(Progress(time.perf_counter() - self.started, None, round(bound)))
+
+    def _switch(self, solver: cp_model.CpSolver, callback: SearchCallback) -> None:
+        """At `FULL_SHARE` of the time: stop the whole-model search for neighbourhoods unless
+        its roster is within `LNS_FROM_GAP` of its bound (a proof may be near)."""
+        gap = relative_gap(callback.objective, None if self.seen_bound is None else round(self.seen_bound))
+        logger.info("whole-model search at its share: objective %s, gap %s", callback.objective, gap)
+        if gap is None or gap > LNS_FROM_GAP:
+            self.switched = True
+            solver.stop_search()
+
+    def wants_window(self, objective: int, bound: float) -> bool:
+        """At each roster: restart with a (narrower) fairness window? See `WINDOW_FROM_GAP`."""
+        if self.windows >= MAX_WINDOWS or self.signals or not math.isfinite(bound):
+            return False
+        if self.until - time.perf_counter() < WINDOW_SECONDS:
+            return False
+        if relative_gap(objective, math.ceil(bound)) > WINDOW_FROM_GAP:  # type: ignore[operator]
+            return False
+        if self.windowed_at is not None and objective > (1 - WINDOW_GAIN) * self.windowed_at:
+            return False
+        self.restart = True
+        return True
+
+    def first_window(self) -> None:
+        """Before the search: the window at the cost of the greedy roster (a roster, so a valid
+        `UB`), which is also the search's hint. At 20 specialists the root bound then starts
+        within 0.3-1 % of the optimum (3 % without) and both seeds measured proved in 7-10 s
+        shared, where neither proved in 20 s before (benchmarks/RESULTS-speed.md)."""
+        if self.until - time.perf_counter() < PRE_WINDOW_FROM_SECONDS:
+            return
+        first = greedy_roster(self.built, time.perf_counter() + PRE_WINDOW_SECONDS)
+        if first is None:
+            return
+        hint(self.built, first)
+        completed = complete_hint(self.built, PRE_WINDOW_SECONDS)
+        if completed is None:
+            self.built.hint_commitments_only()
+            return
+        self.start = completed.solver  # the window keeps it: the roster should the search find none
+        self._cut(completed.objective)
+
+    def _cut(self, objective: int) -> None:
+        self.windows += 1
+        self.windowed_at = objective
+        fairness = self.built.fairness
+        assert fairness is not None  # windows are cut only with a fairness term
+        if self.window is None:
+            self.window = Window(self.built.model, fairness)
+        found = self.window.narrow(objective, (self.until - time.perf_counter()) / 2)
+        logger.info("fairness window at %s: %s", objective, found)
+        if found is not None:
+            self.window.apply(*found)
+
+    def _narrow(self, solver: cp_model.CpSolver) -> cp_model.CpSolver | None:
+        """After a restart was asked: the fairness window at the roster's cost, the roster as
+        the hint, and a new solver for the time left (None when none is left)."""
+        self.restart = False
+        self._cut(round(solver.objective_value))
+        hint_solution(self.built, solver.response_proto.solution)
+        left = self.until - time.perf_counter()
+        return self.solver(left) if left > 0.1 else None
+
+    def stop(self, signum: int) -> None:
+        self.signals.append(signum)
+        if self.lns is not None:
+            self.lns.stop()
+        if self._current is not None:
+            self._current.stop_search()
+
+    def search(self, solver: cp_model.CpSolver, callback: SearchCallback | None) -> None:
+        if self.lns_until is not None and FULL_SHARE <= 0:
+            # No share for the whole model: a timer at 0 s would fire before CP-SAT starts,
+            # and CP-SAT ignores a stop that comes before its search.
+            self.switched = True
+        else:
+            self._whole_model(solver, callback)
+            if not self.switched or self.status in (Status.OPTIMAL, Status.INFEASIBLE) or self.signals:
+                return
+        lns = self.lns
+        assert lns is not None and self.lns_until is not None  # switched only when set
+        if self.best is None and self.start is not None:
+            self.best, self.status = self.start, Status.FEASIBLE
+        if self.best is None:
+            self.best = self._any_roster(lns)
+            if self.best is None:
+                return
+            self.status = Status.FEASIBLE
+            self._report(lns.cost(self.best))
+        found = lns.improve(Found(self.best, lns.cost(self.best)), self.lns_until, self._report)
+        self.best = found.solver
+
+    def _whole_model(self, solver: cp_model.CpSolver, callback: SearchCallback | None) -> None:
+        self._current = solver
+        timer = None
+        if self.lns_until is not None and callback is not None:
+            share = FULL_SHARE * (self.lns_until - time.perf_counter())
+            timer = threading.Timer(share, self._switch, (solver, callback))
+            timer.daemon = True
+            timer.start()
+        code = solver.solve(self.built.model, callback)
+        bounded = solver  # the last search's bound: each narrowed model's holds for the instance
+        while self.restart and not self.signals and code == cp_model.FEASIBLE:
+            self.best = solver
+            following = self._narrow(solver)
+            if following is None:
+                break
+            solver = self._current = following
+            solver.best_bound_callback = self.on_bound
+            code = solver.solve(self.built.model, callback)
+            bounded = solver
+            if code == cp_model.INFEASIBLE:  # the window holds its own roster: never expected
+                logger.warning("the model narrowed at %s has no roster; the roster found stands", self.windowed_at)
+            if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                # No roster in the time left (the hint not taken): the last one stands; its
+                # window holds every roster as good, so no other status is known.
+                code = cp_model.FEASIBLE if code != cp_model.MODEL_INVALID else code
+                if code == cp_model.FEASIBLE:
+                    solver = self.best
+            elif code == cp_model.FEASIBLE and solver.objective_value > self.best.objective_value:
+                solver = self.best  # a fresh search that did not take the hint found worse: the last roster stands
+        if timer is not None:
+            timer.cancel()
+        if code == cp_model.MODEL_INVALID:  # a bug in the builder, never the user's input
+            raise RuntimeError(f"CP-SAT rejected the model: {self.built.model.validate()}")
+        self.status = _STATUS[code]
+        if self.status in (Status.OPTIMAL, Status.FEASIBLE):
+            self.best = solver
+        elif self.status is Status.UNKNOWN and self.start is not None:
+            self.best, self.status = self.start, Status.FEASIBLE
+        if self.status is not Status.INFEASIBLE and math.isfinite(bounded.best_objective_bound):
+            # The whole model's bound holds with or without a roster of its own: a roster
+            # found later (regardless of cost, then neighbourhoods) is measured against it.
+            self.bound = round(bounded.best_objective_bound)
+
+    def _any_roster(self, lns: Search) -> cp_model.CpSolver | None:
+        """A roster with no regard to cost: the start for the neighbourhoods."""
+        model = self.built.model.clone()
+        model.clear_objective()
+        solver = self.solver(self.lns_until - time.perf_counter())  # type: ignore[operator]
+        solver.parameters.catch_sigint_signal = lns.catch_sigint
+        solver.parameters.cp_model_presolve = len(model.proto.variables) <= PRESOLVE_UP_TO_VARIABLES
+        self._current = solver
+        code = solver.solve(model) if not self.signals else cp_model.UNKNOWN
+        self._current = None
+        logger.info("a roster regardless of cost: %s", solver.status_name(code))
+        if code == cp_model.INFEASIBLE:
+            self.status = Status.INFEASIBLE
+        return solver if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+
+    def solver(self, limit: float) -> cp_model.CpSolver:
+        """Configured as the whole model's (`configured_solver`), for `limit` seconds."""
+        return configured_solver(self.options, remaining=limit)
+
+    def _report(self, objective: int) -> None:
+        if self.on_progress is not None:
+            self.on_progress(Progress(time.perf_counter() - self.started, objective, self.bound))
+
+
+def stoppable(run: SearchRun, search: Callable[[], None]) -> None:
+    """Run `search` with SIGINT/SIGTERM turned into `run.stop`, which records the signal."""
+
+    def stop(signum: int, _frame: object) -> None:
+        logger.info("signal %d: stopping the search, keeping the best roster", signum)
+        run.stop(signum)
+
+    # Python runs signal handlers only on the main thread, between bytecodes; a main thread
+    # blocked inside CP-SAT's C++ would see the signal only when the search ends. So the search
+    # runs in a worker thread and the main thread waits in short joins, free to stop it.
+    failed: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            search()
+        except BaseException as exc:  # re-raised on the main thread below
+            failed.append(exc)
+
+    worker = threading.Thread(target=target, daemon=True)
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.1)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if failed:
+        raise failed[0]
