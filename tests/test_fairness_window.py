@@ -129,3 +129,31 @@ def test_solve_with_windows_proves_the_optimum_without_them(monkeypatch: pytest.
     assert windowed.roster is not None
     report = check_roster(inst, windowed.roster)
     assert report.ok and report.objective == windowed.objective
+
+
+def test_a_restarted_search_keeps_the_bound_proved_before_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each narrowed model's bound holds for the instance and so does the bound of the
+    search before it: the solve reports the highest, never below one it reported on the way.
+    The restarted searches here get no time (their bounds are their root's at best), so only
+    the first search's bound can be the one reported."""
+    inst = instance_from_data(generate(8, 3, 1, 2), "small week")
+    monkeypatch.setattr(search_run, "MAX_WINDOWS", 4)
+    monkeypatch.setattr(search_run, "WINDOW_FROM_GAP", 10.0)  # a window at the first roster
+    narrow = search_run.SearchRun._narrow
+
+    def starved(self: search_run.SearchRun, solver: cp_model.CpSolver) -> cp_model.CpSolver | None:
+        following = narrow(self, solver)
+        if following is not None:
+            following.parameters.max_time_in_seconds = 0.001
+        return following
+
+    monkeypatch.setattr(search_run.SearchRun, "_narrow", starved)
+    seen: list[int] = []
+    result = solve(
+        inst,
+        SolveOptions(time_limit=20, workers=2, seed=0),
+        on_progress=lambda progress: seen.append(progress.bound) if progress.bound is not None else None,
+    )
+    assert seen and result.bound is not None
+    assert result.bound >= max(seen)
+    assert result.roster is not None and check_roster(inst, result.roster).objective == result.objective

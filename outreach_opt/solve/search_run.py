@@ -223,7 +223,7 @@ class SearchRun:
             timer.daemon = True
             timer.start()
         code = solver.solve(self.built.model, callback)
-        bounded = solver  # the last search's bound: each narrowed model's holds for the instance
+        bounds = [solver.best_objective_bound]  # each search's: every narrowed model's holds for the instance
         while self.restart and not self.signals and code == cp_model.FEASIBLE:
             self.best = solver
             following = self._narrow(solver)
@@ -232,9 +232,10 @@ class SearchRun:
             solver = self._current = following
             solver.best_bound_callback = self.on_bound
             code = solver.solve(self.built.model, callback)
-            bounded = solver
             if code == cp_model.INFEASIBLE:  # the window holds its own roster: never expected
                 logger.warning("the model narrowed at %s has no roster; the roster found stands", self.windowed_at)
+            else:
+                bounds.append(solver.best_objective_bound)
             if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 # No roster in the time left (the hint not taken): the last one stands; its
                 # window holds every roster as good, so no other status is known.
@@ -252,10 +253,14 @@ class SearchRun:
             self.best = solver
         elif self.status is Status.UNKNOWN and self.start is not None:
             self.best, self.status = self.start, Status.FEASIBLE
-        if self.status is not Status.INFEASIBLE and math.isfinite(bounded.best_objective_bound):
+        proven = [b for b in bounds if math.isfinite(b)]
+        if self.status is not Status.INFEASIBLE and proven:
             # The whole model's bound holds with or without a roster of its own: a roster
             # found later (regardless of cost, then neighbourhoods) is measured against it.
-            self.bound = round(bounded.best_objective_bound)
+            # The highest of the searches': a restarted search starts again from its root
+            # LP, and the search before it may have proved more (S seed 3: 20007 before the
+            # window's restart, 19850 when the restarted search stopped).
+            self.bound = round(max(proven))
 
     def _any_roster(self, lns: Search) -> cp_model.CpSolver | None:
         """A roster with no regard to cost: the start for the neighbourhoods."""
