@@ -156,4 +156,5 @@ def test_a_restarted_search_keeps_the_bound_proved_before_it(monkeypatch: pytest
     )
     assert seen and result.bound is not None
     assert result.bound >= max(seen)
+    assert result.objective is not None and result.bound <= result.objective  # a narrowing cutting too much fails here
     assert result.roster is not None and check_roster(inst, result.roster).objective == result.objective

@@ -76,11 +76,16 @@ class Prepared:
     demand_weeks: dict[str, list[int]] = field(default_factory=dict)
     """Week indices in which each demand asks for sessions: every week, or for a demand with
     `dates` only the weeks holding one of them (uncovered sessions count only there)."""
-    date_index: dict[dt.date, int] = field(default_factory=dict)
-    """Day index of each date of the horizon (the inverse of `dates`): made once here, for
-    every reader of dated input (pins, hints, a published roster)."""
-    period_index: dict[str, int] = field(default_factory=dict)
-    """Index of each period id (the inverse of `period_ids`)."""
+    date_index: dict[dt.date, int] = field(init=False)
+    """Day index of each date of the horizon (the inverse of `dates`): made once, from `dates`,
+    for every reader of dated input (pins, hints, a published roster). Derived, never passed,
+    so no `Prepared` can hold dates without their index."""
+    period_index: dict[str, int] = field(init=False)
+    """Index of each period id (the inverse of `period_ids`), derived likewise."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "date_index", {d: t for t, d in enumerate(self.dates)})
+        object.__setattr__(self, "period_index", {p: i for i, p in enumerate(self.period_ids)})
 
     @property
     def n_days(self) -> int:
@@ -242,6 +247,4 @@ def prepare(
         weekends=list(weekends.values()),
         history=history_facts(instance, travel, past),
         demand_weeks=demand_weeks,
-        date_index=date_index,
-        period_index=pidx,
     )
