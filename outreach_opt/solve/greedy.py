@@ -77,7 +77,10 @@ def greedy_roster(
         reported = state.objective()
         fair = state.weights.fairness_deviation and len(state.sharers) > 1
         total = sum(state.burden.values())
-        quick = fill_seconds < TARGET_FIRST_UP_TO * (improve_until - began)
+        share_of_fill = fill_seconds / max(1e-9, improve_until - began)
+        quick = share_of_fill < TARGET_FIRST_UP_TO or (
+            share_of_fill < TARGET_FIRST_SMALL_UP_TO and len(built.x) < TARGET_FIRST_SMALL_CANDIDATES
+        )
         order = (*TARGET_SHARES[:1], None, *TARGET_SHARES[1:]) if quick else (None, *TARGET_SHARES)
         for share in order if fair else (None,):
             if share is None:
@@ -98,16 +101,23 @@ def greedy_roster(
     return state.roster
 
 
-TARGET_FIRST_UP_TO = 0.25
+TARGET_FIRST_UP_TO = 0.1
 """The first target is tried before the moves with the true total only when one fill takes
 less than this share of the improvement's time. At 1000 specialists x 4 weeks a fill takes
 40-70 s of about 125 s: the target's fill and moves took it all, the true-total moves never
 ran, and the roster stayed at the greedy fill's (305M at 300 s, against 203M when the moves
-ran first); at 80 specialists a fill is a small share and the target first does best. 0.25,
-not 0.1: at 300 specialists x 40 sites, 60 s, a fill takes 1.2-2.5 s of about 28 s, but on a
-loaded machine (first roster at 12.1 s instead of 5.5 s, seed 3) it passed a tenth, the true
-total's moves from the fill went first and ended at the deadline (6.84M greedy alone, seed 3)
-where the 0.6 target's try gives 6.18M."""
+ran first); at 80 specialists a fill is a small share and the target first does best."""
+
+TARGET_FIRST_SMALL_UP_TO = 0.25
+TARGET_FIRST_SMALL_CANDIDATES = 50_000
+"""Below this many candidate sessions a fill under `TARGET_FIRST_SMALL_UP_TO` of the time
+counts as small too. At 300 specialists x 40 sites (10k candidates, 60 s) a fill takes
+1.2-2.5 s of about 28 s, but on a loaded machine (seed 3's first roster at 12.1 s instead of
+5.5 s) it passed a tenth, the true total's moves from the fill ran first and ended at the
+deadline (6.84M greedy alone, seed 3) where the 0.6 target's try gives 6.18M. A quarter for
+every size was tried and undone: XL-1 (128k-151k candidates) on the loaded machine then
+ended at the fill's 305M again (against 204M at a tenth, run right after), its fill having
+come under a quarter."""
 
 TARGET_SHARES = (0.6, 0.5, 0.7)
 """Fixed totals to build towards, as shares of the first roster's total burden `T`, tried in
