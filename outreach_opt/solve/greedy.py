@@ -77,8 +77,11 @@ def greedy_roster(
         reported = state.objective()
         fair = state.weights.fairness_deviation and len(state.sharers) > 1
         total = sum(state.burden.values())
-        quick = fill_seconds < TARGET_FIRST_UP_TO * (improve_until - began)
-        order = (*TARGET_SHARES[:1], None, *TARGET_SHARES[1:]) if quick else (None, *TARGET_SHARES)
+        share_of_fill = fill_seconds / max(1e-9, improve_until - began)
+        quick = share_of_fill < TARGET_FIRST_UP_TO or (
+            share_of_fill < TARGET_FIRST_SMALL_UP_TO and len(built.x) < TARGET_FIRST_SMALL_CANDIDATES
+        )
+        order = (*TARGET_SHARES[:2], None, *TARGET_SHARES[2:]) if quick else (None, *TARGET_SHARES)
         for share in order if fair else (None,):
             if share is None:
                 other: Greedy | None = _improved(state, tasks, cands_of, improve_until)
@@ -99,11 +102,26 @@ def greedy_roster(
 
 
 TARGET_FIRST_UP_TO = 0.1
-"""The first target is tried before the moves with the true total only when one fill takes
-less than this share of the improvement's time. At 1000 specialists x 4 weeks a fill takes
+"""The first two targets are tried before the moves with the true total only when one fill
+takes less than this share of the improvement's time (two, not one: at 300 specialists x 40
+sites, 60 s, loaded machine, the true total's moves from the fill ended at the deadline far
+above either target's roster and took the second target's time; with 0.5 before them, seeds
+1-3: 5,841,136 / 6,144,985 / 5,972,447 against 5,855,383 / 6,157,775 / 6,025,096; M-1 at 30 s
+561,860 against 565,844). At 1000 specialists x 4 weeks a fill takes
 40-70 s of about 125 s: the target's fill and moves took it all, the true-total moves never
 ran, and the roster stayed at the greedy fill's (305M at 300 s, against 203M when the moves
 ran first); at 80 specialists a fill is a small share and the target first does best."""
+
+TARGET_FIRST_SMALL_UP_TO = 0.25
+TARGET_FIRST_SMALL_CANDIDATES = 50_000
+"""Below this many candidate sessions a fill under `TARGET_FIRST_SMALL_UP_TO` of the time
+counts as small too. At 300 specialists x 40 sites (10k candidates, 60 s) a fill takes
+1.2-2.5 s of about 28 s, but on a loaded machine (seed 3's first roster at 12.1 s instead of
+5.5 s) it passed a tenth, the true total's moves from the fill ran first and ended at the
+deadline (6.84M greedy alone, seed 3) where the 0.6 target's try gives 6.18M. A quarter for
+every size was tried and undone: XL-1 (128k-151k candidates) on the loaded machine then
+ended at the fill's 305M again (against 204M at a tenth, run right after), its fill having
+come under a quarter."""
 
 TARGET_SHARES = (0.6, 0.5, 0.7)
 """Fixed totals to build towards, as shares of the first roster's total burden `T`, tried in

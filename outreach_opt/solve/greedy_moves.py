@@ -8,13 +8,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from outreach_opt.domain.prepared import Candidate
-from outreach_opt.solve.greedy_rules import GreedyRules
+from outreach_opt.solve.greedy_chains import GreedyChains, serving_order
 
 Priced = tuple[int, Candidate, int]
 """(cost by `GreedyState._cost`, candidate, the day's new pattern index)."""
 
 
-class Greedy(GreedyRules):
+class Greedy(GreedyChains):
     """The roster being built, with the steps that build and improve it."""
 
     # -- choosing -------------------------------------------------------------------------------
@@ -107,7 +107,7 @@ class Greedy(GreedyRules):
         moves, improved = 0, True
         while improved and time.perf_counter() < deadline:
             improved = False
-            for cand in sorted(self.roster.served, key=_order):
+            for cand in sorted(self.roster.served, key=serving_order):
                 if time.perf_counter() > deadline:
                     break
                 if cand not in self.roster.served or cand in self.pinned:
@@ -119,6 +119,9 @@ class Greedy(GreedyRules):
                     break
                 if self._add_extra(cands, demand, week):
                     moves, improved = moves + 1, True
+            if not improved:  # single moves are done: a point may still pass through a third
+                chained = self.chains(cands_of, deadline)
+                moves, improved = moves + chained, chained > 0
         return moves
 
     def _add_extra(self, cands: list[Candidate], demand: str, week: int) -> bool:
@@ -201,7 +204,3 @@ class Greedy(GreedyRules):
             self._remove(other, before)
         self._apply(cand, back)
         return False
-
-
-def _order(cand: Candidate) -> tuple[int, int, str, str]:
-    return (cand.day, cand.period, cand.specialist, cand.demand)
