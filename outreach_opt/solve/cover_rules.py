@@ -42,11 +42,9 @@ class CoverRules(ModelParts):
     def surplus_term(self) -> cp_model.LinearExprT:
         """Term `surplus`: `surplus_weight` per session of a demand above `sessions.min` in a
         week it asks in. Exactly max(0, served − min): where the uncovered variable u =
-        max(0, min − served) exists, that is served − min + u, a variable `extra` set by the
-        cover equation served + u − extra = min (non-negative, so every term of the objective
-        has a lower bound of 0 before any search); otherwise a variable defined by
-        `add_max_equality`. Exact either way, so a roster returned at the time limit reports
-        its true cost."""
+        max(0, min − served) exists, that is served − min + u (linear, no new variable);
+        otherwise a variable defined by `add_max_equality`, so a roster returned at the time
+        limit reports its true cost."""
         served: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
         for demand_id, t, _p, _site, var in self.demand_sessions():  # a team session once
             served[(demand_id, self.prep.week[t])].append(var)
@@ -58,13 +56,7 @@ class CoverRules(ModelParts):
                 count = cp_model.LinearExpr.sum(served[(demand.id, w)])
                 least = demand.sessions.min
                 if (demand.id, w) in self.uncovered:
-                    # served + u - extra = min: the cover equation, with extra a variable of its
-                    # own (exactly served - min + u) rather than the expression, whose constant
-                    # -min made CP-SAT's first bound negative (Curtois & Qu Instance12: -102).
-                    most = max(0, len(served[(demand.id, w)]) - least)
-                    extra = self.model.new_int_var(0, most, f"surplus[{demand.id},{w}]")
-                    self.model.add(count + self.uncovered[(demand.id, w)] - extra == least)
-                    total.append(demand.surplus_weight * extra)
+                    total.append(demand.surplus_weight * (count - least + self.uncovered[(demand.id, w)]))
                 elif least == 0:
                     total.append(demand.surplus_weight * count)
                 elif len(served[(demand.id, w)]) > least:
