@@ -163,30 +163,3 @@ class TestRunsAtHorizonEnds:
         past = [visit("am", "near", "d", date=MON - dt.timedelta(days=3))]
         assert optimum(self.one_day("mon", "free"), past=past) == UNCOVERED
         assert optimum(self.one_day("tue", "free")) == UNCOVERED
-
-
-def test_objective_domain_starts_at_zero() -> None:
-    """Strengthening `cost_at_least_zero`: the objective's domain starts where the cost is 0,
-    though its terms carry constants (surplus: served - min + u, a soft `on` request:
-    weight - weight * busy) that put its least value over the variables' domains below 0
-    (CP-SAT's bound before its LP: Curtois & Qu Instance12 was reported at -102). No roster
-    costs less than 0, so the optimum is the hand-worked one: both sessions of d in one trip
-    (40), the `on` request for Monday evening unmet (5), no surplus."""
-    from support import instance
-
-    from outreach_opt.domain.prepared import prepare
-    from outreach_opt.solve.builder import RosterModel
-
-    data = base(
-        demands=[demand("d", "near", periods=["am", "pm"], sessions={"min": 2, "max": 2}, surplus_weight=7)],
-        requests=[{"specialist": "a", "date": MON.isoformat(), "periods": ["eve"], "want": "on", "weight": 5}],
-    )
-    proto = RosterModel(prepare(instance(data))).build().model.proto
-    objective = proto.objective
-    least = objective.offset + sum(
-        c * (proto.variables[v].domain[0] if c > 0 else proto.variables[v].domain[-1])
-        for v, c in zip(objective.vars, objective.coeffs, strict=True)
-    )
-    assert least < 0  # what CP-SAT would say before its LP without the domain
-    assert objective.domain[0] + objective.offset == 0
-    assert optimum(data) == 45

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import math
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -374,18 +373,6 @@ class RosterModel(WorkloadRules, SharingRules, TeamRules, PinRules, CoverRules, 
         self.add_sharing_terms()
         self.add_teaching_terms()
         self.model.minimize(sum(self.terms.values()))
-        self._objective_at_least_zero()
-
-    def _objective_at_least_zero(self) -> None:
-        """Strengthening `cost_at_least_zero`: every term is a cost, at least 0 for every
-        roster, so the objective's domain starts at 0. Without it CP-SAT's bound before its
-        LP is the least value over the variables' domains, which the terms written with a
-        constant (surplus: served − min + u; an `on` request: weight · (1 − busy)) take below
-        0: Curtois & Qu Instance12 and Instance13 were reported with bounds −102 and −343.
-        The domain excludes the offset (CpObjectiveProto), hence −offset."""
-        objective = self.model.proto.objective
-        if objective.vars:
-            objective.domain.extend([math.ceil(-objective.offset), cp_model.INT_MAX])
 
     def _term_uncovered(self, weight: int) -> cp_model.LinearExprT:
         served: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
