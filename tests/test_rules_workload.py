@@ -358,3 +358,34 @@ class TestRequestsTerm:
         it cannot be granted and costs its weight, 7."""
         assert optimum(self.wish("on", 7)) == 40
         assert optimum(self.wish("on", 7, with_demand=False)) == 7
+
+
+def test_works_is_the_idle_patterns_negation() -> None:
+    """Strengthening `works_literal`: a day with exactly one idle pattern says "works" as that
+    pattern's negated literal, so the run rules are clauses CP-SAT propagates and learns as
+    such; a committed day (no idle pattern) keeps the sum of its working patterns. The run
+    rules' hand-worked optima above hold with it; here the form itself, and that a roster of
+    runs that break the minimum is still refused by the model."""
+    from ortools.sat.python import cp_model
+    from support import instance
+
+    from outreach_opt.domain.prepared import prepare
+    from outreach_opt.solve.builder import RosterModel
+
+    data = base(
+        horizon=days(3),
+        specialists=limited(min_consecutive_working_days=2, min_consecutive_days_off=2),
+        demands=[demand("d", "near", periods=["am"], sessions={"min": 3, "max": 3})],
+        commitments=[commit("wed", "am")],
+    )
+    built = RosterModel(prepare(instance(data))).build()
+    monday, wednesday = built.works("a", 0), built.works("a", 2)
+    idle = next(var for pat, var in built.days[("a", 0)] if pat.idle)
+    assert isinstance(monday, cp_model.NotBooleanVariable) and monday.negated().index == idle.index
+    assert not isinstance(wednesday, cp_model.NotBooleanVariable)
+    assert not any(pat.idle for pat, _ in built.days[("a", 2)])
+    # Monday and Wednesday with Tuesday off: runs of one and a single day off, both refused.
+    broken = [visit("am", "near", "d"), duty("am", date=WED)]
+    assert verdicts(data, broken) == ({"min_consecutive_days", "min_days_off"}, False)
+    # Monday to Wednesday, one run of three: 2 x 40 for the two visits, one session short.
+    assert optimum(data) == UNCOVERED + 80

@@ -56,10 +56,29 @@ class WorkloadRules(ModelParts):
     @functools.cached_property
     def _working(self) -> dict[tuple[str, int], cp_model.LinearExpr]:
         """`works` of every specialist-day, built once: the run rules ask for each day once per
-        window it lies in. (Writing it as 1 - the idle pattern, two terms instead of one per
-        pattern, made the four-week sample's proof slower on one worker: 20 s unproven
-        against 16 s proven, so the sum of the working patterns stays.)"""
-        return {key: self._day_sum(*key, lambda pat: int(not pat.idle)) for key in self.days}
+        window it lies in. Strengthening `works_literal` (models/MODEL.md): the idle pattern's
+        negated literal where there is exactly one, so each run rule is a clause over one
+        literal a day. (Written as the linear 1 - idle, it had made the four-week sample's
+        proof slower on one worker, 20 s unproven against 16 s; as a literal, 2 workers,
+        loaded machine: proven in 56 s / unproven at 60 s, against 60 s unproven / proven in
+        59.7 s before.)"""
+        return {key: self._works_literal(key) for key in self.days}
+
+    def _works_literal(self, key: tuple[str, int]) -> cp_model.LinearExpr:
+        """`works` of one specialist-day. For a specialist with a minimum-run rule
+        (`min_consecutive_working_days` or `min_consecutive_days_off` of 2 or more) and a day
+        with exactly one idle pattern (every day at home without a commitment), it is that
+        pattern's negation (strengthening `works_literal`); the sum of the working patterns
+        otherwise. Only with a minimum-run rule: for specialists with only a maximum run and
+        weekends (the generated benchmark weeks) the literal made the 20-specialist week
+        slower (seed 2 proved in 16 s against 7-10 s; seed 3 21222 against 20224 at 20 s;
+        loaded machine), while with minimum runs their clauses are what CP-SAT needs."""
+        person = self.prep.specialists[key[0]]
+        minimum_runs = max(person.min_consecutive_working_days or 0, person.min_consecutive_days_off or 0) >= 2
+        idle = [var for pat, var in self.days[key] if pat.idle]
+        if minimum_runs and len(idle) == 1:
+            return ~idle[0]
+        return self._day_sum(*key, lambda pat: int(not pat.idle))
 
     def _bounded(
         self,
