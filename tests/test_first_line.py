@@ -18,7 +18,8 @@ from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.io.curtois_qu import START, load_curtois_qu
 from outreach_opt.solve import by_specialist as module
 from outreach_opt.solve.by_specialist import Lines, Steps, built_line, by_specialist, sub_instance
-from outreach_opt.solve.first_line import declines, first_line
+from outreach_opt.solve.first_line import better_line, declines, first_line
+from outreach_opt.solve.line_periods import periods_by_minutes
 
 NIGHTS = """\
 SECTION_HORIZON
@@ -137,3 +138,75 @@ def test_weekends_limit(tmp_path: Path) -> None:
     weekends = {a.date - dt.timedelta(days=a.date.weekday()) for a in line if a.date.weekday() >= 5}
     assert len(weekends) == 1
     assert 8 <= len(line) <= 10  # 3840 to 4800 minutes of 480
+
+
+SHORT_AND_LONG = """\
+SECTION_HORIZON
+7
+
+SECTION_SHIFTS
+D,480,
+L,720,D|L
+
+SECTION_STAFF
+A,D=7|L=2,3360,3360,7,1,1,2
+
+SECTION_COVER
+0,D,1,100,1
+1,D,1,100,1
+2,D,1,100,1
+3,D,1,100,1
+4,D,1,100,1
+5,D,1,100,1
+6,D,1,100,1
+"""
+"""A works exactly 3360 minutes in a week: seven D (480) or four D and two L (720), an L
+followed by neither D nor L, so each L ends a run. Every cover asks for D, worth more than
+an L: the line is six days in two runs, each ending with L, or all seven days D."""
+
+
+def test_periods_by_minutes_forced_and_limited() -> None:
+    """Days 0-1 and 3-5 worked with D worth 100 and L 0: 2880 minutes need two L (2 x 720 +
+    3 x 480), and an L may only end a run: days 1 and 5, whatever their value. With at most
+    one L, 2880 has no line; 2640 (one L) has, its L ending a run; five days in a row cannot
+    take two L."""
+    length = {"D": 480, "L": 720}
+    forbidden = {("L", "D"), ("L", "L")}
+    values = [{"D": 100.0, "L": 0.0} for _ in range(6)]
+    days = [0, 1, 3, 4, 5]
+    assert periods_by_minutes(days, values, length, forbidden, {}, 2880, 2880) == {
+        0: "D", 1: "L", 3: "D", 4: "D", 5: "L"
+    }  # fmt: skip
+    assert periods_by_minutes(days, values, length, forbidden, {"L": 1}, 2880, 2880) is None
+    one = periods_by_minutes(days, values, length, forbidden, {"L": 1}, 2640, 2640)
+    assert one is not None
+    assert [t for t, p in one.items() if p == "L"] in ([1], [5])
+    assert periods_by_minutes([0, 1, 2, 3, 4], values, length, forbidden, {}, 2880, 2880) is None
+
+
+def test_long_periods_ending_runs(tmp_path: Path) -> None:
+    """The file above: the line holds (checker), and any L it works is the last of its run
+    and brings the minutes to exactly 3360."""
+    path = tmp_path / "long.txt"
+    path.write_text(SHORT_AND_LONG, encoding="utf-8")
+    sub = lone(load_curtois_qu(str(path)), "A")
+    line = first_line(sub)
+    assert line is not None
+    assert judged(sub, line)[0]
+    by_day = {(a.date - START).days: a.period for a in line}
+    assert sorted(by_day.values()).count("L") in (0, 2)
+    assert len(by_day) == (7 if "L" not in by_day.values() else 6)
+    assert all(by_day.get(t + 1) is None for t, p in by_day.items() if p == "L")
+
+
+def test_better_line_is_worth_more(tmp_path: Path) -> None:
+    """Against a line serving day 2's surplus L (worth -10) instead of day 0's short L (worth
+    100 - 7), B gets the better line; against the best line, nothing."""
+    sub = lone(hand_made(tmp_path), "B")
+    worse = [Assignment(specialist="B", date=START + dt.timedelta(days=2), period="L", site="ward",
+                        activity="L", demand="cover-2-L")]  # fmt: skip
+    best = first_line(sub)
+    assert best is not None
+    assert better_line(sub, worse) == best
+    assert judged(sub, best)[1] < judged(sub, worse)[1]
+    assert better_line(sub, best) is None

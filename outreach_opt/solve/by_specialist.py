@@ -21,7 +21,10 @@ holds in every week) and the quietest week's for `min` (a heuristic).
 The first pass takes each person's line from a construction in plain Python where it
 applies (solve/first_line.py, checked by the independent checker before it is used: a few
 tenths of a second per person of Instance24 where CP-SAT took 4-9 s to build and find one),
-and from CP-SAT otherwise; later passes are CP-SAT's, hinted with the current line.
+and from CP-SAT otherwise. Later passes first rebuild each line in plain Python against
+everyone else's, kept only when worth more (`rebuilt`), while that changes many lines and
+the first pass's share of the time lasts (or CP-SAT would get too little a person); then
+CP-SAT's passes, each step hinted with the current line.
 
 The decomposition declines (None) instances with anything else that ties specialists:
 teams, resources, distinct-specialist limits or costs, teaching, on-call, fairness. Only
@@ -46,7 +49,7 @@ from outreach_opt.domain.instance import Demand, Instance, SessionMatch
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.solve.builder import BuildOptions, RosterModel
-from outreach_opt.solve.first_line import first_line
+from outreach_opt.solve.first_line import better_line, first_line
 from outreach_opt.solve.solve import Status, read_roster
 
 logger = logging.getLogger(__name__)
@@ -182,18 +185,19 @@ def line_for(
 def built_line(instance: Instance, spec_id: str, lines: Lines) -> list[Assignment] | None:
     """The specialist's first line built in plain Python (solve/first_line.py) against the
     others' lines, if the independent checker finds every hard rule kept; None otherwise
-    (declined, not found, or rejected: CP-SAT's line is used instead).
+    (declined, not found, or rejected: CP-SAT's line is used instead)."""
+    sub = sub_instance(instance, spec_id, lines)
+    line = first_line(sub)
+    return line if line is not None and _holds(sub, line, spec_id) else None
 
-    The check runs on the sub-instance cut down to the demands the line serves and to the
-    forbidden successions whose both sides match some session of the line: a lone
+
+def _holds(sub: Instance, line: list[Assignment], spec_id: str) -> bool:
+    """The checker finds every hard rule of the lone specialist's sub-instance kept by the
+    line. The check runs on the sub-instance cut down to the demands the line serves and to
+    the forbidden successions whose both sides match some session of the line: a lone
     specialist's hard rules read only those (the other demands change the objective alone, a
     succession matching none of the line's sessions cannot be broken by it). The whole
     sub-instance took 1 s to check per person of Instance24 (the 475 successions most of it)."""
-
-    sub = sub_instance(instance, spec_id, lines)
-    line = first_line(sub)
-    if line is None:
-        return None
     served = {a.demand for a in line}
     used = {(a.period, a.activity) for a in line}
     successions = [
@@ -206,8 +210,21 @@ def built_line(instance: Instance, spec_id: str, lines: Lines) -> list[Assignmen
     report = check_roster(thin, Roster(instance=sub.name, assignments=line))
     if not report.ok:
         logger.warning("by specialist: built line for %s rejected: %s", spec_id, report.violations[0].message)
-        return None
-    return line
+    return report.ok
+
+
+def rebuilt(instance: Instance, spec_id: str, lines: Lines, until: float) -> bool:
+    """Replace the specialist's line by one built in plain Python against everyone else's
+    current lines when it is worth more and the checker finds it valid (as `built_line`);
+    whether it was replaced. Nothing is tried after `until`."""
+    if time.perf_counter() >= until:
+        return False
+    sub = sub_instance(instance, spec_id, lines)
+    line = better_line(sub, lines.lines[spec_id])
+    if line is None or not _holds(sub, line, spec_id):
+        return False
+    lines.set(spec_id, line)
+    return True
 
 
 def _matches(match: SessionMatch, period: str, activity: str) -> bool:
@@ -241,6 +258,19 @@ class Steps:
         return solver
 
 
+def _built_pass_due(first_until: float, until: float, people: int) -> bool:
+    """Another pass in plain Python: before `first_until`, or after it while CP-SAT would
+    get less than CPSAT_STEP a person (Instance24's 150 people)."""
+    now = time.perf_counter()
+    return now < until and (now < first_until or (until - now) / people < CPSAT_STEP)
+
+
+BUILT_PASS_CHANGES = 0.25
+"""Passes in plain Python stop after one that changed fewer than this share of the lines:
+on Instance20 (shared machine, 120 s) they took 41263 to 28383, 24838 and 24831 with 41, 31
+and 12 of 50 lines changed, where CP-SAT's passes then reached 12407 in the remaining 80 s."""
+CPSAT_STEP = 2.0
+"""Seconds a person's CP-SAT step needs to be worth it (building one takes 0.5-2 s)."""
 MIN_STEP = 0.5
 """Seconds a step gets at least, whatever the share left."""
 
@@ -282,6 +312,14 @@ def by_specialist(
     if on_roster is not None:
         on_roster(roster)
     passes = 1
+    while not past and until is not None and _built_pass_due(first_until, until, len(order)):
+        changed = sum(rebuilt(instance, spec, lines, until) for spec in order)
+        logger.info("by specialist: a pass in plain Python changed %d lines", changed)
+        passes += 1
+        if changed and on_roster is not None:
+            on_roster(lines.roster())
+        if changed < len(order) * BUILT_PASS_CHANGES:
+            break
     while until is not None and time.perf_counter() < until:
         changed = 0
         for k, spec in enumerate(order):

@@ -16,13 +16,15 @@ Two steps, each exact for the rules it keeps, the value of a day an estimate:
    `max/min_consecutive_working_days` and `min_consecutive_days_off` as the checker reads them
    (days before the horizon are off, `runs_at_horizon_ends`), closed days (hard requests off,
    unavailability, no period the person may serve) and `max_weekends` (only the best-valued
-   weekends are left open). It is read back for one count of days at a time, those whose
-   mean minutes a day sit mid-way between the shortest and longest period first.
+   weekends are left open, or failing that every other one). It is read back for one count
+   of days at a time, those whose mean minutes a day sit mid-way between the shortest and
+   longest period first.
 2. Which period on each worked day: the best-valued the person may work, in date order,
    keeping the forbidden successions with the day before and `max_sessions_by_period`; then
    the total minutes are brought into [`min_minutes_total`, `max_minutes_total`] by switching
    days to a longer (or shorter) period, least loss per minute first, each switch keeping the
-   successions with both neighbours and the period limits.
+   successions with both neighbours and the period limits. Where that stalls, the periods
+   come from dynamic programming over the minutes instead (solve/line_periods.py).
 
 A day's value is what serving it saves the objective with everyone else's line fixed (the
 sub-instance of `by_specialist.sub_instance`): a session short of the demand's minimum saves
@@ -44,11 +46,14 @@ import numpy as np
 
 from outreach_opt.domain.instance import Instance, SessionMatch, Specialist
 from outreach_opt.domain.roster import Assignment
+from outreach_opt.solve.line_periods import periods_by_minutes
 
 logger = logging.getLogger(__name__)
 
 NEG = -1e18
 """A value no line reaches: an unreachable state."""
+WEEKENDS = ("value", "even", "odd")
+"""Which weekends stay open under `max_weekends`, tried in this order (`_close_weekends`)."""
 TRIES = 8
 """Counts of worked days tried before declining."""
 
@@ -104,16 +109,23 @@ def first_line(instance: Instance) -> list[Assignment] | None:
     if reasons:
         logger.debug("first line: declined (%s)", ", ".join(reasons))
         return None
+    return _Builder(instance).line()
+
+
+def better_line(instance: Instance, current: list[Assignment]) -> list[Assignment] | None:
+    """A line built as `first_line` does that is worth more than `current` in this same
+    sub-instance (with single-date demands a line's value is exactly what it takes off the
+    whole roster's objective, up to a constant: module docstring); None when there is none,
+    or `current` serves a session this sub-instance does not offer."""
+    if declines(instance):
+        return None
     builder = _Builder(instance)
-    for count in builder.counts():
-        days = builder.days_for(count)
-        if days is None:
-            continue
-        chosen = builder.periods_for(days)
-        if chosen is not None:
-            return builder.assignments(chosen)
-    logger.debug("first line: none found for %s", builder.spec.id)
-    return None
+    before = builder.value_of(current)
+    line = builder.line()
+    if before is None or line is None:
+        return None
+    after = builder.value_of(line)
+    return line if after is not None and after > before else None
 
 
 def _inside(instance: Instance, date: dt.date) -> bool:
@@ -129,14 +141,36 @@ class _Builder:
         self.horizon = instance.horizon.days
         self.length = {p.id: p.end_minute - p.start_minute for p in instance.periods}
         self.limits = dict(self.spec.max_sessions_by_period)
+        self.gain: dict[tuple[int, str, str], float] = {}
         self.slots = self._slots()
         self.forbidden = self._forbidden()
-        self.day_value = [max((s.value for s in self.slots[t].values()), default=None) for t in range(self.horizon)]
+        self.open_value = [max((s.value for s in self.slots[t].values()), default=None) for t in range(self.horizon)]
         self.follows = [t > 0 and self._may_follow(t) for t in range(self.horizon)]
-        self._close_weekends()
         self.lo = self.spec.min_minutes_total or 0
         self.hi = self.spec.max_minutes_total
-        self._run_table()
+
+    def line(self) -> list[Assignment] | None:
+        """The two steps, for each choice of open weekends and each count of days worked in
+        turn (None: none gave a line)."""
+        for choice in WEEKENDS:
+            self.day_value = self._close_weekends(choice)
+            if choice != WEEKENDS[0] and self.day_value == self.open_value:
+                break  # no weekend to close: another choice changes nothing
+            self._run_table()
+            for count in self.counts():
+                days = self.days_for(count)
+                if days is None:
+                    continue
+                chosen = self.periods_for(days)
+                if chosen is None:
+                    values = [{p: slot.value for p, slot in day.items()} for day in self.slots]
+                    chosen = periods_by_minutes(
+                        days, values, self.length, self.forbidden, self.limits, self.lo, self.hi
+                    )
+                if chosen is not None:
+                    return self.assignments(chosen)
+        logger.debug("first line: none found for %s", self.spec.id)
+        return None
 
     # -- what may be served, and its value ------------------------------------------------
     def _slots(self) -> list[dict[str, Slot]]:
@@ -177,6 +211,7 @@ class _Builder:
                     if (t, p) in closed or self.limits.get(p, 1) <= 0:
                         continue
                     slot = Slot(dem.id, dem.site, dem.activity, gain + bonus[(t, p)])
+                    self.gain[(t, p, dem.id)] = slot.value
                     if p not in slots[t] or slots[t][p].value < slot.value:
                         slots[t][p] = slot
         return slots
@@ -210,21 +245,31 @@ class _Builder:
         """Some period open on day t may follow some period open on day t - 1."""
         return any((p, q) not in self.forbidden for p in self.slots[t - 1] for q in self.slots[t])
 
-    def _close_weekends(self) -> None:
-        """With `max_weekends`, only that many weekends stay open: the best-valued ones."""
+    def _close_weekends(self, choice: str) -> list[float | None]:
+        """The days' values with only `max_weekends` weekends left open (closed: None): the
+        best-valued ones, or every other one from the first (`even`) or second (`odd`). The
+        best-valued can bunch the closed weekends so that too few days remain workable
+        between the runs rules (Instance20's M: 112 days at most where 115 are needed)."""
         limit = self.spec.max_weekends
         start = self.instance.horizon.start
         weekends: dict[int, list[int]] = {}
         for t in range(self.horizon):
             date = start + dt.timedelta(days=t)
-            if date.weekday() >= 5 and self.day_value[t] is not None:
+            if date.weekday() >= 5 and self.open_value[t] is not None:
                 weekends.setdefault((date - dt.timedelta(days=date.weekday())).toordinal(), []).append(t)
+        values = list(self.open_value)
         if limit is None or len(weekends) <= limit:
-            return
-        ranked = sorted(weekends.values(), key=lambda ts: -max(self.day_value[t] or 0.0 for t in ts))
+            return values
+        ranked = list(weekends.values())
+        if choice == "value":
+            ranked.sort(key=lambda ts: -max(self.open_value[t] or 0.0 for t in ts))
+        else:
+            first = 0 if choice == "even" else 1
+            ranked = ranked[first::2] + ranked[1 - first :: 2]
         for ts in ranked[limit:]:
             for t in ts:
-                self.day_value[t] = None
+                values[t] = None
+        return values
 
     # -- step 1: which days ---------------------------------------------------------------
     def _run_table(self) -> None:
@@ -282,7 +327,10 @@ class _Builder:
 
     def counts(self) -> list[int]:
         """Counts of worked days to try: reachable, able to meet the minute limits with the
-        periods open, nearest the mid-way mean first (without limits: the best-valued)."""
+        periods open, nearest the mid-way mean first, then the fewest that meet the minimum
+        with the shortest period alone (Instance21's C: its one long period may only end a
+        run, and at the mean it needed more runs than the days' runs gave), then the rest
+        (without limits: the best-valued)."""
         reach = self.best.max(axis=0)
         possible = [n for n in range(self.horizon + 1) if reach[n] > NEG / 2]
         open_lengths = {self.length[p] for day in self.slots for p in day}
@@ -294,7 +342,9 @@ class _Builder:
         hi = self.hi if self.hi is not None else long * self.horizon
         fits = [n for n in possible if n * short <= hi and n * long >= self.lo]
         middle = (self.lo + hi) / (short + long)
-        return sorted(fits, key=lambda n: abs(n - middle))[:TRIES]
+        near = sorted(fits, key=lambda n: abs(n - middle))
+        shortest = [n for n in fits if n * short >= self.lo]  # long periods often allow fewer successors
+        return list(dict.fromkeys(near[: TRIES // 2] + shortest[:2] + near))[:TRIES]
 
     def days_for(self, count: int) -> list[int] | None:
         """The best days to work, `count` of them (None: unreachable)."""
@@ -378,6 +428,16 @@ class _Builder:
             else:
                 chosen[t] = p
                 used[p] += 1
+        return total
+
+    def value_of(self, line: list[Assignment]) -> float | None:
+        """What the line's sessions are worth (None: one is not offered here)."""
+        total = 0.0
+        for a in line:
+            gain = self.gain.get((self._day(a.date), a.period, a.demand or ""))
+            if gain is None:
+                return None
+            total += gain
         return total
 
     def assignments(self, chosen: dict[int, str]) -> list[Assignment]:
