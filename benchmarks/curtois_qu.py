@@ -114,6 +114,7 @@ def _by_specialist_row(
 ) -> dict[str, Any]:
     """Solve by specialist until the limit; the last roster, checked, as a row."""
     from outreach_opt.check.checker import check_roster
+    from outreach_opt.check.lone_line import line_holds
     from outreach_opt.solve.by_specialist import Steps, by_specialist
 
     rosters: list[tuple[float, Any]] = []
@@ -123,6 +124,7 @@ def _by_specialist_row(
         first_until=started + FIRST_PASS_SHARE * time_limit,
         until=started + time_limit,
         on_roster=lambda r: rosters.append((time.perf_counter() - started, r)),
+        judge=line_holds,
     )
     row: dict[str, Any] = {
         "instance": number,

@@ -10,6 +10,7 @@ from pathlib import Path
 from test_curtois_qu import HAND_MADE, INSTANCE1
 
 from outreach_opt.check.checker import check_roster
+from outreach_opt.check.lone_line import line_holds
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment
 from outreach_opt.io.curtois_qu import START, load_curtois_qu
@@ -42,7 +43,7 @@ def passes(instance: Instance, first: float, total: float) -> tuple[list[int], l
         ok.append(report.ok)
 
     now = time.perf_counter()
-    roster = by_specialist(instance, Steps(workers=1), now + first, now + total, on_roster=judged)
+    roster = by_specialist(instance, Steps(workers=1), now + first, now + total, on_roster=judged, judge=line_holds)
     assert roster is not None
     return seen, ok
 

@@ -13,6 +13,7 @@ from test_by_specialist import hand_made
 from test_curtois_qu import INSTANCE1
 
 from outreach_opt.check.checker import check_roster
+from outreach_opt.check.lone_line import line_holds
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.io.curtois_qu import START, load_curtois_qu
@@ -115,10 +116,10 @@ def test_a_rejected_line_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyP
     bad = [Assignment(specialist="C", date=START, period="E", site="ward", activity="E", demand="cover-0-E")]
     real = module.first_line
     monkeypatch.setattr(module, "first_line", lambda sub: bad if sub.specialists[0].id == "C" else real(sub))
-    assert built_line(instance, "C", Lines(instance)) is None
-    assert built_line(instance, "A", Lines(instance)) is not None
+    assert built_line(instance, "C", Lines(instance), line_holds) is None
+    assert built_line(instance, "A", Lines(instance), line_holds) is not None
     now = time.perf_counter()
-    roster = by_specialist(instance, Steps(workers=1), now + 2, now + 2)
+    roster = by_specialist(instance, Steps(workers=1), now + 2, now + 2, judge=line_holds)
     assert roster is not None
     assert check_roster(instance, roster).ok
     assert not any(a.specialist == "C" and a.date == START for a in roster.assignments)
@@ -210,3 +211,22 @@ def test_better_line_is_worth_more(tmp_path: Path) -> None:
     assert better_line(sub, worse) == best
     assert judged(sub, best)[1] < judged(sub, worse)[1]
     assert better_line(sub, best) is None
+
+
+def test_line_holds_agrees_with_the_whole_checker(tmp_path: Path) -> None:
+    """The cut-down check (check/lone_line.py) gives the whole checker's verdict: a good
+    line, one on a firm day off, one breaking the succession E after L (day 0 L, day 1 E)."""
+    sub = lone(hand_made(tmp_path), "A")
+    good = first_line(sub)
+    assert good is not None
+
+    def at(day: int, period: str) -> Assignment:
+        return Assignment(specialist="A", date=START + dt.timedelta(days=day), period=period, site="ward",
+                          activity=period, demand=f"cover-{day}-{period}")  # fmt: skip
+
+    off = lone(hand_made(tmp_path), "C")
+    on_day_off = [at(0, "E").model_copy(update={"specialist": "C"})]
+    succession = [at(0, "L"), at(1, "E")]
+    for instance, line, verdict in ((sub, good, True), (off, on_day_off, False), (sub, succession, False)):
+        assert line_holds(instance, line) is verdict
+        assert judged(instance, line)[0] is verdict

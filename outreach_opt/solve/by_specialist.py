@@ -44,8 +44,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from outreach_opt.check.checker import check_roster
-from outreach_opt.domain.instance import Demand, Instance, SessionMatch
+from outreach_opt.domain.instance import Demand, Instance
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.solve.builder import BuildOptions, RosterModel
@@ -182,53 +181,33 @@ def line_for(
     return read_roster(built, solver, Status.FEASIBLE, cost, None).assignments
 
 
-def built_line(instance: Instance, spec_id: str, lines: Lines) -> list[Assignment] | None:
+Judge = Callable[[Instance, list[Assignment]], bool]
+"""Whether a lone specialist's line keeps every hard rule of their sub-instance: the
+independent checker's `outreach_opt.check.lone_line.line_holds`, handed in by the caller
+(solve does not import check)."""
+
+
+def built_line(instance: Instance, spec_id: str, lines: Lines, judge: Judge) -> list[Assignment] | None:
     """The specialist's first line built in plain Python (solve/first_line.py) against the
-    others' lines, if the independent checker finds every hard rule kept; None otherwise
-    (declined, not found, or rejected: CP-SAT's line is used instead)."""
+    others' lines, if `judge` (the independent checker) finds every hard rule kept; None
+    otherwise (declined, not found, or rejected: CP-SAT's line is used instead)."""
     sub = sub_instance(instance, spec_id, lines)
     line = first_line(sub)
-    return line if line is not None and _holds(sub, line, spec_id) else None
+    return line if line is not None and judge(sub, line) else None
 
 
-def _holds(sub: Instance, line: list[Assignment], spec_id: str) -> bool:
-    """The checker finds every hard rule of the lone specialist's sub-instance kept by the
-    line. The check runs on the sub-instance cut down to the demands the line serves and to
-    the forbidden successions whose both sides match some session of the line: a lone
-    specialist's hard rules read only those (the other demands change the objective alone, a
-    succession matching none of the line's sessions cannot be broken by it). The whole
-    sub-instance took 1 s to check per person of Instance24 (the 475 successions most of it)."""
-    served = {a.demand for a in line}
-    used = {(a.period, a.activity) for a in line}
-    successions = [
-        rule
-        for rule in sub.rules.forbidden_successions
-        if any(_matches(rule.today, *u) for u in used) and any(_matches(rule.tomorrow, *u) for u in used)
-    ]
-    rules = sub.rules.model_copy(update={"forbidden_successions": successions})
-    thin = sub.model_copy(update={"demands": [d for d in sub.demands if d.id in served], "rules": rules})
-    report = check_roster(thin, Roster(instance=sub.name, assignments=line))
-    if not report.ok:
-        logger.warning("by specialist: built line for %s rejected: %s", spec_id, report.violations[0].message)
-    return report.ok
-
-
-def rebuilt(instance: Instance, spec_id: str, lines: Lines, until: float) -> bool:
+def rebuilt(instance: Instance, spec_id: str, lines: Lines, until: float, judge: Judge) -> bool:
     """Replace the specialist's line by one built in plain Python against everyone else's
-    current lines when it is worth more and the checker finds it valid (as `built_line`);
+    current lines when it is worth more and `judge` accepts it;
     whether it was replaced. Nothing is tried after `until`."""
     if time.perf_counter() >= until:
         return False
     sub = sub_instance(instance, spec_id, lines)
     line = better_line(sub, lines.lines[spec_id])
-    if line is None or not _holds(sub, line, spec_id):
+    if line is None or not judge(sub, line):
         return False
     lines.set(spec_id, line)
     return True
-
-
-def _matches(match: SessionMatch, period: str, activity: str) -> bool:
-    return (match.period is None or match.period == period) and (match.activity is None or match.activity == activity)
 
 
 def _hinted_cost(built: RosterModel) -> int | None:
@@ -290,11 +269,13 @@ def by_specialist(
     until: float | None = None,
     past: Sequence[Assignment] = (),
     on_roster: Callable[[Roster], None] | None = None,
+    judge: Judge | None = None,
 ) -> Roster | None:
     """A roster specialist by specialist (module docstring), the first pass by `first_until`
     (perf_counter; each person gets an equal share of what is left, and one with no line in
     it is searched for until `until`), then, with `until`, further passes over everyone until
-    then. `on_roster` gets the roster after each pass that changed it. None when the instance
+    then. `on_roster` gets the roster after each pass that changed it. Lines built in plain
+    Python are used only with a `judge` that accepts them (without one: CP-SAT's only). None when the instance
     does not decompose or someone got no line by `until` (`first_until` without it)."""
     reasons = ties(instance)
     if reasons:
@@ -304,7 +285,7 @@ def by_specialist(
     order = [s.id for s in instance.specialists]
     built = 0
     for k, spec in enumerate(order):
-        line = None if past else built_line(instance, spec, lines)
+        line = None if past or judge is None else built_line(instance, spec, lines, judge)
         if line is not None:
             built += 1
         else:
@@ -320,8 +301,8 @@ def by_specialist(
     if on_roster is not None:
         on_roster(roster)
     passes = 1
-    while not past and until is not None and _built_pass_due(first_until, until, len(order)):
-        changed = sum(rebuilt(instance, spec, lines, until) for spec in order)
+    while not past and judge is not None and until is not None and _built_pass_due(first_until, until, len(order)):
+        changed = sum(rebuilt(instance, spec, lines, until, judge) for spec in order)
         logger.info("by specialist: a pass in plain Python changed %d lines", changed)
         passes += 1
         if changed and on_roster is not None:
