@@ -19,12 +19,13 @@ For demands over several weeks a step sees the busiest week's others for `max` (
 holds in every week) and the quietest week's for `min` (a heuristic).
 
 The first pass takes each person's line from a construction in plain Python where it
-applies (solve/first_line.py, checked by the independent checker before it is used: a few
-tenths of a second per person of Instance24 where CP-SAT took 4-9 s to build and find one),
-and from CP-SAT otherwise. Later passes first rebuild each line in plain Python against
-everyone else's, kept only when worth more (`rebuilt`), while that changes many lines and
-the first pass's share of the time lasts (or CP-SAT would get too little a person); then
-CP-SAT's passes, each step hinted with the current line.
+applies (solve/first_line.py, accepted by the caller's judge before it is used: the
+independent checker's check/lone_line.py; a few tenths of a second per person of
+Instance24 where CP-SAT took 4-9 s to build and find one), and from CP-SAT otherwise.
+Later passes first rebuild each line in plain Python against everyone else's, kept only
+when worth more (`rebuilt`), while that changes many lines and the first pass's share of
+the time lasts (or CP-SAT would get too little a person); then CP-SAT's passes, each step
+hinted with the current line.
 
 The decomposition declines (None) instances with anything else that ties specialists:
 teams, resources, distinct-specialist limits or costs, teaching, on-call, fairness. Only
@@ -275,8 +276,9 @@ def by_specialist(
     (perf_counter; each person gets an equal share of what is left, and one with no line in
     it is searched for until `until`), then, with `until`, further passes over everyone until
     then. `on_roster` gets the roster after each pass that changed it. Lines built in plain
-    Python are used only with a `judge` that accepts them (without one: CP-SAT's only). None when the instance
-    does not decompose or someone got no line by `until` (`first_until` without it)."""
+    Python are used only with a `judge` that accepts them (without one: CP-SAT's only). None
+    when the instance does not decompose or someone got no line by `until` (`first_until`
+    without it)."""
     reasons = ties(instance)
     if reasons:
         logger.info("by specialist: declined (%s)", ", ".join(reasons))
