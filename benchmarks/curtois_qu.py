@@ -116,6 +116,7 @@ def _by_specialist_row(
 ) -> dict[str, Any]:
     """Solve by specialist until the limit; the last roster, checked, as a row."""
     from outreach_opt.check.checker import check_roster
+    from outreach_opt.check.lone_line import line_holds
     from outreach_opt.solve.by_specialist import Steps, by_specialist
 
     rosters: list[tuple[float, Any]] = []
@@ -125,6 +126,7 @@ def _by_specialist_row(
         first_until=started + FIRST_PASS_SHARE * time_limit,
         until=started + time_limit,
         on_roster=lambda r: rosters.append((time.perf_counter() - started, r)),
+        judge=line_holds,
     )
     row: dict[str, Any] = {
         "instance": number,
@@ -223,7 +225,9 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "step and ran with CP-SAT's default parameters after 35 % of the time on the whole model); **search**: "
         "`lns` when the run could switch to neighbourhoods around the roster (`SolveOptions.lns`, "
         "solve/lns.py), `full` when not, `by specialist` for Instances 20-24: no whole model, one person's "
-        "line at a time against the others' (solve/by_specialist.py), then passes over everyone until the limit.",
+        "line at a time against the others' (solve/by_specialist.py): first lines built in plain Python "
+        "(solve/first_line.py, each checked by the checker; CP-SAT's where none is found), passes rebuilding lines "
+        "in plain Python, then CP-SAT's passes over everyone until the limit.",
         "",
         "| instance | days x staff x shifts | ours | before | LB | UB | gap | target | search | solver status "
         "| bound | first roster s | build s | wall s | CPU s | limit s | peak MB | commit | date |",

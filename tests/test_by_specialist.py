@@ -10,10 +10,20 @@ from pathlib import Path
 from test_curtois_qu import HAND_MADE, INSTANCE1
 
 from outreach_opt.check.checker import check_roster
+from outreach_opt.check.lone_line import line_holds
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment
 from outreach_opt.io.curtois_qu import START, load_curtois_qu
-from outreach_opt.solve.by_specialist import Lines, Steps, by_specialist, sub_instance, ties
+from outreach_opt.solve.by_specialist import (
+    CPSAT_STEP,
+    MIN_STEP,
+    Lines,
+    Steps,
+    _built_pass_due,
+    by_specialist,
+    sub_instance,
+    ties,
+)
 
 
 def hand_made(tmp_path: Path) -> Instance:
@@ -33,7 +43,7 @@ def passes(instance: Instance, first: float, total: float) -> tuple[list[int], l
         ok.append(report.ok)
 
     now = time.perf_counter()
-    roster = by_specialist(instance, Steps(workers=1), now + first, now + total, on_roster=judged)
+    roster = by_specialist(instance, Steps(workers=1), now + first, now + total, on_roster=judged, judge=line_holds)
     assert roster is not None
     return seen, ok
 
@@ -82,3 +92,15 @@ def test_declines_what_ties_specialists(tmp_path: Path) -> None:
     assert ties(fair) == ["fairness"]
     now = time.perf_counter()
     assert by_specialist(fair, Steps(workers=1), now + 1, now + 1) is None
+
+
+def test_passes_in_plain_python_give_way_to_cp_sat() -> None:
+    """Passes rebuilding lines in plain Python run before the first pass's deadline; after
+    it only while CP-SAT would get less than CPSAT_STEP a person (Instance24's 150 people),
+    and never after the limit."""
+    now = time.perf_counter()
+    assert _built_pass_due(now + 10, now + 20, 5)
+    assert not _built_pass_due(now - 1, now + 100, 5)  # 20 s a person: CP-SAT's turn
+    assert _built_pass_due(now - 1, now + 100, 150)  # 0.7 s a person: too little for CP-SAT
+    assert not _built_pass_due(now - 2, now - 1, 150)
+    assert CPSAT_STEP > MIN_STEP

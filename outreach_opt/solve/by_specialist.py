@@ -18,6 +18,15 @@ later passes, each step hinted with the person's current line, never make the ro
 For demands over several weeks a step sees the busiest week's others for `max` (the hard rule
 holds in every week) and the quietest week's for `min` (a heuristic).
 
+The first pass takes each person's line from a construction in plain Python where it
+applies (solve/first_line.py, accepted by the caller's judge before it is used: the
+independent checker's check/lone_line.py; a few tenths of a second per person of
+Instance24 where CP-SAT took 4-9 s to build and find one), and from CP-SAT otherwise.
+Later passes first rebuild each line in plain Python against everyone else's, kept only
+when worth more (`rebuilt`), while that changes many lines and the first pass's share of
+the time lasts (or CP-SAT would get too little a person); then CP-SAT's passes, each step
+hinted with the current line.
+
 The decomposition declines (None) instances with anything else that ties specialists:
 teams, resources, distinct-specialist limits or costs, teaching, on-call, fairness. Only
 the Curtois & Qu benchmark calls it (benchmarks/curtois_qu.py, Instances 20-24); `solve` does
@@ -40,6 +49,7 @@ from outreach_opt.domain.instance import Demand, Instance
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.solve.builder import BuildOptions, RosterModel
+from outreach_opt.solve.first_line import better_line, first_line
 from outreach_opt.solve.outcome import Status, read_roster
 
 logger = logging.getLogger(__name__)
@@ -108,11 +118,12 @@ def sub_instance(instance: Instance, spec_id: str, lines: Lines) -> Instance:
     )
     skills = set(spec.skills)
     every_week = range((instance.horizon.days + 6) // 7)
+    week_set = set(every_week)
     demands: list[Demand] = []
     for dem in instance.demands:
         if not set(dem.skills) <= skills:
             continue  # a constant of this step's objective
-        weeks = every_week if dem.dates is None else sorted({lines.week_of(d) for d in dem.dates} & set(every_week))
+        weeks = every_week if dem.dates is None else sorted({lines.week_of(d) for d in dem.dates} & week_set)
         if not weeks:
             continue  # asks only outside the horizon
         others = [lines.served[(dem.id, w)] - own[(dem.id, w)] for w in weeks]
@@ -157,7 +168,7 @@ def line_for(
     if current is not None:
         built.hint_roster(Roster(instance=sub.name, assignments=current))
         before = _hinted_cost(built)
-    solver = options.solver(limit)
+    solver = options.solver(limit, hinted=before is not None)
     code = solver.solve(built.model)
     if code == cp_model.UNKNOWN and current is None and retry > 0:  # a first line is worth waiting for
         solver = options.solver(retry)
@@ -169,6 +180,35 @@ def line_for(
     if before is not None and cost >= before:
         return current
     return read_roster(built, solver, Status.FEASIBLE, cost, None).assignments
+
+
+Judge = Callable[[Instance, list[Assignment]], bool]
+"""Whether a lone specialist's line keeps every hard rule of their sub-instance: the
+independent checker's `outreach_opt.check.lone_line.line_holds`, handed in by the caller
+(solve does not import check)."""
+
+
+def built_line(instance: Instance, spec_id: str, lines: Lines, judge: Judge) -> list[Assignment] | None:
+    """The specialist's first line built in plain Python (solve/first_line.py) against the
+    others' lines, if `judge` (the independent checker) finds every hard rule kept; None
+    otherwise (declined, not found, or rejected: CP-SAT's line is used instead)."""
+    sub = sub_instance(instance, spec_id, lines)
+    line = first_line(sub)
+    return line if line is not None and judge(sub, line) else None
+
+
+def rebuilt(instance: Instance, spec_id: str, lines: Lines, until: float, judge: Judge) -> bool:
+    """Replace the specialist's line by one built in plain Python against everyone else's
+    current lines when it is worth more and `judge` accepts it;
+    whether it was replaced. Nothing is tried after `until`."""
+    if time.perf_counter() >= until:
+        return False
+    sub = sub_instance(instance, spec_id, lines)
+    line = better_line(sub, lines.lines[spec_id])
+    if line is None or not judge(sub, line):
+        return False
+    lines.set(spec_id, line)
+    return True
 
 
 def _hinted_cost(built: RosterModel) -> int | None:
@@ -190,14 +230,35 @@ class Steps:
     workers: int = 2
     seed: int = 0
 
-    def solver(self, limit: float) -> cp_model.CpSolver:
+    def solver(self, limit: float, hinted: bool = False) -> cp_model.CpSolver:
+        """A step's solver; one hinted with the person's current line presolves once only:
+        on Instance22 (shared machine, 3 s a step, eight people after the first lines in plain
+        Python) steps with the default presolve found nothing better than the hint for 3 and
+        gained 0-1.0 % on the others, with one round 0.01-1.3 % on all but one."""
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = self.workers
         solver.parameters.random_seed = self.seed
         solver.parameters.max_time_in_seconds = max(MIN_STEP, limit)
+        if hinted:
+            solver.parameters.max_presolve_iterations = 1
         return solver
 
 
+def _built_pass_due(first_until: float, until: float, people: int) -> bool:
+    """Another pass in plain Python: before `first_until`, or after it while CP-SAT would
+    get less than CPSAT_STEP a person (Instance24's 150 people)."""
+    now = time.perf_counter()
+    return now < until and (now < first_until or (until - now) / people < CPSAT_STEP)
+
+
+BUILT_PASS_CHANGES = 0.25
+"""Passes in plain Python stop after one that changed fewer than this share of the lines
+(where CP-SAT would get CPSAT_STEP a person; otherwise only after one that changed none:
+Instance24 stopped at 251 s of 300 the other way):
+on Instance20 (shared machine, 120 s) they took 41263 to 28383, 24838 and 24831 with 41, 31
+and 12 of 50 lines changed, where CP-SAT's passes then reached 12407 in the remaining 80 s."""
+CPSAT_STEP = 2.0
+"""Seconds a person's CP-SAT step needs to be worth it (building one takes 0.5-2 s)."""
 MIN_STEP = 0.5
 """Seconds a step gets at least, whatever the share left."""
 
@@ -209,30 +270,48 @@ def by_specialist(
     until: float | None = None,
     past: Sequence[Assignment] = (),
     on_roster: Callable[[Roster], None] | None = None,
+    judge: Judge | None = None,
 ) -> Roster | None:
     """A roster specialist by specialist (module docstring), the first pass by `first_until`
     (perf_counter; each person gets an equal share of what is left, and one with no line in
     it is searched for until `until`), then, with `until`, further passes over everyone until
-    then. `on_roster` gets the roster after each pass that changed it. None when the instance
-    does not decompose or someone got no line by `until` (`first_until` without it)."""
+    then. `on_roster` gets the roster after each pass that changed it. Lines built in plain
+    Python are used only with a `judge` that accepts them (without one: CP-SAT's only). None
+    when the instance does not decompose or someone got no line by `until` (`first_until`
+    without it)."""
     reasons = ties(instance)
     if reasons:
         logger.info("by specialist: declined (%s)", ", ".join(reasons))
         return None
     lines = Lines(instance)
     order = [s.id for s in instance.specialists]
+    built = 0
     for k, spec in enumerate(order):
-        share = (first_until - time.perf_counter()) / (len(order) - k)
-        retry = (until or first_until) - time.perf_counter() - share
-        line = line_for(instance, spec, lines, options, share, past, retry)
+        line = None if past or judge is None else built_line(instance, spec, lines, judge)
+        if line is not None:
+            built += 1
+        else:
+            share = (first_until - time.perf_counter()) / (len(order) - k)
+            retry = (until or first_until) - time.perf_counter() - share
+            line = line_for(instance, spec, lines, options, share, past, retry)
         if line is None:
             logger.info("by specialist: no line for %s", spec)
             return None
         lines.set(spec, line)
+    logger.info("by specialist: %d of %d first lines built in plain Python", built, len(order))
     roster = lines.roster()
     if on_roster is not None:
         on_roster(roster)
     passes = 1
+    while not past and judge is not None and until is not None and _built_pass_due(first_until, until, len(order)):
+        changed = sum(rebuilt(instance, spec, lines, until, judge) for spec in order)
+        logger.info("by specialist: a pass in plain Python changed %d lines", changed)
+        passes += 1
+        if changed and on_roster is not None:
+            on_roster(lines.roster())
+        cp_sat_turn = until is not None and (until - time.perf_counter()) / len(order) >= CPSAT_STEP
+        if not changed or (changed < len(order) * BUILT_PASS_CHANGES and cp_sat_turn):
+            break
     while until is not None and time.perf_counter() < until:
         changed = 0
         for k, spec in enumerate(order):
