@@ -6,9 +6,10 @@ Why a cut-down check: the whole checker on a lone person's year of Curtois & Qu 
 sub-instance is cut to the demands the line serves and the forbidden successions whose
 both sides match some session of the line: a lone specialist's hard rules read only those
 (the other demands change the objective alone; a succession matching none of the line's
-sessions cannot be broken by it), so the verdict is the whole checker's. Without history only: a succession from a session
-before the horizon into the line's first day would need that session's side too, and
-`by_specialist` uses lines built in plain Python only when there is no past.
+sessions cannot be broken by it), so the verdict is the whole checker's. Without history
+only: a succession from a session before the horizon into the line's first day would need
+that session's side too, and `by_specialist` uses lines built in plain Python only when
+there is no past.
 """
 
 from __future__ import annotations
