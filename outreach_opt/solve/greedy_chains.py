@@ -40,7 +40,7 @@ class GreedyChains(GreedyRules):
         for cand in self.roster.served:
             if cand not in self.pinned:
                 by_spec[cand.specialist].append(cand)
-        n, total = len(self.sharers), self._total()
+        n, total = len(self.sharers), self.fairness_total()
         self._open = {
             key
             for key, cands in cands_of.items()
@@ -52,7 +52,7 @@ class GreedyChains(GreedyRules):
             for cand in sorted(by_spec.get(giver, ()), key=serving_order):
                 if time.perf_counter() > deadline:
                     return made
-                if n * self.burden[giver] <= self._total():
+                if n * self.burden[giver] <= self.fairness_total():
                     break
                 if cand in self.roster.served and self._chain_from(cand, cands_of, by_spec):
                     made += 1
@@ -70,10 +70,6 @@ class GreedyChains(GreedyRules):
     def _passes(self, taker: str, by_spec: dict[str, list[Candidate]]) -> bool:
         """`taker` serves a session someone below the mean might take over (`_open`)."""
         return any(self._key(own) in self._open for own in by_spec.get(taker, ()))
-
-    def _total(self) -> int:
-        """`T` of `fairness_deviation` as the moves measure it: the target, or the total."""
-        return self.target if self.target is not None else sum(self.burden.values())
 
     def _burden_if(self, spec: str, t: int, index: int) -> int:
         """`spec`'s burden should day `t` become pattern `index` (0 for a non-sharer)."""
@@ -106,7 +102,7 @@ class GreedyChains(GreedyRules):
         if lifted is None:
             return False
         back = self.roster.chosen[(giver, cand.day)]
-        start = Chain(dict(self.burden), self._total(), self.spent, self.spent + self.fairness_cost())
+        start = Chain(dict(self.burden), self.fairness_total(), self.spent, self.spent + self.fairness_cost())
         n = len(self.sharers)
         self._remove(cand, lifted)
         for alt in cands_of[(cand.demand, week)]:

@@ -207,13 +207,17 @@ class GreedyState:
                 del self.servers[cand.demand][spec]
             self.spent -= self._local_cost(cand, before)  # what serving it again would add
 
+    def fairness_total(self) -> int:
+        """`T` of `fairness_deviation` as the moves measure it: the target, or the total."""
+        return self.target if self.target is not None else sum(self.burden.values())
+
     def fairness_cost(self) -> int:
         """The fairness terms of the roster as it stands, exactly as the model has them, but
         with `fairness_deviation` measured against `target` when one is set."""
         if not self.burden:
             return 0
         n = len(self.burden)
-        total = sum(self.burden.values()) if self.target is None else self.target
+        total = self.fairness_total()
         cost = self.weights.fairness_deviation * sum(abs(n * b - total) for b in self.burden.values())
         return cost + self.weights.fairness_max * max(self.burden.values())
 
