@@ -61,6 +61,7 @@ def best_known() -> dict[int, dict[str, Any]]:
 def run_one(number: int, time_limit: float, workers: int, lns: bool = True) -> dict[str, Any]:
     """Import, solve and check one instance in this process; the measurements as a dict."""
     from outreach_opt.check.checker import check_roster
+    from outreach_opt.check.lone_line import line_holds
     from outreach_opt.io.curtois_qu import load_curtois_qu
     from outreach_opt.solve.options import SolveOptions
     from outreach_opt.solve.outcome import Progress
@@ -78,7 +79,10 @@ def run_one(number: int, time_limit: float, workers: int, lns: bool = True) -> d
     if number >= BY_SPECIALIST_FROM:
         return _by_specialist_row(number, instance, started, import_time, time_limit, workers)
     result = solve(
-        instance, SolveOptions(time_limit=time_limit, workers=workers, seed=0, lns=lns), on_progress=on_progress
+        instance,
+        SolveOptions(time_limit=time_limit, workers=workers, seed=0, lns=lns),
+        on_progress=on_progress,
+        judge=line_holds,
     )
     row: dict[str, Any] = {
         "instance": number,

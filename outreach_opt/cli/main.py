@@ -22,6 +22,7 @@ from rich.console import Console
 from outreach_opt import __version__
 from outreach_opt.check.checker import CheckReport, check_roster
 from outreach_opt.check.context import Context
+from outreach_opt.check.lone_line import line_holds
 from outreach_opt.cli import tables
 from outreach_opt.cli.batch import batch_command, whatif_command
 from outreach_opt.cli.console import make_console
@@ -148,7 +149,14 @@ def solve_command(
     live = console.is_terminal and not quiet and not os.environ.get("CI")
     view = ProgressView(console, time_limit, live=live)
     with view:
-        result = solve(problem, options, on_progress=None if quiet else view.update, stop_on_signals=True, past=past)
+        result = solve(
+            problem,
+            options,
+            on_progress=None if quiet else view.update,
+            stop_on_signals=True,
+            past=past,
+            judge=line_holds,
+        )
     if result.interrupted:
         console.print("[bold yellow]interrupted[/bold yellow]: the search was stopped; keeping the best roster found.")
     if result.roster is None:

@@ -18,8 +18,10 @@ from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.solve.builder import BuildOptions, BuildTimeoutError, RosterModel
+from outreach_opt.solve.by_specialist import Judge
 from outreach_opt.solve.first_roster import Completed, FirstRoster, complete_hint, hint
 from outreach_opt.solve.greedy import greedy_roster
+from outreach_opt.solve.line_start import greedy_cheaper, lines_start
 from outreach_opt.solve.lns import breakdown
 from outreach_opt.solve.options import PRESOLVE_UP_TO_VARIABLES, SolveOptions, configured_solver, stop_reserve
 from outreach_opt.solve.outcome import Progress, Result, Status, read_roster
@@ -78,6 +80,9 @@ term from 1.51M to 1.42M in 10 s; on small models the moves run out long before 
 better in either); 300 x 40 seed 1 at 60 s 5964401 against 5964295. 0.7 was worse at load ~7
 (80 x 15 seed 3, 30 s: the model took 10 s, and the best try, ending at 22 s, could no longer
 be completed in the time left: 607852 against 414465)."""
+LINES_SHARE = 0.2
+"""Share of the time left after building that the first-lines roster's rebuilding passes
+may take (solve/line_start.py; they usually stop sooner, on a pass that changes few lines)."""
 LNS_FROM_SECONDS = 5.0
 """Searches shorter than this run on the whole model only: the sample weeks are proven in
 well under a second, and a short limit would leave the neighbourhoods no time."""
@@ -89,6 +94,7 @@ def solve(
     on_progress: Callable[[Progress], None] | None = None,
     stop_on_signals: bool = False,
     past: Sequence[Assignment] = (),
+    judge: Judge | None = None,
 ) -> Result:
     """Build and solve; the roster returned is the best found within the limits.
 
@@ -96,6 +102,9 @@ def solve(
     the process, and the best roster so far comes back with `interrupted` set. Handlers are
     restored afterwards; library callers that do not ask get no signal handling at all.
     `past` holds assignments before the horizon (domain/history.py) that the rules count.
+    With a `judge` (the independent checker's `check.lone_line.line_holds`), a whole model
+    starts from everyone's first line where they apply (solve/line_start.py), or from the
+    greedy roster where that costs less.
     """
     options = options or SolveOptions()
     started = time.perf_counter()
@@ -158,18 +167,29 @@ def solve(
                 if on_progress is not None:
                     on_progress(Progress(time.perf_counter() - started, completed.objective, None))
 
-        first = greedy_roster(built, improve_until, on_filled) if options.greedy_hint and large else None
-        start: Completed | None = None
+        lined = None
+        if judge is not None and restricted is None:
+            lines_until = now + LINES_SHARE * max(0.0, options.time_limit - (now - started))
+            lined = lines_start(built, judge, lines_until, completion_limit(), past)
+            if lined is not None:
+                logger.info("solve: first-lines roster completed after %.2fs", time.perf_counter() - started)
+                if on_progress is not None:
+                    on_progress(Progress(time.perf_counter() - started, lined.objective, None))
+        greedy = options.greedy_hint and large and (lined is None or greedy_cheaper(built, lined, completion_limit()))
+        first = greedy_roster(built, improve_until, on_filled) if greedy else None
+        start: Completed | None = lined
         """The complete roster the search starts from, should the search find none of its own."""
         if first is not None:
             logger.info("solve: greedy first roster after %.2fs", time.perf_counter() - started)
-            start = filled[-1][1] if filled else None
-            if start is None or (filled[-1][0].chosen, filled[-1][0].served) != (first.chosen, first.served):
+            start = filled[-1][1] if filled else lined
+            if start is lined or (filled[-1][0].chosen, filled[-1][0].served) != (first.chosen, first.served):
                 hint(built, first)  # else the roster reported last: completed already
                 start = complete_hint(built, completion_limit()) or start
             if start is not None:
                 start.set_as_hint(built)
             logger.info("solve: hint completed after %.2fs", time.perf_counter() - started)
+        elif lined is not None:
+            lined.set_as_hint(built)
         else:
             built.hint_commitments_only()
         build_time = time.perf_counter() - started

@@ -1,0 +1,157 @@
+"""The whole model's first roster from each specialist's first line (issue 8: Curtois & Qu
+Instances 6-19).
+
+Why: on the Curtois & Qu instances CP-SAT's own first roster came late and dear (Instance13,
+120 people x 28 days: at 73 s; Instance19: at 79 s), and the greedy first roster
+(solve/greedy.py) either declines them (`max_sessions_by_period`) or breaks their runs rules
+and leaves CP-SAT to repair it. The plain-Python lines of solve/first_line.py keep those rules
+(each judged by the independent checker before use) and take a few hundredths of a second a
+person on four weeks. So, where they apply: everyone's line one after another against the
+lines so far (`by_specialist.built_line`), a few passes rebuilding each line against all the
+others while that is cheap (`by_specialist.rebuilt`), and the roster read into the model's
+own form (`FirstRoster`) to be completed and hinted like the greedy's.
+
+Declined (None, and the caller falls back to the greedy or the commitments-only start) when
+the instance ties specialists beyond demands' session counts (`by_specialist.ties`), has a
+past, any person's line is declined, not found or rejected by the judge, or the model has no
+day pattern for some day of a line.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.prepared import Candidate
+from outreach_opt.domain.roster import Assignment, Roster
+from outreach_opt.solve.by_specialist import (
+    BUILT_PASS_CHANGES,
+    Judge,
+    Lines,
+    Steps,
+    line_for,
+    rebuilt,
+    sub_instance,
+    ties,
+)
+from outreach_opt.solve.first_line import declines, first_line
+from outreach_opt.solve.first_roster import Completed, FirstRoster, complete_hint, hint, sort_interchangeable
+from outreach_opt.solve.greedy import greedy_roster
+
+if TYPE_CHECKING:
+    from outreach_opt.solve.builder import RosterModel
+
+logger = logging.getLogger(__name__)
+
+STEP_SECONDS = 1.0
+"""CP-SAT's search for a person's line where the plain-Python construction finds none
+(`by_specialist.line_for`; Curtois & Qu Instance8's S: 17 of 28 days with two weekends off,
+which the construction's choices of open weekends miss)."""
+RETRY_SECONDS = 5.0
+"""And up to this much more when that found no line at all."""
+
+
+def lines_roster(instance: Instance, judge: Judge, until: float, past: Sequence[Assignment] = ()) -> Roster | None:
+    """Everyone's first line in turn, then rebuilding passes until one changes fewer than
+    `BUILT_PASS_CHANGES` of the lines or `until` (perf_counter) comes (module docstring).
+    The first pass always runs to its end: a roster missing someone's line is none."""
+    reasons = ties(instance) + (["history"] if past else [])
+    if reasons:
+        logger.info("first lines: declined (%s)", ", ".join(reasons))
+        return None
+    lines = Lines(instance)
+    order = [spec.id for spec in instance.specialists]
+    stepped = 0
+    for spec in order:
+        sub = sub_instance(instance, spec, lines)
+        reasons = declines(sub)
+        if reasons:
+            logger.info("first lines: declined for %s (%s)", spec, ", ".join(reasons))
+            return None
+        line = first_line(sub)
+        if line is None or not judge(sub, line):
+            line = line_for(instance, spec, lines, Steps(), STEP_SECONDS, retry=RETRY_SECONDS)
+            stepped += 1
+        if line is None:
+            logger.info("first lines: none for %s; declined", spec)
+            return None
+        lines.set(spec, line)
+    passes = 0
+    while time.perf_counter() < until:
+        changed = sum(rebuilt(instance, spec, lines, until, judge) for spec in order)
+        passes += 1
+        if changed < max(1, len(order) * BUILT_PASS_CHANGES):
+            break
+    logger.info("first lines: %d of %d by CP-SAT, %d rebuilding passes", stepped, len(order), passes)
+    return lines.roster()
+
+
+def first_roster_of(built: RosterModel, roster: Roster) -> FirstRoster | None:
+    """`roster` (demand sessions only, at home, no commitment, no stay) in the model's form:
+    each specialist-day's pattern and the candidates served, interchangeable specialists
+    ordered as the symmetry breaking asks; None when the model has no such pattern or
+    candidate (a rule the lines keep differently from the day enumeration)."""
+    prep = built.prep
+    stops: dict[tuple[str, int], list[str | None]] = {key: [None] * prep.n_periods for key in built.days}
+    served: set[Candidate] = set()
+    for a in roster.assignments:
+        t, p = prep.date_index.get(a.date), prep.period_index.get(a.period)
+        if t is None or p is None or a.demand is None or (a.specialist, t) not in stops:
+            return None
+        stops[(a.specialist, t)][p] = a.site
+        served.add(Candidate(a.specialist, a.demand, t, p, a.site, a.role))
+    if not served <= set(built.x):
+        return None
+    chosen: dict[tuple[str, int], int] = {}
+    for key, choices in built.days.items():
+        want = tuple(stops[key])
+        index = next(
+            (k for k, (pat, _) in enumerate(choices) if pat.stops == want and pat.at_home and not any(pat.committed)),
+            None,
+        )
+        if index is None:
+            logger.info("first lines: no day pattern for %s on day %d", *key)
+            return None
+        chosen[key] = index
+    first = FirstRoster(chosen, served)
+    sort_interchangeable(built, first)
+    return first
+
+
+def lines_start(
+    built: RosterModel, judge: Judge, until: float, limit: float, past: Sequence[Assignment] = ()
+) -> Completed | None:
+    """The first-lines roster (`lines_roster`) in the model's form, completed to every
+    variable within `limit` seconds and left as the model's hint; None when declined or not
+    completed (the hint is then cleared)."""
+    roster = lines_roster(built.prep.instance, judge, until, past)
+    first = None if roster is None else first_roster_of(built, roster)
+    if first is None:
+        return None
+    hint(built, first)
+    completed = complete_hint(built, limit)
+    if completed is None:
+        built.model.clear_hints()
+    return completed
+
+
+def greedy_cheaper(built: RosterModel, lined: Completed, limit: float) -> bool:
+    """Does the greedy roster, before its moves (solve/greedy.py), cost less than the
+    first-lines roster by the model's exact objective? Its moves then start from it; else
+    the first-lines roster is the start and the moves are not run. Leaves `lined` hinted."""
+    filled = greedy_roster(built)
+    completed = None
+    if filled is not None:
+        hint(built, filled)
+        completed = complete_hint(built, limit)
+    lined.set_as_hint(built)
+    cheaper = completed is not None and completed.objective < lined.objective
+    logger.info(
+        "first lines: %d against the greedy roster's %s",
+        lined.objective,
+        None if completed is None else completed.objective,
+    )
+    return cheaper
