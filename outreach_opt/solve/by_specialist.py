@@ -29,9 +29,9 @@ hinted with the current line.
 
 The decomposition declines (None) instances with anything else that ties specialists:
 teams, resources, distinct-specialist limits or costs, teaching, on-call, fairness. Only
-the Curtois & Qu benchmark calls it (benchmarks/curtois_qu.py, Instances 20-24); `solve` does
-not yet (handing its roster to the whole model as a hint is the next step, not measured). The
-independent checker judges every roster it gives.
+the Curtois & Qu benchmark calls it (benchmarks/curtois_qu.py, Instances 20-24); `solve` uses
+its first lines and rebuilding passes, not its CP-SAT passes, for the whole model's first
+roster (solve/line_start.py). The independent checker judges every roster it gives.
 """
 
 from __future__ import annotations
