@@ -87,6 +87,39 @@ def test_every_written_back_roster_satisfies_the_whole_model(path: object) -> No
         found = Found(solver, cost)
 
 
+def test_every_auxiliary_kept_reaches_what_the_narrowed_copy_reaches_with_nothing_free() -> None:
+    """A roster found regardless of cost leaves auxiliaries above their cheapest; a narrowed
+    copy with no unit free lowers them all, and so does the sub-model that keeps every
+    auxiliary (the first step of `improve`), to the same cost: both close."""
+    built = RosterModel(prepare(load_instance(str(INSTANCES / "anzhen-cardiology-4weeks.yaml")))).build()
+    start = _any_roster(built)
+    search = Search(built, _one_worker, seed=0)
+    found = Found(start, search.cost(start))
+    settled, closed = search._solve(found, set(), 10.0, auxiliaries=True)
+    assert isinstance(settled, Solution) and closed
+    assert _whole_model_holds(built.model, settled.full.tolist())
+    narrowed, closed = search._solve_narrowed(found, set(), 10.0)
+    assert narrowed is not None and closed
+    assert search.cost(settled) == search.cost(narrowed) <= found.objective
+    # Here every auxiliary follows from the units (the cost does not move); one that does
+    # not, a penalty above a fixed unit's value, is lowered only when it is kept:
+    model = cp_model.CpModel()
+    unit, penalty = model.new_bool_var("unit"), model.new_int_var(0, 3, "penalty")
+    model.add(penalty >= unit)
+    model.minimize(penalty)
+    models = SubModels.for_model(model.proto, [0])
+    assert models is not None
+    roster = np.array([0, 2], dtype=np.int64)
+    assert len(models.cut(roster, [])[1]) == 0
+    sub, kept = models.cut(roster, [1])
+    solver = cp_model.CpSolver()
+    assert (
+        solver.solve(sub) == cp_model.OPTIMAL
+        and kept.tolist() == [1]
+        and solver.value(sub.get_int_var_from_proto_index(0)) == 0
+    )
+
+
 def test_the_sub_model_holds_only_what_the_free_units_reach() -> None:
     """Nothing free: an empty model. One specialist-day free: its own variables and
     auxiliaries only, never another unit's variables."""
@@ -188,7 +221,17 @@ def test_folding_keeps_exactly_the_whole_models_solutions() -> None:
 
 def test_a_model_with_another_constraint_kind_is_narrowed_instead() -> None:
     """A kind the sub-model does not fold (here a product): no index, and the neighbourhoods
-    fall back to the narrowed whole model, whose rosters still hold."""
+    fall back to the whole model narrowed, whose rosters still hold."""
     model, v = _small_model()
     model.add_multiplication_equality(v[6], [v[0], v[6]])
     assert SubModels.for_model(model.proto, range(6)) is None
+    built = RosterModel(prepare(load_instance(str(EXAMPLE)))).build()
+    w = built.model.new_int_var(0, 2, "w")
+    built.model.add_multiplication_equality(built.model.new_int_var(0, 4, "z"), [w, w])
+    search = Search(built, _one_worker, seed=0)
+    assert search._sub_model() is None
+    start = _any_roster(built)
+    free = set(sorted(search.units)[:3])
+    solver, _closed = search._solve(Found(start, search.cost(start)), free, 3.0)
+    assert solver is not None and not isinstance(solver, Solution)
+    assert _whole_model_holds(built.model, list(solver.response_proto.solution))

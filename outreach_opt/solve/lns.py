@@ -179,22 +179,22 @@ class Search:
             left = deadline - time.perf_counter()
             if left < 0.2:
                 break
-            kind, free = hoods.next(self.short(found.solver))
+            # First, in a sub-model, every auxiliary and no unit: what a narrowed copy frees at each step.
+            settle = steps == 0 and self._sub_model() is not None
+            kind, free = ("auxiliaries", set()) if settle else hoods.next(self.short(found.solver))
             began = time.perf_counter()
-            solver, closed = self._solve(found, free, min(STEP_SECONDS, left))
+            solver, closed = self._solve(found, free, min(STEP_SECONDS, left), auxiliaries=settle)
             steps += 1
             logger.debug(
                 "lns %s %.3f: %d free, %s in %.2fs",
                 kind,
-                hoods.size[kind],
+                hoods.size.get(kind, 0.0),
                 len(free),
                 "closed" if closed else "open",
                 time.perf_counter() - began,
             )
-            if closed:
-                hoods.closed(kind)
-            else:
-                hoods.timed_out(kind)
+            if kind in hoods.size:
+                (hoods.closed if closed else hoods.timed_out)(kind)
             if solver is None:
                 continue
             value = self.cost(solver)
@@ -241,14 +241,23 @@ class Search:
             logger.info("lns: neighbourhoods as %s", "sub-models" if self._cut else "narrowed copies")
         return self._sub_models if self._cut else None
 
-    def _solve(self, found: Found, free: set[SpecDay], limit: float) -> tuple[cp_model.CpSolver | None, bool]:
+    def _solve(
+        self, found: Found, free: set[SpecDay], limit: float, auxiliaries: bool = False
+    ) -> tuple[cp_model.CpSolver | None, bool]:
         """Re-solve with every unit outside `free` fixed to `found`; (the solver, or the
-        `Solution`, holding the roster found, whether the neighbourhood was closed)."""
+        `Solution`, holding the roster found, whether the neighbourhood was closed). A
+        sub-model keeps only the auxiliaries the free units reach, the others at the roster's
+        values; with `auxiliaries` it keeps every one, as a narrowed copy always does: a
+        roster's auxiliaries need not be at their cheapest (a hint completed to its first
+        solution, a roster found regardless of cost), and those no unit reaches would stay so."""
         models = self._sub_model()
         if models is None:
             return self._solve_narrowed(found, free, limit)
         values = values_of(found.solver)
-        sub, kept = models.cut(values, [i for key in free for i in self.units[key]])
+        variables = [i for key in free for i in self.units[key]]
+        if auxiliaries:
+            variables.extend(np.flatnonzero(~models.is_unit).tolist())
+        sub, kept = models.cut(values, variables)
         code, solver = self._run(sub, limit, len(free))
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if code == cp_model.INFEASIBLE:  # the roster is a solution of it: never expected
