@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import time
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -196,7 +197,9 @@ class SubModels:
         """The index, or None when the model holds what a sub-model cannot fold (see the module)."""
         if proto.has_floating_point_objective() or len(proto.search_strategy) or len(proto.assumptions):
             return None
+        started = time.perf_counter()
         models = cls(proto, units)
+        logger.info("sub-models: %d constraints indexed in %.2fs", models.n_constraints, time.perf_counter() - started)
         return models if models.foldable else None
 
     def current(self) -> bool:
