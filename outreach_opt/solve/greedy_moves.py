@@ -3,12 +3,15 @@ served first, then sessions moved, dropped or added while the objective falls.""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable
 
 from outreach_opt.domain.prepared import Candidate
 from outreach_opt.solve.greedy_chains import GreedyChains, serving_order
+
+logger = logging.getLogger(__name__)
 
 Priced = tuple[int, Candidate, int]
 """(cost by `GreedyState._cost`, candidate, the day's new pattern index)."""
@@ -106,7 +109,7 @@ class Greedy(GreedyChains):
         `deadline` (perf_counter) passes. Returns the steps made."""
         moves, improved = 0, True
         while improved and time.perf_counter() < deadline:
-            improved = False
+            improved, began, before = False, time.perf_counter(), moves
             for cand in sorted(self.roster.served, key=serving_order):
                 if time.perf_counter() > deadline:
                     break
@@ -119,6 +122,7 @@ class Greedy(GreedyChains):
                     break
                 if self._add_extra(cands, demand, week):
                     moves, improved = moves + 1, True
+            logger.debug("single moves: %d in %.2fs", moves - before, time.perf_counter() - began)
             if not improved:  # single moves are done: a point may still pass through a third
                 chained = self.chains(cands_of, deadline)
                 moves, improved = moves + chained, chained > 0
