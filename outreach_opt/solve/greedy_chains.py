@@ -49,7 +49,7 @@ class GreedyChains(GreedyRules):
             for key, cands in cands_of.items()
             if any(c.specialist not in self.sharers or n * self.burden[c.specialist] < total for c in cands)
         }
-        self._handoffs = {}
+        self._handoffs, self._listed, self._handoffs_total = {}, defaultdict(set), total
         above = sorted((s for s in self.sharers if n * self.burden[s] > total), key=self.burden.__getitem__)
         made = 0
         for giver in reversed(above):
@@ -77,8 +77,14 @@ class GreedyChains(GreedyRules):
     (or not sharing) who could take it over, cheapest first. Built once per specialist, not
     once per session passed to them: `_pass_on` tried the same hand-overs for every session
     of every giver (a pass of chains took 15 s at 80 specialists x 15 sites, seed 1).
-    Forgotten when a chain is made; a hand-over is checked again (`_allowed`) before it is
-    made, and the objective decides as before (`_kept`)."""
+    When a chain is made, forgotten for its specialists and for those whose hand-overs name
+    one of them (`_listed`), or all when it changed `T`; a hand-over is checked again
+    (`_allowed`) before it is made, and the objective decides as before (`_kept`)."""
+
+    _listed: defaultdict[str, set[str]]
+    """Receiver -> the specialists whose `_handoffs` name them."""
+    _handoffs_total: int
+    """`T` the `_handoffs` were priced with."""
 
     def _handoffs_of(
         self, taker: str, start: Chain, cands_of: CandsOf, by_spec: dict[str, list[Candidate]]
@@ -112,6 +118,7 @@ class GreedyChains(GreedyRules):
                     after = self._burden_if(receiver, alt.day, index)
                     price += weight * (abs(n * after - start.total) - abs(n * start.burden[receiver] - start.total))
                 priced.append((price, alt, index))
+                self._listed[receiver].add(taker)
             self._apply(own, back)
             if priced:
                 found.append((own, sorted(priced, key=lambda handoff: handoff[0])))
@@ -208,10 +215,17 @@ class GreedyChains(GreedyRules):
         return False
 
     def _moved(self, gone: Candidate, served: Candidate, by_spec: dict[str, list[Candidate]]) -> None:
-        """Note a chain's step in `by_spec`; every `_handoffs` is built again (burdens moved)."""
+        """Note a chain's step in `by_spec`, and forget the `_handoffs` it changed."""
         by_spec[gone.specialist].remove(gone)
         by_spec[served.specialist].append(served)
-        self._handoffs.clear()
+        if self.fairness_total() != self._handoffs_total:
+            self._handoffs.clear()
+            self._handoffs_total = self.fairness_total()
+            return
+        for spec in (gone.specialist, served.specialist):
+            self._handoffs.pop(spec, None)
+            for taker in self._listed.pop(spec, ()):
+                self._handoffs.pop(taker, None)
 
     def _kept(self, cand: Candidate, index: int, objective: int) -> bool:
         """Serve `cand` (the day becoming pattern `index`); kept if the exact objective (but

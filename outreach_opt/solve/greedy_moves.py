@@ -102,12 +102,18 @@ class Greedy(GreedyChains):
 
     # -- improving ------------------------------------------------------------------------------
 
-    def improve(self, cands_of: dict[tuple[str, int], list[Candidate]], deadline: float) -> int:
+    settled = False
+    """The last `improve` ended because no step helped (not at its deadline or `stall`)."""
+
+    def improve(self, cands_of: dict[tuple[str, int], list[Candidate]], deadline: float, stall: float = 0.0) -> int:
         """Move served sessions to cheaper candidates of the same demand and week, drop or add
         sessions above a demand's minimum (within its maximum), one at a time, each step
         lowering the objective (fairness counted exactly); passes repeat until none helps or
-        `deadline` (perf_counter) passes. Returns the steps made."""
+        `deadline` (perf_counter) passes, or, with `stall`, until a round of passes ending in
+        chain moves lowered the objective by less than that share of it. Returns the steps made."""
         moves, improved = 0, True
+        last = self.objective() if stall else 0
+        self.settled = False
         while improved and time.perf_counter() < deadline:
             improved, began, before = False, time.perf_counter(), moves
             for cand in sorted(self.roster.served, key=serving_order):
@@ -126,6 +132,12 @@ class Greedy(GreedyChains):
             if not improved:  # single moves are done: a point may still pass through a third
                 chained = self.chains(cands_of, deadline)
                 moves, improved = moves + chained, chained > 0
+                if improved and stall:
+                    now = self.objective()
+                    if last - now < stall * abs(now):
+                        return moves
+                    last = now
+        self.settled = not improved
         return moves
 
     def _add_extra(self, cands: list[Candidate], demand: str, week: int) -> bool:
