@@ -81,7 +81,7 @@ def greedy_roster(
         quick = share_of_fill < TARGET_FIRST_UP_TO or (
             share_of_fill < TARGET_FIRST_SMALL_UP_TO and len(built.x) < TARGET_FIRST_SMALL_CANDIDATES
         )
-        order = TARGET_SHARES if quick else (None, *TARGET_SHARES)
+        order = TARGET_SHARES if quick and TARGET_SHARES else (None, *TARGET_SHARES)
         for share in order if fair else (None,):
             if share is None:
                 other: Greedy | None = _improved(state, tasks, cands_of, improve_until, STALL_SHARE)

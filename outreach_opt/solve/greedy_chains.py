@@ -39,17 +39,8 @@ class GreedyChains(GreedyRules):
         if not self.weights.fairness_deviation or len(self.sharers) < 2 or self.target is not None:
             return 0
         began = time.perf_counter()
-        by_spec: dict[str, list[Candidate]] = defaultdict(list)
-        for cand in self.roster.served:
-            if cand not in self.pinned:
-                by_spec[cand.specialist].append(cand)
+        by_spec = self.begin_chains(cands_of)
         n, total = len(self.sharers), self.fairness_total()
-        self._open = {
-            key
-            for key, cands in cands_of.items()
-            if any(c.specialist not in self.sharers or n * self.burden[c.specialist] < total for c in cands)
-        }
-        self._handoffs, self._listed, self._handoffs_total = {}, defaultdict(set), total
         above = sorted((s for s in self.sharers if n * self.burden[s] > total), key=self.burden.__getitem__)
         made = 0
         for giver in reversed(above):
@@ -62,6 +53,22 @@ class GreedyChains(GreedyRules):
                     made += 1
         logger.debug("chain moves: %d in %.2fs", made, time.perf_counter() - began)
         return made
+
+    def begin_chains(self, cands_of: CandsOf) -> dict[str, list[Candidate]]:
+        """Start a pass of chains (`_open`, no `_handoffs` yet); each specialist's sessions
+        that may move (pins never do)."""
+        by_spec: dict[str, list[Candidate]] = defaultdict(list)
+        for cand in self.roster.served:
+            if cand not in self.pinned:
+                by_spec[cand.specialist].append(cand)
+        n, total = len(self.sharers), self.fairness_total()
+        self._open = {
+            key
+            for key, cands in cands_of.items()
+            if any(c.specialist not in self.sharers or n * self.burden[c.specialist] < total for c in cands)
+        }
+        self._handoffs, self._listed, self._handoffs_total = {}, defaultdict(set), total
+        return by_spec
 
     _open: set[tuple[str, int]]
     """The demand-weeks with a candidate below the mean burden (or not sharing) as a pass of
