@@ -60,7 +60,7 @@ def _shuffle(state: Greedy, cands_of: CandsOf, rng: random.Random, steps: int) -
 def _fresh(state: Greedy, taker: str, cands_of: CandsOf, by_spec: dict[str, list[Candidate]]) -> dict:
     """`taker`'s hand-overs as a fresh look at the roster prices them: (own, alt) -> (price, index)."""
     remembered = state._handoffs.pop(taker, None)
-    start = Chain(dict(state.burden), state.fairness_total(), state.spent, state.spent + state.fairness_cost())
+    start = Chain(dict(state.burden), state._handoffs_total, state.spent, state.spent + state.fairness_cost())
     fresh = {
         (own, alt): (price, index)
         for own, ways in state._handoffs_of(taker, start, cands_of, by_spec)
@@ -76,8 +76,8 @@ def _fresh(state: Greedy, taker: str, cands_of: CandsOf, by_spec: dict[str, list
 def test_remembered_handoffs_are_priced_as_a_fresh_look_prices_them(seed: int, shuffle: int) -> None:
     """After random moves, a hand-over's remembered price equals `_priced` of the receiver's
     change recomputed with the taker's session lifted, and its pattern is `_allowed`'s; after
-    a pass of chains, every hand-over still remembered (not forgotten for a chain made) is
-    priced as a fresh look at the changed roster prices it."""
+    a pass of chains, every hand-over still remembered (not dropped for a chain made) is
+    priced as a fresh look at the changed roster prices it, with `T` as the pass began."""
     state, cands_of = _filled(12, 4, seed)
     rng = random.Random(shuffle)
     _shuffle(state, cands_of, rng, 30)

@@ -84,14 +84,17 @@ class GreedyChains(GreedyRules):
     (or not sharing) who could take it over, cheapest first. Built once per specialist, not
     once per session passed to them: `_pass_on` tried the same hand-overs for every session
     of every giver (a pass of chains took 15 s at 80 specialists x 15 sites, seed 1).
-    When a chain is made, forgotten for its specialists and for those whose hand-overs name
-    one of them (`_listed`), or all when it changed `T`; a hand-over is checked again
-    (`_allowed`) before it is made, and the objective decides as before (`_kept`)."""
+    Priced with `T` as the pass began (`_handoffs_total`; a chain moves it by a few travel
+    minutes' points). When a chain is made, its specialists' own hand-overs are forgotten and
+    hand-overs to them dropped (they may no longer be below the mean: until the next pass);
+    clearing all instead rebuilt them after nearly every chain (a receiver is named by most).
+    A hand-over is checked again (`_allowed`) before it is made, and the exact objective
+    decides as before (`_kept`)."""
 
     _listed: defaultdict[str, set[str]]
     """Receiver -> the specialists whose `_handoffs` name them."""
     _handoffs_total: int
-    """`T` the `_handoffs` were priced with."""
+    """`T` the `_handoffs` are priced with: as the pass of chains began."""
 
     def _handoffs_of(
         self, taker: str, start: Chain, cands_of: CandsOf, by_spec: dict[str, list[Candidate]]
@@ -102,6 +105,7 @@ class GreedyChains(GreedyRules):
         if known is not None:
             return known
         n, weight, found = len(self.sharers), self.weights.fairness_deviation, []
+        total = self._handoffs_total
         for own in by_spec.get(taker, ()):
             key = self._key(own)
             if own not in self.roster.served or key not in self._open:
@@ -115,7 +119,7 @@ class GreedyChains(GreedyRules):
             for alt in cands_of[key]:
                 receiver = alt.specialist
                 sharing = receiver in start.burden
-                if receiver == taker or (sharing and n * start.burden[receiver] >= start.total):
+                if receiver == taker or (sharing and n * start.burden[receiver] >= total):
                     continue
                 index = self._allowed(alt)
                 if index is None:
@@ -123,7 +127,7 @@ class GreedyChains(GreedyRules):
                 price = self._local_cost(alt, index)
                 if sharing:
                     after = self._burden_if(receiver, alt.day, index)
-                    price += weight * (abs(n * after - start.total) - abs(n * start.burden[receiver] - start.total))
+                    price += weight * (abs(n * after - total) - abs(n * start.burden[receiver] - total))
                 priced.append((price, alt, index))
                 self._listed[receiver].add(taker)
             self._apply(own, back)
@@ -225,14 +229,12 @@ class GreedyChains(GreedyRules):
         """Note a chain's step in `by_spec`, and forget the `_handoffs` it changed."""
         by_spec[gone.specialist].remove(gone)
         by_spec[served.specialist].append(served)
-        if self.fairness_total() != self._handoffs_total:
-            self._handoffs.clear()
-            self._handoffs_total = self.fairness_total()
-            return
         for spec in (gone.specialist, served.specialist):
             self._handoffs.pop(spec, None)
             for taker in self._listed.pop(spec, ()):
-                self._handoffs.pop(taker, None)
+                if taker in self._handoffs:
+                    kept = [(own, [h for h in ways if h[1].specialist != spec]) for own, ways in self._handoffs[taker]]
+                    self._handoffs[taker] = [(own, ways) for own, ways in kept if ways]
 
     def _kept(self, cand: Candidate, index: int, objective: int) -> bool:
         """Serve `cand` (the day becoming pattern `index`); kept if the exact objective (but

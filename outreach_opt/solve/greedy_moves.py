@@ -149,8 +149,8 @@ class Greedy(GreedyChains):
         dem = self.prep.demands[demand]
         if not dem.sessions.min <= self.served_count[(demand, week)] < dem.sessions.max:
             return False
-        best = self._cheapest(cands)
-        if best is None or best[0] + dem.surplus_weight >= 0:
+        best = self._cheapest(cands, below=-dem.surplus_weight)
+        if best is None:
             return False
         _cost, cand, index = best
         fair_before = self.fairness_cost()
@@ -177,15 +177,18 @@ class Greedy(GreedyChains):
         self._apply(cand, back)
         return False
 
-    def _cheapest(self, cands: list[Candidate], leave_out: Candidate | None = None) -> Priced | None:
-        """(cost by `_cost`, candidate, new pattern) of the cheapest allowed candidate, or None."""
+    def _cheapest(self, cands: list[Candidate], leave_out: Candidate | None = None, below: int = 0) -> Priced | None:
+        """(cost by `_cost`, candidate, new pattern) of the cheapest allowed candidate costing
+        less than `below`, or None. The callers only act below it, so the rules across days
+        (`_fits`, the dearer half of `_allowed`) are checked only for such a new best: the same
+        choice as the cheapest overall, then compared."""
         best: tuple[int, Candidate, int] | None = None
         for cand in cands:
             same = leave_out is not None and cand.specialist == leave_out.specialist and cand == leave_out
             index = None if same else self._allowed(cand, local=True)
             if index is not None:
-                cost = self._cost(cand, index)  # the rules across days only for a new best
-                if (best is None or cost < best[0]) and self._fits(cand, index):
+                cost = self._cost(cand, index)
+                if cost < (below if best is None else best[0]) and self._fits(cand, index):
                     best = (cost, cand, index)
         return best
 
@@ -208,8 +211,8 @@ class Greedy(GreedyChains):
         if lifted is None:
             return False
         back, fair_before = lifted
-        best = self._cheapest(cands, leave_out=cand)
-        if best is not None and best[0] < self._cost(cand, back):
+        best = self._cheapest(cands, leave_out=cand, below=self._cost(cand, back))
+        if best is not None:
             _cost, other, allowed = best
             stay = self._local_cost(cand, back) + fair_before
             before = self.roster.chosen[(other.specialist, other.day)]
