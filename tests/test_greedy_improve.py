@@ -63,7 +63,7 @@ def _fresh(state: Greedy, taker: str, cands_of: CandsOf, by_spec: dict[str, list
     start = Chain(dict(state.burden), state._handoffs_total, state.spent, state.spent + state.fairness_cost())
     fresh = {
         (own, alt): (price, index)
-        for own, ways in state._handoffs_of(taker, start, cands_of, by_spec)
+        for own, ways in state._handoffs_of(taker, None, start, cands_of, by_spec)
         for price, alt, index in ways
     }
     if remembered is not None:
@@ -85,7 +85,7 @@ def test_remembered_handoffs_are_priced_as_a_fresh_look_prices_them(seed: int, s
     start = Chain(dict(state.burden), state.fairness_total(), state.spent, state.spent + state.fairness_cost())
     checked = 0
     for taker in sorted(state.sharers):
-        for own, ways in state._handoffs_of(taker, start, cands_of, by_spec):
+        for own, ways in state._handoffs_of(taker, None, start, cands_of, by_spec):
             lifted = state._removable(own)
             assert lifted is not None
             back = state.roster.chosen[(taker, own.day)]

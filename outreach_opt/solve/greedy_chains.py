@@ -97,10 +97,13 @@ class GreedyChains(GreedyRules):
     """`T` the `_handoffs` are priced with: as the pass of chains began."""
 
     def _handoffs_of(
-        self, taker: str, start: Chain, cands_of: CandsOf, by_spec: dict[str, list[Candidate]]
+        self, taker: str, giver: str | None, start: Chain, cands_of: CandsOf, by_spec: dict[str, list[Candidate]]
     ) -> list[tuple[Candidate, list[Handoff]]]:
-        """`_handoffs` of `taker`, built on first use. A session not removable now is left
-        out (taking the giver's session first might make it removable: rare, not tried)."""
+        """`_handoffs` of `taker`, built on first use, during a chain from `giver`. A session
+        not removable now is left out (taking the giver's session first might make it
+        removable: rare, not tried). The giver, their session lifted as it is built, is never
+        a receiver: priced so, their hand-overs would outlive the chain (a test found one at
+        905 remembered as 26)."""
         known = self._handoffs.get(taker)
         if known is not None:
             return known
@@ -119,7 +122,7 @@ class GreedyChains(GreedyRules):
             for alt in cands_of[key]:
                 receiver = alt.specialist
                 sharing = receiver in start.burden
-                if receiver == taker or (sharing and n * start.burden[receiver] >= total):
+                if receiver in (taker, giver) or (sharing and n * start.burden[receiver] >= total):
                     continue
                 index = self._allowed(alt)
                 if index is None:
@@ -186,7 +189,7 @@ class GreedyChains(GreedyRules):
             elif (
                 taker in start.burden
                 and n * taker_burden >= start.total
-                and self._handoffs_of(taker, start, cands_of, by_spec)
+                and self._handoffs_of(taker, giver, start, cands_of, by_spec)
             ):
                 taken = self.roster.chosen[(taker, alt.day)]
                 self._apply(alt, index)
@@ -204,7 +207,7 @@ class GreedyChains(GreedyRules):
         below the mean: the cheapest such hand-over priced below zero (`_priced`) is made and
         kept if the exact objective falls. The roster is as before when it returns False."""
         taker = taken.specialist
-        for own, handoffs in self._handoffs_of(taker, start, cands_of, by_spec):
+        for own, handoffs in self._handoffs_of(taker, giver, start, cands_of, by_spec):
             if own == taken or own not in self.roster.served:
                 continue
             lifted = self._removable(own)
