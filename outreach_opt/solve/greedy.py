@@ -81,10 +81,10 @@ def greedy_roster(
         quick = share_of_fill < TARGET_FIRST_UP_TO or (
             share_of_fill < TARGET_FIRST_SMALL_UP_TO and len(built.x) < TARGET_FIRST_SMALL_CANDIDATES
         )
-        order = (*TARGET_SHARES[:2], None, *TARGET_SHARES[2:]) if quick else (None, *TARGET_SHARES)
+        order = TARGET_SHARES if quick and TARGET_SHARES else (None, *TARGET_SHARES)
         for share in order if fair else (None,):
             if share is None:
-                other: Greedy | None = _improved(state, tasks, cands_of, improve_until)
+                other: Greedy | None = _improved(state, tasks, cands_of, improve_until, STALL_SHARE)
             elif improve_until - time.perf_counter() > 2 * fill_seconds:
                 other = _towards(built, tasks, cands_of, round(share * total), improve_until)
             else:
@@ -96,14 +96,25 @@ def greedy_roster(
                 if on_filled is not None and best.objective() < reported:
                     reported = best.objective()
                     on_filled(best.snapshot())
+        if best is not None and not best.settled:  # the best try's moves, to the end
+            _improved(best, tasks, cands_of, improve_until)
+            logger.info("greedy roster, best try moved on: objective %+d", best.objective())
+            if on_filled is not None and best.objective() < reported:
+                on_filled(best.snapshot())
         state = best or state
     state.sort_interchangeable()
     return state.roster
 
 
 TARGET_FIRST_UP_TO = 0.1
-"""The first two targets are tried before the moves with the true total only when one fill
-takes less than this share of the improvement's time (two, not one: at 300 specialists x 40
+"""When one fill takes less than this share of the improvement's time only the targets are
+tried (each ends with moves under the true total), else the moves with the true total from
+the fill come first. The true total's try from the fill never won where the fill is quick
+(greedy alone, each try run to its end, CPU time: 80 x 15 seeds 1-3 627,093 / 543,005 /
+501,729 against the best target's 565,866 / 402,055 / 403,364; 300 x 40 seeds 1-3 6.62-6.72M
+/ 6,755,712 / 6,806,134 against 5,782,360 / 6,158,166 / 6,117,733) and at 300 x 40 took
+20-26 s, to the deadline; without it the search gets that time. Before, it came after the
+first two targets (two, not one: at 300 specialists x 40
 sites, 60 s, loaded machine, the true total's moves from the fill ended at the deadline far
 above either target's roster and took the second target's time; with 0.5 before them, seeds
 1-3: 5,841,136 / 6,144,985 / 5,972,447 against 5,855,383 / 6,157,775 / 6,025,096; M-1 at 30 s
@@ -123,6 +134,13 @@ every size was tried and undone: XL-1 (128k-151k candidates) on the loaded machi
 ended at the fill's 305M again (against 204M at a tenth, run right after), its fill having
 come under a quarter."""
 
+STALL_SHARE = 0.005
+"""Each try's moves stop once a round of them (passes of single moves, then a pass of chain
+moves) lowers its objective by less than this share; the best try's then go on to the end
+(`greedy_roster`). Why: at 80 specialists x 15 sites the tries' last rounds took most of
+their time for almost nothing (seed 3, the 0.6 try, CPU time: 403,888 at 4.2 s, 403,491 at
+17.3 s), so the 0.5 try, best there, got no time at 30 s."""
+
 TARGET_SHARES = (0.6, 0.5, 0.7)
 """Fixed totals to build towards, as shares of the first roster's total burden `T`, tried in
 turn while the improvement has time. Why: `fairness_deviation`, `sum |n B_s - T|` with `T`
@@ -136,8 +154,8 @@ Measured at 80 specialists x 15 sites (seeds 1-3, greedy and moves alone, shared
 fairness 699,200 / 532,300 / 514,800 with the true `T` against 556,400 / 459,800 /
 403,000 towards 0.6 `T` and 583,800 / 398,650 / 403,000 towards 0.5 `T`. None of 0.4, 0.45,
 0.55, 0.65, 0.7, 0.75 and 0.8 did better than both (0.55 repeated 0.5's roster); 0.7 stays as
-a third try for instances whose best total lies higher, and the tries end early enough to
-leave the search its time."""
+a third try for instances whose best total lies higher (300 x 40 seed 3, greedy alone run to
+its end: 6,117,733 against 6,147,274 for 0.5; never best at 80 x 15)."""
 
 
 def _filled(
@@ -169,7 +187,7 @@ def _towards(
         return None
     state.improve(cands_of, until)
     state.target = None
-    return _improved(state, tasks, cands_of, until)
+    return _improved(state, tasks, cands_of, until, STALL_SHARE)
 
 
 def _improved(
@@ -177,10 +195,13 @@ def _improved(
     tasks: list[tuple[list[Candidate], str, int]],
     cands_of: dict[tuple[str, int], list[Candidate]],
     until: float,
+    stall: float = 0.0,
 ) -> Greedy:
-    """`state` after its moves, and what they left uncovered tried again."""
-    if state.improve(cands_of, until):
+    """`state` after its moves (`Greedy.improve`), and what they left uncovered tried again."""
+    if state.improve(cands_of, until, stall):
+        served = len(state.roster.served)
         state.fill(tasks)
+        state.settled = state.settled and len(state.roster.served) == served  # else moves may help again
     return state
 
 

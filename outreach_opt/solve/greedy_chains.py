@@ -24,6 +24,9 @@ from outreach_opt.solve.greedy_rules import GreedyRules
 logger = logging.getLogger(__name__)
 
 CandsOf = dict[tuple[str, int], list[Candidate]]
+Handoff = tuple[int, Candidate, int]
+"""(price of the receiver's part: its cost and its own deviation's change, candidate, the
+receiver's new day pattern index): one way to pass a session on, see `_handoffs`."""
 
 
 class GreedyChains(GreedyRules):
@@ -36,16 +39,8 @@ class GreedyChains(GreedyRules):
         if not self.weights.fairness_deviation or len(self.sharers) < 2 or self.target is not None:
             return 0
         began = time.perf_counter()
-        by_spec: dict[str, list[Candidate]] = defaultdict(list)
-        for cand in self.roster.served:
-            if cand not in self.pinned:
-                by_spec[cand.specialist].append(cand)
+        by_spec = self.begin_chains(cands_of)
         n, total = len(self.sharers), self.fairness_total()
-        self._open = {
-            key
-            for key, cands in cands_of.items()
-            if any(c.specialist not in self.sharers or n * self.burden[c.specialist] < total for c in cands)
-        }
         above = sorted((s for s in self.sharers if n * self.burden[s] > total), key=self.burden.__getitem__)
         made = 0
         for giver in reversed(above):
@@ -59,6 +54,22 @@ class GreedyChains(GreedyRules):
         logger.debug("chain moves: %d in %.2fs", made, time.perf_counter() - began)
         return made
 
+    def begin_chains(self, cands_of: CandsOf) -> dict[str, list[Candidate]]:
+        """Start a pass of chains (`_open`, no `_handoffs` yet); each specialist's sessions
+        that may move (pins never do)."""
+        by_spec: dict[str, list[Candidate]] = defaultdict(list)
+        for cand in self.roster.served:
+            if cand not in self.pinned:
+                by_spec[cand.specialist].append(cand)
+        n, total = len(self.sharers), self.fairness_total()
+        self._open = {
+            key
+            for key, cands in cands_of.items()
+            if any(c.specialist not in self.sharers or n * self.burden[c.specialist] < total for c in cands)
+        }
+        self._handoffs, self._listed, self._handoffs_total = {}, defaultdict(set), total
+        return by_spec
+
     _open: set[tuple[str, int]]
     """The demand-weeks with a candidate below the mean burden (or not sharing) as a pass of
     chains starts: the only sessions worth passing on. Skipping the rest, a first pass at 300
@@ -67,9 +78,66 @@ class GreedyChains(GreedyRules):
     def _key(self, cand: Candidate) -> tuple[str, int]:
         return (cand.demand, self.prep.week[cand.day])
 
-    def _passes(self, taker: str, by_spec: dict[str, list[Candidate]]) -> bool:
-        """`taker` serves a session someone below the mean might take over (`_open`)."""
-        return any(self._key(own) in self._open for own in by_spec.get(taker, ()))
+    _handoffs: dict[str, list[tuple[Candidate, list[Handoff]]]]
+    """For each specialist asked about since the last chain made: their sessions of `_open`
+    demand-weeks that they may drop, each with the candidates of specialists below the mean
+    (or not sharing) who could take it over, cheapest first. Built once per specialist, not
+    once per session passed to them: `_pass_on` tried the same hand-overs for every session
+    of every giver (a pass of chains took 15 s at 80 specialists x 15 sites, seed 1).
+    Priced with `T` as the pass began (`_handoffs_total`; a chain moves it by a few travel
+    minutes' points). When a chain is made, its specialists' own hand-overs are forgotten and
+    hand-overs to them dropped (they may no longer be below the mean: until the next pass);
+    clearing all instead rebuilt them after nearly every chain (a receiver is named by most).
+    A hand-over is checked again (`_allowed`) before it is made, and the exact objective
+    decides as before (`_kept`)."""
+
+    _listed: defaultdict[str, set[str]]
+    """Receiver -> the specialists whose `_handoffs` name them."""
+    _handoffs_total: int
+    """`T` the `_handoffs` are priced with: as the pass of chains began."""
+
+    def _handoffs_of(
+        self, taker: str, giver: str | None, start: Chain, cands_of: CandsOf, by_spec: dict[str, list[Candidate]]
+    ) -> list[tuple[Candidate, list[Handoff]]]:
+        """`_handoffs` of `taker`, built on first use, during a chain from `giver`. A session
+        not removable now is left out (taking the giver's session first might make it
+        removable: rare, not tried). The giver, their session lifted as it is built, is never
+        a receiver: priced so, their hand-overs would outlive the chain (a test found one at
+        905 remembered as 26)."""
+        known = self._handoffs.get(taker)
+        if known is not None:
+            return known
+        n, weight, found = len(self.sharers), self.weights.fairness_deviation, []
+        total = self._handoffs_total
+        for own in by_spec.get(taker, ()):
+            key = self._key(own)
+            if own not in self.roster.served or key not in self._open:
+                continue
+            lifted = self._removable(own)
+            if lifted is None:
+                continue
+            back = self.roster.chosen[(taker, own.day)]
+            self._remove(own, lifted)
+            priced: list[Handoff] = []
+            for alt in cands_of[key]:
+                receiver = alt.specialist
+                sharing = receiver in start.burden
+                if receiver in (taker, giver) or (sharing and n * start.burden[receiver] >= total):
+                    continue
+                index = self._allowed(alt)
+                if index is None:
+                    continue
+                price = self._local_cost(alt, index)
+                if sharing:
+                    after = self._burden_if(receiver, alt.day, index)
+                    price += weight * (abs(n * after - total) - abs(n * start.burden[receiver] - total))
+                priced.append((price, alt, index))
+                self._listed[receiver].add(taker)
+            self._apply(own, back)
+            if priced:
+                found.append((own, sorted(priced, key=lambda handoff: handoff[0])))
+        self._handoffs[taker] = found
+        return found
 
     def _burden_if(self, spec: str, t: int, index: int) -> int:
         """`spec`'s burden should day `t` become pattern `index` (0 for a non-sharer)."""
@@ -116,15 +184,17 @@ class GreedyChains(GreedyRules):
             changed = {giver: self.burden[giver], taker: taker_burden}
             if self._priced(start, changed, self.spent + self._local_cost(alt, index)) < 0:
                 if self._kept(alt, index, start.objective):
-                    by_spec[giver].remove(cand)
-                    by_spec[taker].append(alt)
+                    self._moved(cand, alt, by_spec)
                     return True
-            elif taker in start.burden and n * taker_burden >= start.total and self._passes(taker, by_spec):
+            elif (
+                taker in start.burden
+                and n * taker_burden >= start.total
+                and self._handoffs_of(taker, giver, start, cands_of, by_spec)
+            ):
                 taken = self.roster.chosen[(taker, alt.day)]
                 self._apply(alt, index)
                 if self._pass_on(alt, giver, start, cands_of, by_spec):
-                    by_spec[giver].remove(cand)
-                    by_spec[taker].append(alt)
+                    self._moved(cand, alt, by_spec)
                     return True
                 self._remove(alt, taken)
         self._apply(cand, back)
@@ -136,36 +206,38 @@ class GreedyChains(GreedyRules):
         """The taker of `taken` (from `giver`) hands one of their other sessions to someone
         below the mean: the cheapest such hand-over priced below zero (`_priced`) is made and
         kept if the exact objective falls. The roster is as before when it returns False."""
-        taker, n = taken.specialist, len(self.sharers)
-        for own in list(by_spec.get(taker, ())):
-            if own == taken or own not in self.roster.served or self._key(own) not in self._open:
+        taker = taken.specialist
+        for own, handoffs in self._handoffs_of(taker, giver, start, cands_of, by_spec):
+            if own == taken or own not in self.roster.served:
                 continue
             lifted = self._removable(own)
             if lifted is None:
                 continue
             back = self.roster.chosen[(taker, own.day)]
             self._remove(own, lifted)
-            best: tuple[int, Candidate, int] | None = None
-            for alt in cands_of[(own.demand, self.prep.week[own.day])]:
-                receiver = alt.specialist
-                if receiver in (taker, giver) or (
-                    receiver in start.burden and n * self.burden[receiver] >= start.total
-                ):
-                    continue
-                index = self._allowed(alt)
-                if index is None:
-                    continue
-                changed = {giver: self.burden[giver], taker: self.burden[taker]}
-                changed[receiver] = self._burden_if(receiver, alt.day, index)
-                price = self._priced(start, changed, self.spent + self._local_cost(alt, index))
-                if price < 0 and (best is None or price < best[0]):
-                    best = (price, alt, index)
-            if best is not None and self._kept(best[1], best[2], start.objective):
-                by_spec[taker].remove(own)
-                by_spec[best[1].specialist].append(best[1])
-                return True
+            # `_priced` of giver and taker as they stand; each hand-over adds its receiver's part
+            base = self._priced(start, {giver: self.burden[giver], taker: self.burden[taker]}, self.spent)
+            for price, alt, index in handoffs:
+                if base + price >= 0:
+                    break
+                if alt.specialist != giver and self._allowed(alt) == index:
+                    if self._kept(alt, index, start.objective):
+                        self._moved(own, alt, by_spec)
+                        return True
+                    break
             self._apply(own, back)
         return False
+
+    def _moved(self, gone: Candidate, served: Candidate, by_spec: dict[str, list[Candidate]]) -> None:
+        """Note a chain's step in `by_spec`, and forget the `_handoffs` it changed."""
+        by_spec[gone.specialist].remove(gone)
+        by_spec[served.specialist].append(served)
+        for spec in (gone.specialist, served.specialist):
+            self._handoffs.pop(spec, None)
+            for taker in self._listed.pop(spec, ()):
+                if taker in self._handoffs:
+                    kept = [(own, [h for h in ways if h[1].specialist != spec]) for own, ways in self._handoffs[taker]]
+                    self._handoffs[taker] = [(own, ways) for own, ways in kept if ways]
 
     def _kept(self, cand: Candidate, index: int, objective: int) -> bool:
         """Serve `cand` (the day becoming pattern `index`); kept if the exact objective (but

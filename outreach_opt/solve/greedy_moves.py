@@ -3,12 +3,15 @@ served first, then sessions moved, dropped or added while the objective falls.""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable
 
 from outreach_opt.domain.prepared import Candidate
 from outreach_opt.solve.greedy_chains import GreedyChains, serving_order
+
+logger = logging.getLogger(__name__)
 
 Priced = tuple[int, Candidate, int]
 """(cost by `GreedyState._cost`, candidate, the day's new pattern index)."""
@@ -99,14 +102,20 @@ class Greedy(GreedyChains):
 
     # -- improving ------------------------------------------------------------------------------
 
-    def improve(self, cands_of: dict[tuple[str, int], list[Candidate]], deadline: float) -> int:
+    settled = False
+    """The last `improve` ended because no step helped (not at its deadline or `stall`)."""
+
+    def improve(self, cands_of: dict[tuple[str, int], list[Candidate]], deadline: float, stall: float = 0.0) -> int:
         """Move served sessions to cheaper candidates of the same demand and week, drop or add
         sessions above a demand's minimum (within its maximum), one at a time, each step
         lowering the objective (fairness counted exactly); passes repeat until none helps or
-        `deadline` (perf_counter) passes. Returns the steps made."""
+        `deadline` (perf_counter) passes, or, with `stall`, until a round of passes ending in
+        chain moves lowered the objective by less than that share of it. Returns the steps made."""
         moves, improved = 0, True
+        last = self.objective() if stall else 0
+        self.settled = False
         while improved and time.perf_counter() < deadline:
-            improved = False
+            improved, began, before = False, time.perf_counter(), moves
             for cand in sorted(self.roster.served, key=serving_order):
                 if time.perf_counter() > deadline:
                     break
@@ -119,9 +128,16 @@ class Greedy(GreedyChains):
                     break
                 if self._add_extra(cands, demand, week):
                     moves, improved = moves + 1, True
+            logger.debug("single moves: %d in %.2fs", moves - before, time.perf_counter() - began)
             if not improved:  # single moves are done: a point may still pass through a third
                 chained = self.chains(cands_of, deadline)
                 moves, improved = moves + chained, chained > 0
+                if improved and stall:
+                    now = self.objective()
+                    if last - now < stall * abs(now):
+                        return moves
+                    last = now
+        self.settled = not improved
         return moves
 
     def _add_extra(self, cands: list[Candidate], demand: str, week: int) -> bool:
@@ -133,8 +149,8 @@ class Greedy(GreedyChains):
         dem = self.prep.demands[demand]
         if not dem.sessions.min <= self.served_count[(demand, week)] < dem.sessions.max:
             return False
-        best = self._cheapest(cands)
-        if best is None or best[0] + dem.surplus_weight >= 0:
+        best = self._cheapest(cands, below=-dem.surplus_weight)
+        if best is None:
             return False
         _cost, cand, index = best
         fair_before = self.fairness_cost()
@@ -161,15 +177,18 @@ class Greedy(GreedyChains):
         self._apply(cand, back)
         return False
 
-    def _cheapest(self, cands: list[Candidate], leave_out: Candidate | None = None) -> Priced | None:
-        """(cost by `_cost`, candidate, new pattern) of the cheapest allowed candidate, or None."""
+    def _cheapest(self, cands: list[Candidate], leave_out: Candidate | None = None, below: int = 0) -> Priced | None:
+        """(cost by `_cost`, candidate, new pattern) of the cheapest allowed candidate costing
+        less than `below`, or None. The callers only act below it, so the rules across days
+        (`_fits`, the dearer half of `_allowed`) are checked only for such a new best: the same
+        choice as the cheapest overall, then compared."""
         best: tuple[int, Candidate, int] | None = None
         for cand in cands:
             same = leave_out is not None and cand.specialist == leave_out.specialist and cand == leave_out
             index = None if same else self._allowed(cand, local=True)
             if index is not None:
-                cost = self._cost(cand, index)  # the rules across days only for a new best
-                if (best is None or cost < best[0]) and self._fits(cand, index):
+                cost = self._cost(cand, index)
+                if cost < (below if best is None else best[0]) and self._fits(cand, index):
                     best = (cost, cand, index)
         return best
 
@@ -192,8 +211,8 @@ class Greedy(GreedyChains):
         if lifted is None:
             return False
         back, fair_before = lifted
-        best = self._cheapest(cands, leave_out=cand)
-        if best is not None and best[0] < self._cost(cand, back):
+        best = self._cheapest(cands, leave_out=cand, below=self._cost(cand, back))
+        if best is not None:
             _cost, other, allowed = best
             stay = self._local_cost(cand, back) + fair_before
             before = self.roster.chosen[(other.specialist, other.day)]

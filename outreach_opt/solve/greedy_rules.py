@@ -26,8 +26,9 @@ class GreedyRules(GreedyState):
         held = self._held.get(cand)
         if held is None:
             held = self._held[cand] = tuple(holds(cand, dem).items())
-        if held and any(self.used[(site, t, p, r)] + n > prep.capacity.get((site, r), 0) for (site, r), n in held):
-            return None
+        for (site, r), n in held:  # a loop, not any(): the most frequent call of the moves
+            if self.used[(site, t, p, r)] + n > prep.capacity.get((site, r), 0):
+                return None
         servers = self.servers[cand.demand]
         if dem.max_specialists is not None and spec not in servers and len(servers) >= dem.max_specialists:
             return None
