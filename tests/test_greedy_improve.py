@@ -9,7 +9,7 @@ import random
 import time
 from collections import defaultdict
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from outreach_opt.domain.prepared import Candidate, prepare
@@ -102,13 +102,18 @@ def test_remembered_handoffs_are_priced_as_a_fresh_look_prices_them(seed: int, s
     by_spec = defaultdict(list)
     for cand in state.roster.served - state.pinned:
         by_spec[cand.specialist].append(cand)
+    assert checked > 0
+    # a pass may end remembering no hand-over at all (a third of these small draws): nothing to compare then
+    assume(any(listed for ways in state._handoffs.values() for _, listed in ways))
+    compared = 0
     for taker, ways in list(state._handoffs.items()):
         fresh = _fresh(state, taker, cands_of, by_spec)
         for own, listed in ways:
             for price, alt, index in listed:
                 if (own, alt) in fresh:  # a hand-over no longer allowed is checked again before use
                     assert fresh[(own, alt)] == (price, index)
-    assert checked > 0
+                    compared += 1
+    assert compared > 0  # the remembered hand-overs after chains were compared, not skipped
 
 
 def test_a_stalled_try_moves_on_never_dearer() -> None:

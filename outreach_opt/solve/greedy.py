@@ -96,12 +96,14 @@ def greedy_roster(
                 if on_filled is not None and best.objective() < reported:
                     reported = best.objective()
                     on_filled(best.snapshot())
-        if best is not None and not best.settled:  # the best try's moves, to the end
+        if best is None:  # every target try skipped for time or declined: the fill's own moves
+            best = _improved(state, tasks, cands_of, improve_until)
+        if not best.settled:  # the best try's moves, to the end
             _improved(best, tasks, cands_of, improve_until)
             logger.info("greedy roster, best try moved on: objective %+d", best.objective())
             if on_filled is not None and best.objective() < reported:
                 on_filled(best.snapshot())
-        state = best or state
+        state = best
     state.sort_interchangeable()
     return state.roster
 

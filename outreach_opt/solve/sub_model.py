@@ -44,10 +44,6 @@ Proto = cp_model_helper.CpModelProto
 LITERALS = ("bool_or", "bool_and", "at_most_one", "exactly_one")
 FOLDED = ("linear", "lin_max", *LITERALS)
 """Constraint kinds a sub-model folds constants into: every kind the builder writes."""
-NOT_FOLDED = (
-    "int_prod", "int_div", "int_mod", "element", "table", "automaton", "bool_xor", "all_diff", "inverse",
-    "reservoir", "circuit", "routes", "interval", "no_overlap", "no_overlap_2d", "cumulative", "dummy_constraint",
-)  # fmt: skip
 INFINITE = 2**62
 """A domain bound this far out stands for 'unbounded' and is not shifted by constants."""
 
@@ -132,7 +128,7 @@ class SubModels:
         self.is_unit = np.zeros(self.n, dtype=bool)
         self.is_unit[np.fromiter(units, dtype=np.int64)] = True
         self.foldable = True
-        """False when a constraint is of a kind not folded (`NOT_FOLDED`): the index is then left unfinished."""
+        """False when a constraint is of a kind not folded (not in `FOLDED`): the index is then left unfinished."""
         self._domains: dict[int, list[int]] = {}
         """Each variable's domain once read (reading all 92k at M took 0.8 s)."""
         self.enforcement: list[list[int]] = []
@@ -148,8 +144,8 @@ class SubModels:
             self.enforcement.append(enforcement)
             # A sub-message is read only under its has_: reading `c.linear` of another kind
             # makes it a linear constraint (the C++ proto's accessor is the mutable one).
-            kind = next((name for name in FOLDED if getattr(c, f"has_{name}")()), "empty")
-            if kind == "empty" and any(getattr(c, f"has_{name}")() for name in NOT_FOLDED):
+            kind = next((name for name in FOLDED if getattr(c, f"has_{name}")()), None)
+            if kind is None:  # any other kind, or one this OR-Tools version adds: never dropped as empty
                 self.foldable = False
                 return
             self.kind.append(kind)
@@ -165,7 +161,7 @@ class SubModels:
                 exprs = [c.lin_max.target, *c.lin_max.exprs]
                 self.exprs[k] = [(list(e.vars), list(e.coeffs), int(e.offset)) for e in exprs]
                 refs = [v for vars_, _, _ in self.exprs[k] for v in vars_]
-            elif kind != "empty":
+            else:
                 refs = self.literals[k] = list(getattr(c, kind).literals)
             terms.append(lin_vars)
             coeffs.append(lin_coeffs)
@@ -333,7 +329,7 @@ class _Writer:
         """A kept constraint of any folded kind but linear."""
         enforcement = self._enforced(k)
         kind = self.models.kind[k]
-        if enforcement is None or kind == "empty":
+        if enforcement is None:
             return
         if kind == "lin_max":
             new = self.proto.constraints.add()
