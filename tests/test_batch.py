@@ -186,7 +186,7 @@ def test_dask_not_installed_is_bad_input(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_unexpected_error_is_kept_in_the_job_result(monkeypatch: pytest.MonkeyPatch) -> None:
     """A job that fails for a reason other than input reports type and message, not a crash."""
 
-    def broken_solve(*_args: object) -> None:
+    def broken_solve(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("solver exploded")
 
     monkeypatch.setattr("outreach_opt.batch.runner.solve", broken_solve)

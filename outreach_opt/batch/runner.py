@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from outreach_opt.check.checker import check_roster
+from outreach_opt.check.lone_line import line_holds
 from outreach_opt.domain.problems import InputError
 from outreach_opt.io.load import instance_from_data, load_instance
 from outreach_opt.scenarios.kpis import roster_kpis
@@ -69,7 +70,7 @@ def run_job(job: Job) -> dict[str, Any]:
             instance = load_instance(job.instance)
         else:
             instance = instance_from_data(job.instance, job.name)
-        solved = solve(instance, job.options)
+        solved = solve(instance, job.options, judge=line_holds)  # as `outreach-opt solve` does
         result.update(status=solved.status.value, objective=solved.objective, bound=solved.bound)
         result["gap"] = None if solved.gap is None else round(solved.gap, 6)
         if solved.roster is not None:
