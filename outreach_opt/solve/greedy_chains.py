@@ -41,7 +41,7 @@ class GreedyChains(GreedyRules):
         began = time.perf_counter()
         by_spec = self.begin_chains(cands_of)
         n, total = len(self.sharers), self.fairness_total()
-        above = sorted((s for s in self.sharers if n * self.burden[s] > total), key=self.burden.__getitem__)
+        above = sorted((s for s in self.sharers if n * self.burden[s] > total), key=lambda s: (self.burden[s], s))
         made = 0
         for giver in reversed(above):
             for cand in sorted(by_spec.get(giver, ()), key=serving_order):
@@ -58,7 +58,7 @@ class GreedyChains(GreedyRules):
         """Start a pass of chains (`_open`, no `_handoffs` yet); each specialist's sessions
         that may move (pins never do)."""
         by_spec: dict[str, list[Candidate]] = defaultdict(list)
-        for cand in self.roster.served:
+        for cand in sorted(self.roster.served, key=serving_order):  # `_handoffs_of` takes the first found
             if cand not in self.pinned:
                 by_spec[cand.specialist].append(cand)
         n, total = len(self.sharers), self.fairness_total()
@@ -261,6 +261,8 @@ class Chain:
     objective: int
 
 
-def serving_order(cand: Candidate) -> tuple[int, int, str, str]:
-    """Served sessions in time order, for passes that must not depend on set order."""
-    return (cand.day, cand.period, cand.specialist, cand.demand)
+def serving_order(cand: Candidate) -> tuple[int, int, str, str, str, str]:
+    """Served sessions in time order, for passes that must not depend on set order (which
+    follows PYTHONHASHSEED): a total order, so site and role too (a remote demand has one
+    candidate per site it may be served from)."""
+    return (cand.day, cand.period, cand.specialist, cand.demand, cand.site, cand.role or "")

@@ -59,8 +59,8 @@ class GreedyState:
                 self.weekends_worked[spec].add(self.weekend_of[t])
         self.weights = prep.instance.weights
         self.sharers = set(prep.instance.outreach_sharers())
-        self.factor = {s: prep.specialists[s].burden_factor for s in self.sharers}
-        self.burden: dict[str, int] = {s: self.factor[s] * prep.history.burden.get(s, 0) for s in self.sharers}
+        self.factor = {s: prep.specialists[s].burden_factor for s in sorted(self.sharers)}  # not set order
+        self.burden: dict[str, int] = {s: self.factor[s] * prep.history.burden.get(s, 0) for s in self.factor}
         for (spec, t), _k in start.chosen.items():  # commitments carry burden too, as in the model
             if spec in self.sharers:
                 self.burden[spec] += self.factor[spec] * built._day_burden(self.pattern(spec, t), t in self.weekend_of)
