@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from ortools.sat.python import cp_model
 from support import EXAMPLE, INSTANCES
+from test_lns import _any_roster
 
 from outreach_opt.check.checker import check_roster
 from outreach_opt.domain.prepared import prepare
@@ -27,17 +28,6 @@ from outreach_opt.solve.sub_model import Solution, SubModels, values_of
 
 def _one_worker(limit: float) -> cp_model.CpSolver:
     return configured_solver(SolveOptions(workers=1), remaining=limit)
-
-
-def _any_roster(built: RosterModel) -> cp_model.CpSolver:
-    """A roster found with the objective dropped: valid, and far from the cheapest."""
-    model = built.model.clone()
-    model.clear_objective()
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 20
-    assert solver.solve(model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    return solver
 
 
 def _whole_model_holds(model: cp_model.CpModel, values: list[int]) -> bool:
