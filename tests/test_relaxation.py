@@ -89,8 +89,20 @@ def test_a_group_splits_its_points_at_best() -> None:
     )
     assert optimum(data) == 400
     assert len(relaxation(instance(data), grouped=True).members) == 1
-    alone, grouped = bounds(instance(data))
-    assert alone == grouped and alone is not None and 390 <= alone <= 400  # the search stops within a unit of T / n
+    # Split down to single values of T: exactly 400. Stopping at intervals narrower than n
+    # (one unit of the mean), as the search once did, left it at 397 ([199, 201]: 199 + 2 x 99).
+    assert bounds(instance(data)) == [400, 400]
+
+
+def test_the_total_lies_on_the_factors_lattice() -> None:
+    """a (FTE 80, factor 125) shares outreach but cannot reach near within its daily limit
+    (30 minutes, round trip 40); b (FTE 100, factor 100) goes. So T = 100 and the deviations
+    are |2 x 100 - 100| + |0 - 100| = 200. The bound keeps T on the multiples of
+    gcd(125, 100) = 25: on the multiples of 125 (the larger factor wrongly taken) T = 100
+    would be lost and the bound would claim the uncovered 1000, above the optimum."""
+    data = _sharing(specialists=[specialist("a", fte=80, max_travel_minutes_per_day=30), specialist("b")])
+    assert optimum(data) == 200
+    assert bounds(instance(data)) == [200, 200]
 
 
 def test_an_unreachable_specialist_is_a_forced_deviation() -> None:

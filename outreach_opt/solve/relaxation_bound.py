@@ -4,7 +4,8 @@ computed in a child process beside a search.
 
 The interval with the lowest LP value is split in two and both halves solved; the bound at
 any moment is the lowest value over the intervals not yet split (together they cover every
-`T`), so it only rises, and it stops when the lowest interval pins the mean burden to a unit.
+`T`), so it only rises, and it stops when the lowest interval is one value of `T` (a multiple
+of the sharers' factors' gcd, as every roster's total is).
 """
 
 from __future__ import annotations
@@ -129,6 +130,8 @@ class _LP:
             if used:
                 lp.row(used, -math.inf, most)
         self.steps: dict[str, list[tuple[int, int]]] = {}
+        self.points: dict[str, int] = {}
+        """Per sharing unit, the column of its points `P`."""
         self.total = -1
         self.most: int | None = None
         self.fair = bool(relax.sharers) and (relax.weight_fd > 0 or relax.weight_fm > 0)
@@ -159,6 +162,7 @@ class _LP:
                     takers.update(range(a + 1, int(b) + 1))
                 steps = self.steps[u] = [(level, lp.var(0, takers[level])) for level in sorted(takers)]
                 lp.row([(p, 1), *((v, -1) for _, v in steps)], lo, lo)
+        self.points = points
         self.total = lp.row([(p, relax.factor[u]) for u, p in points.items()], -math.inf, math.inf)
         if relax.weight_fm > 0:
             most = self.most = lp.var(0, math.inf, relax.weight_fm)  # n x most >= T >= a: set per interval
@@ -251,9 +255,14 @@ def lower_bound(
     stop: _Flag | None = None,
 ) -> int | None:
     """The relaxation's bound, rising until `deadline` (perf_counter), `stop`, or the
-    lowest interval pins the mean burden `T / n` to within one unit (narrower intervals
-    added 0.3 % at 300 specialists, in a third of the LPs). None when not even the first LP
-    was solved."""
+    lowest interval is one value of `T`. None when not even the first LP was solved.
+
+    `T = Σ f_s P_s` with integer points `P_s`, so `T` is a multiple of `g`, the gcd of the
+    sharers' factors (`_step`): every interval is shrunk to its multiples of `g` (an interval
+    without one holds no roster) and split down to a single value. Stopping at intervals
+    narrower than `n` (one unit of the mean burden), as before, left M seed 3 at 302,930
+    where its single values of `T` are all at least 307,898 (every LP inside an interval is
+    at least the interval's value, so going on only rises)."""
     lp = _LP(relax)
     order = itertools.count()
     left = lambda: deadline - time.perf_counter()  # noqa: E731
@@ -266,11 +275,12 @@ def lower_bound(
         return _rounded(value)
     if stop is not None and stop.is_set():
         return None
-    lo, hi = relax.total_range
-    first = lp.solve(lo, int(hi), left())
+    step = _step(relax)
+    lo, hi = _on_lattice(relax.total_range[0], int(relax.total_range[1]), step)
+    first = lp.solve(lo, hi, left()) if lo <= hi else math.inf
     if first is None:
         return None
-    heap = [_Interval(first, next(order), lo, int(hi), True)]
+    heap = [_Interval(first, next(order), lo, hi, True)]
     best = _rounded(first)
     solved = 1
     if on_bound is not None:
@@ -285,13 +295,13 @@ def lower_bound(
             solved += 1
             value = node.value if value is None else max(value, node.value)
             heapq.heappush(heap, _Interval(value, next(order), node.lo, node.hi, True))
-        elif node.hi - node.lo < relax.n_sharers:
-            heapq.heappush(heap, node)  # the mean is known to within one unit of scaled burden
+        elif node.lo == node.hi:
+            heapq.heappush(heap, node)  # one value of T: the lowest LP there is
             break
         else:
-            mid = (node.lo + node.hi) // 2
+            mid = node.lo + (node.hi - node.lo) // (2 * step) * step
             heapq.heappush(heap, _Interval(node.value, next(order), node.lo, mid, False))
-            heapq.heappush(heap, _Interval(node.value, next(order), mid + 1, node.hi, False))
+            heapq.heappush(heap, _Interval(node.value, next(order), mid + step, node.hi, False))
         now = _rounded(heap[0].value) if heap else best
         if now > best:
             best = now
@@ -299,6 +309,17 @@ def lower_bound(
                 on_bound(best)
     logger.info("relaxation bound %d after %d LPs over intervals of the total burden", best, solved)
     return best
+
+
+def _step(relax: Relaxation) -> int:
+    """The gcd of the sharers' burden factors: every roster's total `T = Σ f_s P_s` (integer
+    points `P_s`, history's included) is a multiple of it."""
+    return math.gcd(*(relax.factor[u] for u in relax.sharers)) or 1
+
+
+def _on_lattice(lo: int, hi: int, step: int) -> tuple[int, int]:
+    """`[lo, hi]` shrunk to its first and last multiples of `step` (empty when `lo > hi`)."""
+    return -(-lo // step) * step, hi // step * step
 
 
 def _rounded(value: float) -> int:
