@@ -32,9 +32,13 @@ from outreach_opt.solve.solve import solve
 
 
 def bound(
-    inst: Instance, past: list[Assignment] | None = None, seconds: float = 20.0, grouped: bool | None = None
+    inst: Instance,
+    past: list[Assignment] | None = None,
+    seconds: float = 20.0,
+    grouped: bool | None = None,
+    integral: bool = False,
 ) -> int | None:
-    return lower_bound(relaxation(inst, past or [], grouped), time.perf_counter() + seconds)
+    return lower_bound(relaxation(inst, past or [], grouped), time.perf_counter() + seconds, integral=integral)
 
 
 def bounds(inst: Instance, seconds: float = 20.0) -> list[int | None]:
@@ -105,6 +109,26 @@ def test_the_total_lies_on_the_factors_lattice() -> None:
     assert bounds(instance(data)) == [200, 200]
 
 
+def test_integer_counts_see_a_whole_weekend_session() -> None:
+    """Three specialists, one Saturday session at near (am or pm), fairness counting outreach
+    and weekend days. Whoever goes has 2 points (the session and the day), burden 200 against
+    a total of 200: |600 - 200| + 2 x |0 - 200| = 800 (uncovered costs 1000). The LP counts a
+    weekend session as 1.5 points (a weekend day may hold two) and may split it in thirds, so it
+    stays below; with integer counts (the MIP of solve/relaxation_mip.py) one specialist takes
+    the whole session and its whole day: 800."""
+    data = _sharing(
+        horizon={"start": "2025-10-20", "days": 7},
+        specialists=[specialist("a"), specialist("b"), specialist("c")],
+        demands=[demand("d", site="near", days=["sat"], periods=["am", "pm"])],
+        fairness={"burden": {"outreach_session": 1, "weekend_day": 1}},
+    )
+    assert optimum(data) == 800
+    plain = bound(instance(data), grouped=False)
+    assert plain is not None and plain < 800
+    assert bound(instance(data), grouped=False, integral=True) == 800
+    assert bound(instance(data), grouped=True, integral=True) == plain  # one unit of three: no MIP
+
+
 def test_an_unreachable_specialist_is_a_forced_deviation() -> None:
     """b cannot drive to near and back within the day (limit 30, round trip 40), so a takes
     both sessions: burdens 200 and 0, deviations 2 x 200 = 400 (and 40 minutes each way are
@@ -152,7 +176,10 @@ def test_bound_below_the_proven_optimum(data: dict[str, Any]) -> None:
     alone, grouped = bounds(inst)
     assert alone is not None and alone <= result.objective
     assert grouped is not None and grouped <= result.objective
+    integral = bound(inst, integral=True)  # the integer counts' MIP after the LPs (relaxation_mip.py)
+    assert integral is not None and alone <= integral <= result.objective
     event("bound is the optimum" if alone == result.objective else "bound below the optimum")
+    event("integer counts raise it" if integral > alone else "integer counts do not raise it")
     event(_grouping(inst))
 
 

@@ -51,11 +51,14 @@ class _Rows:
         self.row_lower: list[float] = []
         self.row_upper: list[float] = []
         self.entries: list[tuple[int, int, float]] = []
+        self.integer: list[bool] = []
+        """Per variable: integral in every roster's point (solve/relaxation_mip.py reads it)."""
 
-    def var(self, lower: float, upper: float = math.inf, cost: float = 0.0) -> int:
+    def var(self, lower: float, upper: float = math.inf, cost: float = 0.0, integer: bool = True) -> int:
         self.lower.append(lower)
         self.upper.append(upper)
         self.cost.append(cost)
+        self.integer.append(integer)
         return len(self.lower) - 1
 
     def row(self, terms: Iterable[tuple[int, float]], lower: float, upper: float) -> int:
@@ -74,7 +77,7 @@ class _Rows:
         model.variables.ids.extend(range(len(self.lower)))
         model.variables.lower_bounds.extend(self.lower)
         model.variables.upper_bounds.extend(self.upper)
-        model.variables.integers.extend([False] * len(self.lower))
+        model.variables.integers.extend([False] * len(self.lower))  # the LP; relaxation_mip.py sets them
         costs = [(i, c) for i, c in enumerate(self.cost) if c != 0]
         model.objective.offset = offset
         model.objective.linear_coefficients.ids.extend(i for i, _ in costs)
@@ -165,13 +168,19 @@ class _LP:
         self.points = points
         self.total = lp.row([(p, relax.factor[u]) for u, p in points.items()], -math.inf, math.inf)
         if relax.weight_fm > 0:
-            most = self.most = lp.var(0, math.inf, relax.weight_fm)  # n x most >= T >= a: set per interval
+            most = self.most = lp.var(0, math.inf, relax.weight_fm, integer=False)  # n x most >= T >= a: per interval
             for u, p in points.items():  # the most of a unit's members is at least their mean
                 lp.row([(most, len(relax.ranges[u])), (p, -relax.factor[u])], 0, math.inf)
 
     def solve(self, a: int, b: int, seconds: float) -> float | None:
         """The LP's value with `T` in [a, b]: inf when no point has it, None when GLOP
         stopped without an answer (time, numerics)."""
+        update, offset = self.interval(a, b)
+        return self._solved(update, offset, seconds)
+
+    def interval(self, a: int, b: int) -> tuple[model_update_pb2.ModelUpdateProto, float]:
+        """Set the lists for `T` in [a, b] (the total's row, the steps' costs, the least max);
+        returns the same as an update of the solver's model, and the objective's offset."""
         relax, lp = self.relax, self.lp
         update = model_update_pb2.ModelUpdateProto()
         offset = 0
@@ -197,7 +206,7 @@ class _LP:
                     coefficients.ids.append(step)
                     coefficients.values.append(lp.cost[step])
             update.objective_updates.offset_update = relax.weight_fd * offset
-        return self._solved(update, relax.weight_fd * offset, seconds)
+        return update, relax.weight_fd * offset
 
     def _solved(self, update: model_update_pb2.ModelUpdateProto, offset: float, seconds: float) -> float | None:
         """GLOP on the model as it now is, from its last basis (a new solver, from the lists,
@@ -224,6 +233,12 @@ class _LP:
         if reason == result_pb2.TERMINATION_REASON_INFEASIBLE:
             return math.inf
         return None
+
+
+INTEGER_RESERVE = 0.1
+"""The integer counts' MIP ends this share of the bound's time before its deadline, so that its
+bound is reported before the search ends (the child is stopped then, and a MIP still running
+reports nothing)."""
 
 
 def _distance(value: int, a: int, b: int) -> int:
@@ -253,9 +268,12 @@ def lower_bound(
     deadline: float,
     on_bound: Callable[[int], None] | None = None,
     stop: _Flag | None = None,
+    integral: bool = False,
 ) -> int | None:
     """The relaxation's bound, rising until `deadline` (perf_counter), `stop`, or the
     lowest interval is one value of `T`. None when not even the first LP was solved.
+    With `integral`, the time then left (but `INTEGER_RESERVE`) goes to the relaxation with
+    integer counts over the lowest intervals' range of `T` (solve/relaxation_mip.py).
 
     `T = Σ f_s P_s` with integer points `P_s`, so `T` is a multiple of `g`, the gcd of the
     sharers' factors (`_step`): every interval is shrunk to its multiples of `g` (an interval
@@ -263,6 +281,7 @@ def lower_bound(
     narrower than `n` (one unit of the mean burden), as before, left M seed 3 at 302,930
     where its single values of `T` are all at least 307,898 (every LP inside an interval is
     at least the interval's value, so going on only rises)."""
+    began = time.perf_counter()
     lp = _LP(relax)
     order = itertools.count()
     left = lambda: deadline - time.perf_counter()  # noqa: E731
@@ -308,6 +327,16 @@ def lower_bound(
             if on_bound is not None:
                 on_bound(best)
     logger.info("relaxation bound %d after %d LPs over intervals of the total burden", best, solved)
+    seconds = left() - INTEGER_RESERVE * (deadline - began)
+    if integral and heap and seconds > 0 and not (stop is not None and stop.is_set()):
+        from outreach_opt.solve.relaxation_mip import integer_phase  # it builds on this module's LP
+
+        value = integer_phase(lp, [(node.value, node.lo, node.hi) for node in heap], step, seconds)
+        if _rounded(value) > best and not (stop is not None and stop.is_set()):
+            best = _rounded(value)
+            if on_bound is not None:
+                on_bound(best)
+        logger.info("relaxation bound %d with integer counts", best)
     return best
 
 
@@ -361,7 +390,7 @@ class BoundInBackground:
             def in_thread() -> None:
                 relax = relaxation(instance, past)
                 if not stop.is_set():  # stopped while the relaxation was built: no LP at all
-                    lower_bound(relax, deadline, self._rise, stop)
+                    lower_bound(relax, deadline, self._rise, stop, integral=True)
 
             self._thread = threading.Thread(target=in_thread, name="relaxation-bound", daemon=True)
             self._thread.start()
@@ -413,4 +442,4 @@ def _bound_in_child(instance: Instance, past: list[Assignment], seconds: float, 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     deadline = time.perf_counter() + seconds
     with send:
-        lower_bound(relaxation(instance, past), deadline, send.send, stop)
+        lower_bound(relaxation(instance, past), deadline, send.send, stop, integral=True)
