@@ -46,6 +46,16 @@ def bounds(inst: Instance, seconds: float = 20.0) -> list[int | None]:
     return [bound(inst, seconds=seconds, grouped=grouped) for grouped in (False, True)]
 
 
+def _saturday() -> dict[str, Any]:
+    """Three specialists, one Saturday session at near, outreach and weekend days as burden."""
+    return _sharing(
+        horizon={"start": "2025-10-20", "days": 7},
+        specialists=[specialist("a"), specialist("b"), specialist("c")],
+        demands=[demand("d", site="near", days=["sat"], periods=["am", "pm"])],
+        fairness={"burden": {"outreach_session": 1, "weekend_day": 1}},
+    )
+
+
 def _sharing(**changes: Any) -> dict[str, Any]:
     """Two specialists at home, one session wanted at near; fairness counts outreach only."""
     data = base(
@@ -116,17 +126,17 @@ def test_integer_counts_see_a_whole_weekend_session() -> None:
     weekend session as 1.5 points (a weekend day may hold two) and may split it in thirds, so it
     stays below; with integer counts (the MIP of solve/relaxation_mip.py) one specialist takes
     the whole session and its whole day: 800."""
-    data = _sharing(
-        horizon={"start": "2025-10-20", "days": 7},
-        specialists=[specialist("a"), specialist("b"), specialist("c")],
-        demands=[demand("d", site="near", days=["sat"], periods=["am", "pm"])],
-        fairness={"burden": {"outreach_session": 1, "weekend_day": 1}},
-    )
+    data = _saturday()
     assert optimum(data) == 800
     plain = bound(instance(data), grouped=False)
     assert plain is not None and plain < 800
     assert bound(instance(data), grouped=False, integral=True) == 800
     assert bound(instance(data), grouped=True, integral=True) == plain  # one unit of three: no MIP
+    # beside a search, the child process runs the MIP only when solve is asked to (integer_bound)
+    for integral, expected in ((True, 800), (False, plain)):
+        background = BoundInBackground(instance(data), [], time.perf_counter() + 20, integral=integral)
+        background._thread.join(20)  # the child ends when its rounds do
+        assert background.stop() == expected
 
 
 def test_an_unreachable_specialist_is_a_forced_deviation() -> None:

@@ -377,6 +377,7 @@ class BoundInBackground:
         past: Sequence[Assignment],
         deadline: float,
         on_bound: Callable[[int], None] | None = None,
+        integral: bool = False,
     ) -> None:
         self.best: int | None = None
         self._stopped = False
@@ -390,7 +391,7 @@ class BoundInBackground:
             def in_thread() -> None:
                 relax = relaxation(instance, past)
                 if not stop.is_set():  # stopped while the relaxation was built: no LP at all
-                    lower_bound(relax, deadline, self._rise, stop, integral=True)
+                    lower_bound(relax, deadline, self._rise, stop, integral)
 
             self._thread = threading.Thread(target=in_thread, name="relaxation-bound", daemon=True)
             self._thread.start()
@@ -400,7 +401,7 @@ class BoundInBackground:
         self._stop = context.Event()
         seconds = deadline - time.perf_counter()
         self._process = context.Process(
-            target=_bound_in_child, args=(instance, list(past), seconds, send, self._stop), daemon=True
+            target=_bound_in_child, args=(instance, list(past), seconds, send, self._stop, integral), daemon=True
         )
         self._process.start()
         send.close()  # the child holds the sending end: its exit ends the listening
@@ -437,9 +438,11 @@ class BoundInBackground:
         return best
 
 
-def _bound_in_child(instance: Instance, past: list[Assignment], seconds: float, send: Connection, stop: _Flag) -> None:
+def _bound_in_child(
+    instance: Instance, past: list[Assignment], seconds: float, send: Connection, stop: _Flag, integral: bool
+) -> None:
     """The child's work: the relaxation and its rising bound, each rise sent to the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     deadline = time.perf_counter() + seconds
     with send:
-        lower_bound(relaxation(instance, past), deadline, send.send, stop, integral=True)
+        lower_bound(relaxation(instance, past), deadline, send.send, stop, integral)
