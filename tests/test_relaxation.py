@@ -251,7 +251,9 @@ class _KnownBound:
     def __init__(self, value: int) -> None:
         self.value = value
 
-    def __call__(self, instance: Instance, past: Any, until: float, on_bound: Any = None) -> _KnownBound:
+    def __call__(
+        self, instance: Instance, past: Any, until: float, on_bound: Any = None, integral: bool = False
+    ) -> _KnownBound:
         if on_bound is not None:
             on_bound(self.value)
         return self
