@@ -32,14 +32,28 @@ from outreach_opt.solve.solve import solve
 
 
 def bound(
-    inst: Instance, past: list[Assignment] | None = None, seconds: float = 20.0, grouped: bool | None = None
+    inst: Instance,
+    past: list[Assignment] | None = None,
+    seconds: float = 20.0,
+    grouped: bool | None = None,
+    integral: bool = False,
 ) -> int | None:
-    return lower_bound(relaxation(inst, past or [], grouped), time.perf_counter() + seconds)
+    return lower_bound(relaxation(inst, past or [], grouped), time.perf_counter() + seconds, integral=integral)
 
 
 def bounds(inst: Instance, seconds: float = 20.0) -> list[int | None]:
     """The bound counting each specialist alone and counting alike specialists together."""
     return [bound(inst, seconds=seconds, grouped=grouped) for grouped in (False, True)]
+
+
+def _saturday() -> dict[str, Any]:
+    """Three specialists, one Saturday session at near, outreach and weekend days as burden."""
+    return _sharing(
+        horizon={"start": "2025-10-20", "days": 7},
+        specialists=[specialist("a"), specialist("b"), specialist("c")],
+        demands=[demand("d", site="near", days=["sat"], periods=["am", "pm"])],
+        fairness={"burden": {"outreach_session": 1, "weekend_day": 1}},
+    )
 
 
 def _sharing(**changes: Any) -> dict[str, Any]:
@@ -89,8 +103,40 @@ def test_a_group_splits_its_points_at_best() -> None:
     )
     assert optimum(data) == 400
     assert len(relaxation(instance(data), grouped=True).members) == 1
-    alone, grouped = bounds(instance(data))
-    assert alone == grouped and alone is not None and 390 <= alone <= 400  # the search stops within a unit of T / n
+    # Split down to single values of T: exactly 400. Stopping at intervals narrower than n
+    # (one unit of the mean), as the search once did, left it at 397 ([199, 201]: 199 + 2 x 99).
+    assert bounds(instance(data)) == [400, 400]
+
+
+def test_the_total_lies_on_the_factors_lattice() -> None:
+    """a (FTE 80, factor 125) shares outreach but cannot reach near within its daily limit
+    (30 minutes, round trip 40); b (FTE 100, factor 100) goes. So T = 100 and the deviations
+    are |2 x 100 - 100| + |0 - 100| = 200. The bound keeps T on the multiples of
+    gcd(125, 100) = 25: on the multiples of 125 (the larger factor wrongly taken) T = 100
+    would be lost and the bound would claim the uncovered 1000, above the optimum."""
+    data = _sharing(specialists=[specialist("a", fte=80, max_travel_minutes_per_day=30), specialist("b")])
+    assert optimum(data) == 200
+    assert bounds(instance(data)) == [200, 200]
+
+
+def test_integer_counts_see_a_whole_weekend_session() -> None:
+    """Three specialists, one Saturday session at near (am or pm), fairness counting outreach
+    and weekend days. Whoever goes has 2 points (the session and the day), burden 200 against
+    a total of 200: |600 - 200| + 2 x |0 - 200| = 800 (uncovered costs 1000). The LP counts a
+    weekend session as 1.5 points (a weekend day may hold two) and may split it in thirds, so it
+    stays below; with integer counts (the MIP of solve/relaxation_mip.py) one specialist takes
+    the whole session and its whole day: 800."""
+    data = _saturday()
+    assert optimum(data) == 800
+    plain = bound(instance(data), grouped=False)
+    assert plain is not None and plain < 800
+    assert bound(instance(data), grouped=False, integral=True) == 800
+    assert bound(instance(data), grouped=True, integral=True) == plain  # one unit of three: no MIP
+    # beside a search, the child process runs the MIP only when solve is asked to (integer_bound)
+    for integral, expected in ((True, 800), (False, plain)):
+        background = BoundInBackground(instance(data), [], time.perf_counter() + 20, integral=integral)
+        background._thread.join(20)  # the child ends when its rounds do
+        assert background.stop() == expected
 
 
 def test_an_unreachable_specialist_is_a_forced_deviation() -> None:
@@ -140,7 +186,10 @@ def test_bound_below_the_proven_optimum(data: dict[str, Any]) -> None:
     alone, grouped = bounds(inst)
     assert alone is not None and alone <= result.objective
     assert grouped is not None and grouped <= result.objective
+    integral = bound(inst, integral=True)  # the integer counts' MIP after the LPs (relaxation_mip.py)
+    assert integral is not None and alone <= integral <= result.objective
     event("bound is the optimum" if alone == result.objective else "bound below the optimum")
+    event("integer counts raise it" if integral > alone else "integer counts do not raise it")
     event(_grouping(inst))
 
 
@@ -202,7 +251,9 @@ class _KnownBound:
     def __init__(self, value: int) -> None:
         self.value = value
 
-    def __call__(self, instance: Instance, past: Any, until: float, on_bound: Any = None) -> _KnownBound:
+    def __call__(
+        self, instance: Instance, past: Any, until: float, on_bound: Any = None, integral: bool = False
+    ) -> _KnownBound:
         if on_bound is not None:
             on_bound(self.value)
         return self

@@ -54,6 +54,14 @@ class SolveOptions:
     the neighbourhoods ended at 24940; on Curtois & Qu it helps
     (benchmarks/RESULTS-curtois-qu.md), and at the benchmark's M and L (see
     `LNS_FROM_VARIABLES`)."""
+    integer_bound: bool = False
+    """Beside the search, after the relaxation's LPs (solve/relaxation_bound.py), spend the time
+    left on its MIPs with integer counts (solve/relaxation_mip.py) for a higher bound. Off by
+    default: the MIP takes a core, and with CP-SAT on both of 2 cores that cost the roster
+    (80 specialists x 15 sites seed 3 at 30 s, three alternated pairs, shared machine: 404,187 /
+    403,837 / 404,130 with it against 394,904 / 403,365 / 389,105 without, for a bound of
+    308,012 against 307,898); seed 2's bound rose from 345,648 to 355,700. Worth it where the
+    search leaves a core idle (`workers` below the cores)."""
     build: BuildOptions = field(default_factory=BuildOptions)
 
 

@@ -4,7 +4,8 @@ computed in a child process beside a search.
 
 The interval with the lowest LP value is split in two and both halves solved; the bound at
 any moment is the lowest value over the intervals not yet split (together they cover every
-`T`), so it only rises, and it stops when the lowest interval pins the mean burden to a unit.
+`T`), so it only rises, and it stops when the lowest interval is one value of `T` (a multiple
+of the sharers' factors' gcd, as every roster's total is).
 """
 
 from __future__ import annotations
@@ -50,11 +51,14 @@ class _Rows:
         self.row_lower: list[float] = []
         self.row_upper: list[float] = []
         self.entries: list[tuple[int, int, float]] = []
+        self.integer: list[bool] = []
+        """Per variable: integral in every roster's point (solve/relaxation_mip.py reads it)."""
 
-    def var(self, lower: float, upper: float = math.inf, cost: float = 0.0) -> int:
+    def var(self, lower: float, upper: float = math.inf, cost: float = 0.0, integer: bool = True) -> int:
         self.lower.append(lower)
         self.upper.append(upper)
         self.cost.append(cost)
+        self.integer.append(integer)
         return len(self.lower) - 1
 
     def row(self, terms: Iterable[tuple[int, float]], lower: float, upper: float) -> int:
@@ -73,7 +77,7 @@ class _Rows:
         model.variables.ids.extend(range(len(self.lower)))
         model.variables.lower_bounds.extend(self.lower)
         model.variables.upper_bounds.extend(self.upper)
-        model.variables.integers.extend([False] * len(self.lower))
+        model.variables.integers.extend([False] * len(self.lower))  # the LP; relaxation_mip.py sets them
         costs = [(i, c) for i, c in enumerate(self.cost) if c != 0]
         model.objective.offset = offset
         model.objective.linear_coefficients.ids.extend(i for i, _ in costs)
@@ -129,6 +133,8 @@ class _LP:
             if used:
                 lp.row(used, -math.inf, most)
         self.steps: dict[str, list[tuple[int, int]]] = {}
+        self.points: dict[str, int] = {}
+        """Per sharing unit, the column of its points `P`."""
         self.total = -1
         self.most: int | None = None
         self.fair = bool(relax.sharers) and (relax.weight_fd > 0 or relax.weight_fm > 0)
@@ -159,15 +165,22 @@ class _LP:
                     takers.update(range(a + 1, int(b) + 1))
                 steps = self.steps[u] = [(level, lp.var(0, takers[level])) for level in sorted(takers)]
                 lp.row([(p, 1), *((v, -1) for _, v in steps)], lo, lo)
+        self.points = points
         self.total = lp.row([(p, relax.factor[u]) for u, p in points.items()], -math.inf, math.inf)
         if relax.weight_fm > 0:
-            most = self.most = lp.var(0, math.inf, relax.weight_fm)  # n x most >= T >= a: set per interval
+            most = self.most = lp.var(0, math.inf, relax.weight_fm, integer=False)  # n x most >= T >= a: per interval
             for u, p in points.items():  # the most of a unit's members is at least their mean
                 lp.row([(most, len(relax.ranges[u])), (p, -relax.factor[u])], 0, math.inf)
 
     def solve(self, a: int, b: int, seconds: float) -> float | None:
         """The LP's value with `T` in [a, b]: inf when no point has it, None when GLOP
         stopped without an answer (time, numerics)."""
+        update, offset = self.interval(a, b)
+        return self._solved(update, offset, seconds)
+
+    def interval(self, a: int, b: int) -> tuple[model_update_pb2.ModelUpdateProto, float]:
+        """Set the lists for `T` in [a, b] (the total's row, the steps' costs, the least max);
+        returns the same as an update of the solver's model, and the objective's offset."""
         relax, lp = self.relax, self.lp
         update = model_update_pb2.ModelUpdateProto()
         offset = 0
@@ -193,7 +206,7 @@ class _LP:
                     coefficients.ids.append(step)
                     coefficients.values.append(lp.cost[step])
             update.objective_updates.offset_update = relax.weight_fd * offset
-        return self._solved(update, relax.weight_fd * offset, seconds)
+        return update, relax.weight_fd * offset
 
     def _solved(self, update: model_update_pb2.ModelUpdateProto, offset: float, seconds: float) -> float | None:
         """GLOP on the model as it now is, from its last basis (a new solver, from the lists,
@@ -220,6 +233,12 @@ class _LP:
         if reason == result_pb2.TERMINATION_REASON_INFEASIBLE:
             return math.inf
         return None
+
+
+INTEGER_RESERVE = 0.1
+"""The integer counts' MIP ends this share of the bound's time before its deadline, so that its
+bound is reported before the search ends (the child is stopped then, and a MIP still running
+reports nothing)."""
 
 
 def _distance(value: int, a: int, b: int) -> int:
@@ -249,11 +268,20 @@ def lower_bound(
     deadline: float,
     on_bound: Callable[[int], None] | None = None,
     stop: _Flag | None = None,
+    integral: bool = False,
 ) -> int | None:
     """The relaxation's bound, rising until `deadline` (perf_counter), `stop`, or the
-    lowest interval pins the mean burden `T / n` to within one unit (narrower intervals
-    added 0.3 % at 300 specialists, in a third of the LPs). None when not even the first LP
-    was solved."""
+    lowest interval is one value of `T`. None when not even the first LP was solved.
+    With `integral`, the time then left (but `INTEGER_RESERVE`) goes to the relaxation with
+    integer counts over the lowest intervals' range of `T` (solve/relaxation_mip.py).
+
+    `T = Σ f_s P_s` with integer points `P_s`, so `T` is a multiple of `g`, the gcd of the
+    sharers' factors (`_step`): every interval is shrunk to its multiples of `g` (an interval
+    without one holds no roster) and split down to a single value. Stopping at intervals
+    narrower than `n` (one unit of the mean burden), as before, left M seed 3 at 302,930
+    where its single values of `T` are all at least 307,898 (every LP inside an interval is
+    at least the interval's value, so going on only rises)."""
+    began = time.perf_counter()
     lp = _LP(relax)
     order = itertools.count()
     left = lambda: deadline - time.perf_counter()  # noqa: E731
@@ -266,11 +294,12 @@ def lower_bound(
         return _rounded(value)
     if stop is not None and stop.is_set():
         return None
-    lo, hi = relax.total_range
-    first = lp.solve(lo, int(hi), left())
+    step = _step(relax)
+    lo, hi = _on_lattice(relax.total_range[0], int(relax.total_range[1]), step)
+    first = lp.solve(lo, hi, left()) if lo <= hi else math.inf
     if first is None:
         return None
-    heap = [_Interval(first, next(order), lo, int(hi), True)]
+    heap = [_Interval(first, next(order), lo, hi, True)]
     best = _rounded(first)
     solved = 1
     if on_bound is not None:
@@ -285,20 +314,41 @@ def lower_bound(
             solved += 1
             value = node.value if value is None else max(value, node.value)
             heapq.heappush(heap, _Interval(value, next(order), node.lo, node.hi, True))
-        elif node.hi - node.lo < relax.n_sharers:
-            heapq.heappush(heap, node)  # the mean is known to within one unit of scaled burden
+        elif node.lo == node.hi:
+            heapq.heappush(heap, node)  # one value of T: the lowest LP there is
             break
         else:
-            mid = (node.lo + node.hi) // 2
+            mid = node.lo + (node.hi - node.lo) // (2 * step) * step
             heapq.heappush(heap, _Interval(node.value, next(order), node.lo, mid, False))
-            heapq.heappush(heap, _Interval(node.value, next(order), mid + 1, node.hi, False))
+            heapq.heappush(heap, _Interval(node.value, next(order), mid + step, node.hi, False))
         now = _rounded(heap[0].value) if heap else best
         if now > best:
             best = now
             if on_bound is not None:
                 on_bound(best)
     logger.info("relaxation bound %d after %d LPs over intervals of the total burden", best, solved)
+    seconds = left() - INTEGER_RESERVE * (deadline - began)
+    if integral and heap and seconds > 0 and not (stop is not None and stop.is_set()):
+        from outreach_opt.solve.relaxation_mip import integer_phase  # it builds on this module's LP
+
+        value = integer_phase(lp, [(node.value, node.lo, node.hi) for node in heap], step, seconds)
+        if _rounded(value) > best and not (stop is not None and stop.is_set()):
+            best = _rounded(value)
+            if on_bound is not None:
+                on_bound(best)
+        logger.info("relaxation bound %d with integer counts", best)
     return best
+
+
+def _step(relax: Relaxation) -> int:
+    """The gcd of the sharers' burden factors: every roster's total `T = Σ f_s P_s` (integer
+    points `P_s`, history's included) is a multiple of it."""
+    return math.gcd(*(relax.factor[u] for u in relax.sharers)) or 1
+
+
+def _on_lattice(lo: int, hi: int, step: int) -> tuple[int, int]:
+    """`[lo, hi]` shrunk to its first and last multiples of `step` (empty when `lo > hi`)."""
+    return -(-lo // step) * step, hi // step * step
 
 
 def _rounded(value: float) -> int:
@@ -327,6 +377,7 @@ class BoundInBackground:
         past: Sequence[Assignment],
         deadline: float,
         on_bound: Callable[[int], None] | None = None,
+        integral: bool = False,
     ) -> None:
         self.best: int | None = None
         self._stopped = False
@@ -340,7 +391,7 @@ class BoundInBackground:
             def in_thread() -> None:
                 relax = relaxation(instance, past)
                 if not stop.is_set():  # stopped while the relaxation was built: no LP at all
-                    lower_bound(relax, deadline, self._rise, stop)
+                    lower_bound(relax, deadline, self._rise, stop, integral)
 
             self._thread = threading.Thread(target=in_thread, name="relaxation-bound", daemon=True)
             self._thread.start()
@@ -350,7 +401,7 @@ class BoundInBackground:
         self._stop = context.Event()
         seconds = deadline - time.perf_counter()
         self._process = context.Process(
-            target=_bound_in_child, args=(instance, list(past), seconds, send, self._stop), daemon=True
+            target=_bound_in_child, args=(instance, list(past), seconds, send, self._stop, integral), daemon=True
         )
         self._process.start()
         send.close()  # the child holds the sending end: its exit ends the listening
@@ -387,9 +438,11 @@ class BoundInBackground:
         return best
 
 
-def _bound_in_child(instance: Instance, past: list[Assignment], seconds: float, send: Connection, stop: _Flag) -> None:
+def _bound_in_child(
+    instance: Instance, past: list[Assignment], seconds: float, send: Connection, stop: _Flag, integral: bool
+) -> None:
     """The child's work: the relaxation and its rising bound, each rise sent to the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     deadline = time.perf_counter() + seconds
     with send:
-        lower_bound(relaxation(instance, past), deadline, send.send, stop)
+        lower_bound(relaxation(instance, past), deadline, send.send, stop, integral)

@@ -144,7 +144,7 @@ def solve(
             if listener is not None:
                 listener(Progress(time.perf_counter() - started, None, bound))
 
-        return BoundInBackground(instance, past, until, on_bound)
+        return BoundInBackground(instance, past, until, on_bound, options.integer_bound)
 
     relaxed = start_bound(started + options.time_limit)
     reached: int | None = None
