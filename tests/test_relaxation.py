@@ -348,3 +348,26 @@ def test_the_bound_runs_in_a_daemonic_process() -> None:
     expected = lower_bound(relaxation(load_instance(path)), time.perf_counter() + 30)
     assert queue.get(timeout=5) == expected
     assert expected is not None and expected <= proven_sample(INSTANCES / "anzhen-tongzhou-week.yaml").report.objective
+
+
+def _integral_bound_in_a_daemon(data: dict[str, Any], queue: Any) -> None:
+    """In a daemonic process, asked for integer counts: the bound `BoundInBackground` reaches."""
+    background = BoundInBackground(instance(data), [], time.perf_counter() + 20, integral=True)
+    background._thread.join(20)
+    queue.put(background.stop())
+
+
+def test_a_daemonic_process_runs_no_mip() -> None:
+    """In a thread (a daemonic process's bound) HiGHS's MIP could not be ended when the solve
+    stops, so there integer counts are not run: the Saturday case gets the LPs' bound, below
+    the 800 the MIP proves in a child process (test_integer_counts_see_a_whole_weekend_session)."""
+    data = _saturday()
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    worker = context.Process(target=_integral_bound_in_a_daemon, args=(data, queue), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert worker.exitcode == 0
+    plain = bound(instance(data), grouped=False)
+    assert plain is not None and plain < 800
+    assert queue.get(timeout=5) == plain

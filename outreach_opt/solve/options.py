@@ -61,9 +61,9 @@ class SolveOptions:
     (80 specialists x 15 sites seed 3 at 30 s, three alternated pairs, shared machine: 404,187 /
     403,837 / 404,130 with it against 394,904 / 403,365 / 389,105 without, for a bound of
     308,012 against 307,898); seed 2's bound rose from 345,648 to 355,700. Worth it where the
-    search leaves a core idle (`workers` below the cores). In a daemonic process (a Dask
-    worker) the bound runs in a thread, which cannot be ended inside HiGHS: a solve that stops
-    early leaves the MIP running until its own time limit (at most the solve's)."""
+    search leaves a core idle (`workers` below the cores). Only where the bound runs in a
+    child process, which stopping the solve ends: in a daemonic process (a Dask worker) it
+    runs in a thread, which could not end HiGHS, so there the LPs' bound is all."""
     build: BuildOptions = field(default_factory=BuildOptions)
 
 

@@ -16,6 +16,7 @@ import itertools
 import logging
 import math
 import multiprocessing
+import os
 import signal
 import threading
 import time
@@ -391,7 +392,7 @@ class BoundInBackground:
             def in_thread() -> None:
                 relax = relaxation(instance, past)
                 if not stop.is_set():  # stopped while the relaxation was built: no LP at all
-                    lower_bound(relax, deadline, self._rise, stop, integral)
+                    lower_bound(relax, deadline, self._rise, stop)  # no MIP: a thread cannot end HiGHS
 
             self._thread = threading.Thread(target=in_thread, name="relaxation-bound", daemon=True)
             self._thread.start()
@@ -443,6 +444,8 @@ def _bound_in_child(
 ) -> None:
     """The child's work: the relaxation and its rising bound, each rise sent to the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if integral:  # HiGHS's MIP writes some messages to the process's stdout whatever its options
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # fd 1, the child's only
     deadline = time.perf_counter() + seconds
     with send:
         lower_bound(relaxation(instance, past), deadline, send.send, stop, integral)

@@ -111,9 +111,9 @@ def integer_phase(lp: _LP, nodes: list[tuple[float, int, int]], step: int, secon
     deadline = time.perf_counter() + seconds
     current = [(value, lo, hi, False) for value, lo, hi in nodes]
     while time.perf_counter() < deadline:
-        least = min(value for value, *_ in current)
-        if not math.isfinite(least) or least <= 0:
-            break
+        least, *_, mipped = min(current)
+        if not math.isfinite(least) or least <= 0 or mipped:
+            break  # the least interval has had its MIP: no further MIP can raise the least
         cutoff = least * (1 + WIDEN)
         current = _refined(lp, current, cutoff, step, deadline)
         runs = _runs(current, cutoff)
