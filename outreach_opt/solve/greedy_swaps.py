@@ -57,6 +57,18 @@ class GreedySwaps(GreedyChains):
         if not self.weights.fairness_deviation or len(self.sharers) < 2:
             return 0
         began = time.perf_counter()
+        self.begin_swaps(cands_of)
+        made = 0
+        for cand in sorted(self.roster.served - self.pinned, key=serving_order):
+            if time.perf_counter() > deadline:
+                break
+            if cand in self.roster.served and self._swap_from(cand):
+                made += 1
+        logger.debug("swaps: %d in %.2fs", made, time.perf_counter() - began)
+        return made
+
+    def begin_swaps(self, cands_of: CandsOf) -> None:
+        """Start a pass of swaps: index the candidates and the sessions served, no sides yet."""
         self._options = defaultdict(list)
         for key, cands in cands_of.items():
             for cand in cands:
@@ -69,14 +81,6 @@ class GreedySwaps(GreedyChains):
         self._served_in = defaultdict(list)
         for cand in sorted(self.roster.served - self.pinned, key=serving_order):
             self._served_in[self._key(cand)].append(cand)
-        made = 0
-        for cand in sorted(self.roster.served - self.pinned, key=serving_order):
-            if time.perf_counter() > deadline:
-                break
-            if cand in self.roster.served and self._swap_from(cand):
-                made += 1
-        logger.debug("swaps: %d in %.2fs", made, time.perf_counter() - began)
-        return made
 
     def _sides_of(self, cand: Candidate) -> dict[tuple[str, int], list[Side]]:
         """`cand`'s specialist giving it up and serving another candidate instead, by the
@@ -107,10 +111,18 @@ class GreedySwaps(GreedyChains):
     def _swap_from(self, first: Candidate) -> bool:
         """The best-priced swaps of `first` with a session of another specialist, tried in
         turn (`TRIES`); True when one was made."""
+        for _price, _order, second, alt, their_alt in sorted(self.priced_swaps(first))[:TRIES]:
+            if self._swap(first, second, alt, their_alt):
+                return True
+        return False
+
+    def priced_swaps(self, first: Candidate, below: int = 0) -> list[tuple[int, int, Candidate, Candidate, Candidate]]:
+        """(price, order found, second, alt, their_alt) of each swap of `first` priced below
+        `below`: `first`'s specialist serves `alt` instead of it, `second`'s (another) serves
+        `their_alt` instead of `second`. The price is the change in `spent` plus
+        `fairness_deviation`'s, exact when the swap is made (`fairness_max` is not priced)."""
         giver, key = first.specialist, self._key(first)
         mine = self._sides_of(first)
-        if not mine:
-            return False
         n, weight = len(self.sharers), self.weights.fairness_deviation
         total = self.fairness_total()
         sums: dict[int, int] = {}
@@ -144,36 +156,44 @@ class GreedySwaps(GreedyChains):
                             if before is not None:
                                 fair += abs(n * after - t) - abs(n * before - t)
                         price = spent + their_spent + weight * (fair - now)
-                        if price < 0:
+                        if price < below:
                             priced.append((price, len(priced), second, alt, their_alt))
-        for _price, _order, second, alt, their_alt in sorted(priced)[:TRIES]:
-            if self._swap(first, second, alt, their_alt):
-                return True
-        return False
+        return priced
 
     def _swap(self, first: Candidate, second: Candidate, alt: Candidate, their_alt: Candidate) -> bool:
-        """`first`'s specialist serves `alt` instead, `second`'s serves `their_alt` instead,
-        if every hard rule holds; kept if the exact objective (but coverage, which a swap
-        leaves as it is) falls, else undone. The roster is as before when it returns False."""
+        """`exchange`, kept if the exact objective (but coverage, which a swap leaves as it is)
+        falls, else undone. The roster is as before when it returns False."""
         objective = self.spent + self.fairness_cost()
-        undo: list[tuple[Candidate, int, bool]] = []
-        """(candidate, pattern to go back to, whether it was served) in the order done."""
-        done = True
-        for out, into in ((first, None), (second, None), (None, alt), (None, their_alt)):
-            cand = out if out is not None else into
-            assert cand is not None
-            index = self._removable(cand) if out is not None else self._allowed(cand)
-            if index is None:
-                done = False
-                break
-            undo.append((cand, self.roster.chosen[(cand.specialist, cand.day)], out is not None))
-            (self._remove if out is not None else self._apply)(cand, index)
-        if done and self.spent + self.fairness_cost() < objective:
+        undo = self.exchange(first, second, alt, their_alt)
+        if undo is None:
+            return False
+        if self.spent + self.fairness_cost() < objective:
             self._swapped(first, second, alt, their_alt)
             return True
-        for cand, back, was_served in reversed(undo):
-            (self._apply if was_served else self._remove)(cand, back)
+        self.undo(undo)
         return False
+
+    def exchange(
+        self, first: Candidate, second: Candidate, alt: Candidate, their_alt: Candidate
+    ) -> list[tuple[Candidate, int, bool]] | None:
+        """`first`'s specialist serves `alt` instead and `second`'s serves `their_alt`
+        instead, whatever it costs, if every hard rule holds (`_removable`, then `_allowed`
+        with every count); what to `undo`, or None and the roster as before."""
+        undo: list[tuple[Candidate, int, bool]] = []
+        """(candidate, pattern to go back to, whether it was served) in the order done."""
+        for cand, out in ((first, True), (second, True), (alt, False), (their_alt, False)):
+            index = self._removable(cand) if out else self._allowed(cand)
+            if index is None:
+                self.undo(undo)
+                return None
+            undo.append((cand, self.roster.chosen[(cand.specialist, cand.day)], out))
+            (self._remove if out else self._apply)(cand, index)
+        return undo
+
+    def undo(self, done: list[tuple[Candidate, int, bool]]) -> None:
+        """Take back the steps of `exchange`, last first."""
+        for cand, back, was_served in reversed(done):
+            (self._apply if was_served else self._remove)(cand, back)
 
     def _swapped(self, first: Candidate, second: Candidate, alt: Candidate, their_alt: Candidate) -> None:
         """Note a swap in `_served_in`, and forget both specialists' sides."""
