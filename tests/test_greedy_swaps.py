@@ -122,7 +122,9 @@ def test_a_swaps_price_is_its_exact_change(seed: int, shuffle: int) -> None:
     """After random moves, every swap `priced_swaps` lists that every hard rule allows
     changes `spent` plus the fairness terms by exactly its price (the generated weeks weigh
     no `fairness_max`), and undoing it restores the state; a pass of swaps then lowers the
-    objective, and the roster it leaves is valid and costs what the checker says."""
+    objective, and the roster it leaves is valid and costs what the checker says; after more
+    random moves every side still kept (its specialist's `days_key` unchanged) is what a
+    fresh look finds."""
     state, cands_of = _filled(12, 4, seed)
     _shuffle(state, cands_of, random.Random(shuffle), 30)
     state.begin_swaps(cands_of)
@@ -145,6 +147,15 @@ def test_a_swaps_price_is_its_exact_change(seed: int, shuffle: int) -> None:
     event(f"swaps made: {min(swapped, 3)}{'+' if swapped > 3 else ''}")
     assert state.objective() <= objective - swapped  # each swap made lowers it
     assert _checked(state) - state.objective() == offset
+    _shuffle(state, cands_of, random.Random(shuffle + 1), 10)
+    compared = 0
+    for cand in sorted(state.roster.served, key=serving_order):  # sides kept by `days_key` are still true
+        kept = state._sides.pop(cand, None)
+        fresh = state._sides_of(cand)
+        if kept is not None and kept[0] == state.days_key[cand.specialist]:
+            assert kept[1] == fresh
+            compared += 1
+    assert compared > 0
 
 
 @settings(PROPERTY_SETTINGS, max_examples=40)

@@ -36,13 +36,19 @@ TRIES = 3
 """Pairs made and checked per session given up, cheapest priced first: a pair priced below zero
 may still break a count (capacity, a demand's maximum) or a rule across days."""
 
+PER_BURDEN = 2
+"""Sides kept per burden they leave (`_cheapest_per_burden`)."""
+
 
 class GreedySwaps(GreedyChains):
     """The swap moves over the chain moves."""
 
-    _sides: dict[Candidate, dict[tuple[str, int], list[Side]]]
-    """Each served session's sides by demand-week taken instead: built on first use in a pass
-    of swaps, forgotten for both specialists of a swap made."""
+    _sides: dict[Candidate, tuple[int, dict[tuple[str, int], list[Side]]]]
+    """Each served session's sides by demand-week taken instead, with its specialist's
+    `days_key` when they were priced: built on first use, used while the key stays (they
+    depend on the specialist's own days only). Should two different days share a key (a
+    hash collision), a side is priced wrongly, never made wrongly: `exchange` checks every
+    rule and the exact objective decides."""
     _served_in: dict[tuple[str, int], list[Candidate]]
     """The sessions served in each demand-week (not pinned), as the pass goes."""
     _options: dict[tuple[tuple[str, int], str], list[Candidate]]
@@ -77,7 +83,8 @@ class GreedySwaps(GreedyChains):
         for key, spec in self._options:
             keys[spec].append(key)
         self._keys_of = keys
-        self._sides = {}
+        if not hasattr(self, "_sides"):
+            self._sides = {}
         self._served_in = defaultdict(list)
         for cand in sorted(self.roster.served - self.pinned, key=serving_order):
             self._served_in[self._key(cand)].append(cand)
@@ -85,10 +92,10 @@ class GreedySwaps(GreedyChains):
     def _sides_of(self, cand: Candidate) -> dict[tuple[str, int], list[Side]]:
         """`cand`'s specialist giving it up and serving another candidate instead, by the
         candidate's demand-week; only their own rules checked (`_allowed` without counts)."""
-        known = self._sides.get(cand)
-        if known is not None:
-            return known
         spec = cand.specialist
+        known = self._sides.get(cand)
+        if known is not None and known[0] == self.days_key[spec]:
+            return known[1]
         found: dict[tuple[str, int], list[Side]] = {}
         lifted = self._removable(cand)
         if lifted is not None:
@@ -103,9 +110,9 @@ class GreedySwaps(GreedyChains):
                         burden = self._burden_if(spec, alt.day, index)
                         sides.append((out + self._local_cost(alt, index), burden, alt, index))
                 if sides:
-                    found[key] = sides
+                    found[key] = _cheapest_per_burden(sides)
             self._apply(cand, back)
-        self._sides[cand] = found
+        self._sides[cand] = (self.days_key[spec], found)
         return found
 
     def _swap_from(self, first: Candidate) -> bool:
@@ -196,10 +203,19 @@ class GreedySwaps(GreedyChains):
             (self._apply if was_served else self._remove)(cand, back)
 
     def _swapped(self, first: Candidate, second: Candidate, alt: Candidate, their_alt: Candidate) -> None:
-        """Note a swap in `_served_in`, and forget both specialists' sides."""
+        """Note a swap in `_served_in` (both specialists' sides are stale by their `days_key`)."""
         for gone, served in ((first, their_alt), (second, alt)):
             self._served_in[self._key(gone)].remove(gone)
             self._served_in[self._key(served)].append(served)
-        changed = {first.specialist, second.specialist}
-        for cand in [c for c in self._sides if c.specialist in changed]:
-            del self._sides[cand]
+
+
+def _cheapest_per_burden(sides: list[Side]) -> list[Side]:
+    """The `PER_BURDEN` cheapest sides leaving each burden: a pair is priced by the two
+    burdens and the two changes in `spent`, so a dearer side to the same burden only matters
+    when the cheaper ones break a count (tried in turn, `TRIES`). Pricing every side took
+    most of a pass at 80 specialists x 15 sites."""
+    by_burden: dict[int, list[Side]] = defaultdict(list)
+    for side in sorted(sides, key=lambda side: side[0]):  # stable: ties in candidate order
+        if len(by_burden[side[1]]) < PER_BURDEN:
+            by_burden[side[1]].append(side)
+    return [side for kept in by_burden.values() for side in kept]
