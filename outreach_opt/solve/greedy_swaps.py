@@ -11,11 +11,13 @@ raises the objective or breaks a count (a demand-week at its maximum, a full cli
 the greedy's own roster of the 80-specialist, 15-site week (seed 3, objective 403,570) 194 of
 96,926 swaps tried one at a time lowered the objective, the best by 14,594.
 
-Each side (one session out, one candidate of another demand-week in) is priced once for its
-specialist alone (`_sides_of`): the change in the objective but fairness, and the burden it
-leaves. A pair of sides is then priced exactly in fairness from the two burdens (`T` moves by
-both changes), and only pairs priced below zero are made, checked against every hard rule
-(`_allowed`, `_removable`) and kept if the exact objective falls."""
+Each side (one session out, one candidate of a demand-week in, the same one or another) is
+priced once for its specialist alone (`_sides_of`): the change in the objective but fairness,
+and the burden it leaves. A pair of sides is then priced exactly in `fairness_deviation` from
+the two burdens (`T` moves by both changes; `fairness_max` is not priced), and only pairs priced
+below zero are made, checked against every hard rule (`_allowed`, `_removable`) and kept if the
+exact objective falls. Swaps run under a fixed target total too (greedy.TARGET_SHARES), where
+most of their gain was measured (models/MODEL.md, solver configuration)."""
 
 from __future__ import annotations
 
@@ -74,7 +76,8 @@ class GreedySwaps(GreedyChains):
         return made
 
     def begin_swaps(self, cands_of: CandsOf) -> None:
-        """Start a pass of swaps: index the candidates and the sessions served, no sides yet."""
+        """Start a pass of swaps: index the candidates and the sessions served (sides priced
+        before are kept: each is used only while its specialist's `days_key` stays)."""
         self._options = defaultdict(list)
         for key, cands in cands_of.items():
             for cand in cands:
