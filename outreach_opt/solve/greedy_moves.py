@@ -9,15 +9,19 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from outreach_opt.domain.prepared import Candidate
-from outreach_opt.solve.greedy_chains import GreedyChains, serving_order
+from outreach_opt.solve.greedy_chains import serving_order
+from outreach_opt.solve.greedy_swaps import GreedySwaps
 
 logger = logging.getLogger(__name__)
+
+SWAPS = True
+"""Swap moves (solve/greedy_swaps.py) when neither single moves nor chains help."""
 
 Priced = tuple[int, Candidate, int]
 """(cost by `GreedyState._cost`, candidate, the day's new pattern index)."""
 
 
-class Greedy(GreedyChains):
+class Greedy(GreedySwaps):
     """The roster being built, with the steps that build and improve it."""
 
     # -- choosing -------------------------------------------------------------------------------
@@ -131,6 +135,8 @@ class Greedy(GreedyChains):
             logger.debug("single moves: %d in %.2fs", moves - before, time.perf_counter() - began)
             if not improved:  # single moves are done: a point may still pass through a third
                 chained = self.chains(cands_of, deadline)
+                if not chained and SWAPS:  # or two specialists exchange sessions
+                    chained = self.swaps(cands_of, deadline)
                 moves, improved = moves + chained, chained > 0
                 if improved and stall:
                     now = self.objective()

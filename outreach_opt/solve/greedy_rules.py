@@ -12,25 +12,17 @@ from outreach_opt.solve.greedy_state import GreedyState, holds
 class GreedyRules(GreedyState):
     """The rule checks over the state."""
 
-    def _allowed(self, cand: Candidate, local: bool = False) -> int | None:
+    def _allowed(self, cand: Candidate, local: bool = False, counted: bool = True) -> int | None:
         """The new pattern's index if serving `cand` keeps every hard rule, else None; with
-        `local`, only the rules of its day and session (`_fits` left to the caller)."""
-        prep, spec, t, p = self.prep, cand.specialist, cand.day, cand.period
+        `local`, only the rules of its day and session (`_fits` left to the caller); without
+        `counted`, not the rules that count other specialists' sessions too (`demand_max`,
+        `capacity`, `max_specialists`): only the specialist's own, which a swap's other half
+        cannot change (solve/greedy_swaps.py checks the rest when it makes the swap)."""
+        spec, t, p = cand.specialist, cand.day, cand.period
         old = self.current[(spec, t)]
         if old.stops[p] is not None or (spec, t, p) in self.blocked:
             return None
-        dem = prep.demands[cand.demand]
-        w = prep.week[t]
-        if self.served_count[(cand.demand, w)] >= dem.sessions.max:
-            return None
-        held = self._held.get(cand)
-        if held is None:
-            held = self._held[cand] = tuple(holds(cand, dem).items())
-        for (site, r), n in held:  # a loop, not any(): the most frequent call of the moves
-            if self.used[(site, t, p, r)] + n > prep.capacity.get((site, r), 0):
-                return None
-        servers = self.servers[cand.demand]
-        if dem.max_specialists is not None and spec not in servers and len(servers) >= dem.max_specialists:
+        if counted and not self._counts_allow(cand):
             return None
         stops = list(old.stops)
         stops[p] = cand.site
@@ -38,6 +30,22 @@ class GreedyRules(GreedyState):
         if index is None:
             return None  # a day-local rule (travel, daily limits) forbids that day
         return index if local or self._fits(cand, index) else None
+
+    def _counts_allow(self, cand: Candidate) -> bool:
+        """The rules counting everyone's sessions allow one more of `cand`: its demand-week
+        below `sessions.max`, the resources it holds free, `max_specialists` not reached."""
+        prep, t, p = self.prep, cand.day, cand.period
+        dem = prep.demands[cand.demand]
+        if self.served_count[(cand.demand, prep.week[t])] >= dem.sessions.max:
+            return False
+        held = self._held.get(cand)
+        if held is None:
+            held = self._held[cand] = tuple(holds(cand, dem).items())
+        for (site, r), n in held:  # a loop, not any(): the most frequent call of the moves
+            if self.used[(site, t, p, r)] + n > prep.capacity.get((site, r), 0):
+                return False
+        servers = self.servers[cand.demand]
+        return dem.max_specialists is None or cand.specialist in servers or len(servers) < dem.max_specialists
 
     def _fits(self, cand: Candidate, index: int) -> bool:
         """The rules across days (rest, weekly limits, runs, successions) allow `cand`'s day

@@ -67,6 +67,11 @@ class GreedyState:
         self.target: int | None = None
         """A fixed total burden `T` to measure `fairness_deviation` against (see
         `TARGET_SHARES`); None: the roster's own total, as the model has it."""
+        self.days_key: Counter[str] = Counter()
+        """A key of each specialist's days as they stand (`_change`): the sum of the hashes of
+        their sessions served and of (day, pattern index) changed from the start, so the same
+        days give the same key however they were reached, an undone change included. What
+        was priced for one specialist alone (solve/greedy_swaps.py) holds while it stays."""
         self.spent = 0
         """The objective's change from the commitments-only start but for fairness, uncovered
         and surplus sessions (kept exact at each change, for `objective`)."""
@@ -191,6 +196,7 @@ class GreedyState:
                 self.weekends_worked[spec].add(self.weekend_of[t])
             else:
                 self.weekends_worked[spec].discard(self.weekend_of[t])
+        self.days_key[spec] += sign * hash(cand) + hash((t, index)) - hash((t, before))
         self.roster.chosen[(spec, t)] = index
         self.current[(spec, t)] = new
         self.served_count[(cand.demand, prep.week[t])] += sign
