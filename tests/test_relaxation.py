@@ -327,34 +327,33 @@ def test_progress_from_two_bound_sources_is_one_rising_bound() -> None:
     assert [(p.objective, p.bound) for p in seen] == [(900, None), (None, 500), (880, 500), (870, 500), (None, 600)]
 
 
-def _bound_in_a_daemon(path: str, queue: Any) -> None:
+def _bound_in_a_daemon(inst: Instance, integral: bool, queue: Any) -> None:
     """In a daemonic process (as a Dask worker is): the bound that `BoundInBackground` reaches."""
-    background = BoundInBackground(load_instance(path), [], time.perf_counter() + 30)
+    background = BoundInBackground(inst, [], time.perf_counter() + 30, integral=integral)
     background._thread.join(30)
     queue.put(background.stop())
+
+
+def bound_in_a_daemon(inst: Instance, integral: bool = False) -> int | None:
+    """`_bound_in_a_daemon` run in a daemonic child process; its bound."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    worker = context.Process(target=_bound_in_a_daemon, args=(inst, integral, queue), daemon=True)
+    worker.start()
+    worker.join(60)
+    assert worker.exitcode == 0
+    found: int | None = queue.get(timeout=5)
+    return found
 
 
 def test_the_bound_runs_in_a_daemonic_process() -> None:
     """A daemonic process may not fork a child (a Dask worker is daemonic by default: it raised
     'daemonic processes are not allowed to have children'); the bound runs in a thread there
     and reaches the same value as in the foreground."""
-    path = str(INSTANCES / "anzhen-tongzhou-week.yaml")
-    context = multiprocessing.get_context("fork")
-    queue = context.Queue()
-    worker = context.Process(target=_bound_in_a_daemon, args=(path, queue), daemon=True)
-    worker.start()
-    worker.join(60)
-    assert worker.exitcode == 0
+    path = INSTANCES / "anzhen-tongzhou-week.yaml"
     expected = lower_bound(relaxation(load_instance(path)), time.perf_counter() + 30)
-    assert queue.get(timeout=5) == expected
-    assert expected is not None and expected <= proven_sample(INSTANCES / "anzhen-tongzhou-week.yaml").report.objective
-
-
-def _integral_bound_in_a_daemon(data: dict[str, Any], queue: Any) -> None:
-    """In a daemonic process, asked for integer counts: the bound `BoundInBackground` reaches."""
-    background = BoundInBackground(instance(data), [], time.perf_counter() + 20, integral=True)
-    background._thread.join(20)
-    queue.put(background.stop())
+    assert bound_in_a_daemon(load_instance(path)) == expected
+    assert expected is not None and expected <= proven_sample(path).report.objective
 
 
 def test_a_daemonic_process_runs_no_mip() -> None:
@@ -362,12 +361,6 @@ def test_a_daemonic_process_runs_no_mip() -> None:
     stops, so there integer counts are not run: the Saturday case gets the LPs' bound, below
     the 800 the MIP proves in a child process (test_integer_counts_see_a_whole_weekend_session)."""
     data = _saturday()
-    context = multiprocessing.get_context("fork")
-    queue = context.Queue()
-    worker = context.Process(target=_integral_bound_in_a_daemon, args=(data, queue), daemon=True)
-    worker.start()
-    worker.join(60)
-    assert worker.exitcode == 0
     plain = bound(instance(data), grouped=False)
     assert plain is not None and plain < 800
-    assert queue.get(timeout=5) == plain
+    assert bound_in_a_daemon(instance(data), integral=True) == plain
