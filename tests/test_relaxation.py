@@ -350,10 +350,10 @@ def test_the_bound_runs_in_a_daemonic_process() -> None:
     """A daemonic process may not fork a child (a Dask worker is daemonic by default: it raised
     'daemonic processes are not allowed to have children'); the bound runs in a thread there
     and reaches the same value as in the foreground."""
-    path = INSTANCES / "anzhen-tongzhou-week.yaml"
+    path = str(INSTANCES / "anzhen-tongzhou-week.yaml")
     expected = lower_bound(relaxation(load_instance(path)), time.perf_counter() + 30)
     assert bound_in_a_daemon(load_instance(path)) == expected
-    assert expected is not None and expected <= proven_sample(path).report.objective
+    assert expected is not None and expected <= proven_sample(INSTANCES / "anzhen-tongzhou-week.yaml").report.objective
 
 
 def test_a_daemonic_process_runs_no_mip() -> None:
