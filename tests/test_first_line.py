@@ -318,3 +318,40 @@ def test_one_shift_line_found_whenever_one_exists(text: str) -> None:
     if line is not None:
         assert line_holds(sub, line)
         assert judged(sub, line)[0]
+
+
+FEWER_DAYS = """\
+SECTION_HORIZON
+7
+
+SECTION_SHIFTS
+D,480,
+
+SECTION_STAFF
+A,D=7,2880,960,7,1,1,2
+
+SECTION_COVER
+0,D,1,100,1
+1,D,0,100,1
+2,D,1,100,1
+3,D,0,100,1
+4,D,1,100,1
+5,D,0,100,1
+6,D,0,100,1
+"""
+"""A works 2 to 6 days; days 0, 2 and 4 are short of a nurse (100 each), the others would be
+surplus (1 each). Four days sit mid-way between the minutes limits; three are cheaper."""
+
+
+def test_best_count_of_days_is_kept(tmp_path: Path) -> None:
+    """The file above: the line is days 0, 2 and 4 (the count mid-way, four, costs a surplus
+    day more), and the checker agrees it is the cheapest: CP-SAT's optimum costs as much."""
+    path = tmp_path / "fewer.txt"
+    path.write_text(FEWER_DAYS, encoding="utf-8")
+    sub = lone(load_curtois_qu(str(path)), "A")
+    line = first_line(sub)
+    assert line is not None
+    assert sorted((a.date - START).days for a in line) == [0, 2, 4]
+    result = solve(sub, SolveOptions(time_limit=20, workers=1, seed=0))
+    assert result.roster is not None and result.status is Status.OPTIMAL
+    assert judged(sub, line) == (True, judged(sub, result.roster.assignments)[1])
