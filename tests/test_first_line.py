@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import strategies as st
 from test_by_specialist import hand_made
 from test_curtois_qu import INSTANCE1
 
@@ -16,11 +18,15 @@ from outreach_opt.check.checker import check_roster
 from outreach_opt.check.lone_line import line_holds
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment, Roster
-from outreach_opt.io.curtois_qu import START, load_curtois_qu
+from outreach_opt.io.curtois_qu import START, load_curtois_qu, parse, to_data
+from outreach_opt.io.load import instance_from_data
 from outreach_opt.solve import by_specialist as module
 from outreach_opt.solve.by_specialist import Lines, Steps, built_line, by_specialist, sub_instance
 from outreach_opt.solve.first_line import better_line, declines, first_line
 from outreach_opt.solve.line_periods import periods_by_minutes
+from outreach_opt.solve.options import SolveOptions
+from outreach_opt.solve.outcome import Status
+from outreach_opt.solve.solve import solve
 
 NIGHTS = """\
 SECTION_HORIZON
@@ -230,3 +236,122 @@ def test_line_holds_agrees_with_the_whole_checker(tmp_path: Path) -> None:
     for instance, line, verdict in ((sub, good, True), (off, on_day_off, False), (sub, succession, False)):
         assert line_holds(instance, line) is verdict
         assert judged(instance, line)[0] is verdict
+
+
+WEEKENDS_COUNTED = """\
+SECTION_HORIZON
+21
+
+SECTION_SHIFTS
+D,480,
+
+SECTION_STAFF
+A,D=21,6720,6720,5,3,1,2
+
+SECTION_DAYS_OFF
+A,3,4,7
+
+SECTION_COVER
+""" + "".join(f"{t},D,1,{300 if t == 5 else 100},1\n" for t in range(21))
+"""A works exactly 14 days (6720 minutes), runs of 3-5 days, at most two of the three
+weekends (days 5-6, 12-13, 19-20). Days off 3, 4 and 7 leave the first weekend a run of two,
+too short to work, so 0-2 and eleven of days 8-20 (three runs, all of them: both later
+weekends) are the only lines. Leaving the two best-valued weekends open (the first is worth
+most) or every other one (first and third, or second and first) closes a weekend every line
+works: only counting the weekends worked in the table's state finds a line."""
+
+
+def test_weekends_counted_reach_the_only_lines(tmp_path: Path) -> None:
+    """The file above: a line, kept by the checker, of 14 days, both later weekends worked
+    and the first not; CP-SAT agrees that such a line exists (its roster the same shape)."""
+    path = tmp_path / "weekends-counted.txt"
+    path.write_text(WEEKENDS_COUNTED, encoding="utf-8")
+    sub = lone(load_curtois_qu(str(path)), "A")
+    line = first_line(sub)
+    assert line is not None
+    assert judged(sub, line)[0]
+    days = sorted((a.date - START).days for a in line)
+    assert days[:3] == [0, 1, 2] and len(days) == 14
+    assert {12, 13} & set(days) and {19, 20} & set(days) and not {5, 6} & set(days)
+    result = solve(sub, SolveOptions(time_limit=20, workers=1, seed=0))
+    assert result.roster is not None and result.status is Status.OPTIMAL
+    assert judged(sub, result.roster.assignments)[1] == judged(sub, line)[1]
+
+
+@st.composite
+def one_shift_files(draw: st.DrawFn) -> str:
+    """A lone person, one 480-minute shift that never binds its own count, 14-28 days from a
+    Monday (two to four weekends): random runs rules, weekends limit, minutes, days off and cover."""
+    days = draw(st.integers(14, 28))
+    most = draw(st.integers(2, 6))
+    least = draw(st.integers(1, most))
+    rest = draw(st.integers(1, 3))
+    weekends = draw(st.integers(0, 3))
+    low = draw(st.integers(0, days))
+    high = draw(st.integers(low, days))
+    off = draw(st.lists(st.integers(0, days - 1), max_size=days // 3, unique=True))
+    text = f"SECTION_HORIZON\n{days}\n\nSECTION_SHIFTS\nD,480,\n\nSECTION_STAFF\n"
+    text += f"A,D={days},{high * 480},{low * 480},{most},{least},{rest},{weekends}\n\n"
+    if off:
+        text += "SECTION_DAYS_OFF\nA," + ",".join(map(str, sorted(off))) + "\n\n"
+    text += "SECTION_COVER\n"
+    for t in range(days):
+        need = draw(st.integers(0, 1))
+        text += f"{t},D,{need},{draw(st.integers(1, 200))},{draw(st.integers(1, 5))}\n"
+    return text
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(one_shift_files())
+def test_one_shift_line_found_whenever_one_exists(text: str) -> None:
+    """With one shift, step 2 has nothing to choose: the days step alone decides, and it is
+    exact for runs, days off, minutes and weekends. So the construction finds a line exactly
+    when CP-SAT finds the lone person's sub-instance feasible, and the checker (the lone-line
+    judge and the whole checker alike) accepts every line it returns."""
+    instance = instance_from_data(to_data(parse(text, "drawn.txt"), "drawn"), "drawn.txt")
+    sub = lone(instance, "A")
+    line = first_line(sub)
+    result = solve(sub, SolveOptions(time_limit=20, workers=1, seed=0))
+    assume(result.status is not Status.UNKNOWN)
+    event("line" if line is not None else "no line")
+    assert (line is not None) == (result.roster is not None)
+    if line is not None:
+        assert line_holds(sub, line)
+        assert judged(sub, line)[0]
+
+
+FEWER_DAYS = """\
+SECTION_HORIZON
+7
+
+SECTION_SHIFTS
+D,480,
+
+SECTION_STAFF
+A,D=7,2880,960,7,1,1,2
+
+SECTION_COVER
+0,D,1,100,1
+1,D,0,100,1
+2,D,1,100,1
+3,D,0,100,1
+4,D,1,100,1
+5,D,0,100,1
+6,D,0,100,1
+"""
+"""A works 2 to 6 days; days 0, 2 and 4 are short of a nurse (100 each), the others would be
+surplus (1 each). Four days sit mid-way between the minutes limits; three are cheaper."""
+
+
+def test_best_count_of_days_is_kept(tmp_path: Path) -> None:
+    """The file above: the line is days 0, 2 and 4 (the count mid-way, four, costs a surplus
+    day more), and the checker agrees it is the cheapest: CP-SAT's optimum costs as much."""
+    path = tmp_path / "fewer.txt"
+    path.write_text(FEWER_DAYS, encoding="utf-8")
+    sub = lone(load_curtois_qu(str(path)), "A")
+    line = first_line(sub)
+    assert line is not None
+    assert sorted((a.date - START).days for a in line) == [0, 2, 4]
+    result = solve(sub, SolveOptions(time_limit=20, workers=1, seed=0))
+    assert result.roster is not None and result.status is Status.OPTIMAL
+    assert judged(sub, line) == (True, judged(sub, result.roster.assignments)[1])

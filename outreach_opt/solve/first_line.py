@@ -15,10 +15,13 @@ Two steps, each exact for the rules it keeps, the value of a day an estimate:
    the successions of step 2 are not otherwise known here), and
    `max/min_consecutive_working_days` and `min_consecutive_days_off` as the checker reads them
    (days before the horizon are off, `runs_at_horizon_ends`), closed days (hard requests off,
-   unavailability, no period the person may serve) and `max_weekends` (only the best-valued
-   weekends are left open, or failing that every other one). It is read back for one count
-   of days at a time, those whose mean minutes a day sit mid-way between the shortest and
-   longest period first.
+   unavailability, no period the person may serve) and `max_weekends` (the weekends worked
+   so far in the state too, so every line of these rules is reachable; where that table
+   would be too large, only the best-valued weekends are left open, or failing that every
+   other one). It is read back for up to `TRIES` counts of days, those whose mean minutes a
+   day sit mid-way between the shortest and longest period first, and the line of the best
+   value among them is kept (the first found had been: a count mid-way can be dearer than
+   one the minutes also allow).
 2. Which period on each worked day: the best-valued the person may work, in date order,
    keeping the forbidden successions with the day before and `max_sessions_by_period`; then
    the total minutes are brought into [`min_minutes_total`, `max_minutes_total`] by switching
@@ -53,9 +56,13 @@ logger = logging.getLogger(__name__)
 NEG = -1e18
 """A value no line reaches: an unreachable state."""
 WEEKENDS = ("value", "even", "odd")
-"""Which weekends stay open under `max_weekends`, tried in this order (`_close_weekends`)."""
+"""Which weekends stay open under `max_weekends` where they are not counted in the table's
+state, tried in this order (`_close_weekends`)."""
+TABLE_CELLS = 20_000_000
+"""Days x states x weekend counts x day counts at most for the table that counts weekends
+worked (`_weekend_choices`)."""
 TRIES = 8
-"""Counts of worked days tried before declining."""
+"""Counts of worked days tried (the best-valued line among them is kept)."""
 
 
 @dataclass(frozen=True)
@@ -151,24 +158,28 @@ class _Builder:
 
     def line(self) -> list[Assignment] | None:
         """The two steps, for each choice of open weekends and each count of days worked in
-        turn (None: none gave a line)."""
-        for choice in WEEKENDS:
+        turn: the best-valued line of the first choice that gives any (None: none did). Step
+        2's minutes table (`periods_by_minutes`) runs only until a first line is found: on a
+        year (Curtois & Qu Instance24) it for every count took the first lines from 52 s to
+        474 s."""
+        for choice in self._weekend_choices():
             self.day_value = self._close_weekends(choice)
-            if choice != WEEKENDS[0] and self.day_value == self.open_value:
-                break  # no weekend to close: another choice changes nothing
-            self._run_table()
+            self._run_table(counted=choice == "count")
+            found: list[tuple[float, dict[int, str]]] = []
             for count in self.counts():
                 days = self.days_for(count)
                 if days is None:
                     continue
                 chosen = self.periods_for(days)
-                if chosen is None:
+                if chosen is None and not found:
                     values = [{p: slot.value for p, slot in day.items()} for day in self.slots]
                     chosen = periods_by_minutes(
                         days, values, self.length, self.forbidden, self.limits, self.lo, self.hi
                     )
                 if chosen is not None:
-                    return self.assignments(chosen)
+                    found.append((sum(self.slots[t][p].value for t, p in chosen.items()), chosen))
+            if found:
+                return self.assignments(max(found, key=lambda f: f[0])[1])
         logger.debug("first line: none found for %s", self.spec.id)
         return None
 
@@ -245,22 +256,40 @@ class _Builder:
         """Some period open on day t may follow some period open on day t - 1."""
         return any((p, q) not in self.forbidden for p in self.slots[t - 1] for q in self.slots[t])
 
-    def _close_weekends(self, choice: str) -> list[float | None]:
-        """The days' values with only `max_weekends` weekends left open (closed: None): the
-        best-valued ones, or every other one from the first (`even`) or second (`odd`). The
-        best-valued can bunch the closed weekends so that too few days remain workable
-        between the runs rules (Instance20's M: 112 days at most where 115 are needed)."""
-        limit = self.spec.max_weekends
+    def _weekends(self) -> list[list[int]]:
+        """The days of each weekend (Saturday and Sunday of one calendar week) with an open day."""
         start = self.instance.horizon.start
         weekends: dict[int, list[int]] = {}
         for t in range(self.horizon):
             date = start + dt.timedelta(days=t)
             if date.weekday() >= 5 and self.open_value[t] is not None:
                 weekends.setdefault((date - dt.timedelta(days=date.weekday())).toordinal(), []).append(t)
+        return list(weekends.values())
+
+    def _weekend_choices(self) -> list[str]:
+        """`open` when `max_weekends` cannot bind; else `count` (weekends worked in the table's
+        state: exact) where the table stays under `TABLE_CELLS`, then the closing choices of
+        `WEEKENDS` (a line the first count's day sets miss in step 2 may be among theirs)."""
+        limit = self.spec.max_weekends
+        if limit is None or len(self._weekends()) <= limit:
+            return ["open"]
+        top = max(self.spec.max_consecutive_working_days or 0, self.spec.min_consecutive_working_days or 1)
+        states = 2 * top + max(self.spec.min_consecutive_days_off or 1, 1)
+        cells = self.horizon * states * (limit + 1) * (self.horizon + 1)
+        return (["count"] if cells <= TABLE_CELLS else []) + list(WEEKENDS)
+
+    def _close_weekends(self, choice: str) -> list[float | None]:
+        """The days' values with only `max_weekends` weekends left open (closed: None): the
+        best-valued ones, or every other one from the first (`even`) or second (`odd`); with
+        `open` or `count`, every day's. The best-valued can bunch the closed weekends so that
+        too few days remain workable between the runs rules (Instance20's M: 112 days at most
+        where 115 are needed); no closing choice reaches every line (Instance8's S: 17 of 28
+        days, two weekends of four worked, went to CP-SAT), which `count` does."""
         values = list(self.open_value)
-        if limit is None or len(weekends) <= limit:
+        if choice in ("open", "count"):
             return values
-        ranked = list(weekends.values())
+        limit = self.spec.max_weekends or 0
+        ranked = self._weekends()
         if choice == "value":
             ranked.sort(key=lambda ts: -max(self.open_value[t] or 0.0 for t in ts))
         else:
@@ -272,24 +301,38 @@ class _Builder:
         return values
 
     # -- step 1: which days ---------------------------------------------------------------
-    def _run_table(self) -> None:
-        """best[state][n] after the last day and the way back: states are worked runs
+    def _new_weekend(self) -> list[tuple[bool, bool]]:
+        """Per day: does working it start a weekend's count (Saturday, or a Sunday opening the
+        horizon), or does it when the day before was off (a Sunday after its Saturday)?"""
+        start = self.instance.horizon.start
+        out = []
+        for t in range(self.horizon):
+            weekday = (start + dt.timedelta(days=t)).weekday()
+            out.append((weekday == 5 or (weekday == 6 and t == 0), weekday == 6 and t > 0))
+        return out
+
+    def _run_table(self, counted: bool = False) -> None:
+        """best[state][w][n] after the last day and the way back: states are worked runs
         (length 1..top, `edge`: touching the horizon's start where that frees it) and runs off
-        (1..rest, the last meaning long enough)."""
+        (1..rest, the last meaning long enough); w counts the weekends worked when `counted`
+        (up to `max_weekends`; always 0 otherwise) and n the days worked."""
         spec = self.spec
         self.most = spec.max_consecutive_working_days
         self.least = spec.min_consecutive_working_days or 1
         self.rest = max(spec.min_consecutive_days_off or 1, 1)
         self.free = self.instance.rules.runs_at_horizon_ends == "free"
+        self.counted = counted
         top = self.most if self.most is not None else self.least
         self.states = [("on", k, False) for k in range(1, top + 1)]
         self.states += [("on", k, True) for k in range(1, top + 1)]
         self.states += [("off", k, False) for k in range(1, self.rest + 1)]
         index = {s: i for i, s in enumerate(self.states)}
         size = self.horizon + 1
-        best = np.full((len(self.states), size), NEG)
-        best[index[("off", self.rest, False)], 0] = 0.0  # days before the horizon are off
-        back = np.zeros((self.horizon, len(self.states), size), dtype=np.int16)
+        weekends = (spec.max_weekends or 0) + 1 if counted else 1
+        self.weekend_starts = self._new_weekend()
+        best = np.full((len(self.states), weekends, size), NEG)
+        best[index[("off", self.rest, False)], 0, 0] = 0.0  # days before the horizon are off
+        back = np.zeros((self.horizon, len(self.states), weekends, size), dtype=np.int16)
         for t in range(self.horizon):
             value = self.day_value[t]
             new = np.full_like(best, NEG)
@@ -311,8 +354,9 @@ class _Builder:
                         continue
                     j = index[target]
                     if works:
-                        candidate = np.full(size, NEG)
-                        candidate[1:] = best[i, :-1] + value
+                        shift = int(self._starts_weekend(t, kind))
+                        candidate = np.full((weekends, size), NEG)
+                        candidate[shift:, 1:] = best[i, : weekends - shift, :-1] + value
                     else:
                         candidate = best[i]
                     better = candidate > new[j]
@@ -325,13 +369,18 @@ class _Builder:
                     best[i] = NEG
         self.best, self.back = best, back
 
+    def _starts_weekend(self, t: int, before: str) -> bool:
+        """Working day t, the day before `before` ('on' or 'off'), adds a weekend to the count."""
+        always, after_off = self.weekend_starts[t]
+        return self.counted and (always or (after_off and before == "off"))
+
     def counts(self) -> list[int]:
         """Counts of worked days to try: reachable, able to meet the minute limits with the
         periods open, nearest the mid-way mean first, then the fewest that meet the minimum
         with the shortest period alone (Instance21's C: its one long period may only end a
         run, and at the mean it needed more runs than the days' runs gave), then the rest
         (without limits: the best-valued)."""
-        reach = self.best.max(axis=0)
+        reach = self.best.max(axis=(0, 1))
         possible = [n for n in range(self.horizon + 1) if reach[n] > NEG / 2]
         open_lengths = {self.length[p] for day in self.slots for p in day}
         if not open_lengths:
@@ -348,16 +397,17 @@ class _Builder:
 
     def days_for(self, count: int) -> list[int] | None:
         """The best days to work, `count` of them (None: unreachable)."""
-        state = int(np.argmax(self.best[:, count]))
-        if self.best[state, count] <= NEG / 2:
+        column = self.best[:, :, count]
+        state, w = (int(i) for i in np.unravel_index(int(np.argmax(column)), column.shape))
+        if column[state, w] <= NEG / 2:
             return None
         days, n = [], count
         for t in range(self.horizon - 1, -1, -1):
+            previous = int(self.back[t, state, w, n])
             if self.states[state][0] == "on":
                 days.append(t)
-            previous = int(self.back[t, state, n])
-            if self.states[state][0] == "on":
                 n -= 1
+                w -= int(self._starts_weekend(t, self.states[previous][0]))
             state = previous
         return sorted(days)
 

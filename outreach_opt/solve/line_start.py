@@ -56,8 +56,8 @@ logger = logging.getLogger(__name__)
 
 STEP_SECONDS = 1.0
 """CP-SAT's search for a person's line where the plain-Python construction finds none
-(`by_specialist.line_for`; Curtois & Qu Instance8's S: 17 of 28 days with two weekends off,
-which the construction's choices of open weekends miss)."""
+(`by_specialist.line_for`; before the construction counted weekends worked, Curtois & Qu
+Instance8's S: 17 of 28 days with two weekends off)."""
 RETRY_SECONDS = 5.0
 """And up to this much more when that found no line at all."""
 

@@ -22,6 +22,11 @@ units' domains narrowed to the roster. Three kinds take turns:
 
 Each kind keeps its own size (the share of its units freed): grown when CP-SAT closes the
 neighbourhood within its time (nothing better there), shrunk when it runs out of time.
+Drawing the kind by its recent gain per second (10 % floor each) instead of in turn was
+measured and left out: Curtois & Qu Instance8 1657 / 1851 / 1953 against 1958 / 1761 / 2132,
+Instance12 5178 / 4944 / 5146 against 5055 / 4823 / 4828 (60 s, seeds 0-2, alternated,
+shared machine). In those runs `days` improved the roster in 19 of 20 steps (8) and 14 of 16
+(12), `specialists` in 8 of 21 and 9 of 16: at 60 s most steps still improve.
 """
 
 from __future__ import annotations
@@ -47,7 +52,9 @@ STEP_SECONDS = 1.0
 """Time for one neighbourhood. CP-SAT closes (or improves) most neighbourhoods of 50-200
 free specialist-days within it; on Curtois & Qu Instance7 (2 workers, shared) 4 s steps
 made 15 neighbourhoods in 30 s and took the roster from 1962 to 1766, 1 s steps made 69 in
-50 s and took 3687 to 1572: many small steps climb faster than few long ones."""
+50 s and took 3687 to 1572: many small steps climb faster than few long ones. Half-second
+steps were not better (Instance8 1936 / 1740 against 1747 / 1447, Instance12 5262 / 4743
+against 4833 / 4732; 60 s, 2 workers, alternated pairs, shared machine, load 2-2.7)."""
 SUB_MODELS = True
 """Solve each neighbourhood as a sub-model of only what is free (solve/sub_model.py) rather
 than as a narrowed copy of the whole model. Measured (shared machine, load 3-4; workers=1,
