@@ -9,14 +9,15 @@ improved. This builds a line in a few hundredths of a second; CP-SAT then starts
 Two steps, each exact for the rules it keeps, the value of a day an estimate:
 
 1. Which days to work: dynamic programming over the dates, its state the current run (worked
-   or off, and its length up to what the rules need) and the number of days worked so far
-   (a numpy vector per state), maximising the summed value of the days worked. It keeps
+   or off, and its length up to what the rules need), the weekends and the days worked so far
+   (a numpy matrix per state, weekends by days), maximising the summed value of the days worked. It keeps
    two days in a row only where some open period may follow another (no shift after a night:
    the successions of step 2 are not otherwise known here), and
    `max/min_consecutive_working_days` and `min_consecutive_days_off` as the checker reads them
    (days before the horizon are off, `runs_at_horizon_ends`), closed days (hard requests off,
    unavailability, no period the person may serve) and `max_weekends` (the weekends worked
-   so far in the state too, so every line of these rules is reachable; where that table
+   so far in the state too, so every set of days these rules allow is reachable, though step 2
+   may still find no periods for it; where that table
    would be too large, only the best-valued weekends are left open, or failing that every
    other one). It is read back for up to `TRIES` counts of days, those whose mean minutes a
    day sit mid-way between the shortest and longest period first, and the line of the best
