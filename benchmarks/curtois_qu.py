@@ -222,7 +222,8 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "gap = (ours - UB) / UB. Targets: best-known on 1-12 in 60 s, within 5 % on 13-19 in 300 s, feasible on "
         "20-24. Times were taken on a 2-core machine shared with three other engineers' runs: they are noisy "
         "(each row says when it ran and on which commit; '(with uncommitted changes)' on rows measured before the "
-        "benchmarks stopped counting their own result files meant only those files; CPU s is the CPU time the "
+        "benchmarks stopped counting their own result files meant only those files, on rows of 6372d4b "
+        "first_line's docstring, MODEL.md, a test and a benchmark script, none run here; CPU s is the CPU time the "
         "run got, out of 2 x wall s).",
         "",
         "**before**: the previous session's checked value (same limits; its neighbourhoods cloned the model each "

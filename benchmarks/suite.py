@@ -185,7 +185,9 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
         "every roster judged by the independent checker; **objective** is the checker's. Times are on a 2-core "
         "machine shared with other engineers' runs while these ran: noisy (each row names its commit and "
         "time; '(with uncommitted changes)' on rows measured before the benchmarks stopped counting their own "
-        "result files meant only those files). gap = (objective - bound) / objective, with each solver's own bound.",
+        "result files meant only those files; on rows of 6372d4b, first_line's docstring, MODEL.md, a test and a "
+        "benchmark script, none run by the suite). gap = (objective - bound) / objective, with each solver's "
+        "own bound.",
         "",
         "Peers: **highs** is the same model (the engine's builder, same rules and strengthening) translated to a "
         "MIP and solved by HiGHS (`outreach_opt/solve/peers.py`; HiGHS reports only its final incumbent here, so "
