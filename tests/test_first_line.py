@@ -240,21 +240,20 @@ def test_line_holds_agrees_with_the_whole_checker(tmp_path: Path) -> None:
         assert judged(instance, line)[0] is verdict
 
 
-WEEKENDS_COUNTED = """\
-SECTION_HORIZON
-21
+def one_shift_file(days: int, staff: str, off: list[int], cover: list[tuple[int, int, int]]) -> str:
+    """A Curtois & Qu file of `days` days, one 480-minute shift D and one person A: `staff` their
+    fields after the name, `off` their days off, `cover` per day (nurses wanted, weight under,
+    weight over)."""
+    text = f"SECTION_HORIZON\n{days}\n\nSECTION_SHIFTS\nD,480,\n\nSECTION_STAFF\nA,{staff}\n\n"
+    if off:
+        text += "SECTION_DAYS_OFF\nA," + ",".join(map(str, sorted(off))) + "\n\n"
+    rows = (f"{t},D,{need},{under},{over}\n" for t, (need, under, over) in enumerate(cover))
+    return text + "SECTION_COVER\n" + "".join(rows)
 
-SECTION_SHIFTS
-D,480,
 
-SECTION_STAFF
-A,D=21,6720,6720,5,3,1,2
-
-SECTION_DAYS_OFF
-A,3,4,7
-
-SECTION_COVER
-""" + "".join(f"{t},D,1,{300 if t == 5 else 100},1\n" for t in range(21))
+WEEKENDS_COUNTED = one_shift_file(
+    21, "D=21,6720,6720,5,3,1,2", [3, 4, 7], [(1, 300 if t == 5 else 100, 1) for t in range(21)]
+)
 """A works exactly 14 days (6720 minutes), runs of 3-5 days, at most two of the three
 weekends (days 5-6, 12-13, 19-20). Days off 3, 4 and 7 leave the first weekend a run of two,
 too short to work, so 0-2 and eleven of days 8-20 (three runs, all of them: both later
@@ -293,15 +292,8 @@ def one_shift_files(draw: st.DrawFn, exact: bool = False) -> str:
     low = draw(st.integers(1 if exact else 0, days))
     high = low if exact else draw(st.integers(low, days))
     off = draw(st.lists(st.integers(0, days - 1), max_size=days // 3, unique=True))
-    text = f"SECTION_HORIZON\n{days}\n\nSECTION_SHIFTS\nD,480,\n\nSECTION_STAFF\n"
-    text += f"A,D={days},{high * 480},{low * 480},{most},{least},{rest},{weekends}\n\n"
-    if off:
-        text += "SECTION_DAYS_OFF\nA," + ",".join(map(str, sorted(off))) + "\n\n"
-    text += "SECTION_COVER\n"
-    for t in range(days):
-        need = draw(st.integers(0, 1))
-        text += f"{t},D,{need},{draw(st.integers(1, 200))},{draw(st.integers(1, 5))}\n"
-    return text
+    cover = [(draw(st.integers(0, 1)), draw(st.integers(1, 200)), draw(st.integers(1, 5))) for _ in range(days)]
+    return one_shift_file(days, f"D={days},{high * 480},{low * 480},{most},{least},{rest},{weekends}", off, cover)
 
 
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
@@ -344,25 +336,7 @@ def test_one_shift_line_is_the_best_from_any_weekday(text: str, start: int) -> N
         assert judged(sub, line) == (True, judged(sub, result.roster.assignments)[1])
 
 
-FEWER_DAYS = """\
-SECTION_HORIZON
-7
-
-SECTION_SHIFTS
-D,480,
-
-SECTION_STAFF
-A,D=7,2880,960,7,1,1,2
-
-SECTION_COVER
-0,D,1,100,1
-1,D,0,100,1
-2,D,1,100,1
-3,D,0,100,1
-4,D,1,100,1
-5,D,0,100,1
-6,D,0,100,1
-"""
+FEWER_DAYS = one_shift_file(7, "D=7,2880,960,7,1,1,2", [], [(need, 100, 1) for need in (1, 0, 1, 0, 1, 0, 0)])
 """A works 2 to 6 days; days 0, 2 and 4 are short of a nurse (100 each), the others would be
 surplus (1 each). Four days sit mid-way between the minutes limits; three are cheaper."""
 
