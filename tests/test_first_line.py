@@ -60,6 +60,17 @@ def judged(instance: Instance, line: list[Assignment]) -> tuple[bool, int]:
     return report.ok, report.objective
 
 
+def lone_line_of(tmp_path: Path, text: str) -> tuple[Instance, list[Assignment]]:
+    """Person A of the Curtois & Qu `text` (written to a file and read back) alone, and the
+    line first_line builds them, which must exist."""
+    path = tmp_path / "lone.txt"
+    path.write_text(text, encoding="utf-8")
+    sub = lone(load_curtois_qu(str(path)), "A")
+    line = first_line(sub)
+    assert line is not None
+    return sub, line
+
+
 def test_every_line_of_instance1_holds() -> None:
     """Instance1's eight people, each alone: every line keeps every hard rule of the whole
     sub-instance (the checker, not only the demands served), and working is worth it: the
@@ -97,11 +108,7 @@ def test_alternative_held_ends_have_no_line(tmp_path: Path) -> None:
 def test_successions_keep_a_day_off_after_a_night(tmp_path: Path) -> None:
     """No shift may follow a night, and A works two nights: the line leaves a day between
     them; without the succession the best two days would be any pair."""
-    path = tmp_path / "nights.txt"
-    path.write_text(NIGHTS, encoding="utf-8")
-    sub = lone(load_curtois_qu(str(path)), "A")
-    line = first_line(sub)
-    assert line is not None
+    sub, line = lone_line_of(tmp_path, NIGHTS)
     days = sorted((a.date - START).days for a in line)
     assert len(days) == 2 and days[1] - days[0] >= 2
     assert judged(sub, line)[0]
@@ -138,11 +145,7 @@ def test_weekends_limit(tmp_path: Path) -> None:
     at most one of them."""
     text = "SECTION_HORIZON\n14\n\nSECTION_SHIFTS\nD,480,\n\nSECTION_STAFF\nA,D=14,4800,3840,5,1,1,1\n\n"
     text += "SECTION_COVER\n" + "".join(f"{t},D,1,100,1\n" for t in range(14))
-    path = tmp_path / "weekends.txt"
-    path.write_text(text, encoding="utf-8")
-    sub = lone(load_curtois_qu(str(path)), "A")
-    line = first_line(sub)
-    assert line is not None
+    sub, line = lone_line_of(tmp_path, text)
     assert judged(sub, line)[0]
     weekends = {a.date - dt.timedelta(days=a.date.weekday()) for a in line if a.date.weekday() >= 5}
     assert len(weekends) == 1
@@ -196,11 +199,7 @@ def test_periods_by_minutes_forced_and_limited() -> None:
 def test_long_periods_ending_runs(tmp_path: Path) -> None:
     """The file above: the line holds (checker), and any L it works is the last of its run
     and brings the minutes to exactly 3360."""
-    path = tmp_path / "long.txt"
-    path.write_text(SHORT_AND_LONG, encoding="utf-8")
-    sub = lone(load_curtois_qu(str(path)), "A")
-    line = first_line(sub)
-    assert line is not None
+    sub, line = lone_line_of(tmp_path, SHORT_AND_LONG)
     assert judged(sub, line)[0]
     by_day = {(a.date - START).days: a.period for a in line}
     assert sorted(by_day.values()).count("L") in (0, 2)
@@ -265,11 +264,7 @@ works: only counting the weekends worked in the table's state finds a line."""
 def test_weekends_counted_reach_the_only_lines(tmp_path: Path) -> None:
     """The file above: a line, kept by the checker, of 14 days, both later weekends worked
     and the first not; CP-SAT agrees that such a line exists (its roster the same shape)."""
-    path = tmp_path / "weekends-counted.txt"
-    path.write_text(WEEKENDS_COUNTED, encoding="utf-8")
-    sub = lone(load_curtois_qu(str(path)), "A")
-    line = first_line(sub)
-    assert line is not None
+    sub, line = lone_line_of(tmp_path, WEEKENDS_COUNTED)
     assert judged(sub, line)[0]
     days = sorted((a.date - START).days for a in line)
     assert days[:3] == [0, 1, 2] and len(days) == 14
@@ -344,11 +339,7 @@ surplus (1 each). Four days sit mid-way between the minutes limits; three are ch
 def test_best_count_of_days_is_kept(tmp_path: Path) -> None:
     """The file above: the line is days 0, 2 and 4 (the count mid-way, four, costs a surplus
     day more), and the checker agrees it is the cheapest: CP-SAT's optimum costs as much."""
-    path = tmp_path / "fewer.txt"
-    path.write_text(FEWER_DAYS, encoding="utf-8")
-    sub = lone(load_curtois_qu(str(path)), "A")
-    line = first_line(sub)
-    assert line is not None
+    sub, line = lone_line_of(tmp_path, FEWER_DAYS)
     assert sorted((a.date - START).days for a in line) == [0, 2, 4]
     result = solve(sub, SolveOptions(time_limit=20, workers=1, seed=0))
     assert result.roster is not None and result.status is Status.OPTIMAL
