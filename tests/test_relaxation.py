@@ -132,9 +132,19 @@ def test_integer_counts_see_a_whole_weekend_session() -> None:
     assert plain is not None and plain < 800
     assert bound(instance(data), grouped=False, integral=True) == 800
     assert bound(instance(data), grouped=True, integral=True) == plain  # one unit of three: no MIP
-    # beside a search, the child process runs the MIP only when solve is asked to (integer_bound)
-    for integral, expected in ((True, 800), (False, plain)):
-        background = BoundInBackground(instance(data), [], time.perf_counter() + 20, integral=integral)
+    # beside a search, the child process runs the MIP only when asked to, and only until
+    # `integral_until` when given (solve: while the greedy roster runs): a moment already past
+    # leaves the LPs' bound
+    now = time.perf_counter()
+    for integral, until, expected in (
+        (True, None, 800),
+        (False, None, plain),
+        (True, now, plain),
+        (True, now + 20, 800),
+    ):
+        background = BoundInBackground(
+            instance(data), [], time.perf_counter() + 20, integral=integral, integral_until=until
+        )
         background._thread.join(20)  # the child ends when its rounds do
         assert background.stop() == expected
 
@@ -252,7 +262,13 @@ class _KnownBound:
         self.value = value
 
     def __call__(
-        self, instance: Instance, past: Any, until: float, on_bound: Any = None, integral: bool = False
+        self,
+        instance: Instance,
+        past: Any,
+        until: float,
+        on_bound: Any = None,
+        integral: bool = False,
+        integral_until: float | None = None,
     ) -> _KnownBound:
         if on_bound is not None:
             on_bound(self.value)

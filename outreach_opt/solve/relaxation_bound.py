@@ -270,11 +270,14 @@ def lower_bound(
     on_bound: Callable[[int], None] | None = None,
     stop: _Flag | None = None,
     integral: bool = False,
+    integral_until: float | None = None,
 ) -> int | None:
     """The relaxation's bound, rising until `deadline` (perf_counter), `stop`, or the
     lowest interval is one value of `T`. None when not even the first LP was solved.
     With `integral`, the time then left (but `INTEGER_RESERVE`) goes to the relaxation with
-    integer counts over the lowest intervals' range of `T` (solve/relaxation_mip.py).
+    integer counts over the lowest intervals' range of `T` (solve/relaxation_mip.py), ending
+    by `integral_until` (perf_counter) when given: beside a search, the MIP runs only while the
+    greedy first roster (one core of plain Python) leaves the other core free.
 
     `T = Σ f_s P_s` with integer points `P_s`, so `T` is a multiple of `g`, the gcd of the
     sharers' factors (`_step`): every interval is shrunk to its multiples of `g` (an interval
@@ -329,8 +332,13 @@ def lower_bound(
                 on_bound(best)
     logger.info("relaxation bound %d after %d LPs over intervals of the total burden", best, solved)
     seconds = left() - INTEGER_RESERVE * (deadline - began)
+    if integral_until is not None:
+        seconds = min(seconds, integral_until - time.perf_counter())
     if integral and heap and seconds > 0 and not (stop is not None and stop.is_set()):
-        from outreach_opt.solve.relaxation_mip import integer_phase  # it builds on this module's LP
+        from outreach_opt.solve.relaxation_mip import integer_phase, integral_applies  # built on this LP
+
+        if not integral_applies(lp):  # grouped units: the MIP is not written, nor its LPs split
+            return best
 
         value = integer_phase(lp, [(node.value, node.lo, node.hi) for node in heap], step, seconds)
         if _rounded(value) > best and not (stop is not None and stop.is_set()):
@@ -379,6 +387,7 @@ class BoundInBackground:
         deadline: float,
         on_bound: Callable[[int], None] | None = None,
         integral: bool = False,
+        integral_until: float | None = None,
     ) -> None:
         self.best: int | None = None
         self._stopped = False
@@ -401,8 +410,11 @@ class BoundInBackground:
         receive, send = context.Pipe(duplex=False)
         self._stop = context.Event()
         seconds = deadline - time.perf_counter()
+        mip_seconds = None if integral_until is None else integral_until - time.perf_counter()
         self._process = context.Process(
-            target=_bound_in_child, args=(instance, list(past), seconds, send, self._stop, integral), daemon=True
+            target=_bound_in_child,
+            args=(instance, list(past), seconds, send, self._stop, integral, mip_seconds),
+            daemon=True,
         )
         self._process.start()
         send.close()  # the child holds the sending end: its exit ends the listening
@@ -440,12 +452,20 @@ class BoundInBackground:
 
 
 def _bound_in_child(
-    instance: Instance, past: list[Assignment], seconds: float, send: Connection, stop: _Flag, integral: bool
+    instance: Instance,
+    past: list[Assignment],
+    seconds: float,
+    send: Connection,
+    stop: _Flag,
+    integral: bool,
+    mip_seconds: float | None = None,
 ) -> None:
-    """The child's work: the relaxation and its rising bound, each rise sent to the parent."""
+    """The child's work: the relaxation and its rising bound, each rise sent to the parent.
+    Times come as seconds from now: the moments are the parent's."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if integral:  # HiGHS's MIP writes some messages to the process's stdout whatever its options
         os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # fd 1, the child's only
-    deadline = time.perf_counter() + seconds
+    began = time.perf_counter()
+    until = None if mip_seconds is None else began + mip_seconds
     with send:
-        lower_bound(relaxation(instance, past), deadline, send.send, stop, integral)
+        lower_bound(relaxation(instance, past), began + seconds, send.send, stop, integral, until)
