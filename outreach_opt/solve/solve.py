@@ -62,10 +62,14 @@ take CPU from it."""
 
 
 INTEGER_BESIDE_GREEDY = True
-"""A whole model with the relaxation's bound and the greedy first roster runs the integer
-counts' MIP in the bound's child while the greedy works (until `IMPROVE_SHARE` of the time
-left), on the core the one-threaded greedy leaves free; `SolveOptions.integer_bound` runs it
-to the end instead. Measured: models/MODEL.md, "Integer counts"."""
+"""A large model (whole or shortlisted) with the relaxation's bound and the greedy first
+roster runs the integer counts' MIP in the bound's child while the greedy works, on the core
+the one-threaded greedy leaves free. The parent ends it when the greedy returns or is skipped
+(`BoundInBackground.end_integral`): a MIP running then is ended with the child, its LPs'
+bound kept, unless its own limit (`IMPROVE_SHARE` of the time left) is a moment away. The
+MIP is written only where every sharing unit is one specialist (`integral_applies`: not at
+L's and XL's grouped units). `SolveOptions.integer_bound` runs it to the end instead.
+Measured: models/MODEL.md, "Integer counts"."""
 
 
 BUILD_SHARE = 0.9
@@ -189,6 +193,8 @@ def solve(
                     on_progress(Progress(time.perf_counter() - started, lined.objective, None))
         greedy = options.greedy_hint and large and (lined is None or greedy_cheaper(built, lined, completion_limit()))
         first = greedy_roster(built, improve_until, on_filled) if greedy else None
+        if relaxed is not None and not options.integer_bound:
+            relaxed.end_integral()  # the search wants both cores now (INTEGER_BESIDE_GREEDY)
         start: Completed | None = lined
         """The complete roster the search starts from, should the search find none of its own."""
         if first is not None:
