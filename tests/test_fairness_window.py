@@ -112,6 +112,25 @@ def test_the_window_cuts_where_the_lp_alone_does_not() -> None:
     assert found[0] <= 3625 <= found[1]  # the optimal roster's total (HiGHS's and ours)
 
 
+def test_the_window_ends_on_the_totals_lattice() -> None:
+    """The 20-specialist benchmark week seed 3 (burden factors 100, 125 and 200, so every
+    roster's total is a multiple of 25): cut at its optimum, 20128 (HiGHS proved it; CP-SAT's
+    roster of that cost has total 3925), the LPs' window ([3911, 3993] with OR-Tools 9.15) ends
+    on multiples of 25 inside the window without the lattice, and still holds 3925 (a step of
+    50 would lose it)."""
+    inst = instance_from_data(generate(20, 6, 1, 3), "S-3")
+    built = RosterModel(prepare(inst)).build()
+    assert built.fairness is not None
+    window = Window(built.model, built.fairness)
+    assert window.step == 25
+    found = window.narrow(20128)
+    window.step = 1
+    unsnapped = window.narrow(20128)
+    assert found is not None and unsnapped is not None
+    assert found[0] % 25 == 0 and found[1] % 25 == 0
+    assert unsnapped[0] <= found[0] <= 3925 <= found[1] <= unsnapped[1]
+
+
 def test_solve_with_windows_proves_the_optimum_without_them(monkeypatch: pytest.MonkeyPatch, caplog: Any) -> None:
     """A generated week where the window is cut at once (any gap): the same proven optimum
     as with no window, and the roster passes the checker at that cost."""

@@ -132,11 +132,25 @@ def test_integer_counts_see_a_whole_weekend_session() -> None:
     assert plain is not None and plain < 800
     assert bound(instance(data), grouped=False, integral=True) == 800
     assert bound(instance(data), grouped=True, integral=True) == plain  # one unit of three: no MIP
-    # beside a search, the child process runs the MIP only when solve is asked to (integer_bound)
-    for integral, expected in ((True, 800), (False, plain)):
-        background = BoundInBackground(instance(data), [], time.perf_counter() + 20, integral=integral)
+    # beside a search, the child process runs the MIP only when asked to, and only until
+    # `integral_until` when given (solve: while the greedy roster runs): a moment already past
+    # leaves the LPs' bound
+    now = time.perf_counter()
+    for integral, until, expected in (
+        (True, None, 800),
+        (False, None, plain),
+        (True, now, plain),
+        (True, now + 20, 800),
+    ):
+        background = BoundInBackground(
+            instance(data), [], time.perf_counter() + 20, integral=integral, integral_until=until
+        )
         background._thread.join(20)  # the child ends when its rounds do
         assert background.stop() == expected
+    # the gate asked just before the MIP (the child's: has the parent ended the integer phase?)
+    relax = relaxation(instance(data), grouped=False)
+    assert lower_bound(relax, time.perf_counter() + 20, integral=True, integral_gate=lambda: False) == plain
+    assert lower_bound(relax, time.perf_counter() + 20, integral=True, integral_gate=lambda: True) == 800
 
 
 def test_an_unreachable_specialist_is_a_forced_deviation() -> None:
@@ -252,7 +266,13 @@ class _KnownBound:
         self.value = value
 
     def __call__(
-        self, instance: Instance, past: Any, until: float, on_bound: Any = None, integral: bool = False
+        self,
+        instance: Instance,
+        past: Any,
+        until: float,
+        on_bound: Any = None,
+        integral: bool = False,
+        integral_until: float | None = None,
     ) -> _KnownBound:
         if on_bound is not None:
             on_bound(self.value)
@@ -260,6 +280,9 @@ class _KnownBound:
 
     def stop(self) -> int:
         return self.value
+
+    def end_integral(self) -> None:
+        """The real one ends the child's MIP; here there is none."""
 
 
 def test_a_large_whole_model_reports_the_higher_of_the_two_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -308,6 +331,56 @@ def test_only_large_whole_models_run_the_relaxation(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(solve_module, "RELAXATION_FROM_VARIABLES", 0)
     solve(instance_from_data(generate(20, 6, 1, 1), "S-1"), SolveOptions(time_limit=3, workers=2))
     assert len(started) == 1
+
+
+def test_the_integer_counts_run_beside_the_greedy_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large model with the relaxation and the greedy roster starts the bound with the MIP
+    (`INTEGER_BESIDE_GREEDY`) limited to the greedy's time, and ends the MIP once the greedy
+    returns: the search then wants both cores. `integer_bound` runs it to the end instead;
+    without the default, no MIP beside the greedy."""
+    events: list[str] = []
+    times: list[tuple[float, float | None]] = []
+
+    class Spy(_KnownBound):
+        def __call__(
+            self,
+            instance: Instance,
+            past: Any,
+            until: float,
+            on_bound: Any = None,
+            integral: bool = False,
+            integral_until: float | None = None,
+        ) -> _KnownBound:
+            events.append(f"bound: integral {integral}, until {'given' if integral_until else None}")
+            times.append((until, integral_until))
+            return self
+
+        def end_integral(self) -> None:
+            events.append("end integral")
+
+    real_greedy = solve_module.greedy_roster
+
+    def greedy(*args: Any, **kwargs: Any) -> Any:
+        first = real_greedy(*args, **kwargs)
+        events.append("greedy returned")
+        return first
+
+    monkeypatch.setattr(solve_module, "RELAXATION_FROM_VARIABLES", 0)
+    monkeypatch.setattr(solve_module, "GREEDY_FROM_VARIABLES", 0)
+    monkeypatch.setattr(solve_module, "greedy_roster", greedy)
+    monkeypatch.setattr(solve_module, "BoundInBackground", Spy(0))
+    inst = instance_from_data(generate(20, 6, 1, 1), "S-1")
+    solve(inst, SolveOptions(time_limit=3, workers=2))
+    assert events == ["bound: integral True, until given", "greedy returned", "end integral"]
+    until, integral_until = times[-1]
+    assert integral_until is not None and integral_until < until
+    events.clear()
+    solve(inst, SolveOptions(time_limit=3, workers=2, integer_bound=True))
+    assert events == ["bound: integral True, until None", "greedy returned"]
+    events.clear()
+    monkeypatch.setattr(solve_module, "INTEGER_BESIDE_GREEDY", False)
+    solve(inst, SolveOptions(time_limit=3, workers=2))
+    assert events == ["bound: integral False, until None", "greedy returned", "end integral"]
 
 
 def test_progress_from_two_bound_sources_is_one_rising_bound() -> None:

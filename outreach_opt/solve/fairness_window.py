@@ -14,6 +14,8 @@ uncovered session is allowed, at a price), so the range comes from a roster alre
 2. Per sharer, two planes (`planes`): the convex envelope of `|n f b - T|` over integer `b`
    with `T` in the window, the chord between the two levels around `T / (n f)`.
 3. With the planes the LP is higher, so the window narrows again (`ROUNDS`).
+4. Each window's ends are moved inward to multiples of `g`, the gcd of the sharers' factors:
+   every roster's `T = Σ f_s b_s` (history's points included) is one (`Window.step`).
 
 The window and the planes go into the model as constraints; the search restarts from the
 roster (`solve._Run`). They remove only rosters costing more than `UB`, so the optimum and
@@ -23,6 +25,7 @@ Proofs in models/MODEL.md ("Strengthening", `fairness_window`).
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 from dataclasses import dataclass
@@ -95,6 +98,9 @@ class Window:
         self.lp = _relaxation(model.proto)
         self.domain = _domain(model.proto.variables[fairness.total.index].domain)
         self.lo, self.hi = self.domain
+        self.step = functools.reduce(math.gcd, (s.factor for s in fairness.sharers), 0) or 1
+        """Every roster's `T` is a multiple of it: each burden is `f_s` times its integer points
+        (`sharing_rules._fairness_terms`, history's `f_s · points` included)."""
 
     def _planes(self, lo: int, hi: int) -> list[tuple[Sharer, Plane]]:
         n = len(self.fairness.sharers)
@@ -136,6 +142,9 @@ class Window:
                 return None
             slack = 1 + MARGIN * max(abs(least), abs(most))
             lo, hi = max(lo, math.floor(least - slack)), min(hi, math.ceil(most + slack))
+            lo, hi = -(-lo // self.step) * self.step, hi // self.step * self.step  # T's lattice
+            if lo > hi:  # no multiple left: only GLOP's tolerances can say so (the roster is in it)
+                return None
         return lo, hi
 
     def apply(self, lo: int, hi: int) -> None:

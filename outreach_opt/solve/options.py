@@ -63,7 +63,9 @@ class SolveOptions:
     308,012 against 307,898); seed 2's bound rose from 345,648 to 355,700. Worth it where the
     search leaves a core idle (`workers` below the cores). Only where the bound runs in a
     child process, which stopping the solve ends: in a daemonic process (a Dask worker) it
-    runs in a thread, which could not end HiGHS, so there the LPs' bound is all."""
+    runs in a thread, which could not end HiGHS, so there the LPs' bound is all. Without it a
+    whole model started from the greedy roster still runs the MIP while the greedy runs
+    (`solve.INTEGER_BESIDE_GREEDY`), when the search does not yet want the core."""
     build: BuildOptions = field(default_factory=BuildOptions)
 
 

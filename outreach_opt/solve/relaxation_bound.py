@@ -270,11 +270,16 @@ def lower_bound(
     on_bound: Callable[[int], None] | None = None,
     stop: _Flag | None = None,
     integral: bool = False,
+    integral_until: float | None = None,
+    integral_gate: Callable[[], bool] | None = None,
 ) -> int | None:
     """The relaxation's bound, rising until `deadline` (perf_counter), `stop`, or the
     lowest interval is one value of `T`. None when not even the first LP was solved.
     With `integral`, the time then left (but `INTEGER_RESERVE`) goes to the relaxation with
-    integer counts over the lowest intervals' range of `T` (solve/relaxation_mip.py).
+    integer counts over the lowest intervals' range of `T` (solve/relaxation_mip.py), ending
+    by `integral_until` (perf_counter) when given, and only if `integral_gate`, asked just
+    before it, says yes: beside a search, the MIP runs only while the greedy first roster (one
+    core of plain Python) leaves the other core free (`BoundInBackground.end_integral`).
 
     `T = Σ f_s P_s` with integer points `P_s`, so `T` is a multiple of `g`, the gcd of the
     sharers' factors (`_step`): every interval is shrunk to its multiples of `g` (an interval
@@ -329,8 +334,15 @@ def lower_bound(
                 on_bound(best)
     logger.info("relaxation bound %d after %d LPs over intervals of the total burden", best, solved)
     seconds = left() - INTEGER_RESERVE * (deadline - began)
+    if integral_until is not None:
+        seconds = min(seconds, integral_until - time.perf_counter())
     if integral and heap and seconds > 0 and not (stop is not None and stop.is_set()):
-        from outreach_opt.solve.relaxation_mip import integer_phase  # it builds on this module's LP
+        from outreach_opt.solve.relaxation_mip import integer_phase, integral_applies  # built on this LP
+
+        if not integral_applies(lp):  # grouped units: the MIP is not written, nor its LPs split
+            return best
+        if integral_gate is not None and not integral_gate():
+            return best
 
         value = integer_phase(lp, [(node.value, node.lo, node.hi) for node in heap], step, seconds)
         if _rounded(value) > best and not (stop is not None and stop.is_set()):
@@ -379,6 +391,7 @@ class BoundInBackground:
         deadline: float,
         on_bound: Callable[[int], None] | None = None,
         integral: bool = False,
+        integral_until: float | None = None,
     ) -> None:
         self.best: int | None = None
         self._stopped = False
@@ -400,9 +413,14 @@ class BoundInBackground:
         context = multiprocessing.get_context("fork")
         receive, send = context.Pipe(duplex=False)
         self._stop = context.Event()
+        self._integral = context.Value("b", _BEFORE_MIP)
+        self._mip_until = integral_until
         seconds = deadline - time.perf_counter()
+        mip_seconds = None if integral_until is None else integral_until - time.perf_counter()
         self._process = context.Process(
-            target=_bound_in_child, args=(instance, list(past), seconds, send, self._stop, integral), daemon=True
+            target=_bound_in_child,
+            args=(instance, list(past), seconds, send, self._stop, integral, mip_seconds, self._integral),
+            daemon=True,
         )
         self._process.start()
         send.close()  # the child holds the sending end: its exit ends the listening
@@ -426,6 +444,24 @@ class BoundInBackground:
             if self._on_bound is not None:
                 self._on_bound(bound)
 
+    def end_integral(self) -> None:
+        """No integer counts' MIP from now on: the greedy roster is done and the search wants
+        both cores. One not yet started never starts; one running is ended with the child
+        (MathOpt's HiGHS does not heed an interrupter: a pre-interrupted `SolveInterrupter`
+        still ran its 10 s at 80 x 15 seed 2), so only the LPs' bound, reported already, is
+        kept, unless the MIP's own time limit is within `MIP_GRACE`: the greedy and the MIP
+        both aim at the same moment, and killing a MIP about to end would lose its bound for
+        a moment's core. In a thread (daemonic caller) no MIP runs anyway."""
+        if self._process is None:
+            return
+        with self._integral.get_lock():
+            running = self._integral.value == _IN_MIP
+            self._integral.value = _NO_MIP
+        near_end = self._mip_until is not None and self._mip_until - time.perf_counter() <= MIP_GRACE
+        if running and not near_end:
+            self._process.terminate()
+            self._process.join(timeout=1)
+
     def stop(self) -> int | None:
         """Stop the child (it is ended, not waited for past a moment) and return the bound
         reached; nothing more is reported."""
@@ -440,12 +476,40 @@ class BoundInBackground:
 
 
 def _bound_in_child(
-    instance: Instance, past: list[Assignment], seconds: float, send: Connection, stop: _Flag, integral: bool
+    instance: Instance,
+    past: list[Assignment],
+    seconds: float,
+    send: Connection,
+    stop: _Flag,
+    integral: bool,
+    mip_seconds: float | None = None,
+    mip_state: Any = None,
 ) -> None:
-    """The child's work: the relaxation and its rising bound, each rise sent to the parent."""
+    """The child's work: the relaxation and its rising bound, each rise sent to the parent.
+    Times come as seconds from now: the moments are the parent's. `mip_state` (a shared byte,
+    `_BEFORE_MIP`/`_IN_MIP`/`_NO_MIP`) is how the parent's `end_integral` knows whether ending
+    the MIP means ending the child; the gate and `end_integral` each hold its lock."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if integral:  # HiGHS's MIP writes some messages to the process's stdout whatever its options
         os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # fd 1, the child's only
-    deadline = time.perf_counter() + seconds
+    began = time.perf_counter()
+    until = None if mip_seconds is None else began + mip_seconds
+
+    def gate() -> bool:
+        if mip_state is None:
+            return True
+        with mip_state.get_lock():
+            if mip_state.value == _NO_MIP:
+                return False
+            mip_state.value = _IN_MIP
+            return True
+
     with send:
-        lower_bound(relaxation(instance, past), deadline, send.send, stop, integral)
+        lower_bound(relaxation(instance, past), began + seconds, send.send, stop, integral, until, gate)
+
+
+MIP_GRACE = 1.0
+"""Seconds: a MIP whose time limit is this close when the greedy returns is left to end."""
+
+_BEFORE_MIP, _IN_MIP, _NO_MIP = 0, 1, 2
+"""The integer counts' MIP in the child: not yet started, running, or not to run (ended)."""

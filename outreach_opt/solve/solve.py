@@ -61,6 +61,17 @@ specialists, the samples) CP-SAT proves or nearly proves alone and the thread wo
 take CPU from it."""
 
 
+INTEGER_BESIDE_GREEDY = True
+"""A large model (whole or shortlisted) with the relaxation's bound and the greedy first
+roster runs the integer counts' MIP in the bound's child while the greedy works, on the core
+the one-threaded greedy leaves free. The parent ends it when the greedy returns or is skipped
+(`BoundInBackground.end_integral`): a MIP running then is ended with the child, its LPs'
+bound kept, unless its own limit (`IMPROVE_SHARE` of the time left) is a moment away. The
+MIP is written only where every sharing unit is one specialist (`integral_applies`: not at
+L's and XL's grouped units). `SolveOptions.integer_bound` runs it to the end instead.
+Measured: models/MODEL.md, "Integer counts"."""
+
+
 BUILD_SHARE = 0.9
 """Building gives up (status unknown, no roster) past this share of the time limit: freeing
 a half-built model takes about a tenth of the time spent building it (300 specialists x 40
@@ -144,7 +155,12 @@ def solve(
             if listener is not None:
                 listener(Progress(time.perf_counter() - started, None, bound))
 
-        return BoundInBackground(instance, past, until, on_bound, options.integer_bound)
+        # The integer counts' MIP (solve/relaxation_mip.py) to the end when asked; else only
+        # while the greedy roster runs (plain Python on one core), before the search wants both.
+        beside_greedy = large and options.greedy_hint and INTEGER_BESIDE_GREEDY
+        integral = options.integer_bound or beside_greedy
+        integral_until = None if options.integer_bound or not integral else improve_until
+        return BoundInBackground(instance, past, until, on_bound, integral, integral_until)
 
     relaxed = start_bound(started + options.time_limit)
     reached: int | None = None
@@ -177,6 +193,8 @@ def solve(
                     on_progress(Progress(time.perf_counter() - started, lined.objective, None))
         greedy = options.greedy_hint and large and (lined is None or greedy_cheaper(built, lined, completion_limit()))
         first = greedy_roster(built, improve_until, on_filled) if greedy else None
+        if relaxed is not None and not options.integer_bound:
+            relaxed.end_integral()  # the search wants both cores now (INTEGER_BESIDE_GREEDY)
         start: Completed | None = lined
         """The complete roster the search starts from, should the search find none of its own."""
         if first is not None:
