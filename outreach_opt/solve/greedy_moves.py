@@ -10,12 +10,17 @@ from collections.abc import Iterable
 
 from outreach_opt.domain.prepared import Candidate
 from outreach_opt.solve.greedy_chains import serving_order
+from outreach_opt.solve.greedy_state import holds
 from outreach_opt.solve.greedy_swaps import GreedySwaps
 
 logger = logging.getLogger(__name__)
 
 SWAPS = True
 """Swap moves (solve/greedy_swaps.py) when neither single moves nor chains help."""
+
+SKIP_UNCHANGED = True
+"""Skip a session's single moves while nothing they read changed since they last failed
+(`Greedy.move_key`); the same roster either way, sooner."""
 
 Priced = tuple[int, Candidate, int]
 """(cost by `GreedyState._cost`, candidate, the day's new pattern index)."""
@@ -106,6 +111,40 @@ class Greedy(GreedySwaps):
 
     # -- improving ------------------------------------------------------------------------------
 
+    _failed: dict[Candidate, tuple[object, ...]]
+    """Served session -> `move_key` when its last `_move` and `_drop_extra` both failed."""
+    _watched: dict[tuple[str, int], tuple[list[str], list[tuple[str, int, int, str]]]]
+    """Demand-week -> (its candidates' specialists, the resource slots they would hold)."""
+
+    def move_key(self, key: tuple[str, int], cands: list[Candidate]) -> tuple[object, ...]:
+        """What a single move (`_move`, `_drop_extra`) of a session of demand-week `key`
+        reads from the roster, as keys: the days of every specialist with a candidate there
+        (`days_key`: their patterns, sessions, burden; the demand-week's count, since only
+        they serve it), the demand's number of servers (`max_specialists`), the resources
+        those candidates would hold, the fairness target, and with the roster's own total
+        (or `fairness_max`) every burden (`levels_key`). Both moves are deterministic in
+        these, so a session whose moves failed under an equal key fails again and is skipped:
+        passes after the first then cost a lookup per session but the few whose
+        surroundings changed. A skip only ever leaves a move untried, so no rule can break."""
+        if not hasattr(self, "_failed"):
+            self._failed, self._watched = {}, {}
+        watched = self._watched.get(key)
+        if watched is None:
+            dem = self.prep.demands[key[0]]
+            slots = sorted({(site, c.day, c.period, r) for c in cands for (site, r) in holds(c, dem)})
+            watched = self._watched[key] = (sorted({c.specialist for c in cands}), slots)
+        specs, slots = watched
+        days = self.days_key
+        fair: tuple[object, ...] = (self.target,)
+        if self.target is None or self.weights.fairness_max:
+            fair = (self.target, self.burden_total, self.levels_key)
+        return (
+            tuple(days[s] for s in specs),
+            len(self.servers[key[0]]),
+            tuple(self.used[slot] for slot in slots),
+            fair,
+        )
+
     settled = False
     """The last `improve` ended because no step helped (not at its deadline or `stall`)."""
 
@@ -125,8 +164,14 @@ class Greedy(GreedySwaps):
                     break
                 if cand not in self.roster.served or cand in self.pinned:
                     continue
-                if self._move(cand, cands_of[(cand.demand, self.prep.week[cand.day])]) or self._drop_extra(cand):
+                key = (cand.demand, self.prep.week[cand.day])
+                seen = self.move_key(key, cands_of[key]) if SKIP_UNCHANGED else None
+                if seen is not None and self._failed.get(cand) == seen:
+                    continue  # tried on these very days and burdens: it fails again
+                if self._move(cand, cands_of[key]) or self._drop_extra(cand):
                     moves, improved = moves + 1, True
+                elif seen is not None:
+                    self._failed[cand] = seen
             for (demand, week), cands in cands_of.items():
                 if time.perf_counter() > deadline:
                     break
