@@ -110,3 +110,36 @@ def test_skips_give_the_same_roster_with_fewer_tries(monkeypatch) -> None:  # ty
         tries.append(counted["tries"])
     assert rosters[0] == rosters[1]
     assert tries[1] < tries[0]
+
+
+@settings(max_examples=5, deadline=None)
+@given(
+    seed=st.integers(1, 60),
+    extra=st.sets(st.sampled_from(["capacity", "max_specialists"])),
+    shuffle=st.integers(0, 2**16),
+    target=st.sampled_from([None, 0.5]),
+)
+def test_kept_prices_choose_as_fresh_ones(seed: int, extra: set[str], shuffle: int, target: float | None) -> None:
+    """`_cheapest` with the prices kept from before some random moves (`_own_prices`)
+    chooses what it chooses with none kept, for every demand-week and threshold, and the
+    kept prices that are used are the fresh ones."""
+    state, cands_of = _generated(16, 6, 1, seed, extra)
+    if target is not None:
+        state.target = round(target * state.burden_total)
+    rng = random.Random(shuffle)
+    for cands in cands_of.values():
+        state._cheapest(cands, below=1 << 40)  # prices kept
+    _shuffle(state, cands_of, rng, 5)
+    compared = 0
+    for key in sorted(cands_of):
+        for below in (0, 1 << 40):
+            kept = state._cheapest(cands_of[key], below=below)
+            prices, state._own_prices = state._own_prices, {}
+            fresh = state._cheapest(cands_of[key], below=below)
+            for cand, price in state._own_prices.items():
+                if prices.get(cand, price)[:2] == price[:2]:
+                    assert prices[cand] == price
+                    compared += 1
+            state._own_prices = prices
+            assert kept == fresh
+    assert compared > 0

@@ -234,14 +234,40 @@ class Greedy(GreedySwaps):
         (`_fits`, the dearer half of `_allowed`) are checked only for such a new best: the same
         choice as the cheapest overall, then compared."""
         best: tuple[int, Candidate, int] | None = None
+        if not hasattr(self, "_own_prices"):
+            self._own_prices = {}
+        prices, days = self._own_prices, self.days_key
+        fair = self._fair_key()
         for cand in cands:
-            same = leave_out is not None and cand.specialist == leave_out.specialist and cand == leave_out
-            index = None if same else self._allowed(cand, local=True)
-            if index is not None:
-                cost = self._cost(cand, index)
-                if cost < (below if best is None else best[0]) and self._fits(cand, index):
-                    best = (cost, cand, index)
+            if leave_out is not None and cand.specialist == leave_out.specialist and cand == leave_out:
+                continue
+            known = prices.get(cand)
+            if known is None or known[0] != days[cand.specialist] or known[1] != fair:
+                index = self._allowed(cand, local=True, counted=False)
+                cost = 0 if index is None else self._cost(cand, index)
+                known = prices[cand] = (days[cand.specialist], fair, index, cost)
+            _day, _fair, index, cost = known
+            if index is None or cost >= (below if best is None else best[0]):
+                continue
+            if self._counts_allow(cand) and self._allowed(cand, local=True) == index and self._fits(cand, index):
+                best = (cost, cand, index)  # checked afresh: a price kept is only ever a price
         return best
+
+    _own_prices: dict[Candidate, tuple[int, object, int | None, int]]
+    """Candidate -> (its specialist's `days_key`, `_fair_key`, `_allowed` by their own rules,
+    `_cost`) when last priced by `_cheapest`: both read only that specialist's days and the
+    fairness state, so the price holds while those keys stay (a pass re-priced each of ~120
+    candidates for every session of their demand-week it tried to move: at 300 x 40, 1.1M
+    `_cost` calls for 14k tries). The rules counting others' sessions are checked each time."""
+
+    def _fair_key(self) -> object:
+        """What `_fairness_slope` reads besides the specialist's own burden."""
+        if self.target is not None and not self.weights.fairness_max:
+            return self.target
+        n, total = len(self.sharers), self.burden_total
+        if self._above is None or self._above[1] != total:
+            self._above = (sum(k for b, k in self.levels.items() if n * b > total), total)
+        return (self.target, self._above, max(self.levels) if self.levels else 0)
 
     def _lift(self, cand: Candidate) -> tuple[int, int] | None:
         """Stop serving `cand` if every hard rule allows it (`_removable`); returns the day's
