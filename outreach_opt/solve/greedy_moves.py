@@ -7,16 +7,25 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from outreach_opt.domain.prepared import Candidate
 from outreach_opt.solve.greedy_chains import serving_order
 from outreach_opt.solve.greedy_state import holds
 from outreach_opt.solve.greedy_swaps import GreedySwaps
 
+if TYPE_CHECKING:
+    from outreach_opt.solve.builder import RosterModel
+    from outreach_opt.solve.first_roster import FirstRoster
+
 logger = logging.getLogger(__name__)
 
 SWAPS = True
 """Swap moves (solve/greedy_swaps.py) when neither single moves nor chains help."""
+
+KEEP_PRICES = True
+"""`_cheapest` reuses a candidate's own price while its keys stay (`_own_prices`); the same
+choices either way (tests/test_greedy_skips.py), sooner."""
 
 SKIP_UNCHANGED = True
 """Skip a session's single moves while nothing they read changed since they last failed
@@ -111,10 +120,20 @@ class Greedy(GreedySwaps):
 
     # -- improving ------------------------------------------------------------------------------
 
-    _failed: dict[Candidate, tuple[object, ...]]
-    """Served session -> `move_key` when its last `_move` and `_drop_extra` both failed."""
-    _watched: dict[tuple[str, int], tuple[list[str], list[tuple[str, int, int, str]]]]
-    """Demand-week -> (its candidates' specialists, the resource slots they would hold)."""
+    def __init__(self, built: RosterModel, start: FirstRoster) -> None:
+        super().__init__(built, start)
+        self._failed: dict[Candidate, tuple[object, ...]] = {}
+        """Served session -> `move_key` when its last `_move` and `_drop_extra` both failed."""
+        self._watched: dict[tuple[str, int], tuple[list[str], list[tuple[str, int, int, str]]]] = {}
+        """Demand-week -> (its candidates' specialists, the resource slots they would hold),
+        from the first `cands` given for it: every caller passes the demand-week's whole list."""
+        self._own_prices: dict[Candidate, tuple[int, object, int | None, int]] = {}
+        """Candidate -> (its specialist's `days_key`, `_fair_key`, `_allowed` by their own
+        rules, `_cost`) when last priced by `_cheapest`: both read only that specialist's days
+        and the fairness state, so the price holds while those keys stay (a pass re-priced each
+        of ~120 candidates for every session of their demand-week it tried to move: 11,882
+        tries at 300 x 40 seed 1, MODEL.md "Speed of the moves"). The rules counting others'
+        sessions are checked each time."""
 
     def move_key(self, key: tuple[str, int], cands: list[Candidate]) -> tuple[object, ...]:
         """What a single move (`_move`, `_drop_extra`) of a session of demand-week `key`
@@ -126,8 +145,6 @@ class Greedy(GreedySwaps):
         these, so a session whose moves failed under an equal key fails again and is skipped:
         passes after the first then cost a lookup per session but the few whose
         surroundings changed. A skip only ever leaves a move untried, so no rule can break."""
-        if not hasattr(self, "_failed"):
-            self._failed, self._watched = {}, {}
         watched = self._watched.get(key)
         if watched is None:
             dem = self.prep.demands[key[0]]
@@ -234,15 +251,13 @@ class Greedy(GreedySwaps):
         (`_fits`, the dearer half of `_allowed`) are checked only for such a new best: the same
         choice as the cheapest overall, then compared."""
         best: tuple[int, Candidate, int] | None = None
-        if not hasattr(self, "_own_prices"):
-            self._own_prices = {}
         prices, days = self._own_prices, self.days_key
         fair = self._fair_key()
         for cand in cands:
             if leave_out is not None and cand.specialist == leave_out.specialist and cand == leave_out:
                 continue
             known = prices.get(cand)
-            if known is None or known[0] != days[cand.specialist] or known[1] != fair:
+            if not KEEP_PRICES or known is None or known[0] != days[cand.specialist] or known[1] != fair:
                 index = self._allowed(cand, local=True, counted=False)
                 cost = 0 if index is None else self._cost(cand, index)
                 known = prices[cand] = (days[cand.specialist], fair, index, cost)
@@ -252,13 +267,6 @@ class Greedy(GreedySwaps):
             if self._counts_allow(cand) and self._allowed(cand, local=True) == index and self._fits(cand, index):
                 best = (cost, cand, index)  # checked afresh: a price kept is only ever a price
         return best
-
-    _own_prices: dict[Candidate, tuple[int, object, int | None, int]]
-    """Candidate -> (its specialist's `days_key`, `_fair_key`, `_allowed` by their own rules,
-    `_cost`) when last priced by `_cheapest`: both read only that specialist's days and the
-    fairness state, so the price holds while those keys stay (a pass re-priced each of ~120
-    candidates for every session of their demand-week it tried to move: at 300 x 40, 1.1M
-    `_cost` calls for 14k tries). The rules counting others' sessions are checked each time."""
 
     def _fair_key(self) -> object:
         """What `_fairness_slope` reads besides the specialist's own burden."""
