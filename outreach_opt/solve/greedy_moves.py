@@ -7,15 +7,29 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from outreach_opt.domain.prepared import Candidate
 from outreach_opt.solve.greedy_chains import serving_order
+from outreach_opt.solve.greedy_state import holds
 from outreach_opt.solve.greedy_swaps import GreedySwaps
+
+if TYPE_CHECKING:
+    from outreach_opt.solve.builder import RosterModel
+    from outreach_opt.solve.first_roster import FirstRoster
 
 logger = logging.getLogger(__name__)
 
 SWAPS = True
 """Swap moves (solve/greedy_swaps.py) when neither single moves nor chains help."""
+
+KEEP_PRICES = True
+"""`_cheapest` reuses a candidate's own price while its keys stay (`_own_prices`); the same
+choices either way (tests/test_greedy_skips.py), sooner."""
+
+SKIP_UNCHANGED = True
+"""Skip a session's single moves while nothing they read changed since they last failed
+(`Greedy.move_key`); the same roster either way, sooner."""
 
 Priced = tuple[int, Candidate, int]
 """(cost by `GreedyState._cost`, candidate, the day's new pattern index)."""
@@ -106,6 +120,48 @@ class Greedy(GreedySwaps):
 
     # -- improving ------------------------------------------------------------------------------
 
+    def __init__(self, built: RosterModel, start: FirstRoster) -> None:
+        super().__init__(built, start)
+        self._failed: dict[Candidate, tuple[object, ...]] = {}
+        """Served session -> `move_key` when its last `_move` and `_drop_extra` both failed."""
+        self._watched: dict[tuple[str, int], tuple[list[str], list[tuple[str, int, int, str]]]] = {}
+        """Demand-week -> (its candidates' specialists, the resource slots they would hold),
+        from the first `cands` given for it: every caller passes the demand-week's whole list."""
+        self._own_prices: dict[Candidate, tuple[int, object, int | None, int]] = {}
+        """Candidate -> (its specialist's `days_key`, `_fair_key`, `_allowed` by their own
+        rules, `_cost`) when last priced by `_cheapest`: both read only that specialist's days
+        and the fairness state, so the price holds while those keys stay (a pass re-priced each
+        of ~120 candidates for every session of their demand-week it tried to move: 11,882
+        tries at 300 x 40 seed 1, MODEL.md "Speed of the moves"). The rules counting others'
+        sessions are checked each time."""
+
+    def move_key(self, key: tuple[str, int], cands: list[Candidate]) -> tuple[object, ...]:
+        """What a single move (`_move`, `_drop_extra`) of a session of demand-week `key`
+        reads from the roster, as keys: the days of every specialist with a candidate there
+        (`days_key`: their patterns, sessions, burden; the demand-week's count, since only
+        they serve it), the demand's number of servers (`max_specialists`), the resources
+        those candidates would hold, the fairness target, and with the roster's own total
+        (or `fairness_max`) every burden (`levels_key`). Both moves are deterministic in
+        these, so a session whose moves failed under an equal key fails again and is skipped:
+        passes after the first then cost a lookup per session but the few whose
+        surroundings changed. A skip only ever leaves a move untried, so no rule can break."""
+        watched = self._watched.get(key)
+        if watched is None:
+            dem = self.prep.demands[key[0]]
+            slots = sorted({(site, c.day, c.period, r) for c in cands for (site, r) in holds(c, dem)})
+            watched = self._watched[key] = (sorted({c.specialist for c in cands}), slots)
+        specs, slots = watched
+        days = self.days_key
+        fair: tuple[object, ...] = (self.target,)
+        if self.target is None or self.weights.fairness_max:
+            fair = (self.target, self.burden_total, self.levels_key)
+        return (
+            tuple(days[s] for s in specs),
+            len(self.servers[key[0]]),
+            tuple(self.used[slot] for slot in slots),
+            fair,
+        )
+
     settled = False
     """The last `improve` ended because no step helped (not at its deadline or `stall`)."""
 
@@ -125,8 +181,14 @@ class Greedy(GreedySwaps):
                     break
                 if cand not in self.roster.served or cand in self.pinned:
                     continue
-                if self._move(cand, cands_of[(cand.demand, self.prep.week[cand.day])]) or self._drop_extra(cand):
+                key = (cand.demand, self.prep.week[cand.day])
+                seen = self.move_key(key, cands_of[key]) if SKIP_UNCHANGED else None
+                if seen is not None and self._failed.get(cand) == seen:
+                    continue  # tried on these very days and burdens: it fails again
+                if self._move(cand, cands_of[key]) or self._drop_extra(cand):
                     moves, improved = moves + 1, True
+                elif seen is not None:
+                    self._failed[cand] = seen
             for (demand, week), cands in cands_of.items():
                 if time.perf_counter() > deadline:
                     break
@@ -189,14 +251,31 @@ class Greedy(GreedySwaps):
         (`_fits`, the dearer half of `_allowed`) are checked only for such a new best: the same
         choice as the cheapest overall, then compared."""
         best: tuple[int, Candidate, int] | None = None
+        prices, days = self._own_prices, self.days_key
+        fair = self._fair_key()
         for cand in cands:
-            same = leave_out is not None and cand.specialist == leave_out.specialist and cand == leave_out
-            index = None if same else self._allowed(cand, local=True)
-            if index is not None:
-                cost = self._cost(cand, index)
-                if cost < (below if best is None else best[0]) and self._fits(cand, index):
-                    best = (cost, cand, index)
+            if leave_out is not None and cand.specialist == leave_out.specialist and cand == leave_out:
+                continue
+            known = prices.get(cand)
+            if not KEEP_PRICES or known is None or known[0] != days[cand.specialist] or known[1] != fair:
+                index = self._allowed(cand, local=True, counted=False)
+                cost = 0 if index is None else self._cost(cand, index)
+                known = prices[cand] = (days[cand.specialist], fair, index, cost)
+            _day, _fair, index, cost = known
+            if index is None or cost >= (below if best is None else best[0]):
+                continue
+            if self._counts_allow(cand) and self._allowed(cand, local=True) == index and self._fits(cand, index):
+                best = (cost, cand, index)  # checked afresh: a price kept is only ever a price
         return best
+
+    def _fair_key(self) -> object:
+        """What `_fairness_slope` reads besides the specialist's own burden."""
+        if self.target is not None and not self.weights.fairness_max:
+            return self.target
+        n, total = len(self.sharers), self.burden_total
+        if self._above is None or self._above[1] != total:
+            self._above = (sum(k for b, k in self.levels.items() if n * b > total), total)
+        return (self.target, self._above, max(self.levels) if self.levels else 0)
 
     def _lift(self, cand: Candidate) -> tuple[int, int] | None:
         """Stop serving `cand` if every hard rule allows it (`_removable`); returns the day's

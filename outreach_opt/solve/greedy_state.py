@@ -64,6 +64,14 @@ class GreedyState:
         for (spec, t), _k in start.chosen.items():  # commitments carry burden too, as in the model
             if spec in self.sharers:
                 self.burden[spec] += self.factor[spec] * built._day_burden(self.pattern(spec, t), t in self.weekend_of)
+        self.levels: Counter[int] = Counter(self.burden.values())
+        """How many sharers stand at each burden, kept with `burden` (`_change`): the fairness
+        terms and the slope's counts read these few levels, not every sharer (at 1000
+        specialists the sums over every sharer were most of a move's time)."""
+        self.burden_total = sum(self.burden.values())
+        self.levels_key = sum(_level(b, k) for b, k in self.levels.items())
+        """A key of `levels` as they stand (a sum over levels, kept in `_change`): equal
+        burdens give an equal key however they were reached (solve/greedy_moves.py's skips)."""
         self.target: int | None = None
         """A fixed total burden `T` to measure `fairness_deviation` against (see
         `TARGET_SHARES`); None: the roster's own total, as the model has it."""
@@ -78,9 +86,8 @@ class GreedyState:
         self.pinned: set[Candidate] = set()
         self._held: dict[Candidate, tuple[tuple[tuple[str, str], int], ...]] = {}
         """`holds` of each candidate tried, kept: `_allowed` asks for it most often."""
-        self._above: set[str] | None = None
-        self._own_sign: dict[str, bool] = {}
-        self._most = 0
+        self._above: tuple[int, int] | None = None
+        """(sharers above the mean, the total they were counted with), after the last change."""
         self.soft_requests: dict[SpecDay, list[tuple[frozenset[int], str, int]]] = defaultdict(list)
         for r in prep.requests:
             if not r.hard and r.weight:
@@ -145,15 +152,17 @@ class GreedyState:
             after, before = abs(n * (mine + delta) - self.target), abs(n * mine - self.target)
             return self.weights.fairness_deviation * (after - before) + self._max_slope(mine + delta)
         if self._above is None:  # recounted after each change, not per candidate
-            total = sum(self.burden.values())
-            self._above = {s for s, b in self.burden.items() if n * b - total > 0}
-            self._own_sign = {s: n * b - total >= 0 for s, b in self.burden.items()}
-            self._most = max(self.burden.values())
+            total = self.burden_total
+            self._above = (
+                sum(k for b, k in self.levels.items() if n * b > total),
+                total,
+            )
+        above_count, total = self._above
         # sum_k |n b_k - T|: raising b_s by delta moves n b_s - T by (n - 1) delta and every
         # other n b_k - T by -delta; exact unless a sign changes.
-        above = len(self._above) - (spec in self._above)
+        above = above_count - (n * mine > total)
         others = (n - 1) - above
-        own = (n - 1) * delta if self._own_sign[spec] else -(n - 1) * delta
+        own = (n - 1) * delta if n * mine - total >= 0 else -(n - 1) * delta
         cost = self.weights.fairness_deviation * (own - above * delta + others * delta)
         return cost + self._max_slope(mine + delta)
 
@@ -161,9 +170,7 @@ class GreedyState:
         """`fairness_max`'s increase should one sharer's burden become `burden`."""
         if not self.weights.fairness_max:
             return 0
-        if self._above is None or self.target is not None:
-            self._most = max(self.burden.values())
-        return self.weights.fairness_max * max(0, burden - self._most)
+        return self.weights.fairness_max * max(0, burden - max(self.levels))
 
     # -- changing -------------------------------------------------------------------------------
 
@@ -187,9 +194,18 @@ class GreedyState:
         self._count(spec, t, new, +1)
         if spec in self.sharers:
             weekend = t in self.weekend_of
-            change = self.built._day_burden(new, weekend) - self.built._day_burden(old, weekend)
-            self.burden[spec] += self.factor[spec] * change
-            self._above = None
+            change = self.factor[spec] * (self.built._day_burden(new, weekend) - self.built._day_burden(old, weekend))
+            if change:
+                mine, levels = self.burden[spec], self.levels
+                self.levels_key -= _level(mine, levels[mine]) + _level(mine + change, levels[mine + change])
+                levels[mine] -= 1
+                levels[mine + change] += 1
+                self.levels_key += _level(mine, levels[mine]) + _level(mine + change, levels[mine + change])
+                if not levels[mine]:
+                    del levels[mine]
+                self.burden[spec] = mine + change
+                self.burden_total += change
+                self._above = None
         if t in self.weekend_of:
             weekend_days = [d for d in prep.weekends[self.weekend_of[t]] if d != t]
             if not new.idle or any(not self.pattern(spec, d).idle for d in weekend_days):
@@ -215,7 +231,7 @@ class GreedyState:
 
     def fairness_total(self) -> int:
         """`T` of `fairness_deviation` as the moves measure it: the target, or the total."""
-        return self.target if self.target is not None else sum(self.burden.values())
+        return self.target if self.target is not None else self.burden_total
 
     def fairness_cost(self) -> int:
         """The fairness terms of the roster as it stands, exactly as the model has them, but
@@ -224,8 +240,8 @@ class GreedyState:
             return 0
         n = len(self.burden)
         total = self.fairness_total()
-        cost = self.weights.fairness_deviation * sum(abs(n * b - total) for b in self.burden.values())
-        return cost + self.weights.fairness_max * max(self.burden.values())
+        cost = self.weights.fairness_deviation * sum(k * abs(n * b - total) for b, k in self.levels.items())
+        return cost + self.weights.fairness_max * max(self.levels)
 
     def objective(self) -> int:
         """The model's objective of the roster as it stands, up to a constant (the travel and
@@ -255,6 +271,11 @@ class GreedyState:
         copy = FirstRoster(dict(self.roster.chosen), set(self.roster.served))
         sort_interchangeable(self.built, copy)
         return copy
+
+
+def _level(burden: int, count: int) -> int:
+    """One level's part of `levels_key`: none for an empty level (as if never there)."""
+    return hash((burden, count)) if count else 0
 
 
 def holds(cand: Candidate, dem: Demand) -> Counter[tuple[str, str]]:

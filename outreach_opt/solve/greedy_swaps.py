@@ -144,7 +144,7 @@ class GreedySwaps(GreedyChains):
 
         def deviations(t: int) -> int:
             if t not in sums:
-                sums[t] = sum(abs(n * b - t) for b in self.burden.values())
+                sums[t] = sum(k * abs(n * b - t) for b, k in self.levels.items())
             return sums[t]
 
         now = deviations(total)
