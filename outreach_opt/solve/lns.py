@@ -32,7 +32,9 @@ shared machine). In those runs `days` improved the roster in 19 of 20 steps (8) 
 from __future__ import annotations
 
 import logging
+import os
 import random
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -63,6 +65,12 @@ rosters do not depend on the load): a step with nothing free took 0.015-0.04 CPU
 0.04-0.14 (80 specialists x 15 sites, seeds 1-3) and 0.01 against 0.03 (Curtois & Qu
 Instance12); the rosters reached 553,842 / 398,182 / 369,917 against 561,444 / 394,739 /
 369,969, and 5508 against 5721 on Instance12: cheaper steps, rosters within the noise."""
+PARALLEL_LANES = True
+"""Solve as many neighbourhoods at once as the whole model has workers, each with one CP-SAT
+worker, rather than one at a time with all of them. On Curtois & Qu Instance8 (60 s, shared
+machine) a neighbourhood took as long with one worker as with two (72 against 74 steps in
+the same time): the second worker (the portfolio's `core`) added nothing to a small model,
+so the second lane doubles the neighbourhoods tried. Measured A/B: see models/MODEL.md."""
 GROW = 1.25
 """Factor a kind's size grows by after a closed neighbourhood (and shrinks by after a timeout)."""
 
@@ -144,7 +152,14 @@ class Search:
         self.stopped = False
         self.catch_sigint = True
         """Off when the caller handles SIGINT itself (and calls `stop`)."""
-        self._current: cp_model.CpSolver | None = None
+        self._running: set[cp_model.CpSolver] = set()
+        """The solvers of the neighbourhoods being solved (one per lane), for `stop`."""
+        self._lock = threading.Lock()
+        """Guards the best roster, the neighbourhoods' sizes and draws, and the counts."""
+        self._best: Found | None = None
+        self._on_better: Callable[[int], None] | None = None
+        self._steps = self._better = 0
+        self._failed: list[BaseException] = []
         self._sub: cp_model.CpModel | None = None
         """The model narrowed to the last neighbourhood (`_narrowed`)."""
         self._free_in_sub: set[SpecDay] = set()
@@ -165,8 +180,8 @@ class Search:
 
     def stop(self) -> None:
         self.stopped = True
-        if self._current is not None:
-            self._current.stop_search()
+        for solver in list(self._running):
+            solver.stop_search()
 
     def short(self, solver: cp_model.CpSolver) -> list[SpecDay]:
         """(specialist, day) of every candidate of a demand-week the roster leaves short."""
@@ -183,40 +198,91 @@ class Search:
 
     def improve(self, found: Found, deadline: float, on_better: Callable[[int], None] | None = None) -> Found:
         """Neighbourhood after neighbourhood until `deadline` (perf_counter) or `stop()`;
-        returns the best roster found (possibly the one given)."""
+        returns the best roster found (possibly the one given). With sub-models and more
+        than one worker, `lanes` threads each solve their own neighbourhood with one CP-SAT
+        worker (see `PARALLEL_LANES`)."""
         hoods = Neighbourhoods(sorted({s for s, _ in self.units}), self.built.prep.n_days, random.Random(self.seed))
-        steps = better = 0
-        while not self.stopped:
-            left = deadline - time.perf_counter()
-            if left < 0.2:
-                break
-            # First, in a sub-model, every auxiliary and no unit: what a narrowed copy frees at each step.
-            settle = steps == 0 and self._sub_model() is not None
-            kind, free = ("auxiliaries", set()) if settle else hoods.next(self.short(found.solver))
-            began = time.perf_counter()
-            solver, closed = self._solve(found, free, min(STEP_SECONDS, left), auxiliaries=settle)
-            steps += 1
+        self._best, self._on_better = found, on_better
+        self._steps = self._better = 0
+        self._failed = []
+        if self._sub_model() is not None and not self.stopped and deadline - time.perf_counter() >= 0.2:
+            # First every auxiliary and no unit: what a narrowed copy frees at each step.
+            self._step(hoods, deadline, lane=0, settle=True)
+        lanes = self.lanes() if self._sub_model() is not None else 1
+        if lanes == 1:
+            self._lane(hoods, deadline, 0, 1)
+        else:
+            threads = [threading.Thread(target=self._lane, args=(hoods, deadline, k, lanes)) for k in range(lanes)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        if self._failed:
+            raise self._failed[0]
+        found = self._best
+        assert found is not None  # set above, only ever replaced
+        logger.info(
+            "lns: %d neighbourhoods in %d lanes, %d better rosters, cost %d",
+            self._steps,
+            lanes,
+            self._better,
+            found.objective,
+        )
+        return found
+
+    def lanes(self) -> int:
+        """How many neighbourhoods are solved at once: the whole model's workers (all cores for 0)."""
+        workers = self.new_solver(1.0).parameters.num_workers
+        return max(1, workers or os.cpu_count() or 1) if PARALLEL_LANES else 1
+
+    def _lane(self, hoods: Neighbourhoods, deadline: float, lane: int, lanes: int) -> None:
+        try:
+            while not self.stopped and deadline - time.perf_counter() >= 0.2:
+                self._step(hoods, deadline, lane, one_worker=lanes > 1)
+        except BaseException as exc:  # re-raised by `improve` on the caller's thread
+            self._failed.append(exc)
+            self.stop()
+
+    def _step(
+        self, hoods: Neighbourhoods, deadline: float, lane: int, settle: bool = False, one_worker: bool = False
+    ) -> None:
+        """One neighbourhood around the best roster so far; the roster found replaces the
+        best when it costs less (or as much, when it was found around the best itself: a
+        plateau move). Another lane may have replaced the best meanwhile: a roster found
+        around an older one is still a whole valid roster, kept only if it is cheaper."""
+        with self._lock:
+            base = self._best
+            assert base is not None  # set by `improve`
+            kind, free = ("auxiliaries", set()) if settle else hoods.next(self.short(base.solver))
+            size = hoods.size.get(kind, 0.0)
+        began = time.perf_counter()
+        limit = min(STEP_SECONDS, deadline - began)
+        solver, closed = self._solve(base, free, limit, auxiliaries=settle, lane=lane, one_worker=one_worker)
+        value = self.cost(solver) if solver is not None else None
+        with self._lock:
+            self._steps += 1
             logger.debug(
-                "lns %s %.3f: %d free, %s in %.2fs",
+                "lns %d %s %.3f: %d free, %s in %.2fs%s",
+                lane,
                 kind,
-                hoods.size.get(kind, 0.0),
+                size,
                 len(free),
                 "closed" if closed else "open",
                 time.perf_counter() - began,
+                "" if value is None else f", {base.objective} -> {value}",
             )
             if kind in hoods.size:
                 (hoods.closed if closed else hoods.timed_out)(kind)
-            if solver is None:
-                continue
-            value = self.cost(solver)
-            if value <= found.objective:
-                if value < found.objective:
-                    better += 1
-                    if on_better is not None:
-                        on_better(value)
-                found = Found(solver, value)
-        logger.info("lns: %d neighbourhoods, %d better rosters, cost %d", steps, better, found.objective)
-        return found
+            if solver is None or value is None:
+                return
+            best = self._best
+            assert best is not None
+            if value < best.objective or (value == best.objective and base is best):
+                if value < best.objective:
+                    self._better += 1
+                    if self._on_better is not None:
+                        self._on_better(value)
+                self._best = Found(solver, value)
 
     def _narrowed(self, found: Found, free: set[SpecDay]) -> cp_model.CpModel:
         """The model with every unit outside `free` fixed to `found`. One copy of the model
@@ -253,7 +319,13 @@ class Search:
         return self._sub_models if self._cut else None
 
     def _solve(
-        self, found: Found, free: set[SpecDay], limit: float, auxiliaries: bool = False
+        self,
+        found: Found,
+        free: set[SpecDay],
+        limit: float,
+        auxiliaries: bool = False,
+        lane: int = 0,
+        one_worker: bool = False,
     ) -> tuple[cp_model.CpSolver | None, bool]:
         """Re-solve with every unit outside `free` fixed to `found`; (the solver, or the
         `Solution`, holding the roster found, whether the neighbourhood was closed). A
@@ -269,7 +341,7 @@ class Search:
         if auxiliaries:
             variables.extend(np.flatnonzero(~models.is_unit).tolist())
         sub, kept = models.cut(values, variables)
-        code, solver = self._run(sub, limit, len(free))
+        code, solver = self._run(sub, limit, len(free) + 7919 * lane, one_worker)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if code == cp_model.INFEASIBLE:  # the roster is a solution of it: never expected
                 logger.error("lns: a sub-model around a roster has no solution (%d free)", len(free))
@@ -278,17 +350,27 @@ class Search:
         full[kept] = np.asarray(solver.response_proto.solution, dtype=np.int64)
         return Solution(full, models.objective_value(full)), code == cp_model.OPTIMAL
 
-    def _run(self, model: cp_model.CpModel, limit: float, n: int) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
-        """Solve one neighbourhood's model (its hint set) as the whole model is configured."""
+    def _run(
+        self, model: cp_model.CpModel, limit: float, n: int, one_worker: bool = False
+    ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
+        """Solve one neighbourhood's model (its hint set) as the whole model is configured,
+        or with `one_worker` as the whole model's first worker is (one lane of several)."""
         solver = self.new_solver(limit)
         solver.parameters.random_seed = self.seed + n
         solver.parameters.catch_sigint_signal = self.catch_sigint
         solver.parameters.log_search_progress = False  # one log per second would bury the whole model's
-        self._current = solver
-        if self.stopped:
-            return cp_model.UNKNOWN, solver
-        code = solver.solve(model)
-        self._current = None
+        if one_worker:
+            solver.parameters.num_workers = 1
+            solver.parameters.subsolvers.clear()
+        with self._lock:
+            if self.stopped:
+                return cp_model.UNKNOWN, solver
+            self._running.add(solver)
+        try:
+            code = solver.solve(model)
+        finally:
+            with self._lock:
+                self._running.discard(solver)
         return code, solver
 
     def _solve_narrowed(self, found: Found, free: set[SpecDay], limit: float) -> tuple[cp_model.CpSolver | None, bool]:
