@@ -5,6 +5,7 @@ started; and `solve(..., lns=True)` hands back such a roster with a bound that h
 from __future__ import annotations
 
 import random
+import threading
 import time
 
 import pytest
@@ -14,7 +15,7 @@ from support import EXAMPLE, INSTANCES
 from outreach_opt.check.checker import check_roster
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.io.load import load_instance
-from outreach_opt.solve import search_run
+from outreach_opt.solve import lns, search_run
 from outreach_opt.solve import solve as solve_module
 from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.lns import Found, Neighbourhoods, Search, breakdown
@@ -66,16 +67,20 @@ def test_a_stopped_search_returns_its_start() -> None:
 
 
 def test_neighbourhoods_free_what_they_say() -> None:
-    """Each kind frees whole horizons, whole windows of every specialist, or a block; the
-    uncovered pairs given pull a window over one of their days."""
+    """Each kind frees whole horizons, whole windows of every specialist, a block, or one
+    gap's possible servers over a window; the gaps given pull a window over one of their days."""
     hoods = Neighbourhoods(["a", "b", "c", "d"], 10, random.Random(0))
-    kind, free = hoods.next([("c", 7)])
+    kind, free = hoods.next([[("c", 7)]])
     assert kind == "specialists" and {s for s, _ in free} >= {"c"}
     assert all(len({t for s2, t in free if s2 == s}) == 10 for s in {s for s, _ in free})
-    kind, free = hoods.next([("c", 7)])
+    kind, free = hoods.next([[("c", 7)]])
     assert kind == "days" and {s for s, _ in free} == {"a", "b", "c", "d"} and 7 in {t for _, t in free}
     kind, free = hoods.next([])
     assert kind == "block" and free
+    kind, free = hoods.next([[("b", 3), ("d", 3)]])
+    assert kind == "cover" and {s for s, _ in free} == {"b", "d"} and 3 in {t for _, t in free}
+    window = sorted({t for _, t in free})
+    assert window == list(range(window[0], window[-1] + 1)) and len(free) == 2 * len(window)
     before = hoods.size["days"]
     hoods.closed("days")
     assert hoods.size["days"] > before
@@ -198,3 +203,55 @@ def test_the_narrowed_model_is_rewritten_only_where_needed_and_stays_exact() -> 
                 want = list(built.model.proto.variables[i].domain) if key in free else [values[i], values[i]]
                 assert list(sub.variables[i].domain) == want, (key, i)
     assert list(built.model.proto.variables[0].domain) == [0, 1]  # the whole model is never narrowed
+
+
+def test_cover_alone_mends_an_uncovered_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With `cover` the only kind, the search still takes an objective-blind roster's
+    uncovered sessions down: what it frees (the servers of a short demand around its day)
+    is enough to mend one. The roster stays valid at the checker's cost."""
+    monkeypatch.setattr(lns, "Neighbourhoods", _only("cover"))
+    inst = load_instance(str(EXAMPLE))
+    built = RosterModel(prepare(inst)).build()
+    search = Search(built, _one_worker, seed=0)
+    start = _any_roster(built)
+    assert breakdown(built, start)["uncovered"] > 0  # the start leaves something to mend
+    found = search.improve(Found(start, search.cost(start)), deadline=time.perf_counter() + 4)
+    assert breakdown(built, found.solver)["uncovered"] < breakdown(built, start)["uncovered"]
+    report = check_roster(inst, read_roster(built, found.solver, Status.FEASIBLE, found.objective, 0))
+    assert report.violations == [] and report.objective == found.objective
+
+
+def _only(kind: str) -> type[Neighbourhoods]:
+    """Neighbourhoods of one kind only."""
+
+    class Only(Neighbourhoods):
+        def __post_init__(self) -> None:
+            self.size = {kind: self.size[kind]}
+
+    return Only
+
+
+def test_two_workers_solve_two_neighbourhoods_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two workers, two lanes each solve neighbourhoods with one CP-SAT worker; the
+    roster they end with is valid at the checker's cost and no dearer than the start."""
+    lanes: list[tuple[int, int]] = []
+    run = Search._run
+
+    def spy(self: Search, model: cp_model.CpModel, limit: float, n: int, one_worker: bool = False) -> object:
+        code, solver = run(self, model, limit, n, one_worker)
+        lanes.append((threading.get_ident(), solver.parameters.num_workers))
+        return code, solver
+
+    monkeypatch.setattr(Search, "_run", spy)
+    inst = load_instance(str(EXAMPLE))
+    built = RosterModel(prepare(inst)).build()
+    search = Search(built, lambda limit: configured_solver(SolveOptions(workers=2), remaining=limit), seed=0)
+    assert search.lanes() == 2
+    start = _any_roster(built)
+    before = search.cost(start)
+    found = search.improve(Found(start, before), deadline=time.perf_counter() + 4)
+    threads = {ident for ident, workers in lanes if workers == 1}
+    assert len(threads) == 2  # besides the first step's (all auxiliaries), two lanes of one worker
+    assert found.objective == search.cost(found.solver) <= before
+    report = check_roster(inst, read_roster(built, found.solver, Status.FEASIBLE, found.objective, 0))
+    assert report.violations == [] and report.objective == found.objective

@@ -37,7 +37,7 @@ import random
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -65,6 +65,11 @@ rosters do not depend on the load): a step with nothing free took 0.015-0.04 CPU
 0.04-0.14 (80 specialists x 15 sites, seeds 1-3) and 0.01 against 0.03 (Curtois & Qu
 Instance12); the rosters reached 553,842 / 398,182 / 369,917 against 561,444 / 394,739 /
 369,969, and 5508 against 5721 on Instance12: cheaper steps, rosters within the noise."""
+COVER = True
+"""A fourth kind, `cover`: one short demand-week's possible servers (the people with a
+candidate for it) over a window of days around it, everybody else fixed. A `days` window
+frees everyone, most of whom cannot serve what is short; a `block` draws only half its
+people from those who can. Measured A/B: see models/MODEL.md."""
 PARALLEL_LANES = True
 """Solve as many neighbourhoods at once as the whole model has workers, each with one CP-SAT
 worker, rather than one at a time with all of them. On Curtois & Qu Instance8 (60 s, shared
@@ -82,22 +87,34 @@ class Neighbourhoods:
     specialists: list[str]
     n_days: int
     rng: random.Random
-    size: dict[str, float] = field(default_factory=lambda: {"specialists": 0.1, "days": 0.15, "block": 0.2})
+    size: dict[str, float] = field(
+        default_factory=lambda: (
+            {"specialists": 0.1, "days": 0.15, "block": 0.2, "cover": 0.2}
+            if COVER
+            else {"specialists": 0.1, "days": 0.15, "block": 0.2}
+        )
+    )
     turn: int = 0
 
-    def next(self, short: list[SpecDay]) -> tuple[str, set[SpecDay]]:
-        """The next neighbourhood. `short` lists (specialist, day) pairs that could serve a
-        session the roster leaves uncovered: a window is centred on one of their days and
-        specialists are drawn from them first, so what is freed can mend what costs most."""
+    def next(self, gaps: Sequence[Sequence[SpecDay]]) -> tuple[str, set[SpecDay]]:
+        """The next neighbourhood. `gaps` holds, for each demand-week the roster leaves
+        short, the (specialist, day) pairs that could serve it: a window is centred on one
+        of their days and specialists are drawn from them first, so what is freed can mend
+        what costs most; `cover` frees exactly the people of one gap over a window."""
         kinds = list(self.size)
         kind = kinds[self.turn % len(kinds)]
         self.turn += 1
         share = self.size[kind]
         n, days = len(self.specialists), self.n_days
+        short = [pair for gap in gaps for pair in gap]
         focus = self.rng.choice(short) if short else None
         if kind == "specialists":
             return kind, {(s, t) for s in self._people(max(1, min(n, round(share * n))), short) for t in range(days)}
-        if kind == "days":
+        if kind == "cover" and gaps:
+            gap = self.rng.choice(gaps)
+            window = self._window(max(1, min(days, round(share * days))), self.rng.choice(gap))
+            return kind, {(s, t) for s in {s for s, _ in gap} for t in window}
+        if kind in ("days", "cover"):  # cover with nothing short: a window over everyone
             window = self._window(max(1, min(days, round(share * days))), focus)
             return kind, {(s, t) for s in self.specialists for t in window}
         # block: sqrt of the share in each direction, at least half the days
@@ -183,14 +200,9 @@ class Search:
         for solver in list(self._running):
             solver.stop_search()
 
-    def short(self, solver: cp_model.CpSolver) -> list[SpecDay]:
-        """(specialist, day) of every candidate of a demand-week the roster leaves short."""
-        return [
-            key
-            for (demand, w), var in self.built.uncovered.items()
-            if solver.value(var)
-            for key in self.able[(demand, w)]
-        ]
+    def short(self, solver: cp_model.CpSolver) -> list[list[SpecDay]]:
+        """For each demand-week the roster leaves short, the (specialist, day) of each of its candidates."""
+        return [self.able[(demand, w)] for (demand, w), var in self.built.uncovered.items() if solver.value(var)]
 
     def cost(self, solver: cp_model.CpSolver) -> int:
         """The roster's own cost, the sum of its terms (as `solve` reports it)."""
