@@ -81,12 +81,29 @@ def test_neighbourhoods_free_what_they_say() -> None:
     assert kind == "cover" and {s for s, _ in free} == {"b", "d"} and 3 in {t for _, t in free}
     window = sorted({t for _, t in free})
     assert window == list(range(window[0], window[-1] + 1)) and len(free) == 2 * len(window)
+    kind, free = hoods.next([[("a", 1)]])
+    assert kind == "pair" and {s for s, _ in free} == {"a", "b", "c", "d"} and 1 in {t for _, t in free}
+    assert len(free) == 4 * len({t for _, t in free})
     before = hoods.size["days"]
     hoods.closed("days")
     assert hoods.size["days"] > before
     hoods.timed_out("days")
     hoods.timed_out("days")
     assert hoods.size["days"] < before
+
+
+def test_a_pair_of_windows_can_lie_apart() -> None:
+    """`pair` frees two windows of half the width each, the first around a short day, the
+    second drawn anywhere: over many draws some pairs lie apart (a gap between them), which
+    one window of the same width never frees."""
+    hoods = Neighbourhoods(["a", "b"], 28, random.Random(1), size={"pair": 0.25})
+    apart = 0
+    for _ in range(50):
+        kind, free = hoods.next([[("a", 3)]])
+        days = sorted({t for _, t in free})
+        assert kind == "pair" and 3 in days and len(days) <= 7
+        apart += days[-1] - days[0] + 1 > len(days)
+    assert apart > 0
 
 
 @pytest.mark.parametrize("no_roster_first", [False, True])
@@ -205,11 +222,13 @@ def test_the_narrowed_model_is_rewritten_only_where_needed_and_stays_exact() -> 
     assert list(built.model.proto.variables[0].domain) == [0, 1]  # the whole model is never narrowed
 
 
-def test_cover_alone_mends_an_uncovered_session(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With `cover` the only kind, the search still takes an objective-blind roster's
-    uncovered sessions down: what it frees (the servers of a short demand around its day)
-    is enough to mend one. The roster stays valid at the checker's cost."""
-    monkeypatch.setattr(lns, "Neighbourhoods", _only("cover"))
+@pytest.mark.parametrize("kind", ["cover", "pair"])
+def test_each_new_kind_alone_mends_an_uncovered_session(monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    """With `cover` (or `pair`) the only kind, the search still takes an objective-blind
+    roster's uncovered sessions down: what it frees (the servers of a short demand around
+    its day; everyone over two windows) is enough to mend one. The roster stays valid at
+    the checker's cost."""
+    monkeypatch.setattr(lns, "Neighbourhoods", _only(kind))
     inst = load_instance(str(EXAMPLE))
     built = RosterModel(prepare(inst)).build()
     search = Search(built, _one_worker, seed=0)

@@ -65,11 +65,15 @@ rosters do not depend on the load): a step with nothing free took 0.015-0.04 CPU
 0.04-0.14 (80 specialists x 15 sites, seeds 1-3) and 0.01 against 0.03 (Curtois & Qu
 Instance12); the rosters reached 553,842 / 398,182 / 369,917 against 561,444 / 394,739 /
 369,969, and 5508 against 5721 on Instance12: cheaper steps, rosters within the noise."""
-COVER = True
-"""A fourth kind, `cover`: one short demand-week's possible servers (the people with a
-candidate for it) over a window of days around it, everybody else fixed. A `days` window
-frees everyone, most of whom cannot serve what is short; a `block` draws only half its
-people from those who can. Measured A/B: see models/MODEL.md."""
+KINDS = {"specialists": 0.1, "days": 0.15, "block": 0.2, "cover": 0.2, "pair": 0.15}
+"""The kinds that take turns, each with its first size (share of its units). Besides the
+first three: `cover`, one short demand-week's possible servers (the people with a candidate
+for it) over a window of days around it (a `days` window frees everyone, most of whom
+cannot serve what is short); `pair`, everyone over two windows of half the width, one
+around a short day and one elsewhere, so that a shift can move from a day that can spare it
+to a short day far away (one window holds both only when they are close; a person's total
+minutes and shifts over the horizon stay as they were outside the windows). Measured A/B:
+see models/MODEL.md."""
 PARALLEL_LANES = True
 """Solve as many neighbourhoods at once as the whole model has workers, each with one CP-SAT
 worker, rather than one at a time with all of them. On Curtois & Qu Instance8 (60 s, shared
@@ -87,13 +91,7 @@ class Neighbourhoods:
     specialists: list[str]
     n_days: int
     rng: random.Random
-    size: dict[str, float] = field(
-        default_factory=lambda: (
-            {"specialists": 0.1, "days": 0.15, "block": 0.2, "cover": 0.2}
-            if COVER
-            else {"specialists": 0.1, "days": 0.15, "block": 0.2}
-        )
-    )
+    size: dict[str, float] = field(default_factory=lambda: dict(KINDS))
     turn: int = 0
 
     def next(self, gaps: Sequence[Sequence[SpecDay]]) -> tuple[str, set[SpecDay]]:
@@ -114,6 +112,11 @@ class Neighbourhoods:
             gap = self.rng.choice(gaps)
             window = self._window(max(1, min(days, round(share * days))), self.rng.choice(gap))
             return kind, {(s, t) for s in {s for s, _ in gap} for t in window}
+        if kind == "pair":
+            width = max(1, min(days, round(share * days)))
+            first = self._window(max(1, width // 2), focus)
+            second = self._window(max(1, width - len(first)), None)
+            return kind, {(s, t) for s in self.specialists for t in (*first, *second)}
         if kind in ("days", "cover"):  # cover with nothing short: a window over everyone
             window = self._window(max(1, min(days, round(share * days))), focus)
             return kind, {(s, t) for s in self.specialists for t in window}
