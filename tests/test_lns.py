@@ -8,6 +8,7 @@ import random
 import threading
 import time
 
+import numpy as np
 import pytest
 from ortools.sat.python import cp_model
 from support import EXAMPLE, INSTANCES
@@ -22,6 +23,7 @@ from outreach_opt.solve.lns import Found, Neighbourhoods, Search, breakdown
 from outreach_opt.solve.options import SolveOptions, configured_solver
 from outreach_opt.solve.outcome import Status, read_roster
 from outreach_opt.solve.solve import solve
+from outreach_opt.solve.sub_model import SubModels, values_of
 
 FOUR_WEEKS_OPTIMUM = 16880
 
@@ -274,3 +276,36 @@ def test_two_workers_solve_two_neighbourhoods_at_once(monkeypatch: pytest.Monkey
     assert found.objective == search.cost(found.solver) <= before
     report = check_roster(inst, read_roster(built, found.solver, Status.FEASIBLE, found.objective, 0))
     assert report.violations == [] and report.objective == found.objective
+
+
+def test_a_replay_keeps_the_roster_and_hints_what_the_lane_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A neighbourhood solved once more around a newer best (`lns.REPLAY`) is the newer
+    best's sub-model: every fixed value is the newer roster's, only the free units' hint is
+    the lane's roster. The roster it returns is valid at the checker's cost."""
+    inst = load_instance(str(EXAMPLE))
+    built = RosterModel(prepare(inst)).build()
+    search = Search(built, _one_worker, seed=0)
+    start = _any_roster(built)
+    lane, _ = search._solve(Found(start, search.cost(start)), set(search.units), 5.0)
+    assert lane is not None
+    newer = _any_roster(built)  # another roster: the "best" another lane left
+    free = {key for key in search.units if key[1] < 3}
+    cuts: list[tuple[np.ndarray, list[int]]] = []
+    cut = SubModels.cut
+
+    def spy(self: SubModels, values: np.ndarray, variables: list[int]) -> object:
+        cuts.append((values.copy(), list(variables)))
+        return cut(self, values, variables)
+
+    monkeypatch.setattr(SubModels, "cut", spy)
+    solver, _ = search._solve(Found(newer, search.cost(newer)), free, 3.0, hint=values_of(lane))
+    values, variables = cuts[-1]
+    inside = np.zeros(len(values), dtype=bool)
+    inside[variables] = True
+    assert np.array_equal(values[inside], values_of(lane)[inside])
+    assert np.array_equal(values[~inside], values_of(newer)[~inside])
+    assert not np.array_equal(values_of(lane)[inside], values_of(newer)[inside])  # the hint is not the base's
+    assert solver is not None
+    value = search.cost(solver)
+    report = check_roster(inst, read_roster(built, solver, Status.FEASIBLE, value, 0))
+    assert report.violations == [] and report.objective == value
