@@ -14,11 +14,15 @@ auxiliaries connected to them, the fixed values folded in as constants (solve/su
 and its solution written over the roster's full value vector, on which the cost is read as
 on any roster of the whole model. A model with a constraint kind the sub-model does not fold
 (or with `SUB_MODELS` off) is narrowed instead: a copy of the whole model with the fixed
-units' domains narrowed to the roster. Three kinds take turns:
+units' domains narrowed to the roster. Four kinds take turns (`KINDS`):
 
 - `specialists`: whole horizons of a few specialists (their own rules: runs, minutes);
 - `days`: every specialist over a window of days (cover between people);
-- `block`: several specialists over a longer window.
+- `block`: several specialists over a longer window;
+- `pair`: every specialist over two shorter windows, one around a short day.
+
+With more than one worker, as many neighbourhoods are solved at once, each by one CP-SAT
+worker (`PARALLEL_LANES`, `REPLAY`).
 
 Each kind keeps its own size (the share of its units freed): grown when CP-SAT closes the
 neighbourhood within its time (nothing better there), shrunk when it runs out of time.
@@ -65,15 +69,17 @@ rosters do not depend on the load): a step with nothing free took 0.015-0.04 CPU
 0.04-0.14 (80 specialists x 15 sites, seeds 1-3) and 0.01 against 0.03 (Curtois & Qu
 Instance12); the rosters reached 553,842 / 398,182 / 369,917 against 561,444 / 394,739 /
 369,969, and 5508 against 5721 on Instance12: cheaper steps, rosters within the noise."""
-KINDS = {"specialists": 0.1, "days": 0.15, "block": 0.2, "cover": 0.2, "pair": 0.15}
+KINDS = {"specialists": 0.1, "days": 0.15, "block": 0.2, "pair": 0.15}
 """The kinds that take turns, each with its first size (share of its units). Besides the
-first three: `cover`, one short demand-week's possible servers (the people with a candidate
-for it) over a window of days around it (a `days` window frees everyone, most of whom
-cannot serve what is short); `pair`, everyone over two windows of half the width, one
-around a short day and one elsewhere, so that a shift can move from a day that can spare it
-to a short day far away (one window holds both only when they are close; a person's total
-minutes and shifts over the horizon stay as they were outside the windows). Measured A/B:
-see models/MODEL.md."""
+first three, `pair`: everyone over two windows of half the width, one around a short day
+and one anywhere, so that a shift can move from a day that can spare it to a short day far
+away (one window holds both only when they are close; a person's total minutes and shifts
+over the horizon stay as they were outside the windows). `cover` (one short demand-week's
+possible servers over a window around it; commit d5c2633) was measured and left out:
+against the three kinds alone, Curtois & Qu 60 s, seeds 0-1, alternated, loaded machine
+(load 5-10): Instance8 2140 / 1860 with it against 1754 / 1922, Instance12 5162 / 5185 against 5294 / 4760. With `pair`:
+Instance8 1857 / 1742 against 1753 / 2037, Instance12 5071 / 5180 against 5375 / 5592.
+In those runs `days` gained most per neighbourhood, then `pair`; `specialists` least."""
 REPLAY = True
 """With lanes: a neighbourhood that improved on the roster it started from, when another
 lane has meanwhile replaced that roster by a cheaper one, is solved once more around the
@@ -106,7 +112,7 @@ class Neighbourhoods:
         """The next neighbourhood. `gaps` holds, for each demand-week the roster leaves
         short, the (specialist, day) pairs that could serve it: a window is centred on one
         of their days and specialists are drawn from them first, so what is freed can mend
-        what costs most; `cover` frees exactly the people of one gap over a window."""
+        what costs most."""
         kinds = list(self.size)
         kind = kinds[self.turn % len(kinds)]
         self.turn += 1
@@ -116,16 +122,12 @@ class Neighbourhoods:
         focus = self.rng.choice(short) if short else None
         if kind == "specialists":
             return kind, {(s, t) for s in self._people(max(1, min(n, round(share * n))), short) for t in range(days)}
-        if kind == "cover" and gaps:
-            gap = self.rng.choice(gaps)
-            window = self._window(max(1, min(days, round(share * days))), self.rng.choice(gap))
-            return kind, {(s, t) for s in {s for s, _ in gap} for t in window}
         if kind == "pair":
             width = max(1, min(days, round(share * days)))
             first = self._window(max(1, width // 2), focus)
             second = self._window(max(1, width - len(first)), None)
             return kind, {(s, t) for s in self.specialists for t in (*first, *second)}
-        if kind in ("days", "cover"):  # cover with nothing short: a window over everyone
+        if kind == "days":
             window = self._window(max(1, min(days, round(share * days))), focus)
             return kind, {(s, t) for s in self.specialists for t in window}
         # block: sqrt of the share in each direction, at least half the days
