@@ -70,16 +70,16 @@ def test_a_stopped_search_returns_its_start() -> None:
 
 def test_neighbourhoods_free_what_they_say() -> None:
     """Each kind frees whole horizons, whole windows of every specialist, a block, or one
-    pair of windows over everyone; the gaps given pull a window over one of their days."""
+    pair of windows over everyone; the uncovered pairs given pull a window over one of their days."""
     hoods = Neighbourhoods(["a", "b", "c", "d"], 10, random.Random(0))
-    kind, free = hoods.next([[("c", 7)]])
+    kind, free = hoods.next([("c", 7)])
     assert kind == "specialists" and {s for s, _ in free} >= {"c"}
     assert all(len({t for s2, t in free if s2 == s}) == 10 for s in {s for s, _ in free})
-    kind, free = hoods.next([[("c", 7)]])
+    kind, free = hoods.next([("c", 7)])
     assert kind == "days" and {s for s, _ in free} == {"a", "b", "c", "d"} and 7 in {t for _, t in free}
     kind, free = hoods.next([])
     assert kind == "block" and free
-    kind, free = hoods.next([[("a", 1)]])
+    kind, free = hoods.next([("a", 1)])
     assert kind == "pair" and {s for s, _ in free} == {"a", "b", "c", "d"} and 1 in {t for _, t in free}
     assert len(free) == 4 * len({t for _, t in free})
     before = hoods.size["days"]
@@ -97,7 +97,7 @@ def test_a_pair_of_windows_can_lie_apart() -> None:
     hoods = Neighbourhoods(["a", "b"], 28, random.Random(1), size={"pair": 0.25})
     apart = 0
     for _ in range(50):
-        kind, free = hoods.next([[("a", 3)]])
+        kind, free = hoods.next([("a", 3)])
         days = sorted({t for _, t in free})
         assert kind == "pair" and 3 in days and len(days) <= 7
         apart += days[-1] - days[0] + 1 > len(days)

@@ -41,7 +41,7 @@ import random
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -77,8 +77,8 @@ away (one window holds both only when they are close; a person's total minutes a
 over the horizon stay as they were outside the windows). `cover` (one short demand-week's
 possible servers over a window around it; commit d5c2633) was measured and left out:
 against the three kinds alone, Curtois & Qu 60 s, seeds 0-1, alternated, loaded machine
-(load 5-10): Instance8 2140 / 1860 with it against 1754 / 1922, Instance12 5162 / 5185 against 5294 / 4760. With `pair`:
-Instance8 1857 / 1742 against 1753 / 2037, Instance12 5071 / 5180 against 5375 / 5592.
+(load 5-10): Instance8 2140 / 1860 with it against 1754 / 1922, Instance12 5162 / 5185
+against 5294 / 4760. With `pair`: Instance8 1857 / 1742 against 1753 / 2037, Instance12 5071 / 5180 against 5375 / 5592.
 In those runs `days` gained most per neighbourhood, then `pair`; `specialists` least."""
 REPLAY = True
 """With lanes: a neighbourhood that improved on the roster it started from, when another
@@ -108,17 +108,15 @@ class Neighbourhoods:
     size: dict[str, float] = field(default_factory=lambda: dict(KINDS))
     turn: int = 0
 
-    def next(self, gaps: Sequence[Sequence[SpecDay]]) -> tuple[str, set[SpecDay]]:
-        """The next neighbourhood. `gaps` holds, for each demand-week the roster leaves
-        short, the (specialist, day) pairs that could serve it: a window is centred on one
-        of their days and specialists are drawn from them first, so what is freed can mend
-        what costs most."""
+    def next(self, short: list[SpecDay]) -> tuple[str, set[SpecDay]]:
+        """The next neighbourhood. `short` lists (specialist, day) pairs that could serve a
+        session the roster leaves uncovered: a window is centred on one of their days and
+        specialists are drawn from them first, so what is freed can mend what costs most."""
         kinds = list(self.size)
         kind = kinds[self.turn % len(kinds)]
         self.turn += 1
         share = self.size[kind]
         n, days = len(self.specialists), self.n_days
-        short = [pair for gap in gaps for pair in gap]
         focus = self.rng.choice(short) if short else None
         if kind == "specialists":
             return kind, {(s, t) for s in self._people(max(1, min(n, round(share * n))), short) for t in range(days)}
@@ -213,9 +211,14 @@ class Search:
         for solver in list(self._running):
             solver.stop_search()
 
-    def short(self, solver: cp_model.CpSolver) -> list[list[SpecDay]]:
-        """For each demand-week the roster leaves short, the (specialist, day) of each of its candidates."""
-        return [self.able[(demand, w)] for (demand, w), var in self.built.uncovered.items() if solver.value(var)]
+    def short(self, solver: cp_model.CpSolver) -> list[SpecDay]:
+        """(specialist, day) of every candidate of a demand-week the roster leaves short."""
+        return [
+            key
+            for (demand, w), var in self.built.uncovered.items()
+            if solver.value(var)
+            for key in self.able[(demand, w)]
+        ]
 
     def cost(self, solver: cp_model.CpSolver) -> int:
         """The roster's own cost, the sum of its terms (as `solve` reports it)."""
