@@ -5,8 +5,10 @@ started; and `solve(..., lns=True)` hands back such a roster with a bound that h
 from __future__ import annotations
 
 import random
+import threading
 import time
 
+import numpy as np
 import pytest
 from ortools.sat.python import cp_model
 from support import EXAMPLE, INSTANCES
@@ -14,13 +16,14 @@ from support import EXAMPLE, INSTANCES
 from outreach_opt.check.checker import check_roster
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.io.load import load_instance
-from outreach_opt.solve import search_run
+from outreach_opt.solve import lns, search_run
 from outreach_opt.solve import solve as solve_module
 from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.lns import Found, Neighbourhoods, Search, breakdown
 from outreach_opt.solve.options import SolveOptions, configured_solver
 from outreach_opt.solve.outcome import Status, read_roster
 from outreach_opt.solve.solve import solve
+from outreach_opt.solve.sub_model import SubModels, values_of
 
 FOUR_WEEKS_OPTIMUM = 16880
 
@@ -66,8 +69,8 @@ def test_a_stopped_search_returns_its_start() -> None:
 
 
 def test_neighbourhoods_free_what_they_say() -> None:
-    """Each kind frees whole horizons, whole windows of every specialist, or a block; the
-    uncovered pairs given pull a window over one of their days."""
+    """Each kind frees whole horizons, whole windows of every specialist, a block, or one
+    pair of windows over everyone; the uncovered pairs given pull a window over one of their days."""
     hoods = Neighbourhoods(["a", "b", "c", "d"], 10, random.Random(0))
     kind, free = hoods.next([("c", 7)])
     assert kind == "specialists" and {s for s, _ in free} >= {"c"}
@@ -76,12 +79,29 @@ def test_neighbourhoods_free_what_they_say() -> None:
     assert kind == "days" and {s for s, _ in free} == {"a", "b", "c", "d"} and 7 in {t for _, t in free}
     kind, free = hoods.next([])
     assert kind == "block" and free
+    kind, free = hoods.next([("a", 1)])
+    assert kind == "pair" and {s for s, _ in free} == {"a", "b", "c", "d"} and 1 in {t for _, t in free}
+    assert len(free) == 4 * len({t for _, t in free})
     before = hoods.size["days"]
     hoods.closed("days")
     assert hoods.size["days"] > before
     hoods.timed_out("days")
     hoods.timed_out("days")
     assert hoods.size["days"] < before
+
+
+def test_a_pair_of_windows_can_lie_apart() -> None:
+    """`pair` frees two windows of half the width each, the first around a short day, the
+    second drawn anywhere: over many draws some pairs lie apart (a gap between them), which
+    one window of the same width never frees."""
+    hoods = Neighbourhoods(["a", "b"], 28, random.Random(1), size={"pair": 0.25})
+    apart = 0
+    for _ in range(50):
+        kind, free = hoods.next([("a", 3)])
+        days = sorted({t for _, t in free})
+        assert kind == "pair" and 3 in days and len(days) <= 7
+        apart += days[-1] - days[0] + 1 > len(days)
+    assert apart > 0
 
 
 @pytest.mark.parametrize("no_roster_first", [False, True])
@@ -198,3 +218,88 @@ def test_the_narrowed_model_is_rewritten_only_where_needed_and_stays_exact() -> 
                 want = list(built.model.proto.variables[i].domain) if key in free else [values[i], values[i]]
                 assert list(sub.variables[i].domain) == want, (key, i)
     assert list(built.model.proto.variables[0].domain) == [0, 1]  # the whole model is never narrowed
+
+
+def test_pair_alone_mends_an_uncovered_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With `pair` the only kind, the search still takes an objective-blind roster's
+    uncovered sessions down: everyone over two windows, one around a short day, is enough
+    to mend one. The roster stays valid at the checker's cost."""
+    monkeypatch.setattr(lns, "Neighbourhoods", _only("pair"))
+    inst = load_instance(str(EXAMPLE))
+    built = RosterModel(prepare(inst)).build()
+    search = Search(built, _one_worker, seed=0)
+    start = _any_roster(built)
+    assert breakdown(built, start)["uncovered"] > 0  # the start leaves something to mend
+    found = search.improve(Found(start, search.cost(start)), deadline=time.perf_counter() + 4)
+    assert breakdown(built, found.solver)["uncovered"] < breakdown(built, start)["uncovered"]
+    report = check_roster(inst, read_roster(built, found.solver, Status.FEASIBLE, found.objective, 0))
+    assert report.violations == [] and report.objective == found.objective
+
+
+def _only(kind: str) -> type[Neighbourhoods]:
+    """Neighbourhoods of one kind only."""
+
+    class Only(Neighbourhoods):
+        def __post_init__(self) -> None:
+            self.size = {kind: self.size[kind]}
+
+    return Only
+
+
+def test_two_workers_solve_two_neighbourhoods_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two workers, two lanes each solve neighbourhoods with one CP-SAT worker; the
+    roster they end with is valid at the checker's cost and no dearer than the start."""
+    lanes: list[tuple[int, int]] = []
+    run = Search._run
+
+    def spy(self: Search, model: cp_model.CpModel, limit: float, n: int, one_worker: bool = False) -> object:
+        code, solver = run(self, model, limit, n, one_worker)
+        lanes.append((threading.get_ident(), solver.parameters.num_workers))
+        return code, solver
+
+    monkeypatch.setattr(Search, "_run", spy)
+    inst = load_instance(str(EXAMPLE))
+    built = RosterModel(prepare(inst)).build()
+    search = Search(built, lambda limit: configured_solver(SolveOptions(workers=2), remaining=limit), seed=0)
+    assert search.lanes() == 2
+    start = _any_roster(built)
+    before = search.cost(start)
+    found = search.improve(Found(start, before), deadline=time.perf_counter() + 4)
+    threads = {ident for ident, workers in lanes if workers == 1}
+    assert len(threads) == 2  # besides the first step's (all auxiliaries), two lanes of one worker
+    assert found.objective == search.cost(found.solver) <= before
+    report = check_roster(inst, read_roster(built, found.solver, Status.FEASIBLE, found.objective, 0))
+    assert report.violations == [] and report.objective == found.objective
+
+
+def test_a_replay_keeps_the_roster_and_hints_what_the_lane_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A neighbourhood solved once more around a newer best (`lns.REPLAY`) is the newer
+    best's sub-model: every fixed value is the newer roster's, only the free units' hint is
+    the lane's roster. The roster it returns is valid at the checker's cost."""
+    inst = load_instance(str(EXAMPLE))
+    built = RosterModel(prepare(inst)).build()
+    search = Search(built, _one_worker, seed=0)
+    start = _any_roster(built)
+    lane, _ = search._solve(Found(start, search.cost(start)), set(search.units), 5.0)
+    assert lane is not None
+    newer = _any_roster(built)  # another roster: the "best" another lane left
+    free = {key for key in search.units if key[1] < 3}
+    cuts: list[tuple[np.ndarray, list[int]]] = []
+    cut = SubModels.cut
+
+    def spy(self: SubModels, values: np.ndarray, variables: list[int]) -> object:
+        cuts.append((values.copy(), list(variables)))
+        return cut(self, values, variables)
+
+    monkeypatch.setattr(SubModels, "cut", spy)
+    solver, _ = search._solve(Found(newer, search.cost(newer)), free, 3.0, hint=values_of(lane))
+    values, variables = cuts[-1]
+    inside = np.zeros(len(values), dtype=bool)
+    inside[variables] = True
+    assert np.array_equal(values[inside], values_of(lane)[inside])
+    assert np.array_equal(values[~inside], values_of(newer)[~inside])
+    assert not np.array_equal(values_of(lane)[inside], values_of(newer)[inside])  # the hint is not the base's
+    assert solver is not None
+    value = search.cost(solver)
+    report = check_roster(inst, read_roster(built, solver, Status.FEASIBLE, value, 0))
+    assert report.violations == [] and report.objective == value

@@ -14,11 +14,15 @@ auxiliaries connected to them, the fixed values folded in as constants (solve/su
 and its solution written over the roster's full value vector, on which the cost is read as
 on any roster of the whole model. A model with a constraint kind the sub-model does not fold
 (or with `SUB_MODELS` off) is narrowed instead: a copy of the whole model with the fixed
-units' domains narrowed to the roster. Three kinds take turns:
+units' domains narrowed to the roster. Four kinds take turns (`KINDS`):
 
 - `specialists`: whole horizons of a few specialists (their own rules: runs, minutes);
 - `days`: every specialist over a window of days (cover between people);
-- `block`: several specialists over a longer window.
+- `block`: several specialists over a longer window;
+- `pair`: every specialist over two shorter windows, one around a short day.
+
+With more than one worker, as many neighbourhoods are solved at once, each by one CP-SAT
+worker (`PARALLEL_LANES`, `REPLAY`).
 
 Each kind keeps its own size (the share of its units freed): grown when CP-SAT closes the
 neighbourhood within its time (nothing better there), shrunk when it runs out of time.
@@ -32,7 +36,9 @@ shared machine). In those runs `days` improved the roster in 19 of 20 steps (8) 
 from __future__ import annotations
 
 import logging
+import os
 import random
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -42,7 +48,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from outreach_opt.solve.builder import RosterModel
-from outreach_opt.solve.sub_model import Solution, SubModels, values_of
+from outreach_opt.solve.sub_model import Ints, Solution, SubModels, values_of
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +69,31 @@ rosters do not depend on the load): a step with nothing free took 0.015-0.04 CPU
 0.04-0.14 (80 specialists x 15 sites, seeds 1-3) and 0.01 against 0.03 (Curtois & Qu
 Instance12); the rosters reached 553,842 / 398,182 / 369,917 against 561,444 / 394,739 /
 369,969, and 5508 against 5721 on Instance12: cheaper steps, rosters within the noise."""
+KINDS = {"specialists": 0.1, "days": 0.15, "block": 0.2, "pair": 0.15}
+"""The kinds that take turns, each with its first size (share of its units). Besides the
+first three, `pair`: everyone over two windows of half the width, one around a short day
+and one anywhere, so that a shift can move from a day that can spare it to a short day far
+away (one window holds both only when they are close; a person's total minutes and shifts
+over the horizon stay as they were outside the windows). `cover` (one short demand-week's
+possible servers over a window around it; commit d5c2633) was measured and left out:
+against the three kinds alone, Curtois & Qu 60 s, seeds 0-1, alternated, loaded machine
+(load 5-10): Instance8 2140 / 1860 with it against 1754 / 1922, Instance12 5162 / 5185
+against 5294 / 4760. With `pair`: Instance8 1857 / 1742 against 1753 / 2037, Instance12 5071 / 5180 against 5375 / 5592.
+In those runs `days` gained most per neighbourhood, then `pair`; `specialists` least."""
+REPLAY = True
+"""With lanes: a neighbourhood that improved on the roster it started from, when another
+lane has meanwhile replaced that roster by a cheaper one, is solved once more around the
+new best, hinted with the lane's values on what it freed. The two lanes' changes are often
+apart (different days or people), and the hint then holds at once. Without it, two lanes
+made 1.8x the neighbourhoods of one but no more better rosters (Curtois & Qu 8 and 12,
+60 s: 124-132 against 72-78 and 90-94 against 49-50 neighbourhoods, 31-43 better rosters
+against 31-37; loaded machine)."""
+PARALLEL_LANES = True
+"""Solve as many neighbourhoods at once as the whole model has workers, each with one CP-SAT
+worker, rather than one at a time with all of them. On Curtois & Qu Instance8 (60 s, shared
+machine) a neighbourhood took as long with one worker as with two (72 against 74 steps in
+the same time): the second worker (the portfolio's `core`) added nothing to a small model,
+so the second lane doubles the neighbourhoods tried. Measured A/B: see models/MODEL.md."""
 GROW = 1.25
 """Factor a kind's size grows by after a closed neighbourhood (and shrinks by after a timeout)."""
 
@@ -74,7 +105,7 @@ class Neighbourhoods:
     specialists: list[str]
     n_days: int
     rng: random.Random
-    size: dict[str, float] = field(default_factory=lambda: {"specialists": 0.1, "days": 0.15, "block": 0.2})
+    size: dict[str, float] = field(default_factory=lambda: dict(KINDS))
     turn: int = 0
 
     def next(self, short: list[SpecDay]) -> tuple[str, set[SpecDay]]:
@@ -89,6 +120,11 @@ class Neighbourhoods:
         focus = self.rng.choice(short) if short else None
         if kind == "specialists":
             return kind, {(s, t) for s in self._people(max(1, min(n, round(share * n))), short) for t in range(days)}
+        if kind == "pair":
+            width = max(1, min(days, round(share * days)))
+            first = self._window(max(1, width // 2), focus)
+            second = self._window(max(1, width - len(first)), None)
+            return kind, {(s, t) for s in self.specialists for t in (*first, *second)}
         if kind == "days":
             window = self._window(max(1, min(days, round(share * days))), focus)
             return kind, {(s, t) for s in self.specialists for t in window}
@@ -144,7 +180,14 @@ class Search:
         self.stopped = False
         self.catch_sigint = True
         """Off when the caller handles SIGINT itself (and calls `stop`)."""
-        self._current: cp_model.CpSolver | None = None
+        self._running: set[cp_model.CpSolver] = set()
+        """The solvers of the neighbourhoods being solved (one per lane), for `stop`."""
+        self._lock = threading.Lock()
+        """Guards the best roster, the neighbourhoods' sizes and draws, and the counts."""
+        self._best: Found | None = None
+        self._on_better: Callable[[int], None] | None = None
+        self._steps = self._better = 0
+        self._failed: list[BaseException] = []
         self._sub: cp_model.CpModel | None = None
         """The model narrowed to the last neighbourhood (`_narrowed`)."""
         self._free_in_sub: set[SpecDay] = set()
@@ -165,8 +208,8 @@ class Search:
 
     def stop(self) -> None:
         self.stopped = True
-        if self._current is not None:
-            self._current.stop_search()
+        for solver in list(self._running):
+            solver.stop_search()
 
     def short(self, solver: cp_model.CpSolver) -> list[SpecDay]:
         """(specialist, day) of every candidate of a demand-week the roster leaves short."""
@@ -183,40 +226,102 @@ class Search:
 
     def improve(self, found: Found, deadline: float, on_better: Callable[[int], None] | None = None) -> Found:
         """Neighbourhood after neighbourhood until `deadline` (perf_counter) or `stop()`;
-        returns the best roster found (possibly the one given)."""
+        returns the best roster found (possibly the one given). With sub-models and more
+        than one worker, `lanes` threads each solve their own neighbourhood with one CP-SAT
+        worker (see `PARALLEL_LANES`)."""
         hoods = Neighbourhoods(sorted({s for s, _ in self.units}), self.built.prep.n_days, random.Random(self.seed))
-        steps = better = 0
-        while not self.stopped:
-            left = deadline - time.perf_counter()
-            if left < 0.2:
-                break
-            # First, in a sub-model, every auxiliary and no unit: what a narrowed copy frees at each step.
-            settle = steps == 0 and self._sub_model() is not None
-            kind, free = ("auxiliaries", set()) if settle else hoods.next(self.short(found.solver))
-            began = time.perf_counter()
-            solver, closed = self._solve(found, free, min(STEP_SECONDS, left), auxiliaries=settle)
-            steps += 1
-            logger.debug(
-                "lns %s %.3f: %d free, %s in %.2fs",
-                kind,
-                hoods.size.get(kind, 0.0),
-                len(free),
-                "closed" if closed else "open",
-                time.perf_counter() - began,
-            )
-            if kind in hoods.size:
-                (hoods.closed if closed else hoods.timed_out)(kind)
-            if solver is None:
-                continue
-            value = self.cost(solver)
-            if value <= found.objective:
-                if value < found.objective:
-                    better += 1
-                    if on_better is not None:
-                        on_better(value)
-                found = Found(solver, value)
-        logger.info("lns: %d neighbourhoods, %d better rosters, cost %d", steps, better, found.objective)
+        self._best, self._on_better = found, on_better
+        self._steps = self._better = 0
+        self._failed = []
+        if self._sub_model() is not None and not self.stopped and deadline - time.perf_counter() >= 0.2:
+            # First every auxiliary and no unit: what a narrowed copy frees at each step.
+            self._step(hoods, deadline, lane=0, settle=True)
+        lanes = self.lanes() if self._sub_model() is not None else 1
+        if lanes == 1:
+            self._lane(hoods, deadline, 0, 1)
+        else:
+            threads = [threading.Thread(target=self._lane, args=(hoods, deadline, k, lanes)) for k in range(lanes)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        if self._failed:
+            raise self._failed[0]
+        found = self._best
+        assert found is not None  # set above, only ever replaced
+        logger.info(
+            "lns: %d neighbourhoods in %d lanes, %d better rosters, cost %d",
+            self._steps,
+            lanes,
+            self._better,
+            found.objective,
+        )
         return found
+
+    def lanes(self) -> int:
+        """How many neighbourhoods are solved at once: the whole model's workers (all cores for 0)."""
+        workers = self.new_solver(1.0).parameters.num_workers
+        return max(1, workers or os.cpu_count() or 1) if PARALLEL_LANES else 1
+
+    def _lane(self, hoods: Neighbourhoods, deadline: float, lane: int, lanes: int) -> None:
+        try:
+            while not self.stopped and deadline - time.perf_counter() >= 0.2:
+                self._step(hoods, deadline, lane, one_worker=lanes > 1)
+        except BaseException as exc:  # re-raised by `improve` on the caller's thread
+            self._failed.append(exc)
+            self.stop()
+
+    def _step(
+        self, hoods: Neighbourhoods, deadline: float, lane: int, settle: bool = False, one_worker: bool = False
+    ) -> None:
+        """One neighbourhood around the best roster so far; the roster found replaces the
+        best when it costs less (or as much, when it was found around the best itself: a
+        plateau move). Another lane may have replaced the best meanwhile: a roster found
+        around an older one is still a whole valid roster, kept if it is cheaper; if it is
+        cheaper only than the roster it started from, the same neighbourhood is solved once
+        more around the new best, hinted with what the lane found there (`REPLAY`)."""
+        with self._lock:
+            base = self._best
+            assert base is not None  # set by `improve`
+            kind, free = ("auxiliaries", set()) if settle else hoods.next(self.short(base.solver))
+            size = hoods.size.get(kind, 0.0)
+        hint: Ints | None = None
+        while True:
+            began = time.perf_counter()
+            limit = min(STEP_SECONDS, deadline - began)
+            if limit <= 0:
+                return
+            solver, closed = self._solve(base, free, limit, settle, lane, one_worker, hint)
+            value = self.cost(solver) if solver is not None else None
+            with self._lock:
+                self._steps += 1
+                logger.debug(
+                    "lns %d %s%s %.3f: %d free, %s in %.2fs%s",
+                    lane,
+                    kind,
+                    " again" if hint is not None else "",
+                    size,
+                    len(free),
+                    "closed" if closed else "open",
+                    time.perf_counter() - began,
+                    "" if value is None else f", {base.objective} -> {value}",
+                )
+                if kind in hoods.size and hint is None:
+                    (hoods.closed if closed else hoods.timed_out)(kind)
+                if solver is None or value is None:
+                    return
+                best = self._best
+                assert best is not None
+                if value < best.objective or (value == best.objective and base is best):
+                    if value < best.objective:
+                        self._better += 1
+                        if self._on_better is not None:
+                            self._on_better(value)
+                    self._best = Found(solver, value)
+                    return
+                if not REPLAY or hint is not None or value >= base.objective or self.stopped:
+                    return
+                base, hint = best, values_of(solver)
 
     def _narrowed(self, found: Found, free: set[SpecDay]) -> cp_model.CpModel:
         """The model with every unit outside `free` fixed to `found`. One copy of the model
@@ -253,23 +358,35 @@ class Search:
         return self._sub_models if self._cut else None
 
     def _solve(
-        self, found: Found, free: set[SpecDay], limit: float, auxiliaries: bool = False
+        self,
+        found: Found,
+        free: set[SpecDay],
+        limit: float,
+        auxiliaries: bool = False,
+        lane: int = 0,
+        one_worker: bool = False,
+        hint: Ints | None = None,
     ) -> tuple[cp_model.CpSolver | None, bool]:
         """Re-solve with every unit outside `free` fixed to `found`; (the solver, or the
         `Solution`, holding the roster found, whether the neighbourhood was closed). A
         sub-model keeps only the auxiliaries the free units reach, the others at the roster's
         values; with `auxiliaries` it keeps every one, as a narrowed copy always does: a
         roster's auxiliaries need not be at their cheapest (a hint completed to its first
-        solution, a roster found regardless of cost), and those no unit reaches would stay so."""
+        solution, a roster found regardless of cost), and those no unit reaches would stay so.
+        With `hint` (a whole roster), the free units' variables are hinted with its values;
+        everything outside them is the roster's, so the sub-model is the same."""
         models = self._sub_model()
         if models is None:
             return self._solve_narrowed(found, free, limit)
         values = values_of(found.solver)
         variables = [i for key in free for i in self.units[key]]
+        if hint is not None:  # only kept variables differ: the fixed constants stay the roster's
+            values = values.copy()
+            values[variables] = hint[variables]
         if auxiliaries:
             variables.extend(np.flatnonzero(~models.is_unit).tolist())
         sub, kept = models.cut(values, variables)
-        code, solver = self._run(sub, limit, len(free))
+        code, solver = self._run(sub, limit, len(free) + 7919 * lane, one_worker)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             if code == cp_model.INFEASIBLE:  # the roster is a solution of it: never expected
                 logger.error("lns: a sub-model around a roster has no solution (%d free)", len(free))
@@ -278,17 +395,27 @@ class Search:
         full[kept] = np.asarray(solver.response_proto.solution, dtype=np.int64)
         return Solution(full, models.objective_value(full)), code == cp_model.OPTIMAL
 
-    def _run(self, model: cp_model.CpModel, limit: float, n: int) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
-        """Solve one neighbourhood's model (its hint set) as the whole model is configured."""
+    def _run(
+        self, model: cp_model.CpModel, limit: float, n: int, one_worker: bool = False
+    ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
+        """Solve one neighbourhood's model (its hint set) as the whole model is configured,
+        or with `one_worker` as the whole model's first worker is (one lane of several)."""
         solver = self.new_solver(limit)
         solver.parameters.random_seed = self.seed + n
         solver.parameters.catch_sigint_signal = self.catch_sigint
         solver.parameters.log_search_progress = False  # one log per second would bury the whole model's
-        self._current = solver
-        if self.stopped:
-            return cp_model.UNKNOWN, solver
-        code = solver.solve(model)
-        self._current = None
+        if one_worker:
+            solver.parameters.num_workers = 1
+            solver.parameters.subsolvers.clear()
+        with self._lock:
+            if self.stopped:
+                return cp_model.UNKNOWN, solver
+            self._running.add(solver)
+        try:
+            code = solver.solve(model)
+        finally:
+            with self._lock:
+                self._running.discard(solver)
         return code, solver
 
     def _solve_narrowed(self, found: Found, free: set[SpecDay], limit: float) -> tuple[cp_model.CpSolver | None, bool]:
