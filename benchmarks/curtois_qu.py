@@ -223,8 +223,9 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "20-24. Times were taken on a 2-core machine shared with three other engineers' runs: they are noisy "
         "(each row says when it ran and on which commit; '(with uncommitted changes)' on rows measured before the "
         "benchmarks stopped counting their own result files meant only those files, on rows of 6372d4b "
-        "first_line's docstring, MODEL.md, a test and a benchmark script, none run here; CPU s is the CPU time the "
-        "run got, out of 2 x wall s).",
+        "first_line's docstring, MODEL.md, a test and a benchmark script, none run here; the rows of 8efa679 ran "
+        "one after another with nothing else on the machine, 2026-12-03 17:28-17:59 UTC; CPU s is the CPU time "
+        "the run got, out of 2 x wall s).",
         "",
         "**before**: the previous session's checked value (same limits; its neighbourhoods cloned the model each "
         "step and ran with CP-SAT's default parameters after 35 % of the time on the whole model); **search**: "

@@ -186,7 +186,8 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
         "machine shared with other engineers' runs while these ran: noisy (each row names its commit and "
         "time; '(with uncommitted changes)' on rows measured before the benchmarks stopped counting their own "
         "result files meant only those files; on rows of 6372d4b, first_line's docstring, MODEL.md, a test and a "
-        "benchmark script, none run by the suite). gap = (objective - bound) / objective, with each solver's "
+        "benchmark script, none run by the suite; the engine rows of 8efa679 ran one after another with nothing "
+        "else on the machine, 2026-12-03 17:23-17:54 UTC). gap = (objective - bound) / objective, with each solver's "
         "own bound.",
         "",
         "Peers: **highs** is the same model (the engine's builder, same rules and strengthening) translated to a "
