@@ -5,6 +5,7 @@ started; and `solve(..., lns=True)` hands back such a roster with a bound that h
 from __future__ import annotations
 
 import random
+import signal
 import threading
 import time
 
@@ -19,7 +20,7 @@ from outreach_opt.io.load import load_instance
 from outreach_opt.solve import lns, search_run
 from outreach_opt.solve import solve as solve_module
 from outreach_opt.solve.builder import RosterModel
-from outreach_opt.solve.lns import Found, Neighbourhoods, Search, breakdown
+from outreach_opt.solve.lns import Found, Neighbourhoods, Search, breakdown, lane_decision
 from outreach_opt.solve.options import SolveOptions, configured_solver
 from outreach_opt.solve.outcome import Status, read_roster
 from outreach_opt.solve.solve import solve
@@ -303,3 +304,58 @@ def test_a_replay_keeps_the_roster_and_hints_what_the_lane_found(monkeypatch: py
     value = search.cost(solver)
     report = check_roster(inst, read_roster(built, solver, Status.FEASIBLE, value, 0))
     assert report.violations == [] and report.objective == value
+
+
+def test_a_lane_accepts_replays_or_rejects() -> None:
+    """`lane_decision`, the rule every lane's roster goes through: cheaper than the best is
+    accepted; as cheap only when found around the best itself (a plateau move); cheaper only
+    than its own stale start is solved once more around the best (`REPLAY`), once; the rest
+    is rejected."""
+    stale, best = Found(cp_model.CpSolver(), 100), Found(cp_model.CpSolver(), 90)
+    assert lane_decision(85, stale, best, replayed=False) == "accept"
+    assert lane_decision(90, best, best, replayed=False) == "accept"  # plateau around the best
+    assert lane_decision(90, stale, best, replayed=False) == "replay"
+    assert lane_decision(95, stale, best, replayed=False) == "replay"
+    assert lane_decision(95, stale, best, replayed=True) == "reject"  # a replay is not replayed
+    assert lane_decision(100, stale, best, replayed=False) == "reject"  # no better than its start
+    assert lane_decision(95, best, best, replayed=False) == "reject"
+
+
+def test_ctrl_c_stops_every_lane_and_keeps_the_roster(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real SIGINT while two lanes run, handled as the CLI handles it (a Python handler
+    calling `stop`, CP-SAT told not to catch it): every lane stops and `improve` returns the
+    best roster so far, valid at the checker's cost. The signal is sent to a lane's thread
+    once its first neighbourhood starts (the kernel may hand a process's signal to any
+    thread); the deadline is a minute away, so returning long before it means the caller's
+    thread ran the handler while the lanes ran (with a join without a timeout: at the
+    deadline)."""
+    run = Search._run
+    timers: list[threading.Timer] = []
+
+    def spy(self: Search, model: cp_model.CpModel, limit: float, n: int, one_worker: bool = False) -> object:
+        if one_worker and not timers:
+            lane = threading.get_ident()  # the signal reaches a lane's thread, not the caller's
+            timers.append(threading.Timer(0.3, signal.pthread_kill, (lane, signal.SIGINT)))
+            timers[0].start()
+        return run(self, model, limit, n, one_worker)
+
+    monkeypatch.setattr(Search, "_run", spy)
+    inst = load_instance(str(EXAMPLE))
+    built = RosterModel(prepare(inst)).build()
+    search = Search(built, lambda limit: configured_solver(SolveOptions(workers=2), remaining=limit), seed=0)
+    search.catch_sigint = False
+    start = _any_roster(built)
+    before = search.cost(start)
+    previous = signal.signal(signal.SIGINT, lambda *_: search.stop())
+    try:
+        began = time.perf_counter()
+        found = search.improve(Found(start, before), deadline=began + 60)
+        returned = time.perf_counter() - began
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert timers, "no lane started"
+    timers[0].join()
+    assert search.stopped and returned < 30
+    assert found.objective == search.cost(found.solver) <= before
+    report = check_roster(inst, read_roster(built, found.solver, Status.FEASIBLE, found.objective, 0))
+    assert report.violations == [] and report.objective == found.objective

@@ -88,6 +88,11 @@ apart (different days or people), and the hint then holds at once. Without it, t
 made 1.8x the neighbourhoods of one but no more better rosters (Curtois & Qu 8 and 12,
 60 s: 124-132 against 72-78 and 90-94 against 49-50 neighbourhoods, 31-43 better rosters
 against 31-37; loaded machine)."""
+JOIN_SECONDS = 0.2
+"""How often the caller's thread wakes while lanes run, to run Python's signal handlers: a
+signal that reaches another thread only sets a flag the main thread reads between its own
+steps, and a join without a timeout would read it only when the lanes end."""
+
 PARALLEL_LANES = True
 """Solve as many neighbourhoods at once as the whole model has workers, each with one CP-SAT
 worker, rather than one at a time with all of them. On Curtois & Qu Instance8 (60 s, shared
@@ -243,8 +248,15 @@ class Search:
             threads = [threading.Thread(target=self._lane, args=(hoods, deadline, k, lanes)) for k in range(lanes)]
             for thread in threads:
                 thread.start()
-            for thread in threads:
-                thread.join()
+            try:
+                for thread in threads:
+                    while thread.is_alive():  # a blocking join would hold off Python's signal handlers
+                        thread.join(JOIN_SECONDS)
+            except BaseException:  # KeyboardInterrupt from Python's handler: no lane outlives the call
+                self.stop()
+                for thread in threads:
+                    thread.join()
+                raise
         if self._failed:
             raise self._failed[0]
         found = self._best
@@ -259,9 +271,11 @@ class Search:
         return found
 
     def lanes(self) -> int:
-        """How many neighbourhoods are solved at once: the whole model's workers (all cores for 0)."""
+        """How many neighbourhoods are solved at once: the whole model's workers (for 0, the
+        cores this process may run on)."""
         workers = self.new_solver(1.0).parameters.num_workers
-        return max(1, workers or os.cpu_count() or 1) if PARALLEL_LANES else 1
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        return max(1, workers or cores or 1) if PARALLEL_LANES else 1
 
     def _lane(self, hoods: Neighbourhoods, deadline: float, lane: int, lanes: int) -> None:
         try:
@@ -312,14 +326,15 @@ class Search:
                     return
                 best = self._best
                 assert best is not None
-                if value < best.objective or (value == best.objective and base is best):
+                decision = lane_decision(value, base, best, replayed=hint is not None)
+                if decision == "accept":
                     if value < best.objective:
                         self._better += 1
-                        if self._on_better is not None:
+                        if self._on_better is not None:  # under the lock: reports fall in order
                             self._on_better(value)
                     self._best = Found(solver, value)
                     return
-                if not REPLAY or hint is not None or value >= base.objective or self.stopped:
+                if decision == "reject" or self.stopped:
                     return
                 base, hint = best, values_of(solver)
 
@@ -399,10 +414,15 @@ class Search:
         self, model: cp_model.CpModel, limit: float, n: int, one_worker: bool = False
     ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
         """Solve one neighbourhood's model (its hint set) as the whole model is configured,
-        or with `one_worker` as the whole model's first worker is (one lane of several)."""
+        or with `one_worker` as the whole model's first worker is (one lane of several). A
+        lane never lets CP-SAT catch SIGINT: its handler belongs to the thread that set it,
+        and the lanes' threads come and go. The caller's thread waits for the lanes in short
+        joins (`JOIN_SECONDS`), so Python's handlers run there while the lanes solve: the
+        CLI's (solve/search_run.py `stoppable`) calls `stop`; Python's default raises
+        KeyboardInterrupt, on which `improve` stops every lane and re-raises."""
         solver = self.new_solver(limit)
         solver.parameters.random_seed = self.seed + n
-        solver.parameters.catch_sigint_signal = self.catch_sigint
+        solver.parameters.catch_sigint_signal = self.catch_sigint and not one_worker
         solver.parameters.log_search_progress = False  # one log per second would bury the whole model's
         if one_worker:
             solver.parameters.num_workers = 1
@@ -431,3 +451,15 @@ class Search:
             return None, code == cp_model.INFEASIBLE
         self._agreeing.append(solver)
         return solver, code == cp_model.OPTIMAL
+
+
+def lane_decision(value: int, base: Found, best: Found, replayed: bool) -> str:
+    """What a lane does with the roster of `value` it found around `base` when `best` is the
+    best roster now: "accept" it as the new best when it is cheaper (or as cheap, found around
+    the best itself: a plateau move); "replay" the neighbourhood around `best` when it improved
+    only on its own stale start (`REPLAY`, once); else "reject"."""
+    if value < best.objective or (value == best.objective and base is best):
+        return "accept"
+    if not REPLAY or replayed or value >= base.objective:
+        return "reject"
+    return "replay"
