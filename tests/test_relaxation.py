@@ -264,6 +264,11 @@ class _KnownBound:
 
     def __init__(self, value: int) -> None:
         self.value = value
+        self.events: list[str] = []
+        """What `solve` asked of it, in order: each start (with its integer-count settings)
+        and each `end_integral`."""
+        self.times: list[tuple[float, float | None]] = []
+        """Each start's (until, integral_until)."""
 
     def __call__(
         self,
@@ -274,6 +279,8 @@ class _KnownBound:
         integral: bool = False,
         integral_until: float | None = None,
     ) -> _KnownBound:
+        self.events.append(f"bound: integral {integral}, until {'given' if integral_until else None}")
+        self.times.append((until, integral_until))
         if on_bound is not None:
             on_bound(self.value)
         return self
@@ -283,6 +290,7 @@ class _KnownBound:
 
     def end_integral(self) -> None:
         """The real one ends the child's MIP; here there is none."""
+        self.events.append("end integral")
 
 
 def test_a_large_whole_model_reports_the_higher_of_the_two_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -338,25 +346,8 @@ def test_the_integer_counts_run_beside_the_greedy_only(monkeypatch: pytest.Monke
     (`INTEGER_BESIDE_GREEDY`) limited to the greedy's time, and ends the MIP once the greedy
     returns: the search then wants both cores. `integer_bound` runs it to the end instead;
     without the default, no MIP beside the greedy."""
-    events: list[str] = []
-    times: list[tuple[float, float | None]] = []
-
-    class Spy(_KnownBound):
-        def __call__(
-            self,
-            instance: Instance,
-            past: Any,
-            until: float,
-            on_bound: Any = None,
-            integral: bool = False,
-            integral_until: float | None = None,
-        ) -> _KnownBound:
-            events.append(f"bound: integral {integral}, until {'given' if integral_until else None}")
-            times.append((until, integral_until))
-            return self
-
-        def end_integral(self) -> None:
-            events.append("end integral")
+    known = _KnownBound(0)
+    events = known.events
 
     real_greedy = solve_module.greedy_roster
 
@@ -368,11 +359,11 @@ def test_the_integer_counts_run_beside_the_greedy_only(monkeypatch: pytest.Monke
     monkeypatch.setattr(solve_module, "RELAXATION_FROM_VARIABLES", 0)
     monkeypatch.setattr(solve_module, "GREEDY_FROM_VARIABLES", 0)
     monkeypatch.setattr(solve_module, "greedy_roster", greedy)
-    monkeypatch.setattr(solve_module, "BoundInBackground", Spy(0))
+    monkeypatch.setattr(solve_module, "BoundInBackground", known)
     inst = instance_from_data(generate(20, 6, 1, 1), "S-1")
     solve(inst, SolveOptions(time_limit=3, workers=2))
     assert events == ["bound: integral True, until given", "greedy returned", "end integral"]
-    until, integral_until = times[-1]
+    until, integral_until = known.times[-1]
     assert integral_until is not None and integral_until < until
     events.clear()
     solve(inst, SolveOptions(time_limit=3, workers=2, integer_bound=True))
