@@ -24,10 +24,11 @@ from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.generate import generate
 from outreach_opt.io.load import instance_from_data, load_instance
 from outreach_opt.solve import solve as solve_module
+from outreach_opt.solve.bound_process import BoundInBackground
 from outreach_opt.solve.options import SolveOptions
 from outreach_opt.solve.outcome import Progress, Status
 from outreach_opt.solve.relaxation import relaxation
-from outreach_opt.solve.relaxation_bound import BoundInBackground, lower_bound
+from outreach_opt.solve.relaxation_bound import lower_bound
 from outreach_opt.solve.solve import solve
 
 

@@ -1,6 +1,6 @@
 """The relaxation's bound (solve/relaxation.py builds the data): LPs over intervals of the
 total burden `T`, best first, solved by GLOP through MathOpt's core solver, and the bound
-computed in a child process beside a search.
+the bound beside a search is computed in a child process by solve/bound_process.py.
 
 The interval with the lowest LP value is split in two and both halves solved; the bound at
 any moment is the lowest value over the intervals not yet split (together they cover every
@@ -15,24 +15,17 @@ import heapq
 import itertools
 import logging
 import math
-import multiprocessing
-import os
-import signal
-import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
 from ortools.math_opt import model_pb2, model_update_pb2, parameters_pb2, result_pb2
 from ortools.math_opt.core.python import solver as core_solver
 from ortools.math_opt.python import mathopt
 
-from outreach_opt.domain.instance import Instance
-from outreach_opt.domain.roster import Assignment
-from outreach_opt.solve.relaxation import Relaxation, relaxation
+from outreach_opt.solve.relaxation import Relaxation
 
 logger = logging.getLogger(__name__)
 
@@ -369,154 +362,3 @@ def _rounded(value: float) -> int:
     if not math.isfinite(value):
         return 0  # no T is possible at all: the instance has no roster; claim nothing
     return math.ceil(value - SAFETY * abs(value) - 1e-6)
-
-
-class BoundInBackground:
-    """`lower_bound` of an instance in a child process beside the greedy roster and the
-    search. `best` is the highest bound so far (None before the first LP); each rise is passed
-    to `on_bound` (from a thread that listens to the child).
-
-    A process, not a thread: GLOP leaves the GIL while it solves, yet a Python loop beside
-    it ran at half speed during the solve (measured at 300 specialists: 115k against 230k
-    iterations per 0.2 s), which at 1000 specialists slowed the one-threaded greedy roster by
-    as much. Forked (no re-import of the caller's script); the child ignores SIGINT, which
-    the parent handles (the CLI stops the search and keeps its roster). A daemonic process
-    may not have children (a Dask worker is one by default): there it runs in a thread, as
-    before the process, slower beside the greedy roster but the same bound."""
-
-    def __init__(
-        self,
-        instance: Instance,
-        past: Sequence[Assignment],
-        deadline: float,
-        on_bound: Callable[[int], None] | None = None,
-        integral: bool = False,
-        integral_until: float | None = None,
-    ) -> None:
-        self.best: int | None = None
-        self._stopped = False
-        self._lock = threading.Lock()  # a rise and the stop never interleave
-        self._on_bound = on_bound
-        self._process: multiprocessing.process.BaseProcess | None = None
-        if multiprocessing.current_process().daemon:
-            stop = threading.Event()
-            self._stop: _Flag = stop
-
-            def in_thread() -> None:
-                relax = relaxation(instance, past)
-                if not stop.is_set():  # stopped while the relaxation was built: no LP at all
-                    lower_bound(relax, deadline, self._rise, stop)  # no MIP: a thread cannot end HiGHS
-
-            self._thread = threading.Thread(target=in_thread, name="relaxation-bound", daemon=True)
-            self._thread.start()
-            return
-        context = multiprocessing.get_context("fork")
-        receive, send = context.Pipe(duplex=False)
-        self._stop = context.Event()
-        self._integral = context.Value("b", _BEFORE_MIP)
-        self._mip_until = integral_until
-        self._grace = MIP_GRACE_SHARE * (deadline - time.perf_counter())
-        seconds = deadline - time.perf_counter()
-        mip_seconds = None if integral_until is None else integral_until - time.perf_counter()
-        self._process = context.Process(
-            target=_bound_in_child,
-            args=(instance, list(past), seconds, send, self._stop, integral, mip_seconds, self._integral),
-            daemon=True,
-        )
-        self._process.start()
-        send.close()  # the child holds the sending end: its exit ends the listening
-        self._thread = threading.Thread(target=self._listen, args=(receive,), name="relaxation-bound", daemon=True)
-        self._thread.start()
-
-    def _listen(self, receive: Connection) -> None:
-        with receive:
-            while True:
-                try:
-                    bound = receive.recv()
-                except EOFError:
-                    return
-                self._rise(bound)
-
-    def _rise(self, bound: int) -> None:
-        with self._lock:
-            if self._stopped:
-                return  # the result is out: a later bound would contradict it
-            self.best = bound
-            if self._on_bound is not None:
-                self._on_bound(bound)
-
-    def end_integral(self) -> None:
-        """No integer counts' MIP from now on: the greedy roster is done and the search wants
-        both cores. One not yet started never starts; one running is ended with the child
-        (MathOpt's HiGHS does not heed an interrupter: a pre-interrupted `SolveInterrupter`
-        still ran its 10 s at 80 x 15 seed 2), so only the LPs' bound, reported already, is
-        kept, unless the MIP's own time limit is within `MIP_GRACE_SHARE` of the bound's time:
-        HiGHS runs to its limit and only then tells its bound, so killing a MIP about to end
-        loses all of it for a moment's core. In a thread (daemonic caller) no MIP runs anyway."""
-        if self._process is None:
-            return
-        with self._integral.get_lock():
-            running = self._integral.value == _IN_MIP
-            self._integral.value = _NO_MIP
-        left = math.inf if self._mip_until is None else self._mip_until - time.perf_counter()
-        near_end = left <= self._grace
-        if running:
-            logger.info("integer counts' MIP %s, %.1fs before its limit", "left to end" if near_end else "ended", left)
-        if running and not near_end:
-            self._process.terminate()
-            self._process.join(timeout=1)
-
-    def stop(self) -> int | None:
-        """Stop the child (it is ended, not waited for past a moment) and return the bound
-        reached; nothing more is reported."""
-        with self._lock:
-            self._stopped = True
-            self._stop.set()
-            best = self.best
-        if self._process is not None:
-            self._process.terminate()
-            self._process.join(timeout=1)
-        return best
-
-
-def _bound_in_child(
-    instance: Instance,
-    past: list[Assignment],
-    seconds: float,
-    send: Connection,
-    stop: _Flag,
-    integral: bool,
-    mip_seconds: float | None = None,
-    mip_state: Any = None,
-) -> None:
-    """The child's work: the relaxation and its rising bound, each rise sent to the parent.
-    Times come as seconds from now: the moments are the parent's. `mip_state` (a shared byte,
-    `_BEFORE_MIP`/`_IN_MIP`/`_NO_MIP`) is how the parent's `end_integral` knows whether ending
-    the MIP means ending the child; the gate and `end_integral` each hold its lock."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if integral:  # HiGHS's MIP writes some messages to the process's stdout whatever its options
-        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # fd 1, the child's only
-    began = time.perf_counter()
-    until = None if mip_seconds is None else began + mip_seconds
-
-    def gate() -> bool:
-        if mip_state is None:
-            return True
-        with mip_state.get_lock():
-            if mip_state.value == _NO_MIP:
-                return False
-            mip_state.value = _IN_MIP
-            return True
-
-    with send:
-        lower_bound(relaxation(instance, past), began + seconds, send.send, stop, integral, until, gate)
-
-
-MIP_GRACE_SHARE = 0.1
-"""A MIP whose time limit is this share of the bound's time away (or less) when the greedy
-returns is left to end. 1 s was too little: at 80 x 15 seed 2 (30 s, idle) the greedy
-returned at 13.75 s, about 2 s before the MIP's limit, and the kill left the bound at the
-LPs' 345,648 instead of the MIP's 355,700 (twice in two alternated runs)."""
-
-_BEFORE_MIP, _IN_MIP, _NO_MIP = 0, 1, 2
-"""The integer counts' MIP in the child: not yet started, running, or not to run (ended)."""

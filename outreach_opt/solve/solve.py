@@ -17,6 +17,7 @@ from ortools.sat.python import cp_model
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster
+from outreach_opt.solve.bound_process import BoundInBackground
 from outreach_opt.solve.builder import BuildOptions, BuildTimeoutError, RosterModel
 from outreach_opt.solve.by_specialist import Judge
 from outreach_opt.solve.first_roster import Completed, FirstRoster, complete_hint, hint
@@ -26,7 +27,6 @@ from outreach_opt.solve.lns import breakdown
 from outreach_opt.solve.options import PRESOLVE_UP_TO_VARIABLES, SolveOptions, configured_solver, stop_reserve
 from outreach_opt.solve.outcome import Progress, Result, Status, read_roster
 from outreach_opt.solve.relaxation import bound_affordable
-from outreach_opt.solve.relaxation_bound import BoundInBackground
 from outreach_opt.solve.search_run import SearchCallback, SearchRun, stoppable
 from outreach_opt.solve.shortlist import plan_model
 from outreach_opt.solve.size_limits import check_size
@@ -67,7 +67,7 @@ roster runs the integer counts' MIP in the bound's child while the greedy works,
 the one-threaded greedy leaves free. The parent ends it when the greedy returns or is skipped
 (`BoundInBackground.end_integral`): a MIP running then is ended with the child, its LPs'
 bound kept, unless its own limit (`IMPROVE_SHARE` of the time left) is near
-(`relaxation_bound.MIP_GRACE_SHARE`). The
+(`bound_process.MIP_GRACE_SHARE`). The
 MIP is written only where every sharing unit is one specialist (`integral_applies`: not at
 L's and XL's grouped units). `SolveOptions.integer_bound` runs it to the end instead.
 Measured: models/MODEL.md, "Integer counts"."""
@@ -145,7 +145,7 @@ def solve(
     def start_bound(until: float) -> BoundInBackground | None:
         """The relaxation's bound of the whole instance (for a restricted model the only one;
         for a large whole model a second one beside CP-SAT's), computed in a child process
-        beside the greedy roster and the search (solve/relaxation_bound.py), started right
+        beside the greedy roster and the search (solve/bound_process.py), started right
         after the build: the child's Python does not slow the greedy roster's moves, and at 80
         specialists x 15 sites the bound arrives before the 30 s mark (started after the
         greedy roster's tries, which take half the time left, it came at about 33 s of 60)."""
