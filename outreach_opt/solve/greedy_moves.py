@@ -272,10 +272,7 @@ class Greedy(GreedySwaps):
         """What `_fairness_slope` reads besides the specialist's own burden."""
         if self.target is not None and not self.weights.fairness_max:
             return self.target
-        n, total = len(self.sharers), self.burden_total
-        if self._above is None or self._above[1] != total:
-            self._above = (sum(k for b, k in self.levels.items() if n * b > total), total)
-        return (self.target, self._above, max(self.levels) if self.levels else 0)
+        return (self.target, self._above_mean(), max(self.levels) if self.levels else 0)
 
     def _lift(self, cand: Candidate) -> tuple[int, int] | None:
         """Stop serving `cand` if every hard rule allows it (`_removable`); returns the day's

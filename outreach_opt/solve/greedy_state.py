@@ -151,13 +151,7 @@ class GreedyState:
         if self.target is not None:  # every other deviation stays: exact
             after, before = abs(n * (mine + delta) - self.target), abs(n * mine - self.target)
             return self.weights.fairness_deviation * (after - before) + self._max_slope(mine + delta)
-        if self._above is None:  # recounted after each change, not per candidate
-            total = self.burden_total
-            self._above = (
-                sum(k for b, k in self.levels.items() if n * b > total),
-                total,
-            )
-        above_count, total = self._above
+        above_count, total = self._above_mean()
         # sum_k |n b_k - T|: raising b_s by delta moves n b_s - T by (n - 1) delta and every
         # other n b_k - T by -delta; exact unless a sign changes.
         above = above_count - (n * mine > total)
@@ -165,6 +159,15 @@ class GreedyState:
         own = (n - 1) * delta if n * mine - total >= 0 else -(n - 1) * delta
         cost = self.weights.fairness_deviation * (own - above * delta + others * delta)
         return cost + self._max_slope(mine + delta)
+
+    def _above_mean(self) -> tuple[int, int]:
+        """(How many sharers have `n b > T`, `T`): recounted after a change (`_change` clears
+        it), not per candidate priced."""
+        total = self.burden_total
+        if self._above is None or self._above[1] != total:
+            n = len(self.sharers)
+            self._above = (sum(k for b, k in self.levels.items() if n * b > total), total)
+        return self._above
 
     def _max_slope(self, burden: int) -> int:
         """`fairness_max`'s increase should one sharer's burden become `burden`."""

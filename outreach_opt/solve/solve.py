@@ -67,10 +67,10 @@ roster runs the integer counts' MIP in the bound's child while the greedy works,
 the one-threaded greedy leaves free. The parent ends it when the greedy returns or is skipped
 (`BoundInBackground.end_integral`): a MIP running then is ended with the child, its LPs'
 bound kept, unless its own limit (`IMPROVE_SHARE` of the time left) is near
-(`bound_process.MIP_GRACE_SHARE`). The
-MIP is written only where every sharing unit is one specialist (`integral_applies`: not at
-L's and XL's grouped units). `SolveOptions.integer_bound` runs it to the end instead.
-Measured: models/MODEL.md, "Integer counts"."""
+(`bound_process.MIP_GRACE_SHARE`). The MIP is written only where every sharing unit is one
+specialist (`integral_applies`: not at L's and XL's grouped units).
+`SolveOptions.integer_bound` runs it to the end instead. Measured: models/MODEL.md, "Integer
+counts"."""
 
 
 BUILD_SHARE = 0.9
