@@ -82,12 +82,23 @@ def greedy_roster(
             share_of_fill < TARGET_FIRST_SMALL_UP_TO and len(built.x) < TARGET_FIRST_SMALL_CANDIDATES
         )
         order = TARGET_SHARES if quick and TARGET_SHARES else (None, *TARGET_SHARES)
+        tried: dict[float, int] = {}  # target share -> its try's objective
+        quickest: float | None = None  # seconds of the quickest target try so far
         for share in order if fair else (None,):
             if share is None:
                 other: Greedy | None = _improved(state, tasks, cands_of, improve_until, STALL_SHARE)
-            elif improve_until - time.perf_counter() > 2 * fill_seconds:
+            elif _past_a_loser(share, tried):
+                logger.info("greedy: target share %s skipped, past a share that lost", share)
+                continue
+            elif _time_for_a_try(improve_until - time.perf_counter(), fill_seconds, quickest):
+                try_began = time.perf_counter()
                 other = _towards(built, tasks, cands_of, round(share * total), improve_until)
+                spent = time.perf_counter() - try_began
+                quickest = spent if quickest is None else min(quickest, spent)
+                if other is not None:
+                    tried[share] = other.objective()
             else:
+                logger.info("greedy: target share %s skipped, no time for a try", share)
                 continue
             if other is not None:
                 logger.info("greedy roster towards target share %s: objective %+d", share, other.objective())
@@ -158,6 +169,30 @@ fairness 699,200 / 532,300 / 514,800 with the true `T` against 556,400 / 459,800
 0.55, 0.65, 0.7, 0.75 and 0.8 did better than both (0.55 repeated 0.5's roster); 0.7 stays as
 a third try for instances whose best total lies higher (300 x 40 seed 3, greedy alone run to
 its end: 6,117,733 against 6,147,274 for 0.5; never best at 80 x 15)."""
+
+
+def _past_a_loser(share: float, tried: dict[float, int]) -> bool:
+    """True when some share already tried lies between the best one tried and `share`: the
+    tries went the other way, so `share` is not tried (`TARGET_SHARES` then walks from 0.6 to
+    0.5 and on to 0.7 only when 0.6 beat 0.5). Why: the third try rarely won and took the
+    search's time. Shared machine (load 5-8), `main` at 18:55, -v logs of `solve` at 60 s,
+    300 specialists x 40 sites seeds 1-3: 0.6 / 0.5 / 0.7 tries 5,754,762 / 5,674,255 /
+    5,889,645 (the 0.7 try alone 11 s of the greedy's 24 s), 6,017,622 / 6,043,142 /
+    6,114,192 (0.7 tried under this rule too), 6,148,837 / 6,069,096 / 6,078,335."""
+    if not tried:
+        return False
+    best = min(tried, key=lambda s: tried[s])
+    low, high = sorted((best, share))
+    return any(low < other < high for other in tried)
+
+
+def _time_for_a_try(left: float, fill_seconds: float, quickest: float | None) -> bool:
+    """A target try starts only with more time left than two fills and than the quickest
+    target try so far took: a try cut by the deadline never won and its time is the
+    search's. Shared machine, `solve` at 30 s, 80 specialists x 15 sites: the 0.5 try
+    started 2.9 s (seed 1) and 3.6 s (seed 3) before the deadline after 0.6 tries of 8.6 and
+    8.2 s, and ended at 677,811 and 416,081 against the 0.6 try's 549,433 and 326,584."""
+    return left > 2 * fill_seconds and (quickest is None or left > quickest)
 
 
 def _filled(
