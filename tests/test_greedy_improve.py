@@ -126,8 +126,9 @@ def test_a_stalled_try_moves_on_never_dearer() -> None:
     stalled = state.objective()
     assert stalled < filled
     assert not state.settled
+    assert state.stalled_gain is not None and 0 < state.stalled_gain <= filled - stalled
     state.improve(cands_of, time.perf_counter() + 30)
-    assert state.settled
+    assert state.settled and state.stalled_gain is None
     assert state.objective() <= stalled
     settled = state.objective()
     assert state.improve(cands_of, time.perf_counter() + 30) == 0

@@ -1,7 +1,8 @@
 """Which target tries the greedy roster runs (solve/greedy.py): a share past one that lost is
-not tried (`_past_a_loser`), nor a try the time left cannot hold (`_time_for_a_try`). The
-tries are stand-ins with chosen objectives and a clock that only they advance, so what is
-checked is the order of tries, not a timing."""
+not tried (`_past_a_loser`), nor a try the time left cannot hold (`_time_for_a_try`), and the
+best try's moves go on only when its last round paid (`_tail_pays`). The tries are stand-ins
+with chosen objectives and a clock that only they advance, so what is checked is the order
+of tries, not a timing."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ class _Try:
     value: int
     roster: Any
     settled: bool = True
+    stalled_gain: int | None = None
     sorted: list[bool] = field(default_factory=list)
 
     def objective(self) -> int:
@@ -43,9 +45,18 @@ class _Try:
         self.sorted.append(True)
 
 
-def _tries(monkeypatch: pytest.MonkeyPatch, objectives: dict[float, int], seconds: float, window: float) -> list[float]:
+def _tries(
+    monkeypatch: pytest.MonkeyPatch,
+    objectives: dict[float, int],
+    seconds: float,
+    window: float,
+    stalled_gain: int | None = None,
+    tails: list[int] | None = None,
+) -> list[float]:
     """The target shares `greedy_roster` tries on a generated 12 x 4 instance (which has the
-    fairness term), each try taking `seconds` on the clock, with `window` seconds to improve."""
+    fairness term), each try taking `seconds` on the clock, with `window` seconds to improve;
+    each try stopped by its stall after a last round gaining `stalled_gain` (settled when
+    None). The best try's moves to the end append its objective to `tails`."""
     built = RosterModel(prepare(instance_from_data(generate(12, 4, 1, seed=3), "generated"))).build()
     clock = _Clock()
     monkeypatch.setattr(greedy, "time", clock)
@@ -55,7 +66,13 @@ def _tries(monkeypatch: pytest.MonkeyPatch, objectives: dict[float, int], second
         share = next(s for s in greedy.TARGET_SHARES if round(s * total[0]) == target)
         shares.append(share)
         clock.now += seconds
-        return _Try(objectives[share], None)
+        return _Try(objectives[share], None, stalled_gain is None, stalled_gain)
+
+    def improved(state: _Try, *args: Any, **kwargs: Any) -> _Try:
+        assert tails is not None, "the best try's moves went on"
+        tails.append(state.value)
+        state.settled = True
+        return state
 
     total: list[int] = []
     real_filled = greedy._filled
@@ -67,6 +84,7 @@ def _tries(monkeypatch: pytest.MonkeyPatch, objectives: dict[float, int], second
 
     monkeypatch.setattr(greedy, "_filled", filled)
     monkeypatch.setattr(greedy, "_towards", towards)
+    monkeypatch.setattr(greedy, "_improved", improved)
     monkeypatch.setattr(greedy, "TARGET_SHARES", (0.6, 0.5, 0.7))
     greedy.greedy_roster(built, clock.now + window)
     return shares
@@ -85,6 +103,18 @@ def test_no_try_the_time_left_cannot_hold(monkeypatch: pytest.MonkeyPatch) -> No
     assert _tries(monkeypatch, {0.6: 2, 0.5: 1, 0.7: 3}, 8.0, 12.0) == [0.6]
     monkeypatch.undo()
     assert _tries(monkeypatch, {0.6: 2, 0.5: 1, 0.7: 3}, 8.0, 20.0) == [0.6, 0.5]
+
+
+def test_the_best_try_moves_on_only_after_a_round_that_paid(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The best try (0.5, 5,674,255) stopped by its stall after a round that gained 195, under
+    `TAIL_SHARE` of it: its moves do not go on; after a round that gained 10,000 they do."""
+    objectives = {0.6: 5_754_762, 0.5: 5_674_255, 0.7: 1}
+    tails: list[int] = []
+    assert _tries(monkeypatch, objectives, 1.0, 100.0, stalled_gain=195, tails=tails) == [0.6, 0.5]
+    assert tails == []
+    monkeypatch.undo()
+    assert _tries(monkeypatch, objectives, 1.0, 100.0, stalled_gain=10_000, tails=tails) == [0.6, 0.5]
+    assert tails == [5_674_255]
 
 
 @pytest.mark.parametrize(

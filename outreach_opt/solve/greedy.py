@@ -109,7 +109,7 @@ def greedy_roster(
                     on_filled(best.snapshot())
         if best is None:  # every target try skipped for time or declined: the fill's own moves
             best = _improved(state, tasks, cands_of, improve_until)
-        if not best.settled:  # the best try's moves, to the end
+        if not best.settled and _tail_pays(best):  # the best try's moves, to the end
             _improved(best, tasks, cands_of, improve_until)
             logger.info("greedy roster, best try moved on: objective %+d", best.objective())
             if on_filled is not None and best.objective() < reported:
@@ -154,28 +154,40 @@ moves) lowers its objective by less than this share; the best try's then go on t
 their time for almost nothing (seed 3, the 0.6 try, CPU time: 403,888 at 4.2 s, 403,491 at
 17.3 s), so the 0.5 try, best there, got no time at 30 s."""
 
+TAIL_SHARE = STALL_SHARE / 10
+"""The best try's moves go on after its stall only when the round they stopped at gained at
+least this share (`_tail_pays`). Why: at 80 x 15 and 300 x 40 that round gains a few
+thousandths of a percent and so did the moves after it, for seconds the neighbourhoods could
+use. Shared machine (load 5-8), -v logs and a log of each round (/tmp/lsplit/prof.py): 80 x
+15 seed 3, the 0.6 try's last round 1.7 s for 8 (0.002 %), then the moves to the end 2.1 s
+for 0; 300 x 40 seed 1, the 0.5 try's last round 0.6 s for 195 (0.003 %), then 0.8 s for 103;
+seed 3 1.4 s for 186. Where rounds still gain a tenth of the stall share (a slow fill, 1000
+specialists x 4 weeks, whose one try is the fill's own moves) the moves go on as before."""
+
 TARGET_SHARES = (0.6, 0.5, 0.7)
 """Fixed totals to build towards, as shares of the first roster's total burden `T`, tried in
-turn while the improvement has time. Why: `fairness_deviation`, `sum |n B_s - T|` with `T`
-the roster's own total, is concave in how many sharers sit above the mean, so single moves
-cannot lower `T`: dropping a point from someone above the mean raises every other
-deviation above it. The greedy roster, which gives below-mean sharers all the points it can,
-ends where most sharers sit one level above the mean and stays there. Against a fixed
-`T` each term `|n B_s - T|` is convex, so a roster built and moved towards a low target
-serves the same sessions with fewer burden points; moves with the true `T` then balance it.
-Measured at 80 specialists x 15 sites (seeds 1-3, greedy and moves alone, shared machine):
-fairness 699,200 / 532,300 / 514,800 with the true `T` against 556,400 / 459,800 /
-403,000 towards 0.6 `T` and 583,800 / 398,650 / 403,000 towards 0.5 `T`. None of 0.4, 0.45,
-0.55, 0.65, 0.7, 0.75 and 0.8 did better than both (0.55 repeated 0.5's roster); 0.7 stays as
-a third try for instances whose best total lies higher (300 x 40 seed 3, greedy alone run to
-its end: 6,117,733 against 6,147,274 for 0.5; never best at 80 x 15)."""
+turn while the improvement has time, a share past one that lost skipped (`_past_a_loser`).
+Why: `fairness_deviation`, `sum |n B_s - T|` with `T` the roster's own total, is concave in
+how many sharers sit above the mean, so single moves cannot lower `T`: dropping a point from
+someone above the mean raises every other deviation above it. The greedy roster, which gives
+below-mean sharers all the points it can, ends where most sharers sit one level above the
+mean and stays there. Against a fixed `T` each term `|n B_s - T|` is convex, so a roster
+built and moved towards a low target serves the same sessions with fewer burden points;
+moves with the true `T` then balance it. Measured at 80 specialists x 15 sites (seeds 1-3,
+greedy and moves alone, shared machine): fairness 699,200 / 532,300 / 514,800 with the true
+`T` against 556,400 / 459,800 / 403,000 towards 0.6 `T` and 583,800 / 398,650 / 403,000
+towards 0.5 `T`. None of 0.4, 0.45, 0.55, 0.65, 0.7, 0.75 and 0.8 did better than both (0.55
+repeated 0.5's roster); 0.7 stays as a third try for instances whose best total lies higher
+(300 x 40 seed 3, greedy alone run to its end: 6,117,733 against 6,147,274 for 0.5; never
+best at 80 x 15; with this session's moves, `solve -v` at 60 s on the shared machine, 6,078,335
+against 0.5's 6,069,096, and `_past_a_loser` no longer tries it there)."""
 
 
 def _past_a_loser(share: float, tried: dict[float, int]) -> bool:
     """True when some share already tried lies between the best one tried and `share`: the
     tries went the other way, so `share` is not tried (`TARGET_SHARES` then walks from 0.6 to
     0.5 and on to 0.7 only when 0.6 beat 0.5). Why: the third try rarely won and took the
-    search's time. Shared machine (load 5-8), `main` at 18:55, -v logs of `solve` at 60 s,
+    search's time. Shared machine (load 5-8), `main` (0f1fa84), -v logs of `solve` at 60 s,
     300 specialists x 40 sites seeds 1-3: 0.6 / 0.5 / 0.7 tries 5,754,762 / 5,674,255 /
     5,889,645 (the 0.7 try alone 11 s of the greedy's 24 s), 6,017,622 / 6,043,142 /
     6,114,192 (0.7 tried under this rule too), 6,148,837 / 6,069,096 / 6,078,335."""
@@ -184,6 +196,12 @@ def _past_a_loser(share: float, tried: dict[float, int]) -> bool:
     best = min(tried, key=lambda s: tried[s])
     low, high = sorted((best, share))
     return any(low < other < high for other in tried)
+
+
+def _tail_pays(best: Greedy) -> bool:
+    """The best try's moves go on (to the end of the improvement) unless the round its
+    `stall` stopped it at lowered the objective by less than `TAIL_SHARE` of it."""
+    return best.stalled_gain is None or best.stalled_gain >= TAIL_SHARE * abs(best.objective())
 
 
 def _time_for_a_try(left: float, fill_seconds: float, quickest: float | None) -> bool:

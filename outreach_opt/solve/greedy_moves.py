@@ -164,6 +164,9 @@ class Greedy(GreedySwaps):
 
     settled = False
     """The last `improve` ended because no step helped (not at its deadline or `stall`)."""
+    stalled_gain: int | None = None
+    """What the round the last `improve` stopped at under `stall` lowered the objective by;
+    None when it did not stop there (`greedy.TAIL_SHARE` reads it)."""
 
     def improve(self, cands_of: dict[tuple[str, int], list[Candidate]], deadline: float, stall: float = 0.0) -> int:
         """Move served sessions to cheaper candidates of the same demand and week, drop or add
@@ -173,7 +176,7 @@ class Greedy(GreedySwaps):
         chain moves lowered the objective by less than that share of it. Returns the steps made."""
         moves, improved = 0, True
         last = self.objective() if stall else 0
-        self.settled = False
+        self.settled, self.stalled_gain = False, None
         while improved and time.perf_counter() < deadline:
             improved, began, before = False, time.perf_counter(), moves
             for cand in sorted(self.roster.served, key=serving_order):
@@ -203,6 +206,7 @@ class Greedy(GreedySwaps):
                 if improved and stall:
                     now = self.objective()
                     if last - now < stall * abs(now):
+                        self.stalled_gain = last - now
                         return moves
                     last = now
         self.settled = not improved
