@@ -9,7 +9,7 @@ import time
 from collections import defaultdict
 from typing import Any
 
-from hypothesis import event, given, settings
+from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 from support import base, demand, instance, optimum, specialist
@@ -155,7 +155,7 @@ def test_a_swaps_price_is_its_exact_change(seed: int, shuffle: int) -> None:
         if kept is not None and kept[0] == state.days_key[cand.specialist]:
             assert kept[1] == fresh
             compared += 1
-    assert compared > 0
+    assume(compared > 0)  # the last random moves may touch every kept side's specialist (seed 1, shuffle 4792)
 
 
 @settings(PROPERTY_SETTINGS, max_examples=40)
