@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
+from outreach_opt.domain.prepared import DayRequest
 from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.sub_model import Ints, Solution, SubModels, values_of
 
@@ -222,18 +223,23 @@ class Search:
         for cand, var in built.x.items():
             self.units[(cand.specialist, cand.day)].append(var.index)
             self.able[(cand.demand, built.prep.week[cand.day])].append((cand.specialist, cand.day))
-        self.requests: list[tuple[SpecDay, bool, list[int]]] = [
+        self.requests: list[tuple[DayRequest, Ints]] = [
             (
-                (req.specialist, req.day),
-                req.want == "off",
-                [var.index for pat, var in built.days.get((req.specialist, req.day), []) if pat.occupies(req.periods)],
+                req,
+                np.array(
+                    [
+                        var.index
+                        for pat, var in built.days.get((req.specialist, req.day), [])
+                        if pat.occupies(req.periods)
+                    ],
+                    dtype=np.int64,
+                ),
             )
             for req in built.prep.requests
             if not req.hard and req.weight > 0
         ]
-        """Each soft request: its specialist-day, whether it asks for the day off, and the
-        pattern variables that work in its periods (one pattern a day, so their sum is 0/1),
-        as the `requests` term reads it (WorkloadRules.requests_term)."""
+        """Each soft request with the pattern variables that work in its periods (one pattern
+        a day, so their sum is 0 or 1), as the `requests` term reads it (`requests_term`)."""
 
     def stop(self) -> None:
         self.stopped = True
@@ -251,8 +257,12 @@ class Search:
 
     def unmet(self, solver: cp_model.CpSolver) -> list[SpecDay]:
         """(specialist, day) of every soft request the roster does not grant."""
+        return [(req.specialist, req.day) for req in self.unmet_requests(solver)]
+
+    def unmet_requests(self, solver: cp_model.CpSolver) -> list[DayRequest]:
+        """The soft requests the roster does not grant (each costs its weight)."""
         values = values_of(solver)
-        return [key for key, off, busy in self.requests if bool(values[busy].sum()) == off]
+        return [req for req, busy in self.requests if bool(values[busy].sum()) == (req.want == "off")]
 
     def cost(self, solver: cp_model.CpSolver) -> int:
         """The roster's own cost, the sum of its terms (as `solve` reports it)."""
