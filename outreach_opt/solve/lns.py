@@ -108,9 +108,9 @@ mended: on Curtois & Qu Instance7 (300 s, seed 0, loaded machine) the roster rea
 54 s with 10 uncovered sessions (1056, the best-known, allows at most 10) and then gained 10
 points of requests in 230 s, 512 neighbourhoods all around the uncovered days. Requests are
 paid where the people who asked are, often elsewhere in the horizon. Measured A/B (60 s,
-seeds 1-3, loaded): cheaper on Instances 8, 10 and 12 (means 1538 / 4795 / 4558 against
-1799 / 4864 / 5042), dearer on 7 (1132 against 1069, but a second round of the same code on
-the seeds that lost gave 1073 / 1071 against 1170 / 1164); figures in models/MODEL.md."""
+seeds 1-4, alternated, loaded): means 1521 / 4808 / 4576 against 1733 / 4838 / 4917 on
+Instances 8, 10 and 12 (cheaper on 4, 2 and 3 seeds of 4), 1117 against 1068 on 7 (cheaper
+on 1); figures and their noise in models/MODEL.md."""
 GROW = 1.25
 """Factor a kind's size grows by after a closed neighbourhood (and shrinks by after a timeout)."""
 
