@@ -12,10 +12,11 @@ import time
 import numpy as np
 import pytest
 from ortools.sat.python import cp_model
-from support import EXAMPLE, INSTANCES
+from support import EXAMPLE, INSTANCES, SHARED
 
 from outreach_opt.check.checker import check_roster
 from outreach_opt.domain.prepared import prepare
+from outreach_opt.io.curtois_qu import load_curtois_qu
 from outreach_opt.io.load import load_instance
 from outreach_opt.solve import lns, search_run
 from outreach_opt.solve import solve as solve_module
@@ -359,3 +360,40 @@ def test_ctrl_c_stops_every_lane_and_keeps_the_roster(monkeypatch: pytest.Monkey
     assert found.objective == search.cost(found.solver) <= before
     report = check_roster(inst, read_roster(built, found.solver, Status.FEASIBLE, found.objective, 0))
     assert report.violations == [] and report.objective == found.objective
+
+
+def test_unmet_requests_are_what_the_requests_term_charges() -> None:
+    """`Search.unmet_requests` lists exactly the soft requests the roster leaves unmet: their
+    weights sum to the `requests` term, the model's and the independent checker's, on a
+    roster found with no objective (so that some are unmet)."""
+    inst = load_curtois_qu(str(SHARED / "benchmarks" / "curtois-qu" / "Instance1.txt"))
+    built = RosterModel(prepare(inst)).build()
+    search = Search(built, _one_worker, seed=0)
+    start = _any_roster(built)
+    unmet = search.unmet_requests(start)
+    assert unmet and all(not r.hard for r in unmet)
+    assert sum(r.weight for r in unmet) == breakdown(built, start)["requests"]
+    report = check_roster(inst, read_roster(built, start, Status.FEASIBLE, search.cost(start), 0))
+    assert report.violations == [] and report.breakdown["requests"] == sum(r.weight for r in unmet)
+    assert search.unmet(start) == [(r.specialist, r.day) for r in unmet]
+
+
+def test_request_focus_centres_neighbourhoods_on_unmet_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With short demands and unmet requests both, `REQUEST_FOCUS` of the neighbourhoods take
+    their window and first people from an unmet request: with it at 1 every one does, at 0
+    none (the short demand's day and person then)."""
+    short, unmet = [("a", 2)], [("d", 17)]
+    monkeypatch.setattr(lns, "REQUEST_FOCUS", 1.0)
+    hoods = Neighbourhoods(["a", "b", "c", "d"], 28, random.Random(3), size={"days": 0.1, "specialists": 0.25})
+    for _ in range(10):
+        kind, free = hoods.next(short, unmet)
+        if kind == "days":
+            assert 17 in {t for _, t in free} and 2 not in {t for _, t in free}
+        else:
+            assert {s for s, _ in free} == {"d"}
+    monkeypatch.setattr(lns, "REQUEST_FOCUS", 0.0)
+    for _ in range(10):
+        kind, free = hoods.next(short, unmet)
+        assert (2 in {t for _, t in free}) if kind == "days" else {s for s, _ in free} == {"a"}
+    kind, free = hoods.next([], unmet)  # no short demand: the unmet requests whatever the share
+    assert kind == "days" and 17 in {t for _, t in free}

@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
+from outreach_opt.domain.prepared import DayRequest
 from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.sub_model import Ints, Solution, SubModels, values_of
 
@@ -99,6 +100,17 @@ worker, rather than one at a time with all of them. On Curtois & Qu Instance8 (6
 machine) a neighbourhood took as long with one worker as with two (72 against 74 steps in
 the same time): the second worker (the portfolio's `core`) added nothing to a small model,
 so the second lane doubles the neighbourhoods tried. Measured A/B: see models/MODEL.md."""
+REQUEST_FOCUS = 0.5
+"""Share of neighbourhoods centred on an unmet soft request (`Search.unmet`) rather than on a
+short demand, when the roster has both. Why: the focus on short demands alone pulls every
+window and half of every group of people to the uncovered sessions, also once they cannot be
+mended: on Curtois & Qu Instance7 (300 s, seed 0, loaded machine) the roster reached 1071 at
+54 s with 10 uncovered sessions (1056, the best-known, allows at most 10) and then gained 10
+points of requests in 230 s, 512 neighbourhoods all around the uncovered days. Requests are
+paid where the people who asked are, often elsewhere in the horizon. Measured A/B (60 s,
+seeds 1-4, alternated, loaded): means 1521 / 4808 / 4576 against 1733 / 4838 / 4917 on
+Instances 8, 10 and 12 (cheaper on 4, 2 and 3 seeds of 4), 1117 against 1068 on 7 (cheaper
+on 1); figures and their noise in models/MODEL.md."""
 GROW = 1.25
 """Factor a kind's size grows by after a closed neighbourhood (and shrinks by after a timeout)."""
 
@@ -113,14 +125,18 @@ class Neighbourhoods:
     size: dict[str, float] = field(default_factory=lambda: dict(KINDS))
     turn: int = 0
 
-    def next(self, short: list[SpecDay]) -> tuple[str, set[SpecDay]]:
+    def next(self, short: list[SpecDay], unmet: list[SpecDay] | None = None) -> tuple[str, set[SpecDay]]:
         """The next neighbourhood. `short` lists (specialist, day) pairs that could serve a
         session the roster leaves uncovered: a window is centred on one of their days and
-        specialists are drawn from them first, so what is freed can mend what costs most."""
+        specialists are drawn from them first, so what is freed can mend what costs most.
+        `unmet` lists the (specialist, day) of each soft request the roster does not grant:
+        with both, `REQUEST_FOCUS` of the neighbourhoods take their focus from it instead."""
         kinds = list(self.size)
         kind = kinds[self.turn % len(kinds)]
         self.turn += 1
         share = self.size[kind]
+        if unmet and (not short or self.rng.random() < REQUEST_FOCUS):
+            short = unmet
         n, days = len(self.specialists), self.n_days
         focus = self.rng.choice(short) if short else None
         if kind == "specialists":
@@ -210,6 +226,23 @@ class Search:
         for cand, var in built.x.items():
             self.units[(cand.specialist, cand.day)].append(var.index)
             self.able[(cand.demand, built.prep.week[cand.day])].append((cand.specialist, cand.day))
+        self.requests: list[tuple[DayRequest, Ints]] = [
+            (
+                req,
+                np.array(
+                    [
+                        var.index
+                        for pat, var in built.days.get((req.specialist, req.day), [])
+                        if pat.occupies(req.periods)
+                    ],
+                    dtype=np.int64,
+                ),
+            )
+            for req in built.prep.requests
+            if not req.hard and req.weight > 0
+        ]
+        """Each soft request with the pattern variables that work in its periods (one pattern
+        a day, so their sum is 0 or 1), as the `requests` term reads it (`requests_term`)."""
 
     def stop(self) -> None:
         self.stopped = True
@@ -224,6 +257,15 @@ class Search:
             if solver.value(var)
             for key in self.able[(demand, w)]
         ]
+
+    def unmet(self, solver: cp_model.CpSolver) -> list[SpecDay]:
+        """(specialist, day) of every soft request the roster does not grant."""
+        return [(req.specialist, req.day) for req in self.unmet_requests(solver)]
+
+    def unmet_requests(self, solver: cp_model.CpSolver) -> list[DayRequest]:
+        """The soft requests the roster does not grant (each costs its weight)."""
+        values = values_of(solver)
+        return [req for req, busy in self.requests if bool(values[busy].sum()) == (req.want == "off")]
 
     def cost(self, solver: cp_model.CpSolver) -> int:
         """The roster's own cost, the sum of its terms (as `solve` reports it)."""
@@ -297,7 +339,10 @@ class Search:
         with self._lock:
             base = self._best
             assert base is not None  # set by `improve`
-            kind, free = ("auxiliaries", set()) if settle else hoods.next(self.short(base.solver))
+            if settle:
+                kind, free = "auxiliaries", set[SpecDay]()
+            else:
+                kind, free = hoods.next(self.short(base.solver), self.unmet(base.solver))
             size = hoods.size.get(kind, 0.0)
         hint: Ints | None = None
         while True:
