@@ -227,17 +227,7 @@ class Search:
             self.units[(cand.specialist, cand.day)].append(var.index)
             self.able[(cand.demand, built.prep.week[cand.day])].append((cand.specialist, cand.day))
         self.requests: list[tuple[DayRequest, Ints]] = [
-            (
-                req,
-                np.array(
-                    [
-                        var.index
-                        for pat, var in built.days.get((req.specialist, req.day), [])
-                        if pat.occupies(req.periods)
-                    ],
-                    dtype=np.int64,
-                ),
-            )
+            (req, np.array([var.index for var in built.working_in(req)], dtype=np.int64))
             for req in built.prep.requests
             if not req.hard and req.weight > 0
         ]

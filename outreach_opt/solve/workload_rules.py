@@ -19,7 +19,7 @@ from outreach_opt.solve.day_patterns import DayPattern
 from outreach_opt.solve.model_parts import ModelParts
 
 if TYPE_CHECKING:
-    pass
+    from outreach_opt.domain.prepared import DayRequest
 
 
 class WorkloadRules(ModelParts):
@@ -305,9 +305,14 @@ class WorkloadRules(ModelParts):
         """Rule `day_off`: a hard request off leaves those periods empty (commitments too)."""
         for req in self.prep.requests:
             if req.hard:
-                for pat, var in self.days[(req.specialist, req.day)]:
-                    if pat.occupies(req.periods):
-                        self._hard(self.model.add(var == 0), "day_off", (req.index,))
+                for var in self.working_in(req):
+                    self._hard(self.model.add(var == 0), "day_off", (req.index,))
+
+    def working_in(self, req: DayRequest) -> list[cp_model.IntVar]:
+        """The day's pattern variables that work in the request's periods: one pattern is
+        chosen a day, so their sum is 1 exactly when the specialist works then (read by rule
+        `day_off`, term `requests` and the neighbourhoods' unmet requests, solve/lns.py)."""
+        return [var for pat, var in self.days[(req.specialist, req.day)] if pat.occupies(req.periods)]
 
     # -- objective ----------------------------------------------------------------------------
 
@@ -318,6 +323,6 @@ class WorkloadRules(ModelParts):
         for req in self.prep.requests:
             if req.hard or req.weight == 0:
                 continue
-            busy = sum(var for pat, var in self.days[(req.specialist, req.day)] if pat.occupies(req.periods))
+            busy = sum(self.working_in(req))
             total.append(req.weight * (busy if req.want == "off" else 1 - busy))
         return sum(total)
