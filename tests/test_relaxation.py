@@ -24,7 +24,7 @@ from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.generate import generate
 from outreach_opt.io.load import instance_from_data, load_instance
 from outreach_opt.solve import solve as solve_module
-from outreach_opt.solve.bound_process import BoundInBackground
+from outreach_opt.solve.bound_process import _IN_MIP, BoundInBackground
 from outreach_opt.solve.options import SolveOptions
 from outreach_opt.solve.outcome import Progress, Status
 from outreach_opt.solve.relaxation import relaxation
@@ -344,8 +344,9 @@ def test_only_large_whole_models_run_the_relaxation(monkeypatch: pytest.MonkeyPa
 
 def test_the_integer_counts_run_beside_the_greedy_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """A large model with the relaxation and the greedy roster starts the bound with the MIP
-    (`INTEGER_BESIDE_GREEDY`) limited to the greedy's time, and ends the MIP once the greedy
-    returns: the search then wants both cores. `integer_bound` runs it to the end instead;
+    (`INTEGER_BESIDE_GREEDY`) limited to `MIP_SHARE` of the time left after the build (1.0:
+    the whole limit; the greedy's own share, 0.5, was its limit until 380e5fd), and says when
+    the greedy returns: no MIP starts after. `integer_bound` runs it to the end instead;
     without the default, no MIP beside the greedy."""
     known = _KnownBound(0)
     events = known.events
@@ -366,6 +367,11 @@ def test_the_integer_counts_run_beside_the_greedy_only(monkeypatch: pytest.Monke
     assert events == ["bound: integral True, until given", "greedy returned", "end integral"]
     until, integral_until = known.times[-1]
     assert integral_until is not None and integral_until < until
+    monkeypatch.setattr(solve_module, "MIP_SHARE", 1.0)
+    solve(inst, SolveOptions(time_limit=3, workers=2))
+    until, integral_until = known.times[-1]
+    assert integral_until == pytest.approx(until)
+    monkeypatch.setattr(solve_module, "MIP_SHARE", 0.4)
     events.clear()
     solve(inst, SolveOptions(time_limit=3, workers=2, integer_bound=True))
     assert events == ["bound: integral True, until None", "greedy returned"]
@@ -373,6 +379,24 @@ def test_the_integer_counts_run_beside_the_greedy_only(monkeypatch: pytest.Monke
     monkeypatch.setattr(solve_module, "INTEGER_BESIDE_GREEDY", False)
     solve(inst, SolveOptions(time_limit=3, workers=2))
     assert events == ["bound: integral False, until None", "greedy returned", "end integral"]
+
+
+def test_a_running_mip_is_left_to_its_own_limit() -> None:
+    """`end_integral` while the child's MIP runs does not end the child (HiGHS tells its bound
+    only at its limit, so ending it would lose the bound and the LPs' with it if not yet sent):
+    here the parent marks the MIP running before the child has even built the relaxation; the
+    child still sends the LPs' bound, and, its gate now closed, no MIP's."""
+    data = _saturday()
+    plain = bound(instance(data), grouped=False)
+    background = BoundInBackground(
+        instance(data), [], time.perf_counter() + 20, integral=True, integral_until=time.perf_counter() + 20
+    )
+    with background._integral.get_lock():
+        background._integral.value = _IN_MIP
+    background.end_integral()
+    background._thread.join(20)
+    assert plain is not None and plain < 800
+    assert background.stop() == plain
 
 
 def test_progress_from_two_bound_sources_is_one_rising_bound() -> None:

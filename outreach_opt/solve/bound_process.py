@@ -1,12 +1,11 @@
 """The relaxation's bound (solve/relaxation_bound.py) computed in a child process beside the
 greedy roster and the search, each rise sent to the parent; and, on the spare core while the
-greedy runs, the integer counts' MIP (solve/relaxation_mip.py), which the parent ends when the
-greedy returns (`BoundInBackground.end_integral`)."""
+greedy runs, the integer counts' MIP (solve/relaxation_mip.py), with a limit of its own; once the
+greedy returns none starts (`BoundInBackground.end_integral`)."""
 
 from __future__ import annotations
 
 import logging
-import math
 import multiprocessing
 import os
 import signal
@@ -67,8 +66,6 @@ class BoundInBackground:
         receive, send = context.Pipe(duplex=False)
         self._stop = context.Event()
         self._integral = context.Value("b", _BEFORE_MIP)
-        self._mip_until = integral_until
-        self._grace = MIP_GRACE_SHARE * (deadline - time.perf_counter())
         seconds = deadline - time.perf_counter()
         mip_seconds = None if integral_until is None else integral_until - time.perf_counter()
         self._process = context.Process(
@@ -100,24 +97,18 @@ class BoundInBackground:
 
     def end_integral(self) -> None:
         """No integer counts' MIP from now on: the greedy roster is done and the search wants
-        both cores. One not yet started never starts; one running is ended with the child
-        (MathOpt's HiGHS does not heed an interrupter: a pre-interrupted `SolveInterrupter`
-        still ran its 10 s at 80 x 15 seed 2), so only the LPs' bound, reported already, is
-        kept, unless the MIP's own time limit is within `MIP_GRACE_SHARE` of the bound's time:
-        HiGHS runs to its limit and only then tells its bound, so killing a MIP about to end
-        loses all of it for a moment's core. In a thread (daemonic caller) no MIP runs anyway."""
+        both cores. One not yet started never starts; one running ends at its own limit
+        (`solve.MIP_SHARE`): HiGHS tells its bound only at the end, and MathOpt's HiGHS does
+        not heed an interrupter (a pre-interrupted `SolveInterrupter` still ran its 10 s at
+        80 x 15 seed 2), so ending it sooner would mean ending the child and losing the MIP's
+        bound. In a thread (daemonic caller) no MIP runs anyway."""
         if self._process is None:
             return
         with self._integral.get_lock():
             running = self._integral.value == _IN_MIP
             self._integral.value = _NO_MIP
-        left = math.inf if self._mip_until is None else self._mip_until - time.perf_counter()
-        near_end = left <= self._grace
         if running:
-            logger.info("integer counts' MIP %s, %.1fs before its limit", "left to end" if near_end else "ended", left)
-        if running and not near_end:
-            self._process.terminate()
-            self._process.join(timeout=1)
+            logger.info("integer counts' MIP left to end at its own limit")
 
     def stop(self) -> int | None:
         """Stop the child (it is ended, not waited for past a moment) and return the bound
@@ -164,12 +155,6 @@ def _bound_in_child(
     with send:
         lower_bound(relaxation(instance, past), began + seconds, send.send, stop, integral, until, gate)
 
-
-MIP_GRACE_SHARE = 0.1
-"""A MIP whose time limit is this share of the bound's time away (or less) when the greedy
-returns is left to end. 1 s was too little: at 80 x 15 seed 2 (30 s, idle) the greedy
-returned at 13.75 s, about 2 s before the MIP's limit, and the kill left the bound at the
-LPs' 345,648 instead of the MIP's 355,700 (twice in two alternated runs)."""
 
 _BEFORE_MIP, _IN_MIP, _NO_MIP = 0, 1, 2
 """The integer counts' MIP in the child: not yet started, running, or not to run (ended)."""
