@@ -198,7 +198,10 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
         "formulation (`outreach_opt/solve/plain_model.py`: a Boolean per candidate session, per-period site and "
         "route-leg Booleans, pairwise travel and rest conflicts, weekly sums; no day patterns, no symmetry "
         "breaking, no hints, CP-SAT's default parameters), so cpsat-defaults against cpsat-plain isolates what "
-        "the day-pattern formulation earns.",
+        "the day-pattern formulation earns. Where the engine models the instance over a shortlist (L, XL), "
+        "highs and cpsat-defaults are given the same shortlisted model (from the commit after 380e5fd on; status "
+        "'(restricted model)', no bound: the shortlist's is not the instance's); before, they built the whole "
+        "model and were not run there.",
         "",
         "**timefold** is the same problem in Timefold Solver (`benchmarks/peer_timefold.py`, the `timefold` "
         "Python package on the JDK 17): one planning entity per demand session slot, its variable the specialist "

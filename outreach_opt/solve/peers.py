@@ -30,11 +30,12 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from outreach_opt.domain.instance import Instance
-from outreach_opt.domain.prepared import prepare
+from outreach_opt.domain.prepared import Prepared, prepare
 from outreach_opt.domain.roster import Roster
 from outreach_opt.solve.builder import BuildOptions, RosterModel
 from outreach_opt.solve.outcome import _STATUS, Status, read_roster
 from outreach_opt.solve.plain_model import PlainModel
+from outreach_opt.solve.shortlist import plan_model
 
 INF = math.inf
 _BIG = 2**60
@@ -184,22 +185,39 @@ def solve_with_highs(built: RosterModel, time_limit: float) -> dict[str, Any]:
     return out
 
 
+def _engine_prep(instance: Instance, time_limit: float) -> tuple[Prepared, str | None]:
+    """The data the engine builds its model from for this limit (`shortlist.plan_model`): the
+    whole instance, or, where the whole model is too large (300 specialists x 40 sites and up),
+    the same shortlist the engine's restricted model uses, with what it leaves out. The peers
+    solve the engine's model: building the whole one there (2.5M variables at 300 x 40) could
+    not finish within any limit the suite uses, so the peer would be measured on nothing."""
+    plan = plan_model(instance, (), time_limit)
+    return plan.prep, None if plan.shortlist is None else plan.shortlist.describe()
+
+
 def solve_cpsat_defaults(
-    instance: Instance, time_limit: float, workers: int, on_solution: Callable[[float, int, int], None]
+    instance: Instance, time_limit: float, workers: int, on_solution: Callable[[float, int, int | None], None]
 ) -> tuple[Roster | None, dict[str, Any]]:
     """The engine's model without symmetry breaking, solved with CP-SAT's default parameters
     (hinted with the commitments-only roster, as the engine does for small models). `on_solution(elapsed,
     objective, bound)` hears each better roster, elapsed from the start of the build."""
     started = time.perf_counter()
-    built = RosterModel(prepare(instance), BuildOptions(symmetry_breaking=False)).build()
+    prep, restricted = _engine_prep(instance, time_limit)
+    built = RosterModel(prep, BuildOptions(symmetry_breaking=False)).build()
     built.hint_commitments_only()
+    if restricted is not None:  # a shortlist's bound is not the instance's: none is claimed
+        heard = on_solution
+        on_solution = lambda t, objective, _bound: heard(t, objective, None)  # noqa: E731
     solver, status, out = _default_search(built.model, started, time_limit, workers, on_solution)
+    if restricted is not None:  # optimal for the shortlist: a roster of the instance, no more
+        status = Status.FEASIBLE if status is Status.OPTIMAL else status
+        out.update(status=f"{status.value} (restricted model)", restricted=restricted)
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
         return None, out
     # The returned roster's own cost, as solve() reports it (objective_value was seen above it
     # at time limits): the peer is scored on the same footing as the engine.
     objective = sum(round(solver.value(expr)) for expr in built.terms.values())
-    bound = round(solver.best_objective_bound)
+    bound = None if restricted is not None else round(solver.best_objective_bound)
     out.update(solver_objective=objective, bound=bound)
     return read_roster(built, solver, status, objective, bound), out
 
@@ -254,19 +272,22 @@ def _default_search(
 def solve_highs(instance: Instance, time_limit: float) -> tuple[Roster | None, dict[str, Any]]:
     """The engine's model (same options as `solve`) as a MIP solved by HiGHS, read back."""
     started = time.perf_counter()
-    built = RosterModel(prepare(instance)).build()
+    prep, restricted = _engine_prep(instance, time_limit)
+    built = RosterModel(prep).build()
     build_s = time.perf_counter() - started
     result = solve_with_highs(built, time_limit - build_s)
     out: dict[str, Any] = {
-        "status": result["status"],
+        "status": result["status"] + (" (restricted model)" if restricted is not None else ""),
         "build_s": round(build_s, 2),
         "wall_s": round(time.perf_counter() - started, 2),
         "solver_objective": result["objective"],
-        "bound": result["bound"],
+        "bound": None if restricted is not None else result["bound"],  # a shortlist's is not the instance's
         "mip_size": f"{result['variables']} cols x {result['rows']} rows",
     }
+    if restricted is not None:
+        out["restricted"] = restricted
     if result["values"] is None:
         return None, out
-    status = Status.OPTIMAL if result["status"] == "Optimal" else Status.FEASIBLE
-    roster = read_roster(built, result["values"], status, result["objective"], result["bound"] or 0)
+    status = Status.OPTIMAL if result["status"] == "Optimal" and restricted is None else Status.FEASIBLE
+    roster = read_roster(built, result["values"], status, result["objective"], out["bound"])
     return roster, out
