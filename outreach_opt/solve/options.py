@@ -64,8 +64,8 @@ class SolveOptions:
     search leaves a core idle (`workers` below the cores). Only where the bound runs in a
     child process, which stopping the solve ends: in a daemonic process (a Dask worker) it
     runs in a thread, which could not end HiGHS, so there the LPs' bound is all. Without it a
-    whole model started from the greedy roster still runs the MIP while the greedy runs
-    (`solve.INTEGER_BESIDE_GREEDY`), when the search does not yet want the core."""
+    whole model started from the greedy roster still runs the MIP beside the greedy, on the
+    core it leaves free, ending by its own limit (`solve.INTEGER_BESIDE_GREEDY`, `MIP_SHARE`)."""
     build: BuildOptions = field(default_factory=BuildOptions)
 
 
