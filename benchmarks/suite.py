@@ -211,7 +211,10 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
         "timefold_crosscheck.py` holds its score to the checker on random solutions. Its clock excludes "
         "`startup s` below (starting the JVM and translating the Python domain and constraints to Java "
         "bytecode: once per process for a planning service, not per instance); it counts converting the "
-        "plan, the search and reading back. Its first roster is the construction heuristic's end.",
+        "plan, the search and reading back. Its first roster is the construction heuristic's end. At XL it "
+        "returned none (a4431e8, machine shared with two engineers' runs, load ~6): building its problem from the "
+        "whole instance (34,283 slot entities over the engine's `prepare` of every fitting pair) took 337 s of the "
+        "300 s, and the construction heuristic, left 0.1 s, ran 360 s and returned every slot unassigned.",
         "",
         "The engine's L and XL rows (from commit a909836 on) are **restricted models** (`solve/shortlist.py`): too "
         "large to model whole, they are built over a shortlist of specialists per demand, so the roster is checked "
