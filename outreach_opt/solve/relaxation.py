@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from outreach_opt.domain.instance import Commitment, Instance, Specialist
 from outreach_opt.domain.prepared import Prepared, prepare
 from outreach_opt.domain.roster import Assignment
-from outreach_opt.domain.travel import day_drive, shortest_routes
+from outreach_opt.domain.travel import TravelMatrix, day_drive, shortest_routes
+from outreach_opt.solve.relaxation_days import DayType, day_types
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +94,10 @@ class _Column:
     away_hi: bool
     evening_hi: bool
     weekend_hi: bool
+    sites: tuple[str, ...] = ()
+    """The sites a session could be served from within the daily limit (`_drives`)."""
+    periods: int = 0
+    """The demand's periods, as a bit mask."""
 
 
 @dataclass
@@ -123,6 +128,12 @@ class Relaxation:
     """(demands, week, sessions the slots hold) per site, resource and week."""
     weight_fd: int = 0
     weight_fm: int = 0
+    weight_tr: int = 0
+    days: dict[str, list[DayType]] = field(default_factory=dict)
+    """Per unit of one specialist, the types of their days away (solve/relaxation_days.py)."""
+    free_days: dict[tuple[str, int], int] = field(default_factory=dict)
+    """Per (unit, week key), the days not wholly unavailable to it."""
+    homes: dict[str, str] = field(default_factory=dict)
 
     def points_lo(self, unit: str) -> int:
         """Points the unit's members surely have without any demand session."""
@@ -256,6 +267,8 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = (), grouped: boo
                             away_hi,
                             evening_hi,
                             weekend_any[w],
+                            tuple(sorted(drive)),
+                            sum(1 << p for p in periods),
                         )
                     )
 
@@ -270,6 +283,7 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = (), grouped: boo
         points_capped=points_capped,
         weight_fd=weights.fairness_deviation,
         weight_fm=weights.fairness_max,
+        weight_tr=weights.travel_minute,
     )
     occurring: dict[str, list[tuple[int, int, Commitment]]] = defaultdict(list)
     for (sid, t, p), com in prep.commitment_at.items():
@@ -291,10 +305,63 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = (), grouped: boo
                 else math.inf
             )
             ranges.append((lo_s, hi_s))
+    _away_days(relax, prep, units, week_of, sp, stays)
     _demand_rows(relax, instance, prep, weekly)
     _spec_limits(relax, units, committed, span)
     _capacity_rows(relax, instance, prep, week_of, weekly)
     return relax
+
+
+def _away_days(
+    relax: Relaxation,
+    prep: Prepared,
+    units: list[list[Specialist]],
+    week_of: list[int],
+    sp: TravelMatrix,
+    stays: list[str],
+) -> None:
+    """The types of each specialist's days away, from the stops their counts could take.
+    Only when every unit is one specialist: grouped relaxations (300 specialists and up) keep
+    the shares, and their LPs their size."""
+    if any(len(unit) != 1 for unit in units):
+        return
+    whole_days: dict[tuple[str, int], int] = defaultdict(int)
+    for sid, t, _p in prep.unavailable:
+        whole_days[(sid, t)] += 1
+    by_unit: dict[str, list[_Column]] = defaultdict(list)
+    for col in relax.columns:
+        by_unit[col.spec].append(col)
+    for unit in units:
+        spec = unit[0]
+        relax.homes[spec.id] = spec.home
+        stops: list[set[str]] = [set() for _ in prep.period_ids]
+        masks: dict[str, set[int]] = defaultdict(set)
+        full = (1 << len(prep.period_ids)) - 1
+        for col in by_unit.get(spec.id, ()):
+            away = [site for site in col.sites if site != spec.home]
+            for p in range(len(prep.period_ids)):
+                if col.periods >> p & 1:
+                    stops[p].update(away)
+            if len(col.sites) == 1 and away:
+                masks[away[0]].update((col.periods, full))
+        if not masks:
+            continue
+        kinds = day_types(
+            stops,
+            prep.period_start,
+            prep.period_end,
+            sp,
+            [spec.home, *stays],
+            spec.max_travel_minutes_per_day,
+            _sessions_per_day(spec, len(prep.period_ids)),
+            masks,
+        )
+        if not kinds:
+            continue
+        relax.days[spec.id] = kinds
+        for t, w in enumerate(week_of):
+            if whole_days[(spec.id, t)] < len(prep.period_ids):
+                relax.free_days[(spec.id, w)] = relax.free_days.get((spec.id, w), 0) + 1
 
 
 def _units(instance: Instance, sharers: set[str], grouped: bool) -> list[list[Specialist]]:

@@ -26,6 +26,7 @@ from ortools.math_opt.core.python import solver as core_solver
 from ortools.math_opt.python import mathopt
 
 from outreach_opt.solve.relaxation import Relaxation
+from outreach_opt.solve.relaxation_days import add_away_days
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ class _LP:
         self.relax = relax
         lp = self.lp = _Rows()
         x = [lp.var(0, col.cap, col.cost) for col in relax.columns]
+        add_away_days(lp, relax, x)
         by_demand: dict[tuple[str, int, str | None], list[int]] = defaultdict(list)
         by_spec: dict[tuple[str, int], list[int]] = defaultdict(list)
         for i, col in enumerate(relax.columns):
