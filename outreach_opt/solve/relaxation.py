@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from outreach_opt.domain.instance import Commitment, Instance, Specialist
 from outreach_opt.domain.prepared import Prepared, prepare
 from outreach_opt.domain.roster import Assignment
-from outreach_opt.domain.travel import TravelMatrix, day_drive, shortest_routes
-from outreach_opt.solve.relaxation_days import DayType, day_types
+from outreach_opt.domain.travel import day_drive, shortest_routes
+from outreach_opt.solve.relaxation_days import DayType, away_days, sessions_per_day
 
 logger = logging.getLogger(__name__)
 
@@ -227,7 +227,7 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = (), grouped: boo
                 )
                 if not drive:
                     continue
-                per_day = _sessions_per_day(head, prep.n_periods)
+                per_day = sessions_per_day(head, prep.n_periods)
                 per_weekend_day = max(1, min(per_day, len(weekend_periods[head.id])))
                 away_lo = all(site != head.home for site in drive)
                 away_hi = any(site != head.home for site in drive)
@@ -305,63 +305,11 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = (), grouped: boo
                 else math.inf
             )
             ranges.append((lo_s, hi_s))
-    _away_days(relax, prep, units, week_of, sp, stays)
+    away_days(relax, prep, units, week_of, sp, stays)
     _demand_rows(relax, instance, prep, weekly)
     _spec_limits(relax, units, committed, span)
     _capacity_rows(relax, instance, prep, week_of, weekly)
     return relax
-
-
-def _away_days(
-    relax: Relaxation,
-    prep: Prepared,
-    units: list[list[Specialist]],
-    week_of: list[int],
-    sp: TravelMatrix,
-    stays: list[str],
-) -> None:
-    """The types of each specialist's days away, from the stops their counts could take.
-    Only when every unit is one specialist: grouped relaxations (300 specialists and up) keep
-    the shares, and their LPs their size."""
-    if any(len(unit) != 1 for unit in units):
-        return
-    whole_days: dict[tuple[str, int], int] = defaultdict(int)
-    for sid, t, _p in prep.unavailable:
-        whole_days[(sid, t)] += 1
-    by_unit: dict[str, list[_Column]] = defaultdict(list)
-    for col in relax.columns:
-        by_unit[col.spec].append(col)
-    for unit in units:
-        spec = unit[0]
-        relax.homes[spec.id] = spec.home
-        stops: list[set[str]] = [set() for _ in prep.period_ids]
-        masks: dict[str, set[int]] = defaultdict(set)
-        full = (1 << len(prep.period_ids)) - 1
-        for col in by_unit.get(spec.id, ()):
-            away = [site for site in col.sites if site != spec.home]
-            for p in range(len(prep.period_ids)):
-                if col.periods >> p & 1:
-                    stops[p].update(away)
-            if len(col.sites) == 1 and away:
-                masks[away[0]].update((col.periods, full))
-        if not masks:
-            continue
-        kinds = day_types(
-            stops,
-            prep.period_start,
-            prep.period_end,
-            sp,
-            [spec.home, *stays],
-            spec.max_travel_minutes_per_day,
-            _sessions_per_day(spec, len(prep.period_ids)),
-            masks,
-        )
-        if not kinds:
-            continue
-        relax.days[spec.id] = kinds
-        for t, w in enumerate(week_of):
-            if whole_days[(spec.id, t)] < len(prep.period_ids):
-                relax.free_days[(spec.id, w)] = relax.free_days.get((spec.id, w), 0) + 1
 
 
 def _units(instance: Instance, sharers: set[str], grouped: bool) -> list[list[Specialist]]:
@@ -447,11 +395,6 @@ def _estimated_columns(instance: Instance, prep_weeks: int, units: list[list[Spe
     skills = [frozenset(unit[0].skills) for unit in units]
     pairs = sum(1 for dem in instance.demands for sk in skills if set(dem.skills) <= sk)
     return pairs * prep_weeks
-
-
-def _sessions_per_day(spec: object, n_periods: int) -> int:
-    most = getattr(spec, "max_sessions_per_day", None)
-    return max(1, n_periods if most is None else min(most, n_periods))
 
 
 def _drives(

@@ -29,7 +29,9 @@ from typing import TYPE_CHECKING
 from outreach_opt.domain.travel import TravelMatrix
 
 if TYPE_CHECKING:
-    from outreach_opt.solve.relaxation import Relaxation
+    from outreach_opt.domain.instance import Specialist
+    from outreach_opt.domain.prepared import Prepared
+    from outreach_opt.solve.relaxation import Relaxation, _Column
     from outreach_opt.solve.relaxation_bound import _Rows
 
 logger = logging.getLogger(__name__)
@@ -130,6 +132,64 @@ def day_types(
         logger.debug("more than %d days away: shares only", MOST_DAYS)
         return None
     return list(types.values())
+
+
+def away_days(
+    relax: Relaxation,
+    prep: Prepared,
+    units: list[list[Specialist]],
+    week_of: list[int],
+    sp: TravelMatrix,
+    stays: list[str],
+) -> None:
+    """The types of each specialist's days away, from the stops their counts could take.
+    Only when every unit is one specialist: grouped relaxations (300 specialists and up) keep
+    the shares, and their LPs their size."""
+    if relax.weight_tr <= 0 or any(len(unit) != 1 for unit in units):
+        return  # driving costs nothing: the days would change no value
+    whole_days: dict[tuple[str, int], int] = defaultdict(int)
+    for sid, t, _p in prep.unavailable:
+        whole_days[(sid, t)] += 1
+    by_unit: dict[str, list[_Column]] = defaultdict(list)
+    for col in relax.columns:
+        by_unit[col.spec].append(col)
+    for unit in units:
+        spec = unit[0]
+        relax.homes[spec.id] = spec.home
+        stops: list[set[str]] = [set() for _ in prep.period_ids]
+        masks: dict[str, set[int]] = defaultdict(set)
+        full = (1 << len(prep.period_ids)) - 1
+        for col in by_unit.get(spec.id, ()):
+            away = [site for site in col.sites if site != spec.home]
+            for p in range(len(prep.period_ids)):
+                if col.periods >> p & 1:
+                    stops[p].update(away)
+            if len(col.sites) == 1 and away:
+                masks[away[0]].update((col.periods, full))
+        if not masks:
+            continue
+        kinds = day_types(
+            stops,
+            prep.period_start,
+            prep.period_end,
+            sp,
+            [spec.home, *stays],
+            spec.max_travel_minutes_per_day,
+            sessions_per_day(spec, len(prep.period_ids)),
+            masks,
+        )
+        if not kinds:
+            continue
+        relax.days[spec.id] = kinds
+        for t, w in enumerate(week_of):
+            if whole_days[(spec.id, t)] < len(prep.period_ids):
+                relax.free_days[(spec.id, w)] = relax.free_days.get((spec.id, w), 0) + 1
+
+
+def sessions_per_day(spec: object, n_periods: int) -> int:
+    """Sessions a day can hold at most: its periods, or fewer by `max_sessions_per_day`."""
+    most = getattr(spec, "max_sessions_per_day", None)
+    return max(1, n_periods if most is None else min(most, n_periods))
 
 
 def add_away_days(lp: _Rows, relax: Relaxation, x: list[int]) -> None:
