@@ -34,6 +34,7 @@ from outreach_opt.domain.instance import Commitment, Instance, Specialist
 from outreach_opt.domain.prepared import Prepared, prepare
 from outreach_opt.domain.roster import Assignment
 from outreach_opt.domain.travel import day_drive, shortest_routes
+from outreach_opt.solve.relaxation_days import DayType, away_days, sessions_per_day
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +94,10 @@ class _Column:
     away_hi: bool
     evening_hi: bool
     weekend_hi: bool
+    sites: tuple[str, ...] = ()
+    """The sites a session could be served from within the daily limit (`_drives`)."""
+    periods: int = 0
+    """The demand's periods, as a bit mask."""
 
 
 @dataclass
@@ -123,6 +128,12 @@ class Relaxation:
     """(demands, week, sessions the slots hold) per site, resource and week."""
     weight_fd: int = 0
     weight_fm: int = 0
+    weight_tr: int = 0
+    days: dict[str, list[DayType]] = field(default_factory=dict)
+    """Per unit of one specialist, the types of their days away (solve/relaxation_days.py)."""
+    free_days: dict[tuple[str, int], int] = field(default_factory=dict)
+    """Per (unit, week key), the days not wholly unavailable to it."""
+    homes: dict[str, str] = field(default_factory=dict)
 
     def points_lo(self, unit: str) -> int:
         """Points the unit's members surely have without any demand session."""
@@ -216,7 +227,7 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = (), grouped: boo
                 )
                 if not drive:
                     continue
-                per_day = _sessions_per_day(head, prep.n_periods)
+                per_day = sessions_per_day(head, prep.n_periods)
                 per_weekend_day = max(1, min(per_day, len(weekend_periods[head.id])))
                 away_lo = all(site != head.home for site in drive)
                 away_hi = any(site != head.home for site in drive)
@@ -256,6 +267,8 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = (), grouped: boo
                             away_hi,
                             evening_hi,
                             weekend_any[w],
+                            tuple(sorted(drive)),
+                            sum(1 << p for p in periods),
                         )
                     )
 
@@ -270,6 +283,7 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = (), grouped: boo
         points_capped=points_capped,
         weight_fd=weights.fairness_deviation,
         weight_fm=weights.fairness_max,
+        weight_tr=weights.travel_minute,
     )
     occurring: dict[str, list[tuple[int, int, Commitment]]] = defaultdict(list)
     for (sid, t, p), com in prep.commitment_at.items():
@@ -291,6 +305,7 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = (), grouped: boo
                 else math.inf
             )
             ranges.append((lo_s, hi_s))
+    away_days(relax, prep, units, week_of, sp, stays)
     _demand_rows(relax, instance, prep, weekly)
     _spec_limits(relax, units, committed, span)
     _capacity_rows(relax, instance, prep, week_of, weekly)
@@ -380,11 +395,6 @@ def _estimated_columns(instance: Instance, prep_weeks: int, units: list[list[Spe
     skills = [frozenset(unit[0].skills) for unit in units]
     pairs = sum(1 for dem in instance.demands for sk in skills if set(dem.skills) <= sk)
     return pairs * prep_weeks
-
-
-def _sessions_per_day(spec: object, n_periods: int) -> int:
-    most = getattr(spec, "max_sessions_per_day", None)
-    return max(1, n_periods if most is None else min(most, n_periods))
 
 
 def _drives(

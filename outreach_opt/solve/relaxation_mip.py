@@ -23,6 +23,7 @@ import datetime as dt
 import logging
 import math
 import time
+from collections.abc import Sequence
 
 from ortools.math_opt import parameters_pb2, result_pb2
 from ortools.math_opt.core.python import solver as core_solver
@@ -101,12 +102,16 @@ values of `T`: a wide interval's LP value is low for its width alone (at 80 x 15
 them spanned T from 9,625 to 16,200, and the MIP over it proved less than the LPs)."""
 
 
-def integer_phase(lp: _LP, nodes: list[tuple[float, int, int]], step: int, seconds: float) -> float:
+def integer_phase(
+    lp: _LP, nodes: list[tuple[float, int, int]], step: int, seconds: float, mips: Sequence[_LP] = ()
+) -> float:
     """After the LP's intervals (`(value, lo, hi)`, together every `T`), rounds until the time is
     up or the least interval has had its MIP: the intervals within `WIDEN` of the least are
     split by LPs down to `FINE` values (`_refined`), and each run of adjacent ones not yet
-    solved as a MIP becomes one interval valued at the higher of its MIP's bound and its least
-    LP value (lowest run first, the time shared among the runs left). Returns the least value
+    solved as a MIP becomes one interval valued at the highest of its MIPs' bounds and its
+    least LP value (lowest run first, the time shared among the runs left, and within a run
+    among `mips`, the LPs whose MIPs are solved in turn: each a relaxation, so each bound
+    holds; `lp`'s alone when none are given). Returns the least value
     over all intervals, which together still hold every `T`."""
     deadline = time.perf_counter() + seconds
     current = [(value, lo, hi, False) for value, lo, hi in nodes]
@@ -122,8 +127,11 @@ def integer_phase(lp: _LP, nodes: list[tuple[float, int, int]], step: int, secon
         for k, run in enumerate(sorted(runs, key=lambda run: min(current[i][0] for i in run))):
             value = min(current[i][0] for i in run)
             lo, hi = current[run[0]][1], current[run[-1]][2]
-            found = integer_bound(lp, lo, hi, step, (deadline - time.perf_counter()) / (len(runs) - k))
-            current[run[0]] = (value if found is None else max(value, found), lo, hi, True)
+            for j, mip in enumerate(mips or [lp]):
+                share = (deadline - time.perf_counter()) / (len(runs) - k) / (len(mips or [lp]) - j)
+                found = integer_bound(mip, lo, hi, step, share)
+                value = value if found is None else max(value, found)
+            current[run[0]] = (value, lo, hi, True)
             for i in run[1:]:
                 current[i] = (math.inf, 0, -1, True)  # merged into the run's first: no T of its own
     return min(value for value, *_ in current)

@@ -1,0 +1,154 @@
+"""The relaxation's away days (solve/relaxation_days.py): a day away pays its whole drive
+however few sessions it holds, and the bound stays below every optimum.
+
+Each hand-worked case has one specialist at `home` and the optimum is the drive alone; the
+sessions' shares (a round trip over the three sessions a day could hold) saw a third of it.
+Without the away days each of these tests fails (the bound is the shares' value)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+from support import base, demand, instance, optimum, specialist
+from test_properties import PROPERTY_SETTINGS
+
+from outreach_opt.solve.options import SolveOptions
+from outreach_opt.solve.outcome import Status
+from outreach_opt.solve.relaxation import relaxation
+from outreach_opt.solve.relaxation_bound import lower_bound
+from outreach_opt.solve.relaxation_days import day_types
+from outreach_opt.solve.solve import solve
+
+
+def _bound(data: dict[str, Any], integral: bool = False) -> int | None:
+    return lower_bound(relaxation(instance(data), grouped=False), time.perf_counter() + 20, integral=integral)
+
+
+def test_a_single_evening_session_pays_the_round_trip() -> None:
+    """One evening list at far (40 min away): the day drives 80 whatever else it holds; the
+    shares said 80 / 3."""
+    data = base(demands=[demand("d", site="far", periods=["eve"])])
+    assert optimum(data) == 80
+    assert _bound(data) == 80
+
+
+def test_a_clinic_day_holds_two_sessions_at_most() -> None:
+    """Two clinic sessions (am, pm) at far on a Monday: one day, one round trip of 80; the
+    shares said 2 x 80 / 3."""
+    data = base(demands=[demand("d", site="far", periods=["am", "pm"], sessions={"min": 2, "max": 2})])
+    assert optimum(data) == 80
+    assert _bound(data) == 80
+
+
+def test_two_sites_in_one_day_pay_the_tour() -> None:
+    """A morning at near and an afternoon at far on the one day of the horizon: home, near,
+    far, home is 20 + 30 + 40 = 90 (the day cannot be two days); the shares said (40 + 80) / 3."""
+    data = base(
+        demands=[
+            demand("n", site="near", periods=["am"]),
+            demand("f", site="far", periods=["pm"]),
+        ]
+    )
+    assert optimum(data) == 90
+    assert _bound(data) == 90
+    assert _bound(data, integral=True) == 90
+
+
+def test_two_days_apart_cost_two_round_trips() -> None:
+    """Over two days with two specialists' worth of work for one: each evening list at far
+    needs its own day (one evening a day), 2 x 80."""
+    data = base(
+        horizon={"start": "2025-10-20", "days": 2},
+        demands=[demand("d", site="far", periods=["eve"], sessions={"min": 2, "max": 2})],
+    )
+    assert optimum(data) == 160
+    assert _bound(data) == 160
+
+
+def test_day_types_hold_what_a_day_can() -> None:
+    """am and pm at far, eve at near: 08:00-12:00 far, 13:30-17:00 far, 19:00 near (30 min
+    from far) is one day; its tour 40 + 30 + 20 = 90, and far holds two of its sessions."""
+    kinds = day_types(
+        [{"far"}, {"far"}, {"near"}],
+        [480, 810, 1140],
+        [720, 1020, 1350],
+        {("home", "far"): 40, ("far", "home"): 40, ("home", "near"): 20, ("near", "home"): 20, ("far", "near"): 30},
+        ["home"],
+        None,
+        3,
+        {"far": {0b011, 0b111}, "near": {0b111}},
+    )
+    assert kinds is not None
+    by_sites = {k.sites: k for k in kinds}
+    both = by_sites[frozenset({"far", "near"})]
+    assert both.drive == 90
+    assert both.most[("far", 0b011)] == 2 and both.most[("near", 0b111)] == 1
+    assert by_sites[frozenset({"far"})].drive == 80
+    limited = day_types(
+        [{"far"}, {"far"}, {"near"}],
+        [480, 810, 1140],
+        [720, 1020, 1350],
+        {("home", "far"): 40, ("far", "home"): 40, ("home", "near"): 20, ("near", "home"): 20, ("far", "near"): 30},
+        ["home"],
+        85,
+        3,
+        {"far": {0b111}},
+    )
+    assert limited is not None and {k.sites for k in limited} == {frozenset({"far"}), frozenset({"near"})}
+
+
+@st.composite
+def _outings(draw: st.DrawFn) -> dict[str, Any]:
+    """One to three specialists at home, one to three days, one to four demands at near, far
+    or home in drawn periods, daily travel limits and session limits now and then, driving
+    weighed, fairness now and then: small enough to prove, with days away to count."""
+    periods = ["am", "pm", "eve"]
+    specialists = [
+        specialist(
+            name,
+            max_travel_minutes_per_day=draw(st.sampled_from([None, 60, 90, 130])),
+            max_sessions_per_day=draw(st.sampled_from([None, 1, 2])),
+        )
+        for name in "abc"[: draw(st.integers(1, 3))]
+    ]
+    demands = []
+    for k in range(draw(st.integers(1, 4))):
+        least = draw(st.integers(0, 2))
+        demands.append(
+            demand(
+                f"d{k}",
+                site=draw(st.sampled_from(["near", "far", "home"])),
+                periods=draw(st.lists(st.sampled_from(periods), min_size=1, max_size=3, unique=True)),
+                sessions={"min": least, "max": least + draw(st.integers(0, 1)) or 1},
+            )
+        )
+    data = base(
+        horizon={"start": "2025-10-20", "days": draw(st.integers(1, 3))},
+        specialists=[{k: v for k, v in spec.items() if v is not None} for spec in specialists],
+        demands=demands,
+        weights={"uncovered_session": 1000, "travel_minute": draw(st.integers(1, 3))},
+    )
+    if draw(st.booleans()):
+        data["fairness"] = {"burden": {"outreach_session": 1, "evening_session": draw(st.integers(0, 1))}}
+        data["weights"]["fairness_deviation"] = 1
+    return data
+
+
+@settings(PROPERTY_SETTINGS, max_examples=60)
+@given(_outings())
+def test_away_days_bound_below_the_proven_optimum_on_outings(data: dict[str, Any]) -> None:
+    """Drawn days away (near, far, evenings, limits): the bound with away days, as LPs and
+    with integer counts, is at most the optimum the whole model proves."""
+    inst = instance(data)
+    result = solve(inst, SolveOptions(time_limit=5, workers=1, seed=0))
+    assert result.status is Status.OPTIMAL and result.objective is not None
+    relax = relaxation(inst, grouped=False)
+    event("away days" if relax.days else "no away days")
+    found = lower_bound(relax, time.perf_counter() + 20)
+    assert found is not None and found <= result.objective
+    whole = lower_bound(relax, time.perf_counter() + 20, integral=True)
+    assert whole is not None and found <= whole <= result.objective
+    event("bound is the optimum" if whole == result.objective else "bound below the optimum")
