@@ -187,9 +187,10 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
         "time; '(with uncommitted changes)' on rows measured before the benchmarks stopped counting their own "
         "result files meant only those files; on rows of 6372d4b, first_line's docstring, MODEL.md, a test and a "
         "benchmark script, none run by the suite; the engine rows of 8efa679 ran one after another with nothing "
-        "else on the machine, 2026-12-03 17:23-17:54 UTC; the rows of a4431e8, 0f49215 and 9217cf7 (the peers at L and XL, "
-        "the engine's XL seeds 2 and 3) ran beside two engineers' runs, load 6-8, 2026-12-03 23:13-23:48 UTC: "
-        "their CPU s says how little they got). gap = (objective - bound) / objective, with each solver's "
+        "else on the machine, 2026-12-03 17:23-17:54 UTC; the rows of a4431e8, 0f49215 and 9217cf7 (the peers "
+        "at L and XL, the engine's XL seeds 2 and 3) ran beside two engineers' runs, load 6-8, "
+        "2026-12-03 23:13-23:48 UTC: their CPU s says how little they got). gap = (objective - bound) / "
+        "objective, with each solver's "
         "own bound.",
         "",
         "Peers: **highs** is the same model (the engine's builder, same rules and strengthening) translated to a "
