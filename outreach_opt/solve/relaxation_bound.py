@@ -350,9 +350,11 @@ def lower_bound(
         if integral_gate is not None and not integral_gate():
             return best
 
-        # each run's MIP without the away days, then with them, half its time each: at 80 x 15
-        # with 15 s the one without proved more on seed 2 (356,032 against 354,512), the one
-        # with them on seed 3 (309,697 against the LPs' 309,005); both, 356,032 and 309,707
+        # each run's MIP without the away days, then, with the time it leaves, with them: at
+        # 80 x 15 with 15 s the one without proved more on seed 2 (356,091 against 354,512),
+        # the one with them on seed 3 (309,697 against the LPs' 309,005). Halving the time
+        # between them (mbound's first version) left neither to finish beside the greedy at
+        # 30 s (`solve.MIP_SHARE`): seed 2's bound fell from 355,700 to the LPs' 346,484.
         value = integer_phase(lp, [(node.value, node.lo, node.hi) for node in heap], step, seconds, lps)
         if _rounded(value) > best and not (stop is not None and stop.is_set()):
             best = _rounded(value)

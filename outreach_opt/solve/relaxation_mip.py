@@ -109,9 +109,10 @@ def integer_phase(
     up or the least interval has had its MIP: the intervals within `WIDEN` of the least are
     split by LPs down to `FINE` values (`_refined`), and each run of adjacent ones not yet
     solved as a MIP becomes one interval valued at the highest of its MIPs' bounds and its
-    least LP value (lowest run first, the time shared among the runs left, and within a run
-    among `mips`, the LPs whose MIPs are solved in turn: each a relaxation, so each bound
-    holds; `lp`'s alone when none are given). Returns the least value
+    least LP value (lowest run first, the time shared among the runs left; within a run the
+    MIPs of `mips` in turn, each with what the run has left, so a later one runs only when an
+    earlier one proved its optimum in less: each a relaxation, so each bound holds; `lp`'s
+    alone when none are given). Returns the least value
     over all intervals, which together still hold every `T`."""
     deadline = time.perf_counter() + seconds
     current = [(value, lo, hi, False) for value, lo, hi in nodes]
@@ -127,9 +128,9 @@ def integer_phase(
         for k, run in enumerate(sorted(runs, key=lambda run: min(current[i][0] for i in run))):
             value = min(current[i][0] for i in run)
             lo, hi = current[run[0]][1], current[run[-1]][2]
-            for j, mip in enumerate(mips or [lp]):
-                share = (deadline - time.perf_counter()) / (len(runs) - k) / (len(mips or [lp]) - j)
-                found = integer_bound(mip, lo, hi, step, share)
+            run_end = time.perf_counter() + (deadline - time.perf_counter()) / (len(runs) - k)
+            for mip in mips or [lp]:  # in turn, each with what the run has left
+                found = integer_bound(mip, lo, hi, step, run_end - time.perf_counter())
                 value = value if found is None else max(value, found)
             current[run[0]] = (value, lo, hi, True)
             for i in run[1:]:
