@@ -110,7 +110,7 @@ def day_types(
         if len(path) == per_day:
             return True
         for q in range(p, n):
-            for a in stops[q]:
+            for a in sorted(stops[q]):  # a fixed order: the LP's columns, and its time-limited bound, per run
                 if path:
                     prev_p, prev_a = path[-1]
                     leg = 0 if a == prev_a else routes.get((prev_a, a), math.inf)
