@@ -223,8 +223,8 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "20-24. Times were taken on a 2-core machine shared with three other engineers' runs: they are noisy "
         "(each row says when it ran and on which commit; '(with uncommitted changes)' on rows measured before the "
         "benchmarks stopped counting their own result files meant only those files, on rows of 6372d4b "
-        "first_line's docstring, MODEL.md, a test and a benchmark script, none run here; the rows of 8efa679 ran "
-        "one after another with nothing else on the machine, 2026-12-03 17:28-17:59 UTC; CPU s is the CPU time "
+        "first_line's docstring, MODEL.md, a test and a benchmark script, none run here; the rows of 4b61a77 ran "
+        "one after another with nothing else on the machine, 2026-12-04 00:08-00:34 UTC; CPU s is the CPU time "
         "the run got, out of 2 x wall s).",
         "",
         "**before**: the previous session's checked value (same limits; its neighbourhoods cloned the model each "
