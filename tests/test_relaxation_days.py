@@ -19,7 +19,7 @@ from outreach_opt.solve.options import SolveOptions
 from outreach_opt.solve.outcome import Status
 from outreach_opt.solve.relaxation import relaxation
 from outreach_opt.solve.relaxation_bound import lower_bound
-from outreach_opt.solve.relaxation_days import day_types
+from outreach_opt.solve.relaxation_days import DayType, day_types
 from outreach_opt.solve.solve import solve
 
 
@@ -68,35 +68,32 @@ def test_two_days_apart_cost_two_round_trips() -> None:
     assert _bound(data) == 160
 
 
-def test_day_types_hold_what_a_day_can() -> None:
-    """am and pm at far, eve at near: 08:00-12:00 far, 13:30-17:00 far, 19:00 near (30 min
-    from far) is one day; its tour 40 + 30 + 20 = 90, and far holds two of its sessions."""
-    kinds = day_types(
+def _far_then_near(limit: int | None, masks: dict[str, set[int]]) -> list[DayType] | None:
+    """`day_types` of a day with far in am and pm and near in the evening, from home, within
+    a daily travel `limit` (minutes; None: none), asking for the periods in `masks`."""
+    return day_types(
         [{"far"}, {"far"}, {"near"}],
         [480, 810, 1140],
         [720, 1020, 1350],
         {("home", "far"): 40, ("far", "home"): 40, ("home", "near"): 20, ("near", "home"): 20, ("far", "near"): 30},
         ["home"],
-        None,
+        limit,
         3,
-        {"far": {0b011, 0b111}, "near": {0b111}},
+        masks,
     )
+
+
+def test_day_types_hold_what_a_day_can() -> None:
+    """am and pm at far, eve at near: 08:00-12:00 far, 13:30-17:00 far, 19:00 near (30 min
+    from far) is one day; its tour 40 + 30 + 20 = 90, and far holds two of its sessions."""
+    kinds = _far_then_near(None, {"far": {0b011, 0b111}, "near": {0b111}})
     assert kinds is not None
     by_sites = {k.sites: k for k in kinds}
     both = by_sites[frozenset({"far", "near"})]
     assert both.drive == 90
     assert both.most[("far", 0b011)] == 2 and both.most[("near", 0b111)] == 1
     assert by_sites[frozenset({"far"})].drive == 80
-    limited = day_types(
-        [{"far"}, {"far"}, {"near"}],
-        [480, 810, 1140],
-        [720, 1020, 1350],
-        {("home", "far"): 40, ("far", "home"): 40, ("home", "near"): 20, ("near", "home"): 20, ("far", "near"): 30},
-        ["home"],
-        85,
-        3,
-        {"far": {0b111}},
-    )
+    limited = _far_then_near(85, {"far": {0b111}})
     assert limited is not None and {k.sites for k in limited} == {frozenset({"far"}), frozenset({"near"})}
 
 
