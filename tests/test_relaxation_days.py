@@ -12,7 +12,7 @@ from typing import Any
 
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
-from support import base, demand, instance, optimum, specialist
+from support import base, commit_dict, demand, instance, optimum, specialist
 from test_properties import PROPERTY_SETTINGS
 
 from outreach_opt.solve.options import SolveOptions
@@ -99,18 +99,36 @@ def test_day_types_hold_what_a_day_can() -> None:
 
 @st.composite
 def _outings(draw: st.DrawFn) -> dict[str, Any]:
-    """One to three specialists at home, one to three days, one to four demands at near, far
+    """One to three specialists at home, one to four days, one to four demands at near, far
     or home in drawn periods, daily travel limits and session limits now and then, driving
-    weighed, fairness now and then: small enough to prove, with days away to count."""
+    weighed, fairness now and then: small enough to prove, with days away to count. Now and
+    then a day or some periods unavailable, a home commitment (a day's stop at home), and far
+    allowing stays with a price per night (a day may start or end there): the cases the away
+    days' free-day rows and tour ends must hold for (review of mbound, finding 3)."""
     periods = ["am", "pm", "eve"]
+    days = draw(st.integers(1, 4))
+    dates = [f"2025-10-{20 + d}" for d in range(days)]  # Monday onwards
     specialists = [
         specialist(
             name,
             max_travel_minutes_per_day=draw(st.sampled_from([None, 60, 90, 130])),
             max_sessions_per_day=draw(st.sampled_from([None, 1, 2])),
+            unavailable=draw(
+                st.lists(
+                    st.builds(
+                        lambda day, some: {"date": day, **({"periods": some} if some else {})},
+                        st.sampled_from(dates),
+                        st.lists(st.sampled_from(periods), max_size=2, unique=True),
+                    ),
+                    max_size=1,
+                )
+            ),
         )
         for name in "abc"[: draw(st.integers(1, 3))]
     ]
+    commitments = [commit_dict("mon", draw(st.sampled_from(periods)), who=specialists[0]["id"])] * draw(
+        st.integers(0, 1)
+    )
     demands = []
     for k in range(draw(st.integers(1, 4))):
         least = draw(st.integers(0, 2))
@@ -123,11 +141,15 @@ def _outings(draw: st.DrawFn) -> dict[str, Any]:
             )
         )
     data = base(
-        horizon={"start": "2025-10-20", "days": draw(st.integers(1, 3))},
+        horizon={"start": "2025-10-20", "days": days},
         specialists=[{k: v for k, v in spec.items() if v is not None} for spec in specialists],
+        commitments=commitments,
         demands=demands,
         weights={"uncovered_session": 1000, "travel_minute": draw(st.integers(1, 3))},
     )
+    if draw(st.booleans()):
+        next(site for site in data["sites"] if site["id"] == "far")["overnight"] = True
+        data["weights"]["overnight_stay"] = draw(st.sampled_from([0, 30]))
     if draw(st.booleans()):
         data["fairness"] = {"burden": {"outreach_session": 1, "evening_session": draw(st.integers(0, 1))}}
         data["weights"]["fairness_deviation"] = 1
@@ -144,6 +166,8 @@ def test_away_days_bound_below_the_proven_optimum_on_outings(data: dict[str, Any
     assert result.status is Status.OPTIMAL and result.objective is not None
     relax = relaxation(inst, grouped=False)
     event("away days" if relax.days else "no away days")
+    event("with unavailability" if any(spec.unavailable for spec in inst.specialists) else "all available")
+    event("stays allowed" if any(site.overnight for site in inst.sites) else "no stays")
     found = lower_bound(relax, time.perf_counter() + 20)
     assert found is not None and found <= result.objective
     whole = lower_bound(relax, time.perf_counter() + 20, integral=True)
