@@ -165,8 +165,8 @@ def solve(
             if listener is not None:
                 listener(Progress(time.perf_counter() - started, None, bound))
 
-        # The integer counts' MIP (solve/relaxation_mip.py) to the end when asked; else only
-        # while the greedy roster runs (plain Python on one core), before the search wants both.
+        # The integer counts' MIP (solve/relaxation_mip.py) to the end when asked; else started
+        # only while the greedy roster runs (plain Python on one core), ending by `MIP_SHARE`.
         beside_greedy = large and options.greedy_hint and INTEGER_BESIDE_GREEDY
         integral = options.integer_bound or beside_greedy
         mip_until = now + MIP_SHARE * max(0.0, options.time_limit - (now - started))
