@@ -198,16 +198,15 @@ def add_away_days(lp: _Rows, relax: Relaxation, x: list[int]) -> None:
     sessions at a site in periods `Q` at most what the days hold there, and the week's drive
     `τ` at least both the sessions' shares (their cost until now, moved onto `τ`) and the
     days' least tours. Each is a lower bound of the drive of every roster's week, so `τ` at
-    its maximum is one too (MODEL.md, "Away days")."""
-    if relax.weight_tr <= 0:
-        return
+    its maximum is one too (MODEL.md, "Away days"). `Relaxation.days` is empty when driving
+    costs nothing (`away_days`), so then no row is added."""
     by_week: dict[tuple[str, int], list[int]] = defaultdict(list)
     for i, col in enumerate(relax.columns):
         if col.spec in relax.days:
             by_week[(col.spec, col.week)].append(i)
-    for (unit, _w), cols in by_week.items():
+    for (unit, week), cols in by_week.items():
         kinds = relax.days[unit]
-        free = relax.free_days.get((unit, _w), 0)
+        free = relax.free_days.get((unit, week), 0)
         drive = lp.var(0, math.inf, 1.0, integer=False)
         lp.row([(drive, 1.0), *((x[i], -lp.cost[x[i]]) for i in cols)], 0, math.inf)
         for i in cols:
@@ -218,13 +217,17 @@ def add_away_days(lp: _Rows, relax: Relaxation, x: list[int]) -> None:
         )
         lp.row([(z, 1.0) for z in days], -math.inf, free)
         home = relax.homes[unit]
+        keys: dict[str, set[int]] = defaultdict(set)  # per site, the period masks some type holds
+        for k in kinds:
+            for site, mask in k.most:
+                keys[site].add(mask)
         held: dict[tuple[str, int], list[int]] = defaultdict(list)
         for i in cols:
             col = relax.columns[i]
             if len(col.sites) == 1 and col.sites[0] != home:
-                for site, mask in {key for k in kinds for key in k.most if key[0] == col.sites[0]}:
+                for mask in keys[col.sites[0]]:
                     if col.periods & ~mask == 0:
-                        held[(site, mask)].append(i)
+                        held[(col.sites[0], mask)].append(i)
         for i in cols:
             if relax.columns[i].sites and home not in relax.columns[i].sites:
                 held[("", 0)].append(i)  # every session away: at most what the days hold in all
