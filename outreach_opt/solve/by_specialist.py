@@ -271,6 +271,7 @@ def by_specialist(
     past: Sequence[Assignment] = (),
     on_roster: Callable[[Roster], None] | None = None,
     judge: Judge | None = None,
+    stopped: Callable[[], bool] = lambda: False,
 ) -> Roster | None:
     """A roster specialist by specialist (module docstring), the first pass by `first_until`
     (perf_counter; each person gets an equal share of what is left, and one with no line in
@@ -278,7 +279,8 @@ def by_specialist(
     then. `on_roster` gets the roster after each pass that changed it. Lines built in plain
     Python are used only with a `judge` that accepts them (without one: CP-SAT's only). None
     when the instance does not decompose or someone got no line by `until` (`first_until`
-    without it)."""
+    without it). `stopped` (a signal, solve/long_horizon.py) ends it between two people's
+    steps: with the roster of the last pass, or None during the first."""
     reasons = ties(instance)
     if reasons:
         logger.info("by specialist: declined (%s)", ", ".join(reasons))
@@ -287,6 +289,8 @@ def by_specialist(
     order = [s.id for s in instance.specialists]
     built = 0
     for k, spec in enumerate(order):
+        if stopped():
+            return None
         line = None if past or judge is None else built_line(instance, spec, lines, judge)
         if line is not None:
             built += 1
@@ -304,19 +308,21 @@ def by_specialist(
         on_roster(roster)
     passes = 1
     while not past and judge is not None and until is not None and _built_pass_due(first_until, until, len(order)):
-        changed = sum(rebuilt(instance, spec, lines, until, judge) for spec in order)
+        changed = sum(rebuilt(instance, spec, lines, until, judge) for spec in order if not stopped())
         logger.info("by specialist: a pass in plain Python changed %d lines", changed)
         passes += 1
         if changed and on_roster is not None:
             on_roster(lines.roster())
+        if stopped():
+            break
         cp_sat_turn = until is not None and (until - time.perf_counter()) / len(order) >= CPSAT_STEP
         if not changed or (changed < len(order) * BUILT_PASS_CHANGES and cp_sat_turn):
             break
-    while until is not None and time.perf_counter() < until:
+    while until is not None and time.perf_counter() < until and not stopped():
         changed = 0
         for k, spec in enumerate(order):
             share = (until - time.perf_counter()) / (len(order) - k)
-            if share < MIN_STEP:
+            if share < MIN_STEP or stopped():
                 break
             line = line_for(instance, spec, lines, options, share, past)
             if line is not None and line is not lines.lines[spec]:

@@ -286,12 +286,13 @@ class SearchRun:
             self.on_progress(Progress(time.perf_counter() - self.started, objective, self.bound))
 
 
-def stoppable(run: SearchRun, search: Callable[[], None]) -> None:
-    """Run `search` with SIGINT/SIGTERM turned into `run.stop`, which records the signal."""
+def stoppable(stop_search: Callable[[int], None], search: Callable[[], None]) -> None:
+    """Run `search` with SIGINT/SIGTERM turned into `stop_search` (`SearchRun.stop`, which
+    records the signal; or the by-specialist search's, solve/long_horizon.py)."""
 
     def stop(signum: int, _frame: object) -> None:
         logger.info("signal %d: stopping the search, keeping the best roster", signum)
-        run.stop(signum)
+        stop_search(signum)
 
     # Python runs signal handlers only on the main thread, between bytecodes; a main thread
     # blocked inside CP-SAT's C++ would see the signal only when the search ends. So the search

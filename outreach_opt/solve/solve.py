@@ -17,6 +17,7 @@ from ortools.sat.python import cp_model
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster
+from outreach_opt.solve import long_horizon
 from outreach_opt.solve.bound_process import BoundInBackground
 from outreach_opt.solve.builder import BuildOptions, BuildTimeoutError, RosterModel
 from outreach_opt.solve.by_specialist import Judge
@@ -129,6 +130,10 @@ def solve(
     """
     options = options or SolveOptions()
     started = time.perf_counter()
+    if judge is not None and long_horizon.applies(instance, past, judge):
+        logger.info("solve: %d days, by specialist (solve/long_horizon.py)", instance.horizon.days)
+        runner = stoppable if stop_on_signals else None
+        return long_horizon.solve_by_specialist(instance, options, started, judge, on_progress, runner)
     plan = plan_model(instance, past, options.time_limit)
     prep = plan.prep
     check_size(prep)
@@ -249,7 +254,7 @@ def solve(
             solver.parameters.catch_sigint_signal = False
             if run.lns is not None:
                 run.lns.catch_sigint = False
-            stoppable(run, lambda: run.search(solver, callback))
+            stoppable(run.stop, lambda: run.search(solver, callback))
         else:
             run.search(solver, callback)
         status, best = run.status, run.best

@@ -1,0 +1,125 @@
+"""Solving an instance too long for one model: specialist by specialist (solve/by_specialist.py),
+the roster priced by the engine's own model of the pairs it uses.
+
+Why: on half a year or a year of nurse rostering the whole model cannot be built or searched
+within a limit (Curtois & Qu Instance22, 50 people x 364 days: no roster in 250 s; Instance21
+peaked at 5.9 GB; Instance24's shortlist alone ran past 12 minutes of a 120 s limit, choosing
+among 150 people for each of 11,648 day-shift covers). The benchmark solved these by specialist
+(benchmarks/curtois_qu.py) while `outreach-opt solve` tried the whole model, so a user who
+imported Instance24 waited far past the limit for nothing. Now `solve` takes the same route
+where it applies (`applies`).
+
+The roster's objective and terms come from the engine's model restricted to the (specialist,
+demand) pairs the roster uses, with every decision fixed to the roster (`first_roster_of`,
+completed like the greedy's): the same objective as the whole model's, because a term of the
+model depends only on what is served and by whom, and a pair left out is one nobody serves.
+On Instance20 (182 days, 50 people) that model had 5,165 candidates and priced the roster in
+3.3 s, equal to the checker's 8372 (`/tmp/lead/price.py 20 60`, shared machine). The
+independent checker still judges the roster, as for every solve.
+
+No bound is claimed: the relaxation is not built for these (its LP over a year of days is
+not what the limit is for), and a by-specialist roster proves nothing about the optimum.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+
+from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.prepared import prepare
+from outreach_opt.domain.roster import Assignment, Roster
+from outreach_opt.solve.builder import RosterModel
+from outreach_opt.solve.by_specialist import Judge, Steps, by_specialist, ties
+from outreach_opt.solve.first_roster import complete_hint, hint
+from outreach_opt.solve.line_start import first_roster_of
+from outreach_opt.solve.lns import breakdown
+from outreach_opt.solve.options import SolveOptions
+from outreach_opt.solve.outcome import Progress, Result, Status, read_roster
+
+logger = logging.getLogger(__name__)
+
+LONGEST_WHOLE_DAYS = 84
+"""Horizons up to twelve weeks are solved as one model, longer ones by specialist where they
+decompose: Curtois & Qu's twelve-week Instances 18 and 19 searched their whole models to
+within 9-10 % of the best known in 300 s (benchmarks/RESULTS-curtois-qu.md), the half-year
+Instances 20-21 and the year-long 22-24 found no roster or ran out of memory there."""
+FIRST_PASS_SHARE = 0.5
+"""Share of the search's time the first pass (everyone's first line) is planned to take, as
+in benchmarks/curtois_qu.py."""
+PRICE_SHARE = 0.15
+"""Share of the limit kept for pricing the roster: building the model of its own pairs and
+completing it, 3.3 s of 60 on Instance20 at load ~5, 10 s to build at load ~15."""
+PRICE_MIN_SECONDS = 10.0
+"""The completion gets at least this, past the limit if need be: a roster found and not
+priced would be lost (at load ~15 the 1 s left on Instance20 was too little)."""
+
+
+def applies(instance: Instance, past: Sequence[Assignment], judge: Judge | None) -> bool:
+    """Whether `solve` goes by specialist: a horizon past `LONGEST_WHOLE_DAYS`, nothing that
+    ties specialists beyond the cover (`by_specialist.ties`), no past (the first lines do not
+    count one), and a judge for the lines built in plain Python."""
+    return judge is not None and not past and instance.horizon.days > LONGEST_WHOLE_DAYS and not ties(instance)
+
+
+def solve_by_specialist(
+    instance: Instance,
+    options: SolveOptions,
+    started: float,
+    judge: Judge,
+    on_progress: Callable[[Progress], None] | None = None,
+    run: Callable[[Callable[[int], None], Callable[[], None]], None] | None = None,
+) -> Result:
+    """The by-specialist roster found by the limit, priced by the model of its own pairs.
+    `run(stop, search)` runs the search so that a signal calls `stop` (the CLI's Ctrl-C): the
+    roster of the last finished pass is kept, marked interrupted."""
+    until = started + (1 - PRICE_SHARE) * options.time_limit
+    first_until = started + FIRST_PASS_SHARE * (until - started)
+    signals: list[int] = []
+    found: list[Roster] = []
+
+    def search() -> None:
+        roster = by_specialist(
+            instance,
+            Steps(workers=options.workers, seed=options.seed),
+            first_until=first_until,
+            until=until,
+            judge=judge,
+            on_roster=found.append,
+            stopped=lambda: bool(signals),
+        )
+        if roster is not None:
+            found.append(roster)
+
+    if run is None:
+        search()
+    else:
+        run(signals.append, search)
+    searched = time.perf_counter()
+    interrupted = bool(signals)
+    if not found:
+        wall = searched - started
+        logger.info("by specialist: no roster after %.2fs", wall)
+        return Result(Status.UNKNOWN, None, None, None, {}, wall, wall, interrupted)
+    pairs = frozenset((a.specialist, a.demand) for a in found[-1].assignments if a.demand is not None)
+    built = RosterModel(prepare(instance, (), pairs=pairs)).build()
+    first = first_roster_of(built, found[-1])
+    completed = None
+    if first is not None:
+        hint(built, first)
+        left = started + options.time_limit - time.perf_counter()
+        completed = complete_hint(built, max(PRICE_MIN_SECONDS, left))
+    if completed is None or completed.solver is None:
+        wall = time.perf_counter() - started
+        logger.warning("by specialist: the roster could not be priced by the model (%.2fs)", wall)
+        return Result(Status.UNKNOWN, None, None, None, {}, wall, searched - started, interrupted)
+    terms = breakdown(built, completed.solver)
+    objective = sum(terms.values())
+    roster = read_roster(built, completed.solver, Status.FEASIBLE, objective, None, interrupted)
+    wall = time.perf_counter() - started
+    priced = wall - (searched - started)
+    logger.info("by specialist: %d, priced in %.2fs (%d candidates)", objective, priced, len(built.x))
+    if on_progress is not None:
+        on_progress(Progress(wall, objective, None))
+    return Result(Status.FEASIBLE, roster, objective, None, terms, wall, searched - started, interrupted)

@@ -1,0 +1,98 @@
+"""Horizons past twelve weeks go by specialist in `solve` (solve/long_horizon.py), priced by
+the model of the roster's own pairs: the independent checker accepts the roster and its
+objective equals the solver's."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from outreach_opt.check.checker import check_roster
+from outreach_opt.check.lone_line import line_holds
+from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.roster import Assignment
+from outreach_opt.io.curtois_qu import START, load_curtois_qu
+from outreach_opt.solve import long_horizon
+from outreach_opt.solve.options import SolveOptions
+from outreach_opt.solve.outcome import Status
+from outreach_opt.solve.solve import solve
+
+
+def cover_file(days: int) -> str:
+    """Three people, two shifts, one of each wanted every day (100 a session short, 1 over),
+    at most five days in a row, a day off between runs, and one on-request a week for A."""
+    staff = [
+        f"A,E={days}|L={days},{480 * days},0,5,1,1,{days // 7}",
+        f"B,E={days}|L={days},{480 * days},0,5,1,1,{days // 7}",
+        f"C,E={days}|L=0,{480 * days},0,5,1,1,{days // 7}",
+    ]
+    cover = [f"{d},{s},1,100,1" for d in range(days) for s in ("E", "L")]
+    requests = [f"A,{d},L,3" for d in range(0, days, 7)]
+    sections = [
+        ["SECTION_HORIZON", str(days)],
+        ["SECTION_SHIFTS", "E,480,", "L,480,E"],
+        ["SECTION_STAFF", *staff],
+        ["SECTION_DAYS_OFF", "C,0"],
+        ["SECTION_SHIFT_ON_REQUESTS", *requests],
+        ["SECTION_SHIFT_OFF_REQUESTS"],
+        ["SECTION_COVER", *cover],
+    ]
+    return "\n\n".join("\n".join(lines) for lines in sections) + "\n"
+
+
+def loaded(tmp_path: Path, days: int) -> Instance:
+    path = tmp_path / f"cover{days}.txt"
+    path.write_text(cover_file(days), encoding="utf-8")
+    return load_curtois_qu(str(path))
+
+
+def test_applies_to_long_horizons_that_decompose(tmp_path: Path) -> None:
+    """Thirteen weeks with only the cover tying people: by specialist. Twelve weeks, a
+    fairness weight, a past, or no judge: the whole model as before."""
+    long = loaded(tmp_path, 91)
+    assert long_horizon.applies(long, (), line_holds)
+    assert not long_horizon.applies(loaded(tmp_path, long_horizon.LONGEST_WHOLE_DAYS), (), line_holds)
+    fair = long.model_copy(update={"weights": long.weights.model_copy(update={"fairness_max": 1})})
+    assert not long_horizon.applies(fair, (), line_holds)
+    past = [Assignment(specialist="A", date=START, period="E", site="ward", activity="E")]
+    assert not long_horizon.applies(long, past, line_holds)
+    assert not long_horizon.applies(long, (), None)
+
+
+def test_solve_goes_by_specialist_and_its_objective_is_the_checkers(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`solve` on thirteen weeks takes the by-specialist route; the roster keeps every hard
+    rule, and the objective priced by the model of its pairs is the checker's, term by term.
+    No bound is claimed."""
+    instance = loaded(tmp_path, 91)
+    with caplog.at_level(logging.INFO, logger="outreach_opt.solve.solve"):
+        result = solve(instance, SolveOptions(time_limit=10, workers=1), judge=line_holds)
+    assert any("by specialist" in record.getMessage() for record in caplog.records)
+    assert result.status is Status.FEASIBLE and result.roster is not None
+    assert result.bound is None and not result.interrupted
+    report = check_roster(instance, result.roster)
+    assert report.ok, report.violations[:3]
+    assert report.objective == result.objective
+    assert {k: v for k, v in report.breakdown.items() if v} == {k: v for k, v in result.breakdown.items() if v}
+    assert result.breakdown["uncovered"] < 100 * 2 * 91  # the cover was worked at, not left
+
+
+def test_a_signal_before_the_first_pass_ends_leaves_no_roster(tmp_path: Path) -> None:
+    """Ctrl-C during the first pass (here: before it starts) stops the search between two
+    people's steps; a roster missing someone's line is none, and the result says interrupted."""
+
+    def signalled_at_once(stop: Callable[[int], None], search: Callable[[], None]) -> None:
+        stop(signal.SIGINT)
+        search()
+
+    instance = loaded(tmp_path, 91)
+    result = long_horizon.solve_by_specialist(
+        instance, SolveOptions(time_limit=10, workers=1), time.perf_counter(), line_holds, run=signalled_at_once
+    )
+    assert result.interrupted and result.roster is None and result.status is Status.UNKNOWN
