@@ -52,8 +52,11 @@ def _per_week(ctx: Context, rule: str, assignments: Sequence[Assignment], measur
     out = []
     for sid, days in _by_specialist(ctx, assignments).items():
         spec = ctx.specialists[sid]
+        weeks: dict[int, dict[dt.date, list[Assignment]]] = defaultdict(dict)
+        for d, t in days.items():  # once per day, not once per day and week: a year has 52
+            weeks[ctx.week(d)][d] = t
         for week in range(ctx.week_count):
-            week_days = {d: t for d, t in days.items() if ctx.week(d) == week}
+            week_days = weeks.get(week, {})
             if measure == "minutes":
                 value = sum(_minutes(ctx, t) for t in week_days.values())
                 low, high, unit = spec.min_minutes_per_week, spec.max_minutes_per_week, "working minutes"
@@ -203,25 +206,42 @@ def _matches(ctx: Context, a: Assignment, match: SessionMatch) -> bool:
 
 
 def check_forbidden_successions(ctx: Context, assignments: Sequence[Assignment]) -> list[Violation]:
-    """No session matching a rule's `today` followed next day by one matching `tomorrow`."""
-    out = []
-    by_spec = _by_specialist(ctx, assignments)
-    for rule in ctx.instance.rules.forbidden_successions:
-        bound = rule.specialists if rule.specialists is not None else [s.id for s in ctx.instance.specialists]
-        for sid in bound:
-            days = by_spec.get(sid, {})
-            for day, todays in sorted(days.items()):
-                tomorrow = day + dt.timedelta(days=1)
-                first = next((a for a in todays if _matches(ctx, a, rule.today)), None)
-                second = next((a for a in days.get(tomorrow, []) if _matches(ctx, a, rule.tomorrow)), None)
-                if first is not None and second is not None:
+    """No session matching a rule's `today` followed next day by one matching `tomorrow`.
+
+    Rules are looked up by what each worked day holds (its periods and activities), not tried
+    on every day: Curtois & Qu Instance24 has 461 rules over 150 people's years."""
+    rules = ctx.instance.rules.forbidden_successions
+    by_today: dict[tuple[str | None, str | None], list[int]] = defaultdict(list)
+    for k, rule in enumerate(rules):
+        by_today[(rule.today.period, rule.today.activity)].append(k)
+    everyone = [s.id for s in ctx.instance.specialists]
+    rank = [
+        {sid: i for i, sid in enumerate(rule.specialists if rule.specialists is not None else everyone)}
+        for rule in rules
+    ]
+    found: list[tuple[int, int, dt.date, Violation]] = []
+    for sid, days in _by_specialist(ctx, assignments).items():
+        for day, todays in days.items():
+            tomorrow = day + dt.timedelta(days=1)
+            tomorrows = days.get(tomorrow, [])
+            if not tomorrows:
+                continue
+            keys = {(p, act) for a in todays for p in (None, a.period) for act in (None, a.activity)}
+            for k in (k for key in keys for k in by_today.get(key, ())):
+                rule = rules[k]
+                if sid not in rank[k]:
+                    continue
+                first = next(a for a in todays if _matches(ctx, a, rule.today))
+                second = next((a for a in tomorrows if _matches(ctx, a, rule.tomorrow)), None)
+                if second is not None:
                     message = (
                         f"{ctx.who(sid)} has {first.activity} in the {first.period} on {day_text(day)} and "
                         f"{second.activity} in the {second.period} on {day_text(tomorrow)}: "
                         "that succession is forbidden."
                     )
-                    out.append(Violation("forbidden_successions", message, sid, tomorrow, second.period, second.site))
-    return out
+                    violation = Violation("forbidden_successions", message, sid, tomorrow, second.period, second.site)
+                    found.append((k, rank[k][sid], day, violation))
+    return [violation for *_, violation in sorted(found, key=lambda f: f[:3])]
 
 
 def check_day_off(ctx: Context, assignments: Sequence[Assignment]) -> list[Violation]:
