@@ -9,7 +9,7 @@ import random
 import time
 from collections import Counter
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from test_greedy_improve import _shuffle
 from test_greedy_swaps import _checked, _state
@@ -90,7 +90,10 @@ def test_a_failed_move_fails_again_under_an_equal_key(
     assert state.levels == Counter(state.burden.values())
     assert state.levels_key == sum(_level(b, k) for b, k in state.levels.items())
     assert state.fairness_cost() == _naive_fairness(state)
-    assert same > 0  # the claim was put to the test
+    # The claim was put to the test: an example where no session met an equal key again
+    # (seed=28, weeks=1, no extra, shuffle=1: it happens) is discarded, not passed; should
+    # every example be, hypothesis fails the test as unsatisfiable.
+    assume(same > 0)
 
 
 def test_skips_give_the_same_roster_with_fewer_tries(monkeypatch) -> None:  # type: ignore[no-untyped-def]
