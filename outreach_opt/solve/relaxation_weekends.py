@@ -1,0 +1,217 @@
+"""Weekend capacity for the relaxation (solve/relaxation.py): what the weekends a specialist
+may work can hold.
+
+The relaxation's counts know nothing of days, so nothing stopped a specialist's counts from
+holding more weekend sessions than `max_weekends` leaves them days for, nor more than one
+session a day where `max_sessions_per_day` is 1. Curtois & Qu's instances leave weekend cover
+short for exactly that reason (Instance12: 25 weekend sessions more than the allowed weekends
+hold, so 2,500 in every roster, where the LP said 0). Here, per unit of the relaxation (a
+specialist, or a group of alike ones), each weekend's sessions are at most what its days can
+hold (`sessions_per_day`, and the periods left free there in which some count of theirs is
+held), counted only on weekends worked, and the weekends worked at most `max_weekends`:
+
+    Y_j ∈ [0, n_j]                        members who work weekend j (whole in every roster)
+    Σ_j Y_j ≤ Σ_s min(K_s, weekends s can work)
+    Σ x over counts held only on day t of weekend j   ≤ hold_t · Y_j
+    Σ x over counts held only on days of weekend j    ≤ hold_j · Y_j
+    Σ x over counts held only on weekend days, of ≥ 2 weekends ≤ Σ_j hold_j · Y_j
+
+(`hold` the most any member's day or weekend holds.) MODEL.md, "Weekend capacity", has why
+every roster's counts are such a point. Counts that may fall on a weekday are in no row.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from outreach_opt.solve.relaxation_days import sessions_per_day
+
+if TYPE_CHECKING:
+    from outreach_opt.domain.instance import Specialist
+    from outreach_opt.domain.prepared import Prepared
+    from outreach_opt.solve.relaxation import Relaxation
+    from outreach_opt.solve.relaxation_bound import _Rows
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Weekend:
+    """One calendar weekend (its days in the horizon) for one unit."""
+
+    workers: int
+    """Members with a free period on it that one of the unit's counts could take (`n_j`)."""
+    holds: int
+    """Sessions one member's weekend holds at most (the most over the members)."""
+    columns: list[int] = field(default_factory=list)
+    """Counts all of whose sessions lie on this weekend's days."""
+    days: list[tuple[int, list[int]]] = field(default_factory=list)
+    """Per day: sessions one member's day holds at most, counts all of whose sessions lie on it."""
+
+
+@dataclass
+class WeekendCapacity:
+    """A unit's weekends: the rows `add_weekends` writes."""
+
+    unit: str
+    limit: int
+    """Weekends its members can work together at most (`Σ_s min(K_s, weekends open to s)`)."""
+    weekends: list[Weekend]
+    spanning: list[int]
+    """Counts whose sessions lie on weekend days only, but of more than one weekend."""
+    closed: list[int] = field(default_factory=list)
+    """Counts no member can hold on any day (a hard day off the free slots do not know of)."""
+
+
+def weekend_capacity(
+    relax: Relaxation, prep: Prepared, units: Sequence[Sequence[Specialist]], week_of: Sequence[int]
+) -> list[WeekendCapacity]:
+    """Per unit with a count that can only be held on weekend days: its weekends' capacity.
+    A unit whose rows cannot bind (the limit leaves every weekend open and no count group
+    holds more than its days) gets none, so instances without weekend limits keep their LP."""
+    blocked: dict[tuple[str, int], set[int]] = defaultdict(set)
+    """Per specialist and day, periods no demand session can take: unavailable, committed (as
+    the counts' free slots take them) or kept empty by a hard day off."""
+    for sid, t, p in prep.unavailable:
+        blocked[(sid, t)].add(p)
+    for sid, t, p in prep.commitment_at:
+        blocked[(sid, t)].add(p)
+    for req in prep.requests:
+        if req.hard and req.want == "off":
+            blocked[(req.specialist, req.day)].update(req.periods)
+    weekend_of = {t: j for j, days in enumerate(prep.weekends) for t in days}
+    on_days = _demand_days(prep, week_of)
+    by_unit: dict[str, list[int]] = defaultdict(list)
+    for i, col in enumerate(relax.columns):
+        by_unit[col.spec].append(i)
+    out = []
+    for unit in units:
+        found = _unit_capacity(relax, prep, unit, by_unit[unit[0].id], on_days, blocked, weekend_of)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _demand_days(prep: Prepared, week_of: Sequence[int]) -> dict[tuple[str, int], list[int]]:
+    """Per demand and week key of the counts, the days it is held on."""
+    out: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for dem in prep.instance.demands:
+        if dem.dates is not None:
+            dates = set(dem.dates)
+            days = [t for t, d in enumerate(prep.dates) if d in dates]
+        else:
+            wd = dem.weekdays()
+            days = [t for t in range(len(prep.dates)) if prep.weekday[t] in wd]
+        for t in days:
+            out[(dem.id, week_of[t])].append(t)
+    return out
+
+
+def _unit_capacity(
+    relax: Relaxation,
+    prep: Prepared,
+    unit: Sequence[Specialist],
+    columns: list[int],
+    on_days: dict[tuple[str, int], list[int]],
+    blocked: dict[tuple[str, int], set[int]],
+    weekend_of: dict[int, int],
+) -> WeekendCapacity | None:
+    """One unit's weekends, or None when none of its counts is held on weekend days only or
+    its rows cannot bind."""
+    periods_on: dict[int, int] = defaultdict(int)
+    """Per weekend day, the periods (bit mask) some count of the unit is held in on it."""
+    days_of: dict[int, list[int]] = {}
+    """Per count, the days its sessions can lie on (some member has one of its periods free)."""
+    for i in columns:
+        col = relax.columns[i]
+        days = [
+            t
+            for t in on_days.get((col.demand, col.week), ())
+            if any(col.periods & ~_mask(blocked.get((s.id, t), ())) for s in unit)
+        ]
+        days_of[i] = days
+        for t in days:
+            if t in weekend_of:
+                periods_on[t] |= col.periods
+    if not periods_on:
+        return None
+    day_holds: dict[int, int] = {}
+    weekend_holds: dict[int, int] = defaultdict(int)
+    workers: dict[int, int] = defaultdict(int)
+    limit = 0
+    for spec in unit:
+        per_day = sessions_per_day(spec, len(prep.period_ids))
+        mine: dict[int, int] = defaultdict(int)
+        for t, mask in periods_on.items():
+            free = bin(mask & ~_mask(blocked.get((spec.id, t), ()))).count("1")
+            held = min(per_day, free)
+            day_holds[t] = max(day_holds.get(t, 0), held)
+            mine[weekend_of[t]] += held
+        open_weekends = [j for j, held in mine.items() if held > 0]
+        for j in open_weekends:
+            weekend_holds[j] = max(weekend_holds[j], mine[j])
+            workers[j] += 1
+        allowed = spec.max_weekends if spec.max_weekends is not None else len(open_weekends)
+        limit += min(allowed, len(open_weekends))
+    weekends = {j: Weekend(workers[j], weekend_holds[j]) for j in workers}
+    spanning = []
+    closed = [i for i, days in days_of.items() if not days]
+    for i, days in days_of.items():
+        if not days or any(t not in weekend_of or t not in day_holds for t in days):
+            continue
+        on = {weekend_of[t] for t in days}
+        if len(on) > 1:
+            spanning.append(i)
+            continue
+        weekends[on.pop()].columns.append(i)
+    for t in sorted(day_holds):
+        alone = [i for i in weekends.get(weekend_of[t], Weekend(0, 0)).columns if days_of[i] == [t]]
+        if alone and day_holds[t] > 0:
+            weekends[weekend_of[t]].days.append((day_holds[t], alone))
+    found = WeekendCapacity(unit[0].id, limit, [w for _, w in sorted(weekends.items())], spanning, closed)
+    return found if _binds(relax, found) else None
+
+
+def _mask(periods: set[int] | Sequence[int]) -> int:
+    return sum(1 << p for p in periods)
+
+
+def _binds(relax: Relaxation, found: WeekendCapacity) -> bool:
+    """Whether some row can cut a point the counts' own caps allow: the weekend limit leaves
+    fewer weekends than the members can work, or a group of counts can hold more than its
+    days or weekends (with every weekend worked)."""
+    if found.closed or found.limit < sum(w.workers for w in found.weekends):
+        return True
+    caps = lambda cols: sum(relax.columns[i].cap for i in cols)  # noqa: E731
+    for w in found.weekends:
+        if caps(w.columns) > w.holds * w.workers:
+            return True
+        if any(caps(cols) > holds * w.workers for holds, cols in w.days):
+            return True
+    return caps(found.spanning) > sum(w.holds * w.workers for w in found.weekends)
+
+
+def add_weekends(lp: _Rows, relax: Relaxation, x: list[int]) -> None:
+    """The rows of each unit's weekend capacity (`Relaxation.weekends`): `Y_j` members
+    working weekend j (integer: whole in every roster), at most the unit's limit together,
+    and each group of counts at most what its day, its weekend, or the weekends hold."""
+    for found in relax.weekends:
+        worked = [lp.var(0, w.workers) for w in found.weekends]
+        lp.row(((y, 1.0) for y in worked), 0, found.limit)
+        for w, y in zip(found.weekends, worked, strict=True):
+            if w.columns:
+                lp.row([*((x[i], 1.0) for i in w.columns), (y, -w.holds)], -float("inf"), 0)
+            for holds, cols in w.days:
+                lp.row([*((x[i], 1.0) for i in cols), (y, -holds)], -float("inf"), 0)
+        if found.closed:
+            lp.row(((x[i], 1.0) for i in found.closed), 0, 0)
+        if found.spanning:
+            terms = [(x[i], 1.0) for i in found.spanning]
+            terms += [(y, -w.holds) for w, y in zip(found.weekends, worked, strict=True)]
+            lp.row(terms, -float("inf"), 0)
+    if relax.weekends:
+        logger.debug("weekend capacity: %d units", len(relax.weekends))
