@@ -70,9 +70,8 @@ class WeekendCapacity:
 def weekend_capacity(
     relax: Relaxation, prep: Prepared, units: Sequence[Sequence[Specialist]], week_of: Sequence[int]
 ) -> list[WeekendCapacity]:
-    """Per unit with a count that can only be held on weekend days: its weekends' capacity.
-    A unit whose rows cannot bind (the limit leaves every weekend open and no count group
-    holds more than its days) gets none, so instances without weekend limits keep their LP."""
+    """Per unit with a count that can only be held on weekend days: its weekends' capacity,
+    with only the rows that can bind (`_binding`)."""
     blocked: dict[tuple[str, int], set[int]] = defaultdict(set)
     """Per specialist and day, periods no demand session can take: unavailable, committed (as
     the counts' free slots take them) or kept empty by a hard day off."""
@@ -121,7 +120,7 @@ def _unit_capacity(
     weekend_of: dict[int, int],
 ) -> WeekendCapacity | None:
     """One unit's weekends, or None when none of its counts is held on weekend days only or
-    its rows cannot bind."""
+    none of its rows can bind (`_binding`)."""
     periods_on: dict[int, int] = defaultdict(int)
     """Per weekend day, the periods (bit mask) some count of the unit is held in on it."""
     days_of: dict[int, list[int]] = {}
@@ -173,26 +172,30 @@ def _unit_capacity(
         if alone and day_holds[t] > 0:
             weekends[weekend_of[t]].days.append((day_holds[t], alone))
     found = WeekendCapacity(unit[0].id, limit, [w for _, w in sorted(weekends.items())], spanning, closed)
-    return found if _binds(relax, found) else None
+    return _binding(relax, found)
 
 
 def _mask(periods: set[int] | Sequence[int]) -> int:
     return sum(1 << p for p in periods)
 
 
-def _binds(relax: Relaxation, found: WeekendCapacity) -> bool:
-    """Whether some row can cut a point the counts' own caps allow: the weekend limit leaves
-    fewer weekends than the members can work, or a group of counts can hold more than its
-    days or weekends (with every weekend worked)."""
-    if found.closed or found.limit < sum(w.workers for w in found.weekends):
-        return True
+def _binding(relax: Relaxation, found: WeekendCapacity) -> WeekendCapacity | None:
+    """`found` with only the rows that can cut a point the counts' own caps allow (dropping a
+    row keeps a relaxation), None when none is left. While the weekend limit leaves every
+    weekend open to every member who can work it, `Y_j` can sit at `n_j`, so a row binds
+    only if its counts' caps pass its days' or weekends' whole capacity; M's [sat, sun]
+    clinics mostly do not, and their LP keeps its size."""
+    if found.limit < sum(w.workers for w in found.weekends):
+        return found
     caps = lambda cols: sum(relax.columns[i].cap for i in cols)  # noqa: E731
     for w in found.weekends:
-        if caps(w.columns) > w.holds * w.workers:
-            return True
-        if any(caps(cols) > holds * w.workers for holds, cols in w.days):
-            return True
-    return caps(found.spanning) > sum(w.holds * w.workers for w in found.weekends)
+        if caps(w.columns) <= w.holds * w.workers:
+            w.columns = []
+        w.days = [(holds, cols) for holds, cols in w.days if caps(cols) > holds * w.workers]
+    if caps(found.spanning) <= sum(w.holds * w.workers for w in found.weekends):
+        found.spanning = []
+    kept = found.closed or found.spanning or any(w.columns or w.days for w in found.weekends)
+    return found if kept else None
 
 
 def add_weekends(lp: _Rows, relax: Relaxation, x: list[int]) -> None:
