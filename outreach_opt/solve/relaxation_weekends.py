@@ -136,8 +136,9 @@ def _unit_capacity(
         for t in days:
             if t in weekend_of:
                 periods_on[t] |= col.periods
+    closed = [i for i, days in days_of.items() if not days]
     if not periods_on:
-        return None
+        return WeekendCapacity(unit[0].id, 0, [], [], closed) if closed else None
     day_holds: dict[int, int] = {}
     weekend_holds: dict[int, int] = defaultdict(int)
     workers: dict[int, int] = defaultdict(int)
@@ -158,7 +159,6 @@ def _unit_capacity(
         limit += min(allowed, len(open_weekends))
     weekends = {j: Weekend(workers[j], weekend_holds[j]) for j in workers}
     spanning = []
-    closed = [i for i, days in days_of.items() if not days]
     for i, days in days_of.items():
         if not days or any(t not in weekend_of or t not in day_holds for t in days):
             continue
@@ -204,7 +204,8 @@ def add_weekends(lp: _Rows, relax: Relaxation, x: list[int]) -> None:
     and each group of counts at most what its day, its weekend, or the weekends hold."""
     for found in relax.weekends:
         worked = [lp.var(0, w.workers) for w in found.weekends]
-        lp.row(((y, 1.0) for y in worked), 0, found.limit)
+        if worked:
+            lp.row(((y, 1.0) for y in worked), 0, found.limit)
         for w, y in zip(found.weekends, worked, strict=True):
             if w.columns:
                 lp.row([*((x[i], 1.0) for i in w.columns), (y, -w.holds)], -float("inf"), 0)
