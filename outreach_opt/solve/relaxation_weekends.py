@@ -4,8 +4,8 @@ may work can hold.
 The relaxation's counts know nothing of days, so nothing stopped a specialist's counts from
 holding more weekend sessions than `max_weekends` leaves them days for, nor more than one
 session a day where `max_sessions_per_day` is 1. Curtois & Qu's instances leave weekend cover
-short for exactly that reason (Instance12: 25 weekend sessions more than the allowed weekends
-hold, so 2,500 in every roster, where the LP said 0). Here, per unit of the relaxation (a
+short for that reason, and have hard days off: the LP said 0 on each (Instance12: 3,600
+with these rows, its optimum 4,040; MODEL.md has the others). Here, per unit of the relaxation (a
 specialist, or a group of alike ones), each weekend's sessions are at most what its days can
 hold (`sessions_per_day`, and the periods left free there in which some count of theirs is
 held), counted only on weekends worked, and the weekends worked at most `max_weekends`:
@@ -15,6 +15,7 @@ held), counted only on weekends worked, and the weekends worked at most `max_wee
     Σ x over counts held only on day t of weekend j   ≤ hold_t · Y_j
     Σ x over counts held only on days of weekend j    ≤ hold_j · Y_j
     Σ x over counts held only on weekend days, of ≥ 2 weekends ≤ Σ_j hold_j · Y_j
+    Σ x over counts whose every day is off (hard day off, unavailable, committed) = 0
 
 (`hold` the most any member's day or weekend holds.) MODEL.md, "Weekend capacity", has why
 every roster's counts are such a point. Counts that may fall on a weekday are in no row.
@@ -72,16 +73,15 @@ def weekend_capacity(
 ) -> list[WeekendCapacity]:
     """Per unit with a count that can only be held on weekend days: its weekends' capacity,
     with only the rows that can bind (`_binding`)."""
-    blocked: dict[tuple[str, int], set[int]] = defaultdict(set)
-    """Per specialist and day, periods no demand session can take: unavailable, committed (as
-    the counts' free slots take them) or kept empty by a hard day off."""
-    for sid, t, p in prep.unavailable:
-        blocked[(sid, t)].add(p)
-    for sid, t, p in prep.commitment_at:
-        blocked[(sid, t)].add(p)
+    blocked: dict[tuple[str, int], int] = defaultdict(int)
+    """Per specialist and day, the periods (bit mask) no demand session can take: unavailable,
+    committed (as the counts' free slots take them) or kept empty by a hard day off."""
+    for sid, t, p in (*prep.unavailable, *prep.commitment_at):
+        blocked[(sid, t)] |= 1 << p
     for req in prep.requests:
         if req.hard and req.want == "off":
-            blocked[(req.specialist, req.day)].update(req.periods)
+            for p in req.periods:
+                blocked[(req.specialist, req.day)] |= 1 << p
     weekend_of = {t: j for j, days in enumerate(prep.weekends) for t in days}
     on_days = _demand_days(prep, week_of)
     by_unit: dict[str, list[int]] = defaultdict(list)
@@ -116,7 +116,7 @@ def _unit_capacity(
     unit: Sequence[Specialist],
     columns: list[int],
     on_days: dict[tuple[str, int], list[int]],
-    blocked: dict[tuple[str, int], set[int]],
+    blocked: dict[tuple[str, int], int],
     weekend_of: dict[int, int],
 ) -> WeekendCapacity | None:
     """One unit's weekends, or None when none of its counts is held on weekend days only or
@@ -130,7 +130,7 @@ def _unit_capacity(
         days = [
             t
             for t in on_days.get((col.demand, col.week), ())
-            if any(col.periods & ~_mask(blocked.get((s.id, t), ())) for s in unit)
+            if any(col.periods & ~blocked.get((s.id, t), 0) for s in unit)
         ]
         days_of[i] = days
         for t in days:
@@ -147,7 +147,7 @@ def _unit_capacity(
         per_day = sessions_per_day(spec, len(prep.period_ids))
         mine: dict[int, int] = defaultdict(int)
         for t, mask in periods_on.items():
-            free = bin(mask & ~_mask(blocked.get((spec.id, t), ()))).count("1")
+            free = bin(mask & ~blocked.get((spec.id, t), 0)).count("1")
             held = min(per_day, free)
             day_holds[t] = max(day_holds.get(t, 0), held)
             mine[weekend_of[t]] += held
@@ -173,10 +173,6 @@ def _unit_capacity(
             weekends[weekend_of[t]].days.append((day_holds[t], alone))
     found = WeekendCapacity(unit[0].id, limit, [w for _, w in sorted(weekends.items())], spanning, closed)
     return _binding(relax, found)
-
-
-def _mask(periods: set[int] | Sequence[int]) -> int:
-    return sum(1 << p for p in periods)
 
 
 def _binding(relax: Relaxation, found: WeekendCapacity) -> WeekendCapacity | None:
