@@ -2,8 +2,8 @@
 sessions fit the weekends `max_weekends` leaves them, one day's sessions its daily limit, and
 a hard day off holds none; the bound stays below every optimum.
 
-The hand-worked cases are weekend clinics at home (no driving): without the weekend rows the
-relaxation covers them all (bound 0), so each of those tests fails without them."""
+The hand-worked cases are clinics at home (no driving): without the rows the relaxation covers
+them all (bound 0), so each of those tests fails without them."""
 
 from __future__ import annotations
 
@@ -90,10 +90,22 @@ def test_a_group_shares_its_members_weekends() -> None:
     assert _bound(data, grouped=True) == 2 * UNCOVERED
 
 
+def test_a_weekday_holds_its_daily_limit() -> None:
+    """Two sessions of a Monday clinic (am, pm) for one specialist who works one session a
+    day: one stays uncovered (1000); the counts alone held both. A weekday's row, with no
+    weekend in it (`WeekendCapacity.weekdays`)."""
+    data = base(
+        specialists=[specialist("a", max_sessions_per_day=1)],
+        demands=[demand("m", site="home", periods=["am", "pm"], sessions={"min": 2, "max": 2})],
+    )
+    assert optimum(data) == UNCOVERED
+    assert _bound(data) == UNCOVERED
+
+
 @st.composite
 def _weekends(draw: st.DrawFn) -> dict[str, Any]:
     """One to three specialists, 6 to 10 days from a drawn weekday (so a week of counts may
-    hold days of two weekends), demands on weekend days, weekdays or both, at home or near,
+    hold days of two weekends), demands on weekend days, a weekday, or both, at home or near,
     weekend and daily limits now and then, hard days off, unavailability, and a weekend
     commitment now and then: small enough to prove."""
     periods = ["am", "pm", "eve"]
@@ -128,7 +140,7 @@ def _weekends(draw: st.DrawFn) -> dict[str, Any]:
             demand(
                 f"d{k}",
                 site=draw(st.sampled_from(["home", "near"])),
-                days=draw(st.sampled_from([["sat", "sun"], ["sat"], ["sun"], ["fri", "sat"], ["mon", "sun"]])),
+                days=draw(st.sampled_from([["sat", "sun"], ["sat"], ["sun"], ["fri", "sat"], ["mon", "sun"], ["mon"]])),
                 periods=draw(st.lists(st.sampled_from(periods), min_size=1, max_size=3, unique=True)),
                 sessions={"min": least, "max": least},
             )
@@ -153,6 +165,7 @@ def test_weekend_bound_below_the_proven_optimum(data: dict[str, Any]) -> None:
     assert result.status is Status.OPTIMAL and result.objective is not None and report is not None
     relax = relaxation(inst, grouped=False)
     event("weekend rows" if relax.weekends else "no weekend rows")
+    event("a weekday row" if any(f.weekdays for f in relax.weekends) else "no weekday row")
     event("a count over two weekends" if any(f.spanning for f in relax.weekends) else "no count over two weekends")
     found = lower_bound(relax, time.perf_counter() + 20)
     assert found is not None and found <= result.objective

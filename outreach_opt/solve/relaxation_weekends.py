@@ -16,6 +16,7 @@ held), counted only on weekends worked, and the weekends worked at most `max_wee
     Σ x over counts held only on days of weekend j    ≤ hold_j · Y_j
     Σ x over counts held only on weekend days, of ≥ 2 weekends ≤ Σ_j hold_j · Y_j
     Σ x over counts whose every day is off (hard day off, unavailable, committed) = 0
+    Σ x over counts held only on weekday t   ≤ Σ_s hold_{s,t}    (no weekend limit to share)
 
 (`hold` the most any member's day or weekend holds.) MODEL.md, "Weekend capacity", has why
 every roster's counts are such a point. Counts that may fall on a weekday are in no row.
@@ -66,6 +67,8 @@ class WeekendCapacity:
     """Counts whose sessions lie on weekend days only, but of more than one weekend."""
     closed: list[int] = field(default_factory=list)
     """Counts no member can hold on any day (a hard day off the free slots do not know of)."""
+    weekdays: list[tuple[int, list[int]]] = field(default_factory=list)
+    """Per weekday: sessions its members' day holds at most together, counts held only on it."""
 
 
 def weekend_capacity(
@@ -122,7 +125,7 @@ def _unit_capacity(
     """One unit's weekends, or None when none of its counts is held on weekend days only or
     none of its rows can bind (`_binding`)."""
     periods_on: dict[int, int] = defaultdict(int)
-    """Per weekend day, the periods (bit mask) some count of the unit is held in on it."""
+    """Per day, the periods (bit mask) some count of the unit is held in on it."""
     days_of: dict[int, list[int]] = {}
     """Per count, the days its sessions can lie on (some member has one of its periods free)."""
     for i in columns:
@@ -134,11 +137,12 @@ def _unit_capacity(
         ]
         days_of[i] = days
         for t in days:
-            if t in weekend_of:
-                periods_on[t] |= col.periods
+            periods_on[t] |= col.periods
     closed = [i for i, days in days_of.items() if not days]
+    weekdays = _weekday_rows(relax, prep, unit, days_of, periods_on, blocked, weekend_of)
+    periods_on = defaultdict(int, {t: mask for t, mask in periods_on.items() if t in weekend_of})
     if not periods_on:
-        return WeekendCapacity(unit[0].id, 0, [], [], closed) if closed else None
+        return WeekendCapacity(unit[0].id, 0, [], [], closed, weekdays) if closed or weekdays else None
     day_holds: dict[int, int] = {}
     weekend_holds: dict[int, int] = defaultdict(int)
     workers: dict[int, int] = defaultdict(int)
@@ -171,8 +175,34 @@ def _unit_capacity(
         alone = [i for i in weekends.get(weekend_of[t], Weekend(0, 0)).columns if days_of[i] == [t]]
         if alone and day_holds[t] > 0:
             weekends[weekend_of[t]].days.append((day_holds[t], alone))
-    found = WeekendCapacity(unit[0].id, limit, [w for _, w in sorted(weekends.items())], spanning, closed)
+    found = WeekendCapacity(unit[0].id, limit, [w for _, w in sorted(weekends.items())], spanning, closed, weekdays)
     return _binding(relax, found)
+
+
+def _weekday_rows(
+    relax: Relaxation,
+    prep: Prepared,
+    unit: Sequence[Specialist],
+    days_of: dict[int, list[int]],
+    periods_on: dict[int, int],
+    blocked: dict[tuple[str, int], int],
+    weekend_of: dict[int, int],
+) -> list[tuple[int, list[int]]]:
+    """Per weekday, the counts held on it alone and what the members' day holds together
+    (`Σ_s min(k_s, free periods of theirs some count is held in)`), where their caps pass it."""
+    alone: dict[int, list[int]] = defaultdict(list)
+    for i, days in days_of.items():
+        if len(days) == 1 and days[0] not in weekend_of:
+            alone[days[0]].append(i)
+    out = []
+    for t, cols in sorted(alone.items()):
+        holds = sum(
+            min(sessions_per_day(s, len(prep.period_ids)), bin(periods_on[t] & ~blocked.get((s.id, t), 0)).count("1"))
+            for s in unit
+        )
+        if sum(relax.columns[i].cap for i in cols) > holds:
+            out.append((holds, cols))
+    return out
 
 
 def _binding(relax: Relaxation, found: WeekendCapacity) -> WeekendCapacity | None:
@@ -190,7 +220,7 @@ def _binding(relax: Relaxation, found: WeekendCapacity) -> WeekendCapacity | Non
         w.days = [(holds, cols) for holds, cols in w.days if caps(cols) > holds * w.workers]
     if caps(found.spanning) <= sum(w.holds * w.workers for w in found.weekends):
         found.spanning = []
-    kept = found.closed or found.spanning or any(w.columns or w.days for w in found.weekends)
+    kept = found.closed or found.weekdays or found.spanning or any(w.columns or w.days for w in found.weekends)
     return found if kept else None
 
 
@@ -209,6 +239,8 @@ def add_weekends(lp: _Rows, relax: Relaxation, x: list[int]) -> None:
                 lp.row([*((x[i], 1.0) for i in cols), (y, -holds)], -float("inf"), 0)
         if found.closed:
             lp.row(((x[i], 1.0) for i in found.closed), 0, 0)
+        for holds, cols in found.weekdays:
+            lp.row(((x[i], 1.0) for i in cols), -float("inf"), holds)
         if found.spanning:
             terms = [(x[i], 1.0) for i in found.spanning]
             terms += [(y, -w.holds) for w, y in zip(found.weekends, worked, strict=True)]
