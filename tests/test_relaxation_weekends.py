@@ -106,8 +106,9 @@ def test_a_weekday_holds_its_daily_limit() -> None:
 def _weekends(draw: st.DrawFn) -> dict[str, Any]:
     """One to three specialists, 6 to 10 days from a drawn weekday (so a week of counts may
     hold days of two weekends), demands on weekend days, a weekday, or both, at home or near,
-    weekend and daily limits now and then, hard days off, unavailability, and a weekend
-    commitment now and then: small enough to prove."""
+    weekend and daily limits now and then, hard days off, unavailability, a weekend
+    commitment and fairness (weekend days earn burden points) now and then: small enough to
+    prove."""
     periods = ["am", "pm", "eve"]
     days = draw(st.integers(6, 10))
     start = 18 + draw(st.integers(0, 6))  # Saturday 18 October to Friday 24 October 2025
@@ -145,13 +146,17 @@ def _weekends(draw: st.DrawFn) -> dict[str, Any]:
                 sessions={"min": least, "max": least},
             )
         )
-    return base(
+    data = base(
         horizon={"start": dates[0], "days": days},
         specialists=[{k: v for k, v in spec.items() if v is not None} for spec in specialists],
         commitments=commitments,
         requests=requests,
         demands=demands,
     )
+    if draw(st.booleans()):  # fairness: the integer counts' MIP runs, its `Y_j` integer
+        data["fairness"] = {"burden": {"weekend_day": draw(st.integers(1, 2)), "outreach_session": 1}}
+        data["weights"]["fairness_deviation"] = 1
+    return data
 
 
 @settings(PROPERTY_SETTINGS, max_examples=50)
@@ -173,5 +178,6 @@ def test_weekend_bound_below_the_proven_optimum(data: dict[str, Any]) -> None:
     assert whole is not None and found <= whole <= result.objective
     grouped = lower_bound(relaxation(inst, grouped=True), time.perf_counter() + 20)
     assert grouped is not None and grouped <= result.objective
+    event("fairness: MIP" if relax.weight_fd else "no fairness")
     event("some session uncovered" if result.objective >= UNCOVERED else "all covered")
     event("bound is the optimum" if found == result.objective else "bound below the optimum")
