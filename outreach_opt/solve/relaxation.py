@@ -35,6 +35,7 @@ from outreach_opt.domain.prepared import Prepared, prepare
 from outreach_opt.domain.roster import Assignment
 from outreach_opt.domain.travel import day_drive, shortest_routes
 from outreach_opt.solve.relaxation_days import DayType, away_days, sessions_per_day
+from outreach_opt.solve.relaxation_weekends import WeekendCapacity, weekend_capacity
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +135,8 @@ class Relaxation:
     free_days: dict[tuple[str, int], int] = field(default_factory=dict)
     """Per (unit, week key), the days not wholly unavailable to it."""
     homes: dict[str, str] = field(default_factory=dict)
+    weekends: list[WeekendCapacity] = field(default_factory=list)
+    """Per unit, what the weekends it may work hold (solve/relaxation_weekends.py)."""
 
     def points_lo(self, unit: str) -> int:
         """Points the unit's members surely have without any demand session."""
@@ -309,6 +312,7 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = (), grouped: boo
     _demand_rows(relax, instance, prep, weekly)
     _spec_limits(relax, units, committed, span)
     _capacity_rows(relax, instance, prep, week_of, weekly)
+    relax.weekends = weekend_capacity(relax, prep, units, week_of)
     return relax
 
 

@@ -27,6 +27,7 @@ from ortools.math_opt.python import mathopt
 
 from outreach_opt.solve.relaxation import Relaxation
 from outreach_opt.solve.relaxation_days import add_away_days
+from outreach_opt.solve.relaxation_weekends import add_weekends
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +101,7 @@ class _LP:
         x = [lp.var(0, col.cap, col.cost) for col in relax.columns]
         if away:
             add_away_days(lp, relax, x)
+        add_weekends(lp, relax, x)
         by_demand: dict[tuple[str, int, str | None], list[int]] = defaultdict(list)
         by_spec: dict[tuple[str, int], list[int]] = defaultdict(list)
         for i, col in enumerate(relax.columns):
