@@ -10,11 +10,13 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 from support import base, commit_dict, demand, instance, optimum, specialist
 from test_properties import PROPERTY_SETTINGS
 
+from outreach_opt.solve import relaxation_bound
 from outreach_opt.solve.options import SolveOptions
 from outreach_opt.solve.outcome import Status
 from outreach_opt.solve.relaxation import relaxation
@@ -97,6 +99,44 @@ def test_day_types_hold_what_a_day_can() -> None:
     assert limited is not None and {k.sites for k in limited} == {frozenset({"far"}), frozenset({"near"})}
 
 
+def test_a_sharer_with_points_pays_a_whole_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two sharers, one evening list at far worth two points (outreach, evening): the LP gave
+    each half of it, one point each (no deviation), on half a day away each (40 + 40). With
+    the first day away (`add_first_day`) a point above none needs a whole day: 80 each, 160;
+    the roster (one of them, 80 driven, deviations 200 + 200) costs 480. Without the rows the
+    bound is 80."""
+    data = base(
+        specialists=[specialist("a"), specialist("b")],
+        demands=[demand("d", site="far", periods=["eve"])],
+        fairness={"burden": {"outreach_session": 1, "evening_session": 1}},
+        weights={"uncovered_session": 1000, "travel_minute": 1, "fairness_deviation": 1},
+    )
+    assert optimum(data) == 480
+    assert _bound(data) == 160
+    assert _bound(data, integral=True) == 480
+    monkeypatch.setattr(relaxation_bound, "add_first_day", lambda *args: None)
+    assert _bound(data) == 80
+
+
+def test_a_point_earned_at_home_needs_no_day_away() -> None:
+    """An evening list at home (one evening point) and an optional morning at far: the
+    optimum gives the list to one sharer, who drives nothing, and the morning to the other
+    (80 driven, no deviation). The first day away counts the home session in place of a day:
+    the bound is the optimum, 80; requiring a day away for every point would claim 160."""
+    data = base(
+        specialists=[specialist("a"), specialist("b")],
+        demands=[
+            demand("h", site="home", periods=["eve"]),
+            demand("f", site="far", periods=["am"], sessions={"min": 0, "max": 1}),
+        ],
+        fairness={"burden": {"outreach_session": 1, "evening_session": 1}},
+        weights={"uncovered_session": 1000, "travel_minute": 1, "fairness_deviation": 1},
+    )
+    assert optimum(data) == 80
+    assert _bound(data) == 80
+    assert _bound(data, integral=True) == 80
+
+
 @st.composite
 def _outings(draw: st.DrawFn) -> dict[str, Any]:
     """One to three specialists at home, one to four days, one to four demands at near, far
@@ -107,7 +147,8 @@ def _outings(draw: st.DrawFn) -> dict[str, Any]:
     days' free-day rows and tour ends must hold for (review of mbound, finding 3)."""
     periods = ["am", "pm", "eve"]
     days = draw(st.integers(1, 4))
-    dates = [f"2025-10-{20 + d}" for d in range(days)]  # Monday onwards
+    first, weekday = draw(st.sampled_from([(20, "mon"), (24, "fri")]))  # from a Monday or a Friday (weekend days)
+    dates = [f"2025-10-{first + d}" for d in range(days)]
     specialists = [
         specialist(
             name,
@@ -126,7 +167,7 @@ def _outings(draw: st.DrawFn) -> dict[str, Any]:
         )
         for name in "abc"[: draw(st.integers(1, 3))]
     ]
-    commitments = [commit_dict("mon", draw(st.sampled_from(periods)), who=specialists[0]["id"])] * draw(
+    commitments = [commit_dict(weekday, draw(st.sampled_from(periods)), who=specialists[0]["id"])] * draw(
         st.integers(0, 1)
     )
     demands = []
@@ -141,7 +182,7 @@ def _outings(draw: st.DrawFn) -> dict[str, Any]:
             )
         )
     data = base(
-        horizon={"start": "2025-10-20", "days": days},
+        horizon={"start": dates[0], "days": days},
         specialists=[{k: v for k, v in spec.items() if v is not None} for spec in specialists],
         commitments=commitments,
         demands=demands,
@@ -151,7 +192,13 @@ def _outings(draw: st.DrawFn) -> dict[str, Any]:
         next(site for site in data["sites"] if site["id"] == "far")["overnight"] = True
         data["weights"]["overnight_stay"] = draw(st.sampled_from([0, 30]))
     if draw(st.booleans()):
-        data["fairness"] = {"burden": {"outreach_session": 1, "evening_session": draw(st.integers(0, 1))}}
+        data["fairness"] = {
+            "burden": {
+                "outreach_session": 1,
+                "evening_session": draw(st.integers(0, 1)),
+                "weekend_day": draw(st.integers(0, 1)),
+            }
+        }
         data["weights"]["fairness_deviation"] = 1
     return data
 
@@ -168,6 +215,8 @@ def test_away_days_bound_below_the_proven_optimum_on_outings(data: dict[str, Any
     event("away days" if relax.days else "no away days")
     event("with unavailability" if any(spec.unavailable for spec in inst.specialists) else "all available")
     event("stays allowed" if any(site.overnight for site in inst.sites) else "no stays")
+    event("fairness" if inst.weights.fairness_deviation else "no fairness")
+    event("weekend days" if inst.horizon.start.weekday() == 4 and inst.horizon.days > 1 else "weekdays only")
     found = lower_bound(relax, time.perf_counter() + 20)
     assert found is not None and found <= result.objective
     whole = lower_bound(relax, time.perf_counter() + 20, integral=True)

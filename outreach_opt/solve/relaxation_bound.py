@@ -26,7 +26,7 @@ from ortools.math_opt.core.python import solver as core_solver
 from ortools.math_opt.python import mathopt
 
 from outreach_opt.solve.relaxation import Relaxation
-from outreach_opt.solve.relaxation_days import add_away_days
+from outreach_opt.solve.relaxation_days import add_away_days, add_first_day
 from outreach_opt.solve.relaxation_weekends import add_weekends
 
 logger = logging.getLogger(__name__)
@@ -99,8 +99,7 @@ class _LP:
         self.relax = relax
         lp = self.lp = _Rows()
         x = [lp.var(0, col.cap, col.cost) for col in relax.columns]
-        if away:
-            add_away_days(lp, relax, x)
+        days_of = add_away_days(lp, relax, x) if away else {}
         add_weekends(lp, relax, x)
         by_demand: dict[tuple[str, int, str | None], list[int]] = defaultdict(list)
         by_spec: dict[tuple[str, int], list[int]] = defaultdict(list)
@@ -141,6 +140,7 @@ class _LP:
         self.fair = self.fair and all(math.isfinite(relax.points_hi(u)) for u in relax.sharers)
         if self.fair:
             self._fairness(x)
+            add_first_day(lp, relax, x, days_of, self.steps)
         self._solver: Any = None
 
     def _fairness(self, x: list[int]) -> None:

@@ -19,6 +19,7 @@ least `Σ_k drive_k z_k` (MODEL.md, "Away days": why every roster's days are suc
 
 from __future__ import annotations
 
+import itertools
 import logging
 import math
 from collections import defaultdict
@@ -192,14 +193,16 @@ def sessions_per_day(spec: object, n_periods: int) -> int:
     return max(1, n_periods if most is None else min(most, n_periods))
 
 
-def add_away_days(lp: _Rows, relax: Relaxation, x: list[int]) -> None:
+def add_away_days(lp: _Rows, relax: Relaxation, x: list[int]) -> dict[str, list[int]]:
     """Rows for the days away of each specialist with day types (`Relaxation.days`), per week:
     days of each type `z_k` (whole in every roster, at most the week's free days together),
     sessions at a site in periods `Q` at most what the days hold there, and the week's drive
     `τ` at least both the sessions' shares (their cost until now, moved onto `τ`) and the
     days' least tours. Each is a lower bound of the drive of every roster's week, so `τ` at
     its maximum is one too (MODEL.md, "Away days"). `Relaxation.days` is empty when driving
-    costs nothing (`away_days`), so then no row is added."""
+    costs nothing (`away_days`), so then no row is added. Returns each unit's day columns
+    (every week's), for `add_first_day`."""
+    days_of: dict[str, list[int]] = defaultdict(list)
     by_week: dict[tuple[str, int], list[int]] = defaultdict(list)
     for i, col in enumerate(relax.columns):
         if col.spec in relax.days:
@@ -212,6 +215,7 @@ def add_away_days(lp: _Rows, relax: Relaxation, x: list[int]) -> None:
         for i in cols:
             lp.cost[x[i]] = 0.0
         days = [lp.var(0, free, 0.0) for _ in kinds]
+        days_of[unit].extend(days)
         lp.row(
             [(drive, 1.0), *((z, -relax.weight_tr * k.drive) for z, k in zip(days, kinds, strict=True))], 0, math.inf
         )
@@ -234,3 +238,46 @@ def add_away_days(lp: _Rows, relax: Relaxation, x: list[int]) -> None:
         for (site, mask), sessions in held.items():
             room = [(z, -float(k.most.get((site, mask), 0))) for z, k in zip(days, kinds, strict=True)]
             lp.row([*((x[i], 1.0) for i in sessions), *room], -math.inf, 0)
+    return days_of
+
+
+def add_first_day(
+    lp: _Rows,
+    relax: Relaxation,
+    x: list[int],
+    days_of: dict[str, list[int]],
+    steps: dict[str, list[tuple[int, int]]],
+) -> None:
+    """For each sharer (a unit of one specialist with day types): their days away (all weeks)
+    plus their sessions that earn a point and could be served at home, at least `δ_{lo+1}`,
+    the unit step of their points above `lo` (`_LP._fairness`); when no session earning a
+    point can be at home, at least `δ_{lo+1} + δ_{lo+1+m} + δ_{lo+1+2m} + ...` (`m` the most
+    points one day away can earn); and the steps taken in order, `δ_L >= δ_{L+1}`.
+
+    Why: the LP lets a sharer earn their points from fractions of sessions on a fraction of
+    a day away, so it pays a fraction of the round trip every roster pays whole (80 x 15 seed
+    3 at the roster's total: LP travel 5.3k, rosters and the integer counts 8.4k). Valid
+    (MODEL.md, "First day away"): in a roster's point the steps are whole and taken in order
+    up to its points `P`; points above `lo` (history and commitments) come from demand
+    sessions; one earning a point is either at home (its count is at least 1) or away, on a
+    day its `z` count; with none possible at home, `P >= lo + 1 + j m` means more than `j m`
+    points from days away, so at least `j + 1` of them."""
+    if not relax.points_capped:
+        return  # minutes driven earn points: no upper sum of points, no steps to read
+    cols_of: dict[str, list[int]] = defaultdict(list)
+    for i, col in enumerate(relax.columns):
+        if col.points_hi > 0:
+            cols_of[col.spec].append(i)
+    for unit, zs in days_of.items():
+        levels = [v for _, v in steps.get(unit, [])]
+        if not zs or not levels or len(relax.ranges[unit]) != 1:
+            continue
+        home = relax.homes[unit]
+        earning = [relax.columns[i] for i in cols_of[unit]]
+        at_home = [x[i] for i in cols_of[unit] if home in relax.columns[i].sites]
+        per_day = max(k.most.get(("", 0), 0) for k in relax.days[unit])
+        most = per_day * max((col.points_hi for col in earning), default=0)  # weekend day counted per session
+        taken = [levels[0]] if at_home or most <= 0 else levels[::most]
+        for above, below in itertools.pairwise(levels):
+            lp.row([(above, 1.0), (below, -1.0)], 0, math.inf)
+        lp.row([*((z, 1.0) for z in zs), *((v, 1.0) for v in at_home), *((v, -1.0) for v in taken)], 0, math.inf)
