@@ -63,6 +63,7 @@ def run_one(number: int, time_limit: float, workers: int, lns: bool = True) -> d
     from outreach_opt.check.checker import check_roster
     from outreach_opt.check.lone_line import line_holds
     from outreach_opt.io.curtois_qu import load_curtois_qu
+    from outreach_opt.solve import long_horizon
     from outreach_opt.solve.options import SolveOptions
     from outreach_opt.solve.outcome import Progress
     from outreach_opt.solve.solve import solve
@@ -76,8 +77,6 @@ def run_one(number: int, time_limit: float, workers: int, lns: bool = True) -> d
         if progress.objective is not None and not first:
             first.append(progress.elapsed)
 
-    if number >= BY_SPECIALIST_FROM:
-        return _by_specialist_row(number, instance, started, import_time, time_limit, workers)
     result = solve(
         instance,
         SolveOptions(time_limit=time_limit, workers=workers, seed=0, lns=lns),
@@ -89,7 +88,7 @@ def run_one(number: int, time_limit: float, workers: int, lns: bool = True) -> d
         "time_limit": time_limit,
         "workers": workers,
         "lns": lns,
-        "search": "lns" if lns else "full",
+        "search": "by specialist" if long_horizon.applies(instance, (), line_holds) else "lns" if lns else "full",
         "import_s": round(import_time, 2),
         "build_s": round(result.build_time, 2),
         "first_roster_s": round(first[0], 2) if first else None,
@@ -104,55 +103,6 @@ def run_one(number: int, time_limit: float, workers: int, lns: bool = True) -> d
         row["checked"] = report.ok and report.objective == result.objective
         row["violations"] = [v.message for v in report.violations[:3]]
         row["objective"] = report.objective
-    return _measured(row)
-
-
-BY_SPECIALIST_FROM = 20
-"""Instances 20-24 (half a year to a year) are solved specialist by specialist
-(solve/by_specialist.py) without a whole model: the whole model of Instance22 found no roster
-in 250 s and Instance21's peaked at 5.9 GB."""
-FIRST_PASS_SHARE = 0.5
-"""Share of the limit the first pass (everyone's first line) is planned to take."""
-
-
-def _by_specialist_row(
-    number: int, instance: Any, started: float, import_time: float, time_limit: float, workers: int
-) -> dict[str, Any]:
-    """Solve by specialist until the limit; the last roster, checked, as a row."""
-    from outreach_opt.check.checker import check_roster
-    from outreach_opt.check.lone_line import line_holds
-    from outreach_opt.solve.by_specialist import Steps, by_specialist
-
-    rosters: list[tuple[float, Any]] = []
-    roster = by_specialist(
-        instance,
-        Steps(workers=workers),
-        first_until=started + FIRST_PASS_SHARE * time_limit,
-        until=started + time_limit,
-        on_roster=lambda r: rosters.append((time.perf_counter() - started, r)),
-        judge=line_holds,
-    )
-    row: dict[str, Any] = {
-        "instance": number,
-        "time_limit": time_limit,
-        "workers": workers,
-        "lns": False,
-        "search": "by specialist",
-        "import_s": round(import_time, 2),
-        "build_s": None,
-        "first_roster_s": round(rosters[0][0], 2) if rosters else None,
-        "wall_s": round(time.perf_counter() - started, 2),
-        "status": "feasible" if roster is not None else "unknown",
-        "solver_objective": None,
-        "bound": None,
-        "breakdown": {},
-    }
-    if roster is not None:
-        report = check_roster(instance, roster)
-        row["checked"] = report.ok
-        row["violations"] = [v.message for v in report.violations[:3]]
-        row["objective"] = report.objective
-        row["breakdown"] = report.breakdown
     return _measured(row)
 
 
@@ -233,7 +183,9 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "solve/lns.py), `full` when not, `by specialist` for Instances 20-24: no whole model, one person's "
         "line at a time against the others' (solve/by_specialist.py): first lines built in plain Python "
         "(solve/first_line.py, each checked by the checker; CP-SAT's where none is found), passes rebuilding lines "
-        "in plain Python, then CP-SAT's passes over everyone until the limit.",
+        "in plain Python, then CP-SAT's passes over everyone until 85 % of the limit, the roster priced by the "
+        "model of its own pairs (solve/long_horizon.py: `solve` takes this route for horizons past twelve weeks "
+        "that decompose; rows before 7e29a91 ran it from this script, to the whole limit).",
         "",
         "| instance | days x staff x shifts | ours | before | LB | UB | gap | target | search | solver status "
         "| bound | first roster s | build s | wall s | CPU s | limit s | peak MB | commit | date |",
