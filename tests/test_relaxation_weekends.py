@@ -102,6 +102,27 @@ def test_a_weekday_holds_its_daily_limit() -> None:
     assert _bound(data) == UNCOVERED
 
 
+def test_with_every_weekend_open_a_row_past_its_days_is_kept() -> None:
+    """No weekend limit (`max_weekends` unset: `_binding` prunes), one session a day: a
+    Saturday clinic asking am and pm each week holds one a week, so its row passes the day's
+    capacity and is kept (2 x 1000 over two weeks); a Saturday-or-Sunday clinic asking two a
+    week fits its weekend (one a day), so its rows are dropped and nothing is uncovered."""
+    short = base(
+        horizon=TWO_WEEKS,
+        specialists=[specialist("a", max_sessions_per_day=1)],
+        demands=[demand("s", site="home", days=["sat"], periods=["am", "pm"], sessions={"min": 2, "max": 2})],
+    )
+    assert optimum(short) == 2 * UNCOVERED
+    assert _bound(short) == 2 * UNCOVERED
+    fits = base(
+        horizon=TWO_WEEKS,
+        specialists=[specialist("a", max_sessions_per_day=1)],
+        demands=[demand("w", site="home", days=["sat", "sun"], periods=["am"], sessions={"min": 2, "max": 2})],
+    )
+    assert relaxation(instance(fits), grouped=False).weekends == []
+    assert _bound(fits) == 0
+
+
 @st.composite
 def _weekends(draw: st.DrawFn) -> dict[str, Any]:
     """One to three specialists, 6 to 10 days from a drawn weekday (so a week of counts may
@@ -163,11 +184,13 @@ def _weekends(draw: st.DrawFn) -> dict[str, Any]:
 @given(_weekends())
 def test_weekend_bound_below_the_proven_optimum(data: dict[str, Any]) -> None:
     """Drawn weekend work: the bound with the weekend rows, per specialist and grouped, as
-    LPs and with integer counts, is at most the optimum of a roster the checker accepts
-    (`solve_checked`: no violation, the checker's objective the solver's)."""
+    LPs and with integer counts, is at most the objective of a roster the checker accepts
+    (`solve_checked`: no violation, the checker's objective the solver's), the optimum when
+    proven within the 10 s (on a busy machine it may not be: the claim holds for any roster)."""
     inst = instance(data)
     result, report = solve_checked(inst, time_limit=10)
-    assert result.status is Status.OPTIMAL and result.objective is not None and report is not None
+    assert result.objective is not None and report is not None  # a roster (these always have one), checked
+    event("optimum proven" if result.status is Status.OPTIMAL else "a roster, not proven optimal")
     relax = relaxation(inst, grouped=False)
     event("weekend rows" if relax.weekends else "no weekend rows")
     event("a weekday row" if any(f.weekdays for f in relax.weekends) else "no weekday row")

@@ -19,7 +19,8 @@ held), counted only on weekends worked, and the weekends worked at most `max_wee
     Σ x over counts held only on weekday t   ≤ Σ_s hold_{s,t}    (no weekend limit to share)
 
 (`hold` the most any member's day or weekend holds.) MODEL.md, "Weekend capacity", has why
-every roster's counts are such a point. Counts that may fall on a weekday are in no row.
+every roster's counts are such a point. A count that may fall on a weekday and on some other
+day is in no row.
 """
 
 from __future__ import annotations
@@ -74,8 +75,8 @@ class WeekendCapacity:
 def weekend_capacity(
     relax: Relaxation, prep: Prepared, units: Sequence[Sequence[Specialist]], week_of: Sequence[int]
 ) -> list[WeekendCapacity]:
-    """Per unit with a count that can only be held on weekend days: its weekends' capacity,
-    with only the rows that can bind (`_binding`)."""
+    """Per unit with a row that can bind (`_binding`): counts held on weekend days only, on
+    one weekday only, or on days off only; its weekends' capacity and those rows."""
     blocked: dict[tuple[str, int], int] = defaultdict(int)
     """Per specialist and day, the periods (bit mask) no demand session can take: unavailable,
     committed (as the counts' free slots take them) or kept empty by a hard day off."""
@@ -122,8 +123,8 @@ def _unit_capacity(
     blocked: dict[tuple[str, int], int],
     weekend_of: dict[int, int],
 ) -> WeekendCapacity | None:
-    """One unit's weekends, or None when none of its counts is held on weekend days only or
-    none of its rows can bind (`_binding`)."""
+    """One unit's weekends and rows, or None when it has no count held on weekend days only,
+    on one weekday only or on days off only, or none of its rows can bind (`_binding`)."""
     periods_on: dict[int, int] = defaultdict(int)
     """Per day, the periods (bit mask) some count of the unit is held in on it."""
     days_of: dict[int, list[int]] = {}
