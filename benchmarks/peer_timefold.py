@@ -53,10 +53,9 @@ from timefold.solver.score import (
     Joiners,
     constraint_provider,
 )
-from timefold_model import PeerProblem, build_problem, refusal, roster_from_choice
+from timefold_model import PeerProblem, build_problem, peer_prep, refusal, roster_from_choice
 
 from outreach_opt.domain.instance import Instance
-from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Roster
 
 BIG = 1 << 30
@@ -371,6 +370,14 @@ def to_plan(problem: PeerProblem) -> tuple[Plan, Settings]:
     def minutes(a: str, b: str) -> int:
         return leg.get((a, b), 0)  # a pair no one can combine (references.py): never driven
 
+    # Converting the plan to Java (convert_to_java_python_like_object) costs a JPype round
+    # trip per reference, and converts each Python object once however often it is referred
+    # to. So every list here that holds the same values for many objects is one shared list:
+    # the rows of the travel matrix (a site's `to`, a home's `to_site` and `back`) and the
+    # value ranges. At XL the 26,514 slots have 228 distinct candidate sets: 62,488 references
+    # to convert rather than 10,625,947 (benchmarks/timefold_build.py). Nothing mutates them.
+    rows = {a: [minutes(a, b) for b in sites] for a in sites}
+    columns = {b: [minutes(a, b) for a in sites] for b in sites}
     doctors = []
     for i, spec in enumerate(instance.specialists):
         doctors.append(
@@ -378,8 +385,8 @@ def to_plan(problem: PeerProblem) -> tuple[Plan, Settings]:
                 id=spec.id,
                 index=i,
                 home=where[spec.home],
-                to_site=[minutes(spec.home, b) for b in sites],
-                back=[minutes(b, spec.home) for b in sites],
+                to_site=rows[spec.home],
+                back=columns[spec.home],
                 max_sessions=_limit(spec.max_sessions_per_week),
                 max_outreach=_limit(spec.max_outreach_sessions_per_week),
                 max_drive=_limit(spec.max_travel_minutes_per_day),
@@ -392,6 +399,7 @@ def to_plan(problem: PeerProblem) -> tuple[Plan, Settings]:
             )
         )
     by_id = {d.id: d for d in doctors}
+    alone = {d.id: [d] for d in doctors}  # a commitment's value range
     weekend_of = {t: j for j, days in enumerate(prep.weekends) for t in days}
     weights = instance.weights
     demand_weeks = {
@@ -401,7 +409,6 @@ def to_plan(problem: PeerProblem) -> tuple[Plan, Settings]:
         for dem in instance.demands
         for w in prep.demand_weeks[dem.id]
     }
-    rows = {a: [minutes(a, b) for b in sites] for a in sites}
 
     def session(key: str, dw: DemandWeek | None, t: int, p: int, site: str, **kw: Any) -> Session:
         return Session(
@@ -429,12 +436,16 @@ def to_plan(problem: PeerProblem) -> tuple[Plan, Settings]:
             cap_key=None,
             cap_left=0,
             pinned=True,
-            allowed=[by_id[spec]],
+            allowed=alone[spec],
             specialist=by_id[spec],
         )
         for spec, t, p in problem.commitments
     ]
+    ranges: dict[tuple[str, ...], list[Doctor]] = {}
     for slot in problem.slots:
+        allowed = ranges.get(slot.allowed)
+        if allowed is None:
+            allowed = ranges[slot.allowed] = [by_id[s] for s in slot.allowed]
         sessions.append(
             session(
                 slot.key,
@@ -445,7 +456,7 @@ def to_plan(problem: PeerProblem) -> tuple[Plan, Settings]:
                 cap_key=None if slot.resource is None else f"{slot.site}|{slot.resource}|{slot.day}|{slot.period}",
                 cap_left=slot.capacity_left,
                 pinned=False,
-                allowed=[by_id[s] for s in slot.allowed],
+                allowed=allowed,
             )
         )
     requests = [
@@ -479,9 +490,14 @@ def _limit(value: int | None) -> int:
 
 
 def solve_timefold(
-    instance: Instance, time_limit: float, on_solution: Callable[[float, int], None] | None = None
+    instance: Instance,
+    time_limit: float,
+    on_solution: Callable[[float, int], None] | None = None,
+    shortlist: bool = False,
 ) -> tuple[Roster | None, dict[str, Any]]:
     """Solve with Timefold; refuse (ValueError) an instance that uses an unmodelled rule.
+    With `shortlist`, the value ranges are the engine's shortlist where the engine models the
+    instance over one (`timefold_model.peer_prep`): the status then says "(restricted model)".
 
     The clock runs from the call, except while Timefold translates the Python domain and
     constraints to Java bytecode (`startup_s`, reported apart): a one-time cost per process
@@ -497,7 +513,8 @@ def solve_timefold(
             + "; ".join(refused[:10])
             + (f" (and {len(refused) - 10} more)" if len(refused) > 10 else "")
         )
-    problem = build_problem(prepare(instance))
+    prep, restricted = peer_prep(instance, time_limit, shortlist)
+    problem = build_problem(prep)
     plan, settings = to_plan(problem)
     translating = time.perf_counter()
     config = SolverConfig(
@@ -548,7 +565,8 @@ def solve_timefold(
     score = SolutionManager.create(factory).update(solved) if complete else None
     feasible = score is not None and score.hard_score == 0
     out: dict[str, Any] = {
-        "status": "feasible" if feasible else ("hard score below 0" if complete else "no solution"),
+        "status": ("feasible" if feasible else ("hard score below 0" if complete else "no solution"))
+        + ("" if restricted is None else " (restricted model)"),
         "startup_s": round(startup, 2),
         "build_s": round(build_s, 2),
         "wall_s": round(wall, 2),
@@ -558,6 +576,8 @@ def solve_timefold(
         "timefold_returned_score": str(returned),
         "entities": len(plan.sessions),
     }
+    if restricted is not None:
+        out["restricted"] = restricted
     if not complete:
         return None, out  # Timefold reported no solution: no roster to judge
     if feasible:
