@@ -106,13 +106,14 @@ class DayRequest:
     cost: int
 
 
-@planning_entity
 @dataclass(eq=False)
-class Session:
-    """A demand session slot, or (pinned) a commitment. `to[j]`: minutes from its site to site j."""
+class Place:
+    """Where and when sessions are: a site in one period of one day, with the resource held
+    there (`cap_key`, None if none) and how much of it is left. Shared by every slot and
+    commitment there, so the plan converts it to Java once rather than once per session
+    (`to_plan`). `to[j]`: minutes from its site to site j."""
 
     id: Annotated[str, PlanningId]
-    dw: DemandWeek | None
     day: int
     period: int
     week: int
@@ -125,6 +126,16 @@ class Session:
     cap_key: str | None
     cap_left: int
     to: list[int]
+
+
+@planning_entity
+@dataclass(eq=False)
+class Session:
+    """A demand session slot, or (pinned) a commitment, at `at`."""
+
+    id: Annotated[str, PlanningId]
+    dw: DemandWeek | None
+    at: Place
     pinned: Annotated[bool, PlanningPin]
     allowed: Annotated[list[Doctor], ValueRangeProvider(id="allowed")]
     specialist: Annotated[
@@ -138,6 +149,7 @@ class Plan:
     doctors: Annotated[list[Doctor], ProblemFactCollectionProperty]
     demand_weeks: Annotated[list[DemandWeek], ProblemFactCollectionProperty]
     requests: Annotated[list[DayRequest], ProblemFactCollectionProperty]
+    places: Annotated[list[Place], ProblemFactCollectionProperty]
     sessions: Annotated[list[Session], PlanningEntityCollectionProperty]
     score: Annotated[HardSoftScore | None, PlanningScore] = field(default=None)
 
@@ -162,10 +174,10 @@ def day_drive(doctor: Doctor, todays: list[Session], n_periods: int) -> int:
     prev = None
     for p in range(n_periods):
         for s in todays:
-            if s.period == p:
-                total += doctor.to_site[s.site] if prev is None else prev.to[s.site]
+            if s.at.period == p:
+                total += doctor.to_site[s.at.site] if prev is None else prev.at.to[s.at.site]
                 prev = s
-    return total + (doctor.back[prev.site] if prev is not None else 0)
+    return total + (doctor.back[prev.at.site] if prev is not None else 0)
 
 
 def longest_excess(days: set[int], limit: int) -> int:
@@ -207,8 +219,8 @@ def make_constraints(settings: Settings, n_periods: int) -> Callable[..., Any]:
     w_dev = settings.fairness_deviation
 
     def burden_points(s: Session) -> int:
-        away = 1 if s.site != s.specialist.home else 0
-        return out_points * away + eve_points * s.evening
+        away = 1 if s.at.site != s.specialist.home else 0
+        return out_points * away + eve_points * s.at.evening
 
     @constraint_provider
     def constraints(cf: ConstraintFactory) -> list[Any]:
@@ -218,8 +230,8 @@ def make_constraints(settings: Settings, n_periods: int) -> Callable[..., Any]:
             cf.for_each_unique_pair(
                 Session,
                 Joiners.equal(lambda s: s.specialist),
-                Joiners.equal(lambda s: s.day),
-                Joiners.equal(lambda s: s.period),
+                Joiners.equal(lambda s: s.at.day),
+                Joiners.equal(lambda s: s.at.period),
             )
             .penalize(hard)
             .as_constraint("one_place"),
@@ -230,8 +242,8 @@ def make_constraints(settings: Settings, n_periods: int) -> Callable[..., Any]:
             .penalize(hard, lambda dw, n: n - dw.most)
             .as_constraint("demand_max"),
             cf.for_each(Session)
-            .filter(lambda s: s.cap_key is not None)
-            .group_by(lambda s: s.cap_key, lambda s: s.cap_left, ConstraintCollectors.count())
+            .filter(lambda s: s.at.cap_key is not None)
+            .group_by(lambda s: s.at.cap_key, lambda s: s.at.cap_left, ConstraintCollectors.count())
             .filter(lambda key, left, n: n > left)
             .penalize(hard, lambda key, left, n: n - left)
             .as_constraint("capacity"),
@@ -239,14 +251,14 @@ def make_constraints(settings: Settings, n_periods: int) -> Callable[..., Any]:
             .join(
                 Session,
                 Joiners.equal(lambda s: s.specialist),
-                Joiners.equal(lambda s: s.day),
-                Joiners.less_than(lambda s: s.period),
+                Joiners.equal(lambda s: s.at.day),
+                Joiners.less_than(lambda s: s.at.period),
             )
-            .filter(lambda a, b: a.end + a.to[b.site] > b.start)
+            .filter(lambda a, b: a.at.end + a.at.to[b.at.site] > b.at.start)
             .penalize(hard)
             .as_constraint("travel_between"),
             cf.for_each(Session)
-            .group_by(lambda s: s.specialist, lambda s: s.day, ConstraintCollectors.to_list())
+            .group_by(lambda s: s.specialist, lambda s: s.at.day, ConstraintCollectors.to_list())
             .filter(lambda d, day, todays: day_drive(d, todays, n_periods) > d.max_drive)
             .penalize(hard, lambda d, day, todays: day_drive(d, todays, n_periods) - d.max_drive)
             .as_constraint("daily_travel"),
@@ -254,55 +266,59 @@ def make_constraints(settings: Settings, n_periods: int) -> Callable[..., Any]:
             .join(
                 Session,
                 Joiners.equal(lambda s: s.specialist),
-                Joiners.equal(lambda s: s.day + 1, lambda s: s.day),
+                Joiners.equal(lambda s: s.at.day + 1, lambda s: s.at.day),
             )
             .if_not_exists(
                 Session,
                 Joiners.equal(lambda a, b: a.specialist, lambda c: c.specialist),
-                Joiners.equal(lambda a, b: a.day, lambda c: c.day),
-                Joiners.less_than(lambda a, b: a.period, lambda c: c.period),
+                Joiners.equal(lambda a, b: a.at.day, lambda c: c.at.day),
+                Joiners.less_than(lambda a, b: a.at.period, lambda c: c.at.period),
             )
             .if_not_exists(
                 Session,
                 Joiners.equal(lambda a, b: b.specialist, lambda c: c.specialist),
-                Joiners.equal(lambda a, b: b.day, lambda c: c.day),
-                Joiners.greater_than(lambda a, b: b.period, lambda c: c.period),
+                Joiners.equal(lambda a, b: b.at.day, lambda c: c.at.day),
+                Joiners.greater_than(lambda a, b: b.at.period, lambda c: c.at.period),
             )
             .filter(
-                lambda a, b: b.start - a.specialist.to_site[b.site] + 1440 - a.end - a.specialist.back[a.site] < rest
+                lambda a, b: (
+                    b.at.start - a.specialist.to_site[b.at.site] + 1440 - a.at.end - a.specialist.back[a.at.site] < rest
+                )
             )
             .penalize(hard)
             .as_constraint("rest"),
             cf.for_each(Session)
-            .group_by(lambda s: s.specialist, lambda s: s.week, ConstraintCollectors.count())
+            .group_by(lambda s: s.specialist, lambda s: s.at.week, ConstraintCollectors.count())
             .filter(lambda d, w, n: n > d.max_sessions)
             .penalize(hard, lambda d, w, n: n - d.max_sessions)
             .as_constraint("weekly_sessions"),
             cf.for_each(Session)
-            .filter(lambda s: s.site != s.specialist.home)
-            .group_by(lambda s: s.specialist, lambda s: s.week, ConstraintCollectors.count())
+            .filter(lambda s: s.at.site != s.specialist.home)
+            .group_by(lambda s: s.specialist, lambda s: s.at.week, ConstraintCollectors.count())
             .filter(lambda d, w, n: n > d.max_outreach)
             .penalize(hard, lambda d, w, n: n - d.max_outreach)
             .as_constraint("weekly_outreach"),
             cf.for_each(Session)
-            .filter(lambda s: s.evening == 1)
-            .group_by(lambda s: s.specialist, lambda s: s.week, ConstraintCollectors.count())
+            .filter(lambda s: s.at.evening == 1)
+            .group_by(lambda s: s.specialist, lambda s: s.at.week, ConstraintCollectors.count())
             .filter(lambda d, w, n: n > d.max_evenings)
             .penalize(hard, lambda d, w, n: n - d.max_evenings)
             .as_constraint("weekly_evenings"),
             cf.for_each(Session)
-            .group_by(lambda s: s.specialist, lambda s: s.week, ConstraintCollectors.count_distinct(lambda s: s.day))
+            .group_by(
+                lambda s: s.specialist, lambda s: s.at.week, ConstraintCollectors.count_distinct(lambda s: s.at.day)
+            )
             .filter(lambda d, w, n: n > d.max_days)
             .penalize(hard, lambda d, w, n: n - d.max_days)
             .as_constraint("working_days"),
             cf.for_each(Session)
-            .group_by(lambda s: s.specialist, ConstraintCollectors.to_set(lambda s: s.day))
+            .group_by(lambda s: s.specialist, ConstraintCollectors.to_set(lambda s: s.at.day))
             .filter(lambda d, days: longest_excess(days, d.max_run) > 0)
             .penalize(hard, lambda d, days: longest_excess(days, d.max_run))
             .as_constraint("max_consecutive_days"),
             cf.for_each(Session)
-            .filter(lambda s: s.weekend >= 0)
-            .group_by(lambda s: s.specialist, ConstraintCollectors.count_distinct(lambda s: s.weekend))
+            .filter(lambda s: s.at.weekend >= 0)
+            .group_by(lambda s: s.specialist, ConstraintCollectors.count_distinct(lambda s: s.at.weekend))
             .filter(lambda d, n: n > d.max_weekends)
             .penalize(hard, lambda d, n: n - d.max_weekends)
             .as_constraint("max_weekends"),
@@ -313,7 +329,7 @@ def make_constraints(settings: Settings, n_periods: int) -> Callable[..., Any]:
             .penalize(soft, lambda dw, n: (dw.least - n) * dw.cost)
             .as_constraint("uncovered"),
             cf.for_each(Session)
-            .group_by(lambda s: s.specialist, lambda s: s.day, ConstraintCollectors.to_list())
+            .group_by(lambda s: s.specialist, lambda s: s.at.day, ConstraintCollectors.to_list())
             .penalize(soft, lambda d, day, todays: travel_weight * day_drive(d, todays, n_periods))
             .as_constraint("travel"),
             cf.for_each(DayRequest)
@@ -321,8 +337,8 @@ def make_constraints(settings: Settings, n_periods: int) -> Callable[..., Any]:
             .if_exists(
                 Session,
                 Joiners.equal(lambda r: r.doctor, lambda s: s.specialist.index),
-                Joiners.equal(lambda r: r.day, lambda s: s.day),
-                Joiners.filtering(lambda r, s: (r.mask >> s.period) & 1 == 1),
+                Joiners.equal(lambda r: r.day, lambda s: s.at.day),
+                Joiners.filtering(lambda r, s: (r.mask >> s.at.period) & 1 == 1),
             )
             .penalize(soft, lambda r: r.cost)
             .as_constraint("requests off"),
@@ -331,8 +347,8 @@ def make_constraints(settings: Settings, n_periods: int) -> Callable[..., Any]:
             .if_not_exists(
                 Session,
                 Joiners.equal(lambda r: r.doctor, lambda s: s.specialist.index),
-                Joiners.equal(lambda r: r.day, lambda s: s.day),
-                Joiners.filtering(lambda r, s: (r.mask >> s.period) & 1 == 1),
+                Joiners.equal(lambda r: r.day, lambda s: s.at.day),
+                Joiners.filtering(lambda r, s: (r.mask >> s.at.period) & 1 == 1),
             )
             .penalize(soft, lambda r: r.cost)
             .as_constraint("requests on"),
@@ -345,7 +361,7 @@ def make_constraints(settings: Settings, n_periods: int) -> Callable[..., Any]:
                     lambda s: s.specialist,
                     ConstraintCollectors.sum(burden_points),
                     ConstraintCollectors.conditionally(
-                        lambda s: s.weekend >= 0, ConstraintCollectors.count_distinct(lambda s: s.day)
+                        lambda s: s.at.weekend >= 0, ConstraintCollectors.count_distinct(lambda s: s.at.day)
                     ),
                 )
                 .map(lambda d, points, weekend_days: d.factor * (points + we_points * weekend_days))
@@ -370,12 +386,13 @@ def to_plan(problem: PeerProblem) -> tuple[Plan, Settings]:
     def minutes(a: str, b: str) -> int:
         return leg.get((a, b), 0)  # a pair no one can combine (references.py): never driven
 
-    # Converting the plan to Java (convert_to_java_python_like_object) costs a JPype round
-    # trip per reference, and converts each Python object once however often it is referred
-    # to. So every list here that holds the same values for many objects is one shared list:
-    # the rows of the travel matrix (a site's `to`, a home's `to_site` and `back`) and the
-    # value ranges. At XL the 26,514 slots have 228 distinct candidate sets: 62,488 references
-    # to convert rather than 10,625,947 (benchmarks/timefold_build.py). Nothing mutates them.
+    # Converting the plan to Java (convert_to_java_python_like_object) costs JPype round
+    # trips per object and per reference, and converts each Python object once however often
+    # it is referred to. So whatever many objects hold alike is held once and shared: the rows
+    # of the travel matrix (a site's `to`, a home's `to_site` and `back`), the value ranges
+    # (at XL the 26,514 slots have 228 candidate sets: 62,488 references to convert rather
+    # than 10,625,947) and the Places (the 34,283 sessions at XL are at 7,347 of them).
+    # benchmarks/timefold_build.py times it. Nothing mutates them.
     rows = {a: [minutes(a, b) for b in sites] for a in sites}
     columns = {b: [minutes(a, b) for a in sites] for b in sites}
     doctors = []
@@ -410,31 +427,33 @@ def to_plan(problem: PeerProblem) -> tuple[Plan, Settings]:
         for w in prep.demand_weeks[dem.id]
     }
 
-    def session(key: str, dw: DemandWeek | None, t: int, p: int, site: str, **kw: Any) -> Session:
-        return Session(
-            id=key,
-            dw=dw,
-            day=t,
-            period=p,
-            week=prep.week[t],
-            site=where[site],
-            start=prep.period_start[p],
-            end=prep.period_end[p],
-            evening=1 if prep.evening[p] else 0,
-            weekend=weekend_of.get(t, -1),
-            to=rows[site],
-            **kw,
-        )
+    places: dict[tuple[int, int, str, str | None], Place] = {}
+
+    def at(t: int, p: int, site: str, resource: str | None, left: int) -> Place:
+        """The one Place of (day, period, site, resource): `left` depends on nothing else."""
+        key = (t, p, site, resource)
+        if key not in places:
+            places[key] = Place(
+                id=f"{site}|{resource}|{t}|{p}",
+                day=t,
+                period=p,
+                week=prep.week[t],
+                site=where[site],
+                start=prep.period_start[p],
+                end=prep.period_end[p],
+                evening=1 if prep.evening[p] else 0,
+                weekend=weekend_of.get(t, -1),
+                cap_key=None if resource is None else f"{site}|{resource}|{t}|{p}",
+                cap_left=left,
+                to=rows[site],
+            )
+        return places[key]
 
     sessions = [
-        session(
-            f"commitment|{spec}|{t}|{p}",
-            None,
-            t,
-            p,
-            prep.commitment_at[(spec, t, p)].site,
-            cap_key=None,
-            cap_left=0,
+        Session(
+            id=f"commitment|{spec}|{t}|{p}",
+            dw=None,
+            at=at(t, p, prep.commitment_at[(spec, t, p)].site, None, 0),
             pinned=True,
             allowed=alone[spec],
             specialist=by_id[spec],
@@ -447,14 +466,10 @@ def to_plan(problem: PeerProblem) -> tuple[Plan, Settings]:
         if allowed is None:
             allowed = ranges[slot.allowed] = [by_id[s] for s in slot.allowed]
         sessions.append(
-            session(
-                slot.key,
-                demand_weeks[(slot.demand, slot.week)],
-                slot.day,
-                slot.period,
-                slot.site,
-                cap_key=None if slot.resource is None else f"{slot.site}|{slot.resource}|{slot.day}|{slot.period}",
-                cap_left=slot.capacity_left,
+            Session(
+                id=slot.key,
+                dw=demand_weeks[(slot.demand, slot.week)],
+                at=at(slot.day, slot.period, slot.site, slot.resource, slot.capacity_left),
                 pinned=False,
                 allowed=allowed,
             )
@@ -482,7 +497,7 @@ def to_plan(problem: PeerProblem) -> tuple[Plan, Settings]:
         fairness_max=weights.fairness_max,
         fairness_deviation=weights.fairness_deviation,
     )
-    return Plan(doctors, list(demand_weeks.values()), requests, sessions), settings
+    return Plan(doctors, list(demand_weeks.values()), requests, list(places.values()), sessions), settings
 
 
 def _limit(value: int | None) -> int:

@@ -42,7 +42,9 @@ from outreach_opt.io.load import instance_from_data
 plan, _ = pt.to_plan(build_problem(prepare(instance_from_data(generate(*ARGS), "plan"))))
 print(json.dumps({
     "sessions": [
-        [s.id, s.pinned, [d.id for d in s.allowed], id(s.allowed), s.site, s.to, id(s.to)] for s in plan.sessions
+        [s.id, s.pinned, [d.id for d in s.allowed], id(s.allowed), s.at.site, s.at.to, id(s.at.to), id(s.at),
+         [s.at.day, s.at.period, s.at.cap_key, s.at.cap_left]]
+        for s in plan.sessions
     ],
     "doctors": [[d.id, d.to_site, d.back] for d in plan.doctors],
 }))
@@ -81,7 +83,8 @@ def test_plan_shares_value_ranges_and_keeps_them() -> None:
     """Every slot's value range is its prepared candidates, in their order; slots with the same
     candidates share one list (one conversion to Java), so there are as many lists as
     candidate sets; the commitments' range is their specialist; every travel row holds the
-    instance's minutes."""
+    instance's minutes; sessions at one site in one period of one day, holding the same
+    resource, share one Place, which holds their day, period, site and capacity left."""
     args = (30, 6, 1, 2)
     prep = prepare(instance_from_data(generate(*args), "plan"))
     candidates: dict[tuple[str, int, str], list[str]] = {}
@@ -108,6 +111,28 @@ def test_plan_shares_value_ranges_and_keeps_them() -> None:
     for row in plan["sessions"]:
         assert row[5] == [prep.travel.get((sites[row[4]], b), 0) for b in sites]
     assert len({row[6] for row in plan["sessions"]}) <= len(sites)  # one `to` row per site
+    places: dict[tuple[str, int, str, str | None], set[int]] = {}
+    for key, pinned, _, _, site, _, _, place_id, (day, period, cap_key, cap_left) in plan["sessions"]:
+        if pinned:
+            _, spec, t, p = key.split("|")
+            assert (day, period, sites[site]) == (int(t), int(p), prep.commitment_at[(spec, day, period)].site)
+            resource = None
+        else:
+            demand, t, period_id, _ = key.split("|")
+            assert (day, prep.period_ids[period]) == (int(t), period_id)
+            assert sites[site] == prep.demands[demand].site
+            resource = prep.demands[demand].resource
+        assert cap_key == (None if resource is None else f"{sites[site]}|{resource}|{day}|{period}")
+        if resource is not None:
+            fixed = sum(
+                1
+                for (_, ct, cp), com in prep.commitment_at.items()
+                if (ct, cp, com.site, com.resource) == (day, period, sites[site], resource)
+            )
+            assert cap_left == max(0, prep.capacity.get((sites[site], resource), 0) - fixed)
+        places.setdefault((sites[site], day, str(period), resource), set()).add(place_id)
+    assert len(places) < len(plan["sessions"]), "no two sessions at one place: nothing to share"
+    assert all(len(ids) == 1 for ids in places.values())  # one Place per (site, day, period, resource)
 
 
 def test_shortlist_is_a_restricted_model_with_a_checked_roster() -> None:
