@@ -88,10 +88,11 @@ def peer_prep(instance: Instance, time_limit: float, shortlist: bool) -> tuple[P
     instance; or, with `shortlist`, the data the engine builds its own model from for this
     limit (as `solve/peers._engine_prep` gives HiGHS and CP-SAT's defaults): the whole instance
     where that is small enough, else its shortlist of specialists per demand, so each slot's
-    value range is its shortlisted candidates. At XL the whole instance is 26,514 slots of
-    about 400 candidates each: more moves than Timefold's construction heuristic makes in the
-    300 s limit (benchmarks/RESULTS.md). A roster of the shortlist is a roster of the instance
-    (the checker judges it), but it is Timefold on a smaller problem, which its row says."""
+    value range is its shortlisted candidates. At XL the whole instance is 26,514 slots with
+    10.6M slot-candidate pairs for the construction heuristic to try, 32 times L's 335k, which
+    took it about 83 s (L seed 1 in benchmarks/RESULTS.md, loaded machine). A roster of the
+    shortlist is a roster of the instance (the checker judges it), but it is Timefold on a
+    smaller problem, which its row's status says."""
     if not shortlist:
         return prepare(instance), None
     plan = plan_model(instance, (), time_limit)
