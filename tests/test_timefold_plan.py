@@ -31,15 +31,21 @@ pytestmark = pytest.mark.skipif(
     reason="the Timefold peer needs the bench extra (timefold) and a JDK 17",
 )
 
-PLAN = """
-import json, sys
+PLAN_ARGS = (30, 6, 1, 2)
+SHORTLIST_ARGS = (20, 6, 1, 1)  # S-1
+
+CHILD = """
+import json
 import peer_timefold as pt
 from timefold_model import build_problem
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.generate import generate
 from outreach_opt.io.load import instance_from_data
+from outreach_opt.solve import shortlist
 
-plan, _ = pt.to_plan(build_problem(prepare(instance_from_data(generate(*ARGS), "plan"))))
+plan, _ = pt.to_plan(build_problem(prepare(instance_from_data(generate(*PLAN_ARGS), "plan"))))
+shortlist.FULL_MODEL_VARIABLES = 0  # every model judged too large: the engine shortlists S-1
+roster, out = pt.solve_timefold(instance_from_data(generate(*SHORTLIST_ARGS), "S-1"), 8, shortlist=True)
 print(json.dumps({
     "sessions": [
         [s.id, s.pinned, [d.id for d in s.allowed], id(s.allowed), s.at.site, s.at.to, id(s.at.to), id(s.at),
@@ -47,50 +53,37 @@ print(json.dumps({
         for s in plan.sessions
     ],
     "doctors": [[d.id, d.to_site, d.back] for d in plan.doctors],
+    "out": out,
+    "roster": None if roster is None else roster.model_dump(mode="json"),
 }))
 """
 
-SHORTLIST = """
-import json
-from outreach_opt.generate import generate
-from outreach_opt.io.load import instance_from_data
-from outreach_opt.solve import shortlist
-shortlist.FULL_MODEL_VARIABLES = 0  # every model judged too large: the engine shortlists S-1
-import peer_timefold as pt
 
-roster, out = pt.solve_timefold(instance_from_data(generate(*ARGS), "S-1"), 8, shortlist=True)
-print(json.dumps({"out": out, "roster": None if roster is None else roster.model_dump(mode="json")}))
-"""
-
-
-def _child(code: str, args: tuple[int, int, int, int]) -> dict[str, Any]:
+@pytest.fixture(scope="module")
+def child() -> dict[str, Any]:
+    """One child process for both tests: starting the JVM and translating the domain is most of
+    their time."""
+    code = CHILD.replace("PLAN_ARGS", repr(PLAN_ARGS)).replace("SHORTLIST_ARGS", repr(SHORTLIST_ARGS))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO), str(REPO / "benchmarks")]))
     done = subprocess.run(
-        [sys.executable, "-c", code.replace("ARGS", repr(args))],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False
     )
     assert done.returncode == 0, done.stderr[-3000:]
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
-def test_plan_shares_value_ranges_and_keeps_them() -> None:
+def test_plan_shares_value_ranges_and_keeps_them(child: dict[str, Any]) -> None:
     """Every slot's value range is its prepared candidates, in their order; slots with the same
     candidates share one list (one conversion to Java), so there are as many lists as
     candidate sets; the commitments' range is their specialist; every travel row holds the
     instance's minutes; sessions at one site in one period of one day, holding the same
     resource, share one Place, which holds their day, period, site and capacity left."""
-    args = (30, 6, 1, 2)
-    prep = prepare(instance_from_data(generate(*args), "plan"))
+    prep = prepare(instance_from_data(generate(*PLAN_ARGS), "plan"))
     candidates: dict[tuple[str, int, str], list[str]] = {}
     for cand in prep.candidates:
         candidates.setdefault((cand.demand, cand.day, prep.period_ids[cand.period]), []).append(cand.specialist)
-    plan = _child(PLAN, args)
+    plan = child
     slots = [row for row in plan["sessions"] if not row[1]]
     lists: dict[tuple[str, ...], set[int]] = {}
     for key, _, allowed, list_id, *_ in slots:
@@ -135,18 +128,16 @@ def test_plan_shares_value_ranges_and_keeps_them() -> None:
     assert all(len(ids) == 1 for ids in places.values())  # one Place per (site, day, period, resource)
 
 
-def test_shortlist_is_a_restricted_model_with_a_checked_roster() -> None:
+def test_shortlist_is_a_restricted_model_with_a_checked_roster(child: dict[str, Any]) -> None:
     """S-1 with every model judged too large (as tests/test_peers_restricted.py does): the
     peer offers Timefold the engine's shortlist, says so in its status, and its roster
     passes the checker with the checker's objective equal to Timefold's."""
-    args = (20, 6, 1, 1)
-    result = _child(SHORTLIST, args)
-    out = result["out"]
+    out = child["out"]
     assert out["restricted"] is not None and "specialist-demand pairs" in out["restricted"]
     assert out["status"].endswith(" (restricted model)")
-    assert result["roster"] is not None, out
-    instance = instance_from_data(generate(*args), "S-1")
-    report = check_roster(instance, roster_from_data(result["roster"]))
+    assert child["roster"] is not None, out
+    instance = instance_from_data(generate(*SHORTLIST_ARGS), "S-1")
+    report = check_roster(instance, roster_from_data(child["roster"]))
     assert report.violations == []
     assert out["status"] == "feasible (restricted model)"
     assert report.objective == out["solver_objective"] >= 43544  # S-1's proven optimum
