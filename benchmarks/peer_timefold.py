@@ -53,10 +53,9 @@ from timefold.solver.score import (
     Joiners,
     constraint_provider,
 )
-from timefold_model import PeerProblem, build_problem, refusal, roster_from_choice
+from timefold_model import PeerProblem, build_problem, peer_prep, refusal, roster_from_choice
 
 from outreach_opt.domain.instance import Instance
-from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Roster
 
 BIG = 1 << 30
@@ -107,13 +106,14 @@ class DayRequest:
     cost: int
 
 
-@planning_entity
 @dataclass(eq=False)
-class Session:
-    """A demand session slot, or (pinned) a commitment. `to[j]`: minutes from its site to site j."""
+class Place:
+    """Where and when sessions are: a site in one period of one day, with the resource held
+    there (`cap_key`, None if none) and how much of it is left. Shared by every slot and
+    commitment there, so the plan converts it to Java once rather than once per session
+    (`to_plan`). `to[j]`: minutes from its site to site j."""
 
     id: Annotated[str, PlanningId]
-    dw: DemandWeek | None
     day: int
     period: int
     week: int
@@ -126,6 +126,16 @@ class Session:
     cap_key: str | None
     cap_left: int
     to: list[int]
+
+
+@planning_entity
+@dataclass(eq=False)
+class Session:
+    """A demand session slot, or (pinned) a commitment, at `at`."""
+
+    id: Annotated[str, PlanningId]
+    dw: DemandWeek | None
+    at: Place
     pinned: Annotated[bool, PlanningPin]
     allowed: Annotated[list[Doctor], ValueRangeProvider(id="allowed")]
     specialist: Annotated[
@@ -139,6 +149,7 @@ class Plan:
     doctors: Annotated[list[Doctor], ProblemFactCollectionProperty]
     demand_weeks: Annotated[list[DemandWeek], ProblemFactCollectionProperty]
     requests: Annotated[list[DayRequest], ProblemFactCollectionProperty]
+    places: Annotated[list[Place], ProblemFactCollectionProperty]
     sessions: Annotated[list[Session], PlanningEntityCollectionProperty]
     score: Annotated[HardSoftScore | None, PlanningScore] = field(default=None)
 
@@ -163,10 +174,10 @@ def day_drive(doctor: Doctor, todays: list[Session], n_periods: int) -> int:
     prev = None
     for p in range(n_periods):
         for s in todays:
-            if s.period == p:
-                total += doctor.to_site[s.site] if prev is None else prev.to[s.site]
+            if s.at.period == p:
+                total += doctor.to_site[s.at.site] if prev is None else prev.at.to[s.at.site]
                 prev = s
-    return total + (doctor.back[prev.site] if prev is not None else 0)
+    return total + (doctor.back[prev.at.site] if prev is not None else 0)
 
 
 def longest_excess(days: set[int], limit: int) -> int:
@@ -208,8 +219,8 @@ def make_constraints(settings: Settings, n_periods: int) -> Callable[..., Any]:
     w_dev = settings.fairness_deviation
 
     def burden_points(s: Session) -> int:
-        away = 1 if s.site != s.specialist.home else 0
-        return out_points * away + eve_points * s.evening
+        away = 1 if s.at.site != s.specialist.home else 0
+        return out_points * away + eve_points * s.at.evening
 
     @constraint_provider
     def constraints(cf: ConstraintFactory) -> list[Any]:
@@ -219,8 +230,8 @@ def make_constraints(settings: Settings, n_periods: int) -> Callable[..., Any]:
             cf.for_each_unique_pair(
                 Session,
                 Joiners.equal(lambda s: s.specialist),
-                Joiners.equal(lambda s: s.day),
-                Joiners.equal(lambda s: s.period),
+                Joiners.equal(lambda s: s.at.day),
+                Joiners.equal(lambda s: s.at.period),
             )
             .penalize(hard)
             .as_constraint("one_place"),
@@ -231,8 +242,8 @@ def make_constraints(settings: Settings, n_periods: int) -> Callable[..., Any]:
             .penalize(hard, lambda dw, n: n - dw.most)
             .as_constraint("demand_max"),
             cf.for_each(Session)
-            .filter(lambda s: s.cap_key is not None)
-            .group_by(lambda s: s.cap_key, lambda s: s.cap_left, ConstraintCollectors.count())
+            .filter(lambda s: s.at.cap_key is not None)
+            .group_by(lambda s: s.at.cap_key, lambda s: s.at.cap_left, ConstraintCollectors.count())
             .filter(lambda key, left, n: n > left)
             .penalize(hard, lambda key, left, n: n - left)
             .as_constraint("capacity"),
@@ -240,14 +251,14 @@ def make_constraints(settings: Settings, n_periods: int) -> Callable[..., Any]:
             .join(
                 Session,
                 Joiners.equal(lambda s: s.specialist),
-                Joiners.equal(lambda s: s.day),
-                Joiners.less_than(lambda s: s.period),
+                Joiners.equal(lambda s: s.at.day),
+                Joiners.less_than(lambda s: s.at.period),
             )
-            .filter(lambda a, b: a.end + a.to[b.site] > b.start)
+            .filter(lambda a, b: a.at.end + a.at.to[b.at.site] > b.at.start)
             .penalize(hard)
             .as_constraint("travel_between"),
             cf.for_each(Session)
-            .group_by(lambda s: s.specialist, lambda s: s.day, ConstraintCollectors.to_list())
+            .group_by(lambda s: s.specialist, lambda s: s.at.day, ConstraintCollectors.to_list())
             .filter(lambda d, day, todays: day_drive(d, todays, n_periods) > d.max_drive)
             .penalize(hard, lambda d, day, todays: day_drive(d, todays, n_periods) - d.max_drive)
             .as_constraint("daily_travel"),
@@ -255,55 +266,59 @@ def make_constraints(settings: Settings, n_periods: int) -> Callable[..., Any]:
             .join(
                 Session,
                 Joiners.equal(lambda s: s.specialist),
-                Joiners.equal(lambda s: s.day + 1, lambda s: s.day),
+                Joiners.equal(lambda s: s.at.day + 1, lambda s: s.at.day),
             )
             .if_not_exists(
                 Session,
                 Joiners.equal(lambda a, b: a.specialist, lambda c: c.specialist),
-                Joiners.equal(lambda a, b: a.day, lambda c: c.day),
-                Joiners.less_than(lambda a, b: a.period, lambda c: c.period),
+                Joiners.equal(lambda a, b: a.at.day, lambda c: c.at.day),
+                Joiners.less_than(lambda a, b: a.at.period, lambda c: c.at.period),
             )
             .if_not_exists(
                 Session,
                 Joiners.equal(lambda a, b: b.specialist, lambda c: c.specialist),
-                Joiners.equal(lambda a, b: b.day, lambda c: c.day),
-                Joiners.greater_than(lambda a, b: b.period, lambda c: c.period),
+                Joiners.equal(lambda a, b: b.at.day, lambda c: c.at.day),
+                Joiners.greater_than(lambda a, b: b.at.period, lambda c: c.at.period),
             )
             .filter(
-                lambda a, b: b.start - a.specialist.to_site[b.site] + 1440 - a.end - a.specialist.back[a.site] < rest
+                lambda a, b: (
+                    b.at.start - a.specialist.to_site[b.at.site] + 1440 - a.at.end - a.specialist.back[a.at.site] < rest
+                )
             )
             .penalize(hard)
             .as_constraint("rest"),
             cf.for_each(Session)
-            .group_by(lambda s: s.specialist, lambda s: s.week, ConstraintCollectors.count())
+            .group_by(lambda s: s.specialist, lambda s: s.at.week, ConstraintCollectors.count())
             .filter(lambda d, w, n: n > d.max_sessions)
             .penalize(hard, lambda d, w, n: n - d.max_sessions)
             .as_constraint("weekly_sessions"),
             cf.for_each(Session)
-            .filter(lambda s: s.site != s.specialist.home)
-            .group_by(lambda s: s.specialist, lambda s: s.week, ConstraintCollectors.count())
+            .filter(lambda s: s.at.site != s.specialist.home)
+            .group_by(lambda s: s.specialist, lambda s: s.at.week, ConstraintCollectors.count())
             .filter(lambda d, w, n: n > d.max_outreach)
             .penalize(hard, lambda d, w, n: n - d.max_outreach)
             .as_constraint("weekly_outreach"),
             cf.for_each(Session)
-            .filter(lambda s: s.evening == 1)
-            .group_by(lambda s: s.specialist, lambda s: s.week, ConstraintCollectors.count())
+            .filter(lambda s: s.at.evening == 1)
+            .group_by(lambda s: s.specialist, lambda s: s.at.week, ConstraintCollectors.count())
             .filter(lambda d, w, n: n > d.max_evenings)
             .penalize(hard, lambda d, w, n: n - d.max_evenings)
             .as_constraint("weekly_evenings"),
             cf.for_each(Session)
-            .group_by(lambda s: s.specialist, lambda s: s.week, ConstraintCollectors.count_distinct(lambda s: s.day))
+            .group_by(
+                lambda s: s.specialist, lambda s: s.at.week, ConstraintCollectors.count_distinct(lambda s: s.at.day)
+            )
             .filter(lambda d, w, n: n > d.max_days)
             .penalize(hard, lambda d, w, n: n - d.max_days)
             .as_constraint("working_days"),
             cf.for_each(Session)
-            .group_by(lambda s: s.specialist, ConstraintCollectors.to_set(lambda s: s.day))
+            .group_by(lambda s: s.specialist, ConstraintCollectors.to_set(lambda s: s.at.day))
             .filter(lambda d, days: longest_excess(days, d.max_run) > 0)
             .penalize(hard, lambda d, days: longest_excess(days, d.max_run))
             .as_constraint("max_consecutive_days"),
             cf.for_each(Session)
-            .filter(lambda s: s.weekend >= 0)
-            .group_by(lambda s: s.specialist, ConstraintCollectors.count_distinct(lambda s: s.weekend))
+            .filter(lambda s: s.at.weekend >= 0)
+            .group_by(lambda s: s.specialist, ConstraintCollectors.count_distinct(lambda s: s.at.weekend))
             .filter(lambda d, n: n > d.max_weekends)
             .penalize(hard, lambda d, n: n - d.max_weekends)
             .as_constraint("max_weekends"),
@@ -314,7 +329,7 @@ def make_constraints(settings: Settings, n_periods: int) -> Callable[..., Any]:
             .penalize(soft, lambda dw, n: (dw.least - n) * dw.cost)
             .as_constraint("uncovered"),
             cf.for_each(Session)
-            .group_by(lambda s: s.specialist, lambda s: s.day, ConstraintCollectors.to_list())
+            .group_by(lambda s: s.specialist, lambda s: s.at.day, ConstraintCollectors.to_list())
             .penalize(soft, lambda d, day, todays: travel_weight * day_drive(d, todays, n_periods))
             .as_constraint("travel"),
             cf.for_each(DayRequest)
@@ -322,8 +337,8 @@ def make_constraints(settings: Settings, n_periods: int) -> Callable[..., Any]:
             .if_exists(
                 Session,
                 Joiners.equal(lambda r: r.doctor, lambda s: s.specialist.index),
-                Joiners.equal(lambda r: r.day, lambda s: s.day),
-                Joiners.filtering(lambda r, s: (r.mask >> s.period) & 1 == 1),
+                Joiners.equal(lambda r: r.day, lambda s: s.at.day),
+                Joiners.filtering(lambda r, s: (r.mask >> s.at.period) & 1 == 1),
             )
             .penalize(soft, lambda r: r.cost)
             .as_constraint("requests off"),
@@ -332,8 +347,8 @@ def make_constraints(settings: Settings, n_periods: int) -> Callable[..., Any]:
             .if_not_exists(
                 Session,
                 Joiners.equal(lambda r: r.doctor, lambda s: s.specialist.index),
-                Joiners.equal(lambda r: r.day, lambda s: s.day),
-                Joiners.filtering(lambda r, s: (r.mask >> s.period) & 1 == 1),
+                Joiners.equal(lambda r: r.day, lambda s: s.at.day),
+                Joiners.filtering(lambda r, s: (r.mask >> s.at.period) & 1 == 1),
             )
             .penalize(soft, lambda r: r.cost)
             .as_constraint("requests on"),
@@ -346,7 +361,7 @@ def make_constraints(settings: Settings, n_periods: int) -> Callable[..., Any]:
                     lambda s: s.specialist,
                     ConstraintCollectors.sum(burden_points),
                     ConstraintCollectors.conditionally(
-                        lambda s: s.weekend >= 0, ConstraintCollectors.count_distinct(lambda s: s.day)
+                        lambda s: s.at.weekend >= 0, ConstraintCollectors.count_distinct(lambda s: s.at.day)
                     ),
                 )
                 .map(lambda d, points, weekend_days: d.factor * (points + we_points * weekend_days))
@@ -371,6 +386,15 @@ def to_plan(problem: PeerProblem) -> tuple[Plan, Settings]:
     def minutes(a: str, b: str) -> int:
         return leg.get((a, b), 0)  # a pair no one can combine (references.py): never driven
 
+    # Converting the plan to Java (convert_to_java_python_like_object) costs JPype round
+    # trips per object and per reference, and converts each Python object once however often
+    # it is referred to. So whatever many objects hold alike is held once and shared: the rows
+    # of the travel matrix (a site's `to`, a home's `to_site` and `back`), the value ranges
+    # (at XL the 26,514 slots have 228 candidate sets: 62,488 references to convert rather
+    # than 10,625,947) and the Places (the 34,283 sessions at XL are at 7,347 of them).
+    # benchmarks/timefold_build.py times it. Nothing mutates them.
+    rows = {a: [minutes(a, b) for b in sites] for a in sites}
+    columns = {b: [minutes(a, b) for a in sites] for b in sites}
     doctors = []
     for i, spec in enumerate(instance.specialists):
         doctors.append(
@@ -378,8 +402,8 @@ def to_plan(problem: PeerProblem) -> tuple[Plan, Settings]:
                 id=spec.id,
                 index=i,
                 home=where[spec.home],
-                to_site=[minutes(spec.home, b) for b in sites],
-                back=[minutes(b, spec.home) for b in sites],
+                to_site=rows[spec.home],
+                back=columns[spec.home],
                 max_sessions=_limit(spec.max_sessions_per_week),
                 max_outreach=_limit(spec.max_outreach_sessions_per_week),
                 max_drive=_limit(spec.max_travel_minutes_per_day),
@@ -392,6 +416,7 @@ def to_plan(problem: PeerProblem) -> tuple[Plan, Settings]:
             )
         )
     by_id = {d.id: d for d in doctors}
+    alone = {d.id: [d] for d in doctors}  # a commitment's value range
     weekend_of = {t: j for j, days in enumerate(prep.weekends) for t in days}
     weights = instance.weights
     demand_weeks = {
@@ -401,51 +426,52 @@ def to_plan(problem: PeerProblem) -> tuple[Plan, Settings]:
         for dem in instance.demands
         for w in prep.demand_weeks[dem.id]
     }
-    rows = {a: [minutes(a, b) for b in sites] for a in sites}
 
-    def session(key: str, dw: DemandWeek | None, t: int, p: int, site: str, **kw: Any) -> Session:
-        return Session(
-            id=key,
-            dw=dw,
-            day=t,
-            period=p,
-            week=prep.week[t],
-            site=where[site],
-            start=prep.period_start[p],
-            end=prep.period_end[p],
-            evening=1 if prep.evening[p] else 0,
-            weekend=weekend_of.get(t, -1),
-            to=rows[site],
-            **kw,
-        )
+    places: dict[tuple[int, int, str, str | None], Place] = {}
+
+    def at(t: int, p: int, site: str, resource: str | None, left: int) -> Place:
+        """The one Place of (day, period, site, resource): `left` depends on nothing else."""
+        key = (t, p, site, resource)
+        if key not in places:
+            places[key] = Place(
+                id=f"{site}|{resource}|{t}|{p}",
+                day=t,
+                period=p,
+                week=prep.week[t],
+                site=where[site],
+                start=prep.period_start[p],
+                end=prep.period_end[p],
+                evening=1 if prep.evening[p] else 0,
+                weekend=weekend_of.get(t, -1),
+                cap_key=None if resource is None else f"{site}|{resource}|{t}|{p}",
+                cap_left=left,
+                to=rows[site],
+            )
+        return places[key]
 
     sessions = [
-        session(
-            f"commitment|{spec}|{t}|{p}",
-            None,
-            t,
-            p,
-            prep.commitment_at[(spec, t, p)].site,
-            cap_key=None,
-            cap_left=0,
+        Session(
+            id=f"commitment|{spec}|{t}|{p}",
+            dw=None,
+            at=at(t, p, prep.commitment_at[(spec, t, p)].site, None, 0),
             pinned=True,
-            allowed=[by_id[spec]],
+            allowed=alone[spec],
             specialist=by_id[spec],
         )
         for spec, t, p in problem.commitments
     ]
+    ranges: dict[tuple[str, ...], list[Doctor]] = {}
     for slot in problem.slots:
+        allowed = ranges.get(slot.allowed)
+        if allowed is None:
+            allowed = ranges[slot.allowed] = [by_id[s] for s in slot.allowed]
         sessions.append(
-            session(
-                slot.key,
-                demand_weeks[(slot.demand, slot.week)],
-                slot.day,
-                slot.period,
-                slot.site,
-                cap_key=None if slot.resource is None else f"{slot.site}|{slot.resource}|{slot.day}|{slot.period}",
-                cap_left=slot.capacity_left,
+            Session(
+                id=slot.key,
+                dw=demand_weeks[(slot.demand, slot.week)],
+                at=at(slot.day, slot.period, slot.site, slot.resource, slot.capacity_left),
                 pinned=False,
-                allowed=[by_id[s] for s in slot.allowed],
+                allowed=allowed,
             )
         )
     requests = [
@@ -471,7 +497,7 @@ def to_plan(problem: PeerProblem) -> tuple[Plan, Settings]:
         fairness_max=weights.fairness_max,
         fairness_deviation=weights.fairness_deviation,
     )
-    return Plan(doctors, list(demand_weeks.values()), requests, sessions), settings
+    return Plan(doctors, list(demand_weeks.values()), requests, list(places.values()), sessions), settings
 
 
 def _limit(value: int | None) -> int:
@@ -479,9 +505,14 @@ def _limit(value: int | None) -> int:
 
 
 def solve_timefold(
-    instance: Instance, time_limit: float, on_solution: Callable[[float, int], None] | None = None
+    instance: Instance,
+    time_limit: float,
+    on_solution: Callable[[float, int], None] | None = None,
+    shortlist: bool = False,
 ) -> tuple[Roster | None, dict[str, Any]]:
     """Solve with Timefold; refuse (ValueError) an instance that uses an unmodelled rule.
+    With `shortlist`, the value ranges are the engine's shortlist where the engine models the
+    instance over one (`timefold_model.peer_prep`): the status then says "(restricted model)".
 
     The clock runs from the call, except while Timefold translates the Python domain and
     constraints to Java bytecode (`startup_s`, reported apart): a one-time cost per process
@@ -497,7 +528,8 @@ def solve_timefold(
             + "; ".join(refused[:10])
             + (f" (and {len(refused) - 10} more)" if len(refused) > 10 else "")
         )
-    problem = build_problem(prepare(instance))
+    prep, restricted = peer_prep(instance, time_limit, shortlist)
+    problem = build_problem(prep)
     plan, settings = to_plan(problem)
     translating = time.perf_counter()
     config = SolverConfig(
@@ -548,7 +580,8 @@ def solve_timefold(
     score = SolutionManager.create(factory).update(solved) if complete else None
     feasible = score is not None and score.hard_score == 0
     out: dict[str, Any] = {
-        "status": "feasible" if feasible else ("hard score below 0" if complete else "no solution"),
+        "status": ("feasible" if feasible else ("hard score below 0" if complete else "no solution"))
+        + ("" if restricted is None else " (restricted model)"),
         "startup_s": round(startup, 2),
         "build_s": round(build_s, 2),
         "wall_s": round(wall, 2),
@@ -558,6 +591,8 @@ def solve_timefold(
         "timefold_returned_score": str(returned),
         "entities": len(plan.sessions),
     }
+    if restricted is not None:
+        out["restricted"] = restricted
     if not complete:
         return None, out  # Timefold reported no solution: no roster to judge
     if feasible:

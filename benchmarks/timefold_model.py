@@ -22,9 +22,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from outreach_opt.domain.instance import Instance
-from outreach_opt.domain.prepared import Prepared
+from outreach_opt.domain.prepared import Prepared, prepare
 from outreach_opt.domain.roster import Assignment, Roster, RosterStatus
 from outreach_opt.solve.plain_model import SUPPORTED, unsupported_rules
+from outreach_opt.solve.shortlist import plan_model
 
 BEYOND_PLAIN = frozenset({"daily_sessions", "preferences", "continuity"})
 """Rules and terms the plain CP-SAT peer models and this one does not."""
@@ -80,6 +81,22 @@ class PeerProblem:
     """(specialist, day, period) of every commitment that holds (not on leave)."""
     constant_cost: int
     """Uncovered cost of demand-weeks that no slot can serve: in the objective, not in the score."""
+
+
+def peer_prep(instance: Instance, time_limit: float, shortlist: bool) -> tuple[Prepared, str | None]:
+    """What the slots are built from, and what restricts it (None: nothing). The whole
+    instance; or, with `shortlist`, the data the engine builds its own model from for this
+    limit (as `solve/peers._engine_prep` gives HiGHS and CP-SAT's defaults): the whole instance
+    where that is small enough, else its shortlist of specialists per demand, so each slot's
+    value range is its shortlisted candidates. At XL the whole instance is 26,514 slots with
+    10.6M slot-candidate pairs for the construction heuristic to try, 32 times L's 335k, which
+    took it about 83 s (L seed 1 in benchmarks/RESULTS.md, loaded machine). A roster of the
+    shortlist is a roster of the instance (the checker judges it), but it is Timefold on a
+    smaller problem, which its row's status says."""
+    if not shortlist:
+        return prepare(instance), None
+    plan = plan_model(instance, (), time_limit)
+    return plan.prep, None if plan.shortlist is None else plan.shortlist.describe()
 
 
 def build_problem(prep: Prepared) -> PeerProblem:
