@@ -45,9 +45,11 @@ from outreach_opt.solve.by_specialist import (
     sub_instance,
     ties,
 )
-from outreach_opt.solve.first_line import declines, first_line
+from outreach_opt.solve.first_line import first_line
 from outreach_opt.solve.first_roster import Completed, FirstRoster, complete_hint, hint, sort_interchangeable
 from outreach_opt.solve.greedy import greedy_roster
+from outreach_opt.solve.line_scope import declines
+from outreach_opt.solve.weekend_plan import weekend_plan
 
 if TYPE_CHECKING:
     from outreach_opt.solve.builder import RosterModel
@@ -72,6 +74,7 @@ def lines_roster(instance: Instance, judge: Judge, until: float, past: Sequence[
         return None
     lines = Lines(instance)
     order = [spec.id for spec in instance.specialists]
+    plan = weekend_plan(instance)
     stepped = 0
     for spec in order:
         sub = sub_instance(instance, spec, lines)
@@ -79,7 +82,7 @@ def lines_roster(instance: Instance, judge: Judge, until: float, past: Sequence[
         if reasons:
             logger.info("first lines: declined for %s (%s)", spec, ", ".join(reasons))
             return None
-        line = first_line(sub)
+        line = first_line(sub, plan.get(spec))
         if line is None or not judge(sub, line):
             line = line_for(instance, spec, lines, Steps(), STEP_SECONDS, retry=RETRY_SECONDS)
             stepped += 1
