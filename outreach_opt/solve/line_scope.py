@@ -47,7 +47,6 @@ def declines(instance: Instance) -> list[str]:
     return found
 
 
-
 def inside(instance: Instance, date: dt.date) -> bool:
     """`date` is a day of the horizon."""
     return 0 <= (date - instance.horizon.start).days < instance.horizon.days

@@ -36,6 +36,7 @@ from outreach_opt.solve.line_scope import declines
 
 logger = logging.getLogger(__name__)
 
+
 def weekend_plan(instance: Instance) -> dict[str, dict[int, str]]:
     """Per specialist whose `max_weekends` binds, the days (indices into the horizon) of the
     weekends chosen for them, each with its period (module docstring); empty when no plan
