@@ -145,7 +145,8 @@ def lines_start(
     """The first-lines roster (`lines_roster`) in the model's form, completed to every
     variable within `limit` seconds and left as the model's hint; None when declined or not
     completed (the hint is then cleared). Where a weekend plan is made, the roster is built
-    both with it (the first half of the time to `until`) and without it, and the cheaper by
+    both with it (the first half of the time to `until`) and, if `until` has not come,
+    without it, and the cheaper by
     the model's exact objective kept: neither is better everywhere (the first-lines roster
     after up to 60 s of passes, checked: with the plan Instances 4, 6, 7, 8, 13 cheaper,
     1-3, whose 14 days leave one weekend of two to each person, dearer)."""
@@ -154,6 +155,8 @@ def lines_start(
     tries = [plan, {}] if plan else [{}]
     best: Completed | None = None
     for k, planned in enumerate(tries):
+        if k > 0 and time.perf_counter() >= until:
+            break  # a first pass alone is dearer than the roster in hand (Instance13: 23979)
         share = until if k == len(tries) - 1 else time.perf_counter() + (until - time.perf_counter()) / 2
         completed = _completed(built, lines_roster(instance, judge, share, past, planned), limit)
         objective = None if completed is None else completed.objective
