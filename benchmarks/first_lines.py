@@ -34,7 +34,7 @@ def main() -> None:
     args = parser.parse_args()
     for number in (int(n) for n in args.instances.split(",")):
         instance = load_curtois_qu(str(DATA / f"Instance{number}.txt"))
-        plan = weekend_plan(instance)
+        plan = weekend_plan(instance, time.perf_counter() + args.seconds)
         for planned in [{}, plan] if plan else [{}]:
             began = time.perf_counter()
             roster = lines_roster(instance, line_holds, time.perf_counter() + args.seconds, plan=planned)

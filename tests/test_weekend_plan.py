@@ -45,7 +45,7 @@ def test_plan_gives_whole_weekends_within_the_rules(path: Any) -> None:
     each (both Saturday and Sunday where both are open), on each a period they may work,
     no forbidden succession from Saturday to Sunday, no period past its limit."""
     instance = load_curtois_qu(str(path))
-    plan = weekend_plan(instance)
+    plan = weekend_plan(instance, time.perf_counter() + 600.0)
     lines = Lines(instance)
     for spec in instance.specialists:
         builder = Builder(sub_instance(instance, spec.id, lines))
@@ -98,7 +98,9 @@ def test_plan_leaves_fewer_half_weekends_on_instance8() -> None:
     the plan and without: both rosters checked, the planned one with fewer weekends worked
     on one day only and a lower objective."""
     instance = load_curtois_qu(str(INSTANCE8))
-    planned = lines_roster(instance, line_holds, time.perf_counter(), plan=weekend_plan(instance))
+    planned = lines_roster(
+        instance, line_holds, time.perf_counter(), plan=weekend_plan(instance, time.perf_counter() + 600.0)
+    )
     free = lines_roster(instance, line_holds, time.perf_counter())
     assert planned is not None and free is not None
     with_plan, without = check_roster(instance, planned), check_roster(instance, free)

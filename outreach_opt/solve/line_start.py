@@ -60,6 +60,8 @@ STEP_SECONDS = 1.0
 """CP-SAT's search for a person's line where the plain-Python construction finds none
 (`by_specialist.line_for`; before the construction counted weekends worked, Curtois & Qu
 Instance8's S: 17 of 28 days with two weekends off)."""
+PLAN_SHARE = 0.25
+"""Of the lines' time, what the weekend plan may take at most (none is made past it)."""
 RETRY_SECONDS = 5.0
 """And up to this much more when that found no line at all."""
 
@@ -151,7 +153,8 @@ def lines_start(
     after up to 60 s of passes, checked: with the plan Instances 4, 6, 7, 8, 13 cheaper,
     1-3, whose 14 days leave one weekend of two to each person, dearer)."""
     instance = built.prep.instance
-    plan = weekend_plan(instance) if not (past or ties(instance)) else {}
+    now = time.perf_counter()
+    plan = weekend_plan(instance, now + PLAN_SHARE * (until - now)) if not (past or ties(instance)) else {}
     tries = [plan, {}] if plan else [{}]
     best: Completed | None = None
     for k, planned in enumerate(tries):

@@ -25,6 +25,7 @@ first_line and judged by the independent checker. It is only made where each wee
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise, product
@@ -37,16 +38,20 @@ from outreach_opt.solve.line_scope import declines
 logger = logging.getLogger(__name__)
 
 
-def weekend_plan(instance: Instance) -> dict[str, dict[int, str]]:
+def weekend_plan(instance: Instance, until: float) -> dict[str, dict[int, str]]:
     """Per specialist whose `max_weekends` binds, the days (indices into the horizon) of the
     weekends chosen for them, each with its period (module docstring); empty when no plan
-    is made."""
+    is made, or `until` (perf_counter) comes first (a year of 150 people, Instance24, is
+    the most it is asked to plan)."""
     need = _weekend_need(instance)
     if not need:
         return {}
     lines = Lines(instance)
     people: list[_Person] = []
     for spec in instance.specialists:
+        if time.perf_counter() >= until:
+            logger.info("weekend plan: out of time")
+            return {}
         sub = sub_instance(instance, spec.id, lines)
         if declines(sub):
             return {}
@@ -55,11 +60,15 @@ def weekend_plan(instance: Instance) -> dict[str, dict[int, str]]:
         limit = spec.max_weekends if spec.max_weekends is not None else len(weekends)
         people.append(_Person(spec.id, builder, weekends, limit, limit < len(weekends)))
     people.sort(key=lambda person: sum(len(person.builder.slots[t]) for ts in person.weekends for t in ts))
-    left = {key: minimum for key, (minimum, _, _) in need.items()}
+    cover = _Cover(need, {key: minimum for key, (minimum, _, _) in need.items()})
     for _ in range(max((person.limit for person in people), default=0)):
         for person in people:  # a round: each person their best weekend left, least flexible first
-            if sum(ts[0] in person.chosen for ts in person.weekends) < person.limit:
-                _choose(person, need, left)
+            if time.perf_counter() >= until:
+                logger.info("weekend plan: out of time")
+                return {}
+            if not person.done and sum(ts[0] in person.chosen for ts in person.weekends) < person.limit:
+                _choose(person, cover)
+    need, left = cover.need, cover.left
     short = sum(left[key] * need[key][1] for key in need if left[key] > 0)
     logger.info("weekend plan: weekend cover short by %d (weighted) before the lines", short)
     return {person.spec: dict(sorted(person.chosen.items())) for person in people if person.binds}
@@ -76,29 +85,50 @@ class _Person:
     binds: bool
     chosen: dict[int, str] = field(default_factory=dict)
     used: Counter[str] = field(default_factory=Counter)
+    done: bool = False
+    """No weekend left takes anything off (it cannot again: the cover left only falls)."""
+    known: dict[int, tuple[tuple[int, ...], tuple[float, list[str]] | None]] = field(default_factory=dict)
+    """Per weekend (its first day), the best periods found and the cover's `changed` stamps
+    of its days then: still the best while those stamps and `used` are unchanged."""
 
 
-def _choose(
-    person: _Person, need: dict[tuple[int, str], tuple[int, int, int]], left: dict[tuple[int, str], int]
-) -> None:
+@dataclass
+class _Cover:
+    """The weekend sessions asked (`_weekend_need`), those still short, and per day a stamp
+    bumped whenever one of its sessions stops being short (the only change to a gain)."""
+
+    need: dict[tuple[int, str], tuple[int, int, int]]
+    left: dict[tuple[int, str], int]
+    changed: Counter[int] = field(default_factory=Counter)
+
+
+def _choose(person: _Person, cover: _Cover) -> None:
     """Give `person` the weekend not yet theirs whose days' best periods (no forbidden
     succession from Saturday to Sunday, the period limits kept) take most off the weekend
-    cover's cost, if any takes something off; its sessions leave `left`."""
+    cover's cost, if any takes something off; its sessions leave `cover.left`."""
     best: tuple[float, list[int], list[str]] | None = None
     for ts in person.weekends:
         if ts[0] in person.chosen:
             continue
-        found = _best_periods(person, ts, need, left)
+        stamps = tuple(cover.changed[t] for t in ts)
+        cached = person.known.get(ts[0])
+        if cached is None or cached[0] != stamps:
+            cached = person.known[ts[0]] = (stamps, _best_periods(person, ts, cover.need, cover.left))
+        found = cached[1]
         if found is not None and found[0] > 0 and (best is None or found[0] > best[0]):
             best = (found[0], ts, found[1])
     if best is None:
+        person.done = True
         return
     _, ts, periods = best
+    person.known.clear()  # `used` changes
     for t, p in zip(ts, periods, strict=True):
         person.chosen[t] = p
         person.used[p] += 1
-        if (t, p) in left:
-            left[(t, p)] -= 1
+        if (t, p) in cover.left:
+            cover.left[(t, p)] -= 1
+            if cover.left[(t, p)] == 0:
+                cover.changed[t] += 1
 
 
 def _best_periods(
