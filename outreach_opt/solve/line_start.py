@@ -147,8 +147,8 @@ def lines_start(
     """The first-lines roster (`lines_roster`) in the model's form, completed to every
     variable within `limit` seconds and left as the model's hint; None when declined or not
     completed (the hint is then cleared). Where a weekend plan is made, the roster is built
-    both with it (the first half of the time to `until`) and, if `until` has not come,
-    without it, and the cheaper by
+    with it (its passes until they settle or `until` comes) and then, if what is left to
+    `until` is at least what that took, without it, and the cheaper by
     the model's exact objective kept: neither is better everywhere (the first-lines roster
     after up to 60 s of passes, checked: with the plan Instances 4, 6, 7, 8, 13 cheaper,
     1-3, whose 14 days leave one weekend of two to each person, dearer)."""
@@ -157,15 +157,19 @@ def lines_start(
     plan = weekend_plan(instance, now + PLAN_SHARE * (until - now)) if not (past or ties(instance)) else {}
     tries = [plan, {}] if plan else [{}]
     best: Completed | None = None
-    for k, planned in enumerate(tries):
-        if k > 0 and time.perf_counter() >= until:
-            break  # a first pass alone is dearer than the roster in hand (Instance13: 23979)
-        share = until if k == len(tries) - 1 else time.perf_counter() + (until - time.perf_counter()) / 2
-        completed = _completed(built, lines_roster(instance, judge, share, past, planned), limit)
+    spent = 0.0
+    for planned in tries:
+        began = time.perf_counter()
+        if until - began < spent:
+            break  # its first pass, always run to its end, would overrun the lines' time
+        # Not half the time each: on Instance19 at load 12 both rosters' passes were cut
+        # short (11119 with the plan, 12250 without, against 7050 from one roster's).
+        completed = _completed(built, lines_roster(instance, judge, until, past, planned), limit)
         objective = None if completed is None else completed.objective
         logger.info("first lines (%s): %s", "weekend plan" if planned else "no plan", objective)
         if completed is not None and (best is None or completed.objective < best.objective):
             best = completed
+        spent = time.perf_counter() - began
     if best is None:
         built.model.clear_hints()
     else:
