@@ -127,3 +127,11 @@ def test_lines_start_keeps_the_cheaper_of_plan_and_none(monkeypatch: pytest.Monk
     assert kept is not None
     assert kept.objective == min(m.objective for m in made if m is not None)
     assert list(built.model.proto.solution_hint.values) == list(kept.values)
+
+
+def test_no_plan_once_its_time_has_come() -> None:
+    """The plan is bounded by time: with none left it makes none (Instance24's year of 150
+    people took longer than the lines' time allows), so the lines go on without it."""
+    instance = load_curtois_qu(str(INSTANCE1))
+    assert weekend_plan(instance, time.perf_counter() + 600.0)
+    assert weekend_plan(instance, time.perf_counter()) == {}
