@@ -150,8 +150,8 @@ def lines_start(
     with it (its passes until they settle or `until` comes) and then, if what is left to
     `until` is at least what that took, without it, and the cheaper by
     the model's exact objective kept: neither is better everywhere (the first-lines roster
-    after up to 60 s of passes, checked: with the plan Instances 4, 6, 7, 8, 13 cheaper,
-    1-3, whose 14 days leave one weekend of two to each person, dearer)."""
+    after its passes, checked: with the plan 13, 15, 19 cheaper, 18 dearer; with the plan's
+    first version also 4, 6, 7, 8 cheaper, 1-3, one weekend of two each, dearer)."""
     instance = built.prep.instance
     now = time.perf_counter()
     plan = weekend_plan(instance, now + PLAN_SHARE * (until - now)) if not (past or ties(instance)) else {}
