@@ -24,8 +24,9 @@ from outreach_opt.io.curtois_qu import START, load_curtois_qu, parse, to_data
 from outreach_opt.io.load import instance_from_data
 from outreach_opt.solve import by_specialist as module
 from outreach_opt.solve.by_specialist import Lines, Steps, built_line, by_specialist, sub_instance
-from outreach_opt.solve.first_line import better_line, declines, first_line
+from outreach_opt.solve.first_line import better_line, first_line
 from outreach_opt.solve.line_periods import periods_by_minutes
+from outreach_opt.solve.line_scope import declines
 from outreach_opt.solve.options import SolveOptions
 from outreach_opt.solve.outcome import Status
 from outreach_opt.solve.solve import solve

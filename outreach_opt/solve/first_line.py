@@ -51,6 +51,7 @@ import numpy as np
 from outreach_opt.domain.instance import Instance, SessionMatch, Specialist
 from outreach_opt.domain.roster import Assignment
 from outreach_opt.solve.line_periods import periods_by_minutes
+from outreach_opt.solve.line_scope import declines, inside
 
 logger = logging.getLogger(__name__)
 
@@ -58,10 +59,13 @@ NEG = -1e18
 """A value no line reaches: an unreachable state."""
 WEEKENDS = ("value", "even", "odd")
 """Which weekends stay open under `max_weekends` where they are not counted in the table's
-state, tried in this order (`_close_weekends`)."""
+state, tried in this order after `plan` and `count` (`_close_weekends`)."""
 TABLE_CELLS = 20_000_000
 """Days x states x weekend counts x day counts at most for the table that counts weekends
 worked (`_weekend_choices`)."""
+PLAN_BONUS = 1e9
+"""Added to a planned weekend day's value: above any line's real value, so the table works
+every planned day it can reach (the real values still choose among such lines)."""
 TRIES = 8
 """Counts of worked days tried (the best-valued line among them is kept)."""
 
@@ -76,48 +80,16 @@ class Slot:
     value: float
 
 
-def declines(instance: Instance) -> list[str]:
-    """What this construction does not keep (empty: it may build the line). `instance` has
-    one specialist, as `by_specialist.sub_instance` gives it."""
-    if len(instance.specialists) != 1:
-        return ["more than one specialist"]
-    spec = instance.specialists[0]
-    found = []
-    if spec.max_sessions_per_day != 1:
-        found.append("not one session a day")
-    weekly = (
-        spec.max_sessions_per_week,
-        spec.max_outreach_sessions_per_week,
-        spec.min_minutes_per_week,
-        spec.max_minutes_per_week,
-        spec.max_working_days_per_week,
-        spec.max_evening_sessions_per_week,
-    )
-    if any(limit is not None for limit in weekly):
-        found.append("weekly limits")
-    if spec.preferences:
-        found.append("preferences")
-    if instance.commitments or instance.pins or instance.pinned_stays:
-        found.append("commitments or pins")
-    if instance.rules.min_rest_minutes > 0:
-        found.append("rest")
-    for dem in instance.demands:
-        if dem.site != spec.home or dem.remote or dem.day is not None or dem.days is not None:
-            found.append(f"demand {dem.id} away from home or by weekday")
-            break
-        if dem.dates is None or len([d for d in dem.dates if _inside(instance, d)]) > 1:
-            found.append(f"demand {dem.id} asks on more than one date")
-            break
-    return found
-
-
-def first_line(instance: Instance) -> list[Assignment] | None:
-    """The lone specialist's line (module docstring), or None when declined or not found."""
+def first_line(instance: Instance, planned: dict[int, str] | None = None) -> list[Assignment] | None:
+    """The lone specialist's line (module docstring), or None when declined or not found.
+    `planned`: the weekend days the weekend plan chose for them with a period each
+    (solve/weekend_plan.py): tried first, those the only weekends open and their days
+    preferred, the planned period taken among the best-valued of a day."""
     reasons = declines(instance)
     if reasons:
         logger.debug("first line: declined (%s)", ", ".join(reasons))
         return None
-    return _Builder(instance).line()
+    return Builder(instance, planned).line()
 
 
 def better_line(instance: Instance, current: list[Assignment]) -> list[Assignment] | None:
@@ -127,7 +99,7 @@ def better_line(instance: Instance, current: list[Assignment]) -> list[Assignmen
     or `current` serves a session this sub-instance does not offer."""
     if declines(instance):
         return None
-    builder = _Builder(instance)
+    builder = Builder(instance)
     before = builder.value_of(current)
     line = builder.line()
     if before is None or line is None:
@@ -136,15 +108,12 @@ def better_line(instance: Instance, current: list[Assignment]) -> list[Assignmen
     return line if after is not None and after > before else None
 
 
-def _inside(instance: Instance, date: dt.date) -> bool:
-    return 0 <= (date - instance.horizon.start).days < instance.horizon.days
-
-
-class _Builder:
+class Builder:
     """The two steps over one specialist's horizon."""
 
-    def __init__(self, instance: Instance) -> None:
+    def __init__(self, instance: Instance, planned: dict[int, str] | None = None) -> None:
         self.instance = instance
+        self.planned = planned
         self.spec: Specialist = instance.specialists[0]
         self.horizon = instance.horizon.days
         self.length = {p.id: p.end_minute - p.start_minute for p in instance.periods}
@@ -159,14 +128,16 @@ class _Builder:
 
     def line(self) -> list[Assignment] | None:
         """The two steps, for each choice of open weekends and each count of days worked in
-        turn: the best-valued line of the first choice that gives any (None: none did). Step
+        turn: the best-valued line of the first choice that gives any (with `plan`, of those
+        working the most planned days), None when none did. Step
         2's minutes table (`periods_by_minutes`) runs only until a first line is found: on a
         year (Curtois & Qu Instance24) it for every count took the first lines from 52 s to
         474 s."""
         for choice in self._weekend_choices():
             self.day_value = self._close_weekends(choice)
             self._run_table(counted=choice == "count")
-            found: list[tuple[float, dict[int, str]]] = []
+            found: list[tuple[int, float, dict[int, str]]] = []  # planned days worked first
+            planned = self.planned if choice == "plan" and self.planned else {}
             for count in self.counts():
                 days = self.days_for(count)
                 if days is None:
@@ -178,9 +149,10 @@ class _Builder:
                         days, values, self.length, self.forbidden, self.limits, self.lo, self.hi
                     )
                 if chosen is not None:
-                    found.append((sum(self.slots[t][p].value for t, p in chosen.items()), chosen))
+                    value = sum(self.slots[t][p].value for t, p in chosen.items())
+                    found.append((sum(t in planned for t in chosen), value, chosen))
             if found:
-                return self.assignments(max(found, key=lambda f: f[0])[1])
+                return self.assignments(max(found, key=lambda f: f[:2])[2])
         logger.debug("first line: none found for %s", self.spec.id)
         return None
 
@@ -197,7 +169,7 @@ class _Builder:
             for p in un.periods or whole:
                 closed.add((self._day(un.date), p))
         for req in self.instance.requests:
-            if req.specialist != self.spec.id or not _inside(self.instance, req.date):
+            if req.specialist != self.spec.id or not inside(self.instance, req.date):
                 continue
             t = self._day(req.date)
             if req.hard:
@@ -214,7 +186,7 @@ class _Builder:
             short = dem.sessions.min > 0  # the others leave it short: serving it saves its cost
             gain = weights.uncovered_session * dem.priority if short else -dem.surplus_weight
             for date in dem.dates or []:
-                if not _inside(self.instance, date):
+                if not inside(self.instance, date):
                     continue
                 t = self._day(date)
                 if (t, None) in closed:
@@ -257,7 +229,7 @@ class _Builder:
         """Some period open on day t may follow some period open on day t - 1."""
         return any((p, q) not in self.forbidden for p in self.slots[t - 1] for q in self.slots[t])
 
-    def _weekends(self) -> list[list[int]]:
+    def weekends(self) -> list[list[int]]:
         """The days of each weekend (Saturday and Sunday of one calendar week) with an open day."""
         start = self.instance.horizon.start
         weekends: dict[int, list[int]] = {}
@@ -272,12 +244,13 @@ class _Builder:
         state: exact) where the table stays under `TABLE_CELLS`, then the closing choices of
         `WEEKENDS` (a line the first count's day sets miss in step 2 may be among theirs)."""
         limit = self.spec.max_weekends
-        if limit is None or len(self._weekends()) <= limit:
+        if limit is None or len(self.weekends()) <= limit:
             return ["open"]
+        planned = ["plan"] if self.planned is not None else []
         top = max(self.spec.max_consecutive_working_days or 0, self.spec.min_consecutive_working_days or 1)
         states = 2 * top + max(self.spec.min_consecutive_days_off or 1, 1)
         cells = self.horizon * states * (limit + 1) * (self.horizon + 1)
-        return (["count"] if cells <= TABLE_CELLS else []) + list(WEEKENDS)
+        return planned + (["count"] if cells <= TABLE_CELLS else []) + list(WEEKENDS)
 
     def _close_weekends(self, choice: str) -> list[float | None]:
         """The days' values with only `max_weekends` weekends left open (closed: None): the
@@ -289,8 +262,10 @@ class _Builder:
         values = list(self.open_value)
         if choice in ("open", "count"):
             return values
+        if choice == "plan":
+            return self._planned_values(values)
         limit = self.spec.max_weekends or 0
-        ranked = self._weekends()
+        ranked = self.weekends()
         if choice == "value":
             ranked.sort(key=lambda ts: -max(self.open_value[t] or 0.0 for t in ts))
         else:
@@ -299,6 +274,20 @@ class _Builder:
         for ts in ranked[limit:]:
             for t in ts:
                 values[t] = None
+        return values
+
+    def _planned_values(self, values: list[float | None]) -> list[float | None]:
+        """The days' values with only the planned weekends open and each planned day worth
+        `PLAN_BONUS` more, so the table works every one it can (both days of a weekend: a
+        weekend worked on one day spends the limit for half its capacity)."""
+        planned = set(self.planned or [])
+        for ts in self.weekends():
+            for t in ts:
+                value = values[t]
+                if t not in planned:
+                    values[t] = None
+                elif value is not None:
+                    values[t] = value + PLAN_BONUS
         return values
 
     # -- step 1: which days ---------------------------------------------------------------
@@ -418,11 +407,12 @@ class _Builder:
         chosen: dict[int, str] = {}
         used: Counter[str] = Counter()
         worked = set(days)
+        planned = self.planned or {}
         for t in days:
             options = [p for p in self.slots[t] if self._fits(chosen, used, t, p) and self._followed(worked, t, p)]
             if not options:
                 return None
-            p = max(options, key=lambda q: (self.slots[t][q].value, -self.length[q]))
+            p = max(options, key=lambda q: (self.slots[t][q].value, planned.get(t) == q, -self.length[q]))
             chosen[t] = p
             used[p] += 1
         total = sum(self.length[p] for p in chosen.values())
