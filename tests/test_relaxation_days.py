@@ -170,10 +170,12 @@ def test_the_steps_are_taken_in_order() -> None:
     points: each point they take lowers their deviation by the same 300, so without the
     order the LP may take b's second step whole and the first in part, and the first day
     away reads only the part (b with 1.5 points: half a day, what the list's own row asks).
-    With `δ_1 >= δ_2` the first step is at least half the points: 0.75 of a day each.
-    Measured: bound 720 with the rows, 680 without the ordering rows (a mutant without them
-    fails this: checked) and 680 without any first-day row. The roster (b gives the list:
-    deviations 300 + 300 + 600, 80 + 40 driven) costs 1320."""
+    With `δ_1 >= δ_2` the first step is at least half the points: 0.75 of a day each. By
+    hand at T = 600: deviations 300 + 150 + 150 and 120 driven, 720 (the relaxation leaves
+    out a's drive to the commitment); 600 + 80 = 680 without the ordering rows (a mutant
+    without them fails this: checked), as without any first-day row; the bound, the least
+    over T, is these. The roster (b gives the list: deviations 300 + 300 + 600, 80 + 40
+    driven) costs 1320."""
     data = base(
         specialists=[specialist("a"), specialist("b"), specialist("c")],
         commitments=[commit_dict("mon", "eve", site="near", who="a")],
