@@ -1,9 +1,13 @@
 """The relaxation's away days (solve/relaxation_days.py): a day away pays its whole drive
 however few sessions it holds, and the bound stays below every optimum.
 
-Each hand-worked case has one specialist at `home` and the optimum is the drive alone; the
-sessions' shares (a round trip over the three sessions a day could hold) saw a third of it.
-Without the away days each of these tests fails (the bound is the shares' value)."""
+The first hand-worked cases have one specialist at `home` and the optimum is the drive
+alone; the sessions' shares (a round trip over the three sessions a day could hold) saw a
+third of it, and without the away days each of them fails. The cases with two or three
+sharers and fairness test the first day away (`add_first_day`), one per kind of row: the
+first step's row, the `j + 1` days per `m` points, the steps in order; each fails with its
+kind of row removed (checked on mutant copies, see each docstring). One more guards the home
+sessions in the row (`H_s`). The drawn outings hold the bound below the proven optimum."""
 
 from __future__ import annotations
 
@@ -122,7 +126,9 @@ def test_a_point_earned_at_home_needs_no_day_away() -> None:
     """An evening list at home (one evening point) and an optional morning at far: the
     optimum gives the list to one sharer, who drives nothing, and the morning to the other
     (80 driven, no deviation). The first day away counts the home session in place of a day:
-    the bound is the optimum, 80; requiring a day away for every point would claim 160."""
+    the bound is the optimum, 80; requiring a day away for every point would claim 160.
+    A guard against dropping the home sessions (`H_s`) from the row (a mutant without them
+    fails it), not a test of the rows' strength: it passes without `add_first_day` too."""
     data = base(
         specialists=[specialist("a"), specialist("b")],
         demands=[
@@ -137,6 +143,52 @@ def test_a_point_earned_at_home_needs_no_day_away() -> None:
     assert _bound(data, integral=True) == 80
 
 
+def test_more_points_than_a_day_earns_need_more_days() -> None:
+    """Two sharers, three days, one evening list at far each day (two points each:
+    outreach, evening; a day away there holds one list, so `m` = 2 points a day). The LP
+    splits the lists, 3 points and 1.5 lists each (no deviation) on 1.5 days each (a list
+    needs its evening): 240. With `j + 1` days per `m` points a sharer with 3 points above
+    none needs `δ_1 + δ_3` = 2 days: 4 x 80 = 320. The roster (4 and 2 points: deviations
+    200 + 200, three days driven, 240) costs 640. With only the first step's row (a mutant
+    with `taken = [levels[0]]`) the bound is 240 and this fails (checked)."""
+    data = base(
+        horizon={"start": "2025-10-20", "days": 3},
+        specialists=[specialist("a"), specialist("b")],
+        demands=[demand("d", site="far", periods=["eve"], sessions={"min": 3, "max": 3})],
+        fairness={"burden": {"outreach_session": 1, "evening_session": 1}},
+        weights={"uncovered_session": 1000, "travel_minute": 1, "fairness_deviation": 1},
+    )
+    assert optimum(data) == 640
+    assert _bound(data) == 320
+    assert _bound(data, integral=True) == 640
+
+
+def test_the_steps_are_taken_in_order() -> None:
+    """Three sharers on one Monday; a has an evening commitment at near (3 points: outreach
+    1, evening 2; 40 driven), b or c gives the one evening list at far (3 points). Near the
+    roster's total (T = 600) a is over the mean and b, c under it while each has at most 2
+    points: each point they take lowers their deviation by the same 300, so without the
+    order the LP may take b's second step whole and the first in part, and the first day
+    away reads only the part (b with 1.5 points: half a day, what the list's own row asks).
+    With `δ_1 >= δ_2` the first step is at least half the points: 0.75 of a day each. By
+    hand at T = 600: deviations 300 + 150 + 150 and 120 driven, 720 (the relaxation leaves
+    out a's drive to the commitment); 600 + 80 = 680 without the ordering rows (a mutant
+    without them fails this: checked), as without any first-day row; the bound, the least
+    over T, is these. The roster (b gives the list: deviations 300 + 300 + 600, 80 + 40
+    driven) costs 1320."""
+    data = base(
+        specialists=[specialist("a"), specialist("b"), specialist("c")],
+        commitments=[commit_dict("mon", "eve", site="near", who="a")],
+        demands=[demand("d", site="far", periods=["eve"])],
+        fairness={"burden": {"outreach_session": 1, "evening_session": 2}},
+        weights={"uncovered_session": 1000, "travel_minute": 1, "fairness_deviation": 1},
+    )
+    assert optimum(data) == 1320
+    assert _bound(data) == 720
+    whole = _bound(data, integral=True)
+    assert whole is not None and 720 <= whole <= 1320
+
+
 @st.composite
 def _outings(draw: st.DrawFn) -> dict[str, Any]:
     """One to three specialists at home, one to four days, one to four demands at near, far
@@ -144,7 +196,11 @@ def _outings(draw: st.DrawFn) -> dict[str, Any]:
     weighed, fairness now and then: small enough to prove, with days away to count. Now and
     then a day or some periods unavailable, a home commitment (a day's stop at home), and far
     allowing stays with a price per night (a day may start or end there): the cases the away
-    days' free-day rows and tour ends must hold for (review of mbound, finding 3)."""
+    days' free-day rows and tour ends must hold for (review of mbound, finding 3). The
+    commitment is now and then at far (an outreach point already had) or on a Saturday (a
+    weekend day already had), and now and then an evening teleconsultation for far is given
+    from home (a point earned at home, no drive): the cases the first day away's proof reads
+    (`lo`, `H_s`; review of mgap2, finding 2)."""
     periods = ["am", "pm", "eve"]
     days = draw(st.integers(1, 4))
     first, weekday = draw(st.sampled_from([(20, "mon"), (24, "fri")]))  # from a Monday or a Friday (weekend days)
@@ -167,9 +223,14 @@ def _outings(draw: st.DrawFn) -> dict[str, Any]:
         )
         for name in "abc"[: draw(st.integers(1, 3))]
     ]
-    commitments = [commit_dict(weekday, draw(st.sampled_from(periods)), who=specialists[0]["id"])] * draw(
-        st.integers(0, 1)
-    )
+    commitments = [
+        commit_dict(
+            draw(st.sampled_from([weekday, "sat"] if weekday == "fri" else [weekday])),  # a weekend commitment
+            draw(st.sampled_from(periods)),
+            site=draw(st.sampled_from(["home", "far"])),  # away: an outreach point already had
+            who=specialists[0]["id"],
+        )
+    ] * draw(st.integers(0, 1))
     demands = []
     for k in range(draw(st.integers(1, 4))):
         least = draw(st.integers(0, 2))
@@ -181,6 +242,8 @@ def _outings(draw: st.DrawFn) -> dict[str, Any]:
                 sessions={"min": least, "max": least + draw(st.integers(0, 1)) or 1},
             )
         )
+    if draw(st.integers(0, 3)) == 0:  # a teleconsultation: a point-earning session at home, no drive
+        demands.append(demand("tele", site="far", periods=["eve"], resource="clinic_room", remote=True))
     data = base(
         horizon={"start": dates[0], "days": days},
         specialists=[{k: v for k, v in spec.items() if v is not None} for spec in specialists],
@@ -217,6 +280,9 @@ def test_away_days_bound_below_the_proven_optimum_on_outings(data: dict[str, Any
     event("stays allowed" if any(site.overnight for site in inst.sites) else "no stays")
     event("fairness" if inst.weights.fairness_deviation else "no fairness")
     event("weekend days" if inst.horizon.start.weekday() == 4 and inst.horizon.days > 1 else "weekdays only")
+    event("away commitment" if any(com.site != "home" for com in inst.commitments) else "no away commitment")
+    event("Saturday commitment" if any(5 in com.weekdays() for com in inst.commitments) else "no Saturday commitment")
+    event("teleconsultation" if any(dem.remote for dem in inst.demands) else "no teleconsultation")
     found = lower_bound(relax, time.perf_counter() + 20)
     assert found is not None and found <= result.objective
     whole = lower_bound(relax, time.perf_counter() + 20, integral=True)

@@ -262,8 +262,9 @@ def add_first_day(
     sessions; one earning a point is either at home (its count is at least 1) or away, on a
     day its `z` count; with none possible at home, `P >= lo + 1 + j m` means more than `j m`
     points from days away, so at least `j + 1` of them."""
-    if not relax.points_capped:
-        return  # minutes driven earn points: no upper sum of points, no steps to read
+    # called only with fairness in the LP (`_LP.fair`), which needs every sharer's points
+    # bounded above, so minutes driven earn none
+    assert relax.points_capped, "first day away without a cap on points"
     cols_of: dict[str, list[int]] = defaultdict(list)
     for i, col in enumerate(relax.columns):
         if col.points_hi > 0:
