@@ -518,8 +518,9 @@ def solve_timefold(
     constraints to Java bytecode (`startup_s`, reported apart): a one-time cost per process
     that a planning service pays once, not per instance, and that on this shared machine
     alone took 15-55 s, more than the S limit. Everything per instance counts: preparing the
-    slots, converting the plan to Java, the search. `on_solution(elapsed, objective)` hears
-    each new best roster that breaks no hard constraint with every slot considered."""
+    slots, converting the plan to Java, the search. `on_solution(elapsed, objective)` hears,
+    once the search is over and in order, each new best roster that breaks no hard constraint
+    with every slot considered, at the time Timefold found it."""
     started = time.perf_counter()
     refused = refusal(instance)
     if refused:
@@ -551,19 +552,12 @@ def solve_timefold(
     search_s = max(0.1, time_limit - build_s - convert_s)
     limit = TerminationConfig(spent_limit=Duration(milliseconds=round(1000 * search_s)))
     solver = factory.build_solver(SolverConfigOverride(termination_config=limit))
-    timeline: list[tuple[float, int]] = []
-    complete: list[bool] = []
+    heard_at: list[tuple[float, int, int]] = []
+    """(elapsed, hard, soft) of each new best solution with every slot considered."""
 
     def heard(hard: int, soft: int, initialized: bool) -> None:
         if initialized:
-            complete.append(True)
-        if hard < 0 or not initialized:
-            return
-        elapsed = time.perf_counter() - started - startup
-        objective = -soft + problem.constant_cost
-        timeline.append((elapsed, objective))
-        if on_solution is not None:
-            on_solution(elapsed, objective)
+            heard_at.append((time.perf_counter() - started - startup, hard, soft))
 
     _listen(solver, heard)
     searching = time.perf_counter()
@@ -573,9 +567,12 @@ def solve_timefold(
     chosen = {s.id: (s.specialist.id if s.specialist is not None else None) for s in solved.sessions if not s.pinned}
     roster = roster_from_choice(problem, chosen, "unknown")
     wall = time.perf_counter() - started - startup
-    # Measured: when the time limit cuts the construction heuristic short, the score Timefold
-    # returns is stale (-1hard/-733578soft where the solution scores 0hard/-732052soft, which
-    # the checker confirms). Score the returned solution afresh, outside the timed part.
+    # When the time limit cuts a construction step short, Timefold (1.24) returns, and sends in
+    # its last event, the score of the move it last tried and undid, not the solution's
+    # (-1hard/-733578soft where the solution scores 0hard/-732052soft, which the checker
+    # confirms; fixed upstream in timefold-solver PR #2596). Score the returned solution
+    # afresh, outside the timed part.
+    complete = bool(heard_at)
     returned = solved.score
     score = SolutionManager.create(factory).update(solved) if complete else None
     feasible = score is not None and score.hard_score == 0
@@ -595,13 +592,14 @@ def solve_timefold(
         out["restricted"] = restricted
     if not complete:
         return None, out  # Timefold reported no solution: no roster to judge
-    if feasible:
+    timeline = [(t, -soft + problem.constant_cost) for t, hard, soft in heard_at[:-1] if hard == 0]
+    if feasible and score is not None:
         objective = -score.soft_score + problem.constant_cost
         out["solver_objective"] = objective
-        if not timeline or timeline[-1][1] != objective:  # the cut-short construction's roster
-            timeline.append((wall, objective))
-            if on_solution is not None:
-                on_solution(wall, objective)
+        timeline.append((heard_at[-1][0], objective))  # the last event's roster, its own cost
+    if on_solution is not None:
+        for elapsed, cost in timeline:  # heard after the search: the last event's score needs the rescoring
+            on_solution(elapsed, cost)
     return roster.model_copy(update={"status": "feasible" if feasible else "unknown"}), out
 
 

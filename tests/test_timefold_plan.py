@@ -45,7 +45,10 @@ from outreach_opt.solve import shortlist
 
 plan, _ = pt.to_plan(build_problem(prepare(instance_from_data(generate(*PLAN_ARGS), "plan"))))
 shortlist.FULL_MODEL_VARIABLES = 0  # every model judged too large: the engine shortlists S-1
-roster, out = pt.solve_timefold(instance_from_data(generate(*SHORTLIST_ARGS), "S-1"), 8, shortlist=True)
+heard = []
+roster, out = pt.solve_timefold(
+    instance_from_data(generate(*SHORTLIST_ARGS), "S-1"), 8, lambda t, cost: heard.append([t, cost]), shortlist=True
+)
 print(json.dumps({
     "sessions": [
         [s.id, s.pinned, [d.id for d in s.allowed], id(s.allowed), s.at.site, s.at.to, id(s.at.to), id(s.at),
@@ -54,6 +57,7 @@ print(json.dumps({
     ],
     "doctors": [[d.id, d.to_site, d.back] for d in plan.doctors],
     "out": out,
+    "heard": heard,
     "roster": None if roster is None else roster.model_dump(mode="json"),
 }))
 """
@@ -141,3 +145,8 @@ def test_shortlist_is_a_restricted_model_with_a_checked_roster(child: dict[str, 
     assert report.violations == []
     assert out["status"] == "feasible (restricted model)"
     assert report.objective == out["solver_objective"] >= 43544  # S-1's proven optimum
+    # the timeline's last roster is the one returned, at its own cost (not the score of a move
+    # Timefold tried last), and it never rises
+    costs = [cost for _, cost in child["heard"]]
+    assert costs and costs[-1] == report.objective
+    assert costs == sorted(costs, reverse=True)
