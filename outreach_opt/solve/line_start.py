@@ -160,8 +160,10 @@ def lines_start(
     spent = 0.0
     for planned in tries:
         began = time.perf_counter()
-        if until - began < spent:
-            break  # its first pass, always run to its end, would overrun the lines' time
+        if until - began < spent:  # its first pass, always run to its end, would overrun the lines' time
+            left = until - began
+            logger.info("first lines: no roster without the plan (%.1fs left, the first took %.1fs)", left, spent)
+            break
         # Not half the time each: on Instance19 at load 12 both rosters' passes were cut
         # short (11119 with the plan, 12250 without, against 7050 from one roster's).
         completed = _completed(built, lines_roster(instance, judge, until, past, planned), limit)

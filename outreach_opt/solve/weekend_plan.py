@@ -8,18 +8,20 @@ reply often works one day of a weekend only (the other is already covered by som
 it), which spends an allowed weekend for half its capacity: Instance13's first-lines roster
 had 77 such half weekends and 99 of its 101 uncovered sessions on Saturdays and Sundays.
 
-So, before any line: a small CP-SAT model over the weekend days alone chooses, for every
-person, up to `max_weekends` weekends worked on every open day of them (both Saturday and
-Sunday where both are open) and a period for each day, the person's skills, hard days off,
-`max_sessions_by_period` and the forbidden successions between Saturday and Sunday kept, so
-that the weekend cover is short (and over) as little as it can be by the demands' weights.
-Each person whose `max_weekends` binds then has their line built with exactly those weekends
-open and their days preferred (solve/first_line.py, `weekends`); the passes of better
+So, before any line, in plain Python: round by round, least flexible person first, each person
+whose `max_weekends` binds takes a whole weekend (every open day of it, both Saturday and
+Sunday where both are open) and a period for each day, where the weekend cover left is
+shortest by the demands' weights, keeping their skills, hard days off,
+`max_sessions_by_period` and the forbidden successions between Saturday and Sunday, up to
+`max_weekends` weekends. (A CP-SAT model of the same choice took 12 s on Instance13 and found
+nothing; dropped.) Each such person then has their line built with exactly those weekends
+open and their days preferred (solve/first_line.py, choice `plan`); the passes of better
 replies after it are free to leave the plan wherever a line is worth more without it.
 
 The plan decides nothing about validity: every line is still built by the exact rules of
-first_line and judged by the independent checker. It is only made where each weekend
-(date, period) is asked for by one demand on that one date (Curtois & Qu); else no plan.
+first_line and judged by the independent checker. It is made only for instances shaped like
+Curtois & Qu's cover: each weekend (date, period) asked for by one demand, on that one date,
+in one period, with no team (`_weekend_need`); else no plan.
 """
 
 from __future__ import annotations
@@ -158,7 +160,8 @@ def _best_periods(
 def _weekend_need(instance: Instance) -> dict[tuple[int, str], tuple[int, int, int]] | None:
     """(day, period) of each weekend session asked for -> (minimum, weight per session short,
     weight per session over); None when some (day, period) is asked for by more than one
-    demand or a demand asks on more than one date (no plan: module docstring)."""
+    demand, or a weekend demand asks on more than one date, in more than one period (its
+    minimum would count at each) or for a team (no plan: module docstring)."""
     start, days = instance.horizon.start, instance.horizon.days
     every = [p.id for p in instance.periods]
     need: dict[tuple[int, str], tuple[int, int, int]] = {}
@@ -168,6 +171,8 @@ def _weekend_need(instance: Instance) -> dict[tuple[int, str], tuple[int, int, i
             return None
         if not inside or inside[0].weekday() < 5:
             continue
+        if len(dem.periods or every) > 1 or dem.team:
+            return None
         t = (inside[0] - start).days
         for p in dem.periods or every:
             if (t, p) in need:
