@@ -432,6 +432,7 @@ def to_plan(problem: PeerProblem) -> tuple[Plan, Settings]:
     def at(t: int, p: int, site: str, resource: str | None, left: int) -> Place:
         """The one Place of (day, period, site, resource): `left` depends on nothing else."""
         key = (t, p, site, resource)
+        assert key not in places or places[key].cap_left == left, key  # shared: one capacity per key
         if key not in places:
             places[key] = Place(
                 id=f"{site}|{resource}|{t}|{p}",

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import Prepared, prepare
 from outreach_opt.domain.roster import Assignment, Roster, RosterStatus
+from outreach_opt.solve.peers import engine_prep
 from outreach_opt.solve.plain_model import SUPPORTED, unsupported_rules
-from outreach_opt.solve.shortlist import plan_model
 
 BEYOND_PLAIN = frozenset({"daily_sessions", "preferences", "continuity"})
 """Rules and terms the plain CP-SAT peer models and this one does not."""
@@ -86,17 +86,14 @@ class PeerProblem:
 def peer_prep(instance: Instance, time_limit: float, shortlist: bool) -> tuple[Prepared, str | None]:
     """What the slots are built from, and what restricts it (None: nothing). The whole
     instance; or, with `shortlist`, the data the engine builds its own model from for this
-    limit (as `solve/peers._engine_prep` gives HiGHS and CP-SAT's defaults): the whole instance
+    limit (`solve/peers.engine_prep`, what HiGHS and CP-SAT's defaults get): the whole instance
     where that is small enough, else its shortlist of specialists per demand, so each slot's
     value range is its shortlisted candidates. At XL the whole instance is 26,514 slots with
     10.6M slot-candidate pairs for the construction heuristic to try, 32 times L's 335k, which
     took it about 83 s (L seed 1 in benchmarks/RESULTS.md, loaded machine). A roster of the
     shortlist is a roster of the instance (the checker judges it), but it is Timefold on a
     smaller problem, which its row's status says."""
-    if not shortlist:
-        return prepare(instance), None
-    plan = plan_model(instance, (), time_limit)
-    return plan.prep, None if plan.shortlist is None else plan.shortlist.describe()
+    return engine_prep(instance, time_limit) if shortlist else (prepare(instance), None)
 
 
 def build_problem(prep: Prepared) -> PeerProblem:

@@ -4,6 +4,7 @@ objective equals the solver's."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import signal
 import time
@@ -15,7 +16,7 @@ import pytest
 from outreach_opt.check.checker import check_roster
 from outreach_opt.check.lone_line import line_holds
 from outreach_opt.domain.instance import Instance
-from outreach_opt.domain.roster import Assignment
+from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.io.curtois_qu import START, load_curtois_qu
 from outreach_opt.solve import long_horizon
 from outreach_opt.solve.options import SolveOptions
@@ -96,3 +97,40 @@ def test_a_signal_before_the_first_pass_ends_leaves_no_roster(tmp_path: Path) ->
         instance, SolveOptions(time_limit=10, workers=1), time.perf_counter(), line_holds, run=signalled_at_once
     )
     assert result.interrupted and result.roster is None and result.status is Status.UNKNOWN
+
+
+ALIKE = """\
+SECTION_HORIZON
+7
+
+SECTION_SHIFTS
+D,480,
+
+SECTION_STAFF
+A,D=7,3360,0,5,1,1,1
+B,D=7,3360,0,5,1,1,1
+
+SECTION_COVER
+""" + "".join(f"{d},D,1,100,1\n" for d in range(7))
+
+
+def test_a_roster_of_two_alike_specialists_is_priced_as_it_is(tmp_path: Path) -> None:
+    """A and B are alike in every field (the whole model would order their schedules, more
+    sessions first); B works days 1-2, A day 0 only. The model of the roster's own pairs has
+    no (A, day-1 cover): ordered, the roster could not be expressed and would be lost.
+    Priced as it is, its cost is the checker's: four days uncovered."""
+    path = tmp_path / "alike.txt"
+    path.write_text(ALIKE, encoding="utf-8")
+    instance = load_curtois_qu(str(path))
+
+    def on(who: str, day: int) -> Assignment:
+        date = START + dt.timedelta(days=day)
+        return Assignment(specialist=who, date=date, period="D", site="ward", activity="D", demand=f"cover-{day}-D")
+
+    roster = Roster(instance=instance.name, assignments=[on("A", 0), on("B", 1), on("B", 2)])
+    report = check_roster(instance, roster)
+    assert report.ok and report.breakdown["uncovered"] == 4 * 100
+    priced = long_horizon.price(instance, roster, 10)
+    assert priced is not None
+    _, completed = priced
+    assert completed.objective == report.objective

@@ -1,4 +1,4 @@
-"""The suite's peers on an instance too large to model whole (solve/peers.py `_engine_prep`):
+"""The suite's peers on an instance too large to model whole (solve/peers.py `engine_prep`):
 they solve the engine's own shortlisted model, as the engine does, rather than building a
 whole model that no limit would see finished; and, like the engine's restricted solve, they
 never claim the shortlist's optimum or bound as the instance's."""

@@ -112,7 +112,7 @@ def lines_roster(
 def first_roster_of(built: RosterModel, roster: Roster) -> FirstRoster | None:
     """`roster` (demand sessions only, at home, no commitment, no stay) in the model's form:
     each specialist-day's pattern and the candidates served, interchangeable specialists
-    ordered as the symmetry breaking asks; None when the model has no such pattern or
+    ordered as the symmetry breaking asks (where the model breaks symmetry); None when the model has no such pattern or
     candidate (a rule the lines keep differently from the day enumeration)."""
     prep = built.prep
     stops: dict[tuple[str, int], list[str | None]] = {key: [None] * prep.n_periods for key in built.days}
@@ -137,7 +137,8 @@ def first_roster_of(built: RosterModel, roster: Roster) -> FirstRoster | None:
             return None
         chosen[key] = index
     first = FirstRoster(chosen, served)
-    sort_interchangeable(built, first)
+    if built.options.symmetry_breaking:
+        sort_interchangeable(built, first)
     return first
 
 

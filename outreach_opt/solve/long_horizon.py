@@ -30,9 +30,9 @@ from collections.abc import Callable, Sequence
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster
-from outreach_opt.solve.builder import RosterModel
+from outreach_opt.solve.builder import BuildOptions, RosterModel
 from outreach_opt.solve.by_specialist import Judge, Steps, by_specialist, ties
-from outreach_opt.solve.first_roster import complete_hint, hint
+from outreach_opt.solve.first_roster import Completed, complete_hint, hint
 from outreach_opt.solve.line_start import first_roster_of
 from outreach_opt.solve.lns import breakdown
 from outreach_opt.solve.options import SolveOptions
@@ -102,24 +102,36 @@ def solve_by_specialist(
         wall = searched - started
         logger.info("by specialist: no roster after %.2fs", wall)
         return Result(Status.UNKNOWN, None, None, None, {}, wall, wall, interrupted)
-    pairs = frozenset((a.specialist, a.demand) for a in found[-1].assignments if a.demand is not None)
-    built = RosterModel(prepare(instance, (), pairs=pairs)).build()
-    first = first_roster_of(built, found[-1])
-    completed = None
-    if first is not None:
-        hint(built, first)
-        left = started + options.time_limit - time.perf_counter()
-        completed = complete_hint(built, max(PRICE_MIN_SECONDS, left))
-    if completed is None or completed.solver is None:
+    left = started + options.time_limit - time.perf_counter()
+    priced = price(instance, found[-1], max(PRICE_MIN_SECONDS, left))
+    if priced is None:
         wall = time.perf_counter() - started
         logger.warning("by specialist: the roster could not be priced by the model (%.2fs)", wall)
         return Result(Status.UNKNOWN, None, None, None, {}, wall, searched - started, interrupted)
+    built, completed = priced
+    assert completed.solver is not None  # complete_hint's always holds its solver
     terms = breakdown(built, completed.solver)
     objective = sum(terms.values())
     roster = read_roster(built, completed.solver, Status.FEASIBLE, objective, None, interrupted)
     wall = time.perf_counter() - started
-    priced = wall - (searched - started)
-    logger.info("by specialist: %d, priced in %.2fs (%d candidates)", objective, priced, len(built.x))
+    pricing = wall - (searched - started)
+    logger.info("by specialist: %d, priced in %.2fs (%d candidates)", objective, pricing, len(built.x))
     if on_progress is not None:
         on_progress(Progress(wall, objective, None))
     return Result(Status.FEASIBLE, roster, objective, None, terms, wall, searched - started, interrupted)
+
+
+def price(instance: Instance, roster: Roster, limit: float) -> tuple[RosterModel, Completed] | None:
+    """The engine's model of the (specialist, demand) pairs `roster` uses, its decisions fixed
+    to the roster and completed within `limit` seconds (module docstring); None when the model
+    cannot express the roster (a day the enumeration does not make) or it is not completed.
+    No symmetry breaking: two specialists alike in the instance need not share the roster's
+    pairs, so ordering their schedules could ask for a pair the model leaves out."""
+    pairs = frozenset((a.specialist, a.demand) for a in roster.assignments if a.demand is not None)
+    built = RosterModel(prepare(instance, (), pairs=pairs), BuildOptions(symmetry_breaking=False)).build()
+    first = first_roster_of(built, roster)
+    if first is None:
+        return None
+    hint(built, first)
+    completed = complete_hint(built, limit)
+    return None if completed is None else (built, completed)

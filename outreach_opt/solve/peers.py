@@ -185,7 +185,7 @@ def solve_with_highs(built: RosterModel, time_limit: float) -> dict[str, Any]:
     return out
 
 
-def _engine_prep(instance: Instance, time_limit: float) -> tuple[Prepared, str | None]:
+def engine_prep(instance: Instance, time_limit: float) -> tuple[Prepared, str | None]:
     """The data the engine builds its model from for this limit (`shortlist.plan_model`): the
     whole instance, or, where the whole model is too large (300 specialists x 40 sites and up),
     the same shortlist the engine's restricted model uses, with what it leaves out. The peers
@@ -202,7 +202,7 @@ def solve_cpsat_defaults(
     (hinted with the commitments-only roster, as the engine does for small models). `on_solution(elapsed,
     objective, bound)` hears each better roster, elapsed from the start of the build."""
     started = time.perf_counter()
-    prep, restricted = _engine_prep(instance, time_limit)
+    prep, restricted = engine_prep(instance, time_limit)
     built = RosterModel(prep, BuildOptions(symmetry_breaking=False)).build()
     built.hint_commitments_only()
     if restricted is not None:  # a shortlist's bound is not the instance's: none is claimed
@@ -272,7 +272,7 @@ def _default_search(
 def solve_highs(instance: Instance, time_limit: float) -> tuple[Roster | None, dict[str, Any]]:
     """The engine's model (same options as `solve`) as a MIP solved by HiGHS, read back."""
     started = time.perf_counter()
-    prep, restricted = _engine_prep(instance, time_limit)
+    prep, restricted = engine_prep(instance, time_limit)
     built = RosterModel(prep).build()
     build_s = time.perf_counter() - started
     result = solve_with_highs(built, time_limit - build_s)
