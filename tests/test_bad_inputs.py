@@ -17,7 +17,6 @@ checked with `check` against the contract example. Timing tests cover the alias 
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,15 +81,12 @@ def test_instance_corpus(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
     the allowed near-misses). Run in an empty folder: a python tag that ran would leave a file."""
     monkeypatch.chdir(tmp_path)
     expected = expectations(path)
-    started = time.perf_counter()
     result = run("validate", str(path))
-    elapsed = time.perf_counter() - started
     if expected[0].line is None:
         assert result.exit_code == 0, result.output
         assert result.stdout.startswith("valid:")
     else:
         assert_refused(result, path, expected)
-    assert elapsed < 2.0, f"{path.name} took {elapsed:.2f} s"
     assert list(tmp_path.iterdir()) == [], "something was executed or written"
 
 
@@ -105,14 +101,12 @@ def test_roster_corpus(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
 
 def test_alias_bomb_fails_fast() -> None:
     """Billion laughs (9^10 values if expanded) is refused at the alias that crosses the
-    budget, well under 2 s, and the message says why."""
+    budget, and the message says why: the budget's message is only written by the counter that
+    stops the expansion (without it this test would expand 9^10 values, not pass)."""
     path = CORPUS / "alias-bomb.yaml"
-    started = time.perf_counter()
     result = run("validate", str(path))
-    elapsed = time.perf_counter() - started
     assert result.exit_code == 2
     assert f"more than {located_yaml.MAX_VALUES:,} values" in result.stderr
-    assert elapsed < 2.0, elapsed
 
 
 def test_python_tag_runs_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -126,7 +120,8 @@ def test_python_tag_runs_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_50_mb_file_is_refused_quickly(tmp_path: Path) -> None:
-    """A 50 MB file is refused before it is read, naming the size limit, in well under 2 s."""
+    """A 50 MB file is refused before it is read, naming the size limit (at line 1, column 1:
+    nothing of it was parsed)."""
     big = tmp_path / "huge.yaml"
     line = b"  - {id: s, home: anzhen-tongzhou, skills: [coronary_clinic, pci]}\n"
     with big.open("wb") as handle:
@@ -134,14 +129,11 @@ def test_50_mb_file_is_refused_quickly(tmp_path: Path) -> None:
         block = line * 16384
         while handle.tell() < 50 * 1024 * 1024:
             handle.write(block)
-    started = time.perf_counter()
     result = run("validate", str(big))
-    elapsed = time.perf_counter() - started
     assert result.exit_code == 2
     assert f"{big}:1:1:" in result.stderr
     assert f"over the limit of {located_yaml.MAX_BYTES // 1024 // 1024} MB" in result.stderr
     assert "Traceback" not in result.output
-    assert elapsed < 2.0, elapsed
 
 
 def test_solve_refuses_the_corpus_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
