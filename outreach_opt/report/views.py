@@ -18,6 +18,7 @@ from typing import Literal
 
 from outreach_opt.check.checker import CheckReport
 from outreach_opt.check.context import WEEKDAY_NAMES, Context
+from outreach_opt.check.cover import asking_weeks
 from outreach_opt.check.teams import held_sessions
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment, Roster
@@ -124,16 +125,24 @@ class CoverageRow:
 
 
 def coverage(instance: Instance, roster: Roster, report: CheckReport) -> list[CoverageRow]:
-    """Per demand and week; `uncovered` and `cost` are the checker's, never recounted here.
-    A team session is served once, whoever is in it."""
-    start = instance.horizon.start
-    sessions = held_sessions(Context.of(instance), roster.assignments)
-    served = Counter((m[0].demand, (m[0].date - start).days // 7) for m in sessions)
-    weeks = (instance.horizon.days + 6) // 7
+    """Per demand and week it asks in (`check.cover.asking_weeks`: every week, or for a demand
+    with `dates` only their weeks), plus any other week the roster serves it in; `uncovered`
+    and `cost` are the checker's, never recounted here. A team session is served once,
+    whoever is in it.
+
+    Why not every demand in every week: a Curtois & Qu year (Instance24) has 11,648 demands,
+    each asking on one date, so every week of each made 605,696 rows, of which 11,648 say
+    anything, and the CLI was killed at 600 s still printing them (the roster already solved)."""
+    ctx = Context.of(instance)
+    sessions = held_sessions(ctx, roster.assignments)
+    served = Counter((m[0].demand, ctx.week(m[0].date)) for m in sessions)
+    served_weeks: dict[str | None, set[int]] = {}
+    for demand_id, week in served:
+        served_weeks.setdefault(demand_id, set()).add(week)
     weight = instance.weights.uncovered_session
     rows = []
     for dem in instance.demands:
-        for week in range(weeks):
+        for week in sorted(set(asking_weeks(ctx, dem)) | served_weeks.get(dem.id, set())):
             missing = report.uncovered.get((dem.id, week), 0)
             rows.append(
                 CoverageRow(

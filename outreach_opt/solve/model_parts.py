@@ -28,6 +28,10 @@ DemandSession = tuple[str, int, int, str, cp_model.IntVar]
 """(demand id, day, period, site, the variable that is 1 when that session is held)."""
 
 
+class BuildTimeoutError(Exception):
+    """Building took past `BuildOptions.deadline`."""
+
+
 class ModelParts:
     prep: Prepared
     options: BuildOptions
@@ -39,6 +43,16 @@ class ModelParts:
     held: dict[tuple[str, int, int], cp_model.IntVar]
     groups: dict[Group, cp_model.IntVar]
     fairness: Fairness | None
+
+    def _check_deadline(self) -> None:
+        """Give up (`BuildTimeoutError`) once `BuildOptions.deadline` has passed on its clock.
+        Called between rules and, inside the rules that loop over every specialist and day,
+        once per specialist: one rule alone (`forbidden_successions` on a year of days) overran
+        the deadline by 28 s when it was checked only between rules."""
+        deadline = self.options.deadline
+        if deadline is not None and self.options.clock() > deadline:
+            patterns = sum(len(choices) for choices in self.days.values())
+            raise BuildTimeoutError(f"the model was not built within the time limit ({patterns:,} day patterns so far)")
 
     def _guard(self, rule: str, key: tuple[Any, ...]) -> cp_model.IntVar:
         """The assumption literal of group (rule, key), created on first use."""

@@ -103,6 +103,7 @@ class WorkloadRules(ModelParts):
     def _add_weekly_minutes(self) -> None:
         """Rule `weekly_minutes`: working minutes in each week within [min, max]."""
         for sid, spec in self.prep.specialists.items():
+            self._check_deadline()
             for w, days in enumerate(self.prep.days_of_week):
                 low, high = spec.min_minutes_per_week, spec.max_minutes_per_week
                 self._bounded(sid, days, lambda pat: pat.minutes, low, high, ("weekly_minutes", (sid, w)))
@@ -110,6 +111,7 @@ class WorkloadRules(ModelParts):
     def _add_horizon_minutes(self) -> None:
         """Rule `horizon_minutes`: working minutes over the whole horizon within [min, max]."""
         for sid, spec in self.prep.specialists.items():
+            self._check_deadline()
             days = range(self.prep.n_days)
             low, high = spec.min_minutes_total, spec.max_minutes_total
             self._bounded(sid, days, lambda pat: pat.minutes, low, high, ("horizon_minutes", (sid,)))
@@ -117,6 +119,7 @@ class WorkloadRules(ModelParts):
     def _add_working_days(self) -> None:
         """Rule `working_days`: days with any session in a week at most the limit."""
         for sid, spec in self.prep.specialists.items():
+            self._check_deadline()
             for w, days in enumerate(self.prep.days_of_week):
                 high = spec.max_working_days_per_week
                 self._bounded(sid, days, lambda pat: int(not pat.idle), None, high, ("working_days", (sid, w)))
@@ -124,6 +127,7 @@ class WorkloadRules(ModelParts):
     def _add_weekly_evenings(self) -> None:
         """Rule `weekly_evenings`: evening sessions in a week at most the limit."""
         for sid, spec in self.prep.specialists.items():
+            self._check_deadline()
             for w, days in enumerate(self.prep.days_of_week):
                 high = spec.max_evening_sessions_per_week
                 self._bounded(sid, days, lambda pat: pat.evenings, None, high, ("weekly_evenings", (sid, w)))
@@ -131,6 +135,7 @@ class WorkloadRules(ModelParts):
     def _add_max_consecutive_days(self) -> None:
         """Rule `max_consecutive_days`: every window of K+1 days has a day off."""
         for sid, spec in self.prep.specialists.items():
+            self._check_deadline()
             most = spec.max_consecutive_working_days
             if most is None:
                 continue
@@ -153,6 +158,7 @@ class WorkloadRules(ModelParts):
         free = self.prep.instance.rules.runs_at_horizon_ends == "free"
         known_past = any(self.prep.history.worked.values())
         for sid, spec in self.prep.specialists.items():
+            self._check_deadline()
             least = spec.min_consecutive_working_days
             if not least or least < 2:
                 continue
@@ -169,6 +175,7 @@ class WorkloadRules(ModelParts):
         runs of days off touching the horizon's ends are free."""
         n = self.prep.n_days
         for sid, spec in self.prep.specialists.items():
+            self._check_deadline()
             least = spec.min_consecutive_days_off
             if not least or least < 2:
                 continue
@@ -183,6 +190,7 @@ class WorkloadRules(ModelParts):
     def _add_max_weekends(self) -> None:
         """Rule `max_weekends`: weekends with Saturday or Sunday worked at most the limit."""
         for sid, spec in self.prep.specialists.items():
+            self._check_deadline()
             if spec.max_weekends is None or spec.max_weekends >= len(self.prep.weekends):
                 continue
             worked = []
@@ -204,6 +212,7 @@ class WorkloadRules(ModelParts):
             for sid in bound:
                 if (k, sid) in by_period:
                     continue
+                self._check_deadline()
                 if self._matched_yesterday(sid, rule.today):
                     for item in self._matches(sid, 0, rule.tomorrow) or []:
                         if item is True:  # a commitment on day 0 that the history forbids
@@ -243,6 +252,7 @@ class WorkloadRules(ModelParts):
                 after.setdefault(sid, {}).setdefault(pidx[today.period], set()).add(pidx[tomorrow.period])
                 done.add((k, sid))
         for sid, forbidden in after.items():
+            self._check_deadline()
             # Each day's patterns with the periods they occupy, once: testing every pattern
             # against every period anew took 5.4 of 10.8 s building one person's year of
             # Curtois & Qu Instance24 (32 shifts, 33 patterns a day).
