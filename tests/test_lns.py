@@ -18,7 +18,7 @@ from outreach_opt.check.checker import check_roster
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.io.curtois_qu import load_curtois_qu
 from outreach_opt.io.load import load_instance
-from outreach_opt.solve import lns, search_run
+from outreach_opt.solve import lns, lns_choice, search_run
 from outreach_opt.solve import solve as solve_module
 from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.lns import Found, Neighbourhoods, Search, breakdown, lane_decision
@@ -383,7 +383,7 @@ def test_request_focus_centres_neighbourhoods_on_unmet_requests(monkeypatch: pyt
     their window and first people from an unmet request: with it at 1 every one does, at 0
     none (the short demand's day and person then)."""
     short, unmet = [("a", 2)], [("d", 17)]
-    monkeypatch.setattr(lns, "REQUEST_FOCUS", 1.0)
+    monkeypatch.setattr(lns_choice, "REQUEST_FOCUS", 1.0)
     hoods = Neighbourhoods(["a", "b", "c", "d"], 28, random.Random(3), size={"days": 0.1, "specialists": 0.25})
     for _ in range(10):
         kind, free = hoods.next(short, unmet)
@@ -391,7 +391,7 @@ def test_request_focus_centres_neighbourhoods_on_unmet_requests(monkeypatch: pyt
             assert 17 in {t for _, t in free} and 2 not in {t for _, t in free}
         else:
             assert {s for s, _ in free} == {"d"}
-    monkeypatch.setattr(lns, "REQUEST_FOCUS", 0.0)
+    monkeypatch.setattr(lns_choice, "REQUEST_FOCUS", 0.0)
     for _ in range(10):
         kind, free = hoods.next(short, unmet)
         assert (2 in {t for _, t in free}) if kind == "days" else {s for s, _ in free} == {"a"}

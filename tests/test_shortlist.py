@@ -19,6 +19,7 @@ from outreach_opt.domain.travel import shortest_routes, travel_matrix
 from outreach_opt.generate import generate
 from outreach_opt.io.load import instance_from_data, load_instance
 from outreach_opt.solve import relaxation as relaxation_module
+from outreach_opt.solve import search_run
 from outreach_opt.solve import shortlist as shortlist_module
 from outreach_opt.solve.options import SolveOptions
 from outreach_opt.solve.outcome import Progress, Status
@@ -107,6 +108,22 @@ def test_restricted_solve_claims_only_the_relaxations_bound(monkeypatch: pytest.
     bounds = [p.bound for p in seen if p.objective is None]
     assert bounds == sorted(bounds) and bounds[-1] == result.bound
     assert {p.bound for p in seen if p.objective is not None} <= {None, *bounds}  # none of the shortlist's
+    report = check_roster(inst, result.roster)
+    assert report.violations == []
+    assert report.objective == result.objective
+
+
+def test_restricted_solve_goes_straight_to_neighbourhoods(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A restricted model with neighbourhoods gives the whole model no share
+    (`search_run.RESTRICTED_FULL_SHARE`): CP-SAT never searches the whole shortlist, whatever
+    its bound would be, and the roster (the greedy's, improved) is still checked."""
+    monkeypatch.setattr(shortlist_module, "FULL_MODEL_VARIABLES", 0)
+    whole: list[int] = []
+    monkeypatch.setattr(search_run.SearchRun, "_whole_model", lambda *_: whole.append(1))
+    inst = _generated(20, 6)
+    result = solve(inst, SolveOptions(time_limit=8, workers=2, lns=True))
+    assert whole == []
+    assert result.status is Status.FEASIBLE and result.roster is not None
     report = check_roster(inst, result.roster)
     assert report.violations == []
     assert report.objective == result.objective

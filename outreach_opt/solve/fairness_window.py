@@ -52,6 +52,8 @@ class Sharer:
     factor: int
     burden: cp_model.IntVar
     deviation: cp_model.IntVar
+    specialist: str
+    """Whose burden (solve/lns_focus.py draws the heaviest for its neighbourhoods)."""
 
 
 @dataclass(frozen=True)

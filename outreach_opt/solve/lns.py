@@ -14,7 +14,8 @@ auxiliaries connected to them, the fixed values folded in as constants (solve/su
 and its solution written over the roster's full value vector, on which the cost is read as
 on any roster of the whole model. A model with a constraint kind the sub-model does not fold
 (or with `SUB_MODELS` off) is narrowed instead: a copy of the whole model with the fixed
-units' domains narrowed to the roster. Four kinds take turns (`KINDS`):
+units' domains narrowed to the roster. Four kinds take turns (solve/lns_choice.py `KINDS`;
+from 200 specialists fewer and smaller ones, solve/lns_focus.py):
 
 - `specialists`: whole horizons of a few specialists (their own rules: runs, minutes);
 - `days`: every specialist over a window of days (cover between people);
@@ -42,18 +43,18 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from outreach_opt.domain.prepared import DayRequest
 from outreach_opt.solve.builder import RosterModel
+from outreach_opt.solve.lns_choice import Neighbourhoods, SpecDay
+from outreach_opt.solve.lns_focus import FOCUS_FROM_SPECIALISTS, FairFocus
 from outreach_opt.solve.sub_model import Ints, Solution, SubModels, values_of
 
 logger = logging.getLogger(__name__)
-
-SpecDay = tuple[str, int]
 
 STEP_SECONDS = 1.0
 """Time for one neighbourhood. CP-SAT closes (or improves) most neighbourhoods of 50-200
@@ -70,17 +71,6 @@ rosters do not depend on the load): a step with nothing free took 0.015-0.04 CPU
 0.04-0.14 (80 specialists x 15 sites, seeds 1-3) and 0.01 against 0.03 (Curtois & Qu
 Instance12); the rosters reached 553,842 / 398,182 / 369,917 against 561,444 / 394,739 /
 369,969, and 5508 against 5721 on Instance12: cheaper steps, rosters within the noise."""
-KINDS = {"specialists": 0.1, "days": 0.15, "block": 0.2, "pair": 0.15}
-"""The kinds that take turns, each with its first size (share of its units). Besides the
-first three, `pair`: everyone over two windows of half the width, one around a short day
-and one anywhere, so that a shift can move from a day that can spare it to a short day far
-away (one window holds both only when they are close; a person's total minutes and shifts
-over the horizon stay as they were outside the windows). `cover` (one short demand-week's
-possible servers over a window around it; commit d5c2633) was measured and left out:
-against the three kinds alone, Curtois & Qu 60 s, seeds 0-1, alternated, loaded machine
-(load 5-10): Instance8 2140 / 1860 with it against 1754 / 1922, Instance12 5162 / 5185
-against 5294 / 4760. With `pair`: Instance8 1857 / 1742 against 1753 / 2037, Instance12 5071 / 5180 against 5375 / 5592.
-In those runs `days` gained most per neighbourhood, then `pair`; `specialists` least."""
 REPLAY = True
 """With lanes: a neighbourhood that improved on the roster it started from, when another
 lane has meanwhile replaced that roster by a cheaper one, is solved once more around the
@@ -100,79 +90,6 @@ worker, rather than one at a time with all of them. On Curtois & Qu Instance8 (6
 machine) a neighbourhood took as long with one worker as with two (72 against 74 steps in
 the same time): the second worker (the portfolio's `core`) added nothing to a small model,
 so the second lane doubles the neighbourhoods tried. Measured A/B: see models/MODEL.md."""
-REQUEST_FOCUS = 0.5
-"""Share of neighbourhoods centred on an unmet soft request (`Search.unmet`) rather than on a
-short demand, when the roster has both. Why: the focus on short demands alone pulls every
-window and half of every group of people to the uncovered sessions, also once they cannot be
-mended: on Curtois & Qu Instance7 (300 s, seed 0, loaded machine) the roster reached 1071 at
-54 s with 10 uncovered sessions (1056, the best-known, allows at most 10) and then gained 10
-points of requests in 230 s, 512 neighbourhoods all around the uncovered days. Requests are
-paid where the people who asked are, often elsewhere in the horizon. Measured A/B (60 s,
-seeds 1-4, alternated, loaded): means 1521 / 4808 / 4576 against 1733 / 4838 / 4917 on
-Instances 8, 10 and 12 (cheaper on 4, 2 and 3 seeds of 4), 1117 against 1068 on 7 (cheaper
-on 1); figures and their noise in models/MODEL.md."""
-GROW = 1.25
-"""Factor a kind's size grows by after a closed neighbourhood (and shrinks by after a timeout)."""
-
-
-@dataclass
-class Neighbourhoods:
-    """Chooses which specialist-days to free, with a size per kind that adapts."""
-
-    specialists: list[str]
-    n_days: int
-    rng: random.Random
-    size: dict[str, float] = field(default_factory=lambda: dict(KINDS))
-    turn: int = 0
-
-    def next(self, short: list[SpecDay], unmet: list[SpecDay] | None = None) -> tuple[str, set[SpecDay]]:
-        """The next neighbourhood. `short` lists (specialist, day) pairs that could serve a
-        session the roster leaves uncovered: a window is centred on one of their days and
-        specialists are drawn from them first, so what is freed can mend what costs most.
-        `unmet` lists the (specialist, day) of each soft request the roster does not grant:
-        with both, `REQUEST_FOCUS` of the neighbourhoods take their focus from it instead."""
-        kinds = list(self.size)
-        kind = kinds[self.turn % len(kinds)]
-        self.turn += 1
-        share = self.size[kind]
-        if unmet and (not short or self.rng.random() < REQUEST_FOCUS):
-            short = unmet
-        n, days = len(self.specialists), self.n_days
-        focus = self.rng.choice(short) if short else None
-        if kind == "specialists":
-            return kind, {(s, t) for s in self._people(max(1, min(n, round(share * n))), short) for t in range(days)}
-        if kind == "pair":
-            width = max(1, min(days, round(share * days)))
-            first = self._window(max(1, width // 2), focus)
-            second = self._window(max(1, width - len(first)), None)
-            return kind, {(s, t) for s in self.specialists for t in (*first, *second)}
-        if kind == "days":
-            window = self._window(max(1, min(days, round(share * days))), focus)
-            return kind, {(s, t) for s in self.specialists for t in window}
-        # block: sqrt of the share in each direction, at least half the days
-        width = max(1, min(days, round(max(0.5, share**0.5) * days)))
-        k = max(1, min(n, round(share * n * days / width)))
-        window = self._window(width, focus)
-        return kind, {(s, t) for s in self._people(k, short) for t in window}
-
-    def _window(self, width: int, focus: SpecDay | None) -> range:
-        if focus is None:
-            start = self.rng.randrange(days - width + 1) if (days := self.n_days) > width else 0
-        else:
-            start = min(max(0, focus[1] - self.rng.randrange(width)), self.n_days - width)
-        return range(start, start + width)
-
-    def _people(self, k: int, short: list[SpecDay]) -> list[str]:
-        able = sorted({s for s, _ in short})
-        first = self.rng.sample(able, min(len(able), (k + 1) // 2))
-        rest = [s for s in self.specialists if s not in first]
-        return first + self.rng.sample(rest, min(len(rest), k - len(first)))
-
-    def closed(self, kind: str) -> None:
-        self.size[kind] = min(1.0, self.size[kind] * GROW)
-
-    def timed_out(self, kind: str) -> None:
-        self.size[kind] = max(0.01, self.size[kind] / GROW)
 
 
 def breakdown(built: RosterModel, solver: cp_model.CpSolver) -> dict[str, int]:
@@ -217,6 +134,8 @@ class Search:
         self._sub_models: SubModels | None = None
         """The whole model indexed for sub-models, made at the first neighbourhood."""
         self._cut = SUB_MODELS
+        self._focus: FairFocus | None = None
+        """Set by `improve` for large instances with a fairness term (solve/lns_focus.py)."""
         self.units: dict[SpecDay, list[int]] = {
             key: [var.index for _, var in choices] for key, choices in built.days.items()
         }
@@ -248,6 +167,13 @@ class Search:
             for key in self.able[(demand, w)]
         ]
 
+    def _fair(self, found: Found) -> Callable[[int, random.Random], list[str]] | None:
+        """The `fair` kind's draw around `found` (solve/lns_focus.py), for large instances."""
+        focus = self._focus
+        if focus is None:
+            return None
+        return lambda k, rng: focus.people(values_of(found.solver), k, rng)
+
     def unmet(self, solver: cp_model.CpSolver) -> list[SpecDay]:
         """(specialist, day) of every soft request the roster does not grant."""
         return [(req.specialist, req.day) for req in self.unmet_requests(solver)]
@@ -266,7 +192,10 @@ class Search:
         returns the best roster found (possibly the one given). With sub-models and more
         than one worker, `lanes` threads each solve their own neighbourhood with one CP-SAT
         worker (see `PARALLEL_LANES`)."""
-        hoods = Neighbourhoods(sorted({s for s, _ in self.units}), self.built.prep.n_days, random.Random(self.seed))
+        people = sorted({s for s, _ in self.units})
+        large = len(people) >= FOCUS_FROM_SPECIALISTS
+        self._focus = FairFocus.of(self.built) if large else None
+        hoods = Neighbourhoods.sized(people, self.built.prep.n_days, random.Random(self.seed), self._focus is not None)
         self._best, self._on_better = found, on_better
         self._steps = self._better = 0
         self._failed = []
@@ -332,7 +261,7 @@ class Search:
             if settle:
                 kind, free = "auxiliaries", set[SpecDay]()
             else:
-                kind, free = hoods.next(self.short(base.solver), self.unmet(base.solver))
+                kind, free = hoods.next(self.short(base.solver), self.unmet(base.solver), self._fair(base))
             size = hoods.size.get(kind, 0.0)
         hint: Ints | None = None
         while True:

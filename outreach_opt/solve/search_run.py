@@ -32,6 +32,13 @@ whole model's roster stalls long before its bound (Instance12: bound 0 at 60 s);
 with neighbourhoods solved with CP-SAT's default parameters, whole model for 60 s against
 21 s of it then neighbourhoods had been mixed (Instance8 3844 against 3083, Instance6 2545
 against 2555)."""
+RESTRICTED_FULL_SHARE = 0.0
+"""The whole-model share of a restricted model (solve/shortlist.py) with neighbourhoods: none,
+the greedy roster goes straight to them. Why: the shortlist's own bound is no bound of the
+instance (the relaxation's is reported), so the share could only prove the shortlist or find
+rosters, and at 300 x 40 (60 s, loaded, 6 runs of main) its 3-6 s ended each time at the greedy
+roster's objective with CP-SAT's bound at 0. It also settles the switch: a shortlist whose own
+bound came within `LNS_FROM_GAP` would otherwise keep the whole model to the end."""
 LNS_FROM_GAP = 0.2
 """...unless the whole-model roster is then within this relative gap of the bound, where the
 whole model still does better: at 5 % the neighbourhoods took over Curtois & Qu Instance3 at
@@ -96,8 +103,11 @@ class SearchRun:
         on_progress: Callable[[Progress], None] | None,
         lns_until: float | None,
         until: float | None = None,
+        whole_share: float | None = None,
     ) -> None:
         self.built, self.options, self.started = built, options, started
+        self.whole_share = FULL_SHARE if whole_share is None else whole_share
+        """The whole model's share of the search before neighbourhoods (`FULL_SHARE`)."""
         self.until = until if until is not None else started + options.time_limit
         self.on_progress, self.lns_until = on_progress, lns_until
         self.signals: list[int] = []
@@ -125,7 +135,7 @@ class SearchRun:
             self.on_progress(Progress(time.perf_counter() - self.started, None, round(bound)))
 
     def _switch(self, solver: cp_model.CpSolver, callback: SearchCallback) -> None:
-        """At `FULL_SHARE` of the time: stop the whole-model search for neighbourhoods unless
+        """At `whole_share` of the time: stop the whole-model search for neighbourhoods unless
         its roster is within `LNS_FROM_GAP` of its bound (a proof may be near)."""
         gap = relative_gap(callback.objective, None if self.seen_bound is None else round(self.seen_bound))
         logger.info("whole-model search at its share: objective %s, gap %s", callback.objective, gap)
@@ -193,7 +203,7 @@ class SearchRun:
             self._current.stop_search()
 
     def search(self, solver: cp_model.CpSolver, callback: SearchCallback | None) -> None:
-        if self.lns_until is not None and FULL_SHARE <= 0:
+        if self.lns_until is not None and self.whole_share <= 0:
             # No share for the whole model: a timer at 0 s would fire before CP-SAT starts,
             # and CP-SAT ignores a stop that comes before its search.
             self.switched = True
@@ -218,7 +228,7 @@ class SearchRun:
         self._current = solver
         timer = None
         if self.lns_until is not None and callback is not None:
-            share = FULL_SHARE * (self.lns_until - time.perf_counter())
+            share = self.whole_share * (self.lns_until - time.perf_counter())
             timer = threading.Timer(share, self._switch, (solver, callback))
             timer.daemon = True
             timer.start()

@@ -117,7 +117,8 @@ class SharingRules(ModelParts):
         scaled: list[cp_model.IntVar] = []
         factors: list[int] = []
         tops: list[int] = []  # upper bounds, kept here: the proto's repeated field has no [-1]
-        for sid in self.prep.instance.outreach_sharers():
+        ids = self.prep.instance.outreach_sharers()
+        for sid in ids:
             factor = self.prep.specialists[sid].burden_factor
             coefs, vars_ = [], []
             top = 0
@@ -152,6 +153,6 @@ class SharingRules(ModelParts):
                 d = self.model.new_int_var(0, bound, f"deviation[{v.name}]")
                 self.model.add_abs_equality(d, n * v - total)
                 deviations.append(d)
-            sharers = [Sharer(f, v, d) for f, v, d in zip(factors, scaled, deviations, strict=True)]
+            sharers = [Sharer(*four) for four in zip(factors, scaled, deviations, ids, strict=True)]
             self.fairness = Fairness(total, sharers)  # for solve/fairness_window.py
             self.terms["fairness_deviation"] = weights.fairness_deviation * cp_model.LinearExpr.sum(deviations)

@@ -28,7 +28,7 @@ from outreach_opt.solve.lns import breakdown
 from outreach_opt.solve.options import PRESOLVE_UP_TO_VARIABLES, SolveOptions, configured_solver, stop_reserve
 from outreach_opt.solve.outcome import Progress, Result, Status, read_roster
 from outreach_opt.solve.relaxation import bound_affordable
-from outreach_opt.solve.search_run import SearchCallback, SearchRun, stoppable
+from outreach_opt.solve.search_run import RESTRICTED_FULL_SHARE, SearchCallback, SearchRun, stoppable
 from outreach_opt.solve.shortlist import plan_model
 from outreach_opt.solve.size_limits import check_size
 
@@ -236,7 +236,8 @@ def solve(
             solver.parameters.cp_model_presolve = False
         if restricted is not None and on_progress is not None:
             on_progress = _without_bounds(on_progress)  # the shortlist's bounds are not the instance's
-        run = SearchRun(built, options, started, on_progress, search_until if lns else None, search_until)
+        share = RESTRICTED_FULL_SHARE if restricted is not None else None
+        run = SearchRun(built, options, started, on_progress, search_until if lns else None, search_until, share)
         run.start = None if start is None else start.solver
         windows = not lns and restricted is None and built.fairness is not None and not built.options.explain
         # Without a listener, neighbourhoods or windows, no callbacks: the search runs as it did.
