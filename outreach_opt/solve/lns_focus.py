@@ -15,7 +15,10 @@ mean, with people who could take their sessions (candidates of the demands they 
 the roster) whose burden is below it.
 
 The focus only chooses what is freed: every roster found is still a whole roster of the
-model, judged by its own terms as before.
+model, judged by its own terms as before. Measured against main (L seeds 1-3, 60 s, loaded,
+interleaved, four rounds): cheaper on 10 of 12 pairs by up to 2.1 %, the gap to the
+relaxation's bound still 12-15 %; figures in models/MODEL.md, "Neighbourhoods for large
+instances".
 """
 
 from __future__ import annotations
