@@ -261,6 +261,9 @@ CPSAT_STEP = 2.0
 """Seconds a person's CP-SAT step needs to be worth it (building one takes 0.5-2 s)."""
 MIN_STEP = 0.5
 """Seconds a step gets at least, whatever the share left."""
+STAGES = 10
+"""Stage reports in the first pass (every tenth of the people): on Instance24 it takes
+minutes with nothing else to show."""
 
 
 def by_specialist(
@@ -272,6 +275,7 @@ def by_specialist(
     on_roster: Callable[[Roster], None] | None = None,
     judge: Judge | None = None,
     stopped: Callable[[], bool] = lambda: False,
+    on_stage: Callable[[str], None] = lambda _: None,
 ) -> Roster | None:
     """A roster specialist by specialist (module docstring), the first pass by `first_until`
     (perf_counter; each person gets an equal share of what is left, and one with no line in
@@ -280,7 +284,8 @@ def by_specialist(
     Python are used only with a `judge` that accepts them (without one: CP-SAT's only). None
     when the instance does not decompose or someone got no line by `until` (`first_until`
     without it). `stopped` (a signal, solve/long_horizon.py) ends it between two people's
-    steps: with the roster of the last pass, or None during the first."""
+    steps: with the roster of the last pass, or None during the first. `on_stage` hears
+    how far it got, in words (`STAGES` times in the first pass, once after each later one)."""
     reasons = ties(instance)
     if reasons:
         logger.info("by specialist: declined (%s)", ", ".join(reasons))
@@ -302,6 +307,8 @@ def by_specialist(
             logger.info("by specialist: no line for %s", spec)
             return None
         lines.set(spec, line)
+        if (k + 1) % max(1, len(order) // STAGES) == 0 or k + 1 == len(order):
+            on_stage(f"first lines: {k + 1} of {len(order)} specialists ({built} built in plain Python)")
     logger.info("by specialist: %d of %d first lines built in plain Python", built, len(order))
     roster = lines.roster()
     if on_roster is not None:
@@ -311,6 +318,7 @@ def by_specialist(
         changed = sum(rebuilt(instance, spec, lines, until, judge) for spec in order if not stopped())
         logger.info("by specialist: a pass in plain Python changed %d lines", changed)
         passes += 1
+        on_stage(f"pass {passes} in plain Python: {changed} of {len(order)} lines changed")
         if changed and on_roster is not None:
             on_roster(lines.roster())
         if stopped():
@@ -329,6 +337,7 @@ def by_specialist(
                 lines.set(spec, line)
                 changed += 1
         passes += 1
+        on_stage(f"pass {passes} with CP-SAT: {changed} of {len(order)} lines changed")
         if changed and on_roster is not None:
             on_roster(lines.roster())
         if not changed:
