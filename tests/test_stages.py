@@ -4,13 +4,17 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from test_long_horizon import cover_file, loaded
 
 from outreach_opt.check.lone_line import line_holds
 from outreach_opt.cli.main import main
+from outreach_opt.solve import long_horizon
 from outreach_opt.solve.by_specialist import Steps, by_specialist
 from outreach_opt.solve.options import SolveOptions
 from outreach_opt.solve.outcome import Progress
@@ -63,3 +67,46 @@ def test_cli_shows_stages_with_verbose_only(tmp_path: Path) -> None:
     assert "first lines: 3 of 3 specialists" in verbose.output
     assert "pricing the roster" in verbose.output
     assert "first lines" not in quiet.output
+
+
+def test_first_pass_gives_up_when_its_pace_passes_the_limit(tmp_path: Path) -> None:
+    """`give_up_after` already passed: at the first stage report (one of three people, in the
+    first half) the pace cannot end in time; it says so and returns no roster. The old first
+    pass went on to the end whatever the limit (Instance24: ~240 s of 120)."""
+    heard: list[str] = []
+    roster = by_specialist(
+        loaded(tmp_path, 91),
+        Steps(workers=1),
+        first_until=float("inf"),
+        judge=line_holds,
+        on_stage=heard.append,
+        give_up_after=time.perf_counter() - 1,
+    )
+    assert roster is None
+    assert heard[0].startswith("first lines: 1 of 3")
+    assert heard[-1].startswith("giving up: the first lines would take about")
+    assert len(heard) == 2
+
+
+def test_first_pass_goes_on_when_it_fits(tmp_path: Path) -> None:
+    roster = by_specialist(
+        loaded(tmp_path, 91), Steps(workers=1), first_until=float("inf"), judge=line_holds, give_up_after=float("inf")
+    )
+    assert roster is not None
+
+
+def test_solve_gives_the_first_pass_its_whole_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`solve` by specialist gives up past its time limit (the start plus the limit), no sooner."""
+    seen: dict[str, float] = {}
+
+    def spy(*args: Any, **kwargs: Any) -> None:
+        seen["give_up_after"] = kwargs["give_up_after"]
+        seen["until"] = kwargs["until"]
+        return None
+
+    monkeypatch.setattr(long_horizon, "by_specialist", spy)
+    before = time.perf_counter()
+    result = solve(loaded(tmp_path, 91), SolveOptions(time_limit=50, workers=1), judge=line_holds)
+    assert result.roster is None
+    assert before + 50 <= seen["give_up_after"] <= time.perf_counter() + 50
+    assert seen["give_up_after"] > seen["until"]

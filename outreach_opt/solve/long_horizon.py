@@ -93,6 +93,7 @@ def solve_by_specialist(
             on_roster=found.append,
             stopped=lambda: bool(signals),
             on_stage=stage,
+            give_up_after=started + options.time_limit,
         )
         if roster is not None:
             found.append(roster)
