@@ -147,7 +147,7 @@ def solve_command(
         time_limit=time_limit, workers=workers, seed=seed, lns=lns, log_search=ctx.obj["verbose"] > 1
     )
     live = console.is_terminal and not quiet and not os.environ.get("CI")
-    view = ProgressView(console, time_limit, live=live)
+    view = ProgressView(console, time_limit, live=live, stages=ctx.obj["verbose"] > 0)
     with view:
         result = solve(
             problem,

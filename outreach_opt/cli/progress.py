@@ -2,7 +2,9 @@
 
 On a terminal a rich Live panel redraws four times a second (so the clock moves even while
 no better roster is found); elsewhere (a pipe, CI) each better roster is one plain line, and
-bound-only moves are not printed, to keep logs short.
+bound-only moves are not printed, to keep logs short. With -v the solve's stage reports (the
+by-specialist route's "first lines: 60 of 150 specialists") are the panel's caption, or a
+line each.
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ from outreach_opt.solve.outcome import Progress, relative_gap
 class ProgressView:
     """A context manager fed by `solve(..., on_progress=view.update)` from solver threads."""
 
-    def __init__(self, console: Console, time_limit: float, live: bool) -> None:
+    def __init__(self, console: Console, time_limit: float, live: bool, stages: bool = False) -> None:
         self._console = console
+        self._stages = stages
+        """Show the solve's stage reports (`Progress.stage`): with -v."""
+        self._stage: str | None = None
         self._limit = time_limit
         self._lock = threading.Lock()
         self._started = time.perf_counter()
@@ -45,6 +50,13 @@ class ProgressView:
             self._live.__exit__(kind, value, traceback)
 
     def update(self, progress: Progress) -> None:
+        if progress.stage is not None:
+            if self._stages:
+                with self._lock:
+                    self._stage = progress.stage
+                if self._live is None:
+                    self._console.print(f"{progress.elapsed:7.2f} s  {progress.stage}", highlight=False)
+            return
         with self._lock:
             if progress.objective is not None:
                 self._objective = progress.objective
@@ -64,7 +76,9 @@ class ProgressView:
     def _render(self) -> Table:
         with self._lock:
             elapsed = time.perf_counter() - self._started
-            table = Table(title="Solving (Ctrl-C stops and keeps the best roster)", show_header=True)
+            table = Table(
+                title="Solving (Ctrl-C stops and keeps the best roster)", show_header=True, caption=self._stage
+            )
             for column in ("elapsed", "limit", "rosters found", "best objective", "best bound", "gap"):
                 table.add_column(column, justify="right")
             objective, bound = self._objective, self._bound

@@ -261,6 +261,32 @@ CPSAT_STEP = 2.0
 """Seconds a person's CP-SAT step needs to be worth it (building one takes 0.5-2 s)."""
 MIN_STEP = 0.5
 """Seconds a step gets at least, whatever the share left."""
+STAGES = 10
+"""Stage reports in the first pass (every tenth of the people): on Instance24 it takes
+minutes with nothing else to show."""
+
+
+def _first_pass_fits(began: float, done: int, people: int, end: float, on_stage: Callable[[str], None]) -> bool:
+    """Whether the first pass, `done` of `people` lines since `began`, may go on: in its
+    second half always (most of the time is spent), in its first half while the pace so far
+    ends it by `end`. Otherwise it says so (stage and warning) and the caller gives up.
+
+    Why: on Instance24 (150 people, 1.6-1.8 s a line loaded) the first pass alone took
+    ~240 s of a 120 s limit and the CLI came back after 8 minutes; giving up at the first
+    tenth says so in ~30 s, with the time it would need."""
+    now = time.perf_counter()
+    if 2 * done > people:
+        return True
+    projected = (now - began) * people / done
+    if began + projected <= end:
+        return True
+    message = (
+        f"giving up: the first lines would take about {projected:.0f} s ({done} of {people} "
+        f"specialists in {now - began:.0f} s), past the time limit by {began + projected - end:.0f} s"
+    )
+    logger.warning("by specialist: %s", message)
+    on_stage(message)
+    return False
 
 
 def by_specialist(
@@ -272,6 +298,8 @@ def by_specialist(
     on_roster: Callable[[Roster], None] | None = None,
     judge: Judge | None = None,
     stopped: Callable[[], bool] = lambda: False,
+    on_stage: Callable[[str], None] = lambda _: None,
+    give_up_after: float | None = None,
 ) -> Roster | None:
     """A roster specialist by specialist (module docstring), the first pass by `first_until`
     (perf_counter; each person gets an equal share of what is left, and one with no line in
@@ -280,7 +308,10 @@ def by_specialist(
     Python are used only with a `judge` that accepts them (without one: CP-SAT's only). None
     when the instance does not decompose or someone got no line by `until` (`first_until`
     without it). `stopped` (a signal, solve/long_horizon.py) ends it between two people's
-    steps: with the roster of the last pass, or None during the first."""
+    steps: with the roster of the last pass, or None during the first. `on_stage` hears
+    how far it got, in words (`STAGES` times in the first pass, once after each later one).
+    With `give_up_after` (perf_counter), the first pass gives up (None) at a stage report in
+    its first half when, at the pace so far, it would end past that moment (`_first_pass_fits`)."""
     reasons = ties(instance)
     if reasons:
         logger.info("by specialist: declined (%s)", ", ".join(reasons))
@@ -288,6 +319,7 @@ def by_specialist(
     lines = Lines(instance)
     order = [s.id for s in instance.specialists]
     built = 0
+    began = time.perf_counter()
     for k, spec in enumerate(order):
         if stopped():
             return None
@@ -302,6 +334,10 @@ def by_specialist(
             logger.info("by specialist: no line for %s", spec)
             return None
         lines.set(spec, line)
+        if (k + 1) % max(1, len(order) // STAGES) == 0 or k + 1 == len(order):
+            on_stage(f"first lines: {k + 1} of {len(order)} specialists ({built} built in plain Python)")
+            if give_up_after is not None and not _first_pass_fits(began, k + 1, len(order), give_up_after, on_stage):
+                return None
     logger.info("by specialist: %d of %d first lines built in plain Python", built, len(order))
     roster = lines.roster()
     if on_roster is not None:
@@ -311,6 +347,7 @@ def by_specialist(
         changed = sum(rebuilt(instance, spec, lines, until, judge) for spec in order if not stopped())
         logger.info("by specialist: a pass in plain Python changed %d lines", changed)
         passes += 1
+        on_stage(f"pass {passes} in plain Python: {changed} of {len(order)} lines changed")
         if changed and on_roster is not None:
             on_roster(lines.roster())
         if stopped():
@@ -329,6 +366,7 @@ def by_specialist(
                 lines.set(spec, line)
                 changed += 1
         passes += 1
+        on_stage(f"pass {passes} with CP-SAT: {changed} of {len(order)} lines changed")
         if changed and on_roster is not None:
             on_roster(lines.roster())
         if not changed:

@@ -79,6 +79,10 @@ def solve_by_specialist(
     signals: list[int] = []
     found: list[Roster] = []
 
+    def stage(text: str) -> None:
+        if on_progress is not None:
+            on_progress(Progress(time.perf_counter() - started, None, None, stage=text))
+
     def search() -> None:
         roster = by_specialist(
             instance,
@@ -88,6 +92,8 @@ def solve_by_specialist(
             judge=judge,
             on_roster=found.append,
             stopped=lambda: bool(signals),
+            on_stage=stage,
+            give_up_after=started + options.time_limit,
         )
         if roster is not None:
             found.append(roster)
@@ -103,6 +109,8 @@ def solve_by_specialist(
         logger.info("by specialist: no roster after %.2fs", wall)
         return Result(Status.UNKNOWN, None, None, None, {}, wall, wall, interrupted)
     left = started + options.time_limit - time.perf_counter()
+    people = len({a.specialist for a in found[-1].assignments})
+    stage(f"pricing the roster: the engine's model of its {people} specialists' pairs")
     priced = price(instance, found[-1], max(PRICE_MIN_SECONDS, left))
     if priced is None:
         wall = time.perf_counter() - started

@@ -40,6 +40,10 @@ class Progress:
     bound: int | None
     """For a restricted model (solve/shortlist.py) the relaxation's bound of the whole instance
     (solve/relaxation.py), never the shortlist's; None until it has one."""
+    stage: str | None = None
+    """What the solve is doing, in words ("first lines: 60 of 150 specialists"), with
+    objective and bound None: sent by the by-specialist route (solve/long_horizon.py), which
+    finds no roster for minutes on a year of days and was silent until it had priced one."""
 
 
 @dataclass(frozen=True)
