@@ -14,8 +14,11 @@ import yaml
 from click.testing import CliRunner, Result
 from support import EXAMPLE, INSTANCES, REPO, base, commit_dict
 
+from outreach_opt.cli import main as main_module
 from outreach_opt.cli.main import main
 from outreach_opt.domain.schema import instance_schema_text
+from outreach_opt.solve.outcome import Result as SolveResult
+from outreach_opt.solve.outcome import Status
 
 
 def run(*args: str) -> Result:
@@ -322,3 +325,15 @@ def test_time_limit_must_be_a_number_of_seconds(tmp_path: Path, command: str, se
     result = run(command, str(EXAMPLE), "--time-limit", seconds, *extra)
     assert result.exit_code == 2, result.output
     assert f"'{seconds}' is not a number of seconds" in result.output
+
+
+def test_no_roster_says_when_it_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A solve that gives up early (the by-specialist route, when its first pass cannot fit the
+    limit) said "no roster found within 60 s" although it stopped at 9 s: the line says how
+    long it ran and the limit; exit 4."""
+    monkeypatch.setattr(
+        main_module, "solve", lambda *_, **__: SolveResult(Status.UNKNOWN, None, None, None, wall_time=9.3)
+    )
+    result = run("solve", str(EXAMPLE), "--time-limit", "60", "--quiet")
+    assert result.exit_code == 4, result.output
+    assert "no roster found after 9 s (time limit 60 s); try a longer --time-limit." in result.output
