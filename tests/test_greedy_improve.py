@@ -98,11 +98,13 @@ def test_remembered_handoffs_are_priced_as_a_fresh_look_prices_them(seed: int, s
                 checked += 1
             state._apply(own, back)
     assert state.burden == start.burden and state.spent == start.spent  # lifting and putting back is exact
+    # a draw may offer no hand-over at all (seed 31, shuffle 350): nothing to price, so it is
+    # discarded; were all discarded, hypothesis fails the test as unsatisfiable
+    assume(checked > 0)
     state.chains(cands_of, time.perf_counter() + 30)
     by_spec = defaultdict(list)
     for cand in state.roster.served - state.pinned:
         by_spec[cand.specialist].append(cand)
-    assert checked > 0
     # a pass may end remembering no hand-over at all (a third of these small draws): nothing to compare then
     assume(any(listed for ways in state._handoffs.values() for _, listed in ways))
     compared = 0
