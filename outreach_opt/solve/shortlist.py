@@ -14,7 +14,9 @@ specialist keeps at most a few outreach sites besides home. Picks go round by ro
 demands, so a remote site is not left to nobody because nearer sites took everyone, and the
 load spreads the options over everyone: the fairness terms want everyone to take a share,
 and picking by distance alone left 39 of 300 specialists with no option at all. Pins and a
-demand's preferred specialists are always kept.
+demand's preferred specialists are always kept. Last, each outreach sharer without one gets a
+plain away option (a weekday outside the evening: one burden point), one site over the cap at
+most (`_add_plain_options`).
 
 This drops feasible rosters, so it is never silent: `solve` uses it only when the whole
 model is over `FULL_MODEL_VARIABLES`, and then reports the result as `feasible` at best,
