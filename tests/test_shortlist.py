@@ -242,3 +242,29 @@ def test_a_site_reached_only_by_a_detour_stays_on_the_shortlist() -> None:
     assert round_trip(shortest_routes(travel, [s.id for s in inst.sites]), a, "far") == 100
     fitting = fitting_specialists(inst, travel)
     assert [spec for _, spec, _ in fitting[("far-pm", None)]] == ["a"]
+
+
+@pytest.mark.parametrize(("specialists", "sites", "seed"), [(60, 10, 1), (60, 10, 2), (120, 20, 1)])
+def test_every_sharer_gets_a_plain_away_option(specialists: int, sites: int, seed: int) -> None:
+    """Each outreach sharer with a plain away candidate in the whole instance (a weekday, not
+    an evening, away from home: one burden point) keeps one on the shortlist, whatever its
+    shape. Picks by load and distance alone left 16 of 60 (1 x 1) up to 37 of 120 (2 x 1)
+    with weekend clinics, evening sessions or nothing: two points or none, which for a
+    half-time sharer (burden factor 200) is 400 or 0 against a mean near 200."""
+    inst = _generated(specialists, sites, seed)
+    fitting = fitting_specialists(inst, travel_matrix(inst))
+    whole = prepare(inst)
+    home = {s.id: s.home for s in inst.specialists}
+    sharers = set(inst.outreach_sharers())
+
+    def plain(prep: Any) -> set[str]:
+        return {
+            c.specialist
+            for c in prep.candidates
+            if prep.weekday[c.day] < 5 and not prep.evening[c.period] and c.site != home[c.specialist]
+        }
+
+    could = plain(whole) & sharers
+    assert len(could) == len(sharers)
+    for shape in [(1, 1), (2, 1), (4, 3)]:
+        assert could <= plain(restricted(whole, select_pairs(inst, fitting, *shape))), shape

@@ -91,7 +91,7 @@ def reference_pairs(
 def _same_pairs(inst: Instance) -> None:
     fitting = fitting_specialists(inst, travel_matrix(inst))
     for sites, per_session in SHAPES:
-        new = select_pairs(inst, fitting, sites, per_session)
+        new = select_pairs(inst, fitting, sites, per_session, plain_options=False)
         assert new == reference_pairs(inst, fitting, sites, per_session), (sites, per_session)
 
 

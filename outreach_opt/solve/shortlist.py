@@ -14,7 +14,9 @@ specialist keeps at most a few outreach sites besides home. Picks go round by ro
 demands, so a remote site is not left to nobody because nearer sites took everyone, and the
 load spreads the options over everyone: the fairness terms want everyone to take a share,
 and picking by distance alone left 39 of 300 specialists with no option at all. Pins and a
-demand's preferred specialists are always kept.
+demand's preferred specialists are always kept. Last, each outreach sharer without one gets a
+plain away option (a weekday outside the evening: one burden point), one site over the cap at
+most (`_add_plain_options`).
 
 This drops feasible rosters, so it is never silent: `solve` uses it only when the whole
 model is over `FULL_MODEL_VARIABLES`, and then reports the result as `feasible` at best,
@@ -254,10 +256,13 @@ def select_pairs(
     fitting: Fitting,
     sites_per_specialist: int,
     per_session: int,
+    plain_options: bool = True,
 ) -> frozenset[tuple[str, str]]:
     """The (specialist, demand) pairs of the shortlist (see the module docstring). A pair's
     site, for the cap on sites, is the nearest it can be served from (a remote surgery's
-    other console sites come with the pair uncounted)."""
+    other console sites come with the pair uncounted). Then, with `plain_options`, each
+    sharer lacking one gets a plain away option (`_add_plain_options`); without, the rounds'
+    picks alone (tests/test_shortlist_pairs.py compares those with the former algorithm)."""
     specs = {s.id: s for s in instance.specialists}
     site_of = {(dem, spec): site for (dem, _), ranked in fitting.items() for _, spec, site in ranked}
     pairs: set[tuple[str, str]] = set()
@@ -322,7 +327,54 @@ def select_pairs(
             steps[chosen] = step[spec] = 2 * load[spec] // allowance[spec]
         active = still
         i += 1
+    if plain_options:
+        _add_plain_options(instance, fitting, site_of, pairs, sites)
     return frozenset(pairs)
+
+
+def _add_plain_options(
+    instance: Instance,
+    fitting: Fitting,
+    site_of: dict[tuple[str, str], str],
+    pairs: set[tuple[str, str]],
+    sites: dict[str, set[str]],
+) -> None:
+    """Give each outreach sharer without one a plain away option: a demand whose sessions may
+    fall on a weekday outside the evening, so cost one burden point (the session away) where a
+    weekend day or an evening adds a second. The nearest such demand at a site already on the
+    specialist's list, else the nearest (so one site over `sites_per_specialist` at most).
+
+    Why: the rounds above pick by load and distance, blind to burden points, and left some
+    sharers only weekend clinics and evening sessions. For half-time sharers (burden factor
+    200) that is 400 (two points) or nothing, against a mean near 200: at 300 x 40 seed 3
+    (60 s) spec-217 ended at 0 and spec-275 at 400, seed 1 spec-223 at 400; moving one
+    weekday session from a sharer at 400 to spec-217 (outside the shortlist) cut the checker's
+    objective by 101,824 of 5,824,570 (notes of branch lzero)."""
+    evening = {p.id for p in instance.periods if p.is_evening}
+    plain = {d.id for d in instance.demands if _plain(d, evening)}
+    home = {s.id: s.home for s in instance.specialists}
+    has = {spec for spec, dem in pairs if dem in plain and site_of.get((dem, spec), home[spec]) != home[spec]}
+    best: dict[str, tuple[bool, int, str, str]] = {}
+    for (dem_id, _role), ranked in fitting.items():
+        if dem_id not in plain:
+            continue
+        for minutes, spec, site in ranked:
+            if spec in has or site == home[spec]:
+                continue
+            key = (site not in sites[spec], minutes, dem_id, site)
+            if spec not in best or key < best[spec]:
+                best[spec] = key
+    for spec in instance.outreach_sharers():
+        if spec in best:
+            _, _, dem_id, site = best[spec]
+            pairs.add((spec, dem_id))
+            sites[spec].add(site)
+
+
+def _plain(dem: Demand, evening: set[str]) -> bool:
+    """Whether a session of `dem` may fall on a weekday in a period that is not an evening."""
+    weekday = any(d.weekday() < 5 for d in dem.dates) if dem.dates is not None else min(dem.weekdays()) < 5
+    return weekday and (dem.periods is None or any(p not in evening for p in dem.periods))
 
 
 def _least_loaded(
