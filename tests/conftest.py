@@ -3,7 +3,7 @@ lands is never decided by a draw nobody has seen; run locally, each run draws an
 find what CI does not (then the failing example is printed, to be fixed or kept as a case).
 
 Why: a random draw (seed 31, shuffle 350) with no hand-over at all failed the hand-over test
-in one whole-suite run of 2026-12-04 and had passed every CI run before it."""
+in one whole-suite run of 2026-12-04; the same test had passed the CI runs before, on other draws."""
 
 from __future__ import annotations
 

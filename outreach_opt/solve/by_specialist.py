@@ -141,7 +141,6 @@ class Index:
         self.asking: list[tuple[Demand, list[int], int]] = []
         """Each demand with the weeks it asks in (none: asks only outside the horizon, left
         out) and its skill set's number in `skill_sets`."""
-        self.skill_sets: list[frozenset[str]] = []
         number: dict[frozenset[str], int] = {}
         for dem in instance.demands:
             asks = (
@@ -152,7 +151,8 @@ class Index:
             if asks:
                 needs = frozenset(dem.skills)
                 self.asking.append((dem, asks, number.setdefault(needs, len(number))))
-        self.skill_sets = list(number)
+        self.skill_sets: list[frozenset[str]] = list(number)
+        """The distinct skill sets of demands, numbered in `asking`."""
 
     def within(self, skills: Sequence[str]) -> list[tuple[Demand, list[int]]]:
         """`asking` cut to the demands whose skills are all in `skills` (the others are a

@@ -153,6 +153,6 @@ class SharingRules(ModelParts):
                 d = self.model.new_int_var(0, bound, f"deviation[{v.name}]")
                 self.model.add_abs_equality(d, n * v - total)
                 deviations.append(d)
-            sharers = [Sharer(*four) for four in zip(factors, scaled, deviations, ids, strict=True)]
+            sharers = [Sharer(f, v, d, sid) for f, v, d, sid in zip(factors, scaled, deviations, ids, strict=True)]
             self.fairness = Fairness(total, sharers)  # for solve/fairness_window.py
             self.terms["fairness_deviation"] = weights.fairness_deviation * cp_model.LinearExpr.sum(deviations)
