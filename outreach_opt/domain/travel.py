@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.instance import Demand, Instance
 
 TravelMatrix = dict[tuple[str, str], int]
 
@@ -77,9 +77,22 @@ def reachable_sites(instance: Instance) -> dict[str, set[str]]:
     for c in instance.commitments:
         if c.specialist in sites:
             sites[c.specialist].add(c.site)
+    kinds = _demand_kinds(instance)
     for spec in instance.specialists:
         skills = set(spec.skills)
-        for demand in instance.demands:
-            if set(demand.skills) <= skills:
+        for needed, demand in kinds:
+            if needed <= skills:
                 sites[spec.id].update(instance.served_from(demand, spec.home))
     return sites
+
+
+def _demand_kinds(instance: Instance) -> list[tuple[frozenset[str], Demand]]:
+    """One demand for each distinct set of what `reachable_sites` reads of it: its skills and
+    what `Instance.served_from` reads (site, remote, remote surgery's console). A year of
+    cover demands holds thousands of demands and a handful of kinds (Curtois & Qu Instance24:
+    11,648 demands); asking of every demand for every specialist took seconds at each load."""
+    kinds: dict[tuple[frozenset[str], str, bool, bool, str | None], Demand] = {}
+    for demand in instance.demands:
+        key = (frozenset(demand.skills), demand.site, demand.remote, demand.is_remote_surgery, demand.resource)
+        kinds.setdefault(key, demand)
+    return [(key[0], demand) for key, demand in kinds.items()]

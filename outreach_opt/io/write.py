@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -104,9 +105,7 @@ def write_instance_data(path: str | Path, data: dict[str, Any], header: str, *, 
     if Path(path).suffix.lower() == ".json":
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     else:
-        text = f"# {header}\n" + yaml.safe_dump(
-            data, allow_unicode=True, sort_keys=False, width=120, default_flow_style=None
-        )
+        text = f"# {header}\n" + yaml_text(data, width=120, default_flow_style=None)
     write_atomic(path, text, force=force)
 
 
@@ -131,5 +130,45 @@ def roster_text(roster: Roster, path: str | Path, extra: dict[str, Any] | None =
     if extra:
         data.update(extra)
     if Path(path).suffix.lower() in {".yaml", ".yml"}:
-        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        return yaml_text(data)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+_C_DUMPER: type[Any] | None = getattr(yaml, "CSafeDumper", None)
+
+_PLAIN_TEXT = re.compile("[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*")
+"""Text on which libyaml's emitter writes what PyYAML's own does, character for character:
+printable characters of the Basic Multilingual Plane, less the line separators U+2028/U+2029
+and the byte order mark. Outside it (a tab, a newline, U+0085, an emoji, a control
+character) the two quote or escape differently, both valid YAML."""
+
+
+def yaml_text(data: Any, **options: Any) -> str:
+    """`yaml.safe_dump(data, allow_unicode=True, sort_keys=False, **options)`, the same text,
+    written by libyaml's C emitter where it is installed and every text in `data` is plain
+    (`_PLAIN_TEXT`) in a mapping; PyYAML's own emitter otherwise. The representer is PyYAML's in both, so
+    numbers, dates and booleans read the same; the C emitter is about four times faster: a
+    year-long roster or imported instance took seconds to write in pure Python."""
+    plain = isinstance(data, dict) and _all_plain(data)  # a lone scalar ends otherwise ('...')
+    dumper = _C_DUMPER if _C_DUMPER is not None and plain else yaml.SafeDumper
+    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, **options)
+
+
+def _all_plain(data: Any) -> bool:
+    """Every key (non-empty text) and text value in `data` (nested dicts and lists) is
+    `_PLAIN_TEXT`."""
+    todo = [data]
+    while todo:
+        value = todo.pop()
+        if isinstance(value, str):
+            if _PLAIN_TEXT.fullmatch(value) is None:
+                return False
+        elif isinstance(value, dict):
+            # An empty key is written '? ' by PyYAML, plainly by libyaml; other keys as text.
+            if not all(isinstance(key, str) and key for key in value):
+                return False
+            todo.extend(value.keys())
+            todo.extend(value.values())
+        elif isinstance(value, list | tuple):
+            todo.extend(value)
+    return True
