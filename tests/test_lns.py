@@ -197,8 +197,8 @@ def test_every_solver_of_the_search_is_configured_alike(monkeypatch: pytest.Monk
 
     monkeypatch.setattr(solve_module, "configured_solver", spy)  # the whole model's
     monkeypatch.setattr(search_run, "configured_solver", spy)  # the later searches'
-    # The example, not the four-week sample: its neighbourhoods begin within 0.2 s where the
-    # sample's began at 3 s of the 7, and not at all in one run on a busy machine (load 5).
+    # The example, not the four-week sample: its neighbourhoods begin within 0.2 s of 7, where the
+    # sample's began at 3 s of 7, and in one run on a busy machine (load 5) not at all.
     inst = load_instance(str(EXAMPLE))
     result = solve(inst, SolveOptions(time_limit=7, workers=2, seed=0, lns=True))
     assert result.roster is not None
