@@ -77,9 +77,10 @@ def pace() -> float:
     instance is generated: how fast this machine runs Python that day. Rows of the same code
     differ by the machine as well as the load: 4b61a77's L rows (2026-12-04 00:06, idle) took
     1.5 s to prepare and build the model, and the same code took 2.9 CPU s for it on 2026-12-04
-    at 19:00 (outreach-opt session 15, /work/notes/lbuild.md), so its first roster and build
-    looked twice as slow in later rows though no commit had slowed them. Divide a row's times
-    by its pace to compare machines. Never change this workload, or older paces stop comparing."""
+    at 19:00 (CPU s per phase, each alone; figures in 3c84d16's message), so its first roster
+    and build looked twice as slow in later rows though no commit had slowed them. Divide a
+    row's times by its pace to compare machines. Never change this workload, or older paces
+    stop comparing."""
     began = time.process_time()
     counts: dict[int, int] = {}
     for step in range(PACE_STEPS):
