@@ -116,9 +116,11 @@ def test_specialists_commitments_and_demand_sizing() -> None:
 
 def test_small_generated_week_solves_to_a_checked_roster() -> None:
     """8 specialists, 4 sites, one week: the solver's roster passes the independent checker
-    and the checker recomputes the same objective, term by term."""
+    and the checker recomputes the same objective, term by term. Not proven within the limit
+    (the search runs to it: 20 s gave 876 against a bound 631), so the limit is short: the
+    roster is held to the checker whatever its cost (the first comes within 2 s, loaded)."""
     instance = instance_from_data(generate(8, 4, 1, 3))
-    result = solve(instance, SolveOptions(time_limit=20, workers=1, seed=0))
+    result = solve(instance, SolveOptions(time_limit=5, workers=1, seed=0))
     assert result.roster is not None, result.status
     report = check_roster(instance, result.roster)
     assert report.violations == []

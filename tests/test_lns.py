@@ -106,6 +106,13 @@ def test_a_pair_of_windows_can_lie_apart() -> None:
     assert apart > 0
 
 
+def _short_lns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Neighbourhoods from 1 s of search left (`solve.LNS_FROM_SECONDS`, 5 s), so that the
+    tests forcing them wait out 4 s, not 7-8: on the four-week sample the roster regardless
+    of cost comes in about 0.9 s (two workers, load 5), and the rest goes to neighbourhoods."""
+    monkeypatch.setattr(solve_module, "LNS_FROM_SECONDS", 1.0)
+
+
 @pytest.mark.parametrize("no_roster_first", [False, True])
 def test_solve_switches_to_neighbourhoods_and_returns_a_checked_roster(
     monkeypatch: pytest.MonkeyPatch, no_roster_first: bool
@@ -113,7 +120,9 @@ def test_solve_switches_to_neighbourhoods_and_returns_a_checked_roster(
     """Forced to switch at once (share ~0, any gap): the four-week sample still comes back as
     a checked roster, its cost the checker's, the bound below the optimum. With the
     whole-model search given no time at all, the roster regardless of cost starts them (with
-    0.2 of 8 s it may or may not have found one first on a busy machine: not asserted)."""
+    0.2 of 4 s it may or may not have found one first on a busy machine: not asserted). 4 s
+    with neighbourhoods from 1 s left (`_short_lns`)."""
+    _short_lns(monkeypatch)
     monkeypatch.setattr(search_run, "FULL_SHARE", 0.0 if no_roster_first else 0.2)
     monkeypatch.setattr(search_run, "LNS_FROM_GAP", -1.0)
     any_roster = search_run.SearchRun._any_roster
@@ -125,7 +134,7 @@ def test_solve_switches_to_neighbourhoods_and_returns_a_checked_roster(
 
     monkeypatch.setattr(search_run.SearchRun, "_any_roster", spy)
     inst = load_instance(str(INSTANCES / "anzhen-cardiology-4weeks.yaml"))
-    result = solve(inst, SolveOptions(time_limit=8, workers=2, seed=0, lns=True))
+    result = solve(inst, SolveOptions(time_limit=4, workers=2, seed=0, lns=True))
     if no_roster_first:  # with a share the whole model may or may not find one first: timing
         assert len(calls) == 1
     assert result.roster is not None, result.status
@@ -186,6 +195,7 @@ def test_neighbourhoods_by_default_only_for_large_models(
 def test_every_solver_of_the_search_is_configured_alike(monkeypatch: pytest.MonkeyPatch) -> None:
     """The roster regardless of cost and every neighbourhood are solved with the options'
     parameters (`configured_solver`), as the whole model is, not with parameters set by hand."""
+    _short_lns(monkeypatch)
     monkeypatch.setattr(search_run, "FULL_SHARE", 0.0)
     monkeypatch.setattr(search_run, "LNS_FROM_GAP", -1.0)
     configured = configured_solver
@@ -197,10 +207,10 @@ def test_every_solver_of_the_search_is_configured_alike(monkeypatch: pytest.Monk
 
     monkeypatch.setattr(solve_module, "configured_solver", spy)  # the whole model's
     monkeypatch.setattr(search_run, "configured_solver", spy)  # the later searches'
-    # The example, not the four-week sample: its neighbourhoods begin within 0.2 s of 7, where the
+    # The example, not the four-week sample: its neighbourhoods begin within 0.2 s, where the
     # sample's began at 3 s of 7, and in one run on a busy machine (load 5) not at all.
     inst = load_instance(str(EXAMPLE))
-    result = solve(inst, SolveOptions(time_limit=7, workers=2, seed=0, lns=True))
+    result = solve(inst, SolveOptions(time_limit=4, workers=2, seed=0, lns=True))
     assert result.roster is not None
     assert len(made) >= 3  # the whole model's, the roster regardless of cost's, neighbourhoods'
 

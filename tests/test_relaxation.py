@@ -23,6 +23,7 @@ from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.generate import generate
 from outreach_opt.io.load import instance_from_data, load_instance
+from outreach_opt.solve import search_run
 from outreach_opt.solve import solve as solve_module
 from outreach_opt.solve.bound_process import _IN_MIP, BoundInBackground
 from outreach_opt.solve.options import SolveOptions
@@ -325,9 +326,16 @@ def test_the_relaxation_beside_a_whole_model_holds(monkeypatch: pytest.MonkeyPat
     assert result.roster is not None and check_roster(inst, result.roster).violations == []
 
 
+def _no_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CP-SAT search left out (no roster comes back): for tests of what `solve` starts
+    before it, which would otherwise wait out their limit (S-1 is not proven in it)."""
+    monkeypatch.setattr(search_run.SearchRun, "search", lambda *_: None)
+
+
 def test_only_large_whole_models_run_the_relaxation(monkeypatch: pytest.MonkeyPatch) -> None:
     """Below `RELAXATION_FROM_VARIABLES` (20 specialists, the samples) CP-SAT's bound alone. 3 s:
-    with 1 s the build could run out of its share on a busy machine, before any bound starts."""
+    with 1 s the build could run out of its share on a busy machine, before any bound starts.
+    The bound starts before the search, which is left out (`_no_search`)."""
     started: list[Instance] = []
 
     def spy(instance: Instance, *args: Any, **kwargs: Any) -> _KnownBound:
@@ -335,6 +343,7 @@ def test_only_large_whole_models_run_the_relaxation(monkeypatch: pytest.MonkeyPa
         return _KnownBound(0)
 
     monkeypatch.setattr(solve_module, "BoundInBackground", spy)
+    _no_search(monkeypatch)
     solve(instance_from_data(generate(20, 6, 1, 1), "S-1"), SolveOptions(time_limit=3, workers=2))
     assert started == []
     monkeypatch.setattr(solve_module, "RELAXATION_FROM_VARIABLES", 0)
@@ -347,7 +356,9 @@ def test_the_integer_counts_run_beside_the_greedy_only(monkeypatch: pytest.Monke
     (`INTEGER_BESIDE_GREEDY`) limited to `MIP_SHARE` of the time left after the build (1.0:
     the whole limit; the greedy's own share, 0.5, was its limit until 380e5fd), and says when
     the greedy returns: no MIP starts after. `integer_bound` runs it to the end instead;
-    without the default, no MIP beside the greedy."""
+    without the default, no MIP beside the greedy. All of it happens before the search, which
+    is left out (`_no_search`)."""
+    _no_search(monkeypatch)
     known = _KnownBound(0)
     events = known.events
 

@@ -21,6 +21,7 @@ from outreach_opt.io.load import instance_from_data, load_instance
 from outreach_opt.solve import relaxation as relaxation_module
 from outreach_opt.solve import search_run
 from outreach_opt.solve import shortlist as shortlist_module
+from outreach_opt.solve import solve as solve_module
 from outreach_opt.solve.options import SolveOptions
 from outreach_opt.solve.outcome import Progress, Status
 from outreach_opt.solve.relaxation import relaxation
@@ -116,12 +117,15 @@ def test_restricted_solve_claims_only_the_relaxations_bound(monkeypatch: pytest.
 def test_restricted_solve_goes_straight_to_neighbourhoods(monkeypatch: pytest.MonkeyPatch) -> None:
     """A restricted model with neighbourhoods gives the whole model no share
     (`search_run.RESTRICTED_FULL_SHARE`): CP-SAT never searches the whole shortlist, whatever
-    its bound would be, and the roster (the greedy's, improved) is still checked."""
+    its bound would be, and the roster (the greedy's, improved) is still checked. 4 s with
+    neighbourhoods from 1 s left (`solve.LNS_FROM_SECONDS`, 5 s, made it 8 s, waited out):
+    without neighbourhoods the whole model would be searched, so `whole` still tells."""
     monkeypatch.setattr(shortlist_module, "FULL_MODEL_VARIABLES", 0)
+    monkeypatch.setattr(solve_module, "LNS_FROM_SECONDS", 1.0)
     whole: list[int] = []
     monkeypatch.setattr(search_run.SearchRun, "_whole_model", lambda *_: whole.append(1))
     inst = _generated(20, 6)
-    result = solve(inst, SolveOptions(time_limit=8, workers=2, lns=True))
+    result = solve(inst, SolveOptions(time_limit=4, workers=2, lns=True))
     assert whole == []
     assert result.status is Status.FEASIBLE and result.roster is not None
     report = check_roster(inst, result.roster)
@@ -131,11 +135,12 @@ def test_restricted_solve_goes_straight_to_neighbourhoods(monkeypatch: pytest.Mo
 
 def test_restricted_solve_without_the_relaxation_claims_no_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     """Where the relaxation is too large to solve beside the search (`AFFORDABLE_COLUMNS`),
-    a restricted solve claims no bound at all: the shortlist's own never leaks through."""
+    a restricted solve claims no bound at all: the shortlist's own never leaks through. 3 s
+    (the search waits it out): the first roster comes at about 0.6 s, load 5."""
     monkeypatch.setattr(shortlist_module, "FULL_MODEL_VARIABLES", 0)
     monkeypatch.setattr(relaxation_module, "AFFORDABLE_COLUMNS", 0)
     seen: list[Progress] = []
-    result = solve(_generated(20, 6), SolveOptions(time_limit=5, workers=2), on_progress=seen.append)
+    result = solve(_generated(20, 6), SolveOptions(time_limit=3, workers=2), on_progress=seen.append)
     assert result.status is Status.FEASIBLE and result.roster is not None
     assert result.bound is None and result.roster.bound is None and result.gap is None
     assert seen and all(p.bound is None for p in seen)
