@@ -7,6 +7,7 @@ Speed itself is for benchmarks/, never asserted here.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from test_properties import PROPERTY_SETTINGS, instances
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.travel import reachable_sites
 from outreach_opt.io.load import instance_from_data, load_instance
+from outreach_opt.io.located_yaml import parse_text
 from outreach_opt.io.write import _PLAIN_TEXT, yaml_text
 
 # -- reachable sites -----------------------------------------------------------------------
@@ -102,3 +104,21 @@ def test_yaml_text_of_other_text_as_pyyaml_writes_it(text: str) -> None:
         assert yaml_text(data, **options) == expected
     if hasattr(yaml, "CSafeDumper"):
         assert yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False) != expected
+
+
+# -- parsing -------------------------------------------------------------------------------
+
+
+def test_repeated_text_is_read_by_how_it_is_written() -> None:
+    """Scalars are built once per text and way of writing it: the same text quoted and plain
+    reads as text and as a number, date or null, wherever it comes first (a cache keyed by the
+    text alone would give the second the first's value)."""
+    doc = parse_text(
+        "a: [1, '1', 2025-10-20, '2025-10-20', null, 'null', on, 'on', 1]\n"
+        "b: ['1', 1, '2025-10-20', 2025-10-20, 'null', null, 'on', on, '1']\n",
+        "x.yaml",
+    )
+    first = [1, "1", dt.date(2025, 10, 20), "2025-10-20", None, "null", "on", "on", 1]
+    assert doc.data == {"a": first, "b": [first[i ^ 1] if i < 8 else "1" for i in range(9)]}
+    assert [type(v) for v in doc.data["b"]] == [str, int, str, dt.date, str, type(None), str, str, str]
+    assert doc.places[("b", 8)] == (2, 63)  # the last item's own place, not the first "1"'s
