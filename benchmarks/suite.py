@@ -69,6 +69,27 @@ def _at(timeline: list[tuple[float, int | None, int | None]], moment: float) -> 
     return {"t": moment, "objective": objective, "bound": bound, "gap": _gap(objective, bound)}
 
 
+PACE_STEPS = 2_000_000
+
+
+def pace() -> float:
+    """CPU seconds of a fixed plain-Python workload, run in the row's process before its
+    instance is generated: how fast this machine runs Python that day. Rows of the same code
+    differ by the machine as well as the load: 4b61a77's L rows (2026-12-04 00:06, idle) took
+    1.5 s to prepare and build the model, and the same code took 2.9 CPU s for it on 2026-12-04
+    at 19:00 (outreach-opt session 15, /work/notes/lbuild.md), so its first roster and build
+    looked twice as slow in later rows though no commit had slowed them. Divide a row's times
+    by its pace to compare machines. Never change this workload, or older paces stop comparing."""
+    began = time.process_time()
+    counts: dict[int, int] = {}
+    for step in range(PACE_STEPS):
+        key = (step * 7919) % 1009
+        counts[key] = counts.get(key, 0) + 1
+    if sum(counts.values()) != PACE_STEPS:
+        raise RuntimeError("the pace workload lost steps")
+    return round(time.process_time() - began, 3)
+
+
 def run_one(size: str, seed: int, solver: str, time_limit: float, workers: int) -> dict[str, Any]:
     """Generate, solve (with `solver`) and check one instance in this process."""
     from outreach_opt.check.checker import check_roster
@@ -76,6 +97,7 @@ def run_one(size: str, seed: int, solver: str, time_limit: float, workers: int) 
     from outreach_opt.io.load import instance_from_data
 
     specialists, sites, weeks = SIZES[size]
+    paced = pace()  # before anything else of the row: nothing of it runs beside
     started = time.perf_counter()
     instance = instance_from_data(generate(specialists, sites, weeks, seed), f"{size} seed {seed}")
     generate_s = time.perf_counter() - started
@@ -89,6 +111,7 @@ def run_one(size: str, seed: int, solver: str, time_limit: float, workers: int) 
     }[solver]
     row: dict[str, Any] = {"size": size, "seed": seed, "solver": solver, "time_limit": time_limit}
     row["generate_s"] = round(generate_s, 2)
+    row["pace_s"] = paced
     roster, out = run(instance, time_limit, workers)
     row.update(out)
     timeline = out.pop("timeline", None)
@@ -118,12 +141,17 @@ def _engine(instance: Any, time_limit: float, workers: int) -> tuple[Any, dict[s
     from outreach_opt.solve.solve import solve
 
     timeline: list[tuple[float, int | None, int | None]] = []
+    first_cpu: list[float] = []  # this process's CPU seconds at the first roster (the bound's child not counted)
 
     def on_progress(progress: Progress) -> None:
         timeline.append((progress.elapsed, progress.objective, progress.bound))
+        if progress.objective is not None and not first_cpu:
+            first_cpu.append(time.process_time() - cpu_began)
 
+    cpu_began = time.process_time()
     result = solve(instance, SolveOptions(time_limit=time_limit, workers=workers, seed=0), on_progress=on_progress)
     return result.roster, {
+        "first_roster_cpu_s": round(first_cpu[0], 2) if first_cpu else None,
         "status": result.status.value,
         "build_s": round(result.build_time, 2),
         "model_s": round(result.model_time, 2),
@@ -198,8 +226,8 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
         "benchmark script, none run by the suite; the engine rows of 4b61a77 (S, M, L) ran one after another with "
         "nothing else on the machine, 2026-12-04 00:03-00:08 UTC, as did XL seed 1's of 8efa679 and the engine's L "
         "rows of 2c02f08 (2026-12-04 18:13-18:16 UTC; 0e26fd2, the commit before that session's changes, run "
-        "the same way just after: 5660308 / 5992150 / 5961832, first roster 4.2-5.6 s, build 19-26 s, so the "
-        "slower first roster than 4b61a77's rows is older than 2c02f08); the rows of a4431e8, "
+        "the same way just after: 5660308 / 5992150 / 5961832, first roster 4.2-5.6 s, build 19-26 s: the "
+        "machine's pace, not a commit's, see pace s below); the rows of a4431e8, "
         "0f49215 and 9217cf7 (the peers "
         "at L and XL, the engine's XL seeds 2 and 3) ran beside two engineers' runs, load 6-8, "
         "2026-12-03 23:13-23:48 UTC: their CPU s says how little they got). gap = (objective - bound) / "
@@ -249,11 +277,20 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
         "**build s** is everything before the search: for the engine the model and, for models of 10,000 "
         "variables and up, the greedy roster with its tries (up to half the time left) and their completion; "
         "**model s** is preparing the instance and building the CP-SAT model alone (engine rows from commit "
-        "9f6c262 on; '-' before).",
+        "9f6c262 on; '-' before). **first roster CPU s** is the CPU seconds the row's process had used when the "
+        "first roster came (the greedy and CP-SAT's completion of it; the relaxation's child process not counted): "
+        "against first roster s it tells the load from the work. **pace s** is the CPU seconds a fixed "
+        "plain-Python workload (`suite.pace`) took in the row's process before its instance was generated: how "
+        "fast the machine ran that day (both in rows from 2026-12-04 19:30 UTC on; '-' before). Identical code is "
+        "slower on some machines than on others: 4b61a77's code, 1.5 s to prepare and build L's model in its rows "
+        "of 2026-12-04 00:06, took 2.6-2.9 CPU s for it on 2026-12-04 at 19:00, as did 0e26fd2's, so the slower "
+        "first roster and build of the L rows of 2c02f08 (and of 0e26fd2 run beside them) were the machine's, not "
+        "a commit's.",
         "",
-        "| size | seed | solver | status | objective | bound | gap | first roster s | at checkpoints "
-        "(t: objective / gap) | build s | model s | wall s | CPU s | limit s | checked | peak MB | commit |",
-        "|---|---:|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---|",
+        "| size | seed | solver | status | objective | bound | gap | first roster s | first roster CPU s "
+        "| at checkpoints (t: objective / gap) | build s | model s | wall s | CPU s | limit s | pace s | checked "
+        "| peak MB | commit |",
+        "|---|---:|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---|",
     ]
     order = {"S": 0, "M": 1, "L": 2, "XL": 3}
     solvers = {"engine": 0, "highs": 1, "cpsat-defaults": 2, "cpsat-plain": 3, "timefold": 4, "timefold-shortlist": 5}
@@ -264,9 +301,10 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
         checked = "yes" if r.get("checked") else ("NO" if "checked" in r else "-")
         lines.append(
             f"| {r['size']} | {r['seed']} | {r['solver']} | {r['status']} | {_cell(r.get('objective'))} "
-            f"| {_cell(r.get('bound'))} | {_pct(r.get('gap'))} | {_cell(r.get('first_roster_s'))} | {points} "
+            f"| {_cell(r.get('bound'))} | {_pct(r.get('gap'))} | {_cell(r.get('first_roster_s'))} "
+            f"| {_cell(r.get('first_roster_cpu_s'))} | {points} "
             f"| {_cell(r.get('build_s'))} | {_cell(r.get('model_s'))} | {_cell(r.get('wall_s'))} "
-            f"| {_cell(r.get('cpu_s'))} | {r['time_limit']:g} | {checked} "
+            f"| {_cell(r.get('cpu_s'))} | {r['time_limit']:g} | {_cell(r.get('pace_s'))} | {checked} "
             f"| {_cell(r.get('peak_mb'))} | {r['commit']} |"
         )
     lines += ["", "## Ratios (engine against each peer, same instance, same limit)", ""]

@@ -16,6 +16,7 @@ from support import EXAMPLE, INSTANCES
 
 from outreach_opt.cli.main import main
 from outreach_opt.domain.problems import InputError
+from outreach_opt.io.load import load_instance
 from outreach_opt.io.write import check_writable, make_folder, write_atomic
 
 TINY = str(INSTANCES / "tiny.yaml")
@@ -105,3 +106,15 @@ def test_example_instance_still_solves_into_a_new_file(tmp_path: Path) -> None:
     out = tmp_path / "example.json"
     assert run("solve", str(EXAMPLE), "--workers", "1", "--quiet", "--out", str(out)).exit_code == 0
     assert [p.name for p in tmp_path.iterdir()] == ["example.json"]
+
+
+def test_every_out_option_is_also_o(tmp_path: Path) -> None:
+    """`-o` is `--out` on every command that writes (what users type first), and it writes."""
+    commands = [cmd for cmd in main.commands.values() if any("--out" in p.opts for p in cmd.params)]
+    assert len(commands) >= 8
+    for cmd in commands:
+        out = next(p for p in cmd.params if "--out" in p.opts)
+        assert "-o" in out.opts, cmd.name
+    out_file = tmp_path / "generated.yaml"
+    assert run("generate", "--specialists", "3", "--sites", "2", "-o", str(out_file)).exit_code == 0
+    assert len(load_instance(str(out_file)).specialists) == 3

@@ -120,7 +120,9 @@ def _variants(base: str, scenario_files: Sequence[str]) -> tuple[dict[str, Any],
 @click.argument("base", type=click.Path(dir_okay=False))
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @_run_options
-@click.option("--out", type=click.Path(file_okay=False), help="Folder for table.csv, table.json, rosters, charts.")
+@click.option(
+    "--out", "-o", type=click.Path(file_okay=False), help="Folder for table.csv, table.json, rosters, charts."
+)
 @click.option("--force", is_flag=True, help="Replace files in --out.")
 def whatif_command(
     base: str,
@@ -198,7 +200,7 @@ def _read_result(path: Path) -> dict[str, Any] | None:
 @click.command(name="batch")
 @click.argument("instances", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @_run_options
-@click.option("--out", required=True, type=click.Path(file_okay=False), help="Folder for results and summary.")
+@click.option("--out", "-o", required=True, type=click.Path(file_okay=False), help="Folder for results and summary.")
 @click.option("--resume", is_flag=True, help="Keep instances whose result file exists; solve the rest.")
 @click.option("--force", is_flag=True, help="Solve everything again, replacing results.")
 def batch_command(

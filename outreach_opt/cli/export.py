@@ -40,7 +40,9 @@ _SUFFIXES |= {".html": "html", ".htm": "html"}
     type=click.Choice(FORMATS),
     help="Output format; taken from --out's extension when not given.",
 )
-@click.option("--out", required=True, type=click.Path(), help="The file to write (a folder with --per-specialist).")
+@click.option(
+    "--out", "-o", required=True, type=click.Path(), help="The file to write (a folder with --per-specialist)."
+)
 @click.option("--force", is_flag=True, help="Replace files that exist.")
 @click.option("--per-specialist", is_flag=True, help="One calendar per specialist: <id>.ics in the folder --out.")
 def export_command(instance: str, roster: str, fmt: str | None, out: str, force: bool, per_specialist: bool) -> None:

@@ -25,7 +25,7 @@ from outreach_opt.io.write import check_writable, write_instance_data
 )
 @click.option("--weeks", type=click.IntRange(min=1, max=52), default=1, show_default=True, help="Weeks planned.")
 @click.option("--seed", type=int, default=0, show_default=True, help="The same seed gives the same instance.")
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The YAML (or .json) file to write.")
+@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False), help="The YAML (or .json) file to write.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 def generate_command(specialists: int, sites: int, weeks: int, seed: int, out: str, force: bool) -> None:
     """Write a generated instance: a main campus, branch campuses and county hospitals on a map,

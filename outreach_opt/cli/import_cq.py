@@ -19,7 +19,7 @@ from outreach_opt.io.write import check_writable, write_instance_data
 
 @click.command(name="import-cq")
 @click.argument("source", type=click.Path(dir_okay=False))
-@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The YAML (or .json) file to write.")
+@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False), help="The YAML (or .json) file to write.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 def import_cq_command(source: str, out: str, force: bool) -> None:
     """Convert a Curtois & Qu shift scheduling benchmark file (InstanceN.txt) into an instance."""

@@ -106,6 +106,7 @@ def main(ctx: click.Context, verbose: int) -> None:
 )
 @click.option(
     "--out",
+    "-o",
     type=click.Path(dir_okay=False),
     help="Write the roster; the extension picks the format: .json .yaml .csv .ics .xlsx .html",
 )
@@ -295,7 +296,7 @@ def validate_command(instance: str) -> None:
 
 
 @main.command(name="schema")
-@click.option("--out", type=click.Path(dir_okay=False), help="Write it to a file instead of printing it.")
+@click.option("--out", "-o", type=click.Path(dir_okay=False), help="Write it to a file instead of printing it.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @_bad_input
 def schema_command(out: str | None, force: bool) -> None:

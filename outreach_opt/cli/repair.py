@@ -76,7 +76,7 @@ def diff_command(instance: str, old: str, new: str) -> None:
 @click.option("--time-limit", type=Seconds(min=0.1), default=30.0, show_default=True, help="Seconds.")
 @click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True, help="0: every core.")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False), help="Write the repaired roster (.json .yaml .csv …).")
+@click.option("--out", "-o", type=click.Path(dir_okay=False), help="Write the repaired roster (.json .yaml .csv …).")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @click.option("--history", type=click.Path(file_okay=False), help="Folder of earlier published rosters to count in.")
 def repair_command(

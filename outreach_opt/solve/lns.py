@@ -51,7 +51,7 @@ from ortools.sat.python import cp_model
 from outreach_opt.domain.prepared import DayRequest
 from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.lns_choice import Neighbourhoods, SpecDay
-from outreach_opt.solve.lns_focus import FOCUS_FROM_SPECIALISTS, FairFocus
+from outreach_opt.solve.lns_focus import FairFocus
 from outreach_opt.solve.sub_model import Ints, Solution, SubModels, values_of
 
 logger = logging.getLogger(__name__)
@@ -193,9 +193,10 @@ class Search:
         than one worker, `lanes` threads each solve their own neighbourhood with one CP-SAT
         worker (see `PARALLEL_LANES`)."""
         people = sorted({s for s, _ in self.units})
-        large = len(people) >= FOCUS_FROM_SPECIALISTS
-        self._focus = FairFocus.of(self.built) if large else None
-        hoods = Neighbourhoods.sized(people, self.built.prep.n_days, random.Random(self.seed), self._focus is not None)
+        fair = self.built.fairness is not None
+        hoods = Neighbourhoods.sized(people, self.built.prep.n_days, random.Random(self.seed), fair)
+        # Neighbourhoods.sized decides whether the instance is large enough for the `fair` kind.
+        self._focus = FairFocus.of(self.built) if "fair" in hoods.size else None
         self._best, self._on_better = found, on_better
         self._steps = self._better = 0
         self._failed = []

@@ -1,0 +1,51 @@
+"""The benchmark suite's table (benchmarks/suite.py): each row has as many cells as the header
+has columns, and rows from before a field was recorded show '-' there. The table alone, never
+a solve nor the pace's figure: how fast is the benchmarks' question."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from typing import Any
+
+from support import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))  # suite.py imports its sibling curtois_qu
+_spec = importlib.util.spec_from_file_location("suite", REPO / "benchmarks" / "suite.py")
+assert _spec is not None and _spec.loader is not None
+suite: Any = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(suite)
+
+
+def _row(seed: int, **fields: Any) -> dict[str, Any]:
+    row = {"size": "L", "seed": seed, "solver": "engine", "status": "feasible", "time_limit": 60.0}
+    row.update(commit="abc1234", machine="test machine", objective=100, bound=90, gap=0.1, **fields)
+    return row
+
+
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def test_rows_fill_every_column_new_fields_or_not() -> None:
+    rows = {
+        "L-1-engine": _row(1, first_roster_s=4.86, first_roster_cpu_s=4.2, pace_s=0.53, build_s=22.4),
+        "L-2-engine": _row(2, first_roster_s=2.18, build_s=13.0),  # a row from before the fields
+    }
+    lines = suite.table(rows).splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("| size | seed | solver |"))
+    columns = _cells(lines[header])
+    assert len(_cells(lines[header + 1])) == len(columns)
+    new, old = (dict(zip(columns, _cells(lines[header + k]), strict=True)) for k in (2, 3))
+    assert (new["first roster s"], new["first roster CPU s"], new["pace s"], new["build s"]) == (
+        "4.86",
+        "4.2",
+        "0.53",
+        "22.4",
+    )
+    assert (old["first roster s"], old["first roster CPU s"], old["pace s"], old["build s"]) == (
+        "2.18",
+        "-",
+        "-",
+        "13.0",
+    )
