@@ -22,6 +22,8 @@ from rich.console import Console
 from support import EXAMPLE, INSTANCES, base, demand
 from test_properties import PROPERTY_SETTINGS, instances
 
+from outreach_opt.check.checker import check_roster
+from outreach_opt.cli import main as main_module
 from outreach_opt.cli import tables
 from outreach_opt.cli.long_tables import LONG_DAYS, week_blocks
 from outreach_opt.cli.main import main
@@ -208,3 +210,17 @@ def test_long_horizons_list_only_days_with_driving(tmp_path: Path) -> None:
     assert "Mon 10-20" in travel and "Tue 10-28" in travel and "(no driving)" not in travel
     assert travel.count("home -> near (20 min)") == 2
     assert "specialist-days without driving not listed" in travel
+
+
+def test_solve_prints_weeks_for_long_horizons(tmp_path: Path) -> None:
+    """What solve prints after a roster (`_print_roster`) takes the same turn: past LONG_DAYS
+    the specialist and site weeks and the coverage per site and week, no day columns."""
+    _show(tmp_path, LONG_DAYS + 7, "specialist")  # writes the instance and roster
+    instance = load_instance(str(tmp_path / "instance.yaml"))
+    roster = load_roster(str(tmp_path / "roster.json"))
+    console = Console(file=io.StringIO(), width=200, no_color=True, highlight=False)
+    main_module._print_roster(console, instance, roster, check_roster(instance, roster))
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    for title in ("Roster by specialist, per week", "Roster by site, per week", "Coverage per site and week"):
+        assert title in text
+    assert "Mon 10-20" not in text and "Coverage per demand" not in text
