@@ -7,18 +7,30 @@ Speed itself is for benchmarks/, never asserted here.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
-from support import EXAMPLE, INSTANCES
+from rich.console import Console
+from support import EXAMPLE, INSTANCES, base, demand
 from test_properties import PROPERTY_SETTINGS, instances
 
+from outreach_opt.check.checker import check_roster
+from outreach_opt.cli import main as main_module
+from outreach_opt.cli import tables
+from outreach_opt.cli.long_tables import LONG_DAYS, week_blocks
+from outreach_opt.cli.main import main
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.travel import reachable_sites
-from outreach_opt.io.load import instance_from_data, load_instance
+from outreach_opt.io.load import instance_from_data, load_instance, load_roster
+from outreach_opt.io.located_yaml import parse_text
 from outreach_opt.io.write import _PLAIN_TEXT, yaml_text
 
 # -- reachable sites -----------------------------------------------------------------------
@@ -32,9 +44,9 @@ def _reachable_by_every_demand(instance: Instance) -> dict[str, set[str]]:
         if c.specialist in sites:
             sites[c.specialist].add(c.site)
     for spec in instance.specialists:
-        for demand in instance.demands:
-            if set(demand.skills) <= set(spec.skills):
-                sites[spec.id].update(instance.served_from(demand, spec.home))
+        for dem in instance.demands:
+            if set(dem.skills) <= set(spec.skills):
+                sites[spec.id].update(instance.served_from(dem, spec.home))
     return sites
 
 
@@ -102,3 +114,113 @@ def test_yaml_text_of_other_text_as_pyyaml_writes_it(text: str) -> None:
         assert yaml_text(data, **options) == expected
     if hasattr(yaml, "CSafeDumper"):
         assert yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False) != expected
+
+
+# -- parsing -------------------------------------------------------------------------------
+
+
+def test_repeated_text_is_read_by_how_it_is_written() -> None:
+    """Scalars are built once per text and way of writing it: the same text quoted and plain
+    reads as text and as a number, date or null, wherever it comes first (a cache keyed by the
+    text alone would give the second the first's value)."""
+    doc = parse_text(
+        "a: [1, '1', 2025-10-20, '2025-10-20', null, 'null', on, 'on', 1]\n"
+        "b: ['1', 1, '2025-10-20', 2025-10-20, 'null', null, 'on', on, '1']\n",
+        "x.yaml",
+    )
+    first = [1, "1", dt.date(2025, 10, 20), "2025-10-20", None, "null", "on", "on", 1]
+    assert doc.data == {"a": first, "b": [first[i ^ 1] if i < 8 else "1" for i in range(9)]}
+    assert [type(v) for v in doc.data["b"]] == [str, int, str, dt.date, str, type(None), str, str, str]
+    assert doc.places[("b", 8)] == (2, 63)  # the last item's own place, not the first "1"'s
+
+
+# -- the terminal's views of long horizons ---------------------------------------------------
+
+
+def _show(tmp_path: Path, days: int, view: str, width: int = 200) -> str:
+    """`show --view` of a hand-made roster for base() over `days` days from Monday 2025-10-20:
+    specialist a at `near` (20 min from home) Mon 10-20 am and pm, and Tue 10-28 (the second
+    week) am; a demand there asks one session a week."""
+    instance = tmp_path / "instance.yaml"
+    instance.write_text(
+        yaml.safe_dump(base(horizon={"start": "2025-10-20", "days": days}, demands=[demand("d", "near")])),
+        encoding="utf-8",
+    )
+    sessions = [("2025-10-20", "am"), ("2025-10-20", "pm"), ("2025-10-28", "am")]
+    roster = {
+        "instance": "rule test",
+        "assignments": [
+            {"specialist": "a", "date": day, "period": p, "site": "near", "activity": "clinic", "demand": "d"}
+            for day, p in sessions
+        ],
+    }
+    path = tmp_path / "roster.json"
+    path.write_text(json.dumps(roster), encoding="utf-8")
+    result = CliRunner().invoke(main, ["show", str(instance), str(path), "--view", view], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@pytest.mark.parametrize("days", [9, LONG_DAYS])
+def test_short_horizons_show_a_day_per_column(tmp_path: Path, days: int) -> None:
+    """Up to LONG_DAYS (the four-week sample) `show` prints the day grid exactly as
+    tables.by_specialist renders it, and the demand view a row per demand and week."""
+    grid = _show(tmp_path, days, "specialist")
+    instance = load_instance(str(tmp_path / "instance.yaml"))
+    console = Console(file=io.StringIO(), width=200, no_color=True, highlight=False)
+    console.print(tables.by_specialist(instance, load_roster(str(tmp_path / "roster.json"))))
+    assert grid.startswith(console.file.getvalue())  # type: ignore[attr-defined]
+    assert "per week" not in grid and "W1" not in grid and "Mon" in grid
+    assert "Coverage per demand" in _show(tmp_path, days, "demand")
+
+
+def test_week_blocks_fit_the_width() -> None:
+    """Seven weeks beside a 14-character first column: 6 fit in 80 columns ((80 - 14 - 4) //
+    10), then 1; all in 200; at least one a table however narrow."""
+    instance = instance_from_data(base(horizon={"start": "2025-10-20", "days": 49}))
+    assert week_blocks(instance, 80, 14) == [range(0, 6), range(6, 7)]
+    assert week_blocks(instance, 200, 14) == [range(0, 7)]
+    assert len(week_blocks(instance, 10, 14)) == 7
+
+
+def test_long_horizons_show_weeks(tmp_path: Path) -> None:
+    """Past LONG_DAYS a column per week, with sessions per period and those away from home
+    (week 1: am and pm at near; week 2: am), all 7 weeks in one table at the 200 columns a
+    pipe gets. The exports are named for the days."""
+    days = LONG_DAYS + 21  # seven weeks
+    grid = _show(tmp_path, days, "specialist")
+    assert "Mon 10-20" not in grid
+    assert "weeks 1-" in grid and "of 7 (2025-10-20 to" in grid and "W7" in grid
+    lines = grid.splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("│ Doctor A"))
+    cells = [[c.strip() for c in lines[row + k].split("│")[2:5]] for k in range(3)]
+    assert cells == [["am ×1", "am ×1", ""], ["pm ×1", "1 away", ""], ["2 away", "", ""]]
+    assert "every day and demand" in grid and "roster.xlsx" in grid
+    site = _show(tmp_path, days, "site")
+    assert "Roster by site, per week" in site and "am ×1" in site
+    cover = _show(tmp_path, days, "demand")
+    assert "Coverage per site and week" in cover and "Coverage per demand" not in cover
+    assert "│ near │ 1 (10-20) │       1 │ 1-1     │      2 │" in cover
+
+
+def test_long_horizons_list_only_days_with_driving(tmp_path: Path) -> None:
+    """The travel view of a long horizon lists the two days a drives (40 minutes each, home
+    to near and back) and counts the others instead of a '(no driving)' row for each."""
+    travel = _show(tmp_path, LONG_DAYS + 7, "travel")
+    assert "Mon 10-20" in travel and "Tue 10-28" in travel and "(no driving)" not in travel
+    assert travel.count("home -> near (20 min)") == 2
+    assert "specialist-days without driving not listed" in travel
+
+
+def test_solve_prints_weeks_for_long_horizons(tmp_path: Path) -> None:
+    """What solve prints after a roster (`_print_roster`) takes the same turn: past LONG_DAYS
+    the specialist and site weeks and the coverage per site and week, no day columns."""
+    _show(tmp_path, LONG_DAYS + 7, "specialist")  # writes the instance and roster
+    instance = load_instance(str(tmp_path / "instance.yaml"))
+    roster = load_roster(str(tmp_path / "roster.json"))
+    console = Console(file=io.StringIO(), width=200, no_color=True, highlight=False)
+    main_module._print_roster(console, instance, roster, check_roster(instance, roster))
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    for title in ("Roster by specialist, per week", "Roster by site, per week", "Coverage per site and week"):
+        assert title in text
+    assert "Mon 10-20" not in text and "Coverage per demand" not in text

@@ -23,7 +23,7 @@ from outreach_opt import __version__
 from outreach_opt.check.checker import CheckReport, check_roster
 from outreach_opt.check.context import Context
 from outreach_opt.check.lone_line import line_holds
-from outreach_opt.cli import tables
+from outreach_opt.cli import long_tables, tables
 from outreach_opt.cli.batch import batch_command, whatif_command
 from outreach_opt.cli.console import make_console
 from outreach_opt.cli.explain import explain_command, print_explanation
@@ -260,7 +260,9 @@ def show_command(instance: str, roster: str, view: str, history: str | None) -> 
     refuse_unknown_ids(problem, given, roster, "showing it")
     report = check_roster(problem, given, past_assignments(problem, load_history(history)) if history else [])
     console = make_console()
-    if view == "specialist":
+    if long_tables.is_long(problem) and view in {"specialist", "site", "demand", "travel"}:
+        _print_long(console, problem, given, report, view)
+    elif view == "specialist":
         console.print(tables.by_specialist(problem, given))
         _print_consortium(console, problem, given)
     elif view == "on-call":
@@ -307,10 +309,38 @@ def schema_command(out: str | None, force: bool) -> None:
 
 
 def _print_roster(console: Console, instance: Instance, roster: Roster, report: CheckReport) -> None:
+    if long_tables.is_long(instance):
+        for view in ("specialist", "site", "demand"):
+            _print_long(console, instance, roster, report, view)
+        return
     console.print(tables.by_specialist(instance, roster))
     console.print(tables.by_site(instance, roster))
     console.print(tables.coverage(instance, roster, report))
     _print_consortium(console, instance, roster)
+
+
+def _print_long(console: Console, instance: Instance, roster: Roster, report: CheckReport, view: str) -> None:
+    """A horizon past `long_tables.LONG_DAYS`: weeks for days (the exports keep every day)."""
+    if view == "specialist":
+        width = long_tables.first_column_width(
+            label for s in instance.specialists for label in (s.name or s.id, f"home {s.home}")
+        )
+        long_tables.print_week_grids(
+            console, instance, lambda weeks: long_tables.by_specialist_weeks(instance, roster, weeks), width
+        )
+        _print_consortium(console, instance, roster)
+    elif view == "site":
+        width = long_tables.first_column_width(s.name or s.id for s in instance.sites)
+        long_tables.print_week_grids(
+            console, instance, lambda weeks: long_tables.by_site_weeks(instance, roster, weeks), width
+        )
+    elif view == "demand":
+        console.print(long_tables.coverage_weeks(instance, roster, report))
+        console.print(f"{instance.horizon.days} days, coverage summed per week; {long_tables.EXPORTS_NOTE}")
+    else:
+        table, still = long_tables.travel_days(instance, roster)
+        console.print(table if table.row_count else "nobody drives on any day")
+        console.print(f"{still} specialist-days without driving not listed; {long_tables.EXPORTS_NOTE}")
 
 
 def _print_consortium(console: Console, instance: Instance, roster: Roster) -> None:

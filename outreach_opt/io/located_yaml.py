@@ -140,14 +140,22 @@ class _Builder:
         self.stack: list[_Open] = []
         self.total = 0
         self.root: Any = _NO_VALUE
+        self.plain: dict[tuple[str, Any], tuple[Any]] = {}  # untagged scalar (text, implicit) -> its value
 
     def run(self) -> Any:
         documents = 0
+        get_event = self.loader.get_event
         while True:
-            event = self.loader.get_event()
-            if isinstance(event, yaml.StreamEndEvent):
+            event = get_event()
+            kind = type(event)
+            # The most frequent events first, by their exact class (parsers make no subclasses).
+            if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                self._node(event)
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                self._close(event)
+            elif isinstance(event, yaml.StreamEndEvent):
                 break
-            if isinstance(event, yaml.DocumentStartEvent):
+            elif isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
                     raise _fail(
@@ -165,7 +173,11 @@ class _Builder:
     # -- where the next value goes -------------------------------------------------------
 
     def _node(self, event: Any) -> None:
-        parent = self.stack[-1] if self.stack else None
+        stack = self.stack
+        plain = stack and type(event) is yaml.ScalarEvent and event.anchor is None and len(stack) < MAX_DEPTH
+        if plain and self._plain_scalar(stack[-1], event):
+            return
+        parent = stack[-1] if stack else None
         if parent is not None and isinstance(parent.value, dict) and parent.key is None:
             self._key(parent, event)
             return
@@ -208,6 +220,38 @@ class _Builder:
         self._count(size, path, event)
         self._attach(value, size, depth, event)
 
+    def _plain_scalar(self, parent: _Open, event: Any) -> bool:
+        """`_node`'s common case (hundreds of thousands in a year-long file): a scalar with no
+        anchor, a list item or the value of a key other than '<<', within the nesting bound.
+        The steps of `_node` and `_attach`, fewer checks; False (nothing done) otherwise."""
+        container = parent.value
+        start = event.start_mark
+        if type(container) is dict:
+            key = parent.key
+            if key is None:
+                self._key(parent, event)
+                return True
+            if key == "<<":
+                return False
+            path: Path = (*parent.path, key)
+            mark = start if start.line == parent.key_mark.line else parent.key_mark
+        else:
+            path = (*parent.path, len(container))
+            mark = start
+        if path not in self.places:
+            self.places[path] = (mark.line + 1, mark.column + 1)
+        value = self._scalar(path, event)
+        self._count(1, path, event)
+        parent.size += 1
+        if parent.depth < 2:
+            parent.depth = 2
+        if isinstance(container, list):
+            container.append(value)
+        else:
+            container[parent.key] = value
+            parent.key = None
+        return True
+
     def _count(self, values: int, path: Path, event: Any) -> None:
         """Count values as the document would expand them; an alias counts all it repeats."""
         self.total += values
@@ -230,7 +274,8 @@ class _Builder:
             )
         if event.tag not in (None, "!") and event.tag not in _SCALAR_TAGS:
             raise self._tag_refused(parent.path, event)
-        if event.implicit[0] and self.loader.resolve(yaml.ScalarNode, event.value, event.implicit) == _MERGE:
+        # PyYAML resolves a plain '<<', and only that, as the merge key (its one resolver for '<').
+        if event.implicit[0] and event.value == "<<":
             name = "<<"
         else:
             # Keys are names: taken as written (so `on:` or `1:` stay the text "on", "1").
@@ -250,17 +295,27 @@ class _Builder:
 
     def _scalar(self, path: Path, event: Any) -> Any:
         if event.tag is None:
-            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-            if tag == _MERGE:  # '<<' as a value, not a key, is just text
-                tag = f"{_YAML}str"
-            elif tag == f"{_YAML}bool" and event.value.lower() not in ("true", "false"):
-                # YAML 1.2: only true/false are booleans. Under 1.1, `want: off` or a period
-                # called `on` would silently become False/True.
-                tag = f"{_YAML}str"
-        elif event.tag == "!":
+            # Untagged scalars are read by their text alone: ids, dates and numbers repeat
+            # thousands of times in a year-long instance, and each is resolved and built once.
+            known = self.plain.get((event.value, event.implicit))
+            if known is not None:
+                return known[0]
+            value = self._untagged(path, event)
+            self.plain[(event.value, event.implicit)] = (value,)
+            return value
+        return self._construct(path, event, f"{_YAML}str" if event.tag == "!" else event.tag)
+
+    def _untagged(self, path: Path, event: Any) -> Any:
+        tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag == _MERGE:  # '<<' as a value, not a key, is just text
             tag = f"{_YAML}str"
-        else:
-            tag = event.tag
+        elif tag == f"{_YAML}bool" and event.value.lower() not in ("true", "false"):
+            # YAML 1.2: only true/false are booleans. Under 1.1, `want: off` or a period
+            # called `on` would silently become False/True.
+            tag = f"{_YAML}str"
+        return self._construct(path, event, tag)
+
+    def _construct(self, path: Path, event: Any, tag: str) -> Any:
         if tag not in _SCALAR_TAGS:
             raise self._tag_refused(path, event)
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)

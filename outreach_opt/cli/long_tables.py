@@ -1,0 +1,177 @@
+"""Terminal views of long horizons: a week per column, in tables that fit the width.
+
+A day per column serves a week or four (tables.py keeps those exactly as they were); a year is
+364 columns, each squeezed to nothing in a terminal, and rich took tens of seconds to lay them
+out (Curtois & Qu Instance24). Beyond `LONG_DAYS` the grids show each specialist's or site's
+week as counts (sessions per period, outreach away from home, nights), a block of weeks per
+table as many as the console's width holds; coverage is summed per site and week, and travel
+lists only the days with driving. Every day and demand stays in the exports (.xlsx, .html,
+.csv), which the closing note names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from outreach_opt.check.checker import CheckReport, Context
+from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.roster import Roster
+from outreach_opt.report import views
+
+_DAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+LONG_DAYS = 28
+"""Longest horizon shown a day per column (the four-week sample's 28 days)."""
+
+_WEEK_WIDTH = 10
+"""Characters a week column takes with its border ('a1 ×5', '2 away', a date)."""
+
+EXPORTS_NOTE = "every day and demand: `outreach-opt export INSTANCE ROSTER --out roster.xlsx` (or .html, .csv)"
+
+
+def is_long(instance: Instance) -> bool:
+    return instance.horizon.days > LONG_DAYS
+
+
+def week_count(instance: Instance) -> int:
+    """7-day blocks from the horizon's first day, a partial last one too (the checker's weeks)."""
+    return (instance.horizon.days + 6) // 7
+
+
+def _week_start(instance: Instance, week: int) -> dt.date:
+    return instance.horizon.start + dt.timedelta(days=7 * week)
+
+
+def _head(instance: Instance, week: int) -> str:
+    return f"W{week + 1}\n{_week_start(instance, week):%m-%d}"
+
+
+def week_blocks(instance: Instance, width: int, first_column: int) -> list[range]:
+    """The weeks split into runs that fit `width` beside a first column `first_column` wide."""
+    per_table = max(1, (width - first_column - 4) // _WEEK_WIDTH)
+    total = week_count(instance)
+    return [range(start, min(start + per_table, total)) for start in range(0, total, per_table)]
+
+
+def _counts(cell: Counter[str], order: dict[str, int]) -> str:
+    return "\n".join(f"{period} ×{n}" for period, n in sorted(cell.items(), key=lambda item: order.get(item[0], 99)))
+
+
+def by_specialist_weeks(instance: Instance, roster: Roster, weeks: range) -> Table:
+    """A row per specialist, a column per week: sessions per period, those away from home,
+    nights away (the checker's nights, rule overnight_stay)."""
+    ctx = Context.of(instance, stays=roster.stays)
+    order = {p.id: i for i, p in enumerate(instance.periods)}
+    homes = {s.id: s.home for s in instance.specialists}
+    periods: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
+    away: Counter[tuple[str, int]] = Counter()
+    for a in roster.assignments:
+        week = ctx.week(a.date)
+        periods[(a.specialist, week)][a.period] += 1
+        if a.site != homes.get(a.specialist, a.site):
+            away[(a.specialist, week)] += 1
+    nights = Counter((who, ctx.week(date)) for who, date in ctx.stay_at)
+    table = _week_table(instance, "Roster by specialist, per week", "Specialist", weeks)
+    for spec in instance.specialists:
+        row: list[Text | str] = [f"{spec.name or spec.id}\n[dim]home {spec.home}[/dim]"]
+        for week in weeks:
+            key = (spec.id, week)
+            text = Text(_counts(periods[key], order))
+            if away[key]:
+                text.append(f"\n{away[key]} away", style="cyan")
+            if nights[key]:
+                text.append(f"\n{nights[key]} night{'s' if nights[key] > 1 else ''}", style="bold")
+            row.append(text)
+        table.add_row(*row)
+    return table
+
+
+def by_site_weeks(instance: Instance, roster: Roster, weeks: range) -> Table:
+    """A row per site, a column per week: sessions held there per period."""
+    start = instance.horizon.start
+    order = {p.id: i for i, p in enumerate(instance.periods)}
+    periods: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
+    for a in roster.assignments:
+        periods[(a.site, (a.date - start).days // 7)][a.period] += 1
+    table = _week_table(instance, "Roster by site, per week", "Site", weeks)
+    for site in instance.sites:
+        table.add_row(site.name or site.id, *(_counts(periods[(site.id, week)], order) for week in weeks))
+    return table
+
+
+def _week_table(instance: Instance, title: str, first: str, weeks: range) -> Table:
+    last = min(_week_start(instance, weeks[-1]) + dt.timedelta(days=6), _last_date(instance))
+    first_day = _week_start(instance, weeks[0])
+    title += f": weeks {weeks[0] + 1}-{weeks[-1] + 1} of {week_count(instance)} ({first_day} to {last})"
+    table = Table(title=title, show_lines=True, expand=False)
+    table.add_column(first, no_wrap=True)
+    for week in weeks:
+        table.add_column(_head(instance, week), overflow="fold")
+    return table
+
+
+def _last_date(instance: Instance) -> dt.date:
+    return instance.horizon.start + dt.timedelta(days=instance.horizon.days - 1)
+
+
+def coverage_weeks(instance: Instance, roster: Roster, report: CheckReport) -> Table:
+    """`views.coverage`'s rows (the checker's uncovered sessions and costs) summed per site
+    and week: how many demand-weeks, sessions asked (min-max), served, missing, cost."""
+    sums: dict[tuple[str, int], list[int]] = {}
+    for row in views.coverage(instance, roster, report):
+        total = sums.setdefault((row.site, row.week), [0, 0, 0, 0, 0, 0, 0])
+        for i, value in enumerate((1, row.min, row.max, row.served, row.uncovered, row.cost, int(row.uncovered > 0))):
+            total[i] += value
+    table = Table(title="Coverage per site and week (summed over its demands)")
+    for column in ("Site", "Week", "Demands", "Min-max", "Served", "Missing", "Cost"):
+        table.add_column(column, justify="left" if column in {"Site", "Min-max", "Missing"} else "right")
+    for (site, week), (demands, low, high, served, missing, cost, short) in sorted(sums.items()):
+        gap = Text(f"{missing} session(s), {short} demand(s) short", style="bold red") if missing else Text("-")
+        start = _week_start(instance, week - 1)
+        table.add_row(site, f"{week} ({start:%m-%d})", str(demands), f"{low}-{high}", str(served), gap, str(cost))
+    return table
+
+
+def travel_days(instance: Instance, roster: Roster) -> tuple[Table, int]:
+    """The days with driving, as tables.travel shows them; the count of days without."""
+    names = {s.id: s.name or s.id for s in instance.specialists}
+    limits = {s.id: s.max_travel_minutes_per_day for s in instance.specialists}
+    table = Table(title="Travel per specialist and day (days with driving)", show_lines=True)
+    for column in ("Specialist", "Date", "Drives", "Minutes", "Limit"):
+        table.add_column(column, justify="right" if column in {"Minutes", "Limit"} else "left", overflow="fold")
+    still = 0
+    for day in views.days(instance, roster):
+        if day.minutes == 0:
+            still += 1
+            continue
+        drives = "\n".join(
+            f"{views.clock(leg.depart)}-{views.clock(leg.arrive)} {leg.origin} -> {leg.destination} ({leg.minutes} min)"
+            for leg in day.drives
+        )
+        limit = limits[day.specialist]
+        over = limit is not None and day.minutes > limit
+        table.add_row(
+            names[day.specialist],
+            f"{_DAY[day.date.weekday()]} {day.date:%m-%d}",
+            drives,
+            Text(str(day.minutes), style="bold red" if over else ""),
+            "-" if limit is None else str(limit),
+        )
+    return table, still
+
+
+def print_week_grids(console: Console, instance: Instance, make: Callable[[range], Table], first_column: int) -> None:
+    """`make`'s table for each block of weeks that fits the console, then where the days are."""
+    for weeks in week_blocks(instance, console.width, first_column):
+        console.print(make(weeks))
+    console.print(f"{instance.horizon.days} days, shown per week; {EXPORTS_NOTE}")
+
+
+def first_column_width(labels: Iterator[str]) -> int:
+    return max((len(label) for label in labels), default=10) + 4
