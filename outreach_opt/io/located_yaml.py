@@ -24,6 +24,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import yaml
@@ -71,20 +72,28 @@ class Located:
 
     `places` holds where each value was written (for a value on its own lines, where its key
     was); `key_places` where each mapping key was written, for problems with the key itself.
+    Read with `places=False`, both are empty and `text` is kept: `place` parses it again for
+    them, on the way to an error only.
     """
 
     data: Any
     places: dict[Path, Place]
     file: str
     key_places: dict[Path, Place] = field(default_factory=dict)
+    text: str | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def _placed(self) -> Located:
+        return self if self.text is None else parse_text(self.text, self.file)
 
     def place(self, path: Path, key: bool = False) -> tuple[int | None, int | None]:
         """Line and column of the deepest written part of `path` (pydantic paths may go
         deeper than the document, e.g. into a default or a missing key)."""
-        if key and tuple(path) in self.key_places:
-            return self.key_places[tuple(path)]
+        doc = self._placed
+        if key and tuple(path) in doc.key_places:
+            return doc.key_places[tuple(path)]
         for end in range(len(path), -1, -1):
-            found = self.places.get(tuple(path[:end]))
+            found = doc.places.get(tuple(path[:end]))
             if found is not None:
                 return found
         return None, None
@@ -130,9 +139,10 @@ _NO_VALUE = object()
 class _Builder:
     """Builds plain values from the event stream, with places, budgets and tag checks."""
 
-    def __init__(self, loader: Any, file: str) -> None:
+    def __init__(self, loader: Any, file: str, track: bool = True) -> None:
         self.loader = loader
         self.file = file
+        self.track = track  # record places (else only the values: errors are read again, tracked)
         self.places: dict[Path, Place] = {}
         self.key_places: dict[Path, Place] = {}
         self.anchors: dict[str, tuple[Any, int, int]] = {}
@@ -226,20 +236,22 @@ class _Builder:
         The steps of `_node` and `_attach`, fewer checks; False (nothing done) otherwise."""
         container = parent.value
         start = event.start_mark
-        if type(container) is dict:
-            key = parent.key
-            if key is None:
-                self._key(parent, event)
-                return True
-            if key == "<<":
-                return False
-            path: Path = (*parent.path, key)
-            mark = start if start.line == parent.key_mark.line else parent.key_mark
-        else:
-            path = (*parent.path, len(container))
+        if isinstance(container, list):
+            step: str | int = len(container)
             mark = start
-        if path not in self.places:
-            self.places[path] = (mark.line + 1, mark.column + 1)
+        elif parent.key is None:
+            self._key(parent, event)
+            return True
+        elif parent.key == "<<":
+            return False
+        else:
+            step = parent.key
+            mark = start if start.line == parent.key_mark.line else parent.key_mark
+        path = parent.path  # errors only, untracked: an error is read again, tracked
+        if self.track:
+            path = (*parent.path, step)
+            if path not in self.places:
+                self.places[path] = (mark.line + 1, mark.column + 1)
         value = self._scalar(path, event)
         self._count(1, path, event)
         parent.size += 1
@@ -289,7 +301,8 @@ class _Builder:
                     f"duplicate key {name!r}{where}; each key may appear once",
                     event.start_mark,
                 )
-            self.key_places[(*parent.path, name)] = _at(event.start_mark)
+            if self.track:
+                self.key_places[(*parent.path, name)] = _at(event.start_mark)
         parent.key = name
         parent.key_mark = event.start_mark
 
@@ -421,8 +434,21 @@ def _check_characters(text: str, file: str) -> None:
     )
 
 
-def parse_text(text: str, file: str, what: str = "an instance (see instances/)") -> Located:
-    """Parse YAML or JSON text; raise InputError with the place of any problem."""
+def parse_text(text: str, file: str, what: str = "an instance (see instances/)", places: bool = True) -> Located:
+    """Parse YAML or JSON text; raise InputError with the place of any problem. `places=False`
+    records no places (a year-long instance parses a fifth faster): they are found again from
+    the text kept when a problem needs one. Any problem while parsing is read again, tracked."""
+    if not places:
+        try:
+            untracked = _parse(text, file, what, track=False)
+        except InputError:
+            pass  # the tracked reading below says it with every place
+        else:
+            return Located(untracked.data, {}, file, {}, text)
+    return _parse(text, file, what, track=True)
+
+
+def _parse(text: str, file: str, what: str, track: bool) -> Located:
     if not text.strip():
         raise InputError([Problem((), f"the file is empty; it should hold {what}", file, 1, 1)])
     _check_characters(text, file)
@@ -444,7 +470,7 @@ def parse_text(text: str, file: str, what: str = "an instance (see instances/)")
             text = _SURROGATE_ESCAPE.sub(r"\\u003f", text)
     loader = _LOADER(text)
     try:
-        builder = _Builder(loader, file)
+        builder = _Builder(loader, file, track)
         data = builder.run()
     except yaml.YAMLError as exc:
         raise InputError([_syntax_problem(exc, text, file)]) from None
@@ -457,7 +483,7 @@ def parse_text(text: str, file: str, what: str = "an instance (see instances/)")
     return Located(data, builder.places, file, builder.key_places)
 
 
-def read_located(path: str, what: str = "an instance (see instances/)") -> Located:
+def read_located(path: str, what: str = "an instance (see instances/)", places: bool = True) -> Located:
     """Read a file as UTF-8 and parse it; unreadable, too large or binary files are input errors."""
     try:
         with open(path, "rb") as handle:
@@ -486,7 +512,7 @@ def read_located(path: str, what: str = "an instance (see instances/)") -> Locat
                 )
             ]
         ) from None
-    return parse_text(text, path, what)
+    return parse_text(text, path, what, places)
 
 
 def _too_large(path: str, size: int) -> Problem:
