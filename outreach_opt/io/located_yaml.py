@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from outreach_opt.domain.problems import InputError, Path, Problem
+from outreach_opt.io.text_problems import check_characters, syntax_problem
 
 MAX_BYTES = 20 * 1024 * 1024
 """Largest instance or roster file read, far above any real instance (the sample weeks are
@@ -57,9 +58,6 @@ _KIND = {
     f"{_YAML}timestamp": "date",
     f"{_YAML}null": "null",
 }
-
-# Characters YAML does not allow in a document (C0 controls other than tab, CR, LF; DEL ...).
-_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
@@ -405,35 +403,6 @@ class _Builder:
             parent.value[key] = value
 
 
-def _syntax_problem(exc: yaml.YAMLError, text: str, file: str) -> Problem:
-    if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        column = mark.column + 1 if mark else None
-        reason = exc.problem or exc.context or "not valid YAML"
-        context_mark = exc.context_mark
-        if exc.context and exc.problem and context_mark is not None and context_mark.line + 1 != line:
-            reason += f" ({exc.context} at line {context_mark.line + 1}, column {context_mark.column + 1})"
-        lines = text.splitlines()
-        if line is not None and 0 < line <= len(lines) and "\t" in lines[line - 1]:
-            reason += "; YAML indents with spaces, never tabs: replace the tab with spaces"
-        return Problem((), f"YAML syntax: {reason}", file, line, column)
-    return Problem((), f"YAML syntax: {exc}", file, None, None)
-
-
-def _check_characters(text: str, file: str) -> None:
-    bad = _NOT_PRINTABLE.search(text)
-    if bad is None:
-        return
-    line = text.count("\n", 0, bad.start()) + 1
-    column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-    char = bad.group()
-    what = "a NUL byte" if char == "\x00" else f"the control character U+{ord(char):04X}"
-    raise InputError(
-        [Problem((), f"the file contains {what}: it is not a text instance (binary, or damaged?)", file, line, column)]
-    )
-
-
 def parse_text(text: str, file: str, what: str = "an instance (see instances/)", places: bool = True) -> Located:
     """Parse YAML or JSON text; raise InputError with the place of any problem. `places=False`
     records no places (a year-long instance parses a fifth faster): they are found again from
@@ -451,7 +420,7 @@ def parse_text(text: str, file: str, what: str = "an instance (see instances/)",
 def _parse(text: str, file: str, what: str, track: bool) -> Located:
     if not text.strip():
         raise InputError([Problem((), f"the file is empty; it should hold {what}", file, 1, 1)])
-    _check_characters(text, file)
+    check_characters(text, file)
     json_data: Any = _NO_VALUE
     if file.lower().endswith(".json") or text.lstrip().startswith(("{", "[")):
         try:
@@ -473,7 +442,7 @@ def _parse(text: str, file: str, what: str, track: bool) -> Located:
         builder = _Builder(loader, file, track)
         data = builder.run()
     except yaml.YAMLError as exc:
-        raise InputError([_syntax_problem(exc, text, file)]) from None
+        raise InputError([syntax_problem(exc, text, file)]) from None
     finally:
         loader.dispose()
     if data is _NO_VALUE:
