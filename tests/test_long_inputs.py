@@ -28,9 +28,10 @@ from outreach_opt.cli import tables
 from outreach_opt.cli.long_tables import LONG_DAYS, week_blocks
 from outreach_opt.cli.main import main
 from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.problems import InputError
 from outreach_opt.domain.travel import reachable_sites
 from outreach_opt.io.load import instance_from_data, load_instance, load_roster
-from outreach_opt.io.located_yaml import parse_text
+from outreach_opt.io.located_yaml import parse_text, read_located
 from outreach_opt.io.write import _PLAIN_TEXT, yaml_text
 
 # -- reachable sites -----------------------------------------------------------------------
@@ -224,3 +225,24 @@ def test_solve_prints_weeks_for_long_horizons(tmp_path: Path) -> None:
     for title in ("Roster by specialist, per week", "Roster by site, per week", "Coverage per site and week"):
         assert title in text
     assert "Mon 10-20" not in text and "Coverage per demand" not in text
+
+
+def test_a_file_read_without_places_places_as_one_read_with() -> None:
+    """load_instance and load_roster read without places; a problem found later is placed by
+    reading the text again, at the line and column a tracked reading gives every path."""
+    eager = read_located(str(EXAMPLE))
+    lazy = read_located(str(EXAMPLE), places=False)
+    assert lazy.data == eager.data and lazy.places == {} and eager.places
+    assert all(lazy.place(path) == eager.place(path) for path in eager.places)
+    assert all(lazy.place(path, key=True) == eager.place(path, key=True) for path in eager.key_places)
+
+
+def test_a_problem_while_reading_without_places_is_placed() -> None:
+    """A duplicate key met while reading without places is said as a tracked reading says it,
+    with the first key's line."""
+    text = "name: a\nhorizon: {start: 2025-10-20, days: 1}\nname: b\n"
+    with pytest.raises(InputError) as untracked:
+        parse_text(text, "x.yaml", places=False)
+    assert [str(p) for p in untracked.value.problems] == [
+        "x.yaml:3:1: name: duplicate key 'name' (first at line 1); each key may appear once"
+    ]

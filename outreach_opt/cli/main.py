@@ -262,6 +262,8 @@ def show_command(instance: str, roster: str, view: str, history: str | None) -> 
     console = make_console()
     if long_tables.is_long(problem) and view in {"specialist", "site", "demand", "travel"}:
         _print_long(console, problem, given, report, view)
+        if view == "specialist":
+            _print_consortium(console, problem, given)
     elif view == "specialist":
         console.print(tables.by_specialist(problem, given))
         _print_consortium(console, problem, given)
@@ -312,6 +314,7 @@ def _print_roster(console: Console, instance: Instance, roster: Roster, report: 
     if long_tables.is_long(instance):
         for view in ("specialist", "site", "demand"):
             _print_long(console, instance, roster, report, view)
+        _print_consortium(console, instance, roster)
         return
     console.print(tables.by_specialist(instance, roster))
     console.print(tables.by_site(instance, roster))
@@ -328,7 +331,6 @@ def _print_long(console: Console, instance: Instance, roster: Roster, report: Ch
         long_tables.print_week_grids(
             console, instance, lambda weeks: long_tables.by_specialist_weeks(instance, roster, weeks), width
         )
-        _print_consortium(console, instance, roster)
     elif view == "site":
         width = long_tables.first_column_width(s.name or s.id for s in instance.sites)
         long_tables.print_week_grids(

@@ -34,7 +34,7 @@ _LEG = "a travel leg is [from, to, minutes], e.g. [anzhen-tongzhou, dachang-peop
 
 def load_instance(path: str) -> Instance:
     """Read and validate an instance file (YAML or JSON)."""
-    return _validate(read_located(path), Instance)  # type: ignore[return-value]
+    return _validate(read_located(path, places=False), Instance)  # type: ignore[return-value]
 
 
 _EXPORTS = {".csv": "a CSV", ".ics": "an iCalendar", ".xlsx": "an Excel", ".html": "an HTML", ".htm": "an HTML"}
@@ -52,7 +52,8 @@ def load_roster(path: str) -> Roster:
             f"this is {export} export, which the roster commands cannot read back; give the roster "
             "as JSON or YAML (write one with --out roster.json, or export --format json)",
         )
-    return _validate(read_located(path, "a roster (instance:, status:, assignments:)"), Roster)  # type: ignore[return-value]
+    what = "a roster (instance:, status:, assignments:)"
+    return _validate(read_located(path, what, places=False), Roster)  # type: ignore[return-value]
 
 
 def load_history(folder: str) -> list[Roster]:

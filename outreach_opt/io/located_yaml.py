@@ -24,11 +24,13 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import yaml
 
 from outreach_opt.domain.problems import InputError, Path, Problem
+from outreach_opt.io.text_problems import check_characters, syntax_problem
 
 MAX_BYTES = 20 * 1024 * 1024
 """Largest instance or roster file read, far above any real instance (the sample weeks are
@@ -57,9 +59,6 @@ _KIND = {
     f"{_YAML}null": "null",
 }
 
-# Characters YAML does not allow in a document (C0 controls other than tab, CR, LF; DEL ...).
-_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 Place = tuple[int, int]
@@ -71,20 +70,28 @@ class Located:
 
     `places` holds where each value was written (for a value on its own lines, where its key
     was); `key_places` where each mapping key was written, for problems with the key itself.
+    Read with `places=False`, both are empty and `text` is kept: `place` parses it again for
+    them, on the way to an error only.
     """
 
     data: Any
     places: dict[Path, Place]
     file: str
     key_places: dict[Path, Place] = field(default_factory=dict)
+    text: str | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def _placed(self) -> Located:
+        return self if self.text is None else parse_text(self.text, self.file)
 
     def place(self, path: Path, key: bool = False) -> tuple[int | None, int | None]:
         """Line and column of the deepest written part of `path` (pydantic paths may go
         deeper than the document, e.g. into a default or a missing key)."""
-        if key and tuple(path) in self.key_places:
-            return self.key_places[tuple(path)]
+        doc = self._placed
+        if key and tuple(path) in doc.key_places:
+            return doc.key_places[tuple(path)]
         for end in range(len(path), -1, -1):
-            found = self.places.get(tuple(path[:end]))
+            found = doc.places.get(tuple(path[:end]))
             if found is not None:
                 return found
         return None, None
@@ -130,9 +137,10 @@ _NO_VALUE = object()
 class _Builder:
     """Builds plain values from the event stream, with places, budgets and tag checks."""
 
-    def __init__(self, loader: Any, file: str) -> None:
+    def __init__(self, loader: Any, file: str, track: bool = True) -> None:
         self.loader = loader
         self.file = file
+        self.track = track  # record places (else only the values: errors are read again, tracked)
         self.places: dict[Path, Place] = {}
         self.key_places: dict[Path, Place] = {}
         self.anchors: dict[str, tuple[Any, int, int]] = {}
@@ -226,20 +234,22 @@ class _Builder:
         The steps of `_node` and `_attach`, fewer checks; False (nothing done) otherwise."""
         container = parent.value
         start = event.start_mark
-        if type(container) is dict:
-            key = parent.key
-            if key is None:
-                self._key(parent, event)
-                return True
-            if key == "<<":
-                return False
-            path: Path = (*parent.path, key)
-            mark = start if start.line == parent.key_mark.line else parent.key_mark
-        else:
-            path = (*parent.path, len(container))
+        if isinstance(container, list):
+            step: str | int = len(container)
             mark = start
-        if path not in self.places:
-            self.places[path] = (mark.line + 1, mark.column + 1)
+        elif parent.key is None:
+            self._key(parent, event)
+            return True
+        elif parent.key == "<<":
+            return False
+        else:
+            step = parent.key
+            mark = start if start.line == parent.key_mark.line else parent.key_mark
+        path = parent.path  # errors only, untracked: an error is read again, tracked
+        if self.track:
+            path = (*parent.path, step)
+            if path not in self.places:
+                self.places[path] = (mark.line + 1, mark.column + 1)
         value = self._scalar(path, event)
         self._count(1, path, event)
         parent.size += 1
@@ -289,7 +299,8 @@ class _Builder:
                     f"duplicate key {name!r}{where}; each key may appear once",
                     event.start_mark,
                 )
-            self.key_places[(*parent.path, name)] = _at(event.start_mark)
+            if self.track:
+                self.key_places[(*parent.path, name)] = _at(event.start_mark)
         parent.key = name
         parent.key_mark = event.start_mark
 
@@ -392,40 +403,24 @@ class _Builder:
             parent.value[key] = value
 
 
-def _syntax_problem(exc: yaml.YAMLError, text: str, file: str) -> Problem:
-    if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        column = mark.column + 1 if mark else None
-        reason = exc.problem or exc.context or "not valid YAML"
-        context_mark = exc.context_mark
-        if exc.context and exc.problem and context_mark is not None and context_mark.line + 1 != line:
-            reason += f" ({exc.context} at line {context_mark.line + 1}, column {context_mark.column + 1})"
-        lines = text.splitlines()
-        if line is not None and 0 < line <= len(lines) and "\t" in lines[line - 1]:
-            reason += "; YAML indents with spaces, never tabs: replace the tab with spaces"
-        return Problem((), f"YAML syntax: {reason}", file, line, column)
-    return Problem((), f"YAML syntax: {exc}", file, None, None)
+def parse_text(text: str, file: str, what: str = "an instance (see instances/)", places: bool = True) -> Located:
+    """Parse YAML or JSON text; raise InputError with the place of any problem. `places=False`
+    records no places (a year-long instance parses a fifth faster): they are found again from
+    the text kept when a problem needs one. Any problem while parsing is read again, tracked."""
+    if not places:
+        try:
+            untracked = _parse(text, file, what, track=False)
+        except InputError:
+            pass  # the tracked reading below says it with every place
+        else:
+            return Located(untracked.data, {}, file, {}, text)
+    return _parse(text, file, what, track=True)
 
 
-def _check_characters(text: str, file: str) -> None:
-    bad = _NOT_PRINTABLE.search(text)
-    if bad is None:
-        return
-    line = text.count("\n", 0, bad.start()) + 1
-    column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-    char = bad.group()
-    what = "a NUL byte" if char == "\x00" else f"the control character U+{ord(char):04X}"
-    raise InputError(
-        [Problem((), f"the file contains {what}: it is not a text instance (binary, or damaged?)", file, line, column)]
-    )
-
-
-def parse_text(text: str, file: str, what: str = "an instance (see instances/)") -> Located:
-    """Parse YAML or JSON text; raise InputError with the place of any problem."""
+def _parse(text: str, file: str, what: str, track: bool) -> Located:
     if not text.strip():
         raise InputError([Problem((), f"the file is empty; it should hold {what}", file, 1, 1)])
-    _check_characters(text, file)
+    check_characters(text, file)
     json_data: Any = _NO_VALUE
     if file.lower().endswith(".json") or text.lstrip().startswith(("{", "[")):
         try:
@@ -444,10 +439,10 @@ def parse_text(text: str, file: str, what: str = "an instance (see instances/)")
             text = _SURROGATE_ESCAPE.sub(r"\\u003f", text)
     loader = _LOADER(text)
     try:
-        builder = _Builder(loader, file)
+        builder = _Builder(loader, file, track)
         data = builder.run()
     except yaml.YAMLError as exc:
-        raise InputError([_syntax_problem(exc, text, file)]) from None
+        raise InputError([syntax_problem(exc, text, file)]) from None
     finally:
         loader.dispose()
     if data is _NO_VALUE:
@@ -457,7 +452,7 @@ def parse_text(text: str, file: str, what: str = "an instance (see instances/)")
     return Located(data, builder.places, file, builder.key_places)
 
 
-def read_located(path: str, what: str = "an instance (see instances/)") -> Located:
+def read_located(path: str, what: str = "an instance (see instances/)", places: bool = True) -> Located:
     """Read a file as UTF-8 and parse it; unreadable, too large or binary files are input errors."""
     try:
         with open(path, "rb") as handle:
@@ -486,7 +481,7 @@ def read_located(path: str, what: str = "an instance (see instances/)") -> Locat
                 )
             ]
         ) from None
-    return parse_text(text, path, what)
+    return parse_text(text, path, what, places)
 
 
 def _too_large(path: str, size: int) -> Problem:
