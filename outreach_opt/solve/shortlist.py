@@ -291,8 +291,8 @@ def select_pairs(
     wants = {(dem.id, role): per_session * dem.sessions.max * _count(dem, role) for dem in order for role in dem.roles}
     ids = list(specs)
     index = {spec: k for k, spec in enumerate(ids)}
-    steps = np.array([step[spec] for spec in ids], dtype=np.int64)
-    left: dict[tuple[str, str | None], npt.NDArray[np.int64]] = {}
+    steps = Steps([step[spec] for spec in ids])
+    left: dict[tuple[str, str | None], Left] = {}
     """Per (demand, role): its fitting specialists not yet found unable, as indices into
     `ids`, nearest first (`fitting`'s rank order)."""
 
@@ -313,7 +313,7 @@ def select_pairs(
             if wants[key] <= i:
                 continue
             if key not in left:
-                left[key] = np.array([index[spec] for _, spec, _ in fitting[key]], dtype=np.int64)
+                left[key] = _left([index[spec] for _, spec, _ in fitting[key]])
             chosen = _least_loaded(left, key, steps, functools.partial(able, demand_id=dem.id))
             if chosen is None:
                 continue
@@ -324,7 +324,8 @@ def select_pairs(
                 sites[spec].add(site)
             pairs.add((spec, dem.id))
             load[spec] += dem.sessions.max
-            steps[chosen] = step[spec] = 2 * load[spec] // allowance[spec]
+            step[spec] = 2 * load[spec] // allowance[spec]
+            steps.set(chosen, step[spec])
         active = still
         i += 1
     if plain_options:
@@ -377,26 +378,65 @@ def _plain(dem: Demand, evening: set[str]) -> bool:
     return weekday and (dem.periods is None or any(p not in evening for p in dem.periods))
 
 
+NUMPY_FROM = 200
+"""Candidate lists at least this long are searched with numpy, shorter ones in plain Python.
+Why: a numpy pick (fancy index, argmin, delete) costs about 16 us whatever the length, a
+plain one (list of steps, min, index, pop) about 1.5 us + 0.06 us a candidate: measured per
+pick, loaded (2 cores, load ~4), 2 -> 1.5 vs 15.7 us, 64 -> 5.3 vs 15.6, 128 -> 9.4 vs 15.9,
+256 -> 18.3 vs 16.2, 1000 -> 59.7 vs 20.2 (/tmp/pairs2/bench/cross.py, notes of branch
+pairs2). 1000 x 60 x 4 weeks' demands want a dozen picks from a few hundred fitting
+specialists at most; Instance24's covers 450 from 150; numpy paid off only on long lists."""
+
+Left = list[int] | npt.NDArray[np.int64]
+
+
+def _left(indices: list[int]) -> Left:
+    return np.array(indices, dtype=np.int64) if len(indices) >= NUMPY_FROM else indices
+
+
+class Steps:
+    """Every specialist's load step, as a list (plain picks) and an array (numpy picks)."""
+
+    def __init__(self, steps: list[int]) -> None:
+        self.plain = steps
+        self.array = np.array(steps, dtype=np.int64)
+
+    def set(self, k: int, step: int) -> None:
+        self.plain[k] = step
+        self.array[k] = step
+
+
 def _least_loaded(
-    left: dict[tuple[str, str | None], npt.NDArray[np.int64]],
+    left: dict[tuple[str, str | None], Left],
     key: tuple[str, str | None],
-    steps: npt.NDArray[np.int64],
+    steps: Steps,
     able: Callable[[int], bool],
 ) -> int | None:
     """The able specialist of `left[key]` of the lowest load step, the nearest among those:
-    `argmin` gives the first least step in rank order. One found unable is dropped from
-    `left[key]` for good, since nobody becomes able again (pairs and sites only grow, and a
-    specialist's sites stop growing once at the cap); so is the one chosen (now paired).
+    the first least step in rank order. One found unable is dropped from `left[key]` for
+    good, since nobody becomes able again (pairs and sites only grow, and a specialist's
+    sites stop growing once at the cap); so is the one chosen (now paired). A list shorter
+    than `NUMPY_FROM` is searched in plain Python (a numpy array becomes a list once it is).
 
     Why not scan each step's specialists as before: Instance24's 11,648 covers each pick
     all of their up to 150 specialists, one a round, and every pick moves the picked one up
     a step, so the per-step scans (and a heap keyed by step, every entry stale) cost
-    O(specialists) of Python per pick; here that is one vectorised argmin."""
+    O(specialists) of Python per pick; here that is one min over the list."""
     candidates = left[key]
-    while candidates.size:
-        j = int(np.argmin(steps[candidates]))
+    while isinstance(candidates, np.ndarray):
+        if candidates.size < NUMPY_FROM or not candidates.size:
+            candidates = candidates.tolist()
+            break
+        j = int(np.argmin(steps.array[candidates]))
         k = int(candidates[j])
         candidates = np.delete(candidates, j)
+        if able(k):
+            left[key] = candidates
+            return k
+    plain = steps.plain
+    while candidates:
+        values = [plain[k] for k in candidates]
+        k = candidates.pop(values.index(min(values)))
         if able(k):
             left[key] = candidates
             return k
