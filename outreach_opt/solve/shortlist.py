@@ -43,9 +43,9 @@ import numpy as np
 import numpy.typing as npt
 
 from outreach_opt.domain.instance import Demand, Instance, Specialist
-from outreach_opt.domain.prepared import Candidate, Prepared, prepare
+from outreach_opt.domain.prepared import Candidate, Prepared, prepare, with_pairs
 from outreach_opt.domain.roster import Assignment
-from outreach_opt.domain.travel import TravelMatrix, day_drive, shortest_routes, travel_matrix
+from outreach_opt.domain.travel import TravelMatrix, day_drive, shortest_routes
 from outreach_opt.solve.day_patterns import DayKey, DayPattern, enumerate_day
 
 logger = logging.getLogger(__name__)
@@ -101,14 +101,15 @@ def plan_model(instance: Instance, past: Sequence[Assignment], time_limit: float
 
     Sizes are judged on a sample of specialist-days first (`SAMPLE_DAYS`), and counted in
     full only when the sample leaves it open: counting 2.4M patterns to learn that they are
-    too many took longer than building the shortlisted model."""
-    travel = travel_matrix(instance)
-    fitting = fitting_specialists(instance, travel)
+    too many took longer than building the shortlisted model. Everything but the candidates
+    is prepared once (`base`) and shared by the sample, the whole model and every shape."""
+    base = prepare(instance, past, pairs=frozenset())
+    fitting = fitting_specialists(instance, base.travel)
     n_fitting = sum(len(specs) for specs in fitting.values())
     widest = None
     room = FULL_MODEL_VARIABLES - _candidates_estimate(instance, fitting)
-    if room >= 0 and not _clearly_over(instance, past, room):
-        whole = prepare(instance, past)
+    if room >= 0 and not _clearly_over(base, room):
+        whole = with_pairs(base, None)
         cache: dict[DayKey, list[DayPattern]] = {}
         if fits(whole, FULL_MODEL_VARIABLES, cache):
             return Plan(whole, cache)
@@ -117,7 +118,7 @@ def plan_model(instance: Instance, past: Sequence[Assignment], time_limit: float
     for k, (sites, per_session) in enumerate(SHAPES):
         pairs = select_pairs(instance, fitting, sites, per_session)
         # the whole model's candidates, when made, are filtered; else made for the pairs only
-        prep = restricted(widest, pairs) if widest is not None else prepare(instance, past, pairs=pairs)
+        prep = restricted(widest, pairs) if widest is not None else with_pairs(base, pairs)
         cache = {}
         if fits(prep, wanted, cache) or k == len(SHAPES) - 1:
             logger.info(
@@ -132,13 +133,15 @@ SAMPLE_SPECIALISTS = 16
 that its day patterns are far too many (making L's 150k candidates alone took 1.7 s)."""
 
 
-def _clearly_over(instance: Instance, past: Sequence[Assignment], room: int) -> bool:
-    """Whether the day patterns of a sample of specialists, scaled up, pass `room` by half."""
+def _clearly_over(base: Prepared, room: int) -> bool:
+    """Whether the day patterns of a sample of specialists, scaled up, pass `room` by half
+    (`base`: the instance prepared without candidates)."""
+    instance = base.instance
     specs = [s.id for s in instance.specialists]
     if not specs:
         return False
     sample = specs[:: max(1, len(specs) // SAMPLE_SPECIALISTS)]
-    prep = prepare(instance, past, pairs=frozenset((s, d.id) for s in sample for d in instance.demands))
+    prep = with_pairs(base, frozenset((s, d.id) for s in sample for d in instance.demands))
     scale = len(specs) / len(sample)
     days = [(spec, t) for spec in sample for t in range(prep.n_days)]
     return _patterns(prep, days, {}, stop=1.5 * room / scale) * scale > 1.5 * room
