@@ -267,13 +267,16 @@ def _candidates(
         for spec_id, dem_id in pairs:
             paired.setdefault(dem_id, set()).add(spec_id)
     skills = {spec.id: frozenset(spec.skills) for spec in instance.specialists}
+    by_id = {spec.id: spec for spec in instance.specialists}
+    position = {spec.id: i for i, spec in enumerate(instance.specialists)}
     candidates: list[Candidate] = []
     for dem in instance.demands:
         specs = instance.specialists
         if paired is not None:
             if dem.id not in paired:
                 continue
-            specs = [spec for spec in instance.specialists if spec.id in paired[dem.id]]
+            # the demand's few paired specialists in the instance's order, not every specialist
+            specs = [by_id[s] for s in sorted(paired[dem.id] & by_id.keys(), key=position.__getitem__)]
         on_days = _on_days(dem, dates, date_index)
         periods = [pidx[pid] for pid in dem.periods] if dem.periods is not None else range(len(pidx))
         for role in dem.roles:  # a team's roles; one role, None, without a team
