@@ -1,7 +1,8 @@
 """`shortlist.select_pairs` picks the same pairs as the algorithm it replaced (kept below as
 `reference_pairs`, verbatim but for names), which for each want scanned every load step's
-specialists: O(wants x demands x specialists), where the new one keeps a heap per (demand,
-role) keyed by (load step, rank) and settles stale heads lazily.
+specialists: O(wants x demands x specialists), where the new one keeps per (demand, role)
+its specialists still able in rank order and takes the first of the least load step (numpy
+for long lists, plain Python for short ones).
 
 Compared on the bundled instances, on generated ones of several sizes and on drawn ones
 (hypothesis), for every shortlist shape."""
@@ -22,6 +23,7 @@ from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.travel import travel_matrix
 from outreach_opt.generate import generate
 from outreach_opt.io.load import instance_from_data, load_instance
+from outreach_opt.solve import shortlist
 from outreach_opt.solve.shortlist import SHAPES, Fitting, _allowance, _count, _room, fitting_specialists, select_pairs
 
 
@@ -125,3 +127,15 @@ def test_same_pairs_on_drawn_consortia(specialists: int, sites: int, weeks: int,
     """Thirty drawn sizes of generated consortia: many specialists per demand, load steps
     rising as picks go round, the site cap binding."""
     _same_pairs(instance_from_data(generate(specialists, sites, weeks, seed), "drawn"))
+
+
+@pytest.mark.parametrize("numpy_from", [0, 3, 10**9], ids=["numpy", "switching", "plain"])
+@pytest.mark.parametrize(("specialists", "sites", "seed"), [(40, 12, 3), (120, 30, 6)])
+def test_same_pairs_numpy_or_plain(
+    monkeypatch: pytest.MonkeyPatch, numpy_from: int, specialists: int, sites: int, seed: int
+) -> None:
+    """Both searches of `_least_loaded` (numpy for long candidate lists, plain Python for
+    short) and the switch between them pick the same pairs as the reference: the generated
+    sizes above never reach `NUMPY_FROM`, so it is lowered here."""
+    monkeypatch.setattr(shortlist, "NUMPY_FROM", numpy_from)
+    _same_pairs(instance_from_data(generate(specialists, sites, 1, seed), "generated"))

@@ -7,6 +7,7 @@ into `instance.periods` (`p`). This module imports no solver.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -175,36 +176,14 @@ def prepare(
             if date.weekday() in days and (com.specialist, t, p) not in unavailable:
                 commitment_at[(com.specialist, t, p)] = com
 
-    candidates = []
     demand_weeks: dict[str, list[int]] = {}
     for dem in instance.demands:
-        if dem.dates is not None:  # dated: look up its few dates, not every day of the horizon
-            on_days = sorted({date_index[d] for d in dem.dates if d in date_index})
-        else:
-            weekdays = dem.weekdays()
-            on_days = [t for t, date in enumerate(dates) if date.weekday() in weekdays]
+        on_days = _on_days(dem, dates, date_index)
         demand_weeks[dem.id] = sorted({week[t] for t in on_days}) if dem.dates is not None else list(range(n_weeks))
-        periods = [pidx[pid] for pid in dem.periods] if dem.periods is not None else range(len(period_ids))
-        for role in dem.roles:  # a team's roles; one role, None, without a team
-            needs = set(dem.role_skills(role))
-            for spec in instance.specialists:
-                if not needs <= set(spec.skills):
-                    continue
-                if pairs is not None and (spec.id, dem.id) not in pairs:
-                    continue
-                # teleconsultation, console_site and remote_link: where it can be served from
-                sites = instance.served_from(dem, spec.home)
-                for t in on_days:
-                    for p in periods:
-                        key = (spec.id, t, p)
-                        if key in unavailable or (key in commitment_at and not free_commitments):
-                            continue
-                        candidates += [Candidate(spec.id, dem.id, t, p, site, role) for site in sites]
+    candidates = _candidates(instance, dates, unavailable, commitment_at, free_commitments, pairs)
 
     capacity = {(s.id, r): n for s in instance.sites for r, n in s.resources.items()}
-    by_day: dict[tuple[str, int], list[Candidate]] = {}
-    for cand in candidates:
-        by_day.setdefault((cand.specialist, cand.day), []).append(cand)
+    by_day = _by_day(candidates)
     requests = [
         DayRequest(
             r.specialist,
@@ -248,3 +227,76 @@ def prepare(
         history=history_facts(instance, travel, past),
         demand_weeks=demand_weeks,
     )
+
+
+def with_pairs(prep: Prepared, pairs: frozenset[tuple[str, str]] | None) -> Prepared:
+    """`prep` with the candidates of `pairs` (all, with None) in place of its own: the same as
+    `prepare(instance, past, pairs=pairs)` for a `prep` of `prepare(instance, past)` (with any
+    `pairs`, and without `free_commitments`), since nothing else it holds depends on pairs.
+
+    Why: solve/shortlist.py prepares a sample's candidates, then the whole instance's or a
+    shortlist's for each shape tried; each `prepare` redid the commitments, requests, travel
+    and history, and checked the skills of every specialist for every demand (1000 x 60 x 4
+    weeks: six prepares, 12.9 of plan_model's 31 profiled seconds)."""
+    candidates = _candidates(prep.instance, prep.dates, prep.unavailable, prep.commitment_at, False, pairs)
+    return dataclasses.replace(prep, candidates=candidates, candidates_by_day=_by_day(candidates))
+
+
+def _on_days(dem: Demand, dates: list[dt.date], date_index: dict[dt.date, int]) -> list[int]:
+    if dem.dates is not None:  # dated: look up its few dates, not every day of the horizon
+        return sorted({date_index[d] for d in dem.dates if d in date_index})
+    weekdays = dem.weekdays()
+    return [t for t, date in enumerate(dates) if date.weekday() in weekdays]
+
+
+def _candidates(
+    instance: Instance,
+    dates: list[dt.date],
+    unavailable: frozenset[tuple[str, int, int]] | set[tuple[str, int, int]],
+    commitment_at: dict[tuple[str, int, int], Commitment],
+    free_commitments: bool,
+    pairs: frozenset[tuple[str, str]] | None,
+) -> list[Candidate]:
+    """Every demand session a specialist with its skills could serve (only `pairs`' if
+    given), by demand, role, specialist (the instance's orders), day, period and site."""
+    date_index = {d: t for t, d in enumerate(dates)}
+    pidx = {p.id: i for i, p in enumerate(instance.periods)}
+    paired: dict[str, set[str]] | None = None
+    if pairs is not None:
+        paired = {}
+        for spec_id, dem_id in pairs:
+            paired.setdefault(dem_id, set()).add(spec_id)
+    skills = {spec.id: frozenset(spec.skills) for spec in instance.specialists}
+    by_id = {spec.id: spec for spec in instance.specialists}
+    position = {spec.id: i for i, spec in enumerate(instance.specialists)}
+    candidates: list[Candidate] = []
+    for dem in instance.demands:
+        specs = instance.specialists
+        if paired is not None:
+            if dem.id not in paired:
+                continue
+            # the demand's few paired specialists in the instance's order, not every specialist
+            specs = [by_id[s] for s in sorted(paired[dem.id] & by_id.keys(), key=position.__getitem__)]
+        on_days = _on_days(dem, dates, date_index)
+        periods = [pidx[pid] for pid in dem.periods] if dem.periods is not None else range(len(pidx))
+        for role in dem.roles:  # a team's roles; one role, None, without a team
+            needs = set(dem.role_skills(role))
+            for spec in specs:
+                if not needs <= skills[spec.id]:
+                    continue
+                # teleconsultation, console_site and remote_link: where it can be served from
+                sites = instance.served_from(dem, spec.home)
+                for t in on_days:
+                    for p in periods:
+                        key = (spec.id, t, p)
+                        if key in unavailable or (key in commitment_at and not free_commitments):
+                            continue
+                        candidates += [Candidate(spec.id, dem.id, t, p, site, role) for site in sites]
+    return candidates
+
+
+def _by_day(candidates: list[Candidate]) -> dict[tuple[str, int], list[Candidate]]:
+    by_day: dict[tuple[str, int], list[Candidate]] = {}
+    for cand in candidates:
+        by_day.setdefault((cand.specialist, cand.day), []).append(cand)
+    return by_day

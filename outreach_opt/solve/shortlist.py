@@ -43,9 +43,9 @@ import numpy as np
 import numpy.typing as npt
 
 from outreach_opt.domain.instance import Demand, Instance, Specialist
-from outreach_opt.domain.prepared import Candidate, Prepared, prepare
+from outreach_opt.domain.prepared import Candidate, Prepared, prepare, with_pairs
 from outreach_opt.domain.roster import Assignment
-from outreach_opt.domain.travel import TravelMatrix, day_drive, shortest_routes, travel_matrix
+from outreach_opt.domain.travel import TravelMatrix, day_drive, shortest_routes
 from outreach_opt.solve.day_patterns import DayKey, DayPattern, enumerate_day
 
 logger = logging.getLogger(__name__)
@@ -101,14 +101,15 @@ def plan_model(instance: Instance, past: Sequence[Assignment], time_limit: float
 
     Sizes are judged on a sample of specialist-days first (`SAMPLE_DAYS`), and counted in
     full only when the sample leaves it open: counting 2.4M patterns to learn that they are
-    too many took longer than building the shortlisted model."""
-    travel = travel_matrix(instance)
-    fitting = fitting_specialists(instance, travel)
+    too many took longer than building the shortlisted model. Everything but the candidates
+    is prepared once (`base`) and shared by the sample, the whole model and every shape."""
+    base = prepare(instance, past, pairs=frozenset())
+    fitting = fitting_specialists(instance, base.travel)
     n_fitting = sum(len(specs) for specs in fitting.values())
     widest = None
     room = FULL_MODEL_VARIABLES - _candidates_estimate(instance, fitting)
-    if room >= 0 and not _clearly_over(instance, past, room):
-        whole = prepare(instance, past)
+    if room >= 0 and not _clearly_over(base, room):
+        whole = with_pairs(base, None)
         cache: dict[DayKey, list[DayPattern]] = {}
         if fits(whole, FULL_MODEL_VARIABLES, cache):
             return Plan(whole, cache)
@@ -117,7 +118,7 @@ def plan_model(instance: Instance, past: Sequence[Assignment], time_limit: float
     for k, (sites, per_session) in enumerate(SHAPES):
         pairs = select_pairs(instance, fitting, sites, per_session)
         # the whole model's candidates, when made, are filtered; else made for the pairs only
-        prep = restricted(widest, pairs) if widest is not None else prepare(instance, past, pairs=pairs)
+        prep = restricted(widest, pairs) if widest is not None else with_pairs(base, pairs)
         cache = {}
         if fits(prep, wanted, cache) or k == len(SHAPES) - 1:
             logger.info(
@@ -132,13 +133,15 @@ SAMPLE_SPECIALISTS = 16
 that its day patterns are far too many (making L's 150k candidates alone took 1.7 s)."""
 
 
-def _clearly_over(instance: Instance, past: Sequence[Assignment], room: int) -> bool:
-    """Whether the day patterns of a sample of specialists, scaled up, pass `room` by half."""
+def _clearly_over(base: Prepared, room: int) -> bool:
+    """Whether the day patterns of a sample of specialists, scaled up, pass `room` by half
+    (`base`: the instance prepared without candidates)."""
+    instance = base.instance
     specs = [s.id for s in instance.specialists]
     if not specs:
         return False
     sample = specs[:: max(1, len(specs) // SAMPLE_SPECIALISTS)]
-    prep = prepare(instance, past, pairs=frozenset((s, d.id) for s in sample for d in instance.demands))
+    prep = with_pairs(base, frozenset((s, d.id) for s in sample for d in instance.demands))
     scale = len(specs) / len(sample)
     days = [(spec, t) for spec in sample for t in range(prep.n_days)]
     return _patterns(prep, days, {}, stop=1.5 * room / scale) * scale > 1.5 * room
@@ -291,8 +294,8 @@ def select_pairs(
     wants = {(dem.id, role): per_session * dem.sessions.max * _count(dem, role) for dem in order for role in dem.roles}
     ids = list(specs)
     index = {spec: k for k, spec in enumerate(ids)}
-    steps = np.array([step[spec] for spec in ids], dtype=np.int64)
-    left: dict[tuple[str, str | None], npt.NDArray[np.int64]] = {}
+    steps = Steps([step[spec] for spec in ids])
+    left: dict[tuple[str, str | None], Left] = {}
     """Per (demand, role): its fitting specialists not yet found unable, as indices into
     `ids`, nearest first (`fitting`'s rank order)."""
 
@@ -313,7 +316,7 @@ def select_pairs(
             if wants[key] <= i:
                 continue
             if key not in left:
-                left[key] = np.array([index[spec] for _, spec, _ in fitting[key]], dtype=np.int64)
+                left[key] = _left([index[spec] for _, spec, _ in fitting[key]])
             chosen = _least_loaded(left, key, steps, functools.partial(able, demand_id=dem.id))
             if chosen is None:
                 continue
@@ -324,7 +327,8 @@ def select_pairs(
                 sites[spec].add(site)
             pairs.add((spec, dem.id))
             load[spec] += dem.sessions.max
-            steps[chosen] = step[spec] = 2 * load[spec] // allowance[spec]
+            step[spec] = 2 * load[spec] // allowance[spec]
+            steps.set(chosen, step[spec])
         active = still
         i += 1
     if plain_options:
@@ -377,26 +381,65 @@ def _plain(dem: Demand, evening: set[str]) -> bool:
     return weekday and (dem.periods is None or any(p not in evening for p in dem.periods))
 
 
+NUMPY_FROM = 200
+"""Candidate lists at least this long are searched with numpy, shorter ones in plain Python.
+Why: a numpy pick (fancy index, argmin, delete) costs about 16 us whatever the length, a
+plain one (list of steps, min, index, pop) about 1.5 us + 0.06 us a candidate: measured per
+pick, loaded (2 cores, load ~4), 2 -> 1.5 vs 15.7 us, 64 -> 5.3 vs 15.6, 128 -> 9.4 vs 15.9,
+256 -> 18.3 vs 16.2, 1000 -> 59.7 vs 20.2 (/tmp/pairs2/bench/cross.py, notes of branch
+pairs2). 1000 x 60 x 4 weeks' demands want a dozen picks from a few hundred fitting
+specialists at most; Instance24's covers 450 from 150; numpy paid off only on long lists."""
+
+Left = list[int] | npt.NDArray[np.int64]
+
+
+def _left(indices: list[int]) -> Left:
+    return np.array(indices, dtype=np.int64) if len(indices) >= NUMPY_FROM else indices
+
+
+class Steps:
+    """Every specialist's load step, as a list (plain picks) and an array (numpy picks)."""
+
+    def __init__(self, steps: list[int]) -> None:
+        self.plain = steps
+        self.array = np.array(steps, dtype=np.int64)
+
+    def set(self, k: int, step: int) -> None:
+        self.plain[k] = step
+        self.array[k] = step
+
+
 def _least_loaded(
-    left: dict[tuple[str, str | None], npt.NDArray[np.int64]],
+    left: dict[tuple[str, str | None], Left],
     key: tuple[str, str | None],
-    steps: npt.NDArray[np.int64],
+    steps: Steps,
     able: Callable[[int], bool],
 ) -> int | None:
     """The able specialist of `left[key]` of the lowest load step, the nearest among those:
-    `argmin` gives the first least step in rank order. One found unable is dropped from
-    `left[key]` for good, since nobody becomes able again (pairs and sites only grow, and a
-    specialist's sites stop growing once at the cap); so is the one chosen (now paired).
+    the first least step in rank order. One found unable is dropped from `left[key]` for
+    good, since nobody becomes able again (pairs and sites only grow, and a specialist's
+    sites stop growing once at the cap); so is the one chosen (now paired). A list shorter
+    than `NUMPY_FROM` is searched in plain Python (a numpy array becomes a list once it is).
 
     Why not scan each step's specialists as before: Instance24's 11,648 covers each pick
     all of their up to 150 specialists, one a round, and every pick moves the picked one up
     a step, so the per-step scans (and a heap keyed by step, every entry stale) cost
-    O(specialists) of Python per pick; here that is one vectorised argmin."""
+    O(specialists) of Python per pick; here that is one min over the list."""
     candidates = left[key]
-    while candidates.size:
-        j = int(np.argmin(steps[candidates]))
+    while isinstance(candidates, np.ndarray):
+        if candidates.size < NUMPY_FROM or not candidates.size:
+            candidates = candidates.tolist()
+            break
+        j = int(np.argmin(steps.array[candidates]))
         k = int(candidates[j])
         candidates = np.delete(candidates, j)
+        if able(k):
+            left[key] = candidates
+            return k
+    plain = steps.plain
+    while candidates:
+        values = [plain[k] for k in candidates]
+        k = candidates.pop(values.index(min(values)))
         if able(k):
             left[key] = candidates
             return k
