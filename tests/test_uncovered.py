@@ -16,7 +16,7 @@ from support import commit_dict as commit
 
 from outreach_opt.check.checker import RULES
 from outreach_opt.cli.main import main
-from outreach_opt.cli.uncovered import uncovered_lines
+from outreach_opt.cli.uncovered import SUMMARY_WORK, summary_is_quick, uncovered_lines
 from outreach_opt.report.uncovered import why_uncovered
 from outreach_opt.solve.outcome import Status
 
@@ -169,3 +169,17 @@ def test_a_remote_surgery_is_tried_only_from_consoles_linked_to_the_patient() ->
         ((answer,),) = [why_uncovered(inst, roster)]
         (candidate,) = answer.candidates
         assert set(candidate.blocked) == {reason}, candidate.example
+
+
+def test_the_summary_after_solve_weighs_the_roster_it_checks_each_time() -> None:
+    """The same short demand-week is quick to explain beside a small roster and not beside a
+    long one: each trial checks the whole roster (a 91-day roster spent 15 s of a CLI solve)."""
+    data = base(
+        specialists=[specialist("a", unavailable=[{"date": "2025-10-20", "periods": ["am"]}])],
+        demands=[demand("d1", "far", periods=["am"])],
+    )
+    inst, roster, report = _solved(data)
+    assert report.uncovered and summary_is_quick(inst, roster, report.uncovered)
+    # Only how many assignments each trial would check counts here, not what they are.
+    long = roster.model_copy(update={"assignments": [None] * SUMMARY_WORK})
+    assert not summary_is_quick(inst, long, report.uncovered)
