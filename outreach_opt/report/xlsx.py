@@ -57,11 +57,11 @@ def roster_to_xlsx(instance: Instance, roster: Roster, report: CheckReport) -> b
     at_slot = {(a.specialist, a.date, a.period): a for a in roster.assignments}
     for spec in instance.specialists:
         row: list[object] = [spec.label]
-        grid.append(row + [_grid_text(at_slot.get((spec.id, d, p))) for d, p in slots])
+        at = _append(grid, row + [_grid_text(at_slot.get((spec.id, d, p))) for d, p in slots])
         for column, (d, p) in enumerate(slots, start=2):
             a = at_slot.get((spec.id, d, p))
             if a is not None:
-                cell = grid.cell(row=grid.max_row, column=column)
+                cell = grid.cell(row=at, column=column)
                 cell.fill = duty if a.commitment else fills[a.site]
                 cell.alignment = WRAP
 
@@ -71,10 +71,10 @@ def roster_to_xlsx(instance: Instance, roster: Roster, report: CheckReport) -> b
         visits[(a.site, a.date, a.period)].append(a)
     for site in instance.sites:
         texts = ["\n".join(_visit_text(ctx, a) for a in visits[(site.id, d, p)]) for d, p in slots]
-        by_site.append([site.name or site.id, *texts])
-        by_site.cell(row=by_site.max_row, column=1).fill = fills[site.id]
+        at = _append(by_site, [site.name or site.id, *texts])
+        by_site.cell(row=at, column=1).fill = fills[site.id]
         for column in range(2, len(slots) + 2):
-            by_site.cell(row=by_site.max_row, column=column).alignment = WRAP
+            by_site.cell(row=at, column=column).alignment = WRAP
 
     cov = _sheet(
         book,
@@ -83,16 +83,16 @@ def roster_to_xlsx(instance: Instance, roster: Roster, report: CheckReport) -> b
         widths=[28, 48, 18, 7, 6, 6, 8, 11, 9],
     )
     for r in coverage(instance, roster, report):
-        cov.append([r.demand, r.name, r.site, r.week, r.min, r.max, r.served, r.uncovered, r.cost])
+        at = _append(cov, [r.demand, r.name, r.site, r.week, r.min, r.max, r.served, r.uncovered, r.cost])
         if r.uncovered:
-            for cell in cov[cov.max_row]:
+            for cell in cov[at]:
                 cell.fill = MISSING
 
     travel = _sheet(book, "Travel", ["Specialist", "Name", "Date", "Minutes", "Route"], widths=[16, 22, 12, 9, 90])
     for day in days(instance, roster, ctx):
         route = " → ".join([ctx.where(day.legs[0].origin), *(ctx.where(leg.destination) for leg in day.drives)])
-        travel.append([day.specialist, ctx.who(day.specialist), day.date, day.minutes, route])
-        travel.cell(row=travel.max_row, column=3).number_format = "yyyy-mm-dd"
+        at = _append(travel, [day.specialist, ctx.who(day.specialist), day.date, day.minutes, route])
+        travel.cell(row=at, column=3).number_format = "yyyy-mm-dd"
 
     _nights_sheet(book, instance, ctx)
     _on_call_sheet(book, instance, roster, ctx)
@@ -187,3 +187,11 @@ def _grid_text(a: Assignment | None) -> str:
 
 def _visit_text(ctx: Context, a: Assignment) -> str:
     return f"{ctx.who(a.specialist)}: {words(a.activity)} ({serves_label(a)})"
+
+
+def _append(sheet: Worksheet, values: list[object]) -> int:
+    """Append a row and give its number. `Worksheet.max_row` looks at every cell, so asking it
+    per row or per cell is quadratic: a year's grid (Curtois & Qu Instance24, 150 x 11,648
+    slots) ran past 550 CPU s unfinished; openpyxl's own counter of appended rows is O(1)."""
+    sheet.append(values)
+    return int(sheet._current_row)
