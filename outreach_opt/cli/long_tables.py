@@ -138,34 +138,6 @@ def coverage_weeks(instance: Instance, roster: Roster, report: CheckReport) -> T
     return table
 
 
-def travel_days(instance: Instance, roster: Roster) -> tuple[Table, int]:
-    """The days with driving, as tables.travel shows them; the count of days without."""
-    names = {s.id: s.name or s.id for s in instance.specialists}
-    limits = {s.id: s.max_travel_minutes_per_day for s in instance.specialists}
-    table = Table(title="Travel per specialist and day (days with driving)", show_lines=True)
-    for column in ("Specialist", "Date", "Drives", "Minutes", "Limit"):
-        table.add_column(column, justify="right" if column in {"Minutes", "Limit"} else "left", overflow="fold")
-    still = 0
-    for day in views.days(instance, roster):
-        if day.minutes == 0:
-            still += 1
-            continue
-        drives = "\n".join(
-            f"{views.clock(leg.depart)}-{views.clock(leg.arrive)} {leg.origin} -> {leg.destination} ({leg.minutes} min)"
-            for leg in day.drives
-        )
-        limit = limits[day.specialist]
-        over = limit is not None and day.minutes > limit
-        table.add_row(
-            names[day.specialist],
-            f"{_DAY[day.date.weekday()]} {day.date:%m-%d}",
-            drives,
-            Text(str(day.minutes), style="bold red" if over else ""),
-            "-" if limit is None else str(limit),
-        )
-    return table, still
-
-
 def print_week_grids(console: Console, instance: Instance, make: Callable[[range], Table], first_column: int) -> None:
     """`make`'s table for each block of weeks that fits the console, then where the days are."""
     for weeks in week_blocks(instance, console.width, first_column):

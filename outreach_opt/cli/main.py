@@ -276,7 +276,7 @@ def show_command(instance: str, roster: str, view: str, history: str | None) -> 
     elif view == "demand":
         console.print(tables.coverage(problem, given, report))
     else:
-        console.print(tables.travel(problem, given))
+        console.print(tables.travel(problem, given)[0])
     if not report.ok:
         console.print(f"note: {len(report.violations)} rule(s) broken; `outreach-opt check` lists them.")
 
@@ -340,7 +340,7 @@ def _print_long(console: Console, instance: Instance, roster: Roster, report: Ch
         console.print(long_tables.coverage_weeks(instance, roster, report))
         console.print(f"{instance.horizon.days} days, coverage summed per week; {long_tables.EXPORTS_NOTE}")
     else:
-        table, still = long_tables.travel_days(instance, roster)
+        table, still = tables.travel(instance, roster, driving_only=True)
         console.print(table if table.row_count else "nobody drives on any day")
         console.print(f"{still} specialist-days without driving not listed; {long_tables.EXPORTS_NOTE}")
 

@@ -140,14 +140,21 @@ def teaching(instance: Instance, roster: Roster, ctx: Context | None = None) -> 
     return table
 
 
-def travel(instance: Instance, roster: Roster) -> Table:
-    """Each specialist's drives per day, with clock times, against the daily limit."""
+def travel(instance: Instance, roster: Roster, driving_only: bool = False) -> tuple[Table, int]:
+    """Each specialist's drives per day, with clock times, against the daily limit; with
+    `driving_only` (long horizons) the days with driving alone. Also the count of days left
+    out."""
     names = {s.id: s.name or s.id for s in instance.specialists}
     limits = {s.id: s.max_travel_minutes_per_day for s in instance.specialists}
-    table = Table(title="Travel per specialist and day", show_lines=True)
+    title = "Travel per specialist and day" + (" (days with driving)" if driving_only else "")
+    table = Table(title=title, show_lines=True)
     for column in ("Specialist", "Date", "Drives", "Minutes", "Limit"):
         table.add_column(column, justify="right" if column in {"Minutes", "Limit"} else "left", overflow="fold")
+    left_out = 0
     for day in views.days(instance, roster):
+        if driving_only and day.minutes == 0:
+            left_out += 1
+            continue
         drives = "\n".join(
             f"{views.clock(leg.depart)}-{views.clock(leg.arrive)} {leg.origin} -> {leg.destination} ({leg.minutes} min)"
             for leg in day.drives
@@ -161,7 +168,7 @@ def travel(instance: Instance, roster: Roster) -> Table:
             Text(str(day.minutes), style="bold red" if over else ""),
             "-" if limit is None else str(limit),
         )
-    return table
+    return table, left_out
 
 
 def objective(report: CheckReport) -> Table:
