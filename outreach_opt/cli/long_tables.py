@@ -24,8 +24,6 @@ from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Roster
 from outreach_opt.report import views
 
-_DAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
 LONG_DAYS = 28
 """Longest horizon shown a day per column (the four-week sample's 28 days)."""
 
@@ -39,23 +37,15 @@ def is_long(instance: Instance) -> bool:
     return instance.horizon.days > LONG_DAYS
 
 
-def week_count(instance: Instance) -> int:
-    """7-day blocks from the horizon's first day, a partial last one too (the checker's weeks)."""
-    return (instance.horizon.days + 6) // 7
-
-
-def _week_start(instance: Instance, week: int) -> dt.date:
-    return instance.horizon.start + dt.timedelta(days=7 * week)
-
-
-def _head(instance: Instance, week: int) -> str:
-    return f"W{week + 1}\n{_week_start(instance, week):%m-%d}"
+def _head(ctx: Context, week: int) -> str:
+    return f"W{week + 1}\n{ctx.week_start(week):%m-%d}"
 
 
 def week_blocks(instance: Instance, width: int, first_column: int) -> list[range]:
-    """The weeks split into runs that fit `width` beside a first column `first_column` wide."""
+    """The weeks (the checker's: 7-day blocks from the first day, a partial last one too) split
+    into runs that fit `width` beside a first column `first_column` wide."""
     per_table = max(1, (width - first_column - 4) // _WEEK_WIDTH)
-    total = week_count(instance)
+    total = Context.of(instance).week_count
     return [range(start, min(start + per_table, total)) for start in range(0, total, per_table)]
 
 
@@ -77,7 +67,7 @@ def by_specialist_weeks(instance: Instance, roster: Roster, weeks: range) -> Tab
         if a.site != homes.get(a.specialist, a.site):
             away[(a.specialist, week)] += 1
     nights = Counter((who, ctx.week(date)) for who, date in ctx.stay_at)
-    table = _week_table(instance, "Roster by specialist, per week", "Specialist", weeks)
+    table = _week_table(ctx, "Roster by specialist, per week", "Specialist", weeks)
     for spec in instance.specialists:
         row: list[Text | str] = [f"{spec.name or spec.id}\n[dim]home {spec.home}[/dim]"]
         for week in weeks:
@@ -94,35 +84,32 @@ def by_specialist_weeks(instance: Instance, roster: Roster, weeks: range) -> Tab
 
 def by_site_weeks(instance: Instance, roster: Roster, weeks: range) -> Table:
     """A row per site, a column per week: sessions held there per period."""
-    start = instance.horizon.start
+    ctx = Context.of(instance)
     order = {p.id: i for i, p in enumerate(instance.periods)}
     periods: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
     for a in roster.assignments:
-        periods[(a.site, (a.date - start).days // 7)][a.period] += 1
-    table = _week_table(instance, "Roster by site, per week", "Site", weeks)
+        periods[(a.site, ctx.week(a.date))][a.period] += 1
+    table = _week_table(ctx, "Roster by site, per week", "Site", weeks)
     for site in instance.sites:
         table.add_row(site.name or site.id, *(_counts(periods[(site.id, week)], order) for week in weeks))
     return table
 
 
-def _week_table(instance: Instance, title: str, first: str, weeks: range) -> Table:
-    last = min(_week_start(instance, weeks[-1]) + dt.timedelta(days=6), _last_date(instance))
-    first_day = _week_start(instance, weeks[0])
-    title += f": weeks {weeks[0] + 1}-{weeks[-1] + 1} of {week_count(instance)} ({first_day} to {last})"
+def _week_table(ctx: Context, title: str, first: str, weeks: range) -> Table:
+    last = min(ctx.week_start(weeks[-1]) + dt.timedelta(days=6), ctx.last_date)
+    first_day = ctx.week_start(weeks[0])
+    title += f": weeks {weeks[0] + 1}-{weeks[-1] + 1} of {ctx.week_count} ({first_day} to {last})"
     table = Table(title=title, show_lines=True, expand=False)
     table.add_column(first, no_wrap=True)
     for week in weeks:
-        table.add_column(_head(instance, week), overflow="fold")
+        table.add_column(_head(ctx, week), overflow="fold")
     return table
-
-
-def _last_date(instance: Instance) -> dt.date:
-    return instance.horizon.start + dt.timedelta(days=instance.horizon.days - 1)
 
 
 def coverage_weeks(instance: Instance, roster: Roster, report: CheckReport) -> Table:
     """`views.coverage`'s rows (the checker's uncovered sessions and costs) summed per site
     and week: how many demand-weeks, sessions asked (min-max), served, missing, cost."""
+    ctx = Context.of(instance)
     sums: dict[tuple[str, int], list[int]] = {}
     for row in views.coverage(instance, roster, report):
         total = sums.setdefault((row.site, row.week), [0, 0, 0, 0, 0, 0, 0])
@@ -133,7 +120,7 @@ def coverage_weeks(instance: Instance, roster: Roster, report: CheckReport) -> T
         table.add_column(column, justify="left" if column in {"Site", "Min-max", "Missing"} else "right")
     for (site, week), (demands, low, high, served, missing, cost, short) in sorted(sums.items()):
         gap = Text(f"{missing} session(s), {short} demand(s) short", style="bold red") if missing else Text("-")
-        start = _week_start(instance, week - 1)
+        start = ctx.week_start(week - 1)
         table.add_row(site, f"{week} ({start:%m-%d})", str(demands), f"{low}-{high}", str(served), gap, str(cost))
     return table
 
