@@ -288,13 +288,12 @@ def select_pairs(
     """Weekly sessions (demands' maxima) a specialist is shortlisted for, against `allowance`."""
     for spec, demand_id in pairs:
         load[spec] += demands[demand_id].sessions.max if demand_id in demands else 0
-    step = {spec: 2 * load[spec] // allowance[spec] for spec in specs}
-    """Load in steps of half the allowance: picks take the lowest step first."""
     order = sorted(instance.demands, key=lambda d: (-d.priority, d.id))
     wants = {(dem.id, role): per_session * dem.sessions.max * _count(dem, role) for dem in order for role in dem.roles}
     ids = list(specs)
     index = {spec: k for k, spec in enumerate(ids)}
-    steps = Steps([step[spec] for spec in ids])
+    steps = Steps([2 * load[spec] // allowance[spec] for spec in ids])
+    """Load in steps of half the allowance: picks take the lowest step first."""
     left: dict[tuple[str, str | None], Left] = {}
     """Per (demand, role): its fitting specialists not yet found unable, as indices into
     `ids`, nearest first (`fitting`'s rank order)."""
@@ -327,8 +326,7 @@ def select_pairs(
                 sites[spec].add(site)
             pairs.add((spec, dem.id))
             load[spec] += dem.sessions.max
-            step[spec] = 2 * load[spec] // allowance[spec]
-            steps.set(chosen, step[spec])
+            steps.set(chosen, 2 * load[spec] // allowance[spec])
         active = still
         i += 1
     if plain_options:
