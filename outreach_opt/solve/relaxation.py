@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from outreach_opt.domain.instance import Commitment, Instance, Specialist
+from outreach_opt.domain.instance import Burden, Commitment, Instance, Specialist
 from outreach_opt.domain.prepared import Prepared, prepare
 from outreach_opt.domain.roster import Assignment
 from outreach_opt.domain.travel import day_drive, shortest_routes
@@ -99,6 +99,9 @@ class _Column:
     """The sites a session could be served from within the daily limit (`_drives`)."""
     periods: int = 0
     """The demand's periods, as a bit mask."""
+    weekend_lo: bool = False
+    """Every session falls on a weekend day of members without weekend commitments:
+    `points_lo` holds a share `weekend_day / per_weekend_day` of the day's point."""
 
 
 @dataclass
@@ -137,6 +140,12 @@ class Relaxation:
     homes: dict[str, str] = field(default_factory=dict)
     weekends: list[WeekendCapacity] = field(default_factory=list)
     """Per unit, what the weekends it may work hold (solve/relaxation_weekends.py)."""
+    burden: Burden = field(default_factory=Burden)
+    """The instance's burden points (`fairness.burden`)."""
+    per_weekend_day: dict[str, int] = field(default_factory=dict)
+    """Per unit, the most sessions a member's weekend day holds (its weekend counts' share)."""
+    weekend_days: int = 0
+    """Weekend days in the horizon."""
 
     def points_lo(self, unit: str) -> int:
         """Points the unit's members surely have without any demand session."""
@@ -187,6 +196,10 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = (), grouped: boo
         blocked[sid][t].add(p)
 
     weekend_periods = _weekend_periods(instance, prep)
+    per_weekend = {
+        unit[0].id: max(1, min(sessions_per_day(unit[0], prep.n_periods), len(weekend_periods[unit[0].id])))
+        for unit in units
+    }
 
     @functools.cache
     def free_slots(spec: str, days: tuple[int, ...], periods: tuple[int, ...]) -> list[tuple[int, int, bool, bool]]:
@@ -231,7 +244,7 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = (), grouped: boo
                 if not drive:
                     continue
                 per_day = sessions_per_day(head, prep.n_periods)
-                per_weekend_day = max(1, min(per_day, len(weekend_periods[head.id])))
+                per_weekend_day = per_weekend[head.id]
                 away_lo = all(site != head.home for site in drive)
                 away_hi = any(site != head.home for site in drive)
                 share = min(drive.values()) / per_day  # the day's drive, shared by at most per_day sessions
@@ -272,6 +285,7 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = (), grouped: boo
                             weekend_any[w],
                             tuple(sorted(drive)),
                             sum(1 << p for p in periods),
+                            weekend_lo=weekend_lo[w],
                         )
                     )
 
@@ -287,6 +301,9 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = (), grouped: boo
         weight_fd=weights.fairness_deviation,
         weight_fm=weights.fairness_max,
         weight_tr=weights.travel_minute,
+        burden=burden,
+        per_weekend_day=per_weekend,
+        weekend_days=sum(len(days) for days in prep.weekends),
     )
     occurring: dict[str, list[tuple[int, int, Commitment]]] = defaultdict(list)
     for (sid, t, p), com in prep.commitment_at.items():

@@ -27,7 +27,7 @@ from ortools.math_opt.python import mathopt
 
 from outreach_opt.solve.relaxation import Relaxation
 from outreach_opt.solve.relaxation_days import add_away_days, add_first_day
-from outreach_opt.solve.relaxation_weekends import add_weekends
+from outreach_opt.solve.relaxation_weekends import add_weekend_days, add_weekends
 
 logger = logging.getLogger(__name__)
 
@@ -141,6 +141,7 @@ class _LP:
         if self.fair:
             self._fairness(x)
             add_first_day(lp, relax, x, days_of, self.steps)
+            add_weekend_days(lp, relax, x, self.points, self.steps)
         self._solver: Any = None
 
     def _fairness(self, x: list[int]) -> None:

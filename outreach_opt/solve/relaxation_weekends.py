@@ -248,3 +248,67 @@ def add_weekends(lp: _Rows, relax: Relaxation, x: list[int]) -> None:
             lp.row(terms, -float("inf"), 0)
     if relax.weekends:
         logger.debug("weekend capacity: %d units", len(relax.weekends))
+
+
+def add_weekend_days(
+    lp: _Rows, relax: Relaxation, x: list[int], points: dict[str, int], steps: dict[str, list[tuple[int, int]]]
+) -> None:
+    """Per sharing unit whose members have the same points already (`lo`): a weekend-only
+    count away earns its session a whole weekend day's point, less one point per pair its
+    members make, and pairs make points: with `a`, `e`, `w` the outreach, evening and weekend
+    day points and `h` the sessions a member's weekend day holds,
+
+        P_u >= Σ_c (a·away_c + e·evening_c) x_c + w·Σ_{c weekend-only away} x_c
+               - w·Σ_j δ_{lo + m_j},
+
+    `δ_L` the unit's step to level `L` (`_LP._fairness`), `m_j = a s_j + w ceil(s_j / h)` and
+    `s_j` the fewest such sessions that save `j` days (`S - ceil(S / h) >= j`).
+
+    Why: the counts' `points_lo` take a weekend session's day as `w / h` (two sessions a day
+    share it), so at 300 x 40 the LP put a weekend session on each of two specialists at two
+    points each for a day's point between them, while a roster pays a day for each, or puts
+    both on one specialist at three points (every such pair a level above the mean). Without
+    the row the LP's least total burden sat at 54,500 and rosters at 57,000-59,000.
+    Valid (MODEL.md, "Weekend days"): a member with `S` such sessions works at least
+    `ceil(S / h)` weekend days, saving `S - ceil(S / h)` on `S`, which is at least `j` only
+    when `S >= s_j`, and then the member has at least `lo + m_j` points, so took step
+    `lo + m_j`."""
+    burden = relax.burden
+    a, e, w = burden.outreach_session, burden.evening_session, burden.weekend_day
+    if w <= 0 or not relax.weekend_days:
+        return
+    cols_of: dict[str, list[int]] = defaultdict(list)
+    for i, col in enumerate(relax.columns):
+        cols_of[col.spec].append(i)
+    rows = 0
+    for unit, p in points.items():
+        had = {lo for lo, _ in relax.ranges[unit]}
+        cols = cols_of[unit]
+        paired = any(relax.columns[i].weekend_lo and relax.columns[i].away for i in cols)
+        if len(had) != 1 or unit not in steps or not paired:
+            continue
+        lo = had.pop()
+        h = relax.per_weekend_day[unit]
+        step_of = dict(steps[unit])
+        levels = _pair_levels(a, w, h, h * relax.weekend_days)
+        saved = [step_of[lo + m] for m in levels if lo + m in step_of]  # a level no member reaches saves nothing
+        terms = [(p, 1.0)]
+        for i in cols:
+            col = relax.columns[i]
+            own = a * col.away + e * col.evening  # the session's own points; its weekend day apart
+            terms.append((x[i], -(own + w if col.weekend_lo and col.away else own)))
+        terms += [(v, float(w)) for v in saved]
+        lp.row(terms, 0, float("inf"))
+        rows += 1
+    logger.debug("weekend days: %d units", rows)
+
+
+def _pair_levels(a: int, w: int, h: int, most: int) -> list[int]:
+    """`m_j` for `j = 1, 2, ...`: the least points of a member whose weekend-only sessions
+    away save `j` weekend days (`S - ceil(S / h) >= j` for `S` up to `most`)."""
+    levels: list[int] = []
+    for sessions in range(1, most + 1):
+        days = -(-sessions // h)
+        if sessions - days > len(levels):
+            levels.append(a * sessions + w * days)
+    return levels
