@@ -1,9 +1,9 @@
 """The HTML page past LONG_DAYS: weeks in place of days (report/html_weeks.py).
 
-A generated five-week consortium (small, solved briefly on one worker) stands in for a year:
-the page is the same code for 35 days as for 364, and Instance24 is for benchmarks. What is
-checked is recounted here from the roster and the checker's report, not taken from
-report.weeks, so a miscount there fails here. The browser tests use Debian's chromium as
+A generated five-week consortium (small; its roster solved once, in tests/html_pages/) stands
+in for a year: the page is the same code for 35 days as for 364, and Instance24 is for
+benchmarks. What is checked is recounted here from the roster and the checker's report, not
+taken from report.weeks, so a miscount there fails here. The browser tests use Debian's chromium as
 test_html_report.py does (skipped locally without it, failing under CI).
 """
 
@@ -17,16 +17,15 @@ from pathlib import Path
 
 from support import INSTANCES, base
 from test_html_report import rgb, run_chromium
+from test_html_same import PAGES_DIR
 
 from outreach_opt.check.checker import CheckReport, check_roster
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Roster
 from outreach_opt.generate import generate
-from outreach_opt.io.load import instance_from_data, load_instance
+from outreach_opt.io.load import instance_from_data, load_instance, load_roster
 from outreach_opt.report.html import roster_to_html
 from outreach_opt.report.weeks import LONG_DAYS
-from outreach_opt.solve.options import SolveOptions
-from outreach_opt.solve.solve import solve
 
 SHORT_FILL = rgb("#fee2e2")
 PROBE = """<script>
@@ -40,15 +39,16 @@ document.body.dataset.fills = JSON.stringify(fills);
 
 @functools.cache
 def five_weeks() -> tuple[Instance, Roster, CheckReport, str]:
-    """10 specialists, 4 sites, 5 weeks, solved for a few seconds; then every session of the
-    first demand in week 2 is taken out, so that at least that site-week is short of cover."""
+    """10 specialists, 4 sites, 5 weeks (generated: the same data every run) and its roster,
+    solved once (`outreach-opt solve --time-limit 30 --workers 1`: optimal, every demand
+    covered) and committed, so the test does not hang on the machine's speed; then every
+    session of the first demand in week 2 is taken out, so that that site-week is short."""
     instance = instance_from_data(generate(specialists=10, sites=4, weeks=5, seed=3), "generated")
-    result = solve(instance, SolveOptions(time_limit=5, workers=1))
-    assert result.roster is not None
+    solved = load_roster(str(PAGES_DIR / "generated-5weeks-roster.yaml"))
     first = instance.demands[0].id
     week2 = {instance.horizon.start.toordinal() + d for d in range(7, 14)}
-    kept = [a for a in result.roster.assignments if not (a.demand == first and a.date.toordinal() in week2)]
-    roster = result.roster.model_copy(update={"assignments": kept})
+    kept = [a for a in solved.assignments if not (a.demand == first and a.date.toordinal() in week2)]
+    roster = solved.model_copy(update={"assignments": kept})
     report = check_roster(instance, roster)
     return instance, roster, report, roster_to_html(instance, roster, report)
 
@@ -73,7 +73,8 @@ def test_long_page_in_the_browser_marks_short_site_weeks(tmp_path: Path) -> None
     checker finds short carry `short` and are painted red, at least one other is not."""
     instance, _, report, page = five_weeks()
     short = _short_site_weeks(instance, report)
-    assert short, "taking out a demand's week-2 sessions leaves its site short that week"
+    site = instance.demands[0].site
+    assert short == {(site, 2)}, "the roster covers all but the demand taken out in week 2"
     file = tmp_path / "report.html"
     file.write_text(page.replace("</body>", PROBE + "</body>"), encoding="utf-8")
     dom = run_chromium(file, tmp_path / "profile", "--dump-dom").stdout
