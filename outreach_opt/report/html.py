@@ -12,9 +12,9 @@ out. Ids and classes in the page are stable for tests and for anyone styling it:
 `#violations`. The on-call and teaching sections appear only for instances that have them.
 
 Past `weeks.LONG_DAYS` days (a quarter, a year) the page shows weeks in place of days: the
-sections and their ids are listed in `report.html_weeks`, which builds them. Up to LONG_DAYS
-the page is exactly what it was before weeks existed (tests/test_html_weeks.py holds it to
-that).
+sections and their ids are listed in `report.html_weeks`, which builds them (a year of days
+was 149 MB). Up to LONG_DAYS the page is byte for byte what it was before weeks existed
+(tests/test_html_same.py holds it to that; tests/test_html_weeks.py tests the weeks).
 """
 
 from __future__ import annotations
@@ -92,7 +92,6 @@ def css_class(site: str) -> str:
 def _page(instance: Instance, roster: Roster, report: CheckReport) -> dict[str, Any]:
     ctx = Context.of(instance, stays=roster.stays)
     colours = site_colours(instance)
-    all_days = days(instance, roster, ctx)
     horizon = dates(instance)
     weeks, rest = divmod(instance.horizon.days, 7)
     span = "Week" if instance.horizon.days <= 7 else f"{weeks} weeks" if not rest else f"{instance.horizon.days} days"
@@ -107,13 +106,15 @@ def _page(instance: Instance, roster: Roster, report: CheckReport) -> dict[str, 
         "styles": [(css_class(site), colour) for site, colour in colours.items()],
         "duty_grey": DUTY_GREY,
         "periods": [{"id": p.id, "time": f"{p.start}–{p.end}"} for p in instance.periods],
-        "teaching": _teaching(ctx, roster),
+        "teaching": _teaching(ctx, roster) if instance.trainees else [],  # a third of a second for a year
         "breakdown": report.breakdown,
         "violations": [
             {"rule": RULE_TITLES.get(v.rule, v.rule), "id": v.rule, "text": v.message} for v in report.violations
         ],
     }
     rows = coverage(instance, roster, report)
+    # One site, no drives: the routes of every specialist-day (a second for a year) are skipped.
+    all_days = days(instance, roster, ctx) if len(instance.sites) > 1 or not page["long"] else []
     if page["long"]:
         short = [row for row in rows if row.uncovered]
         return page | {
