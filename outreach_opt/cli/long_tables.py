@@ -5,14 +5,13 @@ A day per column serves a week or four (tables.py keeps those exactly as they we
 out (Curtois & Qu Instance24). Beyond `LONG_DAYS` the grids show each specialist's or site's
 week as counts (sessions per period, outreach away from home, nights), a block of weeks per
 table as many as the console's width holds; coverage is summed per site and week, and travel
-lists only the days with driving. Every day and demand stays in the exports (.xlsx, .html,
-.csv), which the closing note names.
+lists only the days with driving. Every day and demand stays in the exports (.xlsx, .csv; the
+HTML page shows weeks too past LONG_DAYS), which the closing note names.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 
 from rich.console import Console
@@ -23,18 +22,14 @@ from outreach_opt.check.checker import CheckReport, Context
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Roster
 from outreach_opt.report import views
-
-LONG_DAYS = 28
-"""Longest horizon shown a day per column (the four-week sample's 28 days)."""
+from outreach_opt.report import weeks as per_week
+from outreach_opt.report.weeks import LONG_DAYS as LONG_DAYS  # the HTML page's too: one constant
+from outreach_opt.report.weeks import is_long as is_long
 
 _WEEK_WIDTH = 10
 """Characters a week column takes with its border ('a1 ×5', '2 away', a date)."""
 
-EXPORTS_NOTE = "every day and demand: `outreach-opt export INSTANCE ROSTER --out roster.xlsx` (or .html, .csv)"
-
-
-def is_long(instance: Instance) -> bool:
-    return instance.horizon.days > LONG_DAYS
+EXPORTS_NOTE = "every day and demand: `outreach-opt export INSTANCE ROSTER --out roster.xlsx` (or .csv)"
 
 
 def _head(ctx: Context, week: int) -> str:
@@ -49,49 +44,40 @@ def week_blocks(instance: Instance, width: int, first_column: int) -> list[range
     return [range(start, min(start + per_table, total)) for start in range(0, total, per_table)]
 
 
-def _counts(cell: Counter[str], order: dict[str, int]) -> str:
-    return "\n".join(f"{period} ×{n}" for period, n in sorted(cell.items(), key=lambda item: order.get(item[0], 99)))
+def _counts(cell: per_week.PeriodCounts) -> str:
+    return "\n".join(f"{period} ×{n}" for period, n in cell)
 
 
-def by_specialist_weeks(instance: Instance, roster: Roster, weeks: range) -> Table:
+def by_specialist_weeks(instance: Instance, roster: Roster, shown: range) -> Table:
     """A row per specialist, a column per week: sessions per period, those away from home,
-    nights away (the checker's nights, rule overnight_stay)."""
+    nights away (`report.weeks.specialist_weeks`)."""
     ctx = Context.of(instance, stays=roster.stays)
-    order = {p.id: i for i, p in enumerate(instance.periods)}
-    homes = {s.id: s.home for s in instance.specialists}
-    periods: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
-    away: Counter[tuple[str, int]] = Counter()
-    for a in roster.assignments:
-        week = ctx.week(a.date)
-        periods[(a.specialist, week)][a.period] += 1
-        if a.site != homes.get(a.specialist, a.site):
-            away[(a.specialist, week)] += 1
-    nights = Counter((who, ctx.week(date)) for who, date in ctx.stay_at)
-    table = _week_table(ctx, "Roster by specialist, per week", "Specialist", weeks)
+    counted = per_week.specialist_weeks(ctx, roster)
+    table = _week_table(ctx, "Roster by specialist, per week", "Specialist", shown)
     for spec in instance.specialists:
         row: list[Text | str] = [f"{spec.name or spec.id}\n[dim]home {spec.home}[/dim]"]
-        for week in weeks:
-            key = (spec.id, week)
-            text = Text(_counts(periods[key], order))
-            if away[key]:
-                text.append(f"\n{away[key]} away", style="cyan")
-            if nights[key]:
-                text.append(f"\n{nights[key]} night{'s' if nights[key] > 1 else ''}", style="bold")
+        for week in shown:
+            cell = counted.get((spec.id, week))
+            if cell is None:
+                row.append(Text(""))
+                continue
+            text = Text(_counts(cell.periods))
+            if cell.away:
+                text.append(f"\n{cell.away} away", style="cyan")
+            if cell.nights:
+                text.append(f"\n{cell.nights} night{'s' if cell.nights > 1 else ''}", style="bold")
             row.append(text)
         table.add_row(*row)
     return table
 
 
-def by_site_weeks(instance: Instance, roster: Roster, weeks: range) -> Table:
+def by_site_weeks(instance: Instance, roster: Roster, shown: range) -> Table:
     """A row per site, a column per week: sessions held there per period."""
     ctx = Context.of(instance)
-    order = {p.id: i for i, p in enumerate(instance.periods)}
-    periods: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
-    for a in roster.assignments:
-        periods[(a.site, ctx.week(a.date))][a.period] += 1
-    table = _week_table(ctx, "Roster by site, per week", "Site", weeks)
+    counted = per_week.site_weeks(ctx, roster)
+    table = _week_table(ctx, "Roster by site, per week", "Site", shown)
     for site in instance.sites:
-        table.add_row(site.name or site.id, *(_counts(periods[(site.id, week)], order) for week in weeks))
+        table.add_row(site.name or site.id, *(_counts(counted.get((site.id, week), ())) for week in shown))
     return table
 
 
@@ -108,20 +94,18 @@ def _week_table(ctx: Context, title: str, first: str, weeks: range) -> Table:
 
 def coverage_weeks(instance: Instance, roster: Roster, report: CheckReport) -> Table:
     """`views.coverage`'s rows (the checker's uncovered sessions and costs) summed per site
-    and week: how many demand-weeks, sessions asked (min-max), served, missing, cost."""
+    and week (`report.weeks.coverage_weeks`): how many demand-weeks, sessions asked (min-max),
+    served, missing, cost."""
     ctx = Context.of(instance)
-    sums: dict[tuple[str, int], list[int]] = {}
-    for row in views.coverage(instance, roster, report):
-        total = sums.setdefault((row.site, row.week), [0, 0, 0, 0, 0, 0, 0])
-        for i, value in enumerate((1, row.min, row.max, row.served, row.uncovered, row.cost, int(row.uncovered > 0))):
-            total[i] += value
     table = Table(title="Coverage per site and week (summed over its demands)")
     for column in ("Site", "Week", "Demands", "Min-max", "Served", "Missing", "Cost"):
         table.add_column(column, justify="left" if column in {"Site", "Min-max", "Missing"} else "right")
-    for (site, week), (demands, low, high, served, missing, cost, short) in sorted(sums.items()):
-        gap = Text(f"{missing} session(s), {short} demand(s) short", style="bold red") if missing else Text("-")
-        start = ctx.week_start(week - 1)
-        table.add_row(site, f"{week} ({start:%m-%d})", str(demands), f"{low}-{high}", str(served), gap, str(cost))
+    for w in per_week.coverage_weeks(views.coverage(instance, roster, report)):
+        gap = Text(f"{w.missing} session(s), {w.short} demand(s) short", style="bold red") if w.missing else Text("-")
+        start = ctx.week_start(w.week - 1)
+        table.add_row(
+            w.site, f"{w.week} ({start:%m-%d})", str(w.demands), f"{w.min}-{w.max}", str(w.served), gap, str(w.cost)
+        )
     return table
 
 

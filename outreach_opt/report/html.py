@@ -10,6 +10,11 @@ out. Ids and classes in the page are stable for tests and for anyone styling it:
 (`tr.missing`), `#on-call` (`table[data-on-call]` > `td.slot.short`), `#teaching`
 (`tr[data-trainee].short`, `li.lesson`), `#timeline` (`div.bar.drive`), `#objective`,
 `#violations`. The on-call and teaching sections appear only for instances that have them.
+
+Past `weeks.LONG_DAYS` days (a quarter, a year) the page shows weeks in place of days: the
+sections and their ids are listed in `report.html_weeks`, which builds them (a year of days
+was 149 MB). Up to LONG_DAYS the page is byte for byte what it was before weeks existed
+(tests/test_html_same.py holds it to that; tests/test_html_weeks.py tests the weeks).
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from outreach_opt.check.checker import RULE_TITLES, CheckReport
 from outreach_opt.check.context import Context
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Roster
-from outreach_opt.report import consortium
+from outreach_opt.report import consortium, html_weeks
 from outreach_opt.report.views import (
     DUTY_GREY,
     Day,
@@ -37,6 +42,7 @@ from outreach_opt.report.views import (
     site_colours,
     words,
 )
+from outreach_opt.report.weeks import is_long
 
 DAY_START, DAY_END = 6 * 60, 24 * 60
 """The timeline's default span; it widens to whole hours when a drive falls outside it."""
@@ -86,31 +92,49 @@ def css_class(site: str) -> str:
 def _page(instance: Instance, roster: Roster, report: CheckReport) -> dict[str, Any]:
     ctx = Context.of(instance, stays=roster.stays)
     colours = site_colours(instance)
-    all_days = days(instance, roster, ctx)
     horizon = dates(instance)
     weeks, rest = divmod(instance.horizon.days, 7)
     span = "Week" if instance.horizon.days <= 7 else f"{weeks} weeks" if not rest else f"{instance.horizon.days} days"
-    return {
+    page = {
         "title": instance.name,
         "span": span,
+        "long": is_long(instance),
         "sites": [
             {"id": s.id, "name": s.name or s.id, "kind": words(s.kind.value), "colour": colours[s.id]}
             for s in instance.sites
         ],
         "styles": [(css_class(site), colour) for site, colour in colours.items()],
         "duty_grey": DUTY_GREY,
-        "dates": [{"iso": d.isoformat(), "label": day_label(d)} for d in horizon],
         "periods": [{"id": p.id, "time": f"{p.start}–{p.end}"} for p in instance.periods],
-        "grid": _grid(ctx, all_days, horizon),
-        "site_rows": _site_rows(ctx, all_days, horizon),
-        "coverage": coverage(instance, roster, report),
-        "on_call": _on_call(ctx, roster, horizon),
-        "teaching": _teaching(ctx, roster),
-        "timeline": _timeline(ctx, all_days, horizon),
+        "teaching": _teaching(ctx, roster) if instance.trainees else [],  # a third of a second for a year
         "breakdown": report.breakdown,
         "violations": [
             {"rule": RULE_TITLES.get(v.rule, v.rule), "id": v.rule, "text": v.message} for v in report.violations
         ],
+    }
+    rows = coverage(instance, roster, report)
+    # One site, no drives: the routes of every specialist-day (a second for a year) are skipped.
+    all_days = days(instance, roster, ctx) if len(instance.sites) > 1 or not page["long"] else []
+    if page["long"]:
+        short = [row for row in rows if row.uncovered]
+        return page | {
+            "weeks": html_weeks.week_heads(ctx),
+            "grid": html_weeks.grid(ctx, roster, all_days),
+            "site_rows": html_weeks.site_rows(ctx, roster),
+            "coverage_weeks": html_weeks.coverage(ctx, rows),
+            "coverage": short,
+            "covered": len(rows) - len(short),
+            "on_call": _on_call(ctx, html_weeks.on_call_rows(ctx, roster)),
+            "drives": sum(1 for day in all_days if day.drives),
+            "exports_note": html_weeks.EXPORTS_NOTE,
+        }
+    return page | {
+        "dates": [{"iso": d.isoformat(), "label": day_label(d)} for d in horizon],
+        "grid": _grid(ctx, all_days, horizon),
+        "site_rows": _site_rows(ctx, all_days, horizon),
+        "coverage": rows,
+        "on_call": _on_call(ctx, _on_call_days(ctx, roster, horizon)),
+        "timeline": _timeline(ctx, all_days, horizon),
     }
 
 
@@ -174,12 +198,29 @@ def _site_rows(ctx: Context, all_days: list[Day], horizon: list[dt.date]) -> lis
     ]
 
 
-def _on_call(ctx: Context, roster: Roster, horizon: list[dt.date]) -> list[dict[str, Any]]:
+def _on_call(ctx: Context, rows: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Per green channel, what it asks and its grid `rows` (by date, or by week past LONG_DAYS)."""
+    return [
+        {
+            "id": oc.id,
+            "name": oc.name or oc.id,
+            "site": ctx.where(oc.site),
+            "count": oc.count,
+            "reach": oc.reach_minutes,
+            "skills": ", ".join(words(skill) for skill in oc.skills) or "any skills",
+            "soft": oc.weight is not None,
+            "rows": rows[oc.id],
+        }
+        for oc in ctx.instance.on_call
+    ]
+
+
+def _on_call_days(ctx: Context, roster: Roster, horizon: list[dt.date]) -> dict[str, list[dict[str, Any]]]:
     """Per green channel, a grid of its periods by date: who is within reach of its hospital,
     as the checker derives it; slots outside its window are blank, short ones marked."""
     names = {s.id: s.label for s in ctx.instance.specialists}
     slots = {(s.on_call, s.date, s.period): s for s in consortium.on_call(ctx.instance, roster, ctx)}
-    entries = []
+    out = {}
     for oc in ctx.instance.on_call:
         rows = []
         for period in oc.periods or list(ctx.periods):
@@ -197,19 +238,8 @@ def _on_call(ctx: Context, roster: Roster, horizon: list[dt.date]) -> list[dict[
                     }
                 )
             rows.append({"period": period, "cells": cells})
-        entries.append(
-            {
-                "id": oc.id,
-                "name": oc.name or oc.id,
-                "site": ctx.where(oc.site),
-                "count": oc.count,
-                "reach": oc.reach_minutes,
-                "skills": ", ".join(words(skill) for skill in oc.skills) or "any skills",
-                "soft": oc.weight is not None,
-                "rows": rows,
-            }
-        )
-    return entries
+        out[oc.id] = rows
+    return out
 
 
 def _teaching(ctx: Context, roster: Roster) -> list[dict[str, Any]]:
