@@ -16,6 +16,8 @@ import functools
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from hypothesis import strategies as st
+
 from outreach_opt.check.checker import CheckReport, check_roster
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment, Roster
@@ -74,6 +76,25 @@ def demand(id: str, site: str = "far", **fields: Any) -> dict[str, Any]:
     }
     out.update(fields)
     return out
+
+
+def drawn_demands(
+    draw: st.DrawFn,
+    count: st.SearchStrategy[int],
+    least: st.SearchStrategy[int],
+    spare: bool,
+    **fields: st.SearchStrategy[Any],
+) -> list[dict[str, Any]]:
+    """`count` demands `d0`, `d1`, ... for the relaxation's drawn instances: each at least
+    `least` sessions, one more allowed now and then when `spare` (and never fewer than one),
+    its other fields drawn in the order given (so each test's examples stay its own)."""
+    demands = []
+    for k in range(draw(count)):
+        low = draw(least)
+        drawn = {name: draw(strategy) for name, strategy in fields.items()}
+        most = max(1, low + draw(st.integers(0, 1))) if spare else low
+        demands.append(demand(f"d{k}", **drawn, sessions={"min": low, "max": most}))
+    return demands
 
 
 def commit_dict(day: str, period: str, site: str = "home", who: str = "a", **fields: Any) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
-from support import base, commit_dict, demand, instance, optimum, specialist
+from support import base, commit_dict, demand, drawn_demands, instance, optimum, specialist
 from test_properties import PROPERTY_SETTINGS
 
 from outreach_opt.solve import relaxation_bound
@@ -231,17 +231,14 @@ def _outings(draw: st.DrawFn) -> dict[str, Any]:
             who=specialists[0]["id"],
         )
     ] * draw(st.integers(0, 1))
-    demands = []
-    for k in range(draw(st.integers(1, 4))):
-        least = draw(st.integers(0, 2))
-        demands.append(
-            demand(
-                f"d{k}",
-                site=draw(st.sampled_from(["near", "far", "home"])),
-                periods=draw(st.lists(st.sampled_from(periods), min_size=1, max_size=3, unique=True)),
-                sessions={"min": least, "max": least + draw(st.integers(0, 1)) or 1},
-            )
-        )
+    demands = drawn_demands(
+        draw,
+        st.integers(1, 4),
+        st.integers(0, 2),
+        True,
+        site=st.sampled_from(["near", "far", "home"]),
+        periods=st.lists(st.sampled_from(periods), min_size=1, max_size=3, unique=True),
+    )
     if draw(st.integers(0, 3)) == 0:  # a teleconsultation: a point-earning session at home, no drive
         demands.append(demand("tele", site="far", periods=["eve"], resource="clinic_room", remote=True))
     data = base(

@@ -2,7 +2,8 @@
 away earns its specialist a whole weekend day unless they pair it with another that day, and
 a pair lifts them a level; the bound stays below every optimum.
 
-The hand-worked case fails without the row (the bound falls to 0); the drawn weekends hold
+The first hand-worked case fails without the row (the bound falls to 0), the second with a
+row that credits no pairs (the bound passes the optimum); the drawn weekends hold
 the bound below the proven optimum, per specialist and grouped, with points already had
 (`lo`) from a commitment now and then, and day limits that forbid pairs."""
 
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
-from support import base, commit_dict, demand, instance, optimum, specialist
+from support import base, commit_dict, demand, drawn_demands, instance, optimum, specialist
 from test_properties import PROPERTY_SETTINGS
 
 from outreach_opt.solve import relaxation_bound
@@ -55,6 +56,23 @@ def test_a_lone_weekend_session_earns_a_whole_day(grouped: bool, monkeypatch: py
     assert _bound(data, grouped) == 0
 
 
+@pytest.mark.parametrize("grouped", [False, True])
+def test_a_pair_on_one_day_earns_one_day(grouped: bool) -> None:
+    """Two sharers, two sessions at near on the Saturday, b away that day: a serves both, one
+    weekend day for two sessions, 3 points (T = 300, deviations 300 + 300 = 600, the optimum).
+    The bound is 600; a row crediting no pairs (each session a whole day: a mutant without
+    the steps' terms, checked) claims 4 points for a and 800, above the optimum."""
+    data = base(
+        horizon=WEEK,
+        specialists=[specialist("a"), specialist("b", unavailable=[{"date": "2025-10-25"}])],
+        demands=[demand("d", site="near", periods=["am", "pm"], sessions={"min": 2, "max": 2}, days=["sat"])],
+        fairness=BURDEN,
+        weights=WEIGHTS,
+    )
+    assert optimum(data) == 600
+    assert _bound(data, grouped) == 600
+
+
 def test_pair_levels_by_hand() -> None:
     """`m_j`: two sessions a day (`h` = 2), a weekend of four sessions: two sessions save a
     day at 2 + 1 points, four save two at 4 + 2. Three a day, two days: 2 sessions (one day)
@@ -67,7 +85,7 @@ def test_pair_levels_by_hand() -> None:
 
 @st.composite
 def _weekends(draw: st.DrawFn) -> dict[str, Any]:
-    """Two to four sharers over a week or two from a Monday, one to three demands held on
+    """Three or four sharers over a week or two from a Monday, one or two demands held on
     Saturday, Sunday or both (now and then a weekday one too) at near, far or home in drawn
     periods; now and then one session a day at most, or a commitment away on the Tuesday (a
     point already had: `lo` > 0) or the Saturday (a weekend day already had); outreach,
@@ -76,34 +94,28 @@ def _weekends(draw: st.DrawFn) -> dict[str, Any]:
     names = "abcd"[: draw(st.integers(3, 4))]
     limited = draw(st.sampled_from([None, None, 1]))  # a's days hold one session: no pairs for a
     specialists = [specialist(name, max_sessions_per_day=limited if name == "a" else None) for name in names]
-    demands = []
-    for k in range(draw(st.integers(1, 3))):
-        least = draw(st.integers(1, 3))
-        demands.append(
-            demand(
-                f"d{k}",
-                site=draw(st.sampled_from(["near", "far", "home"])),
-                periods=draw(st.sampled_from([["am", "pm"], ["am", "pm"], ["am"], ["pm"], ["pm", "eve"], periods])),
-                sessions={"min": least, "max": least + draw(st.integers(0, 1))},
-                days=draw(st.sampled_from([["sat"], ["sun"], ["sat", "sun"]])),
-            )
-        )
+    demands = drawn_demands(
+        draw,
+        st.integers(1, 2),
+        st.integers(1, 2),
+        True,
+        site=st.sampled_from(["near", "far", "near", "home"]),
+        periods=st.sampled_from([["am", "pm"], ["am", "pm"], ["am"], ["pm"], ["pm", "eve"], periods]),
+        days=st.sampled_from([["sat"], ["sun"], ["sat", "sun"]]),
+    )
     if draw(st.booleans()):
         demands.append(demand("w", site="near", periods=["am"], sessions={"min": 1, "max": 2}, days=["tue", "sat"]))
     day = draw(st.sampled_from(["tue", "sat"]))  # a point already had on a weekday, or a weekend day had
     commitments = [commit_dict(day, draw(st.sampled_from(periods)), site="far", who="a")] * draw(st.integers(0, 1))
-    burden = {
-        "outreach_session": draw(st.integers(1, 2)),
-        "evening_session": draw(st.integers(0, 1)),
-        "weekend_day": draw(st.integers(1, 2)),
-    }
+    points = draw(st.sampled_from([(1, 0, 1), (1, 0, 1), (1, 1, 1), (2, 0, 1), (1, 0, 2), (2, 1, 3)]))
+    burden = dict(zip(("outreach_session", "evening_session", "weekend_day"), points, strict=True))
     return base(
-        horizon={"start": "2025-10-20", "days": draw(st.sampled_from([7, 14]))},
+        horizon={"start": "2025-10-20", "days": draw(st.sampled_from([7, 7, 14]))},
         specialists=[{k: v for k, v in spec.items() if v is not None} for spec in specialists],
         commitments=commitments,
         demands=demands,
         fairness={"burden": burden},
-        weights={**WEIGHTS, "fairness_max": draw(st.integers(0, 1))},
+        weights={**WEIGHTS, "fairness_max": draw(st.sampled_from([0, 0, 1]))},
     )
 
 

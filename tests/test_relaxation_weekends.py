@@ -13,7 +13,7 @@ from typing import Any
 
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
-from support import UNCOVERED, base, commit_dict, demand, instance, optimum, solve_checked, specialist
+from support import UNCOVERED, base, commit_dict, demand, drawn_demands, instance, optimum, solve_checked, specialist
 from test_properties import PROPERTY_SETTINGS
 
 from outreach_opt.domain.prepared import prepare
@@ -155,18 +155,15 @@ def _weekends(draw: st.DrawFn) -> dict[str, Any]:
         for who, day in off_days
         if not (who == committed and dt.date.fromisoformat(day).strftime("%a").lower() == on)
     ]
-    demands = []
-    for k in range(draw(st.integers(1, 3))):
-        least = draw(st.integers(1, 3))
-        demands.append(
-            demand(
-                f"d{k}",
-                site=draw(st.sampled_from(["home", "near"])),
-                days=draw(st.sampled_from([["sat", "sun"], ["sat"], ["sun"], ["fri", "sat"], ["mon", "sun"], ["mon"]])),
-                periods=draw(st.lists(st.sampled_from(periods), min_size=1, max_size=3, unique=True)),
-                sessions={"min": least, "max": least},
-            )
-        )
+    demands = drawn_demands(
+        draw,
+        st.integers(1, 3),
+        st.integers(1, 3),
+        False,
+        site=st.sampled_from(["home", "near"]),
+        days=st.sampled_from([["sat", "sun"], ["sat"], ["sun"], ["fri", "sat"], ["mon", "sun"], ["mon"]]),
+        periods=st.lists(st.sampled_from(periods), min_size=1, max_size=3, unique=True),
+    )
     data = base(
         horizon={"start": dates[0], "days": days},
         specialists=[{k: v for k, v in spec.items() if v is not None} for spec in specialists],
