@@ -23,6 +23,7 @@ from support import EXAMPLE, INSTANCES, base, demand
 from test_properties import PROPERTY_SETTINGS, instances
 
 from outreach_opt.check.checker import check_roster
+from outreach_opt.check.context import Context
 from outreach_opt.cli import main as main_module
 from outreach_opt.cli import tables
 from outreach_opt.cli.long_tables import LONG_DAYS, week_blocks
@@ -33,6 +34,7 @@ from outreach_opt.domain.travel import reachable_sites
 from outreach_opt.io.load import instance_from_data, load_instance, load_roster
 from outreach_opt.io.located_yaml import parse_text, read_located
 from outreach_opt.io.write import _PLAIN_TEXT, yaml_text
+from outreach_opt.report import consortium
 
 # -- reachable sites -----------------------------------------------------------------------
 
@@ -225,6 +227,39 @@ def test_solve_prints_weeks_for_long_horizons(tmp_path: Path) -> None:
     for title in ("Roster by specialist, per week", "Roster by site, per week", "Coverage per site and week"):
         assert title in text
     assert "Mon 10-20" not in text and "Coverage per demand" not in text
+
+
+@pytest.mark.parametrize("days", [LONG_DAYS, LONG_DAYS + 7])
+def test_on_call_per_week_past_long_days(tmp_path: Path, days: int) -> None:
+    """The Tongzhou week's green channel (every evening) over 28 and 35 days, asking 9 people,
+    with nobody rostered: up to LONG_DAYS a line per slot, past it a cell per week, 7 slots,
+    all 7 short, by the people the checker's slots miss summed over the week (those at home
+    within reach count), in `show --view on-call` and after the specialist grid."""
+    data = load_instance(str(INSTANCES / "anzhen-tongzhou-week.yaml")).model_dump(mode="json")
+    data["horizon"]["days"] = days
+    data["on_call"][0]["count"] = 9
+    instance = tmp_path / "instance.json"
+    instance.write_text(json.dumps(data), encoding="utf-8")
+    roster = tmp_path / "roster.json"
+    roster.write_text(json.dumps({"instance": data["name"], "assignments": []}), encoding="utf-8")
+    loaded = load_instance(str(instance))
+    ctx = Context.of(loaded)
+    missing = [0] * 5  # people short per week, summed here from the checker's slots
+    for slot in consortium.on_call(loaded, load_roster(str(roster)), ctx):
+        if ctx.week(slot.date) < 5:
+            missing[ctx.week(slot.date)] += slot.short
+    for view in ("on-call", "specialist"):
+        result = CliRunner().invoke(main, ["show", str(instance), str(roster), "--view", view], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        text = result.stdout
+        if days <= LONG_DAYS:
+            assert "On call: who is within reach" in text and "On call, per week" not in text
+            continue
+        assert "On call, per week: weeks 1-5 of 5" in text and "On call: who is within reach" not in text
+        lines = text.splitlines()
+        row = next(i for i, line in enumerate(lines) if "│ eve" in line) - 1  # the name's line
+        cells = [[c.strip() for c in lines[row + k].split("│")[2:7]] for k in range(2)]
+        assert cells == [["7 slots"] * 5, [f"7 short ({n})" for n in missing]], cells
 
 
 def test_a_file_read_without_places_places_as_one_read_with() -> None:

@@ -81,6 +81,29 @@ def by_site_weeks(instance: Instance, roster: Roster, shown: range) -> Table:
     return table
 
 
+def on_call_weeks(instance: Instance, roster: Roster, shown: range) -> Table:
+    """A row per green channel and period, a column per week: its slots that week and those
+    short of people (`report.weeks.on_call_weeks`, as the checker derives who is in reach);
+    blank where the window holds no slot."""
+    ctx = Context.of(instance, stays=roster.stays)
+    held = per_week.on_call_weeks(ctx, roster)
+    table = _week_table(ctx, "On call, per week", "On call", shown)
+    for oc in instance.on_call:
+        for period in oc.periods or list(ctx.periods):
+            row: list[Text | str] = [f"{oc.name or oc.id}\n[dim]{period}[/dim]"]
+            for week in shown:
+                found = held.get((oc.id, period, week))
+                if found is None:
+                    row.append(Text(""))
+                    continue
+                text = Text(f"{found.slots} slot{'s' if found.slots > 1 else ''}")
+                if found.short:
+                    text.append(f"\n{found.short} short ({found.missing})", style="bold red")
+                row.append(text)
+            table.add_row(*row)
+    return table
+
+
 def _week_table(ctx: Context, title: str, first: str, weeks: range) -> Table:
     last = min(ctx.week_start(weeks[-1]) + dt.timedelta(days=6), ctx.last_date)
     first_day = ctx.week_start(weeks[0])

@@ -267,8 +267,12 @@ def show_command(instance: str, roster: str, view: str, history: str | None) -> 
     elif view == "specialist":
         console.print(tables.by_specialist(problem, given))
         _print_consortium(console, problem, given)
+    elif view == "on-call" and not problem.on_call:
+        console.print("the instance has no on_call entries")
+    elif view == "on-call" and long_tables.is_long(problem):
+        _print_on_call_weeks(console, problem, given)
     elif view == "on-call":
-        console.print(tables.on_call(problem, given) if problem.on_call else "the instance has no on_call entries")
+        console.print(tables.on_call(problem, given))
     elif view == "teaching":
         console.print(tables.teaching(problem, given) if problem.trainees else "the instance has no trainees")
     elif view == "site":
@@ -351,10 +355,21 @@ def _print_consortium(console: Console, instance: Instance, roster: Roster) -> N
     if not (instance.on_call or instance.trainees):
         return
     ctx = Context.of(instance, stays=roster.stays)
-    if instance.on_call:
+    if instance.on_call and long_tables.is_long(instance):
+        _print_on_call_weeks(console, instance, roster)
+    elif instance.on_call:
         console.print(tables.on_call(instance, roster, ctx))
     if instance.trainees:
         console.print(tables.teaching(instance, roster, ctx))
+
+
+def _print_on_call_weeks(console: Console, instance: Instance, roster: Roster) -> None:
+    """Past `long_tables.LONG_DAYS`, on call per week: a slot per date and period would be a
+    line each (a green channel every evening of a quarter: 91)."""
+    width = long_tables.first_column_width(oc.name or oc.id for oc in instance.on_call)
+    long_tables.print_week_grids(
+        console, instance, lambda weeks: long_tables.on_call_weeks(instance, roster, weeks), width
+    )
 
 
 if __name__ == "__main__":

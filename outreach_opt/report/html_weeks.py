@@ -26,12 +26,12 @@ Every day and demand stays in the exports (.xlsx, .csv, .ics), which the page na
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Any
 
 from outreach_opt.check.context import Context
 from outreach_opt.domain.roster import Roster
-from outreach_opt.report import consortium, weeks
+from outreach_opt.report import weeks
 from outreach_opt.report.views import CoverageRow, Day
 
 EXPORTS_NOTE = "Every day and demand is in the exports: outreach-opt export INSTANCE ROSTER --out roster.xlsx (or .csv)"
@@ -115,14 +115,8 @@ def coverage(ctx: Context, rows: list[CoverageRow]) -> list[dict[str, Any]]:
 
 def on_call_rows(ctx: Context, roster: Roster) -> dict[str, list[dict[str, Any]]]:
     """Per green channel, a row per period and a cell per week: the slots in its window that
-    week (`consortium.on_call`, as the checker derives them), how many are short and by how
-    many people in all."""
-    held: dict[tuple[str, str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for slot in consortium.on_call(ctx.instance, roster, ctx):
-        counts = held[(slot.on_call, slot.period, ctx.week(slot.date))]
-        counts[0] += 1
-        counts[1] += slot.short > 0
-        counts[2] += slot.short
+    week, how many are short and by how many people in all (`weeks.on_call_weeks`)."""
+    held = weeks.on_call_weeks(ctx, roster)
     out = {}
     for oc in ctx.instance.on_call:
         rows = []
@@ -132,7 +126,7 @@ def on_call_rows(ctx: Context, roster: Roster) -> dict[str, list[dict[str, Any]]
                 found = held.get((oc.id, period, week))
                 cell: dict[str, Any] = {"week": week + 1, "in_window": found is not None}
                 if found is not None:
-                    cell |= {"slots": found[0], "short": found[1], "missing": found[2]}
+                    cell |= {"slots": found.slots, "short": found.short, "missing": found.missing}
                 cells.append(cell)
             rows.append({"period": period, "cells": cells})
         out[oc.id] = rows

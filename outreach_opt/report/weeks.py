@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from outreach_opt.check.context import Context
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Roster
-from outreach_opt.report import views
+from outreach_opt.report import consortium, views
 
 LONG_DAYS = 28
 """Longest horizon shown a day per column (the four-week sample's 28 days)."""
@@ -100,3 +100,25 @@ def coverage_weeks(rows: list[views.CoverageRow]) -> list[CoverageWeek]:
         for i, value in enumerate((1, row.min, row.max, row.served, row.uncovered, row.cost, int(row.uncovered > 0))):
             total[i] += value
     return [CoverageWeek(site, week, *values) for (site, week), values in sorted(sums.items())]
+
+
+@dataclass(frozen=True)
+class OnCallWeek:
+    """One green channel's period in one week: its slots that week (`consortium.on_call`, as
+    the checker derives them), how many are short of people, and the people missing in all."""
+
+    slots: int
+    short: int
+    missing: int
+
+
+def on_call_weeks(ctx: Context, roster: Roster) -> dict[tuple[str, str, int], OnCallWeek]:
+    """(on-call id, period, week) -> that week's slots, for every week the window holds a slot;
+    `ctx` must carry the roster's stays (who is within reach reads them)."""
+    held: dict[tuple[str, str, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for slot in consortium.on_call(ctx.instance, roster, ctx):
+        counts = held[(slot.on_call, slot.period, ctx.week(slot.date))]
+        counts[0] += 1
+        counts[1] += slot.short > 0
+        counts[2] += slot.short
+    return {key: OnCallWeek(*counts) for key, counts in held.items()}
