@@ -343,22 +343,48 @@ def _add_plain_options(
 ) -> None:
     """Give each outreach sharer without one a plain away option: a demand whose sessions may
     fall on a weekday outside the evening, so cost one burden point (the session away) where a
-    weekend day or an evening adds a second. The nearest such demand at a site already on the
-    specialist's list, else the nearest (so one site over `sites_per_specialist` at most).
+    weekend day or an evening adds a second. And each sharer allowed one outreach session a
+    week (`max_outreach_sessions_per_week` 1) without one a two-point option: a demand every
+    session of which earns a second point (`_two_points`). Each the nearest such demand at a
+    site already on the specialist's list, else the nearest (one site over
+    `sites_per_specialist` at most per kind).
 
     Why: the rounds above pick by load and distance, blind to burden points, and left some
     sharers only weekend clinics and evening sessions. For half-time sharers (burden factor
     200) that is 400 (two points) or nothing, against a mean near 200: at 300 x 40 seed 3
     (60 s) spec-217 ended at 0 and spec-275 at 400, seed 1 spec-223 at 400; moving one
     weekday session from a sharer at 400 to spec-217 (outside the shortlist) cut the checker's
-    objective by 101,824 of 5,824,570 (notes of branch lzero)."""
+    objective by 101,824 of 5,824,570 (notes of branch lzero). The other way for a sharer with
+    one session a week: a plain session is one point, 100 at factor 100 against a mean near
+    190, where a weekend or evening session would put them at 200; at 300 x 40 seed 2
+    spec-109 ended at 100 with 164 such candidates in the instance and none shortlisted."""
     evening = {p.id for p in instance.periods if p.is_evening}
-    plain = {d.id for d in instance.demands if _plain(d, evening)}
     home = {s.id: s.home for s in instance.specialists}
-    has = {spec for spec, dem in pairs if dem in plain and site_of.get((dem, spec), home[spec]) != home[spec]}
+    sharers = instance.outreach_sharers()
+    plain = {d.id for d in instance.demands if _plain(d, evening)}
+    _add_nearest(fitting, site_of, pairs, sites, home, plain, sharers)
+    burden = instance.fairness.burden
+    two = {d.id for d in instance.demands if _two_points(d, evening, burden.evening_session, burden.weekend_day)}
+    sharing = set(sharers)
+    once = [s.id for s in instance.specialists if s.max_outreach_sessions_per_week == 1 and s.id in sharing]
+    _add_nearest(fitting, site_of, pairs, sites, home, two, once)
+
+
+def _add_nearest(
+    fitting: Fitting,
+    site_of: dict[tuple[str, str], str],
+    pairs: set[tuple[str, str]],
+    sites: dict[str, set[str]],
+    home: dict[str, str],
+    kind: set[str],
+    who: Sequence[str],
+) -> None:
+    """Each of `who` without an away pair of a demand in `kind` gets the nearest one, at a site
+    already on their list first."""
+    has = {spec for spec, dem in pairs if dem in kind and site_of.get((dem, spec), home[spec]) != home[spec]}
     best: dict[str, tuple[bool, int, str, str]] = {}
     for (dem_id, _role), ranked in fitting.items():
-        if dem_id not in plain:
+        if dem_id not in kind:
             continue
         for minutes, spec, site in ranked:
             if spec in has or site == home[spec]:
@@ -366,7 +392,7 @@ def _add_plain_options(
             key = (site not in sites[spec], minutes, dem_id, site)
             if spec not in best or key < best[spec]:
                 best[spec] = key
-    for spec in instance.outreach_sharers():
+    for spec in who:
         if spec in best:
             _, _, dem_id, site = best[spec]
             pairs.add((spec, dem_id))
@@ -377,6 +403,15 @@ def _plain(dem: Demand, evening: set[str]) -> bool:
     """Whether a session of `dem` may fall on a weekday in a period that is not an evening."""
     weekday = any(d.weekday() < 5 for d in dem.dates) if dem.dates is not None else min(dem.weekdays()) < 5
     return weekday and (dem.periods is None or any(p not in evening for p in dem.periods))
+
+
+def _two_points(dem: Demand, evening: set[str], evening_points: int, weekend_points: int) -> bool:
+    """Whether every session of `dem` earns a second burden point beside the session away: all
+    its days are weekend days, or all its periods evenings (with those points weighted)."""
+    days = [d.weekday() for d in dem.dates] if dem.dates is not None else list(dem.weekdays())
+    weekend = weekend_points > 0 and bool(days) and min(days) >= 5
+    late = evening_points > 0 and dem.periods is not None and all(p in evening for p in dem.periods)
+    return weekend or late
 
 
 NUMPY_FROM = 200
