@@ -258,7 +258,7 @@ def add_weekend_days(
     members make, and pairs make points: with `a`, `e`, `w` the outreach, evening and weekend
     day points and `h` the sessions a member's weekend day holds,
 
-        P_u >= Σ_c (a·away_c + e·evening_c) x_c + w·Σ_{c weekend-only away} x_c
+        P_u >= Σ_members lo + Σ_c (a·away_c + e·evening_c) x_c + w·Σ_{c weekend-only away} x_c
                - w·Σ_j δ_{lo + m_j},
 
     `δ_L` the unit's step to level `L` (`_LP._fairness`), `m_j = a s_j + w ceil(s_j / h)` and
@@ -298,7 +298,7 @@ def add_weekend_days(
             own = a * col.away + e * col.evening  # the session's own points; its weekend day apart
             terms.append((x[i], -(own + w if col.weekend_lo and col.away else own)))
         terms += [(v, float(w)) for v in saved]
-        lp.row(terms, 0, float("inf"))
+        lp.row(terms, relax.points_lo(unit), float("inf"))  # the members' points already had, too
         rows += 1
     logger.debug("weekend days: %d units", rows)
 
