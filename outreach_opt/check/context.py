@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 
 from outreach_opt.domain.history import LOOKBACK_DAYS
@@ -176,25 +177,27 @@ class Context:
         )
 
     # --- time -------------------------------------------------------------------------------
+    # Worked out once per check (cached_property): a year-long roster asks for them hundreds
+    # of thousands of times, and the instance does not change during a check.
 
-    @property
+    @cached_property
     def first_date(self) -> dt.date:
         return self.instance.horizon.start
 
-    @property
+    @cached_property
     def last_date(self) -> dt.date:
         return self.first_date + dt.timedelta(days=self.instance.horizon.days - 1)
 
-    @property
-    def dates(self) -> list[dt.date]:
-        return [self.first_date + dt.timedelta(days=i) for i in range(self.instance.horizon.days)]
+    @cached_property
+    def dates(self) -> tuple[dt.date, ...]:
+        return tuple(self.first_date + dt.timedelta(days=i) for i in range(self.instance.horizon.days))
 
-    @property
-    def scan_dates(self) -> list[dt.date]:
+    @cached_property
+    def scan_dates(self) -> tuple[dt.date, ...]:
         """The dates runs of days are read over: the horizon, and with history the
         LOOKBACK_DAYS before it, so a run crossing into the horizon is seen whole."""
         back = LOOKBACK_DAYS if self.past else 0
-        return [self.first_date + dt.timedelta(days=i) for i in range(-back, self.instance.horizon.days)]
+        return tuple(self.first_date + dt.timedelta(days=i) for i in range(-back, self.instance.horizon.days))
 
     def in_horizon(self, day: dt.date) -> bool:
         return self.first_date <= day <= self.last_date
@@ -276,11 +279,16 @@ class Context:
         demand = self.demands.get(a.demand or "")
         return demand.resource if demand else None
 
+    @cached_property
+    def period_minutes(self) -> dict[str, tuple[int, int]]:
+        """Period id -> (start, end) in minutes after midnight, the clock texts read once."""
+        return {p.id: (p.start_minute, p.end_minute) for p in self.instance.periods}
+
     def start(self, a: Assignment) -> int:
-        return self.periods[a.period].start_minute
+        return self.period_minutes[a.period][0]
 
     def end(self, a: Assignment) -> int:
-        return self.periods[a.period].end_minute
+        return self.period_minutes[a.period][1]
 
     def minutes(self, origin: str, destination: str) -> int | None:
         """Driving minutes, or None where the instance gives none (a hand-edited roster)."""

@@ -30,7 +30,7 @@ def _minutes(ctx: Context, todays: list[Assignment]) -> int:
 
 
 def _evening(ctx: Context, a: Assignment) -> bool:
-    return next(p for p in ctx.instance.periods if p.id == a.period).is_evening
+    return ctx.periods[a.period].is_evening
 
 
 def check_daily_sessions(ctx: Context, assignments: Sequence[Assignment]) -> list[Violation]:
@@ -205,6 +205,12 @@ def _matches(ctx: Context, a: Assignment, match: SessionMatch) -> bool:
     )
 
 
+def _match_keys(todays: list[Assignment]) -> set[tuple[str | None, str | None]]:
+    """Every (period, activity) a SessionMatch can name and find in the day (None: any), so
+    a match holds for some assignment exactly when its own pair is in this set."""
+    return {(p, act) for a in todays for p in (None, a.period) for act in (None, a.activity)}
+
+
 def check_forbidden_successions(ctx: Context, assignments: Sequence[Assignment]) -> list[Violation]:
     """No session matching a rule's `today` followed next day by one matching `tomorrow`.
 
@@ -226,10 +232,11 @@ def check_forbidden_successions(ctx: Context, assignments: Sequence[Assignment])
             tomorrows = days.get(tomorrow, [])
             if not tomorrows:
                 continue
-            keys = {(p, act) for a in todays for p in (None, a.period) for act in (None, a.activity)}
+            keys = _match_keys(todays)
+            tomorrow_keys = _match_keys(tomorrows)
             for k in (k for key in keys for k in by_today.get(key, ())):
                 rule = rules[k]
-                if sid not in rank[k]:
+                if sid not in rank[k] or (rule.tomorrow.period, rule.tomorrow.activity) not in tomorrow_keys:
                     continue
                 first = next(a for a in todays if _matches(ctx, a, rule.today))
                 second = next((a for a in tomorrows if _matches(ctx, a, rule.tomorrow)), None)
