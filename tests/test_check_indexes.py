@@ -97,8 +97,7 @@ def test_surplus_equals_every_demand_and_week_read_literally() -> None:
             (rng.choice(["weekly", "dated", "free"]), rng.randrange(3)) for _ in range(rng.randrange(8))
         )
         literal = sum(
-            d.surplus_weight
-            * max(0, served[(d.id, week)] - (d.sessions.min if week in asking_weeks(ctx, d) else 0))
+            d.surplus_weight * max(0, served[(d.id, week)] - (d.sessions.min if week in asking_weeks(ctx, d) else 0))
             for d in inst.demands
             for week in range(ctx.week_count)
         )
