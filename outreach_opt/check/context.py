@@ -154,6 +154,10 @@ class Context:
     """The roster's nights away (rule overnight_stay): where days start and end."""
     stay_at: dict[SpecialistDay, str] = field(default_factory=dict)
     """(specialist, night) -> the site of the first stay listed for it."""
+    _days_of: list[tuple[tuple[Assignment, ...], dict[SpecialistDay, list[Assignment]]]] = field(
+        default_factory=list, repr=False
+    )
+    """`by_specialist_day`'s last answer and the assignments it was for."""
 
     @classmethod
     def of(cls, instance: Instance, past: Iterable[Assignment] = (), stays: Iterable[Stay] = ()) -> Context:
@@ -295,14 +299,22 @@ class Context:
         return self.travel.get((origin, destination))
 
     def by_specialist_day(self, assignments: Iterable[Assignment]) -> dict[SpecialistDay, list[Assignment]]:
-        """Each specialist's days in date order, each day's assignments in period order."""
-        days: dict[SpecialistDay, list[Assignment]] = defaultdict(list)
-        for a in assignments:
-            days[(a.specialist, a.date)].append(a)
-        return {
-            key: sorted(days[key], key=lambda a: (self.period_rank[a.period], a.site, a.activity, a.demand or ""))
-            for key in sorted(days)
-        }
+        """Each specialist's days in date order, each day's assignments in period order.
+
+        Eight rules and terms ask this of the same assignments in one check, so the days are
+        grouped and sorted once for them: given the same assignments again (compared item by
+        item), the answer is the last one's, copied (a caller may change its own lists)."""
+        given = tuple(assignments)
+        if not self._days_of or self._days_of[0][0] != given:
+            days: dict[SpecialistDay, list[Assignment]] = defaultdict(list)
+            for a in given:
+                days[(a.specialist, a.date)].append(a)
+            grouped = {
+                key: sorted(days[key], key=lambda a: (self.period_rank[a.period], a.site, a.activity, a.demand or ""))
+                for key in sorted(days)
+            }
+            self._days_of[:] = [(given, grouped)]
+        return {key: list(todays) for key, todays in self._days_of[0][1].items()}
 
     def day_ends(self, specialist: str, day: dt.date) -> tuple[str, str]:
         """Where a specialist's day starts and ends: home, or the stay of the night before and
