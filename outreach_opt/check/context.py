@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
+from typing import Any, TypeVar
 
 from outreach_opt.domain.history import LOOKBACK_DAYS
 from outreach_opt.domain.instance import Commitment, Demand, Instance, Period, Site, Specialist
@@ -133,6 +134,7 @@ def weekdays_text(indices: Iterable[int]) -> str:
 
 
 SpecialistDay = tuple[str, dt.date]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,10 +156,8 @@ class Context:
     """The roster's nights away (rule overnight_stay): where days start and end."""
     stay_at: dict[SpecialistDay, str] = field(default_factory=dict)
     """(specialist, night) -> the site of the first stay listed for it."""
-    _days_of: list[tuple[tuple[Assignment, ...], dict[SpecialistDay, list[Assignment]]]] = field(
-        default_factory=list, repr=False
-    )
-    """`by_specialist_day`'s last answer and the assignments it was for."""
+    _grouped: dict[str, tuple[tuple[Assignment, ...], Any]] = field(default_factory=dict, repr=False)
+    """`grouped`'s last answer of each kind, with the assignments it was for."""
 
     @classmethod
     def of(cls, instance: Instance, past: Iterable[Assignment] = (), stays: Iterable[Stay] = ()) -> Context:
@@ -302,19 +302,30 @@ class Context:
         """Each specialist's days in date order, each day's assignments in period order.
 
         Eight rules and terms ask this of the same assignments in one check, so the days are
-        grouped and sorted once for them: given the same assignments again (compared item by
-        item), the answer is the last one's, copied (a caller may change its own lists)."""
+        grouped and sorted once (`grouped`); each caller gets its own lists."""
+        grouped = self.grouped("by_specialist_day", assignments, self._by_specialist_day)
+        return {key: list(todays) for key, todays in grouped.items()}
+
+    def _by_specialist_day(self, assignments: tuple[Assignment, ...]) -> dict[SpecialistDay, list[Assignment]]:
+        days: dict[SpecialistDay, list[Assignment]] = defaultdict(list)
+        for a in assignments:
+            days[(a.specialist, a.date)].append(a)
+        return {
+            key: sorted(days[key], key=lambda a: (self.period_rank[a.period], a.site, a.activity, a.demand or ""))
+            for key in sorted(days)
+        }
+
+    def grouped(self, kind: str, assignments: Iterable[Assignment], build: Callable[[tuple[Assignment, ...]], T]) -> T:
+        """`build(assignments)`, worked out once per check while the same assignments come
+        again (compared item by item): rules asked in turn for the same grouping share it.
+        The answer is shared too: callers copy what they hand out."""
         given = tuple(assignments)
-        if not self._days_of or self._days_of[0][0] != given:
-            days: dict[SpecialistDay, list[Assignment]] = defaultdict(list)
-            for a in given:
-                days[(a.specialist, a.date)].append(a)
-            grouped = {
-                key: sorted(days[key], key=lambda a: (self.period_rank[a.period], a.site, a.activity, a.demand or ""))
-                for key in sorted(days)
-            }
-            self._days_of[:] = [(given, grouped)]
-        return {key: list(todays) for key, todays in self._days_of[0][1].items()}
+        last = self._grouped.get(kind)
+        if last is None or last[0] != given:
+            last = (given, build(given))
+            self._grouped[kind] = last
+        answer: T = last[1]
+        return answer
 
     def day_ends(self, specialist: str, day: dt.date) -> tuple[str, str]:
         """Where a specialist's day starts and ends: home, or the stay of the night before and

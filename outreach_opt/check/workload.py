@@ -19,6 +19,14 @@ SpecDays = dict[str, dict[dt.date, list[Assignment]]]
 
 
 def _by_specialist(ctx: Context, assignments: Sequence[Assignment]) -> SpecDays:
+    """Every specialist's days, each day's assignments in the roster's order. Eleven rules
+    here ask it of the same assignments, so it is grouped once (`Context.grouped`); each
+    caller gets its own copy."""
+    grouped = ctx.grouped("workload._by_specialist", assignments, lambda given: _group(ctx, given))
+    return {sid: defaultdict(list, {d: list(t) for d, t in days.items()}) for sid, days in grouped.items()}
+
+
+def _group(ctx: Context, assignments: Sequence[Assignment]) -> SpecDays:
     days: SpecDays = {s.id: defaultdict(list) for s in ctx.instance.specialists}
     for a in assignments:
         days[a.specialist][a.date].append(a)
@@ -66,12 +74,11 @@ def _per_week(ctx: Context, rule: str, assignments: Sequence[Assignment], measur
             else:
                 value = sum(1 for t in week_days.values() for a in t if _evening(ctx, a))
                 low, high, unit = None, spec.max_evening_sessions_per_week, "evening sessions"
-            where = ctx.week_text(week)
             if high is not None and value > high:
-                message = f"{ctx.who(sid)} has {value} {unit} in {where}, over the limit of {high}."
+                message = f"{ctx.who(sid)} has {value} {unit} in {ctx.week_text(week)}, over the limit of {high}."
                 out.append(Violation(rule, message, sid, ctx.week_start(week)))
             if low is not None and value < low:
-                message = f"{ctx.who(sid)} has {value} {unit} in {where}, under the minimum of {low}."
+                message = f"{ctx.who(sid)} has {value} {unit} in {ctx.week_text(week)}, under the minimum of {low}."
                 out.append(Violation(rule, message, sid, ctx.week_start(week)))
     return out
 
