@@ -102,3 +102,20 @@ def test_surplus_equals_every_demand_and_week_read_literally() -> None:
             for week in range(ctx.week_count)
         )
         assert surplus_cost(ctx, served) == literal, served
+
+
+def test_grouped_days_follow_the_assignments_given_and_stay_the_callers_own() -> None:
+    """`Context.grouped` shares one grouping between rules: a different roster of the same
+    length (history first, say) gets its own, and a caller changing its copy changes nobody's."""
+    ctx = Context.of(instance(base(horizon={"start": MON.isoformat(), "days": 3})))
+    monday = [
+        Assignment(specialist="a", date=MON, period=p, site="home", activity="clinic", commitment=True)
+        for p in ("pm", "am")
+    ]
+    tuesday = [a.model_copy(update={"date": MON + dt.timedelta(days=1)}) for a in monday]
+    first = ctx.by_specialist_day(monday)
+    assert [a.period for a in first[("a", MON)]] == ["am", "pm"]
+    first[("a", MON)].clear()
+    assert [a.period for a in ctx.by_specialist_day(monday)[("a", MON)]] == ["am", "pm"]
+    assert list(ctx.by_specialist_day(tuesday)) == [("a", MON + dt.timedelta(days=1))]
+    assert list(ctx.by_specialist_day(monday + tuesday)) == [("a", MON), ("a", MON + dt.timedelta(days=1))]
