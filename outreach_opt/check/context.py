@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
+from typing import Any, TypeVar
 
 from outreach_opt.domain.history import LOOKBACK_DAYS
 from outreach_opt.domain.instance import Commitment, Demand, Instance, Period, Site, Specialist
@@ -132,6 +134,7 @@ def weekdays_text(indices: Iterable[int]) -> str:
 
 
 SpecialistDay = tuple[str, dt.date]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, eq=False)
@@ -153,6 +156,8 @@ class Context:
     """The roster's nights away (rule overnight_stay): where days start and end."""
     stay_at: dict[SpecialistDay, str] = field(default_factory=dict)
     """(specialist, night) -> the site of the first stay listed for it."""
+    _grouped: dict[str, tuple[tuple[Assignment, ...], Any]] = field(default_factory=dict, repr=False)
+    """`grouped`'s last answer of each kind, with the assignments it was for."""
 
     @classmethod
     def of(cls, instance: Instance, past: Iterable[Assignment] = (), stays: Iterable[Stay] = ()) -> Context:
@@ -176,25 +181,27 @@ class Context:
         )
 
     # --- time -------------------------------------------------------------------------------
+    # Worked out once per check (cached_property): a year-long roster asks for them hundreds
+    # of thousands of times, and the instance does not change during a check.
 
-    @property
+    @cached_property
     def first_date(self) -> dt.date:
         return self.instance.horizon.start
 
-    @property
+    @cached_property
     def last_date(self) -> dt.date:
         return self.first_date + dt.timedelta(days=self.instance.horizon.days - 1)
 
-    @property
-    def dates(self) -> list[dt.date]:
-        return [self.first_date + dt.timedelta(days=i) for i in range(self.instance.horizon.days)]
+    @cached_property
+    def dates(self) -> tuple[dt.date, ...]:
+        return tuple(self.first_date + dt.timedelta(days=i) for i in range(self.instance.horizon.days))
 
-    @property
-    def scan_dates(self) -> list[dt.date]:
+    @cached_property
+    def scan_dates(self) -> tuple[dt.date, ...]:
         """The dates runs of days are read over: the horizon, and with history the
         LOOKBACK_DAYS before it, so a run crossing into the horizon is seen whole."""
         back = LOOKBACK_DAYS if self.past else 0
-        return [self.first_date + dt.timedelta(days=i) for i in range(-back, self.instance.horizon.days)]
+        return tuple(self.first_date + dt.timedelta(days=i) for i in range(-back, self.instance.horizon.days))
 
     def in_horizon(self, day: dt.date) -> bool:
         return self.first_date <= day <= self.last_date
@@ -276,18 +283,30 @@ class Context:
         demand = self.demands.get(a.demand or "")
         return demand.resource if demand else None
 
+    @cached_property
+    def period_minutes(self) -> dict[str, tuple[int, int]]:
+        """Period id -> (start, end) in minutes after midnight, the clock texts read once."""
+        return {p.id: (p.start_minute, p.end_minute) for p in self.instance.periods}
+
     def start(self, a: Assignment) -> int:
-        return self.periods[a.period].start_minute
+        return self.period_minutes[a.period][0]
 
     def end(self, a: Assignment) -> int:
-        return self.periods[a.period].end_minute
+        return self.period_minutes[a.period][1]
 
     def minutes(self, origin: str, destination: str) -> int | None:
         """Driving minutes, or None where the instance gives none (a hand-edited roster)."""
         return self.travel.get((origin, destination))
 
     def by_specialist_day(self, assignments: Iterable[Assignment]) -> dict[SpecialistDay, list[Assignment]]:
-        """Each specialist's days in date order, each day's assignments in period order."""
+        """Each specialist's days in date order, each day's assignments in period order.
+
+        Eight rules and terms ask this of the same assignments in one check, so the days are
+        grouped and sorted once (`grouped`); each caller gets its own lists."""
+        grouped = self.grouped("by_specialist_day", assignments, self._by_specialist_day)
+        return {key: list(todays) for key, todays in grouped.items()}
+
+    def _by_specialist_day(self, assignments: tuple[Assignment, ...]) -> dict[SpecialistDay, list[Assignment]]:
         days: dict[SpecialistDay, list[Assignment]] = defaultdict(list)
         for a in assignments:
             days[(a.specialist, a.date)].append(a)
@@ -295,6 +314,18 @@ class Context:
             key: sorted(days[key], key=lambda a: (self.period_rank[a.period], a.site, a.activity, a.demand or ""))
             for key in sorted(days)
         }
+
+    def grouped(self, kind: str, assignments: Iterable[Assignment], build: Callable[[tuple[Assignment, ...]], T]) -> T:
+        """`build(assignments)`, worked out once per check while the same assignments come
+        again (compared item by item): rules asked in turn for the same grouping share it.
+        The answer is shared too: callers copy what they hand out."""
+        given = tuple(assignments)
+        last = self._grouped.get(kind)
+        if last is None or last[0] != given:
+            last = (given, build(given))
+            self._grouped[kind] = last
+        answer: T = last[1]
+        return answer
 
     def day_ends(self, specialist: str, day: dt.date) -> tuple[str, str]:
         """Where a specialist's day starts and ends: home, or the stay of the night before and

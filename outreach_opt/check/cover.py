@@ -45,13 +45,16 @@ def surplus_cost(ctx: Context, served: Counter[tuple[str | None, int]]) -> int:
     """Term `surplus`: each session of a demand above its `sessions.min` in a week it asks
     in costs the demand's `surplus_weight`. `served` counts sessions per (demand, week) as the
     uncovered term does (a team session once, and only whole). Sessions in a week it does not
-    ask in do not exist in a valid roster (demand_fit), and count as surplus here if they do."""
+    ask in do not exist in a valid roster (demand_fit), and count as surplus here if they do.
+
+    Only (demand, week) pairs with sessions can have a surplus, so only they are visited:
+    a year of daily demands has tens of thousands of empty pairs."""
+    asked = {d.id: set(asking_weeks(ctx, d)) for d in ctx.instance.demands if d.surplus_weight != 0}
     total = 0
-    for demand in ctx.instance.demands:
-        if demand.surplus_weight == 0:
+    for (demand_id, week), count in served.items():
+        if demand_id not in asked:
             continue
-        asked = set(asking_weeks(ctx, demand))
-        for week in range(ctx.week_count):
-            target = demand.sessions.min if week in asked else 0
-            total += demand.surplus_weight * max(0, served[(demand.id, week)] - target)
+        demand = ctx.demands[demand_id]
+        target = demand.sessions.min if week in asked[demand_id] else 0
+        total += demand.surplus_weight * max(0, count - target)
     return total

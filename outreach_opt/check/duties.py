@@ -40,9 +40,10 @@ def _expected_commitments(ctx: Context) -> tuple[dict[Slot, Commitment], dict[Sl
     """Commitment occurrences over the horizon: those due, and those that leave cancels."""
     due: dict[Slot, Commitment] = {}
     cancelled: dict[Slot, Commitment] = {}
+    weekdays = [(com, com.weekdays()) for com in ctx.instance.commitments]  # once each, not once a day
     for day in ctx.dates:
-        for com in ctx.instance.commitments:
-            if day.weekday() in com.weekdays():
+        for com, on in weekdays:
+            if day.weekday() in on:
                 slot = (com.specialist, day, com.period)
                 target = cancelled if ctx.is_unavailable(com.specialist, day, com.period) else due
                 target[slot] = com
@@ -131,9 +132,10 @@ def check_demand_fit(ctx: Context, assignments: Sequence[Assignment]) -> list[Vi
             reasons.append(f"it is at {ctx.where(a.site)}, but the demand is at {ctx.where(demand.site)}")
         if a.activity != demand.activity:
             reasons.append(f"the activity is {a.activity}, but the demand asks for {demand.activity}")
-        if demand.dates is not None and not demand.on(a.date):
+        on_the_day = demand.on(a.date)
+        if demand.dates is not None and not on_the_day:
             reasons.append(f"the demand is only on {', '.join(day_text(d) for d in sorted(demand.dates))}")
-        elif not demand.on(a.date):
+        elif not on_the_day:
             reasons.append(f"the demand is only on {weekdays_text(demand.weekdays())}")
         if demand.periods is not None and a.period not in demand.periods:
             reasons.append(f"the demand is only in {', '.join(demand.periods)}")

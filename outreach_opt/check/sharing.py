@@ -38,15 +38,22 @@ def scaled_burdens(ctx: Context, assignments: Sequence[Assignment]) -> dict[str,
     """Each sharer's burden points times their FTE factor."""
     b = ctx.instance.fairness.burden
     evening = {p.id for p in ctx.instance.periods if p.is_evening}
-    by_day = ctx.by_specialist_day(assignments)
+    # Each specialist's assignments and minutes driven, gathered in one pass over the roster
+    # (not one pass per sharer: a thousand sharers over a month is 10^7 steps otherwise).
+    assigned: dict[str, list[Assignment]] = defaultdict(list)
+    for a in assignments:
+        assigned[a.specialist].append(a)
+    driven: dict[str, int] = defaultdict(int)
+    for (sid, _day), todays in ctx.by_specialist_day(assignments).items():
+        driven[sid] += ctx.day_travel(sid, todays)
     result = {}
     for sid in ctx.instance.outreach_sharers():
         spec = ctx.specialists[sid]
-        mine = [a for a in assignments if a.specialist == sid]
+        mine = assigned[sid]
         points = b.outreach_session * sum(1 for a in mine if a.site != spec.home)
         points += b.evening_session * sum(1 for a in mine if a.period in evening)
         points += b.weekend_day * len({a.date for a in mine if a.date.weekday() >= 5})
-        points += b.travel_minute * sum(ctx.day_travel(sid, todays) for (s, _d), todays in by_day.items() if s == sid)
+        points += b.travel_minute * driven[sid]
         result[sid] = spec.burden_factor * points
     return result
 

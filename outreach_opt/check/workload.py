@@ -19,6 +19,14 @@ SpecDays = dict[str, dict[dt.date, list[Assignment]]]
 
 
 def _by_specialist(ctx: Context, assignments: Sequence[Assignment]) -> SpecDays:
+    """Every specialist's days, each day's assignments in the roster's order. Eleven rules
+    here ask it of the same assignments, so it is grouped once (`Context.grouped`); each
+    caller gets its own copy."""
+    grouped = ctx.grouped("workload._by_specialist", assignments, lambda given: _group(ctx, given))
+    return {sid: defaultdict(list, {d: list(t) for d, t in days.items()}) for sid, days in grouped.items()}
+
+
+def _group(ctx: Context, assignments: Sequence[Assignment]) -> SpecDays:
     days: SpecDays = {s.id: defaultdict(list) for s in ctx.instance.specialists}
     for a in assignments:
         days[a.specialist][a.date].append(a)
@@ -30,7 +38,7 @@ def _minutes(ctx: Context, todays: list[Assignment]) -> int:
 
 
 def _evening(ctx: Context, a: Assignment) -> bool:
-    return next(p for p in ctx.instance.periods if p.id == a.period).is_evening
+    return ctx.periods[a.period].is_evening
 
 
 def check_daily_sessions(ctx: Context, assignments: Sequence[Assignment]) -> list[Violation]:
@@ -66,12 +74,11 @@ def _per_week(ctx: Context, rule: str, assignments: Sequence[Assignment], measur
             else:
                 value = sum(1 for t in week_days.values() for a in t if _evening(ctx, a))
                 low, high, unit = None, spec.max_evening_sessions_per_week, "evening sessions"
-            where = ctx.week_text(week)
             if high is not None and value > high:
-                message = f"{ctx.who(sid)} has {value} {unit} in {where}, over the limit of {high}."
+                message = f"{ctx.who(sid)} has {value} {unit} in {ctx.week_text(week)}, over the limit of {high}."
                 out.append(Violation(rule, message, sid, ctx.week_start(week)))
             if low is not None and value < low:
-                message = f"{ctx.who(sid)} has {value} {unit} in {where}, under the minimum of {low}."
+                message = f"{ctx.who(sid)} has {value} {unit} in {ctx.week_text(week)}, under the minimum of {low}."
                 out.append(Violation(rule, message, sid, ctx.week_start(week)))
     return out
 
@@ -205,6 +212,12 @@ def _matches(ctx: Context, a: Assignment, match: SessionMatch) -> bool:
     )
 
 
+def _match_keys(todays: list[Assignment]) -> set[tuple[str | None, str | None]]:
+    """Every (period, activity) a SessionMatch can name and find in the day (None: any), so
+    a match holds for some assignment exactly when its own pair is in this set."""
+    return {(p, act) for a in todays for p in (None, a.period) for act in (None, a.activity)}
+
+
 def check_forbidden_successions(ctx: Context, assignments: Sequence[Assignment]) -> list[Violation]:
     """No session matching a rule's `today` followed next day by one matching `tomorrow`.
 
@@ -226,10 +239,11 @@ def check_forbidden_successions(ctx: Context, assignments: Sequence[Assignment])
             tomorrows = days.get(tomorrow, [])
             if not tomorrows:
                 continue
-            keys = {(p, act) for a in todays for p in (None, a.period) for act in (None, a.activity)}
+            keys = _match_keys(todays)
+            tomorrow_keys = _match_keys(tomorrows)
             for k in (k for key in keys for k in by_today.get(key, ())):
                 rule = rules[k]
-                if sid not in rank[k]:
+                if sid not in rank[k] or (rule.tomorrow.period, rule.tomorrow.activity) not in tomorrow_keys:
                     continue
                 first = next(a for a in todays if _matches(ctx, a, rule.today))
                 second = next((a for a in tomorrows if _matches(ctx, a, rule.tomorrow)), None)
