@@ -12,7 +12,7 @@ HTML page shows weeks too past LONG_DAYS), which the closing note names.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from rich.console import Console
 from rich.table import Table
@@ -48,13 +48,19 @@ def _counts(cell: per_week.PeriodCounts) -> str:
     return "\n".join(f"{period} ×{n}" for period, n in cell)
 
 
-def by_specialist_weeks(instance: Instance, roster: Roster, shown: range) -> Table:
-    """A row per specialist, a column per week: sessions per period, those away from home,
-    nights away (`report.weeks.specialist_weeks`)."""
+def by_specialist_weeks(instance: Instance, roster: Roster, blocks: Sequence[range]) -> Iterator[Table]:
+    """A table per block of weeks: a row per specialist, a column per week, sessions per
+    period, those away from home, nights away (`report.weeks.specialist_weeks`, counted once
+    for all the blocks)."""
     ctx = Context.of(instance, stays=roster.stays)
     counted = per_week.specialist_weeks(ctx, roster)
+    for shown in blocks:
+        yield _specialist_table(ctx, counted, shown)
+
+
+def _specialist_table(ctx: Context, counted: dict[tuple[str, int], per_week.SpecialistWeek], shown: range) -> Table:
     table = _week_table(ctx, "Roster by specialist, per week", "Specialist", shown)
-    for spec in instance.specialists:
+    for spec in ctx.instance.specialists:
         row: list[Text | str] = [f"{spec.name or spec.id}\n[dim]home {spec.home}[/dim]"]
         for week in shown:
             cell = counted.get((spec.id, week))
@@ -71,24 +77,32 @@ def by_specialist_weeks(instance: Instance, roster: Roster, shown: range) -> Tab
     return table
 
 
-def by_site_weeks(instance: Instance, roster: Roster, shown: range) -> Table:
-    """A row per site, a column per week: sessions held there per period."""
+def by_site_weeks(instance: Instance, roster: Roster, blocks: Sequence[range]) -> Iterator[Table]:
+    """A table per block of weeks: a row per site, a column per week, sessions held there per
+    period (counted once for all the blocks)."""
     ctx = Context.of(instance)
     counted = per_week.site_weeks(ctx, roster)
-    table = _week_table(ctx, "Roster by site, per week", "Site", shown)
-    for site in instance.sites:
-        table.add_row(site.name or site.id, *(_counts(counted.get((site.id, week), ())) for week in shown))
-    return table
+    for shown in blocks:
+        table = _week_table(ctx, "Roster by site, per week", "Site", shown)
+        for site in instance.sites:
+            table.add_row(site.name or site.id, *(_counts(counted.get((site.id, week), ())) for week in shown))
+        yield table
 
 
-def on_call_weeks(instance: Instance, roster: Roster, shown: range) -> Table:
-    """A row per green channel and period, a column per week: its slots that week and those
-    short of people (`report.weeks.on_call_weeks`, as the checker derives who is in reach);
-    blank where the window holds no slot."""
+def on_call_weeks(instance: Instance, roster: Roster, blocks: Sequence[range]) -> Iterator[Table]:
+    """A table per block of weeks: a row per green channel and period, a column per week, its
+    slots that week and those short of people (`report.weeks.on_call_weeks`, as the checker
+    derives who is in reach, counted once for all the blocks); blank where the window holds no
+    slot."""
     ctx = Context.of(instance, stays=roster.stays)
     held = per_week.on_call_weeks(ctx, roster)
+    for shown in blocks:
+        yield _on_call_table(ctx, held, shown)
+
+
+def _on_call_table(ctx: Context, held: dict[tuple[str, str, int], per_week.OnCallWeek], shown: range) -> Table:
     table = _week_table(ctx, "On call, per week", "On call", shown)
-    for oc in instance.on_call:
+    for oc in ctx.instance.on_call:
         for period in oc.periods or list(ctx.periods):
             row: list[Text | str] = [f"{oc.name or oc.id}\n[dim]{period}[/dim]"]
             for week in shown:
@@ -132,10 +146,12 @@ def coverage_weeks(instance: Instance, roster: Roster, report: CheckReport) -> T
     return table
 
 
-def print_week_grids(console: Console, instance: Instance, make: Callable[[range], Table], first_column: int) -> None:
-    """`make`'s table for each block of weeks that fits the console, then where the days are."""
-    for weeks in week_blocks(instance, console.width, first_column):
-        console.print(make(weeks))
+def print_week_grids(
+    console: Console, instance: Instance, make: Callable[[list[range]], Iterator[Table]], first_column: int
+) -> None:
+    """`make`'s tables, one per block of weeks that fits the console, then where the days are."""
+    for table in make(week_blocks(instance, console.width, first_column)):
+        console.print(table)
     console.print(f"{instance.horizon.days} days, shown per week; {EXPORTS_NOTE}")
 
 

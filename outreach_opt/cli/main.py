@@ -333,12 +333,12 @@ def _print_long(console: Console, instance: Instance, roster: Roster, report: Ch
             label for s in instance.specialists for label in (s.name or s.id, f"home {s.home}")
         )
         long_tables.print_week_grids(
-            console, instance, lambda weeks: long_tables.by_specialist_weeks(instance, roster, weeks), width
+            console, instance, lambda blocks: long_tables.by_specialist_weeks(instance, roster, blocks), width
         )
     elif view == "site":
         width = long_tables.first_column_width(s.name or s.id for s in instance.sites)
         long_tables.print_week_grids(
-            console, instance, lambda weeks: long_tables.by_site_weeks(instance, roster, weeks), width
+            console, instance, lambda blocks: long_tables.by_site_weeks(instance, roster, blocks), width
         )
     elif view == "demand":
         console.print(long_tables.coverage_weeks(instance, roster, report))
@@ -368,7 +368,7 @@ def _print_on_call_weeks(console: Console, instance: Instance, roster: Roster) -
     line each (a green channel every evening of a quarter: 91)."""
     width = long_tables.first_column_width(oc.name or oc.id for oc in instance.on_call)
     long_tables.print_week_grids(
-        console, instance, lambda weeks: long_tables.on_call_weeks(instance, roster, weeks), width
+        console, instance, lambda blocks: long_tables.on_call_weeks(instance, roster, blocks), width
     )
 
 
