@@ -12,6 +12,7 @@ from test_first_roster import _Decisions
 
 from outreach_opt.check.checker import check_roster
 from outreach_opt.domain.prepared import Candidate, prepare
+from outreach_opt.solve import greedy_chains
 from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.first_roster import commitments_only
 from outreach_opt.solve.greedy_moves import Greedy
@@ -83,3 +84,28 @@ def test_no_chain_without_fairness() -> None:
     state, cands_of = _state(data)
     assert state.chains(cands_of, time.perf_counter() + 10) == 0
     assert {(c.specialist, c.demand) for c in state.roster.served} == {("a", "solo"), ("a", "mid"), ("x", "low")}
+
+
+def test_a_chain_makes_room_under_the_weekly_outreach_limit(monkeypatch) -> None:
+    """As `_three`, x allowed one outreach session a week: x cannot take `mid` while holding
+    `low`, so the chain of the test above cannot start (x takes, then passes on). Handing `low`
+    to z first makes the room (`_make_room`): 1, 1, 1 as before. Without it no chain is made."""
+    data = _three()
+    data["specialists"][1]["max_outreach_sessions_per_week"] = 1
+    monkeypatch.setattr(greedy_chains, "ROOM", False)
+    state, cands_of = _state(data)
+    assert state.chains(cands_of, time.perf_counter() + 10) == 0
+    monkeypatch.setattr(greedy_chains, "ROOM", True)
+    state, cands_of = _state(data)
+    before = state.objective()
+    assert state.fairness_cost() == 600
+    assert state.chains(cands_of, time.perf_counter() + 10) == 1
+    assert {(c.specialist, c.demand) for c in state.roster.served} == {("a", "solo"), ("x", "mid"), ("z", "low")}
+    assert state.objective() == before - 600 + 80
+    built = state.built
+    chosen = {built.days[key][k][1].index for key, k in state.roster.chosen.items()} | {
+        built.x[c].index for c in state.roster.served
+    }
+    report = check_roster(instance(data), read_roster(built, _Decisions(chosen), Status.FEASIBLE, 0, 0))  # type: ignore[arg-type]
+    assert report.violations == []
+    assert report.objective == optimum(data)

@@ -57,17 +57,19 @@ def _shuffle(state: Greedy, cands_of: CandsOf, rng: random.Random, steps: int) -
     return made
 
 
-def _fresh(state: Greedy, taker: str, cands_of: CandsOf, by_spec: dict[str, list[Candidate]]) -> dict:
-    """`taker`'s hand-overs as a fresh look at the roster prices them: (own, alt) -> (price, index)."""
-    remembered = state._handoffs.pop(taker, None)
+def _fresh(state: Greedy, key: tuple[str, bool], cands_of: CandsOf, by_spec: dict[str, list[Candidate]]) -> dict:
+    """The hand-overs of `key` (taker, anyone) as a fresh look at the roster prices them:
+    (own, alt) -> (price, index)."""
+    taker, anyone = key
+    remembered = state._handoffs.pop(key, None)
     start = Chain(dict(state.burden), state._handoffs_total, state.spent, state.spent + state.fairness_cost())
     fresh = {
         (own, alt): (price, index)
-        for own, ways in state._handoffs_of(taker, None, start, cands_of, by_spec)
+        for own, ways in state._handoffs_of(taker, None, start, cands_of, by_spec, anyone)
         for price, alt, index in ways
     }
     if remembered is not None:
-        state._handoffs[taker] = remembered
+        state._handoffs[key] = remembered
     return fresh
 
 
@@ -108,8 +110,8 @@ def test_remembered_handoffs_are_priced_as_a_fresh_look_prices_them(seed: int, s
     # a pass may end remembering no hand-over at all (a third of these small draws): nothing to compare then
     assume(any(listed for ways in state._handoffs.values() for _, listed in ways))
     compared = 0
-    for taker, ways in list(state._handoffs.items()):
-        fresh = _fresh(state, taker, cands_of, by_spec)
+    for key, ways in list(state._handoffs.items()):
+        fresh = _fresh(state, key, cands_of, by_spec)
         for own, listed in ways:
             for price, alt, index in listed:
                 if (own, alt) in fresh:  # a hand-over no longer allowed is checked again before use

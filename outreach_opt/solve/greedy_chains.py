@@ -9,7 +9,12 @@ above the mean for someone below it. At 300 specialists x 40 sites (seed 1, 60 s
 roster's objective was 99.5 % fairness, with 31 sharers at no burden point and 63 at one or
 more points above the mean; every session the 68 sharers below the mean could serve belonged
 to a demand-week already at its maximum, served by sharers at the mean, so no single move
-(which a demand-week's own candidates make) could lower it."""
+(which a demand-week's own candidates make) could lower it.
+
+A chain may also make room (`ROOM`, `_make_room`): the second specialist, at a weekly limit of
+sessions or outreach sessions, first hands a session of that week to a third and then takes the
+giver's: a plain away session (one point) given up for a weekend or evening one (two), so that
+the point leaves the giver for someone below the mean while the third takes the plain one."""
 
 from __future__ import annotations
 
@@ -24,6 +29,13 @@ from outreach_opt.solve.greedy_rules import GreedyRules
 logger = logging.getLogger(__name__)
 
 CandsOf = dict[tuple[str, int], list[Candidate]]
+ROOM = True
+"""A chain may go through a specialist below the mean who must first hand one of their own
+sessions on before they may take the giver's (`_make_room`): at their weekly outreach limit,
+a plain away session handed to a third specialist for a weekend or evening one (two points).
+Why: at 1000 specialists x 60 sites x 4 weeks (seed 1, a 300 s roster) 176 of the 340 sharers
+below the mean were at their weekly limit every week, mostly with plain away sessions (1,239
+of their 1,416), while those above it held 1,294 weekend and 673 evening away sessions."""
 Handoff = tuple[int, Candidate, int]
 """(price of the receiver's part: its cost and its own deviation's change, candidate, the
 receiver's new day pattern index): one way to pass a session on, see `_handoffs`."""
@@ -78,10 +90,11 @@ class GreedyChains(GreedyRules):
     def _key(self, cand: Candidate) -> tuple[str, int]:
         return (cand.demand, self.prep.week[cand.day])
 
-    _handoffs: dict[str, list[tuple[Candidate, list[Handoff]]]]
+    _handoffs: dict[tuple[str, bool], list[tuple[Candidate, list[Handoff]]]]
     """For each specialist asked about since the last chain made: their sessions of `_open`
     demand-weeks that they may drop, each with the candidates of specialists below the mean
-    (or not sharing) who could take it over, cheapest first. Built once per specialist, not
+    (or not sharing; with `anyone` in the key, of every other specialist: `_make_room`) who
+    could take it over, cheapest first. Built once per specialist, not
     once per session passed to them: `_pass_on` tried the same hand-overs for every session
     of every giver (a pass of chains took 15 s at 80 specialists x 15 sites, seed 1).
     Priced with `T` as the pass began (`_handoffs_total`; a chain moves it by a few travel
@@ -97,32 +110,34 @@ class GreedyChains(GreedyRules):
     """`T` the `_handoffs` are priced with: as the pass of chains began."""
 
     def _handoffs_of(
-        self, taker: str, giver: str | None, start: Chain, cands_of: CandsOf, by_spec: dict[str, list[Candidate]]
+        self,
+        taker: str,
+        giver: str | None,
+        start: Chain,
+        cands_of: CandsOf,
+        by_spec: dict[str, list[Candidate]],
+        anyone: bool = False,
     ) -> list[tuple[Candidate, list[Handoff]]]:
-        """`_handoffs` of `taker`, built on first use, during a chain from `giver`. A session
+        """`_handoffs` of `taker`, built on first use, during a chain from `giver`; with
+        `anyone`, to receivers at or above the mean too. A session
         not removable now is left out (taking the giver's session first might make it
         removable: rare, not tried). The giver, their session lifted as it is built, is never
         a receiver: priced so, their hand-overs would outlive the chain (a test found one at
         905 remembered as 26)."""
-        known = self._handoffs.get(taker)
+        known = self._handoffs.get((taker, anyone))
         if known is not None:
             return known
         n, weight, found = len(self.sharers), self.weights.fairness_deviation, []
         total = self._handoffs_total
         for own in by_spec.get(taker, ()):
             key = self._key(own)
-            if own not in self.roster.served or key not in self._open:
+            if key not in self._open or (back := self._lift_out(own)) is None:
                 continue
-            lifted = self._removable(own)
-            if lifted is None:
-                continue
-            back = self.roster.chosen[(taker, own.day)]
-            self._remove(own, lifted)
             priced: list[Handoff] = []
             for alt in cands_of[key]:
                 receiver = alt.specialist
                 sharing = receiver in start.burden
-                if receiver in (taker, giver) or (sharing and n * start.burden[receiver] >= total):
+                if receiver in (taker, giver) or (not anyone and sharing and n * start.burden[receiver] >= total):
                     continue
                 index = self._allowed(alt)
                 if index is None:
@@ -136,7 +151,7 @@ class GreedyChains(GreedyRules):
             self._apply(own, back)
             if priced:
                 found.append((own, sorted(priced, key=lambda handoff: handoff[0])))
-        self._handoffs[taker] = found
+        self._handoffs[(taker, anyone)] = found
         return found
 
     def _burden_if(self, spec: str, t: int, index: int) -> int:
@@ -179,6 +194,15 @@ class GreedyChains(GreedyRules):
                 continue
             index = self._allowed(alt)
             if index is None:
+                if (
+                    ROOM
+                    and taker in start.burden
+                    and n * start.burden[taker] <= start.total
+                    and self._week_full(taker, week)
+                    and self._make_room(alt, giver, start, cands_of, by_spec)
+                ):
+                    self._moved(cand, alt, by_spec)
+                    return True
                 continue
             taker_burden = self._burden_if(taker, alt.day, index)
             changed = {giver: self.burden[giver], taker: taker_burden}
@@ -208,36 +232,93 @@ class GreedyChains(GreedyRules):
         kept if the exact objective falls. The roster is as before when it returns False."""
         taker = taken.specialist
         for own, handoffs in self._handoffs_of(taker, giver, start, cands_of, by_spec):
-            if own == taken or own not in self.roster.served:
+            if own == taken or (back := self._lift_out(own)) is None:
                 continue
-            lifted = self._removable(own)
-            if lifted is None:
-                continue
-            back = self.roster.chosen[(taker, own.day)]
-            self._remove(own, lifted)
-            # `_priced` of giver and taker as they stand; each hand-over adds its receiver's part
-            base = self._priced(start, {giver: self.burden[giver], taker: self.burden[taker]}, self.spent)
-            for price, alt, index in handoffs:
-                if base + price >= 0:
-                    break
-                if alt.specialist != giver and self._allowed(alt) == index:
-                    if self._kept(alt, index, start.objective):
-                        self._moved(own, alt, by_spec)
-                        return True
-                    break
+            if self._hand_over(own, handoffs, giver, start, by_spec):
+                return True
             self._apply(own, back)
         return False
+
+    def _lift_out(self, own: Candidate) -> int | None:
+        """Stop serving `own` if it is served and may be dropped: the pattern its day had, to
+        put it back with `_apply`; None (and nothing changed) otherwise."""
+        if own not in self.roster.served or (lifted := self._removable(own)) is None:
+            return None
+        back = self.roster.chosen[(own.specialist, own.day)]
+        self._remove(own, lifted)
+        return back
+
+    def _hand_over(
+        self, own: Candidate, handoffs: list[Handoff], giver: str, start: Chain, by_spec: dict[str, list[Candidate]]
+    ) -> bool:
+        """With `own` lifted from its specialist (the taker), the cheapest of `handoffs`
+        priced below zero (`_priced` of giver and taker as they stand, plus the receiver's
+        part) still allowed is made and kept if the exact objective falls; the roster is as
+        it was when it returns False."""
+        taker = own.specialist
+        base = self._priced(start, {giver: self.burden[giver], taker: self.burden[taker]}, self.spent)
+        for price, alt, index in handoffs:
+            if base + price >= 0:
+                break
+            if alt.specialist != giver and self._allowed(alt) == index:
+                if self._kept(alt, index, start.objective):
+                    self._moved(own, alt, by_spec)
+                    return True
+                break
+        return False
+
+    def _make_room(
+        self, alt: Candidate, giver: str, start: Chain, cands_of: CandsOf, by_spec: dict[str, list[Candidate]]
+    ) -> bool:
+        """`alt`'s specialist, not above the mean and at a weekly limit (`_week_full`), first
+        hands one of their sessions of that week to another specialist (anyone but the giver:
+        a receiver above the mean may still pay, as the giver's and the taker's deviations
+        fall; `_handoffs_of` with `anyone`) and then serves `alt` (the giver's session,
+        already lifted). The cheapest such chain priced below zero (`_priced`) is made and
+        kept if the exact objective falls. The roster is as before when it returns False; on
+        True, `alt` is served and the hand-over noted (`_moved`), the caller notes the giver's."""
+        taker, week = alt.specialist, self.prep.week[alt.day]
+        for own, handoffs in self._handoffs_of(taker, giver, start, cands_of, by_spec, anyone=True):
+            if self.prep.week[own.day] != week or (back := self._lift_out(own)) is None:
+                continue
+            index = self._allowed(alt)
+            if index is not None:
+                roomed = self.roster.chosen[(taker, alt.day)]
+                self._apply(alt, index)
+                if self._hand_over(own, handoffs, giver, start, by_spec):
+                    return True
+                self._remove(alt, roomed)
+            self._apply(own, back)
+        return False
+
+    def _week_full(self, spec: str, week: int) -> bool:
+        """`spec` is at their limit of sessions or of outreach sessions that week: what only
+        giving up a session of the same week can lift (`_make_room` tries nothing else, as
+        other reasons to refuse are rarely lifted so and trying every refused candidate took
+        4 times the greedy's time at 80 specialists x 15 sites for the same rosters)."""
+        person = self.prep.specialists[spec]
+        sessions, outreach, *_ = self.week_totals[(spec, week)]
+        return any(
+            limit is not None and value >= limit
+            for value, limit in (
+                (sessions, person.max_sessions_per_week),
+                (outreach, person.max_outreach_sessions_per_week),
+            )
+        )
 
     def _moved(self, gone: Candidate, served: Candidate, by_spec: dict[str, list[Candidate]]) -> None:
         """Note a chain's step in `by_spec`, and forget the `_handoffs` it changed."""
         by_spec[gone.specialist].remove(gone)
         by_spec[served.specialist].append(served)
         for spec in (gone.specialist, served.specialist):
-            self._handoffs.pop(spec, None)
+            for anyone in (False, True):
+                self._handoffs.pop((spec, anyone), None)
             for taker in self._listed.pop(spec, ()):
-                if taker in self._handoffs:
-                    kept = [(own, [h for h in ways if h[1].specialist != spec]) for own, ways in self._handoffs[taker]]
-                    self._handoffs[taker] = [(own, ways) for own, ways in kept if ways]
+                for key in ((taker, False), (taker, True)):
+                    ways_of = self._handoffs.get(key)
+                    if ways_of is not None:
+                        kept = [(own, [h for h in ways if h[1].specialist != spec]) for own, ways in ways_of]
+                        self._handoffs[key] = [(own, ways) for own, ways in kept if ways]
 
     def _kept(self, cand: Candidate, index: int, objective: int) -> bool:
         """Serve `cand` (the day becoming pattern `index`); kept if the exact objective (but
