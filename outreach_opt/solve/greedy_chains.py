@@ -11,8 +11,8 @@ more points above the mean; every session the 68 sharers below the mean could se
 to a demand-week already at its maximum, served by sharers at the mean, so no single move
 (which a demand-week's own candidates make) could lower it.
 
-A chain may also make room (`ROOM`, `_make_room`): the second specialist, at a weekly limit of
-sessions or outreach sessions, first hands a session of that week to a third and then takes the
+A chain may also make room (`ROOM`, `_make_room`): the second specialist, refused the session
+(at a weekly limit, say), first hands a session of that week to a third and then takes the
 giver's: a plain away session (one point) given up for a weekend or evening one (two), so that
 the point leaves the giver for someone below the mean while the third takes the plain one."""
 
@@ -31,9 +31,9 @@ logger = logging.getLogger(__name__)
 CandsOf = dict[tuple[str, int], list[Candidate]]
 ROOM = True
 """A chain may go through a specialist not above the mean who must first hand one of their own
-sessions on before they may take the giver's (`_make_room`): at their weekly limit of sessions
-or outreach sessions, a plain away session handed to a third specialist for a weekend or evening
-one (two points). Measured in models/MODEL.md, "Making room" (L cheaper, XL not settled).
+sessions (of the same week) on before they may take the giver's (`_make_room`): at their weekly
+limit of outreach sessions, a plain away session handed to a third specialist for a weekend or
+evening one (two points). Measured in models/MODEL.md, "Making room" (L cheaper, XL not settled).
 Why: at 1000 specialists x 60 sites x 4 weeks (seed 1, a 300 s roster) 176 of the 340 sharers
 below the mean were at their weekly limit every week, mostly with plain away sessions (1,239
 of their 1,416), while those above it held 1,294 weekend and 673 evening away sessions."""
@@ -199,7 +199,6 @@ class GreedyChains(GreedyRules):
                     ROOM
                     and taker in start.burden
                     and n * start.burden[taker] <= start.total
-                    and self._week_full(taker, week)
                     and self._make_room(alt, giver, start, cands_of, by_spec)
                 ):
                     self._moved(cand, alt, by_spec)
@@ -271,8 +270,8 @@ class GreedyChains(GreedyRules):
     def _make_room(
         self, alt: Candidate, giver: str, start: Chain, cands_of: CandsOf, by_spec: dict[str, list[Candidate]]
     ) -> bool:
-        """`alt`'s specialist, not above the mean and at a weekly limit (`_week_full`), first
-        hands one of their sessions of that week to another specialist (anyone but the giver:
+        """`alt`'s specialist, not above the mean and refused `alt` (at a weekly limit, say),
+        first hands one of their sessions of that week to another specialist (anyone but the giver:
         a receiver above the mean may still pay, as the giver's and the taker's deviations
         fall; `_handoffs_of` with `anyone`) and then serves `alt` (the giver's session,
         already lifted). The cheapest such chain priced below zero (`_priced`) is made and
@@ -291,21 +290,6 @@ class GreedyChains(GreedyRules):
                 self._remove(alt, roomed)
             self._apply(own, back)
         return False
-
-    def _week_full(self, spec: str, week: int) -> bool:
-        """`spec` is at their limit of sessions or of outreach sessions that week: what only
-        giving up a session of the same week can lift (`_make_room` tries nothing else, as
-        other reasons to refuse are rarely lifted so and trying every refused candidate took
-        4 times the greedy's time at 80 specialists x 15 sites for the same rosters)."""
-        person = self.prep.specialists[spec]
-        sessions, outreach, *_ = self.week_totals[(spec, week)]
-        return any(
-            limit is not None and value >= limit
-            for value, limit in (
-                (sessions, person.max_sessions_per_week),
-                (outreach, person.max_outreach_sessions_per_week),
-            )
-        )
 
     def _moved(self, gone: Candidate, served: Candidate, by_spec: dict[str, list[Candidate]]) -> None:
         """Note a chain's step in `by_spec`, and forget the `_handoffs` it changed."""
