@@ -23,7 +23,7 @@ from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.lns import Found, Neighbourhoods, Search
 from outreach_opt.solve.options import SolveOptions, configured_solver
 from outreach_opt.solve.outcome import Status, read_roster
-from outreach_opt.solve.sub_model import Solution, SubModels, values_of
+from outreach_opt.solve.sub_model import Solution, SubModels, Terms, values_of
 
 
 def _one_worker(limit: float) -> cp_model.CpSolver:
@@ -75,6 +75,19 @@ def test_every_written_back_roster_satisfies_the_whole_model(path: object) -> No
         assert report.violations == []
         assert report.objective == cost <= found.objective
         found = Found(solver, cost)
+
+
+@pytest.mark.parametrize("path", [EXAMPLE, INSTANCES / "anzhen-cardiology-4weeks.yaml"])
+def test_flat_terms_read_what_cp_sat_reads(path: object) -> None:
+    """`Terms` (each objective term flattened once) gives every term the value CP-SAT's own
+    `value` gives it on a roster, and a constant term its constant."""
+    built = RosterModel(prepare(load_instance(str(path)))).build()
+    solver = _any_roster(built)
+    read = Terms({**built.terms, "constant": 7}).read(values_of(solver))
+    assert read.pop("constant") == 7
+    assert read == {name: solver.value(expr) for name, expr in built.terms.items()}
+    assert any(read.values())
+    assert path == EXAMPLE or "fairness_deviation" in read  # the term summed over every sharer
 
 
 def test_every_auxiliary_kept_reaches_what_the_narrowed_copy_reaches_with_nothing_free() -> None:

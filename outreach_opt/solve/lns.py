@@ -52,7 +52,7 @@ from outreach_opt.domain.prepared import DayRequest
 from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.lns_choice import Neighbourhoods, SpecDay
 from outreach_opt.solve.lns_focus import FairFocus
-from outreach_opt.solve.sub_model import Ints, Solution, SubModels, values_of
+from outreach_opt.solve.sub_model import Ints, Solution, SubModels, Terms, values_of
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ def breakdown(built: RosterModel, solver: cp_model.CpSolver) -> dict[str, int]:
     """Each objective term of the roster `solver` holds, from the roster's own values: at a
     time limit CP-SAT's objective_value was seen 2000-12000 above their sum (four-week sample,
     3-6 s, 2 workers), so costs are never read from it."""
-    return {name: round(solver.value(expr)) for name, expr in built.terms.items()}
+    return Terms(built.terms).read(values_of(solver))
 
 
 @dataclass
@@ -133,6 +133,7 @@ class Search:
         """Rosters that agree with the narrowed model's fixed units."""
         self._sub_models: SubModels | None = None
         """The whole model indexed for sub-models, made at the first neighbourhood."""
+        self._terms = Terms(built.terms)
         self._cut = SUB_MODELS
         self._focus: FairFocus | None = None
         """Set by `improve` for large instances with a fairness term (solve/lns_focus.py)."""
@@ -185,7 +186,7 @@ class Search:
 
     def cost(self, solver: cp_model.CpSolver) -> int:
         """The roster's own cost, the sum of its terms (as `solve` reports it)."""
-        return sum(breakdown(self.built, solver).values())
+        return sum(self._terms.read(values_of(solver)).values())
 
     def improve(self, found: Found, deadline: float, on_better: Callable[[int], None] | None = None) -> Found:
         """Neighbourhood after neighbourhood until `deadline` (perf_counter) or `stop()`;

@@ -29,11 +29,14 @@ from __future__ import annotations
 
 import itertools
 import logging
+import tempfile
 import time
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
+from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model, cp_model_helper
 
 logger = logging.getLogger(__name__)
@@ -90,6 +93,31 @@ def _variables(refs: Ints) -> Ints:
     return np.where(refs >= 0, refs, -refs - 1)
 
 
+class Terms:
+    """Objective terms as flat arrays, read from a value vector with one product each.
+
+    Why: `CpSolver.value` flattens a term's expression tree at every call; at XL (1000
+    specialists, 4 weeks) pricing each neighbourhood's roster that way took 23 s of a 300 s
+    solve (py-spy). The terms are flattened once here.
+    """
+
+    def __init__(self, terms: dict[str, cp_model.LinearExprT]) -> None:
+        self.flat: dict[str, tuple[Ints, Ints, int]] = {}
+        for name, expr in terms.items():
+            if not isinstance(expr, cp_model_helper.LinearExpr):  # a constant (an empty sum)
+                self.flat[name] = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), int(expr))
+                continue
+            flat = cp_model_helper.FlatIntExpr(expr)
+            if not flat.ok:
+                raise ValueError(f"objective term {name!r} is not an integer expression")
+            indices = np.array([var.index for var in flat.vars], dtype=np.int64)
+            self.flat[name] = (indices, np.array(flat.coeffs, dtype=np.int64), int(flat.offset))
+
+    def read(self, values: Ints) -> dict[str, int]:
+        """Each term's value on the whole model's values."""
+        return {name: int(coeffs @ values[indices]) + offset for name, (indices, coeffs, offset) in self.flat.items()}
+
+
 class _Rows:
     """Rows of integers in one flat array (a row per constraint or per variable)."""
 
@@ -116,6 +144,22 @@ class _Rows:
         return self.flat[at], counts
 
 
+def _parsed(proto: Proto) -> cp_model_pb2.CpModelProto:
+    """The model as protobuf's own message, read from CP-SAT's binary export of it.
+
+    Why: the model lives in C++ behind accessors that cost microseconds each; reading every
+    constraint through them took 22 s of an XL solve (215,722 constraints) and 1.3 CPU s at L
+    (16,752), while writing the binary form and parsing it with protobuf takes hundredths of a
+    second and its fields read several times faster (figures in MODEL.md, 'Sub-models').
+    The wrapper offers no serialisation in memory, so the export goes through a file.
+    """
+    with tempfile.TemporaryDirectory(prefix="outreach-opt-") as folder:
+        path = Path(folder) / "model.pb"
+        if not cp_model_helper.CpSatHelper.write_model_to_file(proto, str(path)):
+            raise OSError(f"CP-SAT could not write the model to {path}")
+        return cp_model_pb2.CpModelProto.FromString(path.read_bytes())
+
+
 class SubModels:
     """A whole model indexed once to cut neighbourhoods out of: each linear constraint's
     terms in flat arrays (their constants are folded for every kept constraint at once),
@@ -139,13 +183,11 @@ class SubModels:
         self.bounds: list[list[int]] = []
         self.literals: dict[int, list[int]] = {}
         self.exprs: dict[int, list[tuple[list[int], list[int], int]]] = {}
-        for k, c in enumerate(proto.constraints):
+        for k, c in enumerate(_parsed(proto).constraints):
             enforcement = list(c.enforcement_literal)
             self.enforcement.append(enforcement)
-            # A sub-message is read only under its has_: reading `c.linear` of another kind
-            # makes it a linear constraint (the C++ proto's accessor is the mutable one).
-            kind = next((name for name in FOLDED if getattr(c, f"has_{name}")()), None)
-            if kind is None:  # any other kind, or one this OR-Tools version adds: never dropped as empty
+            kind = c.WhichOneof("constraint")
+            if kind not in FOLDED:  # any other kind, or one this OR-Tools version adds: never dropped as empty
                 self.foldable = False
                 return
             self.kind.append(kind)
