@@ -153,7 +153,7 @@ def test_indexing_leaves_the_model_as_it_was() -> None:
 
 def _small_model() -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
     """Every kind the builder writes, with enforcement literals, over six Booleans (the
-    units) and three integers (auxiliaries)."""
+    units) and four integers (auxiliaries, one of them defined by units alone)."""
     model = cp_model.CpModel()
     b = [model.new_bool_var(f"b{i}") for i in range(6)]
     n = model.new_int_var(0, 6, "n")
@@ -168,8 +168,11 @@ def _small_model() -> tuple[cp_model.CpModel, list[cp_model.IntVar]]:
     model.add_max_equality(m, [b[0] - b[1], 2 * b[2] - 1, -n])
     a = model.new_int_var(0, 4, "a")
     model.add_abs_equality(a, m - b[4])
-    model.minimize(n + 3 * b[1] - 2 * m + a)
-    return model, [*b, n, m, a]
+    c = model.new_int_var(0, 2, "c")  # follows from b3 and b4 alone: dropped while both are fixed
+    model.add(c == b[3] + b[4])
+    model.add(c + n <= 7)
+    model.minimize(n + 3 * b[1] - 2 * m + a + c)
+    return model, [*b, n, m, a, c]
 
 
 def _solutions(model: cp_model.CpModel) -> list[tuple[int, ...]]:
@@ -193,13 +196,14 @@ def _solutions(model: cp_model.CpModel) -> list[tuple[int, ...]]:
 def test_folding_keeps_exactly_the_whole_models_solutions() -> None:
     """For every way to free some of the six Booleans around each solution of the small
     model (the rest fixed to it): the sub-model's solutions, written back, are exactly the
-    whole model's solutions with those Booleans fixed and every auxiliary not reached at the
-    roster's value."""
+    whole model's solutions with those Booleans fixed and every auxiliary not reached (or
+    determined by fixed Booleans alone) at the roster's value."""
     model, _ = _small_model()
     whole = _solutions(model)
     assert len(whole) > 3
     models = SubModels.for_model(model.proto, range(6))
     assert models is not None
+    determined = 0  # cuts that keep n (c's way in) but not c: both of c's units fixed
     for roster in whole:
         values = np.array(roster, dtype=np.int64)
         for size in (0, 1, 2, 3):
@@ -210,7 +214,8 @@ def test_folding_keeps_exactly_the_whole_models_solutions() -> None:
                     full = values.copy()
                     full[kept] = solution
                     written.add(tuple(full.tolist()))
-                fixed = [i for i in range(9) if i not in set(kept.tolist())]
+                fixed = [i for i in range(len(roster)) if i not in set(kept.tolist())]
+                determined += 6 in kept and 9 not in kept
                 expected = {s for s in whole if all(s[i] == roster[i] for i in fixed)}
                 assert written == expected, (roster, free)
                 if sub.proto.objective.vars:
@@ -220,6 +225,7 @@ def test_folding_keeps_exactly_the_whole_models_solutions() -> None:
                     full = values.copy()
                     full[kept] = solver.response_proto.solution
                     assert solver.objective_value == models.objective_value(full)
+    assert determined > 0
 
 
 def test_a_model_with_another_constraint_kind_is_narrowed_instead() -> None:

@@ -7,18 +7,20 @@ free at all, 0.4 s with one specialist's week free; most steps ended open.
 
 What the sub-model holds: the free units' variables, and every auxiliary (non-unit) variable
 connected to them by a constraint, transitively through auxiliaries, never through a fixed
-unit's variables (`SubModels.reach`). Every other variable keeps the roster's value: a fixed
-unit's enters each kept constraint as a constant; an auxiliary not reached is in no
-constraint with a kept variable, so every constraint it is in holds fixed values only and
-holds as it did in the roster. The kept constraints are those that mention a kept variable,
-with the fixed values folded in (`_Writer`: a linear constraint's fixed terms move into its
-bounds; a Boolean one drops its false literals and holds already with a true one, or has
-its others forced false for an at-most-one; a false enforcement literal drops the
-constraint, a true one is left out of it; `lin_max` takes the constants into its
-expressions' offsets). The objective keeps the kept variables' terms and folds the rest into
-its offset, so the sub-model's objective value is the whole model's. The solution is written
-over the roster's full value vector (`Solution`), on which every rule and objective term is
-then read as on any roster of the whole model.
+unit's variables (`SubModels.reach`), nor through an auxiliary that an equality defines from
+fixed units alone (`SubModels.defining`: a sharer's burden, when none of their days is free).
+Every other variable keeps the roster's value: a fixed unit's enters each kept constraint as
+a constant; so does such a determined auxiliary, whose value its defining equality forces in
+every solution; an auxiliary not reached is in no constraint with a kept variable, so every
+constraint it is in holds fixed values only and holds as it did in the roster. The kept
+constraints are those that mention a kept variable, with the fixed values folded in
+(`_Writer`: a linear constraint's fixed terms move into its bounds; a Boolean one drops its
+false literals and holds already with a true one, or has its others forced false for an
+at-most-one; a false enforcement literal drops the constraint, a true one is left out of it;
+`lin_max` takes the constants into its expressions' offsets). The objective keeps the kept
+variables' terms and folds the rest into its offset, so the sub-model's objective value is
+the whole model's. The solution is written over the roster's full value vector (`Solution`),
+on which every rule and objective term is then read as on any roster of the whole model.
 
 Only the constraint kinds the builder writes are folded (`FOLDED`); a model with any other
 kind, a floating-point objective, a search strategy or assumptions is not cut at all
@@ -182,7 +184,10 @@ class SubModels:
         mentions: list[list[int]] = []
         self.bounds: list[list[int]] = []
         self.literals: dict[int, list[int]] = {}
-        self.exprs: dict[int, list[tuple[list[int], list[int], int]]] = {}
+        self.defining = np.full(self.n, -1, dtype=np.int64)
+        """For an auxiliary, an equality (not enforced) whose other variables are all units: its
+        value follows from theirs (`reach`); -1 for the rest."""
+        self.exprs: dict[int, list[tuple[Ints, Ints, int]]] = {}
         for k, c in enumerate(_parsed(proto).constraints):
             enforcement = list(c.enforcement_literal)
             self.enforcement.append(enforcement)
@@ -201,10 +206,16 @@ class SubModels:
                 lin_coeffs, bounds = list(lin.coeffs), list(lin.domain)
             elif kind == "lin_max":
                 exprs = [c.lin_max.target, *c.lin_max.exprs]
-                self.exprs[k] = [(list(e.vars), list(e.coeffs), int(e.offset)) for e in exprs]
-                refs = [v for vars_, _, _ in self.exprs[k] for v in vars_]
+                self.exprs[k] = [
+                    (np.array(e.vars, dtype=np.int64), np.array(e.coeffs, dtype=np.int64), int(e.offset)) for e in exprs
+                ]
+                refs = [v for e in exprs for v in e.vars]
             else:
                 refs = self.literals[k] = list(getattr(c, kind).literals)
+            if kind == "linear" and not enforcement and len(bounds) == 2 and bounds[0] == bounds[1]:
+                auxiliaries = [v for v in lin_vars if not self.is_unit[v]]
+                if len(auxiliaries) == 1 and len(lin_vars) > 1 and self.defining[auxiliaries[0]] < 0:
+                    self.defining[auxiliaries[0]] = k
             terms.append(lin_vars)
             coeffs.append(lin_coeffs)
             self.bounds.append(bounds)
@@ -259,9 +270,21 @@ class SubModels:
             reached = np.zeros(self.n, dtype=bool)
             reached[self.mentions.gather(np.flatnonzero(new))[0]] = True
             reached &= ~kept & ~self.is_unit
+            reached[self._determined(np.flatnonzero(reached & (self.defining >= 0)), kept)] = False
             kept |= reached
             frontier = np.flatnonzero(reached)
         return np.flatnonzero(kept), np.flatnonzero(touched)
+
+    def _determined(self, auxiliaries: Ints, kept: NDArray[np.bool_]) -> Ints:
+        """Those of `auxiliaries` whose defining equality holds no kept variable: every unit in
+        it is fixed, so the auxiliary's value is the roster's in every solution of the
+        sub-model, and it stays a constant there like a fixed unit. Why: the fairness total
+        reaches every sharer's burden, each defined by a row over all their day patterns; a
+        neighbourhood of a few people kept and wrote every one of those rows."""
+        vars_, counts = self.terms.gather(self.defining[auxiliaries])
+        hits = np.concatenate([[0], np.cumsum(kept[vars_])])
+        ends = np.cumsum(counts)
+        return auxiliaries[hits[ends] == hits[ends - counts]]
 
     def cut(self, values: Ints, free: Sequence[int]) -> tuple[cp_model.CpModel, Ints]:
         """The sub-model of the variables `free` around the roster `values`, hinted with it,
@@ -352,6 +375,7 @@ class _Writer:
         kept_ends = np.concatenate([[0], np.cumsum(kept)])[ends].tolist()
         kept_vars, kept_coeffs = sub[kept].tolist(), coeffs[kept].tolist()
         start = 0
+        add = self.proto.constraints.add  # each access to the C++ model costs: read once
         for k, constant, end in zip(rows.tolist(), constants, kept_ends, strict=True):
             enforcement = self._enforced(k)
             if enforcement is not None:
@@ -360,11 +384,13 @@ class _Writer:
                     if not _holds(domain, 0):
                         self._never(enforcement)
                 else:
-                    new = self.proto.constraints.add()
-                    new.enforcement_literal.extend(enforcement)
-                    new.linear.vars.extend(kept_vars[start:end])
-                    new.linear.coeffs.extend(kept_coeffs[start:end])
-                    new.linear.domain.extend(domain)
+                    new = add()
+                    if enforcement:
+                        new.enforcement_literal.extend(enforcement)
+                    linear = new.linear
+                    linear.vars.extend(kept_vars[start:end])
+                    linear.coeffs.extend(kept_coeffs[start:end])
+                    linear.domain.extend(domain)
             start = end
 
     def other(self, k: int) -> None:
@@ -377,7 +403,7 @@ class _Writer:
             new = self.proto.constraints.add()
             new.enforcement_literal.extend(enforcement)
             for j, (vars_, coeffs, offset) in enumerate(self.models.exprs[k]):
-                folded, kept_coeffs, constant = self.fold(np.array(vars_, dtype=np.int64), np.array(coeffs), offset)
+                folded, kept_coeffs, constant = self.fold(vars_, coeffs, offset)
                 expr = new.lin_max.target if j == 0 else new.lin_max.exprs.add()
                 expr.vars.extend(folded)
                 expr.coeffs.extend(kept_coeffs)
