@@ -228,6 +228,25 @@ def test_folding_keeps_exactly_the_whole_models_solutions() -> None:
     assert determined > 0
 
 
+def test_only_an_equality_that_fixes_an_auxiliary_defines_it() -> None:
+    """An auxiliary is left fixed (`SubModels.defining`) only by an unenforced equality in
+    which it is the one non-unit variable, with a coefficient that is not zero."""
+    model = cp_model.CpModel()
+    b = [model.new_bool_var(f"b{i}") for i in range(2)]
+    aux = [model.new_int_var(0, 2, f"a{i}") for i in range(5)]
+    model.add(aux[0] == b[0] + b[1])  # defines a0
+    model.add(aux[1] <= b[0] + b[1])  # not an equality
+    model.add(aux[2] == b[0] + aux[3])  # two auxiliaries
+    model.add(aux[4] == b[0]).only_enforce_if(b[1])  # enforced
+    zero = model.proto.constraints.add().linear  # a4 with coefficient 0: held by b0 alone
+    zero.vars.extend([aux[4].index, b[0].index])
+    zero.coeffs.extend([0, 1])
+    zero.domain.extend([1, 1])
+    models = SubModels.for_model(model.proto, [0, 1])
+    assert models is not None
+    assert models.defining[2:].tolist() == [0, -1, -1, -1, -1]
+
+
 def test_a_model_with_another_constraint_kind_is_narrowed_instead() -> None:
     """A kind the sub-model does not fold (here a product): no index, and the neighbourhoods
     fall back to the whole model narrowed, whose rosters still hold."""

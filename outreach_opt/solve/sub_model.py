@@ -213,9 +213,11 @@ class SubModels:
             else:
                 refs = self.literals[k] = list(getattr(c, kind).literals)
             if kind == "linear" and not enforcement and len(bounds) == 2 and bounds[0] == bounds[1]:
-                auxiliaries = [v for v in lin_vars if not self.is_unit[v]]
-                if len(auxiliaries) == 1 and len(lin_vars) > 1 and self.defining[auxiliaries[0]] < 0:
-                    self.defining[auxiliaries[0]] = k
+                auxiliaries = [(v, a) for v, a in zip(lin_vars, lin_coeffs, strict=True) if not self.is_unit[v]]
+                if len(auxiliaries) == 1 and len(lin_vars) > 1:
+                    ((aux, coeff),) = auxiliaries
+                    if coeff and self.defining[aux] < 0:  # a zero coefficient would not define it
+                        self.defining[aux] = k
             terms.append(lin_vars)
             coeffs.append(lin_coeffs)
             self.bounds.append(bounds)
