@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import itertools
 import random
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -245,6 +247,19 @@ def test_only_an_equality_that_fixes_an_auxiliary_defines_it() -> None:
     models = SubModels.for_model(model.proto, [0, 1])
     assert models is not None
     assert models.defining[2:].tolist() == [0, -1, -1, -1, -1]
+
+
+def test_a_model_that_cannot_be_exported_is_narrowed_instead(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """With no temporary folder to export the model through, there is no index (no crash),
+    and the neighbourhoods narrow the whole model, whose rosters still hold."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "gone"))
+    built = RosterModel(prepare(load_instance(str(EXAMPLE)))).build()
+    search = Search(built, _one_worker, seed=0)
+    assert search._sub_model() is None
+    start = _any_roster(built)
+    solver, _closed = search._solve(Found(start, search.cost(start)), set(sorted(search.units)[:3]), 3.0)
+    assert solver is not None and not isinstance(solver, Solution)
+    assert _whole_model_holds(built.model, list(solver.response_proto.solution))
 
 
 def test_a_model_with_another_constraint_kind_is_narrowed_instead() -> None:

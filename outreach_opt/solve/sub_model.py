@@ -245,11 +245,18 @@ class SubModels:
 
     @classmethod
     def for_model(cls, proto: Proto, units: Iterable[int]) -> SubModels | None:
-        """The index, or None when the model holds what a sub-model cannot fold (see the module)."""
+        """The index, or None when the model holds what a sub-model cannot fold (see the module)
+        or cannot be read: the model is exported through a temporary file (`_parsed`), and a
+        machine whose temporary folder cannot take it still gets its neighbourhoods, each a
+        narrowed copy of the whole model."""
         if proto.has_floating_point_objective() or len(proto.search_strategy) or len(proto.assumptions):
             return None
         started = time.perf_counter()
-        models = cls(proto, units)
+        try:
+            models = cls(proto, units)
+        except OSError as error:
+            logger.warning("sub-models: the model could not be exported to be indexed (%s); narrowing copies", error)
+            return None
         logger.info("sub-models: %d constraints indexed in %.2fs", models.n_constraints, time.perf_counter() - started)
         return models if models.foldable else None
 
