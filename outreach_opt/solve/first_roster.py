@@ -132,6 +132,10 @@ def complete_hint(built: RosterModel, limit: float) -> Completed | None:
     solver.parameters.stop_after_first_solution = True
     solver.parameters.cp_model_presolve = False  # everything that matters is fixed already
     solver.parameters.linearization_level = 0
+    # Symmetry detection runs even without presolve and breaks nothing here (every decision is
+    # fixed): on the XL benchmark's model it took half the completion, 7.1 s against 3.6 s
+    # without (greedy fill roster of seed 1, /tmp/me/chint.py, idle).
+    solver.parameters.symmetry_level = 0
     code = solver.solve(built.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         logger.info("greedy hint not completed: %s", solver.status_name(code))
