@@ -92,11 +92,12 @@ the same time): the second worker (the portfolio's `core`) added nothing to a sm
 so the second lane doubles the neighbourhoods tried. Measured A/B: see models/MODEL.md."""
 
 
-def breakdown(built: RosterModel, solver: cp_model.CpSolver) -> dict[str, int]:
+def breakdown(built: RosterModel, solver: cp_model.CpSolver, terms: Terms | None = None) -> dict[str, int]:
     """Each objective term of the roster `solver` holds, from the roster's own values: at a
     time limit CP-SAT's objective_value was seen 2000-12000 above their sum (four-week sample,
-    3-6 s, 2 workers), so costs are never read from it."""
-    return Terms(built.terms).read(values_of(solver))
+    3-6 s, 2 workers), so costs are never read from it. `terms`: the model's terms flattened
+    already (a search's `Search.terms`; flattening them took 0.54 s at XL)."""
+    return (terms or Terms(built.terms)).read(values_of(solver))
 
 
 @dataclass
@@ -133,7 +134,8 @@ class Search:
         """Rosters that agree with the narrowed model's fixed units."""
         self._sub_models: SubModels | None = None
         """The whole model indexed for sub-models, made at the first neighbourhood."""
-        self._terms = Terms(built.terms)
+        self.terms = Terms(built.terms)
+        """The objective's terms flattened once: each neighbourhood's roster is priced with them."""
         self._cut = SUB_MODELS
         self._focus: FairFocus | None = None
         """Set by `improve` for large instances with a fairness term (solve/lns_focus.py)."""
@@ -186,7 +188,7 @@ class Search:
 
     def cost(self, solver: cp_model.CpSolver) -> int:
         """The roster's own cost, the sum of its terms (as `solve` reports it)."""
-        return sum(self._terms.read(values_of(solver)).values())
+        return sum(self.terms.read(values_of(solver)).values())
 
     def improve(self, found: Found, deadline: float, on_better: Callable[[int], None] | None = None) -> Found:
         """Neighbourhood after neighbourhood until `deadline` (perf_counter) or `stop()`;

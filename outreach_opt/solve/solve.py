@@ -274,7 +274,7 @@ def solve(
         return Result(status, None, None, bound, {}, wall, build_time, interrupted, model_time, restricted)
     # The cost of the roster returned, from its own values (lns.breakdown): the CLI once
     # refused a valid roster whose CP-SAT objective_value claimed more than it cost.
-    terms = breakdown(built, best)
+    terms = breakdown(built, best, run.lns.terms if run.lns is not None else None)
     objective = sum(terms.values())
     if status is Status.FEASIBLE and bound is not None and objective <= bound:
         status = Status.OPTIMAL  # the neighbourhoods reached the bound the full search proved
