@@ -367,6 +367,18 @@ def lower_bound(
     return best
 
 
+def at_total(relax: Relaxation, total: int, seconds: float) -> int | None:
+    """The relaxation's bound over rosters whose total burden `T` is `total` (the LP with the
+    away days, `T` fixed), rounded up as the bound is; None when GLOP gave no answer in time.
+
+    `lower_bound` is the least of these over every `T`. Set beside a roster's own total, it
+    tells where that roster's gap sits: above this value, rosters with the same `T` may cost
+    less; between it and `lower_bound`, only a roster with another total can close the gap, or
+    a stronger relaxation (benchmarks/fairness_gap.py)."""
+    lp = _LP(relax)
+    return None if (value := lp.solve(total, total, seconds)) is None else _rounded(value)
+
+
 def _step(relax: Relaxation) -> int:
     """The gcd of the sharers' burden factors: every roster's total `T = Σ f_s P_s` (integer
     points `P_s`, history's included) is a multiple of it."""
