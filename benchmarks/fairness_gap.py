@@ -34,9 +34,10 @@ from outreach_opt.check.checker import check_roster
 from outreach_opt.check.context import Context
 from outreach_opt.check.sharing import scaled_burdens
 from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.roster import Roster
 from outreach_opt.generate import generate
 from outreach_opt.io.load import instance_from_data, load_instance, load_roster
-from outreach_opt.solve.relaxation import relaxation
+from outreach_opt.solve.relaxation import Relaxation, relaxation
 from outreach_opt.solve.relaxation_bound import at_total, lower_bound
 
 
@@ -45,6 +46,13 @@ def _instance(spec: str) -> Instance:
         return load_instance(spec)
     n, m, w, seed = map(int, spec.split(":"))
     return instance_from_data(generate(n, m, w, seed), spec)
+
+
+def own_total(instance: Instance, roster: Roster, relax: Relaxation, seconds: float) -> tuple[int, int | None]:
+    """The roster's total burden `T` and the relaxation's bound over rosters of that `T`."""
+    burdens = scaled_burdens(Context.of(instance, (), roster.stays), roster.assignments)
+    total = sum(burdens.values())
+    return total, at_total(relax, total, seconds)
 
 
 def main() -> None:
@@ -58,12 +66,12 @@ def main() -> None:
     roster = load_roster(args.roster)
     report = check_roster(instance, roster)
     burdens = scaled_burdens(Context.of(instance, (), roster.stays), roster.assignments)
-    n, total = len(burdens), sum(burdens.values())
+    n = len(burdens)
     began = time.perf_counter()
     relax = relaxation(instance)
     bound = lower_bound(relax, time.perf_counter() + args.seconds)
     bound_s = time.perf_counter() - began
-    at = at_total(relax, total, args.seconds)
+    total, at = own_total(instance, roster, relax, args.seconds)
     spec = {s.id: s for s in instance.specialists}
     groups: dict[tuple[tuple[str, ...], str | None], list[str]] = defaultdict(list)
     for sid in burdens:

@@ -19,7 +19,8 @@ _spec.loader.exec_module(suite)
 
 def _row(seed: int, **fields: Any) -> dict[str, Any]:
     row = {"size": "L", "seed": seed, "solver": "engine", "status": "feasible", "time_limit": 60.0}
-    row.update(commit="abc1234", machine="test machine", objective=100, bound=90, gap=0.1, **fields)
+    row.update(commit="abc1234", machine="test machine", objective=100, bound=90, gap=0.1)
+    row.update(fields)
     return row
 
 
@@ -49,3 +50,19 @@ def test_rows_fill_every_column_new_fields_or_not() -> None:
         "-",
         "13.0",
     )
+
+
+def test_engine_rows_split_their_gap_at_their_own_total() -> None:
+    """A row with the bound at its own total burden lists the gap above it and below it, as
+    shares of the objective (1000: 2 % above 980, 8 % between 980 and the bound 900); a row
+    without one lists nothing."""
+    rows = {
+        "L-1-engine": _row(1, objective=1000, bound=900, total_burden=58425, at_own_total=980),
+        "L-2-engine": _row(2),
+    }
+    text = suite.table(rows)
+    lines = [line for line in text.splitlines() if line.startswith("- L-") and "bound at that T" in line]
+    assert lines == [
+        "- L-1-engine (abc1234): objective 1000, T 58425, bound at that T 980: 2.00 % of the objective above it, "
+        "8.00 % between it and the bound 900"
+    ]
