@@ -256,7 +256,9 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
         "663e98a's, while an A/B of its change alternated with the commit before on the same machine was "
         'cheaper in 6 of 6 pairs, models/MODEL.md "Making room") and of e4770b8 (2026-12-05 03:29-03:39 UTC, '
         "pace s 0.47-0.56: its L rows are cheaper than fc9d57c's partly by the machine's pace; alternated with "
-        '1e5677a its L solves were cheaper in 2 of 3 pairs, models/MODEL.md "Sub-models\' overheads"), '
+        '1e5677a its L solves were cheaper in 2 of 3 pairs, models/MODEL.md "Sub-models\' overheads") and of '
+        "d71d933 (M and L, 2026-12-05 06:48-06:53 UTC, pace s 0.48-0.54; the engine as on 44456ae, with the "
+        "split of each gap listed below the table), "
         "XL seed 1's of 8efa679 and the engine's L "
         "rows of 2c02f08 (2026-12-04 18:13-18:16 UTC; 0e26fd2, the commit before that session's changes, run "
         "the same way just after: 5660308 / 5992150 / 5961832, first roster 4.2-5.6 s, build 19-26 s: the "
