@@ -41,17 +41,22 @@ from outreach_opt.solve.relaxation import Relaxation, relaxation
 from outreach_opt.solve.relaxation_bound import at_total, lower_bound
 
 
-def _instance(spec: str) -> Instance:
+def instance_of(spec: str) -> Instance:
+    """An instance file, or `specialists:sites:weeks:seed` for `generate`'s instance."""
     if Path(spec).exists():
         return load_instance(spec)
     n, m, w, seed = map(int, spec.split(":"))
     return instance_from_data(generate(n, m, w, seed), spec)
 
 
+def burdens_of(instance: Instance, roster: Roster) -> dict[str, int]:
+    """Each sharer's scaled burden in the roster, as the checker reads it."""
+    return scaled_burdens(Context.of(instance, (), roster.stays), roster.assignments)
+
+
 def own_total(instance: Instance, roster: Roster, relax: Relaxation, seconds: float) -> tuple[int, int | None]:
     """The roster's total burden `T` and the relaxation's bound over rosters of that `T`."""
-    burdens = scaled_burdens(Context.of(instance, (), roster.stays), roster.assignments)
-    total = sum(burdens.values())
+    total = sum(burdens_of(instance, roster).values())
     return total, at_total(relax, total, seconds)
 
 
@@ -62,16 +67,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=300.0, help="most time for the bound's LPs")
     parser.add_argument("--groups", type=int, default=8, help="groups listed, the most below the mean first")
     args = parser.parse_args()
-    instance = _instance(args.instance)
+    instance = instance_of(args.instance)
     roster = load_roster(args.roster)
     report = check_roster(instance, roster)
-    burdens = scaled_burdens(Context.of(instance, (), roster.stays), roster.assignments)
-    n = len(burdens)
+    burdens = burdens_of(instance, roster)
+    n, total = len(burdens), sum(burdens.values())
     began = time.perf_counter()
     relax = relaxation(instance)
     bound = lower_bound(relax, time.perf_counter() + args.seconds)
     bound_s = time.perf_counter() - began
-    total, at = own_total(instance, roster, relax, args.seconds)
+    at = at_total(relax, total, args.seconds)
     spec = {s.id: s for s in instance.specialists}
     groups: dict[tuple[tuple[str, ...], str | None], list[str]] = defaultdict(list)
     for sid in burdens:

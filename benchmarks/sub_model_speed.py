@@ -29,8 +29,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from outreach_opt.generate import generate
-from outreach_opt.io.load import instance_from_data
+from fairness_gap import instance_of  # a sibling script, not a package
+
 from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.first_roster import complete_hint, hint
 from outreach_opt.solve.greedy import greedy_roster
@@ -46,11 +46,10 @@ def _cpu(work: Any) -> tuple[Any, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("size", help="specialists:sites:weeks:seed, e.g. 300:40:1:1")
+    parser.add_argument("size", help="specialists:sites:weeks:seed, e.g. 300:40:1:1, or an instance file")
     parser.add_argument("--k", type=int, default=20, help="specialists freed in each of the ten cuts")
     args = parser.parse_args()
-    n, m, w, seed = map(int, args.size.split(":"))
-    instance = instance_from_data(generate(n, m, w, seed), args.size)
+    instance = instance_of(args.size)
     plan = plan_model(instance, (), 300.0)
     built = RosterModel(plan.prep, pattern_cache=plan.cache).build()
     proto = built.model.proto

@@ -97,7 +97,7 @@ def breakdown(built: RosterModel, solver: cp_model.CpSolver, terms: Terms | None
     time limit CP-SAT's objective_value was seen 2000-12000 above their sum (four-week sample,
     3-6 s, 2 workers), so costs are never read from it. `terms`: the model's terms flattened
     already (a search's `Search.terms`; flattening them took 0.54 s at XL)."""
-    return (terms or Terms(built.terms)).read(values_of(solver))
+    return (terms if terms is not None else Terms(built.terms)).read(values_of(solver))
 
 
 @dataclass
