@@ -258,13 +258,14 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
         "pace s 0.47-0.56: its L rows are cheaper than fc9d57c's partly by the machine's pace; alternated with "
         '1e5677a its L solves were cheaper in 2 of 3 pairs, models/MODEL.md "Sub-models\' overheads") and of '
         "d71d933 (M and L, 2026-12-05 06:48-06:53 UTC, pace s 0.48-0.54; the engine as on 44456ae, with the "
-        "split of each gap listed below the table), "
+        "split of each gap listed below the table) and of 105c3cd (XL seeds 2 and 3, 2026-12-05 10:22-10:32 "
+        "UTC, pace s 0.52), "
         "XL seed 1's of 8efa679 and the engine's L "
         "rows of 2c02f08 (2026-12-04 18:13-18:16 UTC; 0e26fd2, the commit before that session's changes, run "
         "the same way just after: 5660308 / 5992150 / 5961832, first roster 4.2-5.6 s, build 19-26 s: the "
         "machine's pace, not a commit's, see pace s below); the rows of a4431e8, "
-        "0f49215 and 9217cf7 (the peers "
-        "at L and XL, the engine's XL seeds 2 and 3) ran beside two engineers' runs, load 6-8, "
+        "0f49215 (the peers "
+        "at L and XL) ran beside two engineers' runs, load 6-8, "
         "2026-12-03 23:13-23:48 UTC: their CPU s says how little they got). gap = (objective - bound) / "
         "objective, with each solver's "
         "own bound.",
