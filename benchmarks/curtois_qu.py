@@ -253,6 +253,9 @@ def _numbers(text: str | None) -> list[int]:
     for part in text.split(","):
         low, _, high = part.partition("-")
         wanted += range(int(low), int(high or low) + 1)
+    missing = [n for n in wanted if n not in present]
+    if missing:
+        print(f"not under {DATA}, skipped: {', '.join(f'Instance{n}' for n in missing)}", file=sys.stderr)
     return [n for n in wanted if n in present]
 
 
@@ -270,8 +273,11 @@ def main() -> None:
         return
     from outreach_opt.io.write import write_atomic
 
+    numbers = _numbers(args.instances)
+    if not numbers:  # a run that solves nothing must not look like one that did
+        sys.exit(f"curtois_qu.py: no instance to run: none of {args.instances or 'Instance*.txt'} under {DATA}")
     rows = {int(k): v for k, v in json.loads(ROWS.read_text(encoding="utf-8")).items()} if ROWS.exists() else {}
-    for number in _numbers(args.instances):
+    for number in numbers:
         command = [sys.executable, __file__, "--single", str(number), "--workers", str(args.workers)]
         if args.time_limit:
             command += ["--time-limit", str(args.time_limit)]

@@ -9,6 +9,8 @@ read, written and read back, and solved to its optimum, and bad files refused at
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -180,3 +182,16 @@ def test_bad_files_are_refused_at_their_line(tmp_path: Path, change: tuple[str, 
 def test_weekend_days_are_saturday_and_sunday() -> None:
     """Day 0 is a Monday, so days 7k+5 and 7k+6 are the Saturday and Sunday of max_weekends."""
     assert (START + dt.timedelta(days=5)).weekday() == 5 and (START + dt.timedelta(days=13)).weekday() == 6
+
+
+def test_benchmark_run_with_no_instance_fails_and_says_so() -> None:
+    """`benchmarks/curtois_qu.py` once printed 'written to ...' and exited 0 when the shared
+    folder was missing: a run that solved nothing looked like one that had."""
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "curtois_qu.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--instances", "99"], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 1
+    assert "skipped: Instance99" in done.stderr
+    assert "no instance to run" in done.stderr
+    assert "written to" not in done.stdout
