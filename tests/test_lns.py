@@ -22,6 +22,8 @@ from outreach_opt.solve import lns, lns_choice, search_run
 from outreach_opt.solve import solve as solve_module
 from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.lns import Found, Neighbourhoods, Search, breakdown, lane_decision
+from outreach_opt.solve.lns_choice import GROW, MIN_SHARE
+from outreach_opt.solve.lns_focus import large_kinds
 from outreach_opt.solve.options import SolveOptions, configured_solver
 from outreach_opt.solve.outcome import Status, read_roster
 from outreach_opt.solve.solve import solve
@@ -413,3 +415,21 @@ def test_request_focus_centres_neighbourhoods_on_unmet_requests(monkeypatch: pyt
         assert (2 in {t for _, t in free}) if kind == "days" else {s for s, _ in free} == {"a"}
     kind, free = hoods.next([], unmet)  # no short demand: the unmet requests whatever the share
     assert kind == "days" and 17 in {t for _, t in free}
+
+
+def test_a_timeout_never_grows_a_kind() -> None:
+    """A kind that starts below `MIN_SHARE` (the large instances' kinds: 60 specialist-days
+    of 1000 x 28) shrinks after a timeout, or stays; before, the floor took it up to 0.01."""
+    start = large_kinds(1000, 28, fair=True)
+    hoods = Neighbourhoods([f"s{i}" for i in range(1000)], 28, random.Random(0), size=dict(start))
+    for kind in start:
+        hoods.timed_out(kind)
+        assert hoods.size[kind] <= start[kind] < MIN_SHARE
+    hoods.closed("fair")
+    hoods.closed("fair")
+    hoods.timed_out("fair")
+    assert start["fair"] < hoods.size["fair"] < start["fair"] * GROW**2
+    small = Neighbourhoods(["a", "b"], 7, random.Random(0))
+    for _ in range(40):
+        small.timed_out("days")
+    assert small.size["days"] == MIN_SHARE

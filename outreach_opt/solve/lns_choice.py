@@ -40,6 +40,14 @@ Instances 8, 10 and 12 (cheaper on 4, 2 and 3 seeds of 4), 1117 against 1068 on 
 on 1); figures and their noise in models/MODEL.md."""
 GROW = 1.25
 """Factor a kind's size grows by after a closed neighbourhood (and shrinks by after a timeout)."""
+MIN_SHARE = 0.01
+"""Least size a kind shrinks to after timeouts, or its first size where that is smaller: a
+timeout never grows a kind. Why the second part: the large instances' kinds start at
+`lns_focus.LARGE_UNITS` specialist-days, 0.002 of 1000 specialists x 28 days, and a first
+timeout took them to this 0.01 at once (280 specialist-days, the sizes seen at 1000 x 60 x 4
+weeks, medians 0.01-0.013). Their sizes find about the same level by growing after closed
+neighbourhoods: with the floor at 0.0005 the medians were 0.007-0.01 and the rosters cost the
+same (XL seeds 1-3, 300 s, one alternated round, sums within 0.004 %; models/MODEL.md)."""
 
 
 @dataclass
@@ -51,6 +59,10 @@ class Neighbourhoods:
     rng: random.Random
     size: dict[str, float] = field(default_factory=lambda: dict(KINDS))
     turn: int = 0
+    floor: dict[str, float] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.floor = {kind: min(MIN_SHARE, share) for kind, share in self.size.items()}
 
     @classmethod
     def sized(cls, specialists: list[str], n_days: int, rng: random.Random, fair: bool) -> Neighbourhoods:
@@ -118,4 +130,4 @@ class Neighbourhoods:
         self.size[kind] = min(1.0, self.size[kind] * GROW)
 
     def timed_out(self, kind: str) -> None:
-        self.size[kind] = max(0.01, self.size[kind] / GROW)
+        self.size[kind] = max(self.floor[kind], self.size[kind] / GROW)
