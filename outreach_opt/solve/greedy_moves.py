@@ -31,6 +31,18 @@ SKIP_UNCHANGED = True
 """Skip a session's single moves while nothing they read changed since they last failed
 (`Greedy.move_key`); the same roster either way, sooner."""
 
+CHAINS_SOON = 0.01
+"""Chain moves run after a pass of single moves that lowered the objective by less than this
+share of it, not only after a pass that made none (until such early chains make none); 0 turns
+it off. Why: at 1000 specialists x 4 weeks a pass over every served session takes 5-10 s,
+and the last passes before the chains made 26, 2 and 0 moves (0.06 % in 18 s, XL seed 2),
+while the chains then gained 3.3 % in 12 s (seed 3: 13.0M in the 25 s before the greedy's
+time ran out, mid-pass). Solves at 300 s, XL seeds 1-3, one alternated round, idle: greedy
+rosters 176.6M / 138.8M / 145.4M off against 174.2M / 138.4M / 135.7M at 0.01, final
+174.3M / 134.5M / 140.7M against 172.3M / 134.2M / 133.4M (models/MODEL.md "Chains sooner").
+At 80 and 300 specialists a pass takes well under a second and the chains come a pass or
+two sooner."""
+
 Priced = tuple[int, Candidate, int]
 """(cost by `GreedyState._cost`, candidate, the day's new pattern index)."""
 
@@ -173,12 +185,16 @@ class Greedy(GreedySwaps):
         sessions above a demand's minimum (within its maximum), one at a time, each step
         lowering the objective (fairness counted exactly); passes repeat until none helps or
         `deadline` (perf_counter) passes, or, with `stall`, until a round of passes ending in
-        chain moves lowered the objective by less than that share of it. Returns the steps made."""
+        chain moves lowered the objective by less than that share of it. Chain moves (then
+        swaps) follow a pass that made no move, and, while they keep finding some, a pass that
+        gained less than `CHAINS_SOON`. Returns the steps made."""
         moves, improved = 0, True
         last = self.objective() if stall else 0
         self.settled, self.stalled_gain = False, None
+        early = CHAINS_SOON > 0  # chains after a pass that gained little, until such chains fail
         while improved and time.perf_counter() < deadline:
             improved, began, before = False, time.perf_counter(), moves
+            at_pass = self.objective() if early else 0
             for cand in sorted(self.roster.served, key=serving_order):
                 if time.perf_counter() > deadline:
                     break
@@ -198,17 +214,22 @@ class Greedy(GreedySwaps):
                 if self._add_extra(cands, demand, week):
                     moves, improved = moves + 1, True
             logger.debug("single moves: %d in %.2fs", moves - before, time.perf_counter() - began)
-            if not improved:  # single moves are done: a point may still pass through a third
+            if early and improved and at_pass - self.objective() < CHAINS_SOON * abs(at_pass):
+                chained = self.chains(cands_of, deadline)  # the passes nearly done: chains now
+                moves, early = moves + chained, chained > 0
+            elif not improved:  # single moves are done: a point may still pass through a third
                 chained = self.chains(cands_of, deadline)
                 if not chained and SWAPS:  # or two specialists exchange sessions
                     chained = self.swaps(cands_of, deadline)
                 moves, improved = moves + chained, chained > 0
-                if improved and stall:
-                    now = self.objective()
-                    if last - now < stall * abs(now):
-                        self.stalled_gain = last - now
-                        return moves
-                    last = now
+            else:
+                continue
+            if chained and stall:
+                now = self.objective()
+                if last - now < stall * abs(now):
+                    self.stalled_gain = last - now
+                    return moves
+                last = now
         self.settled = not improved
         return moves
 
