@@ -258,8 +258,8 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
         "pace s 0.47-0.56: its L rows are cheaper than fc9d57c's partly by the machine's pace; alternated with "
         '1e5677a its L solves were cheaper in 2 of 3 pairs, models/MODEL.md "Sub-models\' overheads") and of '
         "d71d933 (M and L, 2026-12-05 06:48-06:53 UTC, pace s 0.48-0.54; the engine as on 44456ae, with the "
-        "split of each gap listed below the table) and of 105c3cd (XL seeds 2 and 3, 2026-12-05 10:22-10:32 "
-        "UTC, pace s 0.52), "
+        "split of each gap listed below the table) and of 732aea7 (XL seeds 1-3, 2026-12-05 14:49-15:02 "
+        "UTC, pace s 0.53-0.55), "
         "XL seed 1's of 8efa679 and the engine's L "
         "rows of 2c02f08 (2026-12-04 18:13-18:16 UTC; 0e26fd2, the commit before that session's changes, run "
         "the same way just after: 5660308 / 5992150 / 5961832, first roster 4.2-5.6 s, build 19-26 s: the "
