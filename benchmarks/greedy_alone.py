@@ -16,11 +16,14 @@ greedy_chains, greedy_swaps) before the run: the A/B of a move kind or a limit.
 from __future__ import annotations
 
 import argparse
-import ast
-import importlib
 import json
+import sys
 import time
+from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ab_settings import apply_settings  # a sibling script, not a package
 
 SIZES = {"S": (20, 6, 1), "M": (80, 15, 1), "L": (300, 40, 1), "XL": (1000, 60, 4)}
 
@@ -65,13 +68,10 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0, help="the solve's limit the model is sized for")
     parser.add_argument("--set", action="append", default=[], metavar="MODULE.NAME=EXPR")
     args = parser.parse_args()
-    for setting in args.set:
-        target, _, expr = setting.partition("=")
-        module_name, _, name = target.rpartition(".")
-        module = importlib.import_module(f"outreach_opt.solve.{module_name}")
-        if not hasattr(module, name):
-            parser.error(f"outreach_opt.solve.{module_name} has no {name}")
-        setattr(module, name, ast.literal_eval(expr))
+    try:
+        apply_settings(args.set)
+    except ValueError as exc:
+        parser.error(str(exc))
     for size in args.sizes:
         for seed in args.seeds:
             print(json.dumps(run(size, seed, args.budget, args.time_limit) | {"set": args.set}), flush=True)
