@@ -16,7 +16,8 @@ follows: each instance's objectives per arm, the sums and how many pairs B won.
 
 Instances are files or `specialists:sites:weeks:seed` (`generate`'s). `--a`/`--b` take
 `MODULE.NAME=EXPR` (a module of outreach_opt.solve, a Python literal), repeatable; an arm
-without settings is the code as it is. Run from the tree under test (`PYTHONPATH=TREE`).
+without settings is the code as it is. The code solved is the tree the script sits in (its
+sibling `fairness_gap.py` puts that tree first on the path): run the copy in the tree under test.
 """
 
 from __future__ import annotations
