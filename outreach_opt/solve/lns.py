@@ -62,7 +62,12 @@ free specialist-days within it; on Curtois & Qu Instance7 (2 workers, shared) 4 
 made 15 neighbourhoods in 30 s and took the roster from 1962 to 1766, 1 s steps made 69 in
 50 s and took 3687 to 1572: many small steps climb faster than few long ones. Half-second
 steps were not better (Instance8 1936 / 1740 against 1747 / 1447, Instance12 5262 / 4743
-against 4833 / 4732; 60 s, 2 workers, alternated pairs, shared machine, load 2-2.7)."""
+against 4833 / 4732; 60 s, 2 workers, alternated pairs, shared machine, load 2-2.7). Nor
+were 2 s steps at 300 specialists x 40 sites, where many steps end at the limit: seeds 1-3
+at 60 s, two alternated rounds, idle (`benchmarks/ab_settings.py --time-limit 60 --rounds 2
+--a lns.STEP_SECONDS=1.0 --b lns.STEP_SECONDS=2.0`): 5,474,455 / 5,523,081, 5,640,496 /
+5,602,460, 5,502,950 / 5,479,205 against 5,443,609 / 5,456,809, 5,560,289 / 5,579,395,
+5,527,570 / 5,494,627 (sums +0.49 %, cheaper only at seed 3)."""
 SUB_MODELS = True
 """Solve each neighbourhood as a sub-model of only what is free (solve/sub_model.py) rather
 than as a narrowed copy of the whole model. Measured (shared machine, load 3-4; workers=1,
