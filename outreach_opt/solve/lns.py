@@ -67,7 +67,10 @@ were 2 s steps at 300 specialists x 40 sites, where many steps end at the limit:
 at 60 s, two alternated rounds, idle (`benchmarks/ab_settings.py --time-limit 60 --rounds 2
 --a lns.STEP_SECONDS=1.0 --b lns.STEP_SECONDS=2.0`): 5,474,455 / 5,523,081, 5,640,496 /
 5,602,460, 5,502,950 / 5,479,205 against 5,443,609 / 5,456,809, 5,560,289 / 5,579,395,
-5,527,570 / 5,494,627 (sums +0.49 %, cheaper only at seed 3)."""
+5,527,570 / 5,494,627 (sums +0.49 %, cheaper only at seed 3); nor 0.5 s steps there, the same
+way just after: 5,455,940 / 5,455,624, 5,624,842 / 5,652,096, 5,527,098 / 5,515,193 against
+5,443,078 / 5,390,142, 5,580,114 / 5,606,794, 5,527,729 / 5,505,726 (sums +0.54 %, cheaper in 1
+pair of 6, by 631)."""
 SUB_MODELS = True
 """Solve each neighbourhood as a sub-model of only what is free (solve/sub_model.py) rather
 than as a narrowed copy of the whole model. Measured (shared machine, load 3-4; workers=1,
