@@ -6,9 +6,9 @@ same code without it, run alternately on the same instances (the machine's pace 
 to 1.7 times between days, so rows of different hours are no A/B). Each run is its own process
 (the same memory and import state for both arms); A and B run one after another per instance
 and round. Each run prints one JSON line: the checker's objective (equal to the solver's, or
-`checked` is false), the bound, the build and wall seconds, and the greedy's log lines with
-the seconds since the run began (which target tries ran, how long each took). A summary
-follows: each instance's objectives per arm, the sums and how many pairs B won.
+`checked` is false), the bound, the build and wall seconds, the suite's pace, and the greedy's
+log lines with the seconds since the run began (which target tries ran, how long each took).
+A summary follows: each instance's objectives per arm, the sums and how many pairs B won.
 
     python benchmarks/ab_settings.py --time-limit 60 --rounds 2 \\
         --a "greedy.TARGET_SHARES=(0.6, 0.5, 0.7)" --b "greedy.TARGET_SHARES=(0.6,)" \\
@@ -35,7 +35,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fairness_gap import instance_of  # a sibling script, not a package
+from fairness_gap import instance_of  # sibling scripts, not a package
+from suite import _engine, pace
 
 
 def apply_settings(settings: Sequence[str]) -> None:
@@ -51,12 +52,13 @@ def apply_settings(settings: Sequence[str]) -> None:
 
 
 def run_one(spec: str, time_limit: float, settings: Sequence[str]) -> dict[str, Any]:
-    """One solve of `spec` with `settings` applied, its roster judged by the checker."""
+    """One solve of `spec` with `settings` applied, as the suite's engine rows solve (`suite._engine`:
+    2 workers, seed 0), its roster judged by the checker; `pace_s` is the suite's pace, so runs
+    of different hours can be told apart."""
     from outreach_opt.check.checker import check_roster
-    from outreach_opt.solve.options import SolveOptions
-    from outreach_opt.solve.solve import solve
 
     apply_settings(settings)
+    paced = pace()
     instance = instance_of(spec)
     began = time.perf_counter()
     lines: list[tuple[float, str]] = []
@@ -69,16 +71,17 @@ def run_one(spec: str, time_limit: float, settings: Sequence[str]) -> dict[str, 
     package = logging.getLogger("outreach_opt")
     package.setLevel(logging.INFO)
     package.addHandler(_Greedy(logging.INFO))
-    result = solve(instance, SolveOptions(time_limit=time_limit, workers=2, seed=0))
-    report = check_roster(instance, result.roster) if result.roster is not None else None
+    roster, out = _engine(instance, time_limit, workers=2)
+    report = check_roster(instance, roster) if roster is not None else None
     return {
         "instance": spec,
         "settings": list(settings),
         "objective": report.objective if report is not None and report.ok else None,
-        "checked": report is not None and report.ok and report.objective == result.objective,
-        "bound": result.bound,
-        "build_s": round(result.build_time, 2),
-        "wall_s": round(result.wall_time, 2),
+        "checked": report is not None and report.ok and report.objective == out["solver_objective"],
+        "bound": out["bound"],
+        "build_s": out["build_s"],
+        "wall_s": out["wall_s"],
+        "pace_s": paced,
         "greedy": lines,
     }
 
