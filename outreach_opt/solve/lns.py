@@ -198,11 +198,18 @@ class Search:
         """The roster's own cost, the sum of its terms (as `solve` reports it)."""
         return sum(self.terms.read(values_of(solver)).values())
 
-    def improve(self, found: Found, deadline: float, on_better: Callable[[int], None] | None = None) -> Found:
+    def improve(
+        self,
+        found: Found,
+        deadline: float,
+        on_better: Callable[[int], None] | None = None,
+        beside: bool = False,
+    ) -> Found:
         """Neighbourhood after neighbourhood until `deadline` (perf_counter) or `stop()`;
         returns the best roster found (possibly the one given). With sub-models and more
         than one worker, `lanes` threads each solve their own neighbourhood with one CP-SAT
-        worker (see `PARALLEL_LANES`)."""
+        worker (see `PARALLEL_LANES`). `beside`: a whole-model search has the workers
+        (solve/lns_beside.py), so one lane, one CP-SAT worker, on the calling thread."""
         people = sorted({s for s, _ in self.units})
         fair = self.built.fairness is not None
         hoods = Neighbourhoods.sized(people, self.built.prep.n_days, random.Random(self.seed), fair)
@@ -213,10 +220,10 @@ class Search:
         self._failed = []
         if self._sub_model() is not None and not self.stopped and deadline - time.perf_counter() >= 0.2:
             # First every auxiliary and no unit: what a narrowed copy frees at each step.
-            self._step(hoods, deadline, lane=0, settle=True)
-        lanes = self.lanes() if self._sub_model() is not None else 1
+            self._step(hoods, deadline, lane=0, settle=True, one_worker=beside)
+        lanes = self.lanes() if self._sub_model() is not None and not beside else 1
         if lanes == 1:
-            self._lane(hoods, deadline, 0, 1)
+            self._lane(hoods, deadline, 0, 1, one_worker=beside)
         else:
             threads = [threading.Thread(target=self._lane, args=(hoods, deadline, k, lanes)) for k in range(lanes)]
             for thread in threads:
@@ -243,6 +250,19 @@ class Search:
         )
         return found
 
+    @property
+    def best(self) -> Found | None:
+        """The best roster so far (None before `improve`)."""
+        return self._best
+
+    def offer(self, found: Found) -> None:
+        """A roster found elsewhere (the whole-model search beside the lane): the best from
+        now on when it is cheaper; lanes that started from the old best then replay or drop
+        what they find (`lane_decision`)."""
+        with self._lock:
+            if self._best is not None and found.objective < self._best.objective:
+                self._best = found
+
     def lanes(self) -> int:
         """How many neighbourhoods are solved at once: the whole model's workers (for 0, the
         cores this process may run on)."""
@@ -250,10 +270,10 @@ class Search:
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         return max(1, workers or cores or 1) if PARALLEL_LANES else 1
 
-    def _lane(self, hoods: Neighbourhoods, deadline: float, lane: int, lanes: int) -> None:
+    def _lane(self, hoods: Neighbourhoods, deadline: float, lane: int, lanes: int, one_worker: bool = False) -> None:
         try:
             while not self.stopped and deadline - time.perf_counter() >= 0.2:
-                self._step(hoods, deadline, lane, one_worker=lanes > 1)
+                self._step(hoods, deadline, lane, one_worker=one_worker or lanes > 1)
         except BaseException as exc:  # re-raised by `improve` on the caller's thread
             self._failed.append(exc)
             self.stop()
@@ -368,7 +388,7 @@ class Search:
         everything outside them is the roster's, so the sub-model is the same."""
         models = self._sub_model()
         if models is None:
-            return self._solve_narrowed(found, free, limit)
+            return self._solve_narrowed(found, free, limit, one_worker)
         values = values_of(found.solver)
         variables = [i for key in free for i in self.units[key]]
         if hint is not None:  # only kept variables differ: the fixed constants stay the roster's
@@ -414,7 +434,9 @@ class Search:
                 self._running.discard(solver)
         return code, solver
 
-    def _solve_narrowed(self, found: Found, free: set[SpecDay], limit: float) -> tuple[cp_model.CpSolver | None, bool]:
+    def _solve_narrowed(
+        self, found: Found, free: set[SpecDay], limit: float, one_worker: bool = False
+    ) -> tuple[cp_model.CpSolver | None, bool]:
         """`_solve` on the whole model narrowed to the neighbourhood (`_narrowed`)."""
         values = values_of(found.solver).tolist()
         sub = self._narrowed(found, free)
@@ -422,7 +444,7 @@ class Search:
         sub.clear_hints()
         proto.solution_hint.vars.extend(range(len(values)))
         proto.solution_hint.values.extend(values)
-        code, solver = self._run(sub, limit, len(free))
+        code, solver = self._run(sub, limit, len(free), one_worker)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None, code == cp_model.INFEASIBLE
         self._agreeing.append(solver)

@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Callable
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from outreach_opt.solve.builder import RosterModel
@@ -17,8 +18,10 @@ from outreach_opt.solve.fairness_window import Window
 from outreach_opt.solve.first_roster import complete_hint, hint, hint_solution
 from outreach_opt.solve.greedy import greedy_roster
 from outreach_opt.solve.lns import Found, Search
+from outreach_opt.solve.lns_beside import Beside
 from outreach_opt.solve.options import PRESOLVE_UP_TO_VARIABLES, SolveOptions, configured_solver
 from outreach_opt.solve.outcome import _STATUS, Progress, Status, relative_gap
+from outreach_opt.solve.sub_model import Ints
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +47,14 @@ LNS_FROM_GAP = 0.2
 whole model still does better: at 5 % the neighbourhoods took over Curtois & Qu Instance3 at
 about 1106 against a bound of 1000 and stayed there (60 s, shared), where the whole model had
 reached 1002; Instance2 ended at 834 against 829. Instances 6-12 switch at gaps of 20-90 %."""
+BESIDE = True
+"""...and then one lane of neighbourhoods probes beside it (solve/lns_beside.py): when the
+lane's rosters leave the whole model's behind, the neighbourhoods take over after all."""
+PROBE_SHARE = 0.1
+"""The lane runs for this share of the search's time (as long as the whole model's share
+before it, `FULL_SHARE`) and no longer unless it hands over: beside it the whole
+model proved Curtois & Qu Instance4 in 30-52 s instead of 21 s, and Instance6 not in 60 s
+(45 s alone), as the lane takes a third of two cores."""
 
 WINDOW_FROM_GAP = 0.1
 """A whole model searched without neighbourhoods, with `fairness_deviation`, narrows its
@@ -76,17 +87,28 @@ class SearchCallback(cp_model.CpSolverSolutionCallback):
         self._started = started
         self._restart = restart
         """Asked at each roster (objective, bound): True stops the search to restart it."""
+        self.keep_values = False
+        """Keep each roster's values (`values`): set by a search that may hand its roster to
+        neighbourhoods beside it (solve/lns_beside.py)."""
+        self.beside: Beside | None = None
 
     def on_solution_callback(self) -> None:
         elapsed = time.perf_counter() - self._started  # from the start of the build, as for bounds
         self.objective = round(self.objective_value)
-        if self._on_progress is not None:
+        report = True
+        if self.keep_values:
+            self.values = np.asarray(self.response_proto.solution, dtype=np.int64)
+            if self.beside is not None:  # reported only when cheaper than the lane's rosters too
+                report = self.beside.heard(self.values, self.objective)
+        if self._on_progress is not None and report:
             self._on_progress(Progress(elapsed, self.objective, round(self.best_objective_bound)))
         if self._restart is not None and self._restart(self.objective, self.best_objective_bound):
             self.stop_search()
 
     objective: int | None = None
     """The last roster's objective, as CP-SAT reports it (for the switch to neighbourhoods)."""
+    values: Ints | None = None
+    """The last roster's values, with `keep_values`."""
 
 
 class SearchRun:
@@ -119,6 +141,10 @@ class SearchRun:
         """Only with neighbourhoods: preparing them walks every variable of the model."""
         self.seen_bound: float | None = None
         self.switched = False
+        self.beside: Beside | None = None
+        """Neighbourhoods beside the whole model, from a switch that kept it (`BESIDE`)."""
+        self._search_seconds = 0.0
+        """The time the search had when it began (with neighbourhoods)."""
         self.window: Window | None = None
         self.windowed_at: int | None = None
         """The cost of the roster the last fairness window was cut at."""
@@ -142,6 +168,12 @@ class SearchRun:
         if gap is None or gap > LNS_FROM_GAP:
             self.switched = True
             solver.stop_search()
+        elif BESIDE and callback.values is not None and callback.objective is not None and self.lns is not None:
+            assert self.lns_until is not None  # a switch is timed only with neighbourhoods
+            until = min(self.lns_until, time.perf_counter() + PROBE_SHARE * self._search_seconds)
+            beside = Beside(self.lns, until, self._report, lambda: self.seen_bound, solver.stop_search)
+            beside.start(callback.values, callback.objective)
+            self.beside = callback.beside = beside
 
     def wants_window(self, objective: int, bound: float) -> bool:
         """At each roster: restart with a (narrower) fairness window? See `WINDOW_FROM_GAP`."""
@@ -228,7 +260,9 @@ class SearchRun:
         self._current = solver
         timer = None
         if self.lns_until is not None and callback is not None:
-            share = self.whole_share * (self.lns_until - time.perf_counter())
+            callback.keep_values = BESIDE
+            self._search_seconds = self.lns_until - time.perf_counter()
+            share = self.whole_share * self._search_seconds
             timer = threading.Timer(share, self._switch, (solver, callback))
             timer.daemon = True
             timer.start()
@@ -256,6 +290,9 @@ class SearchRun:
                 solver = self.best  # a fresh search that did not take the hint found worse: the last roster stands
         if timer is not None:
             timer.cancel()
+        found = self.beside.finish() if self.beside is not None else None
+        if self.beside is not None and self.beside.handed_over:
+            self.switched = True  # the neighbourhoods go on, with every worker
         if code == cp_model.MODEL_INVALID:  # a bug in the builder, never the user's input
             raise RuntimeError(f"CP-SAT rejected the model: {self.built.model.validate()}")
         self.status = _STATUS[code]
@@ -263,6 +300,9 @@ class SearchRun:
             self.best = solver
         elif self.status is Status.UNKNOWN and self.start is not None:
             self.best, self.status = self.start, Status.FEASIBLE
+        if self._lane_wins(found):  # solve() calls it optimal if it meets the bound
+            assert found is not None
+            self.best, self.status = found.solver, Status.FEASIBLE
         proven = [b for b in bounds if math.isfinite(b)]
         if self.status is not Status.INFEASIBLE and proven:
             # The whole model's bound holds with or without a roster of its own: a roster
@@ -271,6 +311,13 @@ class SearchRun:
             # LP, and the search before it may have proved more (S seed 3: 20007 before the
             # window's restart, 19850 when the restarted search stopped).
             self.bound = round(max(proven))
+
+    def _lane_wins(self, found: Found | None) -> bool:
+        """Does the roster of the neighbourhoods beside the whole model (`BESIDE`) cost less
+        than the whole model's, which is not proven optimal?"""
+        if found is None or self.status is Status.OPTIMAL or self.lns is None:
+            return False
+        return self.best is None or found.objective < self.lns.cost(self.best)
 
     def _any_roster(self, lns: Search) -> cp_model.CpSolver | None:
         """A roster with no regard to cost: the start for the neighbourhoods."""

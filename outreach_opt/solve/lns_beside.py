@@ -1,0 +1,126 @@
+"""Neighbourhoods beside a whole-model search that is near its proof.
+
+Why: at the switch (`search_run.FULL_SHARE` of the time) a whole model whose roster is within
+`search_run.LNS_FROM_GAP` of CP-SAT's bound keeps its search, as a proof may be near: Curtois
+& Qu Instance4 and Instance6 (gaps of 9-11 % and 5 % there) prove their optima at 21 and 27 s
+of 60, and lose the proof when the neighbourhoods take over. But the gap may be the roster's,
+not the bound's: on Instance10 the bound is 4620 from 7 s (best known 4631) and the whole
+model's roster ends at 4989-5093, while neighbourhoods from the switch on reach 4639-4651. So
+from the switch one lane of neighbourhoods (one CP-SAT worker, solve/lns.py) runs beside the
+whole model, which keeps its workers and its proof's progress: each side's cheaper rosters
+reach the other (the whole model's are offered to the lane; the lane's cannot be handed to a
+running CP-SAT search, but its bound judges them), the first to prove the other's roster
+optimal ends both, and the cheaper roster stands.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections.abc import Callable
+
+from outreach_opt.solve.lns import Found, Search
+from outreach_opt.solve.sub_model import Ints, Solution
+
+logger = logging.getLogger(__name__)
+
+
+HANDOVER_GAP = 0.02
+"""When the lane's roster costs this much less than the whole model's last one, the whole
+model is not the search finding rosters: it stops, and the neighbourhoods take its workers."""
+
+
+class Beside:
+    """One lane of neighbourhoods in its own thread until `deadline` (perf_counter) or a
+    proof. `report(objective)` hears each roster cheaper than every one heard before, from
+    either side; `bound()` is the whole model's bound so far; `stop_whole()` ends its search."""
+
+    def __init__(
+        self,
+        lns: Search,
+        deadline: float,
+        report: Callable[[int], None],
+        bound: Callable[[], float | None],
+        stop_whole: Callable[[], None],
+    ) -> None:
+        self.lns, self.deadline = lns, deadline
+        self._report, self._bound, self._stop_whole = report, bound, stop_whole
+        self._lock = threading.Lock()
+        self._lowest: int | None = None
+        self._thread: threading.Thread | None = None
+        self._found: Found | None = None
+        self._failed: list[BaseException] = []
+        self._whole: int | None = None
+        """The cost of the whole model's last roster."""
+        self.handed_over = False
+        """Set when the lane's roster left the whole model's `HANDOVER_GAP` behind: the whole
+        model is stopped, and the neighbourhoods take every worker (search_run)."""
+
+    def start(self, values: Ints, objective: int) -> None:
+        """From the whole model's roster (its values, CP-SAT's objective)."""
+        found = self._found_of(values)
+        self._lowest, self._whole = min(objective, found.objective), found.objective
+        logger.info("neighbourhoods beside the whole model from %d", found.objective)
+        self._thread = threading.Thread(target=self._run, args=(found,), daemon=True)
+        self._thread.start()
+
+    def heard(self, values: Ints, objective: int) -> bool:
+        """A roster of the whole model: offered to the lane; True when it is cheaper than
+        every roster reported so far (so it is reported)."""
+        if self._thread is None:
+            return True
+        found = self._found_of(values)
+        self._whole = found.objective
+        self.lns.offer(found)
+        return self._lower(objective, report=False)
+
+    def finish(self) -> Found | None:
+        """Stop the lane (the whole model has ended), wait for it, and return its best roster;
+        re-raises what failed in it. After a handover the search is left ready for the
+        neighbourhoods that follow (a signal meanwhile is the caller's to heed)."""
+        if self._thread is None:
+            return None
+        self.lns.stop()
+        self._thread.join()
+        if self._failed:
+            raise self._failed[0]
+        if self.handed_over:
+            self.lns.stopped = False
+        return self._found
+
+    def _run(self, found: Found) -> None:
+        try:
+            self._found = self.lns.improve(found, self.deadline, self._better, beside=True)
+        except BaseException as exc:  # re-raised by `finish` on the search's thread
+            self._failed.append(exc)
+            self._stop_whole()
+
+    def _better(self, objective: int) -> None:
+        """The lane's cheaper roster: reported, and both searches end when the whole model's
+        bound proves it optimal."""
+        self._lower(objective)
+        bound = self._bound()
+        if bound is not None and math.isfinite(bound) and objective <= math.ceil(bound - 1e-6):
+            logger.info("neighbourhoods beside: %d meets the whole model's bound", objective)
+            self._stop_whole()
+            self.lns.stop()
+        elif self._whole is not None and objective < (1 - HANDOVER_GAP) * self._whole and not self.handed_over:
+            logger.info("neighbourhoods beside: %d against the whole model's %d, handed over", objective, self._whole)
+            self.handed_over = True
+            self._stop_whole()
+
+    def _lower(self, objective: int, report: bool = True) -> bool:
+        """Is `objective` below every roster's so far? If so it is the lowest from now on,
+        and reported unless the caller reports it itself (the whole model's callback)."""
+        with self._lock:  # the lane's reports in order
+            if self._lowest is not None and objective >= self._lowest:
+                return False
+            self._lowest = objective
+            if report:
+                self._report(objective)
+        return True
+
+    def _found_of(self, values: Ints) -> Found:
+        cost = sum(self.lns.terms.read(values).values())
+        return Found(Solution(values, float(cost)), cost)
