@@ -174,7 +174,12 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "(each row says when it ran and on which commit; '(with uncommitted changes)' on rows measured before the "
         "benchmarks stopped counting their own result files meant only those files, on rows of 6372d4b "
         "first_line's docstring, MODEL.md, a test and a benchmark script, none run here; the rows of 4b61a77 ran "
-        "one after another with nothing else on the machine, 2026-12-04 00:08-00:34 UTC; CPU s is the CPU time "
+        "one after another with nothing else on the machine, 2026-12-04 00:08-00:34 UTC, as did those of 85284d2 "
+        "(Instances 4, 6 and 10, 2026-12-06 01:26-01:27 UTC: of the instances whose switch to neighbourhoods was "
+        "logged that day (1-3 proved before it; 4, 6, 7, 10, 15, 17, 18) the only ones whose whole model was within "
+        "20 % of its bound at the switch, so the only ones the neighbourhoods beside the whole model change; "
+        "Instance4's proof came at 18-58 s of 60 in other runs with and without them, models/MODEL.md); CPU s is "
+        "the CPU time "
         "the run got, out of 2 x wall s).",
         "",
         "**before**: the previous session's checked value (same limits; its neighbourhoods cloned the model each "
