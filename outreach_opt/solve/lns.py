@@ -70,7 +70,18 @@ at 60 s, two alternated rounds, idle (`benchmarks/ab_settings.py --time-limit 60
 5,527,570 / 5,494,627 (sums +0.49 %, cheaper only at seed 3); nor 0.5 s steps there, the same
 way just after: 5,455,940 / 5,455,624, 5,624,842 / 5,652,096, 5,527,098 / 5,515,193 against
 5,443,078 / 5,390,142, 5,580,114 / 5,606,794, 5,527,729 / 5,505,726 (sums +0.54 %, cheaper in 1
-pair of 6, by 631)."""
+pair of 6, by 631). Nor, kept as a rule, steps doubled after every 20 neighbourhoods in a row
+without a better roster, up to 8 s (tried for Curtois & Qu Instance7, where 1 s steps stall at
+1060-1067 from about 25 s with neighbourhoods of up to 500 of 560 specialist-days open at the
+limit). Curtois & Qu 7, 8, 12 at 60 s, seed 0, three alternated rounds, idle (a copy of the
+tree, `benchmarks/curtois_qu_seed.py` through a scratch wrapper setting the cap to 3 or 0
+doublings): 1071 / 1059 / 1066, 1452 / 1439 / 1357, 4686 / 4323 / 4309 against 1067 / 1073 /
+1063, 1625 / 1532 / 1449, 4491 / 4513 / 4196: sums -1.2 %, cheaper in 5 of 9, Instance8 in all
+3. But `benchmarks/ab_settings.py`, one round, the same hour: 80 x 15 at 30 s 545,104 /
+362,297 / 319,555 against 541,520 / 362,297 / 319,553 (+0.29 %), 300 x 40 at 60 s 5,364,020 /
+5,629,113 / 5,449,128 against 5,337,280 / 5,579,015 / 5,490,742 (+0.21 %, cheaper in 1 of 3):
+the rule set before the runs (neither size dearer by more than 0.2 %) rejects it, though both
+are within those sizes' run-to-run spread (80 x 15 seed 1 on one code: 541,386-545,229)."""
 SUB_MODELS = True
 """Solve each neighbourhood as a sub-model of only what is free (solve/sub_model.py) rather
 than as a narrowed copy of the whole model. Measured (shared machine, load 3-4; workers=1,
