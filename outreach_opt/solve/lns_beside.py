@@ -2,15 +2,17 @@
 
 Why: at the switch (`search_run.FULL_SHARE` of the time) a whole model whose roster is within
 `search_run.LNS_FROM_GAP` of CP-SAT's bound keeps its search, as a proof may be near: Curtois
-& Qu Instance4 and Instance6 (gaps of 9-11 % and 5 % there) prove their optima at 21 and 27 s
-of 60, and lose the proof when the neighbourhoods take over. But the gap may be the roster's,
-not the bound's: on Instance10 the bound is 4620 from 7 s (best known 4631) and the whole
-model's roster ends at 4989-5093, while neighbourhoods from the switch on reach 4639-4651. So
-from the switch one lane of neighbourhoods (one CP-SAT worker, solve/lns.py) runs beside the
-whole model, which keeps its workers and its proof's progress: each side's cheaper rosters
-reach the other (the whole model's are offered to the lane; the lane's cannot be handed to a
-running CP-SAT search, but its bound judges them), the first to prove the other's roster
-optimal ends both, and the cheaper roster stands.
+& Qu Instance4 and Instance6 (gaps of 9-11 % and 5 % there) prove their optima at 18-56 s and
+27-49 s of 60, and lose the proof when the neighbourhoods take over. But the gap may be the
+roster's, not the bound's: on Instance10 the bound is 4620 from about 7 s (best known 4631)
+and the kept whole model's roster ends at 4884-5093, while neighbourhoods from the switch on
+reach 4639-4742. So from the switch one lane of neighbourhoods (one CP-SAT worker,
+solve/lns.py) probes beside the whole model for `search_run.PROBE_SHARE` of the search, the
+whole model keeping its workers and its proof's progress. The whole model's rosters are
+offered to the lane (a running CP-SAT search cannot take the lane's, but its bound judges
+them); a lane roster that meets the bound ends both (optimal), one `HANDOVER_GAP` below the
+whole model's ends the whole model and the neighbourhoods take every worker; at the end the
+cheaper roster stands. Figures: models/MODEL.md, "Neighbourhoods beside a whole model".
 """
 
 from __future__ import annotations
