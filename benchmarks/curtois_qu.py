@@ -178,7 +178,9 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "(Instances 4, 6 and 10, 2026-12-06 01:26-01:27 UTC: of the instances whose switch to neighbourhoods was "
         "logged that day (1-3 proved before it; 4, 6, 7, 10, 15, 17, 18) the only ones whose whole model was within "
         "20 % of its bound at the switch, so the only ones the neighbourhoods beside the whole model change; "
-        "Instance4's proof came at 18-58 s of 60 in other runs with and without them, models/MODEL.md); CPU s is "
+        "Instance4's proof came at 18-58 s of 60 in other runs with and without them, models/MODEL.md) and those of "
+        "df78bf0 (Instances 7, 8, 12, 15, 17, 18, 2026-12-06 02:05-02:26 UTC: they switch to neighbourhoods "
+        "outright); CPU s is "
         "the CPU time "
         "the run got, out of 2 x wall s).",
         "",
