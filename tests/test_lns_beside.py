@@ -82,24 +82,27 @@ def test_a_lane_roster_that_meets_the_bound_ends_both_searches(monkeypatch: pyte
     assert time.perf_counter() - began < 30
 
 
-def test_the_whole_models_rosters_are_heard_and_reported_only_when_cheaper() -> None:
-    """A stopped lane (it returns its start at once) still judges what the whole model finds:
-    a dearer roster than any reported is not reported; a cheaper one is, and is offered to
-    the lane."""
+def test_the_whole_models_rosters_are_heard_and_reported_only_when_cheaper(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the whole model finds is judged against every roster reported: a dearer one is
+    not reported, a cheaper one is; while the lane runs, the cheaper one becomes its best.
+    The lane's neighbourhoods find nothing here (each step only waits), so that it cannot
+    reach the optimum before the whole model does."""
+    monkeypatch.setattr(Search, "_step", lambda *_args, **_kwargs: time.sleep(0.01))
     built, blind, optimum = _example()
+    best = _one_worker(20)
+    assert best.solve(built.model) == cp_model.OPTIMAL
     search = Search(built, _one_worker, seed=0)
-    search.stop()
     reports: list[int] = []
-    beside = Beside(search, time.perf_counter() + 5, reports.append, lambda: None, lambda: None)
+    beside = Beside(search, time.perf_counter() + 30, reports.append, lambda: None, lambda: None)
     cost = search.cost(blind)
     beside.start(values_of(blind), cost)
     assert not beside.heard(values_of(blind), cost + 1)
-    best = _one_worker(20)
-    assert best.solve(built.model) == cp_model.OPTIMAL
     assert beside.heard(values_of(best), optimum)
-    assert reports == []  # the whole model's rosters are reported by its own callback
+    assert search.best is not None and search.best.objective == optimum  # offered to the running lane
+    assert optimum not in reports  # the whole model's rosters are reported by its own callback
+    assert not beside.heard(values_of(best), optimum)  # no longer cheaper than every one reported
     found = beside.finish()
-    assert found is not None and found.solver is not best  # the stopped lane kept its start
+    assert found is not None and found.objective == optimum
 
 
 def test_offer_replaces_the_best_only_with_a_cheaper_roster() -> None:

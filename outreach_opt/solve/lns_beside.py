@@ -68,13 +68,14 @@ class Beside:
         self._thread.start()
 
     def heard(self, values: Ints, objective: int) -> bool:
-        """A roster of the whole model: offered to the lane; True when it is cheaper than
-        every roster reported so far (so it is reported)."""
-        if self._thread is None:
-            return True
-        found = self._found_of(values)
-        self._whole = found.objective
-        self.lns.offer(found)
+        """A roster of the whole model (called only after `start`): offered to the lane while
+        it runs (pricing it costs a pass over its terms and a copy of its values, not worth
+        it once the probe has ended); True when it is cheaper than every roster reported so
+        far (so it is reported)."""
+        if self._thread is not None and self._thread.is_alive():
+            found = self._found_of(values)
+            self._whole = found.objective
+            self.lns.offer(found)
         return self._lower(objective, report=False)
 
     def finish(self) -> Found | None:
