@@ -14,7 +14,8 @@ A summary follows: each instance's objectives per arm, the sums and how many pai
         --a "greedy.TARGET_SHARES=(0.6, 0.5, 0.7)" --b "greedy.TARGET_SHARES=(0.6,)" \\
         300:40:1:1 300:40:1:2 300:40:1:3
 
-Instances are files or `specialists:sites:weeks:seed` (`generate`'s). `--a`/`--b` take
+Instances are files, `specialists:sites:weeks:seed` (`generate`'s) or `cq:N` (Curtois & Qu
+InstanceN, solved as `curtois_qu.py` solves it: neighbourhoods on, the lone-line judge). `--a`/`--b` take
 `MODULE.NAME=EXPR` (a module of outreach_opt.solve, a Python literal), repeatable; an arm
 without settings is the code as it is. The code solved is the tree the script sits in (its
 sibling `fairness_gap.py` puts that tree first on the path): run the copy in the tree under test.
@@ -35,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fairness_gap import instance_of  # sibling scripts, not a package
+import curtois_qu  # sibling scripts, not a package
+from fairness_gap import instance_of
 from suite import _engine, pace
 
 
@@ -59,6 +61,15 @@ def run_one(spec: str, time_limit: float, settings: Sequence[str]) -> dict[str, 
 
     apply_settings(settings)
     paced = pace()
+    if spec.startswith("cq:"):
+        cq = curtois_qu.run_one(int(spec[3:]), time_limit, workers=2)
+        measured = {key: cq.get(key) for key in ("bound", "build_s", "wall_s")}
+        objective = cq["objective"] if cq.get("checked") else None  # the checker's, when it holds
+        return (
+            {"instance": spec, "settings": list(settings), "objective": objective, "checked": bool(cq.get("checked"))}
+            | measured
+            | {"pace_s": paced}
+        )
     instance = instance_of(spec)
     began = time.perf_counter()
     lines: list[tuple[float, str]] = []
