@@ -81,7 +81,12 @@ doublings): 1071 / 1059 / 1066, 1452 / 1439 / 1357, 4686 / 4323 / 4309 against 1
 362,297 / 319,555 against 541,520 / 362,297 / 319,553 (+0.29 %), 300 x 40 at 60 s 5,364,020 /
 5,629,113 / 5,449,128 against 5,337,280 / 5,579,015 / 5,490,742 (+0.21 %, cheaper in 1 of 3):
 the rule set before the runs (neither size dearer by more than 0.2 %) rejects it, though both
-are within those sizes' run-to-run spread (80 x 15 seed 1 on one code: 541,386-545,229)."""
+are within those sizes' run-to-run spread (80 x 15 seed 1 on one code: 541,386-545,229).
+Tried again on the instances that stall longest (`benchmarks/ab_settings.py --a
+lns.MAX_DOUBLINGS=0 --b lns.MAX_DOUBLINGS=3 cq:18 cq:15` at 300 s, then `cq:7 cq:8 cq:12` at
+60 s, one round, from a copy of the tree, idle, 2026-12-06): 4877 / 4105 against 4858 / 4003,
+and 1067 / 1449 / 4591 against 1066 / 1533 / 4291: dearer in 4 of 5 (Instance8 cheaper again);
+the M and L rounds were not run."""
 SUB_MODELS = True
 """Solve each neighbourhood as a sub-model of only what is free (solve/sub_model.py) rather
 than as a narrowed copy of the whole model. Measured (shared machine, load 3-4; workers=1,
