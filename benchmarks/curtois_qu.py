@@ -180,7 +180,9 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "20 % of its bound at the switch, so the only ones the neighbourhoods beside the whole model change; "
         "Instance4's proof came at 18-58 s of 60 in other runs with and without them, models/MODEL.md) and those of "
         "df78bf0 (Instances 7, 8, 12, 15, 17, 18, 2026-12-06 02:05-02:26 UTC: they switch to neighbourhoods "
-        "outright); CPU s is "
+        "outright) and those of 08bdd55 (Instances 13 and 19, 2026-12-06 03:18-03:28 UTC; Instance15's 300 s runs "
+        "that day on the same search gave 4003, 4021 and 4117, Instance13's 2344 and 2538: one run per row is one "
+        "draw of a wide spread); CPU s is "
         "the CPU time "
         "the run got, out of 2 x wall s).",
         "",
