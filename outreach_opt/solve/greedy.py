@@ -210,7 +210,25 @@ def _time_for_a_try(left: float, fill_seconds: float, quickest: float | None) ->
     search's. Shared machine, `solve` at 30 s, 80 specialists x 15 sites: the 0.5 try
     started 2.9 s (seed 1) and 3.6 s (seed 3) before the deadline after 0.6 tries of 8.6 and
     8.2 s, and ended at 677,811 and 416,081 against the 0.6 try's 549,433 and 326,584."""
-    return left > 2 * fill_seconds and (quickest is None or left > quickest)
+    return left > 2 * fill_seconds and (quickest is None or left > NEXT_TRY_ROOM * quickest)
+
+
+NEXT_TRY_ROOM = 2.0
+"""A further target try needs this many times the quickest try's seconds left: room for the
+try and as long again for its moves, else the best try's own moves go on (`greedy_roster`).
+Why: at 1000 specialists x 4 weeks a try takes 55-100 s of the greedy's ~140 s, and with room
+for just one more the 0.5 try ran and lost, where the 0.6 try's moves in that time gained
+3.7M and 3.2M (XL-1 to 170,141,047 against the 0.5 try's tail 173,369,969; XL-2 134,878,296
+against 137,216,416). Measured, `benchmarks/ab_settings.py --time-limit 300 --a
+greedy.NEXT_TRY_ROOM=1.0 --b greedy.NEXT_TRY_ROOM=2.0` XL seeds 1-3, one round, from a copy of
+the tree, idle, 2026-12-06 03:38-04:11 UTC: 167,505,509 / 129,878,070 / 126,110,832 against
+169,436,606 / 130,926,759 / 125,562,226 (XL-3 ran the same tries both ways: the noise). The
+same hour at 80 x 15, 30 s, two rounds: 541,537 / 542,875, 362,297 / 362,266, 319,494 /
+319,395 against 541,456 / 541,593, 362,297 / 362,297, 319,522 / 319,553 (sums +0.05 %; B
+skipped the 0.5 try at M-3 in both rounds and was cheaper there, M-1 ran the same tries); at
+300 x 40, 60 s, every pair ran the same tries (5,350,831 / 5,568,571 / 5,466,846 against
+5,377,308 / 5,586,273 / 5,465,928: the noise). Rule set before the runs: XL's sum lower and
+cheaper in 2 of 3, M's and L's sums not dearer by more than 0.2 %."""
 
 
 def _filled(
