@@ -216,10 +216,12 @@ def _time_for_a_try(left: float, fill_seconds: float, quickest: float | None) ->
 NEXT_TRY_ROOM = 2.0
 """A further target try needs this many times the quickest try's seconds left: room for the
 try and as long again for its moves, else the best try's own moves go on (`greedy_roster`).
-Why: at 1000 specialists x 4 weeks a try takes 55-100 s of the greedy's ~140 s, and with room
-for just one more the 0.5 try ran and lost, where the 0.6 try's moves in that time gained
-3.7M and 3.2M (XL-1 to 170,141,047 against the 0.5 try's tail 173,369,969; XL-2 134,878,296
-against 137,216,416). Measured, `benchmarks/ab_settings.py --time-limit 300 --a
+Why: at 1000 specialists x 4 weeks a try takes 53-104 s of the greedy's ~140 s; with room
+for just one more the 0.5 try ran, and what it left was dearer than the 0.6 try's own moves
+given its time, which gained 3.7M and 3.2M: XL-1 173,369,969 (the 0.5 try lost to the 0.6
+try, 175,989,016 against 173,819,654, whose moves then had 10 s) against 170,141,047; XL-2
+137,216,416 (the 0.5 try won, 137,653,928 against 138,046,406, and was moved on) against
+134,878,296. Measured, `benchmarks/ab_settings.py --time-limit 300 --a
 greedy.NEXT_TRY_ROOM=1.0 --b greedy.NEXT_TRY_ROOM=2.0` XL seeds 1-3, one round, from a copy of
 the tree, idle, 2026-12-06 03:38-04:11 UTC: 167,505,509 / 129,878,070 / 126,110,832 against
 169,436,606 / 130,926,759 / 125,562,226 (XL-3 ran the same tries both ways: the noise). The
