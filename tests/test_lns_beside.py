@@ -96,13 +96,36 @@ def test_the_whole_models_rosters_are_heard_and_reported_only_when_cheaper(monke
     beside = Beside(search, time.perf_counter() + 30, reports.append, lambda: None, lambda: None)
     cost = search.cost(blind)
     beside.start(values_of(blind), cost)
-    assert not beside.heard(values_of(blind), cost + 1)
-    assert beside.heard(values_of(best), optimum)
+    whole: list[int] = []  # the whole model's own reports, made through `heard`
+    assert not beside.heard(values_of(blind), cost + 1, lambda: whole.append(cost + 1))
+    assert beside.heard(values_of(best), optimum, lambda: whole.append(optimum))
     assert search.best is not None and search.best.objective == optimum  # offered to the running lane
-    assert optimum not in reports  # the whole model's rosters are reported by its own callback
-    assert not beside.heard(values_of(best), optimum)  # no longer cheaper than every one reported
+    assert whole == [optimum] and optimum not in reports  # reported once, by the whole model's callback
+    assert not beside.heard(values_of(best), optimum, lambda: whole.append(optimum))  # not below itself
+    assert whole == [optimum]
     found = beside.finish()
     assert found is not None and found.objective == optimum
+
+
+def test_a_lane_roster_is_reported_after_the_whole_models_report_it_came_during() -> None:
+    """The whole model's report is made under the lock that orders the lane's: a lane roster
+    found while it is being made is reported after it, so the reports still fall. (With the
+    report decided under the lock but made after it, the lane's came first.)"""
+    built, blind, _ = _example()
+    order: list[tuple[str, int]] = []
+    beside = Beside(Search(built, _one_worker, seed=0), time.perf_counter(), lambda o: order.append(("lane", o)),
+                    lambda: None, lambda: None)  # fmt: skip
+    cost = Search(built, _one_worker, seed=0).cost(blind)
+    lane = threading.Thread(target=beside._better, args=(cost - 1,))
+
+    def whole_report() -> None:
+        lane.start()
+        lane.join(0.3)  # the lane's cheaper roster arrives while the whole model reports
+        order.append(("whole", cost))
+
+    assert beside.heard(values_of(blind), cost, whole_report)
+    lane.join()
+    assert order == [("whole", cost), ("lane", cost - 1)]
 
 
 def test_offer_replaces_the_best_only_with_a_cheaper_roster() -> None:

@@ -95,15 +95,20 @@ class SearchCallback(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         elapsed = time.perf_counter() - self._started  # from the start of the build, as for bounds
         self.objective = round(self.objective_value)
-        report = True
+        progress = Progress(elapsed, self.objective, round(self.best_objective_bound))
         if self.keep_values:
             self.values = np.asarray(self.response_proto.solution, dtype=np.int64)
-            if self.beside is not None:  # reported only when cheaper than the lane's rosters too
-                report = self.beside.heard(self.values, self.objective)
-        if self._on_progress is not None and report:
-            self._on_progress(Progress(elapsed, self.objective, round(self.best_objective_bound)))
+        if self.beside is not None and self.values is not None:
+            # Reported only when cheaper than the lane's rosters too, in order with them.
+            self.beside.heard(self.values, self.objective, lambda: self._progress(progress))
+        else:
+            self._progress(progress)
         if self._restart is not None and self._restart(self.objective, self.best_objective_bound):
             self.stop_search()
+
+    def _progress(self, progress: Progress) -> None:
+        if self._on_progress is not None:
+            self._on_progress(progress)
 
     objective: int | None = None
     """The last roster's objective, as CP-SAT reports it (for the switch to neighbourhoods)."""
