@@ -259,7 +259,11 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
         '1e5677a its L solves were cheaper in 2 of 3 pairs, models/MODEL.md "Sub-models\' overheads") and of '
         "d71d933 (M and L, 2026-12-05 06:48-06:53 UTC, pace s 0.48-0.54; the engine as on 44456ae, with the "
         "split of each gap listed below the table) and of 732aea7 (XL seeds 1-3, 2026-12-05 14:49-15:02 "
-        "UTC, pace s 0.53-0.55), "
+        "UTC, pace s 0.53-0.55) and of d999303 (XL seeds 1-3, 2026-12-06 04:36-04:52 UTC, pace s 0.28-0.36: "
+        "a machine running about 1.7 times faster than on 732aea7's rows, first rosters at 20-22 s against 40-42 "
+        "s, so most of the fall from 732aea7's is the pace; alternated on one hour, that session's change "
+        "(greedy.NEXT_TRY_ROOM) was 0.57 % cheaper over the three seeds, models/MODEL.md; the ratios against "
+        "the peers' XL rows compare runs of different days), "
         "XL seed 1's of 8efa679 and the engine's L "
         "rows of 2c02f08 (2026-12-04 18:13-18:16 UTC; 0e26fd2, the commit before that session's changes, run "
         "the same way just after: 5660308 / 5992150 / 5961832, first roster 4.2-5.6 s, build 19-26 s: the "
