@@ -110,12 +110,13 @@ def test_the_whole_models_rosters_are_heard_and_reported_only_when_cheaper(monke
 def test_a_lane_roster_is_reported_after_the_whole_models_report_it_came_during() -> None:
     """The whole model's report is made under the lock that orders the lane's: a lane roster
     found while it is being made is reported after it, so the reports still fall. (With the
-    report decided under the lock but made after it, the lane's came first.)"""
+    report decided under the lock but made after it, the lane's came first.) No lane thread is
+    started: only the order of the two reports is under test."""
     built, blind, _ = _example()
     order: list[tuple[str, int]] = []
-    beside = Beside(Search(built, _one_worker, seed=0), time.perf_counter(), lambda o: order.append(("lane", o)),
-                    lambda: None, lambda: None)  # fmt: skip
-    cost = Search(built, _one_worker, seed=0).cost(blind)
+    search = Search(built, _one_worker, seed=0)
+    beside = Beside(search, time.perf_counter(), lambda o: order.append(("lane", o)), lambda: None, lambda: None)
+    cost = search.cost(blind)
     lane = threading.Thread(target=beside._better, args=(cost - 1,))
 
     def whole_report() -> None:

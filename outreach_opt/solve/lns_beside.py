@@ -68,8 +68,8 @@ class Beside:
         self._thread.start()
 
     def heard(self, values: Ints, objective: int, report: Callable[[], None]) -> bool:
-        """A roster of the whole model (called only after `start`): offered to the lane while
-        it runs (pricing it costs a pass over its terms and a copy of its values, not worth
+        """A roster of the whole model (its callback calls this once `start` has run): offered
+        to the lane while it runs (pricing it costs a pass over its terms and a copy of its values, not worth
         it once the probe has ended); when it is cheaper than every roster reported so far,
         `report()` (the whole model's own progress report) is called and True returned. The
         call is made under the lock that orders the lane's reports: decided there and made
