@@ -9,11 +9,15 @@ proven lower bound would mean a rule is read wrongly: it is flagged, never hidde
 Targets (issue 8): the best-known value on Instances 1-12 within 60 s each, within 5 % on
 13-19 within 300 s, a feasible roster on 20-24 (here also 300 s).
 
-    .venv/bin/python benchmarks/curtois_qu.py [--instances 1,2,3] [--time-limit S] [--workers 2] [--no-lns]
+    .venv/bin/python benchmarks/curtois_qu.py [--instances 1,2,3] [--time-limit S] [--workers 2] [--no-lns] [--repeat K]
 
-Each instance runs in its own process (its peak memory is its own). Results are kept per
-instance in benchmarks/results-curtois-qu.json, each row with its commit, machine and date,
-so a subset can be rerun; benchmarks/RESULTS-curtois-qu.md is rewritten from all rows.
+Each instance runs in its own process (its peak memory is its own). With `--repeat K` it runs K
+times, seeds 0 to K-1, and its row is the median run's (for an even K the dearer of the middle
+two), with every run's value beside it: one run is one draw of a spread that reaches 3 %
+(Instance15 at 300 s: 4003, 4021 and 4117 in three runs, 2026-12-05 and 06), enough to put a
+row either side of its target. Results are kept per instance in
+benchmarks/results-curtois-qu.json, each row with its commit, machine and date, so a subset
+can be rerun; benchmarks/RESULTS-curtois-qu.md is rewritten from all rows.
 """
 
 from __future__ import annotations
@@ -58,7 +62,7 @@ def best_known() -> dict[int, dict[str, Any]]:
         }
 
 
-def run_one(number: int, time_limit: float, workers: int, lns: bool = True) -> dict[str, Any]:
+def run_one(number: int, time_limit: float, workers: int, lns: bool = True, seed: int = 0) -> dict[str, Any]:
     """Import, solve and check one instance in this process; the measurements as a dict."""
     from outreach_opt.check.checker import check_roster
     from outreach_opt.check.lone_line import line_holds
@@ -79,7 +83,7 @@ def run_one(number: int, time_limit: float, workers: int, lns: bool = True) -> d
 
     result = solve(
         instance,
-        SolveOptions(time_limit=time_limit, workers=workers, seed=0, lns=lns),
+        SolveOptions(time_limit=time_limit, workers=workers, seed=seed, lns=lns),
         on_progress=on_progress,
         judge=line_holds,
     )
@@ -88,6 +92,7 @@ def run_one(number: int, time_limit: float, workers: int, lns: bool = True) -> d
         "time_limit": time_limit,
         "workers": workers,
         "lns": lns,
+        "seed": seed,
         "search": "by specialist" if long_horizon.applies(instance, (), line_holds) else "lns" if lns else "full",
         "import_s": round(import_time, 2),
         "build_s": round(result.build_time, 2),
@@ -115,6 +120,33 @@ def _measured(row: dict[str, Any]) -> dict[str, Any]:
     row["machine"] = _machine()
     row["date"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return row
+
+
+def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The row of the median run, with every run's seed, value and check under `runs`. A run
+    without a checked roster counts as dearer than any checked one (its value unknown), so it
+    is the median only when at least half the runs have none; for an even count the dearer of
+    the middle two is taken, never the cheaper."""
+
+    def key(run: dict[str, Any]) -> tuple[bool, float]:
+        checked = bool(run.get("checked")) and run.get("objective") is not None
+        return (not checked, run["objective"] if checked else 0.0)
+
+    ordered = sorted(runs, key=key)
+    row = dict(ordered[len(ordered) // 2])
+    row["runs"] = [
+        {"seed": run.get("seed", 0), "objective": run.get("objective"), "checked": bool(run.get("checked"))}
+        for run in runs
+    ]
+    return row
+
+
+def _runs_cell(row: dict[str, Any]) -> str:
+    """Every run's value, in seed order ('-' for one run; 'x' marks a run with no checked roster)."""
+    runs = row.get("runs") or []
+    if len(runs) < 2:
+        return "-"
+    return " / ".join(str(run["objective"]) if run["checked"] else "x" for run in runs)
 
 
 def _git(*args: str) -> str:
@@ -196,9 +228,11 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "model of its own pairs (solve/long_horizon.py: `solve` takes this route for horizons past twelve weeks "
         "that decompose; rows before 7e29a91 ran it from this script, to the whole limit).",
         "",
-        "| instance | days x staff x shifts | ours | before | LB | UB | gap | target | search | solver status "
+        "**runs**: with `--repeat K`, every run's value (seeds 0 to K-1); **ours** is then the median run's.",
+        "",
+        "| instance | days x staff x shifts | ours | runs | before | LB | UB | gap | target | search | solver status "
         "| bound | first roster s | build s | wall s | CPU s | limit s | peak MB | commit | date |",
-        "|---|---|---:|---:|---:|---:|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "|---|---|---:|---|---:|---:|---:|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     before = {int(k): v for k, v in json.loads(BEFORE.read_text(encoding="utf-8")).items()} if BEFORE.exists() else {}
     sizes = _sizes()
@@ -206,7 +240,7 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         r, k = rows[number], known[number]
         gap, verdict = _verdict(r, k)
         lines.append(
-            f"| {number} | {sizes.get(number, '-')} | {r.get('objective', '-')} "
+            f"| {number} | {sizes.get(number, '-')} | {r.get('objective', '-')} | {_runs_cell(r)} "
             f"| {before.get(number, {}).get('objective', '-')} | {k['lb']} | {k['ub']} | {gap} "
             f"| {verdict} | {r.get('search') or ('lns' if r.get('lns') else 'full')} | {r['status']} "
             f"| {_cell(r.get('bound'))} "
@@ -258,7 +292,7 @@ def _numbers(text: str | None) -> list[int]:
     present = sorted(int(p.stem.removeprefix("Instance")) for p in DATA.glob("Instance*.txt"))
     if not text:
         return present
-    wanted = []
+    wanted: list[int] = []
     for part in text.split(","):
         low, _, high = part.partition("-")
         wanted += range(int(low), int(high or low) + 1)
@@ -274,11 +308,17 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, help="seconds per instance (default: 60 for 1-12, else 300)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-lns", action="store_true", help="whole-model search only (as before)")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs per instance, seeds 0 to K-1; the row is the median's"
+    )
     parser.add_argument("--single", type=int, help=argparse.SUPPRESS)  # one instance, JSON on stdout
+    parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)  # with --single
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat takes 1 or more")
     if args.single is not None:
         limit = args.time_limit or default_limit(args.single)
-        print(json.dumps(run_one(args.single, limit, args.workers, lns=not args.no_lns)))
+        print(json.dumps(run_one(args.single, limit, args.workers, lns=not args.no_lns, seed=args.seed)))
         return
     from outreach_opt.io.write import write_atomic
 
@@ -287,25 +327,36 @@ def main() -> None:
         sys.exit(f"curtois_qu.py: no instance to run: none of {args.instances or 'Instance*.txt'} under {DATA}")
     rows = {int(k): v for k, v in json.loads(ROWS.read_text(encoding="utf-8")).items()} if ROWS.exists() else {}
     for number in numbers:
-        command = [sys.executable, __file__, "--single", str(number), "--workers", str(args.workers)]
-        if args.time_limit:
-            command += ["--time-limit", str(args.time_limit)]
-        if args.no_lns:
-            command.append("--no-lns")
-        done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            reason = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
-            print(f"Instance{number}: failed: {done.stderr[-2000:]}", flush=True)
-            rows[number] = {"instance": number, "status": f"failed ({reason[:200]})", "time_limit": args.time_limit}
-            rows[number].update(
-                commit=_commit(), machine=_machine(), date=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-            )
-        else:
-            rows[number] = json.loads(done.stdout.strip().splitlines()[-1])
+        runs = [_run(number, args, seed) for seed in range(args.repeat)]
+        rows[number] = runs[0] if args.repeat == 1 else median_run(runs)
         print(json.dumps({k: v for k, v in rows[number].items() if k != "breakdown"}), flush=True)
         write_atomic(str(ROWS), json.dumps(rows, indent=1, sort_keys=True) + "\n", force=True)
         write_atomic(str(RESULTS), table(rows), force=True)
     print(f"written to {RESULTS}")
+
+
+def _run(number: int, args: argparse.Namespace, seed: int) -> dict[str, Any]:
+    """One run of `number` in its own process: its row, or a failed one saying why."""
+    command = [sys.executable, __file__, "--single", str(number), "--workers", str(args.workers), "--seed", str(seed)]
+    if args.time_limit:
+        command += ["--time-limit", str(args.time_limit)]
+    if args.no_lns:
+        command.append("--no-lns")
+    done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
+    if done.returncode == 0:
+        row: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+        return row
+    reason = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+    print(f"Instance{number} (seed {seed}): failed: {done.stderr[-2000:]}", flush=True)
+    return {
+        "instance": number,
+        "seed": seed,
+        "status": f"failed ({reason[:200]})",
+        "time_limit": args.time_limit,
+        "commit": _commit(),
+        "machine": _machine(),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
 
 
 if __name__ == "__main__":
