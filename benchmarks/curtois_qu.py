@@ -214,7 +214,10 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "df78bf0 (Instances 7, 8, 12, 15, 17, 18, 2026-12-06 02:05-02:26 UTC: they switch to neighbourhoods "
         "outright) and those of 08bdd55 (Instances 13 and 19, 2026-12-06 03:18-03:28 UTC; Instance15's 300 s runs "
         "that day on the same search gave 4003, 4021 and 4117, Instance13's 2344 and 2538: one run per row is one "
-        "draw of a wide spread); CPU s is "
+        "draw of a wide spread) and those of cbaaf2e (Instances 7, 10 and 15, each run three times with "
+        "`--repeat 3`, seeds 0-2, 2026-12-06 06:02-06:26 UTC: the row is the median run's; Instance15's seed 0 gave "
+        "4214 on df78bf0 and 4414 on cbaaf2e in two more runs that day, whose searches differ in nothing this "
+        "instance reaches, so its values of one seed span 4003-4414); CPU s is "
         "the CPU time "
         "the run got, out of 2 x wall s).",
         "",
