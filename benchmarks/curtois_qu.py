@@ -13,9 +13,9 @@ Targets (issue 8): the best-known value on Instances 1-12 within 60 s each, with
 
 Each instance runs in its own process (its peak memory is its own). With `--repeat K` it runs K
 times, seeds 0 to K-1, and its row is the median run's (for an even K the dearer of the middle
-two), with every run's value beside it: one run is one draw of a spread that reaches 3 %
-(Instance15 at 300 s: 4003, 4021 and 4117 in three runs, 2026-12-05 and 06), enough to put a
-row either side of its target. Results are kept per instance in
+two), with every run's value beside it: one run is one draw of a spread that reaches 10 %
+(Instance15 at 300 s, seed 0, on searches that differ in nothing it reaches: 4003 to 4414),
+enough to put a row either side of its target. Results are kept per instance in
 benchmarks/results-curtois-qu.json, each row with its commit, machine and date, so a subset
 can be rerun; benchmarks/RESULTS-curtois-qu.md is rewritten from all rows.
 """
@@ -214,8 +214,9 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "df78bf0 (Instances 7, 8, 12, 15, 17, 18, 2026-12-06 02:05-02:26 UTC: they switch to neighbourhoods "
         "outright) and those of 08bdd55 (Instances 13 and 19, 2026-12-06 03:18-03:28 UTC; Instance15's 300 s runs "
         "that day on the same search gave 4003, 4021 and 4117, Instance13's 2344 and 2538: one run per row is one "
-        "draw of a wide spread) and those of cbaaf2e (Instances 7, 10 and 15, each run three times with "
-        "`--repeat 3`, seeds 0-2, 2026-12-06 06:02-06:26 UTC: the row is the median run's; Instance15's seed 0 gave "
+        "draw of a wide spread) and those of cbaaf2e and 68b33e9 (Instances 7, 10 and 15, then 18, each run three "
+        "times with `--repeat 3`, seeds 0-2, 2026-12-06 06:02-06:26 and 06:45-07:00 UTC: the row is the median "
+        "run's; Instance15's seed 0 gave "
         "4214 on df78bf0 and 4414 on cbaaf2e in two more runs that day, whose searches differ in nothing this "
         "instance reaches, so its values of one seed span 4003-4414); CPU s is "
         "the CPU time "
