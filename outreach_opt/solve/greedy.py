@@ -205,9 +205,9 @@ def _tail_pays(best: Greedy) -> bool:
 
 
 def _time_for_a_try(left: float, fill_seconds: float, quickest: float | None) -> bool:
-    """A target try starts only with more time left than two fills and than the quickest
-    target try so far took: a try cut by the deadline never won and its time is the
-    search's. Shared machine, `solve` at 30 s, 80 specialists x 15 sites: the 0.5 try
+    """A target try starts only with more time left than two fills and than `NEXT_TRY_ROOM`
+    times the quickest target try so far: a try cut by the deadline never won and its time is
+    the search's. Shared machine, `solve` at 30 s, 80 specialists x 15 sites: the 0.5 try
     started 2.9 s (seed 1) and 3.6 s (seed 3) before the deadline after 0.6 tries of 8.6 and
     8.2 s, and ended at 677,811 and 416,081 against the 0.6 try's 549,433 and 326,584."""
     return left > 2 * fill_seconds and (quickest is None or left > NEXT_TRY_ROOM * quickest)
