@@ -304,3 +304,27 @@ def test_every_one_session_sharer_gets_a_two_point_option(specialists: int, site
     assert could  # the generated instances have such sharers
     for shape in [(1, 1), (2, 1), (4, 3)]:
         assert could <= two_points(restricted(whole, select_pairs(inst, fitting, *shape))), shape
+
+
+@pytest.mark.parametrize(("specialists", "sites", "seed"), [(60, 10, 1), (80, 15, 3), (120, 20, 2)])
+def test_a_narrow_sharer_keeps_every_demand_it_fits(specialists: int, sites: int, seed: int) -> None:
+    """Each outreach sharer fitting at most `NARROW` demands (the echo-only residents) keeps
+    all of them, whatever the shape: which of them holds a scarce session decides most of
+    `fairness_deviation` (a half-timer's session counts twice a full-timer's), and the rounds
+    alone leave each one or two. Sharers fitting more keep only their picks."""
+    inst = _generated(specialists, sites, seed)
+    fitting = fitting_specialists(inst, travel_matrix(inst))
+    sharers = set(inst.outreach_sharers())
+    fits: defaultdict[str, set[tuple[str, str]]] = defaultdict(set)
+    for (demand_id, _role), ranked in fitting.items():
+        for _, spec, _ in ranked:
+            if spec in sharers:
+                fits[spec].add((spec, demand_id))
+    narrow = set().union(*(p for p in fits.values() if len(p) <= shortlist_module.NARROW))
+    wide = set().union(*(p for p in fits.values() if len(p) > shortlist_module.NARROW))
+    assert narrow and wide
+    for shape in [(1, 1), (2, 1), (4, 3)]:
+        pairs = select_pairs(inst, fitting, *shape)
+        assert narrow <= pairs, shape
+        assert not wide <= pairs, shape
+        assert not narrow <= select_pairs(inst, fitting, *shape, plain_options=False), shape

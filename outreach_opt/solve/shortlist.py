@@ -16,7 +16,8 @@ load spreads the options over everyone: the fairness terms want everyone to take
 and picking by distance alone left 39 of 300 specialists with no option at all. Pins and a
 demand's preferred specialists are always kept. Last, each outreach sharer without one gets a
 plain away option (a weekday outside the evening: one burden point), one site over the cap at
-most (`_add_plain_options`).
+most (`_add_plain_options`), and each sharer who fits only a few demands keeps them all
+(`_add_narrow`).
 
 This drops feasible rosters, so it is never silent: `solve` uses it only when the whole
 model is over `FULL_MODEL_VARIABLES`, and then reports the result as `feasible` at best,
@@ -264,8 +265,9 @@ def select_pairs(
     """The (specialist, demand) pairs of the shortlist (see the module docstring). A pair's
     site, for the cap on sites, is the nearest it can be served from (a remote surgery's
     other console sites come with the pair uncounted). Then, with `plain_options`, each
-    sharer lacking one gets a plain away option (`_add_plain_options`); without, the rounds'
-    picks alone (tests/test_shortlist_pairs.py compares those with the former algorithm)."""
+    sharer lacking one gets a plain away option (`_add_plain_options`) and each narrow sharer
+    all its demands (`_add_narrow`); without, the rounds' picks alone
+    (tests/test_shortlist_pairs.py compares those with the former algorithm)."""
     specs = {s.id: s for s in instance.specialists}
     site_of = {(dem, spec): site for (dem, _), ranked in fitting.items() for _, spec, site in ranked}
     pairs: set[tuple[str, str]] = set()
@@ -331,7 +333,37 @@ def select_pairs(
         i += 1
     if plain_options:
         _add_plain_options(instance, fitting, site_of, pairs, sites)
+        _add_narrow(instance, fitting, pairs)
     return frozenset(pairs)
+
+
+NARROW = 12
+"""An outreach sharer fitting at most this many demands keeps every one of them
+(`_add_narrow`). Generated instances have two kinds of sharer: echo-only residents, who fit
+5-9 demands at 300 x 40 seed 2, 10-15 at seed 3, 13-20 at seed 1 and 25-50 at 1000 x 60 x 4
+weeks, and everyone else, who fit 40 or more."""
+
+
+def _add_narrow(instance: Instance, fitting: Fitting, pairs: set[tuple[str, str]]) -> None:
+    """Give each outreach sharer who fits at most `NARROW` demands all of them.
+
+    Why: where a skill's sessions are fewer than its sharers, those sharers stay below the
+    mean burden, and `fairness_deviation` falls by `2 n` per point of burden any of them gains,
+    so each session is worth the most to the one of the largest burden factor (a half-timer's
+    session counts 200 where a full-timer's counts 100). The rounds above pick by load and
+    distance and left each of them one demand: at 300 x 40 seed 2 (9 echo demands, 13 sessions
+    a week, 60 residents) three half-time residents were shortlisted only for demands other
+    half-timers held, and the roster gave 7 sessions to full-timers while they sat at 0. A
+    sharer who fits few demands adds few pairs (398 there, to 1,336)."""
+    sharers = set(instance.outreach_sharers())
+    demands: dict[str, set[str]] = defaultdict(set)
+    for (demand_id, _role), ranked in fitting.items():
+        for _minutes, spec, _site in ranked:
+            if spec in sharers:
+                demands[spec].add(demand_id)
+    for spec, fits in demands.items():
+        if len(fits) <= NARROW:
+            pairs.update((spec, demand_id) for demand_id in fits)
 
 
 def _add_plain_options(
