@@ -217,6 +217,7 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "draw of a wide spread) and those of cbaaf2e, 68b33e9, d5139ae, a72d998 and c2289ac (Instances 7, 10 and 15, "
         "then 18, then 8 and 12, then 17, then 19, each run three times with `--repeat 3`, seeds 0-2, 2026-12-06 "
         "06:02-06:26, 06:45-07:00, 07:08-07:15, 07:16-07:31 and 07:38-07:53 UTC: the row is the median run's; "
+        "Instance13 likewise on baa7219, 09:42-09:58 UTC, 2627 / 2548 / 2152; "
         "Instance15's seed 0 gave "
         "4214 on df78bf0 and 4414 on cbaaf2e in two more runs that day, whose searches differ in nothing this "
         "instance reaches, so its values of one seed span 4003-4414); CPU s is "
