@@ -345,16 +345,18 @@ weeks, and everyone else, who fit 40 or more."""
 
 
 def _add_narrow(instance: Instance, fitting: Fitting, pairs: set[tuple[str, str]]) -> None:
-    """Give each outreach sharer who fits at most `NARROW` demands all of them.
+    """Give each outreach sharer who fits at most `NARROW` demands all of them, past the cap
+    on sites.
 
     Why: where a skill's sessions are fewer than its sharers, those sharers stay below the
-    mean burden, and `fairness_deviation` falls by `2 n` per point of burden any of them gains,
-    so each session is worth the most to the one of the largest burden factor (a half-timer's
-    session counts 200 where a full-timer's counts 100). The rounds above pick by load and
-    distance and left each of them one demand: at 300 x 40 seed 2 (9 echo demands, 13 sessions
-    a week, 60 residents) three half-time residents were shortlisted only for demands other
-    half-timers held, and the roster gave 7 sessions to full-timers while they sat at 0. A
-    sharer who fits few demands adds few pairs (398 there, to 1,336)."""
+    mean burden, and each unit of scaled burden one of them gains lowers `fairness_deviation`
+    by `2 n` (less what the rise of `T` adds), so a session is worth the most to the one of
+    the largest burden factor (a half-timer's session counts 200 where a full-timer's counts
+    100). The rounds above pick by load and distance and left each of them one demand: at 300
+    x 40 seed 2 (9 echo demands, 13 sessions a week, 60 residents) three half-time residents
+    were shortlisted only for demands other half-timers held, and the roster gave 7 sessions to
+    full-timers while they sat at 0. A sharer who fits few demands adds few pairs (398 there,
+    beside the other 1,336)."""
     sharers = set(instance.outreach_sharers())
     demands: dict[str, set[str]] = defaultdict(set)
     for (demand_id, _role), ranked in fitting.items():
