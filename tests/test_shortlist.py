@@ -306,12 +306,13 @@ def test_every_one_session_sharer_gets_a_two_point_option(specialists: int, site
         assert could <= two_points(restricted(whole, select_pairs(inst, fitting, *shape))), shape
 
 
-@pytest.mark.parametrize(("specialists", "sites", "seed"), [(60, 10, 1), (80, 15, 3), (120, 20, 2)])
+@pytest.mark.parametrize(("specialists", "sites", "seed"), [(60, 10, 2), (80, 15, 3), (120, 20, 2)])
 def test_a_narrow_sharer_keeps_every_demand_it_fits(specialists: int, sites: int, seed: int) -> None:
     """Each outreach sharer fitting at most `NARROW` demands (the echo-only residents) keeps
     all of them, whatever the shape: which of them holds a scarce session decides most of
     `fairness_deviation` (a half-timer's session counts twice a full-timer's), and the rounds
-    alone leave each one or two. Sharers fitting more keep only their picks."""
+    alone leave each one or two. Sharers fitting more keep only their picks. (At 60 x 10 seed 1
+    the plain options alone happen to cover every narrow pair, so that size is not used.)"""
     inst = _generated(specialists, sites, seed)
     fitting = fitting_specialists(inst, travel_matrix(inst))
     sharers = set(inst.outreach_sharers())

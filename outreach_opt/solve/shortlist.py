@@ -332,8 +332,9 @@ def select_pairs(
         active = still
         i += 1
     if plain_options:
-        _add_plain_options(instance, fitting, site_of, pairs, sites)
-        _add_narrow(instance, fitting, pairs)
+        sharers = instance.outreach_sharers()
+        _add_plain_options(instance, sharers, fitting, site_of, pairs, sites)
+        _add_narrow(set(sharers), fitting, pairs)
     return frozenset(pairs)
 
 
@@ -344,8 +345,8 @@ NARROW = 12
 weeks, and everyone else, who fit 40 or more."""
 
 
-def _add_narrow(instance: Instance, fitting: Fitting, pairs: set[tuple[str, str]]) -> None:
-    """Give each outreach sharer who fits at most `NARROW` demands all of them, past the cap
+def _add_narrow(sharers: set[str], fitting: Fitting, pairs: set[tuple[str, str]]) -> None:
+    """Give each outreach sharer (`sharers`) who fits at most `NARROW` demands all of them, past the cap
     on sites.
 
     Why: where a skill's sessions are fewer than its sharers, those sharers stay below the
@@ -357,7 +358,6 @@ def _add_narrow(instance: Instance, fitting: Fitting, pairs: set[tuple[str, str]
     were shortlisted only for demands other half-timers held, and the roster gave 7 sessions to
     full-timers while they sat at 0. A sharer who fits few demands adds few pairs (398 there,
     beside the other 1,336)."""
-    sharers = set(instance.outreach_sharers())
     demands: dict[str, set[str]] = defaultdict(set)
     for (demand_id, _role), ranked in fitting.items():
         for _minutes, spec, _site in ranked:
@@ -370,14 +370,15 @@ def _add_narrow(instance: Instance, fitting: Fitting, pairs: set[tuple[str, str]
 
 def _add_plain_options(
     instance: Instance,
+    sharers: Sequence[str],
     fitting: Fitting,
     site_of: dict[tuple[str, str], str],
     pairs: set[tuple[str, str]],
     sites: dict[str, set[str]],
 ) -> None:
-    """Give each outreach sharer without one a plain away option: a demand whose sessions may
-    fall on a weekday outside the evening, so cost one burden point (the session away) where a
-    weekend day or an evening adds a second. And each sharer allowed one outreach session a
+    """Give each outreach sharer (`sharers`, the instance's) without one a plain away option:
+    a demand whose sessions may fall on a weekday outside the evening, so cost one burden point
+    (the session away) where a weekend day or an evening adds a second. And each sharer allowed one outreach session a
     week (`max_outreach_sessions_per_week` 1) without one a two-point option: a demand every
     session of which earns a second point (`_two_points`). Each the nearest such demand at a
     site already on the specialist's list, else the nearest (one site over
@@ -394,7 +395,6 @@ def _add_plain_options(
     spec-109 ended at 100 with 164 such candidates in the instance and none shortlisted."""
     evening = {p.id for p in instance.periods if p.is_evening}
     home = {s.id: s.home for s in instance.specialists}
-    sharers = instance.outreach_sharers()
     plain = {d.id for d in instance.demands if _plain(d, evening)}
     _add_nearest(fitting, site_of, pairs, sites, home, plain, sharers)
     burden = instance.fairness.burden
