@@ -10,6 +10,7 @@ from typing import Any
 
 from support import REPO, SHARED
 
+from outreach_opt.check.checker import check_roster
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.io.curtois_qu import START, load_curtois_qu
 
@@ -45,6 +46,11 @@ def test_a_saturday_alone_spends_the_weekend_for_half_of_it() -> None:
     alone = cq_weekends.weekend_account(INSTANCE, Roster(instance="Instance1", assignments=[_on(5)]))
     assert alone["weekends worked"] == 1 and alone["lone weekend days"] == 1
     assert alone["uncovered weekends"] == empty["uncovered weekends"] - 1
+    # the checker's `uncovered` term prices the same shortfall (every cover line of Instance1 at 100)
+    assert {d.priority for d in INSTANCE.demands if d.sessions.min} == {100}
+    shortfall = alone["uncovered weekdays"] + alone["uncovered weekends"]
+    report = check_roster(INSTANCE, Roster(instance="Instance1", assignments=[_on(5)]))
+    assert report.breakdown["uncovered"] == 100 * shortfall
     both = cq_weekends.weekend_account(INSTANCE, Roster(instance="Instance1", assignments=[_on(5), _on(6)]))
     assert both["weekends worked"] == 1 and both["lone weekend days"] == 0
     weekday = cq_weekends.weekend_account(INSTANCE, Roster(instance="Instance1", assignments=[_on(2)]))
