@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.curtois_qu import DATA
-from outreach_opt.check.checker import check_roster
+from outreach_opt.check.checker import CheckReport, check_roster
 from outreach_opt.check.lone_line import line_holds
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import prepare
@@ -32,29 +32,24 @@ from outreach_opt.solve.options import SolveOptions
 from outreach_opt.solve.solve import solve
 
 
-def weekend_account(instance: Instance, roster: Roster) -> dict[str, int]:
-    """Uncovered sessions on weekdays and weekend days, the weekend sessions asked, the weekend
-    person-days `max_weekends` allows (two a weekend), the weekends worked, and the lone weekend
-    days of people who work every weekend they may."""
+def weekend_account(instance: Instance, roster: Roster, report: CheckReport | None = None) -> dict[str, int]:
+    """Uncovered sessions on weekdays and weekend days (the checker's shortfalls, each of a
+    single-date demand), the weekend sessions asked, the weekend person-days `max_weekends`
+    allows (two a weekend), the weekends worked, and the lone weekend days of people who work
+    every weekend they may. `report`: the checker's report of `roster`, when made already."""
     prep = prepare(instance)
     full = [days for days in prep.weekends if len(days) == 2]
     weekend = {t for days in full for t in days}
-    served: dict[tuple[str, int], int] = {}
-    worked: set[tuple[str, int]] = set()
-    for a in roster.assignments:
-        t = prep.date_index[a.date]
-        worked.add((a.specialist, t))
-        if a.demand is not None:
-            served[(a.demand, t)] = served.get((a.demand, t), 0) + 1
-    account = dict.fromkeys(("uncovered weekdays", "uncovered weekends", "weekend asked"), 0)
+    worked = {(a.specialist, prep.date_index[a.date]) for a in roster.assignments}
+    on_weekend: dict[str, bool] = {}
     for demand in instance.demands:
         assert demand.dates is not None and len(demand.dates) == 1, "a single-date demand"
         t = prep.date_index.get(demand.dates[0])
-        if t is None:
-            continue
-        short = max(0, demand.sessions.min - served.get((demand.id, t), 0))
-        account["uncovered weekends" if t in weekend else "uncovered weekdays"] += short
-        account["weekend asked"] += demand.sessions.min if t in weekend else 0
+        on_weekend[demand.id] = t in weekend
+    account = dict.fromkeys(("uncovered weekdays", "uncovered weekends", "weekend asked"), 0)
+    for (demand_id, _week), short in (report or check_roster(instance, roster)).uncovered.items():
+        account["uncovered weekends" if on_weekend[demand_id] else "uncovered weekdays"] += short
+    account["weekend asked"] = sum(d.sessions.min for d in instance.demands if on_weekend[d.id])
     allowed = spent = lone = 0
     for spec in instance.specialists:
         limit = len(full) if spec.max_weekends is None else min(spec.max_weekends, len(full))
@@ -77,7 +72,7 @@ def main() -> None:
     report = check_roster(instance, result.roster)
     checked = report.ok and report.objective == result.objective
     print("RESULT", number, seed, result.objective, result.breakdown, "checked", checked)
-    print("WEEKENDS", weekend_account(instance, result.roster))
+    print("WEEKENDS", weekend_account(instance, result.roster, report))
 
 
 if __name__ == "__main__":

@@ -346,8 +346,8 @@ weeks, and everyone else, who fit 40 or more."""
 
 
 def _add_narrow(sharers: set[str], fitting: Fitting, pairs: set[tuple[str, str]]) -> None:
-    """Give each outreach sharer (`sharers`) who fits at most `NARROW` demands all of them, past the cap
-    on sites.
+    """Give each outreach sharer (`sharers`) who fits at most `NARROW` demands all of them,
+    past the cap on sites.
 
     Why: where a skill's sessions are fewer than its sharers, those sharers stay below the
     mean burden, and each unit of scaled burden one of them gains lowers `fairness_deviation`
@@ -378,11 +378,11 @@ def _add_plain_options(
 ) -> None:
     """Give each outreach sharer (`sharers`, the instance's) without one a plain away option:
     a demand whose sessions may fall on a weekday outside the evening, so cost one burden point
-    (the session away) where a weekend day or an evening adds a second. And each sharer allowed one outreach session a
-    week (`max_outreach_sessions_per_week` 1) without one a two-point option: a demand every
-    session of which earns a second point (`_two_points`). Each the nearest such demand at a
-    site already on the specialist's list, else the nearest (one site over
-    `sites_per_specialist` at most per kind).
+    (the session away) where a weekend day or an evening adds a second. And each sharer
+    allowed one outreach session a week (`max_outreach_sessions_per_week` 1) without one a
+    two-point option: a demand every session of which earns a second point (`_two_points`).
+    Each the nearest such demand at a site already on the specialist's list, else the nearest
+    (one site over `sites_per_specialist` at most per kind).
 
     Why: the rounds above pick by load and distance, blind to burden points, and left some
     sharers only weekend clinics and evening sessions. For half-time sharers (burden factor
