@@ -51,6 +51,7 @@ from ortools.sat.python import cp_model
 from outreach_opt.domain.prepared import DayRequest
 from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.lns_choice import Neighbourhoods, SpecDay
+from outreach_opt.solve.lns_floor import period_floors
 from outreach_opt.solve.lns_focus import FairFocus
 from outreach_opt.solve.sub_model import Ints, Solution, SubModels, Terms, values_of
 
@@ -87,6 +88,9 @@ lns.MAX_DOUBLINGS=0 --b lns.MAX_DOUBLINGS=3 cq:18 cq:15` at 300 s, then `cq:7 cq
 60 s, one round, from a copy of the tree, idle, 2026-12-06): 4877 / 4105 against 4858 / 4003,
 and 1067 / 1449 / 4591 against 1066 / 1533 / 4291: dearer in 4 of 5 (Instance8 cheaper again);
 the M and L rounds were not run."""
+FLOORS = True
+"""Leave out of the neighbourhoods' focus a period's short sessions once they are down to
+the floor no roster goes below (solve/lns_floor.py, `Search.short`)."""
 SUB_MODELS = True
 """Solve each neighbourhood as a sub-model of only what is free (solve/sub_model.py) rather
 than as a narrowed copy of the whole model. Measured (shared machine, load 3-4; workers=1,
@@ -172,6 +176,8 @@ class Search:
         for cand, var in built.x.items():
             self.units[(cand.specialist, cand.day)].append(var.index)
             self.able[(cand.demand, built.prep.week[cand.day])].append((cand.specialist, cand.day))
+        self.floors = period_floors(built.prep, built.x, built.uncovered) if FLOORS else []
+        """Periods whose uncovered sessions no roster brings below a floor (`short`)."""
         self.requests: list[tuple[DayRequest, Ints]] = [
             (req, np.array([var.index for var in built.working_in(req)], dtype=np.int64))
             for req in built.prep.requests
@@ -186,12 +192,22 @@ class Search:
             solver.stop_search()
 
     def short(self, solver: cp_model.CpSolver) -> list[SpecDay]:
-        """(specialist, day) of every candidate of a demand-week the roster leaves short."""
-        return [
+        """(specialist, day) of every candidate of a demand-week the roster leaves short,
+        but for a period's demand-weeks once they are down to its floor (solve/lns_floor.py):
+        no roster leaves fewer of them short."""
+        values = values_of(solver)
+        uncovered = self.built.uncovered
+        floored = {
             key
-            for (demand, w), var in self.built.uncovered.items()
-            if solver.value(var)
-            for key in self.able[(demand, w)]
+            for floor in self.floors
+            if sum(int(values[uncovered[key].index]) for key in floor.keys) <= floor.least
+            for key in floor.keys
+        }
+        return [
+            spec_day
+            for key, var in uncovered.items()
+            if values[var.index] and key not in floored
+            for spec_day in self.able[key]
         ]
 
     def _fair(self, found: Found) -> Callable[[int, random.Random], list[str]] | None:
