@@ -220,7 +220,12 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "Instance13 likewise on baa7219, 09:42-09:58 UTC, 2627 / 2548 / 2152; "
         "Instance15's seed 0 gave "
         "4214 on df78bf0 and 4414 on cbaaf2e in two more runs that day, whose searches differ in nothing this "
-        "instance reaches, so its values of one seed span 4003-4414); CPU s is "
+        "instance reaches, so its values of one seed span 4003-4414; the rows of b3d172e, Instances 8 and 15, the "
+        "neighbourhoods' focus leaving out shortages at their period's floor (models/MODEL.md \"Floors\"), "
+        "likewise with `--repeat 3`, seeds 0-2, 2026-12-06 13:41-14:01 UTC, idle but for a few seconds of copying "
+        "files and a text count: 8's median is no lower than d5139ae's row, 1467 against 1446 (seeds 0-2 then "
+        "1527 / 1446 / 1345, now 1437 / 1467 / 1551: the spread again, where the alternated A/B of the change was "
+        "cheaper in 3 of 3), 15's 2.6 % lower, 4205 against 4319, each run below the old median); CPU s is "
         "the CPU time "
         "the run got, out of 2 x wall s).",
         "",
