@@ -1,8 +1,9 @@
 """Shortages no roster can mend: the sessions a period is asked for beyond what every
 specialist who may serve it is allowed in that period (rule `period_sessions`).
 
-Why: the neighbourhoods centre half their windows and people on the candidates of the
-demands the roster leaves short (solve/lns_choice.py). On Curtois & Qu Instance8 the cover
+Why: the neighbourhoods centre their windows, and draw half their people, on the candidates
+of the demands the roster leaves short (or, half the time where some soft request is unmet,
+on those requests; solve/lns_choice.py). On Curtois & Qu Instance8 the cover
 asks for 86 night shifts and the staff may work 74 between them (`max_sessions_by_period`),
 so 12 nights stay uncovered in every roster; Instance15 asks 104 and 94 of its two night
 shifts against 84 and 78. There, once the roster is down to those, every neighbourhood
@@ -14,8 +15,9 @@ The count, for a period `p`: `D_p` the demands every candidate of which is in `p
 a team: a team session is one session of several people), `S_p` the specialists with a
 candidate of some `D_p` demand. If every `s` in `S_p` has a limit `L_s` for `p`, each session
 of a `D_p` demand takes one of its server's sessions in `p`, so
-`Σ_{d ∈ D_p, w} u_{d,w} ≥ Σ_{d ∈ D_p, w} min_d − Σ_{s ∈ S_p} L_s`: the floor. A specialist
-without a limit for `p` leaves `p` without a floor.
+`Σ_{d ∈ D_p, w} u_{d,w} ≥ Σ_{d ∈ D_p, w} min_d − Σ_{s ∈ S_p} L_s` in every roster of the
+model (over a shortlist, its candidates): the floor. A specialist without a limit for `p`
+leaves `p` without a floor.
 """
 
 from __future__ import annotations
