@@ -5,7 +5,9 @@ Why: on Instances 8, 12 and 13 the weekend cover asks about as many sessions as 
 person-days `max_weekends` allows (133 of 134, 285 of 260, 482 of 500), and all or all but one
 of the uncovered sessions of the engine's rosters there fell on weekends. A weekend day worked alone, the other
 day of that weekend off, by a person whose weekends are all spent, uses a weekend for half of
-it; with every weekend spent, each such day is one weekend session nobody can take. This
+it; with every weekend spent, each such day is one weekend session nobody can take (on
+Instance8 the account holds but the cause is another: it asks 86 night shifts where its nurses
+may work 74, models/MODEL.md "Floors"). This
 prints that account for one solve (as `curtois_qu_seed.py` solves: 2 workers, neighbourhoods,
 the lone-line judge), the roster judged by the independent checker:
 
