@@ -261,7 +261,9 @@ def _only(kind: str) -> type[Neighbourhoods]:
 
     class Only(Neighbourhoods):
         def __post_init__(self) -> None:
+            super().__post_init__()
             self.size = {kind: self.size[kind]}
+            self.floor = {kind: self.floor[kind]}
 
     return Only
 

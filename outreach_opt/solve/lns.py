@@ -15,12 +15,15 @@ and its solution written over the roster's full value vector, on which the cost 
 on any roster of the whole model. A model with a constraint kind the sub-model does not fold
 (or with `SUB_MODELS` off) is narrowed instead: a copy of the whole model with the fixed
 units' domains narrowed to the roster. Four kinds take turns (solve/lns_choice.py `KINDS`;
-from 200 specialists fewer and smaller ones, solve/lns_focus.py):
+from 200 specialists fewer and smaller ones, solve/lns_focus.py), and a fifth where
+`max_weekends` binds:
 
 - `specialists`: whole horizons of a few specialists (their own rules: runs, minutes);
 - `days`: every specialist over a window of days (cover between people);
 - `block`: several specialists over a longer window;
-- `pair`: every specialist over two shorter windows, one around a short day.
+- `pair`: every specialist over two shorter windows, one around a short day;
+- `weekends`: more specialists over every weekend with its Friday and Monday (who works which
+  weekend, `lns_choice.WEEKENDS`).
 
 With more than one worker, as many neighbourhoods are solved at once, each by one CP-SAT
 worker (`PARALLEL_LANES`, `REPLAY`).
@@ -50,7 +53,7 @@ from ortools.sat.python import cp_model
 
 from outreach_opt.domain.prepared import DayRequest
 from outreach_opt.solve.builder import RosterModel
-from outreach_opt.solve.lns_choice import Neighbourhoods, SpecDay
+from outreach_opt.solve.lns_choice import Neighbourhoods, SpecDay, weekend_days
 from outreach_opt.solve.lns_floor import period_floors
 from outreach_opt.solve.lns_focus import FairFocus
 from outreach_opt.solve.sub_model import Ints, Solution, SubModels, Terms, values_of
@@ -244,7 +247,8 @@ class Search:
         (solve/lns_beside.py), so one lane, one CP-SAT worker, on the calling thread."""
         people = sorted({s for s, _ in self.units})
         fair = self.built.fairness is not None
-        hoods = Neighbourhoods.sized(people, self.built.prep.n_days, random.Random(self.seed), fair)
+        prep = self.built.prep
+        hoods = Neighbourhoods.sized(people, prep.n_days, random.Random(self.seed), fair, weekend_days(prep))
         # Neighbourhoods.sized decides whether the instance is large enough for the `fair` kind.
         self._focus = FairFocus.of(self.built) if "fair" in hoods.size else None
         self._best, self._on_better = found, on_better

@@ -11,6 +11,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from outreach_opt.domain.prepared import Prepared
 from outreach_opt.solve.lns_focus import FOCUS_FROM_SPECIALISTS, large_kinds
 
 SpecDay = tuple[str, int]
@@ -27,6 +28,19 @@ against the three kinds alone, Curtois & Qu 60 s, seeds 0-1, alternated, loaded 
 against 5294 / 4760. With `pair`: Instance8 1857 / 1742 against 1753 / 2037, Instance12 5071 / 5180 against 5375 / 5592.
 In those runs `days` gained most per neighbourhood, then `pair`; `specialists` least."""
 
+WEEKENDS = 0.15
+"""First size (share of the specialists) of the `weekends` kind, where `max_weekends` binds
+(`weekend_days`); 0 leaves the kind out. It frees a few people on every weekend of the
+horizon, each weekend with its Friday and Monday, and nothing else of theirs. Why: under a
+binding limit a person gives up one weekend only to take another, so a Saturday left short is
+mended by someone trading one of their weekends for it, their runs into Friday or Monday
+(minimum runs and rests) moving along. `days` and `pair` free everyone's weekends but one or
+two; `specialists` frees whole horizons, so for the same specialist-days it frees fewer people
+to trade among (12 of Instance13's 120 against this kind's 18). On Curtois & Qu Instance13 the
+weekend cover alone as a MIP (weekend days only; each person's weekend limit, period limits,
+Saturday-to-Sunday successions and days off) leaves at least 11 sessions short (HiGHS, proven
+optimal), and the engine's 300 s rosters left 17-25 short, all on Saturdays and Sundays.
+Measured: models/MODEL.md, "A kind for weekends, around them only"."""
 REQUEST_FOCUS = 0.5
 """Share of neighbourhoods centred on an unmet soft request (`Search.unmet`) rather than on a
 short demand, when the roster has both. Why: the focus on short demands alone pulls every
@@ -59,17 +73,30 @@ class Neighbourhoods:
     rng: random.Random
     size: dict[str, float] = field(default_factory=lambda: dict(KINDS))
     turn: int = 0
+    weekends: list[list[int]] = field(default_factory=list)
+    """Day indices of each weekend whose count binds someone (`weekend_days`): with any, the
+    `weekends` kind takes its turn."""
     floor: dict[str, float] = field(init=False)
 
     def __post_init__(self) -> None:
+        if self.weekends and WEEKENDS > 0:
+            self.size.setdefault("weekends", WEEKENDS)
         self.floor = {kind: min(MIN_SHARE, share) for kind, share in self.size.items()}
 
     @classmethod
-    def sized(cls, specialists: list[str], n_days: int, rng: random.Random, fair: bool) -> Neighbourhoods:
-        """`KINDS` below `FOCUS_FROM_SPECIALISTS`; from it the large instances' kinds and sizes
-        (`lns_focus.large_kinds`, with `fair` when the model has a fairness term to focus on)."""
+    def sized(
+        cls,
+        specialists: list[str],
+        n_days: int,
+        rng: random.Random,
+        fair: bool,
+        weekends: list[list[int]] | None = None,
+    ) -> Neighbourhoods:
+        """`KINDS` below `FOCUS_FROM_SPECIALISTS`, with `weekends` when given (`weekend_days`);
+        from it the large instances' kinds and sizes (`lns_focus.large_kinds`, with `fair` when
+        the model has a fairness term to focus on; `weekends` was not measured there)."""
         if len(specialists) < FOCUS_FROM_SPECIALISTS:
-            return cls(specialists, n_days, rng)
+            return cls(specialists, n_days, rng, weekends=list(weekends or []))
         return cls(specialists, n_days, rng, size=large_kinds(len(specialists), n_days, fair))
 
     def next(
@@ -99,6 +126,9 @@ class Neighbourhoods:
                 return kind, {(s, t) for s in people for t in range(days)}
         if kind in ("specialists", "fair"):  # `fair` without a focus: as `specialists`
             return kind, {(s, t) for s in self._people(max(1, min(n, round(share * n))), short) for t in range(days)}
+        if kind == "weekends":
+            k = max(1, min(n, round(share * n)))
+            return kind, {(s, t) for s in self._people(k, short) for t in self._around_weekends()}
         if kind == "pair":
             width = max(1, min(days, round(share * days)))
             first = self._window(max(1, width // 2), focus)
@@ -120,6 +150,11 @@ class Neighbourhoods:
             start = min(max(0, focus[1] - self.rng.randrange(width)), self.n_days - width)
         return range(start, start + width)
 
+    def _around_weekends(self) -> list[int]:
+        """Every weekend's days with the day before and the day after, inside the horizon."""
+        days = {t + step for ts in self.weekends for t in (min(ts), max(ts)) for step in (-1, 0, 1)}
+        return sorted(t for t in days if 0 <= t < self.n_days)
+
     def _people(self, k: int, short: list[SpecDay]) -> list[str]:
         able = sorted({s for s, _ in short})
         first = self.rng.sample(able, min(len(able), (k + 1) // 2))
@@ -131,3 +166,12 @@ class Neighbourhoods:
 
     def timed_out(self, kind: str) -> None:
         self.size[kind] = max(self.floor[kind], self.size[kind] / GROW)
+
+
+def weekend_days(prep: Prepared) -> list[list[int]]:
+    """The horizon's weekends (`Prepared.weekends`) when some specialist may work fewer of them
+    than there are (`max_weekends`), else none: only then is *which* weekends one works a
+    choice that costs (`WEEKENDS`)."""
+    count = len(prep.weekends)
+    limits = (spec.max_weekends for spec in prep.instance.specialists)
+    return prep.weekends if any(limit is not None and limit < count for limit in limits) else []
