@@ -34,12 +34,13 @@ WEEKENDS = 0.15
 horizon, each weekend with its Friday and Monday, and nothing else of theirs. Why: under a
 binding limit a person gives up one weekend only to take another, so a Saturday left short is
 mended by someone trading one of their weekends for it, their runs into Friday or Monday
-(minimum runs and rests) moving along. `days` and `pair` free everyone's weekends but one or
-two; `specialists` frees whole horizons, so for the same specialist-days it frees fewer people
-to trade among (12 of Instance13's 120 against this kind's 18). On Curtois & Qu Instance13 the
-weekend cover alone as a MIP (weekend days only; each person's weekend limit, period limits,
-Saturday-to-Sunday successions and days off) leaves at least 11 sessions short (HiGHS, proven
-optimal), and the engine's 300 s rosters left 17-25 short, all on Saturdays and Sundays.
+(minimum runs and rests) moving along. `days` and `pair` free everyone over one or two windows,
+so over one or two weekends; `specialists` frees whole horizons of fewer people to trade among
+(at first 12 of Instance13's 120, 336 specialist-days, against this kind's 18 and 270). On
+Curtois & Qu Instance13 the weekend cover alone as a MIP (weekend days only; each person's
+weekend limit, period limits, Saturday-to-Sunday successions and days off) leaves at least 11
+sessions short (HiGHS, proven optimal), and the rosters counted (150 s and 300 s) left 17-25
+short, all on Saturdays and Sundays.
 Measured: models/MODEL.md, "A kind for weekends, around them only"."""
 REQUEST_FOCUS = 0.5
 """Share of neighbourhoods centred on an unmet soft request (`Search.unmet`) rather than on a
