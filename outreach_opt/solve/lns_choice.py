@@ -120,15 +120,15 @@ class Neighbourhoods:
         if unmet and (not short or self.rng.random() < REQUEST_FOCUS):
             short = unmet
         n, days = len(self.specialists), self.n_days
+        k = max(1, min(n, round(share * n)))  # people freed by the kinds sized in people
         focus = self.rng.choice(short) if short else None
         if kind == "fair" and fair is not None:
-            people = fair(max(1, min(n, round(share * n))), self.rng)
+            people = fair(k, self.rng)
             if people:
                 return kind, {(s, t) for s in people for t in range(days)}
         if kind in ("specialists", "fair"):  # `fair` without a focus: as `specialists`
-            return kind, {(s, t) for s in self._people(max(1, min(n, round(share * n))), short) for t in range(days)}
+            return kind, {(s, t) for s in self._people(k, short) for t in range(days)}
         if kind == "weekends":
-            k = max(1, min(n, round(share * n)))
             return kind, {(s, t) for s in self._people(k, short) for t in self._around_weekends()}
         if kind == "pair":
             width = max(1, min(days, round(share * days)))
@@ -140,9 +140,9 @@ class Neighbourhoods:
             return kind, {(s, t) for s in self.specialists for t in window}
         # block: sqrt of the share in each direction, at least half the days
         width = max(1, min(days, round(max(0.5, share**0.5) * days)))
-        k = max(1, min(n, round(share * n * days / width)))
+        count = max(1, min(n, round(share * n * days / width)))
         window = self._window(width, focus)
-        return kind, {(s, t) for s in self._people(k, short) for t in window}
+        return kind, {(s, t) for s in self._people(count, short) for t in window}
 
     def _window(self, width: int, focus: SpecDay | None) -> range:
         if focus is None:
