@@ -102,7 +102,8 @@ def main(ctx: click.Context, verbose: int) -> None:
     default=None,
     help="When the search is far from its bound after a tenth of the time, spend the rest improving "
     "the roster a few specialists or days at a time. Default: on for large instances (10,000 model "
-    "variables and up), off for smaller ones.",
+    "variables and up) and for nurse rosters (every person's rules their own, as Curtois & Qu's), off "
+    "for other smaller ones.",
 )
 @click.option(
     "--out",
