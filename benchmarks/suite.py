@@ -239,66 +239,64 @@ def _split_line(key: str, row: dict[str, Any]) -> str:
     )
 
 
+SIZES_ORDER = {"S": 0, "M": 1, "L": 2, "XL": 3}
+
+RUNS = (
+    "The rows of 6053a72 ran in one batch, one after another, from a checkout of that commit with nothing else "
+    "running on the machine, 2026-12-06 23:50 to 2026-12-07 00:42 UTC: each peer on the same instance as the "
+    "engine, at the same limit, the same hour. The limits are the targets': S 20 s (its target, a proof in 5 s, "
+    "is read at the 5 s checkpoint), M 30 s, L 60 s, XL 300 s; at L and XL the peers ran on seed 1 only. "
+    "cpsat-plain, 14-27 times the engine's objective at M, was not run at L and XL, nor cpsat-defaults at XL "
+    "(24 times the engine's at L)."
+)
+"""How the rows now in the table were run (the machine's load cannot be read from the rows)."""
+
+
+def _provenance(rows: dict[str, dict[str, Any]]) -> list[str]:
+    """One line per commit: the sizes and solvers its rows hold and when they ran, so the
+    table says which code each row measured however the rows were gathered."""
+    by_commit: dict[str, list[dict[str, Any]]] = {}
+    for row in rows.values():
+        by_commit.setdefault(row["commit"], []).append(row)
+    lines = []
+    for commit, held in sorted(by_commit.items(), key=lambda item: min(r["date"] for r in item[1])):
+        dates = sorted(r["date"] for r in held)
+        solvers: dict[tuple[str, float], set[str]] = {}
+        for r in held:
+            solvers.setdefault((r["size"], r["time_limit"]), set()).add(r["solver"])
+        what = "; ".join(
+            f"{size} at {limit:g} s {', '.join(sorted(solvers[size, limit]))}"
+            for size, limit in sorted(solvers, key=lambda key: (SIZES_ORDER[key[0]], key[1]))
+        )
+        count = f"{len(held)} row{'s' if len(held) > 1 else ''}"
+        lines.append(f"- {commit} ({count}, {dates[0]} to {dates[-1]}): {what}")
+    return lines
+
+
 def table(rows: dict[str, dict[str, Any]]) -> str:
     lines = [
         "# Benchmark suite: generated instances, the engine and its peers",
         "",
         "`benchmarks/suite.py`: `outreach-opt generate` instances (S 20 specialists, 6 sites, 1 week; M 80, 15, 1; "
-        "L 300, 40, 1; XL 1000, 60, 4 weeks), each solved by the engine and by the peers with the same time limit, "
-        "every roster judged by the independent checker; **objective** is the checker's. Times are on a 2-core "
-        "machine shared with other engineers' runs while these ran: noisy (each row names its commit and "
-        "time; the engine's rows now in the table ran one after another with nothing else on the machine: S, "
-        "M and L on c44b56f, 2026-12-06 18:00-18:07 UTC, pace s 0.19-0.20, XL on d536945 (the same code), "
-        "18:07-18:23 UTC, pace s 0.19, the fastest pace recorded here; what follows is the history of rows "
-        "since replaced, kept for the ratios' peers; '(with uncommitted changes)' on rows measured before the "
-        "benchmarks stopped counting their own "
-        "result files meant only those files; on rows of 6372d4b, first_line's docstring, MODEL.md, a test and a "
-        "benchmark script, none run by the suite; the engine's S rows of 0bc8646 ran one after another with "
-        "nothing else on the machine, 2026-12-06 10:56 UTC (pace s 0.28-0.29; the same objectives and "
-        "bounds as 4b61a77's rows of 2026-12-04: S seed 3 still unproven at 20 s, bound 20050), as did "
-        "the engine's L, M and XL seed 1 rows of "
-        "663e98a (2026-12-04 23:02-23:15 UTC) and of fc9d57c (2026-12-05 01:35-01:45 UTC, after a "
-        "machine-only slowdown: pace s 0.56-0.69 against 0.52-0.55; fc9d57c's L rows are dearer than "
-        "663e98a's, while an A/B of its change alternated with the commit before on the same machine was "
-        'cheaper in 6 of 6 pairs, models/MODEL.md "Making room") and of e4770b8 (2026-12-05 03:29-03:39 UTC, '
-        "pace s 0.47-0.56: its L rows are cheaper than fc9d57c's partly by the machine's pace; alternated with "
-        '1e5677a its L solves were cheaper in 2 of 3 pairs, models/MODEL.md "Sub-models\' overheads") and of '
-        "d71d933 (M and L, 2026-12-05 06:48-06:53 UTC, pace s 0.48-0.54; the engine as on 44456ae, with the "
-        "split of each gap listed below the table) and of 732aea7 (XL seeds 1-3, 2026-12-05 14:49-15:02 "
-        "UTC, pace s 0.53-0.55) and of d999303 (XL seeds 1-3, 2026-12-06 04:36-04:52 UTC, pace s 0.28-0.36: "
-        "a machine running about 1.7 times faster than on 732aea7's rows, first rosters at 20-22 s against 40-42 "
-        "s, so most of the fall from 732aea7's is the pace; alternated on one hour, that session's change "
-        "(greedy.NEXT_TRY_ROOM) was 0.57 % cheaper over the three seeds, models/MODEL.md; the ratios against "
-        "the peers' XL rows compare runs of different days) and of 802b112 (M at 30 s and L at 60 s, seeds "
-        "1-3, 2026-12-06 04:58-05:04 UTC, pace s 0.29-0.48, the same fast machine: against d71d933's rows both "
-        "the code of the sessions between and the pace differ; the ratios against the peers' rows again "
-        "compare runs of different days) and the engine's L rows of d6a8856 (seeds 1-3, 2026-12-06 "
-        "08:30-08:33 UTC, pace s 0.30-0.42; its change, narrow sharers keeping every demand they fit on the "
-        "shortlist, alternated with the commit before was 2.1-2.7 % cheaper at L seed 2, models/MODEL.md; "
-        "L seed 3's 5503099 is one draw of a spread: 5,428,748-5,527,566 in ten 60 s runs of that code the "
-        "same morning and 5,452,469-5,491,277 in six without the change), "
-        "XL seed 1's of 8efa679 and the engine's L "
-        "rows of 2c02f08 (2026-12-04 18:13-18:16 UTC; 0e26fd2, the commit before that session's changes, run "
-        "the same way just after: 5660308 / 5992150 / 5961832, first roster 4.2-5.6 s, build 19-26 s: the "
-        "machine's pace, not a commit's, see pace s below); the rows of a4431e8, "
-        "0f49215 (the peers "
-        "at L and XL) ran beside two engineers' runs, load 6-8, "
-        "2026-12-03 23:13-23:48 UTC: their CPU s says how little they got). gap = (objective - bound) / "
-        "objective, with each solver's "
-        "own bound.",
+        "L 300, 40, 1; XL 1000, 60, 4 weeks), each solved by the engine and by its peers with the same time limit, "
+        "every roster judged by the independent checker; **objective** is the checker's. gap = (objective - bound) "
+        "/ objective, with each solver's own bound. The machine has 2 cores; every solver is given 2 workers "
+        "(threads). Which code ran when (from the rows):",
+        "",
+        *_provenance(rows),
+        "",
+        RUNS,
         "",
         "Peers: **highs** is the same model (the engine's builder, same rules and strengthening) translated to a "
-        "MIP and solved by HiGHS (`outreach_opt/solve/peers.py`; HiGHS reports only its final incumbent here, so "
-        "it has no timeline; the S and M rows below, measured before that was fixed, overran the limit by the "
-        "MIP translation time); **cpsat-defaults** is the same model with CP-SAT's default parameters and no "
-        "symmetry breaking; **cpsat-plain** is the issue's peer (c), a separately written straightforward CP-SAT "
-        "formulation (`outreach_opt/solve/plain_model.py`: a Boolean per candidate session, per-period site and "
-        "route-leg Booleans, pairwise travel and rest conflicts, weekly sums; no day patterns, no symmetry "
-        "breaking, no hints, CP-SAT's default parameters), so cpsat-defaults against cpsat-plain isolates what "
-        "the day-pattern formulation earns. Where the engine models the instance over a shortlist (L, XL), "
-        "highs and cpsat-defaults are given the same shortlisted model (from the commit after 380e5fd on; status "
-        "'(restricted model)', no bound: the shortlist's is not the instance's); before, they built the whole "
-        "model and were not run there.",
+        "MIP and solved by HiGHS (`outreach_opt/solve/peers.py`; the translation counts against its limit; HiGHS "
+        "reports only its final incumbent here, so it has no timeline); **cpsat-defaults** is the same model with "
+        "CP-SAT's default parameters and no symmetry breaking; **cpsat-plain** is the issue's peer (c), a "
+        "separately written straightforward CP-SAT formulation (`outreach_opt/solve/plain_model.py`: a Boolean per "
+        "candidate session, per-period site and route-leg Booleans, pairwise travel and rest conflicts, weekly "
+        "sums; no day patterns, no symmetry breaking, no hints, CP-SAT's default parameters), so cpsat-defaults "
+        "against cpsat-plain isolates what the day-pattern formulation earns. Where the engine models the "
+        "instance over a shortlist (L, XL), highs and cpsat-defaults are given the same shortlisted model (status "
+        "'(restricted model)', no bound: the shortlist's is not the instance's).",
         "",
         "**timefold** is the same problem in Timefold Solver (`benchmarks/peer_timefold.py`, the `timefold` "
         "Python package on the JDK 17): one planning entity per demand session slot, its variable the specialist "
@@ -308,44 +306,33 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
         "timefold_crosscheck.py` holds its score to the checker on random solutions. Its clock excludes "
         "`startup s` below (starting the JVM and translating the Python domain and constraints to Java "
         "bytecode: once per process for a planning service, not per instance); it counts converting the "
-        "plan, the search and reading back. Its first roster is the construction heuristic's end. At XL it "
-        "returned none (a4431e8, machine shared with two engineers' runs, load ~6): building its problem from the "
-        "whole instance (34,283 slot entities over the engine's `prepare` of every fitting pair) took 337 s of the "
-        "300 s, and the construction heuristic, left 0.1 s, ran 360 s and returned every slot unassigned. That "
-        "build was the adapter's, not Timefold's: it converted a copy of each slot's value range to Java, 10.6M "
-        "references in all; from dc1feec on, slots with the same candidates share one list (228 at XL) and from "
-        "d635269 on, sessions at one site and time share one Place (`benchmarks/timefold_build.py` times each "
-        "phase). **timefold-shortlist** is the same with each slot's value range cut to the engine's shortlist "
-        "where the engine models over one (L, XL; status '(restricted model)'): Timefold on a smaller problem "
-        "than the instance, its roster still judged by the checker.",
+        "plan, the search and reading back (`benchmarks/timefold_build.py` times each phase). Its first roster is "
+        "the construction heuristic's end. **timefold-shortlist** is the same with each slot's value range cut to "
+        "the engine's shortlist where the engine models over one (L, XL; status '(restricted model)'): Timefold "
+        "on a smaller problem than the instance, its roster still judged by the checker.",
         "",
-        "The engine's L and XL rows (from commit a909836 on) are **restricted models** (`solve/shortlist.py`): too "
-        "large to model whole, they are built over a shortlist of specialists per demand, so the roster is checked "
-        "but the shortlist's own bound is not the instance's. From commit bc5ffdd on, L rows carry the bound of a "
-        "relaxation of the whole instance (`solve/relaxation.py`, models/MODEL.md), computed beside the search; "
-        "XL rows claim none up to 140d3df (bound and gap '-': too slow to solve there) and, after it, the same "
-        "relaxation with alike specialists counted together. Earlier restricted rows claim no bound; "
-        "see benchmarks/RESULTS-speed.md.",
+        "The engine's L and XL rows are **restricted models** (`solve/shortlist.py`): too large to model whole, "
+        "they are built over a shortlist of specialists per demand, so the roster is checked but the shortlist's "
+        "own bound is not the instance's; their bound is a relaxation's of the whole instance "
+        "(`solve/relaxation.py`, models/MODEL.md), computed beside the search (at XL with alike specialists "
+        "counted together). The history of earlier rows is this file's git history and "
+        "benchmarks/RESULTS-speed.md.",
         "",
         "**build s** is everything before the search: for the engine the model and, for models of 10,000 "
         "variables and up, the greedy roster with its tries (up to half the time left) and their completion; "
-        "**model s** is preparing the instance and building the CP-SAT model alone (engine rows from commit "
-        "9f6c262 on; '-' before). **first roster CPU s** is the CPU seconds the row's process had used when the "
-        "first roster came (the greedy and CP-SAT's completion of it; the relaxation's child process not counted): "
-        "against first roster s it tells the load from the work. **pace s** is the CPU seconds a fixed "
-        "plain-Python workload (`suite.pace`) took in the row's process before its instance was generated: how "
-        "fast the machine ran that day (both in rows from 2026-12-04 19:30 UTC on; '-' before). Identical code is "
-        "slower on some machines than on others: 4b61a77's code, 1.5 s to prepare and build L's model in its rows "
-        "of 2026-12-04 00:06, took 2.6-2.9 CPU s for it on 2026-12-04 at 19:00, as did 0e26fd2's, so the slower "
-        "first roster and build of the L rows of 2c02f08 (and of 0e26fd2 run beside them) were the machine's, not "
-        "a commit's.",
+        "**model s** is preparing the instance and building the CP-SAT model alone. **first roster CPU s** is "
+        "the CPU seconds the row's process had used when the first roster came (the greedy and CP-SAT's "
+        "completion of it; the relaxation's child process not counted): against first roster s it tells the "
+        "load from the work. **pace s** is the CPU seconds a fixed plain-Python workload (`suite.pace`) took in "
+        "the row's process before its instance was generated: how fast the machine ran then (from 0.19 to 0.69 "
+        "s in this file's history: rows of different days compare machines as much as code).",
         "",
         "| size | seed | solver | status | objective | bound | gap | first roster s | first roster CPU s "
         "| at checkpoints (t: objective / gap) | build s | model s | wall s | CPU s | limit s | pace s | checked "
         "| peak MB | commit |",
         "|---|---:|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---|",
     ]
-    order = {"S": 0, "M": 1, "L": 2, "XL": 3}
+    order = SIZES_ORDER
     solvers = {"engine": 0, "highs": 1, "cpsat-defaults": 2, "cpsat-plain": 3, "timefold": 4, "timefold-shortlist": 5}
     keys = sorted(rows, key=lambda k: (order[rows[k]["size"]], rows[k]["seed"], solvers.get(rows[k]["solver"], 9)))
     for key in keys:

@@ -19,7 +19,7 @@ _spec.loader.exec_module(suite)
 
 def _row(seed: int, **fields: Any) -> dict[str, Any]:
     row = {"size": "L", "seed": seed, "solver": "engine", "status": "feasible", "time_limit": 60.0}
-    row.update(commit="abc1234", machine="test machine", objective=100, bound=90, gap=0.1)
+    row.update(commit="abc1234", machine="test machine", objective=100, bound=90, gap=0.1, date="2026-12-06 18:00 UTC")
     row.update(fields)
     return row
 
@@ -66,3 +66,20 @@ def test_engine_rows_split_their_gap_at_their_own_total() -> None:
         "- L-1-engine (abc1234): objective 1000, T 58425, bound at that T 980: 2.00 % of the objective above it, "
         "8.00 % between it and the bound 900"
     ]
+
+
+def test_the_header_says_which_commit_ran_which_rows_and_when() -> None:
+    """Per commit, from the rows themselves: how many, first to last date, and per size its
+    limit and solvers, earliest commit first; so the header cannot name a run the rows are not."""
+    rows = {
+        "S-1-engine": _row(1, size="S", time_limit=20.0, commit="new1234", date="2026-12-07 00:01 UTC"),
+        "S-1-highs": _row(1, size="S", solver="highs", time_limit=20.0, commit="new1234", date="2026-12-07 00:02 UTC"),
+        "XL-1-engine": _row(1, size="XL", time_limit=300.0, commit="new1234", date="2026-12-07 00:30 UTC"),
+        "L-1-timefold": _row(1, solver="timefold", time_limit=120.0, commit="old1234", date="2026-12-02 12:44 UTC"),
+    }
+    text = suite.table(rows)
+    assert (
+        "- old1234 (1 row, 2026-12-02 12:44 UTC to 2026-12-02 12:44 UTC): L at 120 s timefold\n"
+        "- new1234 (3 rows, 2026-12-07 00:01 UTC to 2026-12-07 00:30 UTC): S at 20 s engine, highs; "
+        "XL at 300 s engine\n"
+    ) in text
