@@ -206,9 +206,10 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         'weekends, around them only"), run one after another on a 2-core machine with nothing else running, '
         "2026-12-06 21:44-22:24 UTC: 7, 8, 10 and 12 three times each (`--repeat 3`, seeds 0-2; the row is the "
         "median run's), the others once (seed 0; 13's runs at 300 s span 1716-2226 on the day's searches with "
-        "and without the kind, so one run is one draw of a wide spread); except 15 and 17, three times each on "
-        "6053a72, the same search for this script (the commits between changed the CLI's default and no draw), "
-        "idle, 2026-12-06 23:20-23:50 UTC. Rows 20-24 are older (8f05ab3, bc64391, "
+        "and without the kind, so one run is one draw of a wide spread); except 15, 17, 18 and 19, three times "
+        "each, on 6053a72 (15, 17; 2026-12-06 23:20-23:50 UTC) and b4f8017 (18, 19; 2026-12-07 00:45-01:15 UTC), "
+        "idle, the same search for this script (the commits between changed the CLI's default, the suite's "
+        "table and no draw). Rows 20-24 are older (8f05ab3, bc64391, "
         "7f79b86, 2026-12-03 and 04), not rerun: the table then said its times were taken on a machine shared "
         "with other engineers' runs. CPU s is the CPU time "
         "the run got, out of 2 x wall s.",
