@@ -199,14 +199,15 @@ def test_neighbourhoods_by_default_only_for_large_models(
     assert bool(built) is prepared
 
 
-@pytest.mark.parametrize(("lns", "prepared"), [(None, True), (False, False)])
+@pytest.mark.parametrize(("lns", "judged", "prepared"), [(None, True, True), (None, False, True), (False, True, False)])
 def test_neighbourhoods_by_default_for_nurse_rosters(
-    monkeypatch: pytest.MonkeyPatch, lns: bool | None, prepared: bool
+    monkeypatch: pytest.MonkeyPatch, lns: bool | None, judged: bool, prepared: bool
 ) -> None:
-    """A model the first-lines start accepts (Curtois & Qu's Instance1: 8 people, well below
-    `LNS_FROM_VARIABLES`) gets the neighbourhoods by default, as the CLI's Curtois & Qu runs
-    measured better with them; `--no-lns` still turns them off. The tiny sample, as small
-    but declined by the first lines, gets none (the test above)."""
+    """A model of the kind the first-lines start accepts (Curtois & Qu's Instance1: 8 people,
+    well below `LNS_FROM_VARIABLES`; nothing ties its people but the cover) gets the
+    neighbourhoods by default, as the CLI's Curtois & Qu runs measured better with them, with
+    or without a judge for the first lines; `--no-lns` still turns them off. The tiny sample,
+    as small but tied by a resource, gets none (the test above)."""
     built: list[object] = []
 
     def spy(*args: object, **kwargs: object) -> Search:
@@ -215,7 +216,7 @@ def test_neighbourhoods_by_default_for_nurse_rosters(
 
     monkeypatch.setattr(search_run, "Search", spy)
     inst = load_curtois_qu(str(SHARED / "benchmarks" / "curtois-qu" / "Instance1.txt"))
-    result = solve(inst, SolveOptions(time_limit=6, workers=1, lns=lns), judge=line_holds)
+    result = solve(inst, SolveOptions(time_limit=6, workers=1, lns=lns), judge=line_holds if judged else None)
     assert result.status is Status.OPTIMAL
     assert result.objective == 607  # the file's proven optimum (best_known.csv)
     assert result.roster is not None

@@ -20,7 +20,7 @@ from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.solve import long_horizon
 from outreach_opt.solve.bound_process import BoundInBackground
 from outreach_opt.solve.builder import BuildOptions, BuildTimeoutError, RosterModel
-from outreach_opt.solve.by_specialist import Judge
+from outreach_opt.solve.by_specialist import Judge, ties
 from outreach_opt.solve.first_roster import Completed, FirstRoster, complete_hint, hint
 from outreach_opt.solve.greedy import greedy_roster
 from outreach_opt.solve.line_start import greedy_cheaper, lines_start
@@ -233,7 +233,9 @@ def solve(
         build_time = time.perf_counter() - started
         remaining = options.time_limit - build_time
         search_until = time.perf_counter() + remaining - stop_reserve(built, remaining)
-        by_default = restricted is not None or variables >= LNS_FROM_VARIABLES or lined is not None
+        # Nurse rosters by their kind (what the first lines accept), not by whether lines were found.
+        nurses = not past and not ties(instance)
+        by_default = restricted is not None or variables >= LNS_FROM_VARIABLES or nurses
         wanted = options.lns if options.lns is not None else by_default
         lns = wanted and remaining > LNS_FROM_SECONDS
         solver = configured_solver(options, remaining=search_until - time.perf_counter())
