@@ -202,14 +202,14 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "instance model (`outreach_opt/io/curtois_qu.py`), solved by the engine on 2 workers, the roster judged by "
         "the independent checker; **ours** is the checker's objective. Best-known LB/UB from `best_known.csv`; "
         "gap = (ours - UB) / UB. Targets: best-known on 1-12 in 60 s, within 5 % on 13-19 in 300 s, feasible on "
-        '20-24. Rows 1-19 are of 177bff6 (the `weekends` neighbourhood kind, models/MODEL.md "A kind for '
-        'weekends, around them only"), run one after another on a 2-core machine with nothing else running, '
-        "2026-12-06 21:44-22:24 UTC: 7, 8, 10 and 12 three times each (`--repeat 3`, seeds 0-2; the row is the "
+        "20-24. Rows 1-19 ran in batches, one run after another, on a 2-core machine with nothing else running "
+        "during them, between 2026-12-06 21:44 and 2026-12-07 01:15 UTC, each row's commit and date in its "
+        "columns: 177bff6 (the `weekends` "
+        'neighbourhood kind, models/MODEL.md "A kind for weekends, around them only"), 6053a72 and b4f8017 run '
+        "the same search for this script (the commits between changed the CLI's default, the suite's table and "
+        "no draw). 7, 8, 10, 12, 15, 17, 18 and 19 ran three times each (`--repeat 3`, seeds 0-2; the row is the "
         "median run's), the others once (seed 0; 13's runs at 300 s span 1716-2226 on the day's searches with "
-        "and without the kind, so one run is one draw of a wide spread); except 15, 17, 18 and 19, three times "
-        "each, on 6053a72 (15, 17; 2026-12-06 23:20-23:50 UTC) and b4f8017 (18, 19; 2026-12-07 00:45-01:15 UTC), "
-        "idle, the same search for this script (the commits between changed the CLI's default, the suite's "
-        "table and no draw). Rows 20-24 are older (8f05ab3, bc64391, "
+        "and without the kind, so one run is one draw of a wide spread). Rows 20-24 are older (8f05ab3, bc64391, "
         "7f79b86, 2026-12-03 and 04), not rerun: the table then said its times were taken on a machine shared "
         "with other engineers' runs. CPU s is the CPU time "
         "the run got, out of 2 x wall s.",
