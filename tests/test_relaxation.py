@@ -335,6 +335,8 @@ class _KnownBound:
         on_bound: Any = None,
         integral: bool = False,
         integral_until: float | None = None,
+        relax: bool = True,
+        weekends: Any = None,
     ) -> _KnownBound:
         self.events.append(f"bound: integral {integral}, until {'given' if integral_until else None}")
         self.times.append((until, integral_until))

@@ -1,7 +1,9 @@
 """The relaxation's bound (solve/relaxation_bound.py) computed in a child process beside the
 greedy roster and the search, each rise sent to the parent; and, on the spare core while the
 greedy runs, the integer counts' MIP (solve/relaxation_mip.py), with a limit of its own; once the
-greedy returns none starts (`BoundInBackground.end_integral`)."""
+greedy returns none starts (`BoundInBackground.end_integral`). Before the relaxation, where asked,
+the weekends' MIP (solve/weekend_bound.py): seconds where it applies, and the relaxation knows
+nothing of it."""
 
 from __future__ import annotations
 
@@ -16,9 +18,11 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.prepared import Prepared
 from outreach_opt.domain.roster import Assignment
 from outreach_opt.solve.relaxation import relaxation
 from outreach_opt.solve.relaxation_bound import _Flag, lower_bound
+from outreach_opt.solve.weekend_bound import weekend_bound
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +48,11 @@ class BoundInBackground:
         on_bound: Callable[[int], None] | None = None,
         integral: bool = False,
         integral_until: float | None = None,
+        relax: bool = True,
+        weekends: Prepared | None = None,
     ) -> None:
+        """`relax`: the relaxation's bound (and its MIP when `integral`); `weekends`: the
+        weekends' bound of that prepared instance first (None: not)."""
         self.best: int | None = None
         self._stopped = False
         self._lock = threading.Lock()  # a rise and the stop never interleave
@@ -55,9 +63,13 @@ class BoundInBackground:
             self._stop: _Flag = stop
 
             def in_thread() -> None:
-                relax = relaxation(instance, past)
+                if weekends is not None:  # HiGHS ends at its own limit: the deadline
+                    _weekends_first(weekends, deadline - time.perf_counter(), self._rise)
+                if not relax or stop.is_set():
+                    return
+                relaxed = relaxation(instance, past)
                 if not stop.is_set():  # stopped while the relaxation was built: no LP at all
-                    lower_bound(relax, deadline, self._rise, stop)  # no MIP: a thread cannot end HiGHS
+                    lower_bound(relaxed, deadline, self._rise, stop)  # no MIP: a thread cannot end HiGHS
 
             self._thread = threading.Thread(target=in_thread, name="relaxation-bound", daemon=True)
             self._thread.start()
@@ -71,6 +83,7 @@ class BoundInBackground:
         self._process = context.Process(
             target=_bound_in_child,
             args=(instance, list(past), seconds, send, self._stop, integral, mip_seconds, self._integral),
+            kwargs={"relax": relax, "weekends": weekends},
             daemon=True,
         )
         self._process.start()
@@ -91,6 +104,8 @@ class BoundInBackground:
         with self._lock:
             if self._stopped:
                 return  # the result is out: a later bound would contradict it
+            if self.best is not None and bound <= self.best:
+                return  # two bounds (weekends', relaxation's): the higher holds
             self.best = bound
             if self._on_bound is not None:
                 self._on_bound(bound)
@@ -132,13 +147,15 @@ def _bound_in_child(
     integral: bool,
     mip_seconds: float | None = None,
     mip_state: Any = None,
+    relax: bool = True,
+    weekends: Prepared | None = None,
 ) -> None:
     """The child's work: the relaxation and its rising bound, each rise sent to the parent.
     Times come as seconds from now: the moments are the parent's. `mip_state` (a shared byte,
     `_BEFORE_MIP`/`_IN_MIP`/`_NO_MIP`) is how the parent's `end_integral` knows whether ending
     the MIP means ending the child; the gate and `end_integral` each hold its lock."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if integral:  # HiGHS's MIP writes some messages to the process's stdout whatever its options
+    if integral or weekends is not None:  # HiGHS's MIP writes some messages to stdout whatever its options
         os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # fd 1, the child's only
     began = time.perf_counter()
     until = None if mip_seconds is None else began + mip_seconds
@@ -153,7 +170,17 @@ def _bound_in_child(
             return True
 
     with send:
-        lower_bound(relaxation(instance, past), began + seconds, send.send, stop, integral, until, gate)
+        if weekends is not None:
+            _weekends_first(weekends, seconds, send.send)
+        if relax and not stop.is_set():
+            lower_bound(relaxation(instance, past), began + seconds, send.send, stop, integral, until, gate)
+
+
+def _weekends_first(prep: Prepared, seconds: float, send: Callable[[int], None]) -> None:
+    """The weekends' bound, sent when it proves something."""
+    bound = weekend_bound(prep, seconds)
+    if bound is not None:
+        send(bound)
 
 
 _BEFORE_MIP, _IN_MIP, _NO_MIP = 0, 1, 2

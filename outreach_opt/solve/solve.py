@@ -25,6 +25,7 @@ from outreach_opt.solve.first_roster import Completed, FirstRoster, complete_hin
 from outreach_opt.solve.greedy import greedy_roster
 from outreach_opt.solve.line_start import greedy_cheaper, lines_start
 from outreach_opt.solve.lns import breakdown
+from outreach_opt.solve.lns_choice import weekend_days
 from outreach_opt.solve.options import PRESOLVE_UP_TO_VARIABLES, SolveOptions, configured_solver, stop_reserve
 from outreach_opt.solve.outcome import Progress, Result, Status, read_roster
 from outreach_opt.solve.relaxation import bound_affordable
@@ -159,6 +160,9 @@ def solve(
     filled: list[tuple[FirstRoster, Completed]] = []
     listener = on_progress = None if on_progress is None else _rising_bounds(on_progress)
     relax = restricted is not None or variables >= RELAXATION_FROM_VARIABLES
+    # Nurse rosters by their kind (what the first lines accept): neighbourhoods by default, and
+    # the weekends' bound (solve/weekend_bound.py) where some `max_weekends` binds.
+    nurses = not past and not ties(instance)
 
     def start_bound(until: float) -> BoundInBackground | None:
         """The relaxation's bound of the whole instance (for a restricted model the only one;
@@ -166,8 +170,13 @@ def solve(
         beside the greedy roster and the search (solve/bound_process.py), started right
         after the build: the child's Python does not slow the greedy roster's moves, and at 80
         specialists x 15 sites the bound arrives before the 30 s mark (started after the
-        greedy roster's tries, which take half the time left, it came at about 33 s of 60)."""
-        if not relax or not bound_affordable(instance):
+        greedy roster's tries, which take half the time left, it came at about 33 s of 60).
+        A nurse roster's whole model whose weekends bind (`weekend_days`) gets the weekends'
+        bound first (solve/weekend_bound.py), in the same child: CP-SAT's bound does not see
+        the weekend cover (Curtois & Qu Instance13: -17 after 300 s, the weekends 1,100)."""
+        relaxing = relax and bound_affordable(instance)
+        weekends = built.prep if restricted is None and nurses and weekend_days(built.prep) else None
+        if not relaxing and weekends is None:
             return None
 
         def on_bound(bound: int) -> None:
@@ -180,7 +189,9 @@ def solve(
         integral = options.integer_bound or beside_greedy
         mip_until = now + MIP_SHARE * max(0.0, options.time_limit - (now - started))
         integral_until = None if options.integer_bound or not integral else mip_until
-        return BoundInBackground(instance, past, until, on_bound, integral, integral_until)
+        return BoundInBackground(
+            instance, past, until, on_bound, integral, integral_until, relax=relaxing, weekends=weekends
+        )
 
     relaxed = start_bound(started + options.time_limit)
     reached: int | None = None
@@ -233,8 +244,6 @@ def solve(
         build_time = time.perf_counter() - started
         remaining = options.time_limit - build_time
         search_until = time.perf_counter() + remaining - stop_reserve(built, remaining)
-        # Nurse rosters by their kind (what the first lines accept), not by whether lines were found.
-        nurses = not past and not ties(instance)
         by_default = restricted is not None or variables >= LNS_FROM_VARIABLES or nurses
         wanted = options.lns if options.lns is not None else by_default
         lns = wanted and remaining > LNS_FROM_SECONDS

@@ -1,0 +1,208 @@
+"""A lower bound from the weekends alone: the least cost of the sessions no roster can cover
+on Saturdays and Sundays, as a small MIP solved by HiGHS (through OR-Tools' MathOpt, as
+solve/relaxation_mip.py).
+
+Why: where `max_weekends` binds, weekend cover is what nurse rosters leave short (Curtois &
+Qu Instance12's rosters left 41 sessions short, all on Saturdays and Sundays), and neither
+CP-SAT's bound nor the relaxation's sees it: on Instance13 CP-SAT's bound after 300 s was -17,
+the relaxation's LP (solve/relaxation_weekends.py) 100, while the weekends alone, solved as a
+MIP, prove at least 11 sessions short in every roster (1,100; the optimum is 1,348). The LP of
+this same MIP is as weak (100 on Instance13): the integer weekends are what it knows, and
+HiGHS's cuts find them in seconds.
+
+The MIP, over the weekend days only (`Prepared.weekends`):
+
+    x_c ∈ {0,1}     each candidate on a weekend day (none in a hard request's periods off)
+    w_{s,j} ∈ {0,1} specialist s works weekend j (only where s has a `max_weekends`)
+    Σ_{c at (s,t,p)} x_c ≤ 1                        one_place
+    Σ_{c at (s,t)} x_c ≤ max_sessions_per_day_s      daily_sessions
+    x_c ≤ w_{s,j},  Σ_j w_{s,j} ≤ max_weekends_s     max_weekends
+    Σ_{c of s in p} x_c ≤ max_sessions_by_period_s,p period_sessions
+    x_c + x_c' ≤ 1 for c on a Saturday, c' on the Sunday after, matching a forbidden succession
+    u_{d,w} ≥ min_d − Σ_{c of d in week w} x_c,  u ≥ 0   for each (demand, week) it asks in
+                     whose every candidate lies on a weekend day (no team)
+    minimise Σ weights.uncovered_session · priority_d · u_{d,w}
+
+Valid (models/MODEL.md, "The weekends' bound"): a roster's weekend sessions satisfy every row
+(each is one of its hard rules restricted to weekend days, with commitments and weekday
+sessions left out, which only loosens it), its `u` are the roster's uncovered sessions of
+those demand-weeks, and every term the MIP leaves out is at least 0 (weights are counts). So
+its optimum, and HiGHS's proven (dual) bound at any stop, is at most every roster's cost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from ortools.math_opt.python import mathopt
+
+from outreach_opt.domain.instance import SessionMatch
+from outreach_opt.domain.prepared import Candidate, Prepared
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class WeekendCover:
+    """The MIP's data in plain Python (module docstring)."""
+
+    candidates: list[Candidate]
+    """The candidates on weekend days, but in a hard request's periods off."""
+    weekend_of: dict[int, int]
+    """Weekend index of each weekend day."""
+    keys: dict[tuple[str, int], int] = field(default_factory=dict)
+    """(demand, week) whose every candidate is on a weekend day: the cost of one session short."""
+
+
+def weekend_cover(prep: Prepared) -> WeekendCover | None:
+    """The weekend MIP's data, or None where it can prove nothing: no weekend-only
+    (demand, week) asking for a session."""
+    weekend_of = {t: j for j, days in enumerate(prep.weekends) for t in days}
+    if not weekend_of:
+        return None
+    off = {
+        (r.specialist, r.day, p)
+        for r in prep.requests
+        if r.hard and r.want == "off" and r.day in weekend_of
+        for p in r.periods
+    }
+    weeks_of: dict[str, dict[int, bool]] = defaultdict(dict)  # demand -> week -> all on weekends
+    for c in prep.candidates:
+        held = weeks_of[c.demand]
+        held[prep.week[c.day]] = held.get(prep.week[c.day], True) and c.day in weekend_of
+    weight = prep.instance.weights.uncovered_session
+    keys = {
+        (d, w): weight * demand.priority
+        for d, demand in prep.demands.items()
+        if not demand.team and demand.sessions.min > 0
+        for w in prep.demand_weeks[d]
+        if weeks_of[d].get(w, False)
+    }
+    keys = {key: cost for key, cost in keys.items() if cost > 0}
+    if not keys:
+        return None
+    candidates = [c for c in prep.candidates if c.day in weekend_of and (c.specialist, c.day, c.period) not in off]
+    return WeekendCover(candidates, weekend_of, keys)
+
+
+def weekend_bound(prep: Prepared, seconds: float) -> int | None:
+    """HiGHS's proven bound of the weekend MIP within `seconds` (rounded up to an integer,
+    the objective's values), or None when there is nothing to bound or HiGHS proved nothing."""
+    cover = weekend_cover(prep)
+    if cover is None or seconds <= 0:
+        return None
+    model, objective_keys = _model(prep, cover)
+    params = mathopt.SolveParameters(time_limit=dt.timedelta(seconds=seconds))  # MathOpt's HiGHS takes no threads
+    result = mathopt.solve(model, mathopt.SolverType.HIGHS, params=params)
+    bound = result.termination.objective_bounds.dual_bound
+    logger.info(
+        "weekends' bound: %s over %d candidates and %d demand-weeks, bound %s",
+        result.termination.reason.name.lower(),
+        len(cover.candidates),
+        objective_keys,
+        bound,
+    )
+    if result.termination.reason == mathopt.TerminationReason.INFEASIBLE:
+        return None  # every roster also satisfies it: the instance has none, CP-SAT says so
+    if not math.isfinite(bound) or bound <= 0:
+        return None
+    return math.ceil(bound - 1e-6 * max(1.0, abs(bound)))  # the tolerance, not a unit, above
+
+
+def _model(prep: Prepared, cover: WeekendCover) -> tuple[mathopt.Model, int]:
+    """The MathOpt model of `cover` (module docstring's rows) and how many demand-weeks it costs."""
+    model = mathopt.Model(name="weekends")
+    x = [model.add_binary_variable() for _ in cover.candidates]
+    by_slot: dict[tuple[str, int, int], list[int]] = defaultdict(list)
+    by_day: dict[tuple[str, int], list[int]] = defaultdict(list)
+    by_period: dict[tuple[str, int], list[int]] = defaultdict(list)
+    by_key: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for i, c in enumerate(cover.candidates):
+        by_slot[(c.specialist, c.day, c.period)].append(i)
+        by_day[(c.specialist, c.day)].append(i)
+        by_period[(c.specialist, c.period)].append(i)
+        by_key[(c.demand, prep.week[c.day])].append(i)
+    for held in by_slot.values():
+        if len(held) > 1:
+            model.add_linear_constraint(mathopt.fast_sum(x[i] for i in held) <= 1)
+    for (s, _t), held in by_day.items():
+        most = prep.specialists[s].max_sessions_per_day
+        if most is not None and len(held) > most:
+            model.add_linear_constraint(mathopt.fast_sum(x[i] for i in held) <= most)
+    for (s, p), held in by_period.items():
+        limit = prep.specialists[s].max_sessions_by_period.get(prep.period_ids[p])
+        if limit is not None and len(held) > limit:
+            model.add_linear_constraint(mathopt.fast_sum(x[i] for i in held) <= limit)
+    _weekend_limits(prep, cover, model, x, by_day)
+    _successions(prep, cover, model, x, by_day)
+    terms = []
+    for key, cost in cover.keys.items():
+        u = model.add_variable(lb=0.0)
+        need = prep.demands[key[0]].sessions.min
+        model.add_linear_constraint(u + mathopt.fast_sum(x[i] for i in by_key.get(key, [])) >= need)
+        terms.append(cost * u)
+    model.minimize(mathopt.fast_sum(terms))
+    return model, len(terms)
+
+
+def _weekend_limits(
+    prep: Prepared,
+    cover: WeekendCover,
+    model: mathopt.Model,
+    x: list[mathopt.Variable],
+    by_day: dict[tuple[str, int], list[int]],
+) -> None:
+    """`x_c ≤ w_{s,j}` and `Σ_j w_{s,j} ≤ max_weekends_s`, where the limit binds."""
+    days_of: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for s, t in by_day:
+        days_of[(s, cover.weekend_of[t])].append(t)
+    open_weekends = Counter(s for s, _j in days_of)
+    worked: dict[str, list[mathopt.Variable]] = defaultdict(list)
+    for (s, _j), days in sorted(days_of.items()):
+        limit = prep.specialists[s].max_weekends
+        if limit is None or limit >= open_weekends[s]:
+            continue
+        w = model.add_binary_variable()
+        worked[s].append(w)
+        for t in days:
+            for i in by_day[(s, t)]:
+                model.add_linear_constraint(x[i] <= w)
+    for s, ws in worked.items():
+        model.add_linear_constraint(mathopt.fast_sum(ws) <= prep.specialists[s].max_weekends)
+
+
+def _successions(
+    prep: Prepared,
+    cover: WeekendCover,
+    model: mathopt.Model,
+    x: list[mathopt.Variable],
+    by_day: dict[tuple[str, int], list[int]],
+) -> None:
+    """`x_c + x_c' ≤ 1` for a Saturday session and a Sunday one of the same weekend that a
+    forbidden succession names (the weekdays either side are not in the MIP)."""
+    rules = prep.instance.rules.forbidden_successions
+    if not rules:
+        return
+    for (s, t), today in by_day.items():
+        tomorrow = by_day.get((s, t + 1))
+        if not tomorrow or cover.weekend_of.get(t + 1) != cover.weekend_of[t]:
+            continue
+        for rule in rules:
+            if rule.specialists is not None and s not in rule.specialists:
+                continue
+            firsts = [i for i in today if _matches(prep, cover.candidates[i], rule.today)]
+            seconds = [i for i in tomorrow if _matches(prep, cover.candidates[i], rule.tomorrow)]
+            for i in firsts:
+                for k in seconds:
+                    model.add_linear_constraint(x[i] + x[k] <= 1)
+
+
+def _matches(prep: Prepared, c: Candidate, match: SessionMatch) -> bool:
+    """As the checker's `_matches`: a period and an activity, each when the rule names it."""
+    return (match.period is None or prep.period_ids[c.period] == match.period) and (
+        match.activity is None or prep.demands[c.demand].activity == match.activity
+    )
