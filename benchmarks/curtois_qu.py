@@ -203,13 +203,13 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "the independent checker; **ours** is the checker's objective. Best-known LB/UB from `best_known.csv`; "
         "gap = (ours - UB) / UB. Targets: best-known on 1-12 in 60 s, within 5 % on 13-19 in 300 s, feasible on "
         "20-24. Rows 1-19 ran in batches, one run after another, on a 2-core machine with nothing else running "
-        "during them, between 2026-12-06 21:44 and 2026-12-07 01:15 UTC, each row's commit and date in its "
+        "during them, between 2026-12-06 21:44 and 2026-12-07 02:21 UTC, each row's commit and date in its "
         "columns: 177bff6 (the `weekends` "
         'neighbourhood kind, models/MODEL.md "A kind for weekends, around them only"), 6053a72 and b4f8017 run '
         "the same search for this script (the commits between changed the CLI's default, the suite's table and "
-        "no draw). 7, 8, 10, 12, 15, 17, 18 and 19 ran three times each (`--repeat 3`, seeds 0-2; the row is the "
-        "median run's), the others once (seed 0; 13's runs at 300 s span 1716-2226 on the day's searches with "
-        "and without the kind, so one run is one draw of a wide spread). Rows 20-24 are older (8f05ab3, bc64391, "
+        "no draw); 4a19e55 (12, 13, 19) adds the weekends' bound beside it (its MIP takes one core for 1 s on 12, "
+        "18 s on 13, 0.4 s on 19). 7, 8, 10, 12, 13, 15, 17, 18 and 19 ran three times each (`--repeat 3`, seeds "
+        "0-2; the row is the median run's), the others once (seed 0). Rows 20-24 are older (8f05ab3, bc64391, "
         "7f79b86, 2026-12-03 and 04), not rerun: the table then said its times were taken on a machine shared "
         "with other engineers' runs. CPU s is the CPU time "
         "the run got, out of 2 x wall s.",
@@ -254,8 +254,10 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         f"Not run yet: {', '.join(f'Instance{n}' for n in missing) or 'none'}. "
         "Instances 5, 9, 11, 14 and 16 are not in the shared subset." + (_TOO_LARGE if 24 in missing else ""),
         "",
-        "bound: the solver's proven lower bound when it stopped (for the engine's model, which is the benchmark's "
-        "model, so it is a lower bound on the benchmark's optimum too). first roster s: from the start of the "
+        "bound: the engine's proven lower bound when it stopped, the higher of CP-SAT's and, from 4a19e55, the "
+        "weekends' (the weekend days alone as a MIP, solve/weekend_bound.py: 12's 4000, 13's 1100, 19's 2800), both "
+        "of the engine's model, which is the benchmark's model, so a lower bound on the benchmark's optimum too. "
+        "first roster s: from the start of the "
         "build to the first roster the search reports. Objective terms of each roster returned:",
         "",
     ]

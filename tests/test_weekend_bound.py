@@ -8,6 +8,7 @@ each fails if that row is dropped."""
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from test_relaxation_weekends import TWO_WEEKS, _one_weekend_and_a_day_off, _wee
 
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import prepare
-from outreach_opt.solve import search_run
+from outreach_opt.solve import bound_process, search_run
 from outreach_opt.solve import solve as solve_module
 from outreach_opt.solve.bound_process import BoundInBackground
 from outreach_opt.solve.options import SolveOptions
@@ -156,6 +157,17 @@ def test_the_child_sends_the_weekends_bound() -> None:
     inst = instance(_one_weekend_and_a_day_off())
     background = BoundInBackground(inst, [], time.perf_counter() + 20, relax=False, weekends=prepare(inst))
     background._thread.join(20)  # the child ends when the MIP does
+    assert background.stop() == 2 * UNCOVERED
+
+
+def test_a_daemonic_process_computes_it_in_a_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Dask worker is a daemonic process, which may not have children: the bound is then
+    computed in a thread, the same value."""
+    monkeypatch.setattr(bound_process.multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
+    inst = instance(_one_weekend_and_a_day_off())
+    background = BoundInBackground(inst, [], time.perf_counter() + 20, relax=False, weekends=prepare(inst))
+    assert background._process is None
+    background._thread.join(20)
     assert background.stop() == 2 * UNCOVERED
 
 

@@ -87,6 +87,10 @@ the greedy's tries hand over sooner, 80 x 15 seed 2's MIP was killed and its bou
 355,717 to the LPs' 345,648 (idle, one run). The MIP needs about 10 s in all at 80 x 15 seed 2
 (`lower_bound(..., integral=True)` alone, shared machine: 5 s 346,033, 10 s and 20 s 355,700)."""
 
+WEEKEND_BOUND = True
+"""Nurse rosters whose weekends bind (whole models) get the weekends' bound beside the search
+(solve/weekend_bound.py): one core for the MIP's seconds (Curtois & Qu 12 1 s, 13 18 s). A
+switch for measuring what that costs the search (models/MODEL.md, "The weekends' bound")."""
 
 BUILD_SHARE = 0.9
 """Building gives up (status unknown, no roster) past this share of the time limit: freeing
@@ -175,7 +179,8 @@ def solve(
         bound first (solve/weekend_bound.py), in the same child: CP-SAT's bound does not see
         the weekend cover (Curtois & Qu Instance13: -17 after 300 s, the weekends 1,100)."""
         relaxing = relax and bound_affordable(instance)
-        weekends = built.prep if restricted is None and nurses and weekend_days(built.prep) else None
+        binding = WEEKEND_BOUND and restricted is None and nurses and weekend_days(built.prep)
+        weekends = built.prep if binding else None
         if not relaxing and weekends is None:
             return None
 
