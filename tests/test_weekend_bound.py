@@ -22,6 +22,7 @@ from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.solve import bound_process, search_run
 from outreach_opt.solve import solve as solve_module
+from outreach_opt.solve import weekend_bound as weekend_bound_module
 from outreach_opt.solve.bound_process import BoundInBackground
 from outreach_opt.solve.options import SolveOptions
 from outreach_opt.solve.weekend_bound import weekend_bound, weekend_cover
@@ -40,6 +41,14 @@ def test_one_allowed_weekend_and_a_day_off() -> None:
     data = _one_weekend_and_a_day_off()
     assert optimum(data) == 2 * UNCOVERED
     assert _bound(data) == 2 * UNCOVERED
+
+
+def test_a_mip_too_large_is_not_tried(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past `MOST_CANDIDATES` weekend candidates no MIP is built: nothing proven."""
+    data = _one_weekend_and_a_day_off()
+    assert _bound(data) == 2 * UNCOVERED
+    monkeypatch.setattr(weekend_bound_module, "MOST_CANDIDATES", 5)  # the case has 6
+    assert _bound(data) is None
 
 
 def test_a_hard_day_off_and_the_daily_limit() -> None:
