@@ -20,7 +20,7 @@ The MIP, over the weekend days only (`Prepared.weekends`):
     Σ_{c of s in p} x_c ≤ max_sessions_by_period_s,p period_sessions
     x_c + x_c' ≤ 1 for c on a Saturday, c' on the Sunday after, matching a forbidden succession
     u_{d,w} ≥ min_d − Σ_{c of d in week w} x_c,  u ≥ 0   for each (demand, week) it asks in
-                     whose every candidate lies on a weekend day (no team)
+                     with candidates, every one on a weekend day (no team)
     minimise Σ weights.uncovered_session · priority_d · u_{d,w}
 
 Valid (models/MODEL.md, "The weekends' bound"): a roster's weekend sessions satisfy every row
@@ -61,7 +61,7 @@ class WeekendCover:
     weekend_of: dict[int, int]
     """Weekend index of each weekend day."""
     keys: dict[tuple[str, int], int] = field(default_factory=dict)
-    """(demand, week) whose every candidate is on a weekend day: the cost of one session short."""
+    """(demand, week) with candidates, every one on a weekend day: the cost of one session short."""
 
 
 def weekend_cover(prep: Prepared) -> WeekendCover | None:
