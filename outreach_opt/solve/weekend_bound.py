@@ -124,90 +124,93 @@ def weekend_bound(prep: Prepared, seconds: float) -> int | None:
 
 def _model(prep: Prepared, cover: WeekendCover) -> tuple[mathopt.Model, int]:
     """The MathOpt model of `cover` (module docstring's rows) and how many demand-weeks it costs."""
-    model = mathopt.Model(name="weekends")
-    x = [model.add_binary_variable() for _ in cover.candidates]
-    by_slot: dict[tuple[str, int, int], list[int]] = defaultdict(list)
-    by_day: dict[tuple[str, int], list[int]] = defaultdict(list)
-    by_period: dict[tuple[str, int], list[int]] = defaultdict(list)
-    by_key: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for i, c in enumerate(cover.candidates):
-        by_slot[(c.specialist, c.day, c.period)].append(i)
-        by_day[(c.specialist, c.day)].append(i)
-        by_period[(c.specialist, c.period)].append(i)
-        by_key[(c.demand, prep.week[c.day])].append(i)
-    for held in by_slot.values():
-        if len(held) > 1:
-            model.add_linear_constraint(mathopt.fast_sum(x[i] for i in held) <= 1)
-    for (s, _t), held in by_day.items():
-        most = prep.specialists[s].max_sessions_per_day
+    rows = _Rows(prep, cover)
+    rows.slots_days_periods()
+    rows.weekend_limits()
+    rows.successions()
+    return rows.model, rows.objective()
+
+
+class _Rows:
+    """The MIP being written: its `x` (one per weekend candidate) and their indices by
+    specialist-slot, -day, -period and demand-week; one method per family of rows."""
+
+    def __init__(self, prep: Prepared, cover: WeekendCover) -> None:
+        self.prep, self.cover = prep, cover
+        self.model = mathopt.Model(name="weekends")
+        self.x = [self.model.add_binary_variable() for _ in cover.candidates]
+        self.by_slot: dict[tuple[str, int, int], list[int]] = defaultdict(list)
+        self.by_day: dict[tuple[str, int], list[int]] = defaultdict(list)
+        self.by_period: dict[tuple[str, int], list[int]] = defaultdict(list)
+        self.by_key: dict[tuple[str, int], list[int]] = defaultdict(list)
+        for i, c in enumerate(cover.candidates):
+            self.by_slot[(c.specialist, c.day, c.period)].append(i)
+            self.by_day[(c.specialist, c.day)].append(i)
+            self.by_period[(c.specialist, c.period)].append(i)
+            self.by_key[(c.demand, prep.week[c.day])].append(i)
+
+    def _at_most(self, held: list[int], most: int | None) -> None:
         if most is not None and len(held) > most:
-            model.add_linear_constraint(mathopt.fast_sum(x[i] for i in held) <= most)
-    for (s, p), held in by_period.items():
-        limit = prep.specialists[s].max_sessions_by_period.get(prep.period_ids[p])
-        if limit is not None and len(held) > limit:
-            model.add_linear_constraint(mathopt.fast_sum(x[i] for i in held) <= limit)
-    _weekend_limits(prep, cover, model, x, by_day)
-    _successions(prep, cover, model, x, by_day)
-    terms = []
-    for key, cost in cover.keys.items():
-        u = model.add_variable(lb=0.0)
-        need = prep.demands[key[0]].sessions.min
-        model.add_linear_constraint(u + mathopt.fast_sum(x[i] for i in by_key.get(key, [])) >= need)
-        terms.append(cost * u)
-    model.minimize(mathopt.fast_sum(terms))
-    return model, len(terms)
+            self.model.add_linear_constraint(mathopt.fast_sum(self.x[i] for i in held) <= most)
 
+    def slots_days_periods(self) -> None:
+        """`one_place`, `daily_sessions` and `period_sessions` over the weekend days."""
+        specialists, period_ids = self.prep.specialists, self.prep.period_ids
+        for held in self.by_slot.values():
+            self._at_most(held, 1)
+        for (s, _t), held in self.by_day.items():
+            self._at_most(held, specialists[s].max_sessions_per_day)
+        for (s, p), held in self.by_period.items():
+            self._at_most(held, specialists[s].max_sessions_by_period.get(period_ids[p]))
 
-def _weekend_limits(
-    prep: Prepared,
-    cover: WeekendCover,
-    model: mathopt.Model,
-    x: list[mathopt.Variable],
-    by_day: dict[tuple[str, int], list[int]],
-) -> None:
-    """`x_c ≤ w_{s,j}` and `Σ_j w_{s,j} ≤ max_weekends_s`, where the limit binds."""
-    days_of: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for s, t in by_day:
-        days_of[(s, cover.weekend_of[t])].append(t)
-    open_weekends = Counter(s for s, _j in days_of)
-    worked: dict[str, list[mathopt.Variable]] = defaultdict(list)
-    for (s, _j), days in sorted(days_of.items()):
-        limit = prep.specialists[s].max_weekends
-        if limit is None or limit >= open_weekends[s]:
-            continue
-        w = model.add_binary_variable()
-        worked[s].append(w)
-        for t in days:
-            for i in by_day[(s, t)]:
-                model.add_linear_constraint(x[i] <= w)
-    for s, ws in worked.items():
-        model.add_linear_constraint(mathopt.fast_sum(ws) <= prep.specialists[s].max_weekends)
-
-
-def _successions(
-    prep: Prepared,
-    cover: WeekendCover,
-    model: mathopt.Model,
-    x: list[mathopt.Variable],
-    by_day: dict[tuple[str, int], list[int]],
-) -> None:
-    """`x_c + x_c' ≤ 1` for a Saturday session and a Sunday one of the same weekend that a
-    forbidden succession names (the weekdays either side are not in the MIP)."""
-    rules = prep.instance.rules.forbidden_successions
-    if not rules:
-        return
-    for (s, t), today in by_day.items():
-        tomorrow = by_day.get((s, t + 1))
-        if not tomorrow or cover.weekend_of.get(t + 1) != cover.weekend_of[t]:
-            continue
-        for rule in rules:
-            if rule.specialists is not None and s not in rule.specialists:
+    def weekend_limits(self) -> None:
+        """`x_c ≤ w_{s,j}` and `Σ_j w_{s,j} ≤ max_weekends_s`, where the limit binds."""
+        days_of: dict[tuple[str, int], list[int]] = defaultdict(list)
+        for s, t in self.by_day:
+            days_of[(s, self.cover.weekend_of[t])].append(t)
+        open_weekends = Counter(s for s, _j in days_of)
+        worked: dict[str, list[mathopt.Variable]] = defaultdict(list)
+        for (s, _j), days in sorted(days_of.items()):
+            limit = self.prep.specialists[s].max_weekends
+            if limit is None or limit >= open_weekends[s]:
                 continue
-            firsts = [i for i in today if _matches(prep, cover.candidates[i], rule.today)]
-            seconds = [i for i in tomorrow if _matches(prep, cover.candidates[i], rule.tomorrow)]
-            for i in firsts:
-                for k in seconds:
-                    model.add_linear_constraint(x[i] + x[k] <= 1)
+            w = self.model.add_binary_variable()
+            worked[s].append(w)
+            for t in days:
+                for i in self.by_day[(s, t)]:
+                    self.model.add_linear_constraint(self.x[i] <= w)
+        for s, ws in worked.items():
+            self.model.add_linear_constraint(mathopt.fast_sum(ws) <= self.prep.specialists[s].max_weekends)
+
+    def successions(self) -> None:
+        """`x_c + x_c' ≤ 1` for a Saturday session and a Sunday one of the same weekend that a
+        forbidden succession names (the weekdays either side are not in the MIP)."""
+        rules = self.prep.instance.rules.forbidden_successions
+        weekend_of, candidates = self.cover.weekend_of, self.cover.candidates
+        for (s, t), today in self.by_day.items() if rules else ():
+            tomorrow = self.by_day.get((s, t + 1))
+            if not tomorrow or weekend_of.get(t + 1) != weekend_of[t]:
+                continue
+            for rule in rules:
+                if rule.specialists is not None and s not in rule.specialists:
+                    continue
+                firsts = [i for i in today if _matches(self.prep, candidates[i], rule.today)]
+                seconds = [i for i in tomorrow if _matches(self.prep, candidates[i], rule.tomorrow)]
+                for i in firsts:
+                    for k in seconds:
+                        self.model.add_linear_constraint(self.x[i] + self.x[k] <= 1)
+
+    def objective(self) -> int:
+        """`u_{d,w} ≥ min_d − Σ x` per costed demand-week and the cost of them all, minimised;
+        returns how many demand-weeks it costs."""
+        terms = []
+        for key, cost in self.cover.keys.items():
+            u = self.model.add_variable(lb=0.0)
+            need = self.prep.demands[key[0]].sessions.min
+            self.model.add_linear_constraint(u + mathopt.fast_sum(self.x[i] for i in self.by_key.get(key, [])) >= need)
+            terms.append(cost * u)
+        self.model.minimize(mathopt.fast_sum(terms))
+        return len(terms)
 
 
 def _matches(prep: Prepared, c: Candidate, match: SessionMatch) -> bool:
