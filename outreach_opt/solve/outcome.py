@@ -71,6 +71,14 @@ class Result:
         return relative_gap(self.objective, self.bound)
 
 
+def cost_bound(bound: float) -> int:
+    """CP-SAT's bound as a bound of the cost: rounded, and never below 0. Every objective term
+    is a count times a weight of at least 0 (`Count`), so no roster costs less than 0; CP-SAT's
+    bound before it has an LP comes from the variables' domains and can be far below that
+    (Curtois & Qu Instance13 after 15 s: -1737, which the CLI read as a gap of 110 %)."""
+    return max(0, round(bound))
+
+
 def relative_gap(objective: int | None, bound: int | None) -> float | None:
     """(objective - bound) / |objective|: 0 when the roster is proven best; None without both."""
     if objective is None or bound is None:

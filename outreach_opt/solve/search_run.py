@@ -20,7 +20,7 @@ from outreach_opt.solve.greedy import greedy_roster
 from outreach_opt.solve.lns import Found, Search
 from outreach_opt.solve.lns_beside import Beside
 from outreach_opt.solve.options import PRESOLVE_UP_TO_VARIABLES, SolveOptions, configured_solver
-from outreach_opt.solve.outcome import _STATUS, Progress, Status, relative_gap
+from outreach_opt.solve.outcome import _STATUS, Progress, Status, cost_bound, relative_gap
 from outreach_opt.solve.sub_model import Ints
 
 logger = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ class SearchCallback(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         elapsed = time.perf_counter() - self._started  # from the start of the build, as for bounds
         self.objective = round(self.objective_value)
-        progress = Progress(elapsed, self.objective, round(self.best_objective_bound))
+        progress = Progress(elapsed, self.objective, cost_bound(self.best_objective_bound))
         if self.keep_values:
             self.values = np.asarray(self.response_proto.solution, dtype=np.int64)
         if self.beside is not None and self.values is not None:
@@ -163,7 +163,7 @@ class SearchRun:
     def on_bound(self, bound: float) -> None:
         self.seen_bound = bound
         if self.on_progress is not None:
-            self.on_progress(Progress(time.perf_counter() - self.started, None, round(bound)))
+            self.on_progress(Progress(time.perf_counter() - self.started, None, cost_bound(bound)))
 
     def _switch(self, solver: cp_model.CpSolver, callback: SearchCallback) -> None:
         """At `whole_share` of the time: stop the whole-model search for neighbourhoods unless
@@ -315,7 +315,7 @@ class SearchRun:
             # The highest of the searches': a restarted search starts again from its root
             # LP, and the search before it may have proved more (S seed 3: 20007 before the
             # window's restart, 19850 when the restarted search stopped).
-            self.bound = round(max(proven))
+            self.bound = cost_bound(max(proven))
 
     def _lane_wins(self, found: Found | None) -> bool:
         """Does the roster of the neighbourhoods beside the whole model (`BESIDE`) cost less
