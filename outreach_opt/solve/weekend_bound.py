@@ -13,7 +13,7 @@ HiGHS's cuts find them in seconds.
 The MIP, over the weekend days only (`Prepared.weekends`):
 
     x_c ∈ {0,1}     each candidate on a weekend day (none in a hard request's periods off)
-    w_{s,j} ∈ {0,1} specialist s works weekend j (only where s has a `max_weekends`)
+    w_{s,j} ∈ {0,1} specialist s works weekend j (where `max_weekends` is below the weekends open to s)
     Σ_{c at (s,t,p)} x_c ≤ 1                        one_place
     Σ_{c at (s,t)} x_c ≤ max_sessions_per_day_s      daily_sessions
     x_c ≤ w_{s,j},  Σ_j w_{s,j} ≤ max_weekends_s     max_weekends
