@@ -337,6 +337,7 @@ class _KnownBound:
         integral_until: float | None = None,
         relax: bool = True,
         weekends: Any = None,
+        weekends_seconds: float = 0.0,
     ) -> _KnownBound:
         self.events.append(f"bound: integral {integral}, until {'given' if integral_until else None}")
         self.times.append((until, integral_until))

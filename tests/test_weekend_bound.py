@@ -164,7 +164,9 @@ def test_the_weekends_bound_is_below_every_checked_roster(data: dict[str, Any]) 
 def test_the_child_sends_the_weekends_bound() -> None:
     """The bound beside the search, in its child process, without the relaxation."""
     inst = instance(_one_weekend_and_a_day_off())
-    background = BoundInBackground(inst, [], time.perf_counter() + 20, relax=False, weekends=prepare(inst))
+    background = BoundInBackground(
+        inst, [], time.perf_counter() + 20, relax=False, weekends=prepare(inst), weekends_seconds=20
+    )
     background._thread.join(20)  # the child ends when the MIP does
     assert background.stop() == 2 * UNCOVERED
 
@@ -174,7 +176,9 @@ def test_a_daemonic_process_computes_it_in_a_thread(monkeypatch: pytest.MonkeyPa
     computed in a thread, the same value."""
     monkeypatch.setattr(bound_process.multiprocessing, "current_process", lambda: SimpleNamespace(daemon=True))
     inst = instance(_one_weekend_and_a_day_off())
-    background = BoundInBackground(inst, [], time.perf_counter() + 20, relax=False, weekends=prepare(inst))
+    background = BoundInBackground(
+        inst, [], time.perf_counter() + 20, relax=False, weekends=prepare(inst), weekends_seconds=20
+    )
     assert background._process is None
     background._thread.join(20)
     assert background.stop() == 2 * UNCOVERED
@@ -183,9 +187,11 @@ def test_a_daemonic_process_computes_it_in_a_thread(monkeypatch: pytest.MonkeyPa
 class _Spy:
     def __init__(self) -> None:
         self.weekends: list[Any] = []
+        self.seconds: list[float] = []
 
     def __call__(self, instance: Instance, *args: Any, **kwargs: Any) -> _Spy:
         self.weekends.append(kwargs.get("weekends"))
+        self.seconds.append(kwargs["weekends_seconds"])
         return self
 
     def stop(self) -> None:
@@ -205,6 +211,7 @@ def test_solve_starts_it_for_nurse_rosters_whose_weekends_bind(monkeypatch: pyte
     solve_module.solve(instance(data), SolveOptions(time_limit=2, workers=1))
     assert len(spy.weekends) == 1 and spy.weekends[0] is not None
     assert [t for days in spy.weekends[0].weekends for t in days] == [5, 6, 12, 13]
+    assert spy.seconds == [pytest.approx(solve_module.WEEKEND_SHARE * 2)]  # the MIP's share of the limit
     unbound = base(
         horizon=TWO_WEEKS,
         specialists=[specialist("a", max_weekends=2)],

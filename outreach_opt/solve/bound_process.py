@@ -50,9 +50,11 @@ class BoundInBackground:
         integral_until: float | None = None,
         relax: bool = True,
         weekends: Prepared | None = None,
+        weekends_seconds: float = 0.0,
     ) -> None:
         """`relax`: the relaxation's bound (and its MIP when `integral`); `weekends`: the
-        weekends' bound of that prepared instance first (None: not)."""
+        weekends' bound of that prepared instance first (None: not), its MIP given at most
+        `weekends_seconds` (and never past `deadline`)."""
         self.best: int | None = None
         self._stopped = False
         self._lock = threading.Lock()  # a rise and the stop never interleave
@@ -63,8 +65,8 @@ class BoundInBackground:
             self._stop: _Flag = stop
 
             def in_thread() -> None:
-                if weekends is not None:  # HiGHS ends at its own limit: the deadline
-                    _weekends_first(weekends, deadline - time.perf_counter(), self._rise)
+                if weekends is not None:  # HiGHS ends at its own limit
+                    _weekends_first(weekends, min(weekends_seconds, deadline - time.perf_counter()), self._rise)
                 if not relax or stop.is_set():
                     return
                 relaxed = relaxation(instance, past)
@@ -83,7 +85,7 @@ class BoundInBackground:
         self._process = context.Process(
             target=_bound_in_child,
             args=(instance, list(past), seconds, send, self._stop, integral, mip_seconds, self._integral),
-            kwargs={"relax": relax, "weekends": weekends},
+            kwargs={"relax": relax, "weekends": weekends, "weekends_seconds": weekends_seconds},
             daemon=True,
         )
         self._process.start()
@@ -149,6 +151,7 @@ def _bound_in_child(
     mip_state: Any = None,
     relax: bool = True,
     weekends: Prepared | None = None,
+    weekends_seconds: float = 0.0,
 ) -> None:
     """The child's work: the relaxation and its rising bound, each rise sent to the parent.
     Times come as seconds from now: the moments are the parent's. `mip_state` (a shared byte,
@@ -171,7 +174,7 @@ def _bound_in_child(
 
     with send:
         if weekends is not None:
-            _weekends_first(weekends, seconds, send.send)
+            _weekends_first(weekends, min(weekends_seconds, seconds), send.send)
         if relax and not stop.is_set():
             lower_bound(relaxation(instance, past), began + seconds, send.send, stop, integral, until, gate)
 
