@@ -239,7 +239,7 @@ def _split_line(key: str, row: dict[str, Any]) -> str:
     )
 
 
-SIZES_ORDER = {"S": 0, "M": 1, "L": 2, "XL": 3}
+SIZES_ORDER = {size: i for i, size in enumerate(SIZES)}
 
 RUNS = (
     "The rows of 6053a72 ran in one batch, one after another, from a checkout of that commit with nothing else "

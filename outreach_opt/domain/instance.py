@@ -464,6 +464,10 @@ class SessionMatch(_Frozen):
     period: Id | None = None
     activity: Id | None = None
 
+    def matches(self, period: str, activity: str) -> bool:
+        """Whether a session in `period` with `activity` is one it means (each when named)."""
+        return (self.period is None or self.period == period) and (self.activity is None or self.activity == activity)
+
 
 class Succession(_Frozen):
     """A pair that may not follow each other: a session matching `today` on one day and one

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from outreach_opt.domain.instance import SessionMatch
 from outreach_opt.domain.prepared import MINUTES_PER_DAY, Candidate
 from outreach_opt.solve.day_patterns import DayPattern
 from outreach_opt.solve.greedy_state import GreedyState, holds
@@ -110,16 +109,16 @@ class GreedyRules(GreedyState):
         for rule in self.prep.instance.rules.forbidden_successions:
             if rule.specialists is not None and spec not in rule.specialists:
                 continue
-            if _matches(rule.today, period, activity) and any(
-                _matches(rule.tomorrow, self.prep.period_ids[q], a) for q, a in self.sessions.get((spec, t + 1), ())
+            if rule.today.matches(period, activity) and any(
+                rule.tomorrow.matches(self.prep.period_ids[q], a) for q, a in self.sessions.get((spec, t + 1), ())
             ):
                 return False
-            if _matches(rule.tomorrow, period, activity):
+            if rule.tomorrow.matches(period, activity):
                 if t == 0:
                     before = [(a.period, a.activity) for a in self.prep.history.yesterday.get(spec, [])]
                 else:
                     before = [(self.prep.period_ids[q], a) for q, a in self.sessions.get((spec, t - 1), ())]
-                if any(_matches(rule.today, q, a) for q, a in before):
+                if any(rule.today.matches(q, a) for q, a in before):
                     return False
         return True
 
@@ -147,7 +146,3 @@ class GreedyRules(GreedyState):
         if person.min_minutes_total is not None and total < person.min_minutes_total:
             return None
         return index if self._rest_ok(spec, t, new) else None
-
-
-def _matches(match: SessionMatch, period: str, activity: str) -> bool:
-    return (match.period is None or match.period == period) and (match.activity is None or match.activity == activity)

@@ -36,11 +36,10 @@ import datetime as dt
 import logging
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ortools.math_opt.python import mathopt
 
-from outreach_opt.domain.instance import SessionMatch
 from outreach_opt.domain.prepared import Candidate, Prepared
 
 logger = logging.getLogger(__name__)
@@ -60,7 +59,7 @@ class WeekendCover:
     """The candidates on weekend days, but in a hard request's periods off."""
     weekend_of: dict[int, int]
     """Weekend index of each weekend day."""
-    keys: dict[tuple[str, int], int] = field(default_factory=dict)
+    keys: dict[tuple[str, int], int]
     """(demand, week) with candidates, every one on a weekend day: the cost of one session short."""
 
 
@@ -194,11 +193,15 @@ class _Rows:
             for rule in rules:
                 if rule.specialists is not None and s not in rule.specialists:
                     continue
-                firsts = [i for i in today if _matches(self.prep, candidates[i], rule.today)]
-                seconds = [i for i in tomorrow if _matches(self.prep, candidates[i], rule.tomorrow)]
+                firsts = [i for i in today if rule.today.matches(*self._session(candidates[i]))]
+                seconds = [i for i in tomorrow if rule.tomorrow.matches(*self._session(candidates[i]))]
                 for i in firsts:
                     for k in seconds:
                         self.model.add_linear_constraint(self.x[i] + self.x[k] <= 1)
+
+    def _session(self, c: Candidate) -> tuple[str, str]:
+        """A candidate's period and activity, as a succession rule reads a session."""
+        return self.prep.period_ids[c.period], self.prep.demands[c.demand].activity
 
     def objective(self) -> int:
         """`u_{d,w} ≥ min_d − Σ x` per costed demand-week and the cost of them all, minimised;
@@ -211,10 +214,3 @@ class _Rows:
             terms.append(cost * u)
         self.model.minimize(mathopt.fast_sum(terms))
         return len(terms)
-
-
-def _matches(prep: Prepared, c: Candidate, match: SessionMatch) -> bool:
-    """As the checker's `_matches`: a period and an activity, each when the rule names it."""
-    return (match.period is None or prep.period_ids[c.period] == match.period) and (
-        match.activity is None or prep.demands[c.demand].activity == match.activity
-    )
