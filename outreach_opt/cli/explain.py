@@ -20,13 +20,13 @@ from outreach_opt.check.checker import check_roster
 from outreach_opt.cli.console import make_console
 from outreach_opt.cli.options import Seconds
 from outreach_opt.cli.roster_input import refuse_unknown_ids
-from outreach_opt.cli.uncovered import print_uncovered
+from outreach_opt.cli.uncovered import print_uncovered, print_weekend_shortfall
 from outreach_opt.domain.history import past_assignments
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment
 from outreach_opt.io.load import load_history, load_instance, load_roster
 from outreach_opt.io.located_yaml import read_located
-from outreach_opt.report.uncovered import why_uncovered
+from outreach_opt.report.uncovered import weekend_shortfall, why_uncovered
 from outreach_opt.scenarios.event import load_event
 from outreach_opt.solve.explain import Explanation, explain
 
@@ -105,6 +105,8 @@ def explain_command(
     console = make_console()
     answers = why_uncovered(problem, given, past, cost_to_cover=True, time_limit=time_limit)
     print_uncovered(console, problem, answers, report.objective, report.breakdown)
+    if answers:
+        print_weekend_shortfall(console, weekend_shortfall(problem, report, past, time_limit), time_limit)
     if not answers:
         console.print("nothing uncovered: every demand's minimum is met in every week.")
     elif not report.ok:

@@ -13,7 +13,7 @@ from outreach_opt.check.checker import CheckReport
 from outreach_opt.check.context import WEEKDAY_NAMES
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment, Roster
-from outreach_opt.report.uncovered import Candidate, Slot, Uncovered, why_uncovered
+from outreach_opt.report.uncovered import Candidate, Slot, Uncovered, WeekendShortfall, why_uncovered
 from outreach_opt.solve.outcome import Status
 
 SUMMARY_WORK = 40_000
@@ -103,6 +103,33 @@ def _cover_text(u: Uncovered, objective: int, breakdown: dict[str, int]) -> str:
         f"covering one more session: the best roster that does has objective {u.cover.objective}{proven}, "
         f"{delta:+d} against this roster's {objective}: it {verdict} ({_terms(changed)})"
     )
+
+
+WEEKEND_RULES = "max_weekends, one_place, daily_sessions, period_sessions, forbidden_successions, hard days off"
+"""The rules the weekend MIP holds (solve/weekend_bound.py), by id, for the sentence below."""
+
+
+def print_weekend_shortfall(console: Console, found: WeekendShortfall | None, seconds: float) -> None:
+    """The sessions short on weekend-only demand-weeks that no roster covers, after the
+    per-session reasons (each of which tried one session alone)."""
+    if found is None:
+        return
+    how = "proven" if found.proven else f"a bound: the MIP was stopped at {seconds:g} s, the least may be higher"
+    console.print(
+        Text(
+            f"weekend cover: of the sessions asked only on Saturdays and Sundays, every roster leaves at least "
+            f"{found.least} short, which the rules on those days alone force ({WEEKEND_RULES}; {how}); this "
+            f"roster leaves {found.short}.",
+            style="bold",
+        )
+    )
+    if found.short > found.least:
+        console.print(
+            f"  the other {found.short - found.least} are not ruled out by those rules: the reasons above say what "
+            "stops each."
+        )
+    else:
+        console.print("  this roster covers as many of them as any roster can: more weekends or staff would.")
 
 
 def uncovered_lines(instance: Instance, answers: Sequence[Uncovered]) -> list[str]:

@@ -13,6 +13,10 @@ A slot where nothing breaks is free, and the session's price there is the checke
 change. Since covering a session may also mean moving others, `cost_to_cover` adds the best
 roster with one more session (solve/cover.py): infeasible means the hard rules stop it,
 otherwise its objective against this roster's says what covering it costs under the weights.
+
+Each session is tried alone, so twenty short weekend sessions may each look coverable while
+the weekend limits let no roster cover more than a few of them together: `weekend_shortfall`
+says how many of them every roster leaves short (solve/weekend_bound.py's MIP, counting).
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from outreach_opt.check.checker import check_roster
+from outreach_opt.check.checker import CheckReport, check_roster
 from outreach_opt.domain.instance import Demand, Instance
+from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.solve.cover import CoverCost, best_with_one_more
+from outreach_opt.solve.weekend_bound import weekend_short
 
 Slot = tuple[dt.date, str]
 
@@ -122,6 +128,31 @@ def why_uncovered(
         cost = instance.weights.uncovered_session * demand.priority * short
         answers.append(Uncovered(demand_id, week, short, cost, slots, candidates, unskilled, cover))
     return answers
+
+
+@dataclass(frozen=True)
+class WeekendShortfall:
+    """Of the sessions short on weekend-only demand-weeks, how many no roster can cover."""
+
+    least: int
+    """Every roster leaves at least this many of them short (the weekend rules alone)."""
+    proven: bool
+    """`least` is the weekend MIP's optimum, not only its bound when its time ran out."""
+    short: int
+    """This roster's sessions short over the same demand-weeks."""
+
+
+def weekend_shortfall(
+    instance: Instance, report: CheckReport, past: Sequence[Assignment] = (), seconds: float = 10.0
+) -> WeekendShortfall | None:
+    """When the roster leaves weekend-only sessions short: how many of them every roster
+    leaves short, proven by the weekend days alone (`weekend_short`); None when it proves
+    none or the roster leaves none."""
+    found = weekend_short(prepare(instance, past), seconds)
+    if found is None or found.least <= 0:
+        return None
+    short = sum(n for key, n in report.uncovered.items() if key in found.keys)
+    return WeekendShortfall(found.least, found.proven, short)
 
 
 def _sites(instance: Instance, demand: Demand, home: str) -> list[str]:

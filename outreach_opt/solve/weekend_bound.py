@@ -98,7 +98,40 @@ def weekend_bound(prep: Prepared, seconds: float) -> int | None:
     """HiGHS's proven bound of the weekend MIP within `seconds` (rounded up to an integer,
     the objective's values), or None when there is nothing to bound or HiGHS proved nothing."""
     cover = weekend_cover(prep)
-    if cover is None or seconds <= 0:
+    solved = None if cover is None else _solved(prep, cover, seconds)
+    if solved is None or solved[0] <= 0:
+        return None
+    return solved[0]
+
+
+@dataclass(frozen=True)
+class WeekendShort:
+    """The fewest sessions short over the weekend-only demand-weeks of `keys`, for `explain`."""
+
+    least: int
+    """Every roster leaves at least this many sessions of `keys` short (all weighed alike)."""
+    proven: bool
+    """Whether HiGHS proved `least` the MIP's optimum (else its bound at the time limit)."""
+    keys: frozenset[tuple[str, int]]
+
+
+def weekend_short(prep: Prepared, seconds: float) -> WeekendShort | None:
+    """The same MIP counting sessions instead of their cost: a user reads "at least 11
+    sessions", not "at least 1,100". Valid as the bound is (module docstring), with every
+    weight 1. None when there is nothing to count or HiGHS proved nothing."""
+    cover = weekend_cover(prep)
+    if cover is None:
+        return None
+    counted = WeekendCover(cover.candidates, cover.weekend_of, dict.fromkeys(cover.keys, 1))
+    solved = _solved(prep, counted, seconds)
+    return None if solved is None else WeekendShort(solved[0], solved[1], frozenset(cover.keys))
+
+
+def _solved(prep: Prepared, cover: WeekendCover, seconds: float) -> tuple[int, bool] | None:
+    """HiGHS's proven bound of `cover`'s MIP (rounded up to an integer, the objective's values)
+    and whether it is the optimum; None when the MIP is too large, has no point, or HiGHS
+    proved nothing finite in `seconds`."""
+    if seconds <= 0:
         return None
     if len(cover.candidates) > MOST_CANDIDATES:
         logger.info("weekends' bound: %d candidates, not tried (MOST_CANDIDATES)", len(cover.candidates))
@@ -107,18 +140,20 @@ def weekend_bound(prep: Prepared, seconds: float) -> int | None:
     params = mathopt.SolveParameters(time_limit=dt.timedelta(seconds=seconds))  # MathOpt's HiGHS takes no threads
     result = mathopt.solve(model, mathopt.SolverType.HIGHS, params=params)
     bound = result.termination.objective_bounds.dual_bound
+    reason = result.termination.reason
     logger.info(
         "weekends' bound: %s over %d candidates and %d demand-weeks, bound %s",
-        result.termination.reason.name.lower(),
+        reason.name.lower(),
         len(cover.candidates),
         objective_keys,
         bound,
     )
-    if result.termination.reason == mathopt.TerminationReason.INFEASIBLE:
+    if reason == mathopt.TerminationReason.INFEASIBLE:
         return None  # every roster also satisfies it: the instance has none, CP-SAT says so
-    if not math.isfinite(bound) or bound <= 0:
+    if not math.isfinite(bound):
         return None
-    return math.ceil(bound - 1e-6 * max(1.0, abs(bound)))  # the tolerance, not a unit, above
+    rounded = max(0, math.ceil(bound - 1e-6 * max(1.0, abs(bound))))  # the tolerance, not a unit, above
+    return rounded, reason == mathopt.TerminationReason.OPTIMAL
 
 
 def _model(prep: Prepared, cover: WeekendCover) -> tuple[mathopt.Model, int]:

@@ -1,0 +1,90 @@
+"""How many weekend sessions no roster covers (report/uncovered.py `weekend_shortfall`, CLI
+`explain --roster`): the weekends' MIP (solve/weekend_bound.py) counting sessions short, set
+beside the roster's own count. Each per-session reason tries one session alone; this line is
+what the weekend rules allow together."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from rich.console import Console
+from support import UNCOVERED, demand, instance, optimum, solve_checked
+from test_relaxation_weekends import _one_weekend_and_a_day_off
+
+from outreach_opt.check.checker import check_roster
+from outreach_opt.cli.main import main
+from outreach_opt.cli.uncovered import print_weekend_shortfall
+from outreach_opt.domain.prepared import prepare
+from outreach_opt.report.uncovered import WeekendShortfall, weekend_shortfall
+from outreach_opt.solve.weekend_bound import weekend_bound, weekend_short
+
+
+def test_the_least_counts_sessions_not_their_cost() -> None:
+    """Four sessions asked over two weekends, one specialist who may work one of them and is
+    off the first Sunday: two stay short in every roster. At priority 3 the bound is 6,000,
+    the count still 2, proven."""
+    data = _one_weekend_and_a_day_off()
+    data["demands"][0]["priority"] = 3
+    assert optimum(data) == 2 * 3 * UNCOVERED
+    prep = prepare(instance(data))
+    assert weekend_bound(prep, 20) == 2 * 3 * UNCOVERED
+    found = weekend_short(prep, 20)
+    assert found is not None
+    assert (found.least, found.proven) == (2, True)
+    assert found.keys == {("w", 0), ("w", 1)}
+
+
+def test_the_best_roster_and_an_empty_one_against_the_least() -> None:
+    """The solved roster leaves the two no roster covers; the same roster emptied leaves all
+    four, and the least stays 2. A Monday session nobody has the skills for is short too, and
+    counted in neither (not a weekend-only demand-week)."""
+    data = _one_weekend_and_a_day_off()
+    data["demands"].append(demand("mon", site="home", days=["mon"], skills=["echo"]))
+    inst = instance(data)
+    result, report = solve_checked(inst)
+    assert result.roster is not None and report is not None
+    assert report.uncovered == {("w", 0): 2, ("mon", 0): 1, ("mon", 1): 1}  # the second weekend worked
+    assert weekend_shortfall(inst, report) == WeekendShortfall(least=2, proven=True, short=2)
+    empty = result.roster.model_copy(update={"assignments": []})
+    assert weekend_shortfall(inst, check_roster(inst, empty)) == WeekendShortfall(least=2, proven=True, short=4)
+
+
+def test_nothing_said_when_every_weekend_session_can_be_covered() -> None:
+    """Without the weekend limit and the day off the specialist holds all four: no line."""
+    data = _one_weekend_and_a_day_off()
+    data["specialists"][0].pop("max_weekends")
+    data["requests"] = []
+    inst = instance(data)
+    _result, report = solve_checked(inst)
+    assert report is not None and report.uncovered == {}
+    assert weekend_shortfall(inst, report) is None
+
+
+def _printed(found: WeekendShortfall) -> str:
+    console = Console(width=400, record=True)
+    print_weekend_shortfall(console, found, 7)
+    return console.export_text()
+
+
+def test_the_sentence_says_whether_the_least_is_proven_and_what_is_left() -> None:
+    proven = _printed(WeekendShortfall(least=11, proven=True, short=15))
+    assert "every roster leaves at least 11 short, which" in proven and "this roster leaves 15." in proven
+    assert "hard days off; proven)" in proven and "the other 4 are not ruled out" in proven
+    stopped = _printed(WeekendShortfall(least=11, proven=False, short=11))
+    assert "the MIP was stopped at 7 s, the least may be higher" in stopped
+    assert "covers as many of them as any roster can" in stopped
+
+
+def test_cli_explain_roster_says_how_many_no_roster_covers(tmp_path: Path) -> None:
+    path = tmp_path / "inst.json"
+    path.write_text(json.dumps(_one_weekend_and_a_day_off()))
+    out = tmp_path / "roster.json"
+    solved = CliRunner().invoke(main, ["solve", str(path), "--workers", "1", "--out", str(out)])
+    assert solved.exit_code == 0, solved.output
+    shown = CliRunner().invoke(main, ["explain", str(path), "--roster", str(out), "--time-limit", "5"])
+    assert shown.exit_code == 0, shown.output
+    text = " ".join(shown.stdout.split())  # the console may wrap a long line anywhere
+    assert "every roster leaves at least 2 short, which" in text and "this roster leaves 2." in text
+    assert "max_weekends" in text and "covers as many of them as any roster can" in text
