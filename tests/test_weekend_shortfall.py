@@ -71,7 +71,7 @@ def _printed(found: WeekendShortfall) -> str:
 def test_the_sentence_says_whether_the_least_is_proven_and_what_is_left() -> None:
     proven = _printed(WeekendShortfall(least=11, proven=True, short=15))
     assert "every roster leaves at least 11 short, which" in proven and "this roster leaves 15." in proven
-    assert "hard days off; proven)" in proven and "the other 4 are not ruled out" in proven
+    assert "day_off, unavailability, commitments; proven)" in proven and "the other 4 are not ruled out" in proven
     stopped = _printed(WeekendShortfall(least=11, proven=False, short=11))
     assert "the MIP was stopped at 7 s, the least may be higher" in stopped
     assert "covers as many of them as any roster can" in stopped

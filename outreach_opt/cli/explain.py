@@ -105,11 +105,11 @@ def explain_command(
     console = make_console()
     answers = why_uncovered(problem, given, past, cost_to_cover=True, time_limit=time_limit)
     print_uncovered(console, problem, answers, report.objective, report.breakdown)
-    if answers:
-        print_weekend_shortfall(console, weekend_shortfall(problem, report, past, time_limit), time_limit)
     if not answers:
         console.print("nothing uncovered: every demand's minimum is met in every week.")
-    elif not report.ok:
+        return
+    print_weekend_shortfall(console, weekend_shortfall(problem, report, past, time_limit), time_limit)
+    if not report.ok:
         console.print(
             f"note: the roster breaks {len(report.violations)} rule(s) already; `outreach-opt check` lists them."
         )

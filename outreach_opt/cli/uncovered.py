@@ -105,8 +105,12 @@ def _cover_text(u: Uncovered, objective: int, breakdown: dict[str, int]) -> str:
     )
 
 
-WEEKEND_RULES = "max_weekends, one_place, daily_sessions, period_sessions, forbidden_successions, hard days off"
-"""The rules the weekend MIP holds (solve/weekend_bound.py), by id, for the sentence below."""
+WEEKEND_RULES = (
+    "max_weekends, one_place, daily_sessions, period_sessions, forbidden_successions, day_off, unavailability, "
+    "commitments"
+)
+"""The rules the weekend MIP holds (solve/weekend_bound.py: its rows, and its candidates, which
+leave out slots unavailable, committed or off by a hard request), by id, for the sentence below."""
 
 
 def print_weekend_shortfall(console: Console, found: WeekendShortfall | None, seconds: float) -> None:
