@@ -23,12 +23,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fairness_gap import burdens_of, instance_of  # a sibling script, not a package
+from fairness_gap import instance_of, judged, refuse_existing  # a sibling script, not a package
 
-from outreach_opt.check.checker import check_roster
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.io.load import load_roster
-from outreach_opt.io.write import write_atomic
 from outreach_opt.solve.builder import BuildOptions, RosterModel
 from outreach_opt.solve.options import SolveOptions, configured_solver
 from outreach_opt.solve.outcome import Status, read_roster
@@ -43,6 +41,7 @@ def main() -> None:
     parser.add_argument("--hint", help="a roster (as `solve -o` writes it) to hint the search with")
     parser.add_argument("-o", "--out", help="write the roster found (JSON)")
     args = parser.parse_args()
+    refuse_existing(args.out)
     instance = instance_of(args.instance)
     built = RosterModel(prepare(instance), BuildOptions()).build()
     if built.fairness is None:
@@ -55,18 +54,8 @@ def main() -> None:
     if status not in ("OPTIMAL", "FEASIBLE"):
         sys.exit(f"no roster with T <= {args.cap}: {status}")
     roster = read_roster(built, solver, Status.FEASIBLE, round(solver.objective_value), None)
-    report = check_roster(instance, roster)
-    if args.out:
-        write_atomic(args.out, json.dumps(roster.to_jsonable()) + "\n", force=False)
-    out = {
-        "instance": args.instance,
-        "cap": args.cap,
-        "valid": report.ok,
-        "objective": report.objective,
-        "total_burden": sum(burdens_of(instance, roster).values()),
-        "terms": {term: value for term, value in report.breakdown.items() if value},
-        "cp_sat_bound_within_cap": round(solver.best_objective_bound),
-    }
+    out = {"instance": args.instance, "cap": args.cap, **judged(instance, roster, args.out)}
+    out["cp_sat_bound_within_cap"] = round(solver.best_objective_bound)
     print(json.dumps(out))
 
 

@@ -37,6 +37,7 @@ from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Roster
 from outreach_opt.generate import generate
 from outreach_opt.io.load import instance_from_data, load_instance, load_roster
+from outreach_opt.io.write import write_atomic
 from outreach_opt.solve.relaxation import Relaxation, relaxation
 from outreach_opt.solve.relaxation_bound import at_total, lower_bound
 
@@ -52,6 +53,28 @@ def instance_of(spec: str) -> Instance:
 def burdens_of(instance: Instance, roster: Roster) -> dict[str, int]:
     """Each sharer's scaled burden in the roster, as the checker reads it."""
     return scaled_burdens(Context.of(instance, (), roster.stays), roster.assignments)
+
+
+def refuse_existing(out: str | None) -> None:
+    """Before an experiment's solve: its roster is never written over an existing file, so
+    say so now rather than after the solve."""
+    if out and Path(out).exists():
+        sys.exit(f"{out}: the file exists already; remove it or name another")
+
+
+def judged(instance: Instance, roster: Roster, out: str | None) -> dict[str, Any]:
+    """The checker's verdict on a roster an experiment found (push_total.py, capped_total.py),
+    its objective, terms and total burden `T`; the roster written to `out` when given (never
+    over an existing file)."""
+    report = check_roster(instance, roster)
+    if out:
+        write_atomic(out, json.dumps(roster.to_jsonable()) + "\n", force=False)
+    return {
+        "valid": report.ok,
+        "objective": report.objective,
+        "total_burden": sum(burdens_of(instance, roster).values()),
+        "terms": {term: value for term, value in report.breakdown.items() if value},
+    }
 
 
 def own_total(instance: Instance, roster: Roster, relax: Relaxation, seconds: float) -> tuple[int, int | None]:

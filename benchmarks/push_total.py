@@ -24,11 +24,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fairness_gap import burdens_of  # a sibling script, not a package
+from fairness_gap import judged, refuse_existing  # a sibling script, not a package
 
-from outreach_opt.check.checker import check_roster
 from outreach_opt.io.load import load_instance
-from outreach_opt.io.write import write_atomic
 from outreach_opt.solve import builder
 from outreach_opt.solve.options import SolveOptions
 from outreach_opt.solve.solve import solve
@@ -55,25 +53,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("-o", "--out", help="write the roster (JSON)")
     args = parser.parse_args()
+    refuse_existing(args.out)
     instance = load_instance(args.instance)
     builder.RosterModel.add_teaching_terms = _pushed(args.weight)  # type: ignore[method-assign]
     result = solve(instance, SolveOptions(time_limit=args.time_limit, workers=2, seed=args.seed))
     roster = result.roster
     if roster is None:
         sys.exit(f"no roster: {result.status}")
-    report = check_roster(instance, roster)
-    total = sum(burdens_of(instance, roster).values())
-    if args.out:
-        write_atomic(args.out, json.dumps(roster.to_jsonable()) + "\n", force=False)
-    out = {
-        "instance": args.instance,
-        "weight": args.weight,
-        "valid": report.ok,
-        "objective": report.objective,
-        "total_burden": total,
-        "fairness_deviation": report.breakdown.get("fairness_deviation", 0),
-        "pushed_objective": result.objective,
-    }
+    judgement = judged(instance, roster, args.out)
+    out = {"instance": args.instance, "weight": args.weight, **judgement}
+    out["fairness_deviation"] = judgement["terms"].get("fairness_deviation", 0)
+    out["pushed_objective"] = result.objective
     print(json.dumps(out))
 
 
