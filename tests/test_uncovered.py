@@ -7,6 +7,7 @@ pm 13:30-17:00, eve 19:00-22:30; one day, Monday 2025-10-20.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -128,6 +129,23 @@ def test_a_slot_the_specialist_already_serves_is_said_so() -> None:
     assert candidate.serving == [(MON, "am")] and candidate.blocked == {} and candidate.free == []
     lines = uncovered_lines(inst, [answer])
     assert lines == ["d1, week 1, 1 short — Doctor A: already serves it Mon am"]
+
+
+def test_a_demand_on_given_dates_is_tried_on_those_dates_only() -> None:
+    """A clinic asked on Wednesday 22 October alone, in a week Doctor A is away that day: its
+    slots are that Wednesday's, and the one reason is `unavailability`. Tried on every day of
+    the week (as weekday demands are), six of the seven days were blamed on `demand_fit`."""
+    wednesday = MON + dt.timedelta(days=2)
+    data = base(
+        horizon={"start": MON.isoformat(), "days": 7},
+        specialists=[specialist("a", unavailable=[{"date": wednesday.isoformat()}])],
+        demands=[demand("d1", "near", dates=[wednesday.isoformat()], periods=["am"])],
+    )
+    inst, roster, _ = _solved(data)
+    (answer,) = why_uncovered(inst, roster)
+    assert answer.slots == [(wednesday, "am")]
+    (candidate,) = answer.candidates
+    assert candidate.blocked == {"unavailability": [(wednesday, "am")]}
 
 
 def test_remote_sessions_are_tried_where_they_are_served_from() -> None:

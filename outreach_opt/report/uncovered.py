@@ -168,7 +168,7 @@ def _slots(instance: Instance, demand: Demand, week: int) -> list[Slot]:
     days = range(7 * week, min(7 * week + 7, instance.horizon.days))
     periods = [p.id for p in instance.periods if demand.periods is None or p.id in demand.periods]
     dates = [start + dt.timedelta(days=t) for t in days]
-    return [(d, p) for d in dates if d.weekday() in demand.weekdays() for p in periods]
+    return [(d, p) for d in dates if demand.on(d) for p in periods]  # its weekdays, or its dates
 
 
 def _with_session(
