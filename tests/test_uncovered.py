@@ -201,3 +201,6 @@ def test_the_summary_after_solve_weighs_the_roster_it_checks_each_time() -> None
     # Only how many assignments each trial would check counts here, not what they are.
     long = roster.model_copy(update={"assignments": [None] * SUMMARY_WORK})
     assert not summary_is_quick(inst, long, report.uncovered)
+    # One slot (Monday am) is tried, not every period of every weekday: 1 x 10,001 fits.
+    longer = roster.model_copy(update={"assignments": [None] * (SUMMARY_WORK // 4)})
+    assert summary_is_quick(inst, longer, report.uncovered)

@@ -13,7 +13,14 @@ from outreach_opt.check.checker import CheckReport
 from outreach_opt.check.context import WEEKDAY_NAMES
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment, Roster
-from outreach_opt.report.uncovered import Candidate, Slot, Uncovered, WeekendShortfall, why_uncovered
+from outreach_opt.report.uncovered import (
+    Candidate,
+    Slot,
+    Uncovered,
+    WeekendShortfall,
+    demand_slots,
+    why_uncovered,
+)
 from outreach_opt.solve.outcome import Status
 
 SUMMARY_WORK = 40_000
@@ -161,7 +168,7 @@ def summary_is_quick(instance: Instance, roster: Roster, uncovered: Collection[t
     at most `SUMMARY_WORK` assignments (each trial checks the whole roster)."""
     demands = {d.id: d for d in instance.demands}
     skilled = {d: sum(set(demands[d].skills) <= set(s.skills) for s in instance.specialists) for d, _w in uncovered}
-    trials = sum(skilled[d] * 7 * len(instance.periods) for d, _w in uncovered)
+    trials = sum(skilled[d] * len(demand_slots(instance, demands[d], w)) for d, w in uncovered)
     return trials * (len(roster.assignments) + 1) <= SUMMARY_WORK
 
 

@@ -92,7 +92,7 @@ def why_uncovered(
     answers = []
     for (demand_id, week), short in sorted(baseline.uncovered.items()):
         demand = demands[demand_id]
-        slots = _slots(instance, demand, week)
+        slots = demand_slots(instance, demand, week)
         candidates, unskilled = [], []
         for spec in instance.specialists:
             if not set(demand.skills) <= set(spec.skills):
@@ -163,7 +163,8 @@ def _sites(instance: Instance, demand: Demand, home: str) -> list[str]:
     return instance.served_from(demand, home) or instance.served_from(demand, home, only_linked=False)
 
 
-def _slots(instance: Instance, demand: Demand, week: int) -> list[Slot]:
+def demand_slots(instance: Instance, demand: Demand, week: int) -> list[Slot]:
+    """The slots of that week the demand takes: its days (weekdays or dates) x its periods."""
     start = instance.horizon.start
     days = range(7 * week, min(7 * week + 7, instance.horizon.days))
     periods = [p.id for p in instance.periods if demand.periods is None or p.id in demand.periods]
