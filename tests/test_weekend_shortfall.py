@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from rich.console import Console
 from support import UNCOVERED, demand, instance, optimum, solve_checked
@@ -17,8 +18,9 @@ from outreach_opt.check.checker import check_roster
 from outreach_opt.cli.main import main
 from outreach_opt.cli.uncovered import print_weekend_shortfall
 from outreach_opt.domain.prepared import prepare
+from outreach_opt.report import uncovered as uncovered_module
 from outreach_opt.report.uncovered import WeekendShortfall, weekend_shortfall
-from outreach_opt.solve.weekend_bound import weekend_bound, weekend_short
+from outreach_opt.solve.weekend_bound import weekend_bound, weekend_cover, weekend_short
 
 
 def test_the_least_counts_sessions_not_their_cost() -> None:
@@ -30,7 +32,9 @@ def test_the_least_counts_sessions_not_their_cost() -> None:
     assert optimum(data) == 2 * 3 * UNCOVERED
     prep = prepare(instance(data))
     assert weekend_bound(prep, 20) == 2 * 3 * UNCOVERED
-    found = weekend_short(prep, 20)
+    cover = weekend_cover(prep)
+    assert cover is not None
+    found = weekend_short(prep, cover, 20)
     assert found is not None
     assert (found.least, found.proven) == (2, True)
     assert found.keys == {("w", 0), ("w", 1)}
@@ -51,14 +55,22 @@ def test_the_best_roster_and_an_empty_one_against_the_least() -> None:
     assert weekend_shortfall(inst, check_roster(inst, empty)) == WeekendShortfall(least=2, proven=True, short=4)
 
 
-def test_nothing_said_when_every_weekend_session_can_be_covered() -> None:
-    """Without the weekend limit and the day off the specialist holds all four: no line."""
+def test_no_mip_when_the_roster_leaves_no_weekend_session_short(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the weekend limit and the day off the specialist holds all four weekend
+    sessions; only a Monday session nobody has the skills for is short. No line, and the MIP
+    is not even run."""
     data = _one_weekend_and_a_day_off()
     data["specialists"][0].pop("max_weekends")
     data["requests"] = []
+    data["demands"].append(demand("mon", site="home", days=["mon"], skills=["echo"]))
     inst = instance(data)
     _result, report = solve_checked(inst)
-    assert report is not None and report.uncovered == {}
+    assert report is not None and report.uncovered == {("mon", 0): 1, ("mon", 1): 1}
+
+    def not_run(*_args: object) -> None:
+        raise AssertionError("the weekends' MIP ran for a roster with no weekend session short")
+
+    monkeypatch.setattr(uncovered_module, "weekend_short", not_run)
     assert weekend_shortfall(inst, report) is None
 
 

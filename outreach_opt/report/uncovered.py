@@ -30,7 +30,7 @@ from outreach_opt.domain.instance import Demand, Instance
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.solve.cover import CoverCost, best_with_one_more
-from outreach_opt.solve.weekend_bound import weekend_short
+from outreach_opt.solve.weekend_bound import weekend_cover, weekend_short
 
 Slot = tuple[dt.date, str]
 
@@ -146,12 +146,16 @@ def weekend_shortfall(
     instance: Instance, report: CheckReport, past: Sequence[Assignment] = (), seconds: float = 10.0
 ) -> WeekendShortfall | None:
     """When the roster leaves weekend-only sessions short: how many of them every roster
-    leaves short, proven by the weekend days alone (`weekend_short`); None when it proves
-    none or the roster leaves none."""
-    found = weekend_short(prepare(instance, past), seconds)
+    leaves short, proven by the weekend days alone (`weekend_short`, at most `seconds`); None
+    when the roster leaves none (no MIP then) or the MIP proves none."""
+    prep = prepare(instance, past)
+    cover = weekend_cover(prep)
+    if cover is None:
+        return None
+    short = sum(n for key, n in report.uncovered.items() if key in cover.keys)
+    found = weekend_short(prep, cover, seconds) if short else None
     if found is None or found.least <= 0:
         return None
-    short = sum(n for key, n in report.uncovered.items() if key in found.keys)
     return WeekendShortfall(found.least, found.proven, short)
 
 

@@ -115,13 +115,10 @@ class WeekendShort:
     keys: frozenset[tuple[str, int]]
 
 
-def weekend_short(prep: Prepared, seconds: float) -> WeekendShort | None:
-    """The same MIP counting sessions instead of their cost: a user reads "at least 11
-    sessions", not "at least 1,100". Valid as the bound is (module docstring), with every
-    weight 1. None when there is nothing to count or HiGHS proved nothing."""
-    cover = weekend_cover(prep)
-    if cover is None:
-        return None
+def weekend_short(prep: Prepared, cover: WeekendCover, seconds: float) -> WeekendShort | None:
+    """`cover`'s MIP (`weekend_cover(prep)`) counting sessions instead of their cost: a user
+    reads "at least 11 sessions", not "at least 1,100". Valid as the bound is (module
+    docstring), with every weight 1. None when HiGHS proved nothing."""
     counted = WeekendCover(cover.candidates, cover.weekend_of, dict.fromkeys(cover.keys, 1))
     solved = _solved(prep, counted, seconds)
     return None if solved is None else WeekendShort(solved[0], solved[1], frozenset(cover.keys))
