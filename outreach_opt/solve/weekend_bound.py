@@ -106,13 +106,12 @@ def weekend_bound(prep: Prepared, seconds: float) -> int | None:
 
 @dataclass(frozen=True)
 class WeekendShort:
-    """The fewest sessions short over the weekend-only demand-weeks of `keys`, for `explain`."""
+    """The fewest sessions short over a `WeekendCover`'s demand-weeks (its `keys`), for `explain`."""
 
     least: int
-    """Every roster leaves at least this many sessions of `keys` short (all weighed alike)."""
+    """Every roster leaves at least this many of those sessions short (all weighed alike)."""
     proven: bool
     """Whether HiGHS proved `least` the MIP's optimum (else its bound at the time limit)."""
-    keys: frozenset[tuple[str, int]]
 
 
 def weekend_short(prep: Prepared, cover: WeekendCover, seconds: float) -> WeekendShort | None:
@@ -121,7 +120,7 @@ def weekend_short(prep: Prepared, cover: WeekendCover, seconds: float) -> Weeken
     docstring), with every weight 1. None when HiGHS proved nothing."""
     counted = WeekendCover(cover.candidates, cover.weekend_of, dict.fromkeys(cover.keys, 1))
     solved = _solved(prep, counted, seconds)
-    return None if solved is None else WeekendShort(solved[0], solved[1], frozenset(cover.keys))
+    return None if solved is None else WeekendShort(*solved)
 
 
 def _solved(prep: Prepared, cover: WeekendCover, seconds: float) -> tuple[int, bool] | None:
