@@ -22,6 +22,7 @@ from outreach_opt.report.uncovered import (
     why_uncovered,
 )
 from outreach_opt.solve.outcome import Status
+from outreach_opt.solve.weekend_bound import RULES
 
 SUMMARY_WORK = 40_000
 """Most assignments the summary after `solve` may check in all, about 4 s: a trial (specialist
@@ -112,14 +113,6 @@ def _cover_text(u: Uncovered, objective: int, breakdown: dict[str, int]) -> str:
     )
 
 
-WEEKEND_RULES = (
-    "max_weekends, one_place, daily_sessions, period_sessions, forbidden_successions, day_off, unavailability, "
-    "commitments"
-)
-"""The rules the weekend MIP holds (solve/weekend_bound.py: its rows, and its candidates, which
-leave out slots unavailable, committed or off by a hard request), by id, for the sentence below."""
-
-
 def print_weekend_shortfall(console: Console, found: WeekendShortfall | None, seconds: float) -> None:
     """The sessions short on weekend-only demand-weeks that no roster covers, after the
     per-session reasons (each of which tried one session alone)."""
@@ -129,7 +122,7 @@ def print_weekend_shortfall(console: Console, found: WeekendShortfall | None, se
     console.print(
         Text(
             f"weekend cover: of the sessions asked only on Saturdays and Sundays, every roster leaves at least "
-            f"{found.least} short, which the rules on those days alone force ({WEEKEND_RULES}; {how}); this "
+            f"{found.least} short, which the rules on those days alone force ({', '.join(RULES)}; {how}); this "
             f"roster leaves {found.short}.",
             style="bold",
         )

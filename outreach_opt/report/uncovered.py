@@ -154,9 +154,9 @@ def weekend_shortfall(
         return None
     short = sum(n for key, n in report.uncovered.items() if key in cover.keys)
     found = weekend_short(prep, cover, seconds) if short else None
-    if found is None or found.least <= 0:
+    if found is None or found[0] <= 0:
         return None
-    return WeekendShortfall(found.least, found.proven, short)
+    return WeekendShortfall(*found, short)
 
 
 def _sites(instance: Instance, demand: Demand, home: str) -> list[str]:

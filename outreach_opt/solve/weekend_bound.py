@@ -45,6 +45,19 @@ from outreach_opt.domain.prepared import Candidate, Prepared
 logger = logging.getLogger(__name__)
 
 
+RULES = (
+    "max_weekends",
+    "one_place",
+    "daily_sessions",
+    "period_sessions",
+    "forbidden_successions",
+    "day_off",
+    "unavailability",
+    "commitments",
+)
+"""The rules (checker ids) the MIP holds on weekend days: its rows, and its candidates, which
+leave out slots unavailable, committed or off by a hard request. `explain` names them."""
+
 MOST_CANDIDATES = 50_000
 """Larger weekend MIPs are not tried. Curtois & Qu Instance13's 11,584 candidates took HiGHS
 18 s of one core (its bound rising all the way: 800 at 4 s, 900 at 8 s); one four times that size
@@ -104,23 +117,13 @@ def weekend_bound(prep: Prepared, seconds: float) -> int | None:
     return solved[0]
 
 
-@dataclass(frozen=True)
-class WeekendShort:
-    """The fewest sessions short over a `WeekendCover`'s demand-weeks (its `keys`), for `explain`."""
-
-    least: int
-    """Every roster leaves at least this many of those sessions short (all weighed alike)."""
-    proven: bool
-    """Whether HiGHS proved `least` the MIP's optimum (else its bound at the time limit)."""
-
-
-def weekend_short(prep: Prepared, cover: WeekendCover, seconds: float) -> WeekendShort | None:
-    """`cover`'s MIP (`weekend_cover(prep)`) counting sessions instead of their cost: a user
-    reads "at least 11 sessions", not "at least 1,100". Valid as the bound is (module
-    docstring), with every weight 1. None when HiGHS proved nothing."""
-    counted = WeekendCover(cover.candidates, cover.weekend_of, dict.fromkeys(cover.keys, 1))
-    solved = _solved(prep, counted, seconds)
-    return None if solved is None else WeekendShort(*solved)
+def weekend_short(prep: Prepared, cover: WeekendCover, seconds: float) -> tuple[int, bool] | None:
+    """`cover`'s MIP (`weekend_cover(prep)`) counting sessions instead of their cost: the
+    fewest of its demand-weeks' sessions every roster leaves short, and whether HiGHS proved
+    that the MIP's optimum (else its bound when `seconds` ran out). A user reads "at least 11
+    sessions", not "at least 1,100". Valid as the bound is (module docstring), with every
+    weight 1. None when HiGHS proved nothing."""
+    return _solved(prep, WeekendCover(cover.candidates, cover.weekend_of, dict.fromkeys(cover.keys, 1)), seconds)
 
 
 def _solved(prep: Prepared, cover: WeekendCover, seconds: float) -> tuple[int, bool] | None:
