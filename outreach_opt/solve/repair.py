@@ -214,7 +214,7 @@ def repair(
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             failed = Status.INFEASIBLE if code == cp_model.INFEASIBLE else Status.UNKNOWN
             return RepairResult(failed, forced=changes.forced, wall_time=time.perf_counter() - started)
-        value = round(solver.objective_value)
+        value = round(solver.value(expr))  # the roster's own, not objective_value (see lns.breakdown)
         done.append(Phase(name, value, code == cp_model.OPTIMAL))
         status = Status.OPTIMAL if code == cp_model.OPTIMAL and status is not Status.FEASIBLE else Status.FEASIBLE
         built.model.add(expr <= value)
