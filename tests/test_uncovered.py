@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from support import MON, base, demand, instance, solve_checked, specialist
 from support import commit_dict as commit
@@ -19,6 +20,7 @@ from outreach_opt.check.checker import RULES
 from outreach_opt.cli.main import main
 from outreach_opt.cli.uncovered import SUMMARY_WORK, summary_is_quick, uncovered_lines
 from outreach_opt.report.uncovered import why_uncovered
+from outreach_opt.solve.cover import OneMore
 from outreach_opt.solve.outcome import Status
 
 
@@ -74,6 +76,49 @@ def test_not_worth_it_under_the_weights_with_the_numbers() -> None:
     ]
     assert answer.cover is not None and answer.cover.status is Status.OPTIMAL
     assert answer.cover.objective == 80
+
+
+def _three_short(monkeypatch: pytest.MonkeyPatch, time_limit: float) -> tuple[list[object], list[tuple[str, float]]]:
+    """Three far clinics the optimum leaves uncovered (50 each against 80 of driving), explained
+    with their cover solves under one `time_limit`; returns the answers' covers and each solve
+    asked (demand, its limit)."""
+    data = base(
+        demands=[demand(d, "far", periods=["am"]) for d in ("d1", "d2", "d3")], weights={"uncovered_session": 50}
+    )
+    inst, roster, report = _solved(data)
+    assert report.objective == 150
+    asked: list[tuple[str, float]] = []
+    real = OneMore.cost
+
+    def recording(self: OneMore, demand_id: str, week: int, time_limit: float, workers: int = 1):  # type: ignore[no-untyped-def]
+        asked.append((demand_id, time_limit))
+        return real(self, demand_id, week, time_limit, workers)
+
+    monkeypatch.setattr(OneMore, "cost", recording)
+    answers = why_uncovered(inst, roster, cost_to_cover=True, time_limit=time_limit)
+    return [a.cover for a in answers], asked
+
+
+def test_the_cover_solves_share_one_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`explain --roster --time-limit 30` with three short demand-weeks: the first solve may
+    take a third, and each ends at once here, so the next has the time left over the ones
+    left: about 15, then about 30. Each solve had the whole limit before (23 demand-weeks of
+    Curtois & Qu Instance12 took 129 s of solves at `--time-limit 5`)."""
+    covers, asked = _three_short(monkeypatch, 30.0)
+    assert [d for d, _ in asked] == ["d1", "d2", "d3"]
+    first, second, third = (limit for _, limit in asked)
+    assert first == pytest.approx(10.0)
+    assert 14.0 < second <= 15.0 and 28.0 < third <= 30.0
+    assert all(c is not None and c.status is Status.OPTIMAL and c.objective == 180 for c in covers)
+
+
+def test_a_share_below_the_least_is_not_asked_and_its_time_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """0.25 s for three: a third is below CP-SAT's least limit (0.1 s), so the first is not
+    asked ('not decided within the time limit'), and the second has half of all of it."""
+    covers, asked = _three_short(monkeypatch, 0.25)
+    assert covers[0] is not None and covers[0].status is Status.UNKNOWN
+    assert [d for d, _ in asked] == ["d2", "d3"]
+    assert 0.12 < asked[0][1] <= 0.125
 
 
 def test_busy_elsewhere_and_weekly_limit() -> None:

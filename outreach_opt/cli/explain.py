@@ -9,6 +9,7 @@ the rules conflict, 0 when they can all hold, 4 when not even that was decided i
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Sequence
 
 import click
@@ -26,7 +27,7 @@ from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment
 from outreach_opt.io.load import load_history, load_instance, load_roster
 from outreach_opt.io.located_yaml import read_located
-from outreach_opt.report.uncovered import weekend_shortfall, why_uncovered
+from outreach_opt.report.uncovered import WEEKEND_SHARE, weekend_shortfall, why_uncovered
 from outreach_opt.scenarios.event import load_event
 from outreach_opt.solve.explain import Explanation, explain
 
@@ -78,7 +79,13 @@ def explain_instance(
 
 @click.command(name="explain")
 @click.argument("instance")
-@click.option("--time-limit", type=Seconds(min=0.1), default=30.0, show_default=True, help="Seconds.")
+@click.option(
+    "--time-limit",
+    type=Seconds(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds for the solver in all (with --roster: the weekend count and every cover solve together).",
+)
 @click.option("--hard-minimums", is_flag=True, help="Also make every demand's sessions.min a hard rule.")
 @click.option("--history", type=click.Path(file_okay=False), help="Folder of earlier published rosters to count in.")
 @click.option("--roster", help="Explain instead why sessions of this roster are uncovered.")
@@ -103,12 +110,17 @@ def explain_command(
     refuse_unknown_ids(problem, given, roster, "explaining it")
     report = check_roster(problem, given, past)
     console = make_console()
-    answers = why_uncovered(problem, given, past, cost_to_cover=True, time_limit=time_limit)
+    # One time limit for all the solves: the weekend count's share first, the cover solves the rest.
+    began = time.perf_counter()
+    weekend_seconds = WEEKEND_SHARE * time_limit
+    weekend = weekend_shortfall(problem, report, past, weekend_seconds)
+    left = time_limit - (time.perf_counter() - began)
+    answers = why_uncovered(problem, given, past, cost_to_cover=True, time_limit=left)
     print_uncovered(console, problem, answers, report.objective, report.breakdown)
     if not answers:
         console.print("nothing uncovered: every demand's minimum is met in every week.")
         return
-    print_weekend_shortfall(console, weekend_shortfall(problem, report, past, time_limit), time_limit)
+    print_weekend_shortfall(console, weekend, weekend_seconds)
     if not report.ok:
         console.print(
             f"note: the roster breaks {len(report.violations)} rule(s) already; `outreach-opt check` lists them."

@@ -96,20 +96,20 @@ def _cover_text(u: Uncovered, objective: int, breakdown: dict[str, int]) -> str:
     if u.cover.status is Status.INFEASIBLE:
         return "covering one more session: no roster can, the hard rules stop it (the rules below say where)"
     if u.cover.objective is None:
-        return "covering one more session: not decided within the time limit"
+        return "covering one more session: not decided within the time limit (all the solves share --time-limit)"
     delta = u.cover.objective - objective
-    verdict = (
-        "costs more than it saves under the weights"
-        if delta > 0
-        else "would pay: this roster is not the best one"
-        if delta < 0
-        else "costs the same"
-    )
-    proven = "" if u.cover.status is Status.OPTIMAL else " (best found, not proven)"
+    proven = u.cover.status is Status.OPTIMAL
+    if delta < 0:
+        verdict = "would pay: this roster is not the best one"
+    elif proven:
+        verdict = "costs more than it saves under the weights" if delta > 0 else "costs the same"
+    else:  # a roster found, not the best: covering costs at most this, perhaps less
+        verdict = f"costs at most {delta:+d}; a cheaper way may exist"
+    proven_text = "" if proven else " (best found, not proven)"
     changed = {k: v - breakdown.get(k, 0) for k, v in u.cover.breakdown.items() if v != breakdown.get(k, 0)}
     return (
-        f"covering one more session: the best roster that does has objective {u.cover.objective}{proven}, "
-        f"{delta:+d} against this roster's {objective}: it {verdict} ({_terms(changed)})"
+        f"covering one more session: the best roster that does has objective {u.cover.objective}{proven_text}, "
+        f"{delta:+d} against this roster's {objective}: it {verdict} ({_terms(changed) or 'no term changes in total'})"
     )
 
 

@@ -13,6 +13,8 @@ A slot where nothing breaks is free, and the session's price there is the checke
 change. Since covering a session may also mean moving others, `cost_to_cover` adds the best
 roster with one more session (solve/cover.py): infeasible means the hard rules stop it,
 otherwise its objective against this roster's says what covering it costs under the weights.
+Those solves share one time limit (`time_limit`), each demand-week the time left divided by
+the demand-weeks left, so a solve that ends early leaves its time to the next.
 
 Each session is tried alone, so twenty short weekend sessions may each look coverable while
 the weekend limits let no roster cover more than a few of them together: `weekend_shortfall`
@@ -22,6 +24,7 @@ says how many of them every roster leaves short (solve/weekend_bound.py's MIP, c
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -29,10 +32,19 @@ from outreach_opt.check.checker import CheckReport, check_roster
 from outreach_opt.domain.instance import Demand, Instance
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster
-from outreach_opt.solve.cover import CoverCost, best_with_one_more
+from outreach_opt.solve.cover import CoverCost, OneMore
+from outreach_opt.solve.outcome import Status
 from outreach_opt.solve.weekend_bound import weekend_cover, weekend_short
 
 Slot = tuple[dt.date, str]
+
+MIN_COVER_SECONDS = 0.1
+"""A demand-week whose share of the time left is less than this is not asked (its cover is
+'not decided within the time limit'): CP-SAT's own least limit."""
+WEEKEND_SHARE = 0.25
+"""Of `explain --roster`'s time limit, the most the weekend count (`weekend_shortfall`) may
+take; the cover solves have the rest. It proved Curtois & Qu Instance12's count in 1.1 s, and
+needed 13.7 s on a roster of Instance13 (models/MODEL.md, "Why uncovered")."""
 
 
 @dataclass(frozen=True)
@@ -81,8 +93,12 @@ def why_uncovered(
     cost_to_cover: bool = False,
     time_limit: float = 10.0,
 ) -> list[Uncovered]:
-    """Every demand-week short of its minimum, explained (see the module docstring)."""
+    """Every demand-week short of its minimum, explained (see the module docstring); the
+    cover solves (`cost_to_cover`) take at most `time_limit` seconds together."""
     baseline = check_roster(instance, roster, past)
+    shorts = sorted(baseline.uncovered.items())
+    one_more = OneMore(instance, roster, past) if cost_to_cover and shorts else None
+    left = time_limit
     before = {(v.rule, v.message) for v in baseline.violations}
     demands = {d.id: d for d in instance.demands}
     serving: dict[str, set[tuple[str, dt.date, str]]] = {d: set() for d in demands}
@@ -90,7 +106,7 @@ def why_uncovered(
         if a.demand in serving:
             serving[a.demand].add((a.specialist, a.date, a.period))
     answers = []
-    for (demand_id, week), short in sorted(baseline.uncovered.items()):
+    for i, ((demand_id, week), short) in enumerate(shorts):
         demand = demands[demand_id]
         slots = demand_slots(instance, demand, week)
         candidates, unskilled = [], []
@@ -124,7 +140,12 @@ def why_uncovered(
                     }
                     candidate.free.append(FreeSlot(date, period, report.objective - baseline.objective, terms))
             candidates.append(candidate)
-        cover = best_with_one_more(instance, roster, demand_id, week, time_limit, past=past) if cost_to_cover else None
+        cover = None
+        if one_more is not None:
+            share = left / (len(shorts) - i)
+            began = time.perf_counter()
+            cover = one_more.cost(demand_id, week, share) if share >= MIN_COVER_SECONDS else CoverCost(Status.UNKNOWN)
+            left -= time.perf_counter() - began
         cost = instance.weights.uncovered_session * demand.priority * short
         answers.append(Uncovered(demand_id, week, short, cost, slots, candidates, unskilled, cover))
     return answers
