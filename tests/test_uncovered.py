@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from support import MON, base, demand, instance, solve_checked, specialist
+from support import INSTANCES, MON, SHARED, base, demand, instance, solve_checked, specialist
 from support import commit_dict as commit
 
 from outreach_opt.check.checker import RULES
 from outreach_opt.cli.main import main
 from outreach_opt.cli.uncovered import SUMMARY_WORK, summary_is_quick, uncovered_lines
+from outreach_opt.io.curtois_qu import load_curtois_qu
+from outreach_opt.io.load import load_instance
 from outreach_opt.report.uncovered import why_uncovered
 from outreach_opt.solve.cover import OneMore
 from outreach_opt.solve.outcome import Status
@@ -249,3 +251,61 @@ def test_the_summary_after_solve_weighs_the_roster_it_checks_each_time() -> None
     # One slot (Monday am) is tried, not every period of every weekday: 1 x 10,001 fits.
     longer = roster.model_copy(update={"assignments": [None] * (SUMMARY_WORK // 4)})
     assert summary_is_quick(inst, longer, report.uncovered)
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["tiny.yaml", "anzhen-tongzhou-week.yaml", "ruijin-jiading-week.yaml", "anzhen-cardiology-4weeks.yaml", "cq1"],
+)
+def test_trials_judged_near_give_the_reasons_the_whole_roster_gives(
+    monkeypatch: pytest.MonkeyPatch, source: str
+) -> None:
+    """Each trial judged on the assignments it can change a verdict of (`LOCAL_TRIALS`) gives
+    every specialist the same reasons, examples and free slots as judged on the whole roster.
+    The samples (stays, teams, remote surgery, four weeks; their on-call entries dropped, with
+    which the whole roster is judged anyway) and Curtois & Qu Instance1 (runs, weekends, minutes),
+    each solved and then a fifth of its demand sessions taken out, so that many are short."""
+    if source == "cq1":
+        inst = load_curtois_qu(str(SHARED / "benchmarks" / "curtois-qu" / "Instance1.txt"))
+    else:
+        inst = load_instance(str(INSTANCES / source)).model_copy(update={"on_call": []})
+    result, _ = solve_checked(inst, time_limit=5.0)
+    assert result.roster is not None
+    served = [a for a in result.roster.assignments if a.demand is not None]
+    gone = set(served[::5])
+    roster = result.roster.model_copy(update={"assignments": [a for a in result.roster.assignments if a not in gone]})
+    near = why_uncovered(inst, roster)
+    monkeypatch.setattr("outreach_opt.report.uncovered.LOCAL_TRIALS", False)
+    whole = why_uncovered(inst, roster)
+    assert near == whole
+    assert sum(len(c.blocked) for answer in near for c in answer.candidates) > 0
+
+
+def test_a_trial_sees_the_room_another_specialist_holds_and_the_demands_other_server() -> None:
+    """Judged near the trial, the checker must still see (1) the room at far held by the
+    other specialist's session of another demand in that slot (capacity) and (2) the other
+    serving the same demand at another time when at most one specialist may
+    (max_specialists; each may work one session)."""
+    room = base(
+        specialists=[specialist("a"), specialist("b")],
+        demands=[
+            demand("d1", "far", periods=["am"], resource="clinic_room"),
+            demand("d2", "far", periods=["am"], resource="clinic_room", priority=5),
+        ],
+    )
+    inst, roster, _ = _solved(room)
+    (answer,) = why_uncovered(inst, roster)
+    assert answer.demand == "d1"
+    server = next(a.specialist for a in roster.assignments if a.demand == "d2")
+    other = next(c for c in answer.candidates if c.specialist != server)
+    assert other.blocked == {"capacity": [(MON, "am")]}
+    one = base(
+        specialists=[specialist("a", max_sessions_per_week=1), specialist("b", max_sessions_per_week=1)],
+        demands=[demand("d1", "near", periods=["am", "pm"], sessions={"min": 2, "max": 2}, max_specialists=1)],
+    )
+    inst, roster, _ = _solved(one)
+    (answer,) = why_uncovered(inst, roster)
+    assert answer.short == 1
+    (server,) = {a.specialist for a in roster.assignments if a.demand == "d1"}
+    other = next(c for c in answer.candidates if c.specialist != server)
+    assert set(other.blocked) == {"max_specialists"}

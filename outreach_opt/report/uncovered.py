@@ -28,7 +28,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from outreach_opt.check.checker import CheckReport, check_roster
+from outreach_opt.check.checker import CheckReport, Violation, check_roster
 from outreach_opt.domain.instance import Demand, Instance
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster
@@ -41,6 +41,9 @@ Slot = tuple[dt.date, str]
 MIN_COVER_SECONDS = 0.1
 """A demand-week whose share of the time left is less than this is not asked (its cover is
 'not decided within the time limit'): CP-SAT's own least limit."""
+LOCAL_TRIALS = True
+"""Judge each trial on the assignments it can change a verdict of (`_Trials`), not the whole
+roster: the same reasons (tests/test_uncovered.py holds both equal), a fraction of the time."""
 WEEKEND_SHARE = 0.25
 """Of `explain --roster`'s time limit, the most the weekend count (`weekend_shortfall`) may
 take; the cover solves have the rest. It proved Curtois & Qu Instance12's count in 1.1 s, and
@@ -96,10 +99,10 @@ def why_uncovered(
     """Every demand-week short of its minimum, explained (see the module docstring); the
     cover solves (`cost_to_cover`) take at most `time_limit` seconds together."""
     baseline = check_roster(instance, roster, past)
+    trials = _Trials(instance, roster, past, baseline)
     shorts = sorted(baseline.uncovered.items())
     one_more = OneMore(instance, roster, past) if cost_to_cover and shorts else None
     left = time_limit
-    before = {(v.rule, v.message) for v in baseline.violations}
     demands = {d.id: d for d in instance.demands}
     serving: dict[str, set[tuple[str, dt.date, str]]] = {d: set() for d in demands}
     for a in roster.assignments:
@@ -120,19 +123,22 @@ def why_uncovered(
                 if (spec.id, date, period) in serving[demand_id]:
                     candidate.serving.append((date, period))
                     continue
-                tries = []  # a remote surgery: from each site it may use; the one that breaks least
-                for site in sites:
-                    trial = _with_session(roster.assignments, demand, spec.id, date, period, site)
-                    report = check_roster(instance, roster.model_copy(update={"assignments": trial}), past)
-                    new = [v for v in report.violations if (v.rule, v.message) not in before]
-                    tries.append((len(new), report.objective, new, report))
-                _, _, new, report = min(tries, key=lambda found: found[:2])
+                # A remote surgery: from each site it may use; the one that breaks least, and
+                # of those that break nothing the cheapest, priced on the whole roster (the
+                # objective reads everyone).
+                tries = [(site, trials.new(demand, spec.id, date, period, site)) for site in sites]
+                fewest = min(len(new) for _, new in tries)
+                new = next(new for _, new in tries if len(new) == fewest)
                 for v in new:
                     candidate.blocked.setdefault(v.rule, [])
                     if (date, period) not in candidate.blocked[v.rule]:
                         candidate.blocked[v.rule].append((date, period))
                     candidate.example.setdefault(v.rule, v.message)
                 if not new:
+                    report = min(
+                        (trials.priced(demand, spec.id, date, period, site) for site, new in tries if not new),
+                        key=lambda found: found.objective,
+                    )
                     terms = {
                         k: report.breakdown[k] - baseline.breakdown[k]
                         for k in report.breakdown
@@ -178,6 +184,50 @@ def weekend_shortfall(
     if found is None or found[0] <= 0:
         return None
     return WeekendShortfall(*found, short)
+
+
+class _Trials:
+    """The rules a session put into the roster breaks that the roster did not (by rule and
+    message), judged by the checker.
+
+    Why not on the whole roster each time: a trial changes one specialist's line, one
+    demand's count and one slot's resources, and the checker's whole-roster check took 33 ms
+    on Curtois & Qu Instance12, 32 s of `explain --roster` there (about 1,400 trials). So each
+    trial is judged on the assignments it can change a verdict of (`_near`: the specialist's,
+    the demand's, everyone's in that slot) before and after, which gives the same new
+    violations: every other assignment's verdicts are the same in both and drop out. On-call
+    cover reads everyone's whereabouts in its windows, so with on-call entries (or with
+    `LOCAL_TRIALS` off) the whole roster is judged, as the test holding both equal does."""
+
+    def __init__(self, instance: Instance, roster: Roster, past: Sequence[Assignment], baseline: CheckReport) -> None:
+        self.instance, self.roster, self.past = instance, roster, past
+        self.before = {(v.rule, v.message) for v in baseline.violations}
+        self.local = LOCAL_TRIALS and not instance.on_call
+
+    def new(self, demand: Demand, spec: str, date: dt.date, period: str, site: str) -> list[Violation]:
+        assignments: Sequence[Assignment] = self.roster.assignments
+        before = self.before
+        if self.local:
+            assignments = _near(assignments, spec, demand.id, date, period)
+            before = {(v.rule, v.message) for v in self._check(assignments).violations}
+        report = self._check(_with_session(assignments, demand, spec, date, period, site))
+        return [v for v in report.violations if (v.rule, v.message) not in before]
+
+    def priced(self, demand: Demand, spec: str, date: dt.date, period: str, site: str) -> CheckReport:
+        """The whole roster with the session: what it costs."""
+        return self._check(_with_session(self.roster.assignments, demand, spec, date, period, site))
+
+    def _check(self, assignments: Sequence[Assignment]) -> CheckReport:
+        return check_roster(self.instance, self.roster.model_copy(update={"assignments": list(assignments)}), self.past)
+
+
+def _near(assignments: Sequence[Assignment], spec: str, demand: str, date: dt.date, period: str) -> list[Assignment]:
+    """The assignments whose verdicts a session of `demand` by `spec` in that slot can change:
+    the specialist's own (their line's rules), the demand's (its counts, team, distinct
+    specialists) and everyone's in that slot (resources at any site, a remote surgery's too)."""
+    return [
+        a for a in assignments if a.specialist == spec or a.demand == demand or (a.date == date and a.period == period)
+    ]
 
 
 def _sites(instance: Instance, demand: Demand, home: str) -> list[str]:
