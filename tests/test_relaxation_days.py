@@ -49,6 +49,23 @@ def test_a_clinic_day_holds_two_sessions_at_most() -> None:
     assert _bound(data) == 80
 
 
+@pytest.mark.parametrize("grouped", [False, True])
+def test_one_session_away_a_week_pays_the_round_trip(grouped: bool) -> None:
+    """One clinic session asked at far, morning or afternoon: a day could hold two, so the
+    drive's share and the day types took half of the 80-minute round trip (40). A specialist
+    allowed one session away a week holds one away a day (`away_per_day`): the whole 80, the
+    optimum; without the limit the bound stays at 40."""
+    limited = base(
+        specialists=[specialist("a", max_outreach_sessions_per_week=1)],
+        demands=[demand("d", site="far", periods=["am", "pm"], sessions={"min": 1, "max": 2})],
+    )
+    assert optimum(limited) == 80
+    assert lower_bound(relaxation(instance(limited), grouped=grouped), time.perf_counter() + 20) == 80
+    free = base(demands=[demand("d", site="far", periods=["am", "pm"], sessions={"min": 1, "max": 2})])
+    assert optimum(free) == 80
+    assert _bound(free) == 40
+
+
 def test_two_sites_in_one_day_pay_the_tour() -> None:
     """A morning at near and an afternoon at far on the one day of the horizon: home, near,
     far, home is 20 + 30 + 40 = 90 (the day cannot be two days); the shares said (40 + 80) / 3."""
