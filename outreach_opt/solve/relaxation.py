@@ -34,7 +34,7 @@ from outreach_opt.domain.instance import Burden, Commitment, Instance, Specialis
 from outreach_opt.domain.prepared import Prepared, prepare
 from outreach_opt.domain.roster import Assignment
 from outreach_opt.domain.travel import day_drive, shortest_routes
-from outreach_opt.solve.relaxation_days import DayType, away_days, sessions_per_day
+from outreach_opt.solve.relaxation_days import DayType, away_days, away_per_day, sessions_per_day
 from outreach_opt.solve.relaxation_weekends import WeekendCapacity, weekend_capacity
 
 logger = logging.getLogger(__name__)
@@ -247,7 +247,8 @@ def relaxation(instance: Instance, past: Sequence[Assignment] = (), grouped: boo
                 per_weekend_day = per_weekend[head.id]
                 away_lo = all(site != head.home for site in drive)
                 away_hi = any(site != head.home for site in drive)
-                share = min(drive.values()) / per_day  # the day's drive, shared by at most per_day sessions
+                # the day's drive, shared by as many sessions as the day holds (away: as its week allows)
+                share = min(drive.values()) / (away_per_day(unit, prep.n_periods) if away_lo else per_day)
                 caps: dict[int, int] = defaultdict(int)
                 weekend_lo: dict[int, bool] = defaultdict(lambda: True)
                 weekend_any: dict[int, bool] = defaultdict(bool)

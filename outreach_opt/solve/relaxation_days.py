@@ -193,6 +193,21 @@ def sessions_per_day(spec: object, n_periods: int) -> int:
     return max(1, n_periods if most is None else min(most, n_periods))
 
 
+def away_per_day(unit: Sequence[Specialist], n_periods: int) -> int:
+    """Sessions away from home a day can hold at most, for any member of `unit`: its sessions
+    a day, and no more than a week allows away (`max_outreach_sessions_per_week`) or at all
+    (`max_sessions_per_week`), since a day lies in one week. Why: a count's drive share is its
+    day's drive over the sessions that day could hold; for a specialist allowed one session
+    away a week that is the whole round trip, where a third was taken (the count's sessions
+    are away, so they count in both limits)."""
+
+    def most(spec: Specialist) -> int:
+        limits = (spec.max_outreach_sessions_per_week, spec.max_sessions_per_week)
+        return min([sessions_per_day(spec, n_periods), *(limit for limit in limits if limit is not None)])
+
+    return max(1, max(most(spec) for spec in unit))
+
+
 def add_away_days(lp: _Rows, relax: Relaxation, x: list[int]) -> dict[str, list[int]]:
     """Rows for the days away of each specialist with day types (`Relaxation.days`), per week:
     days of each type `z_k` (whole in every roster, at most the week's free days together),
