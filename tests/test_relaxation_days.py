@@ -66,6 +66,19 @@ def test_one_session_away_a_week_pays_the_round_trip(grouped: bool) -> None:
     assert _bound(free) == 40
 
 
+@pytest.mark.parametrize("limit", [1, 2])
+def test_a_day_away_holds_no_more_sessions_away_than_the_week_allows(limit: int) -> None:
+    """Clinics at near and far, morning, afternoon or evening: a day could hold three away,
+    but one whose week allows `limit` sessions away holds at most `limit` of them, and so
+    does every type of their days away."""
+    data = base(
+        specialists=[specialist("a", max_outreach_sessions_per_week=limit)],
+        demands=[demand("n", site="near", sessions={"min": 1, "max": 2}), demand("f", site="far")],
+    )
+    kinds = relaxation(instance(data), grouped=False).days["a"]
+    assert max(kind.most[("", 0)] for kind in kinds) == limit
+
+
 def test_two_sites_in_one_day_pay_the_tour() -> None:
     """A morning at near and an afternoon at far on the one day of the horizon: home, near,
     far, home is 20 + 30 + 40 = 90 (the day cannot be two days); the shares said (40 + 80) / 3."""

@@ -176,7 +176,7 @@ def away_days(
             sp,
             [spec.home, *stays],
             spec.max_travel_minutes_per_day,
-            sessions_per_day(spec, len(prep.period_ids)),
+            away_per_day(unit, len(prep.period_ids)),  # every stop is a session away
             masks,
         )
         if not kinds:
