@@ -17,7 +17,7 @@ from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.fairness_window import Window
 from outreach_opt.solve.first_roster import complete_hint, hint, hint_solution
 from outreach_opt.solve.greedy import greedy_roster
-from outreach_opt.solve.lns import Found, Search
+from outreach_opt.solve.lns import Found, Search, breakdown
 from outreach_opt.solve.lns_beside import Beside
 from outreach_opt.solve.options import PRESOLVE_UP_TO_VARIABLES, SolveOptions, configured_solver
 from outreach_opt.solve.outcome import _STATUS, Progress, Status, cost_bound, relative_gap
@@ -73,6 +73,12 @@ with less than `PRE_WINDOW_FROM_SECONDS` of search left, which is better spent s
 four-week sample's window, translation and LPs took 2-6 s under load)."""
 PRE_WINDOW_FROM_SECONDS = 5.0
 """No window with less time left than this: the LPs and the restart would eat it."""
+
+
+def own_cost(built: RosterModel, solver: cp_model.CpSolver) -> int:
+    """The cost of the roster `solver` holds, from its values (`lns.breakdown`): a window cut
+    at CP-SAT's `objective_value` rests on a figure that was seen above the roster's own."""
+    return sum(breakdown(built, solver).values())
 
 
 class SearchCallback(cp_model.CpSolverSolutionCallback):
@@ -227,7 +233,7 @@ class SearchRun:
         """After a restart was asked: the fairness window at the roster's cost, the roster as
         the hint, and a new solver for the time left (None when none is left)."""
         self.restart = False
-        self._cut(round(solver.objective_value))
+        self._cut(own_cost(self.built, solver))
         hint_solution(self.built, solver.response_proto.solution)
         left = self.until - time.perf_counter()
         return self.solver(left) if left > 0.1 else None
@@ -291,7 +297,7 @@ class SearchRun:
                 code = cp_model.FEASIBLE if code != cp_model.MODEL_INVALID else code
                 if code == cp_model.FEASIBLE:
                     solver = self.best
-            elif code == cp_model.FEASIBLE and solver.objective_value > self.best.objective_value:
+            elif code == cp_model.FEASIBLE and own_cost(self.built, solver) > own_cost(self.built, self.best):
                 solver = self.best  # a fresh search that did not take the hint found worse: the last roster stands
         if timer is not None:
             timer.cancel()
