@@ -25,10 +25,10 @@ from outreach_opt.solve.outcome import Status
 from outreach_opt.solve.weekend_bound import RULES
 
 SUMMARY_WORK = 40_000
-"""Most assignments the summary after `solve` may check in all, about 4 s: a trial (specialist
-x slot) checks the whole roster, so each costs in proportion to the roster (the four-week
-sample after a 10 s solve: 189 trials of a 189-assignment roster, 35,910, took 3.3 CPU s,
-load ~2). Past it a large or long instance gets the pointer to `explain --roster` instead.
+"""Most assignments the summary after `solve` may check in all, about 4 s: when this was
+measured a trial (specialist x slot) checked the whole roster, so each cost in proportion to
+the roster (the four-week sample after a 10 s solve: 189 trials of a 189-assignment roster,
+35,910, took 3.3 CPU s, load ~2). Past it a large or long instance gets the pointer to `explain --roster` instead.
 Counting trials alone (at most 2,000) let a 91-day roster spend 15 of a 22 s CLI solve on the
 summary (172 whole checks, profiled by the suite branch, 2026-12-04)."""
 
@@ -158,7 +158,10 @@ def uncovered_lines(instance: Instance, answers: Sequence[Uncovered]) -> list[st
 
 def summary_is_quick(instance: Instance, roster: Roster, uncovered: Collection[tuple[str, int]]) -> bool:
     """Whether trying every skilled specialist in every slot of each short demand-week checks
-    at most `SUMMARY_WORK` assignments (each trial checks the whole roster)."""
+    at most `SUMMARY_WORK` assignments, counted as if each trial checked the whole roster: a
+    free slot's price does, the others check only the assignments near them
+    (report/uncovered.py `_near`) unless the instance has on-call entries, so this errs on the
+    side of the pointer to `explain --roster`."""
     demands = {d.id: d for d in instance.demands}
     skilled = {d: sum(set(demands[d].skills) <= set(s.skills) for s in instance.specialists) for d, _w in uncovered}
     trials = sum(skilled[d] * len(demand_slots(instance, demands[d], w)) for d, w in uncovered)
