@@ -209,9 +209,10 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "the same search for this script (the commits between changed the CLI's default, the suite's table and "
         "no draw); 4a19e55 (12, 13, 19) adds the weekends' bound beside it (its MIP takes one core for 1 s on 12, "
         "18 s on 13, 0.4 s on 19). 7, 8, 10, 12, 13, 15, 17, 18 and 19 ran three times each (`--repeat 3`, seeds "
-        "0-2; the row is the median run's), the others once (seed 0). Rows 20-24 are older (8f05ab3, bc64391, "
-        "7f79b86, 2026-12-03 and 04), not rerun: the table then said its times were taken on a machine shared "
-        "with other engineers' runs. CPU s is the CPU time "
+        "0-2; the row is the median run's), the others once (seed 0). Rows 20-24 ran once each (seed 0) on "
+        "48de16b, one after another with nothing else running, 2026-12-07 07:18-07:38 UTC (`--instances 20-24`); "
+        "the rows they replace (8f05ab3, bc64391, 7f79b86, 2026-12-03 and 04, a shared machine) were 6741, "
+        "28563, 73950, 224492 and 150607. CPU s is the CPU time "
         "the run got, out of 2 x wall s.",
         "",
         "**before**: the previous session's checked value (same limits; its neighbourhoods cloned the model each "
