@@ -28,6 +28,7 @@ from fairness_gap import instance_of, judged, refuse_existing  # a sibling scrip
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.io.load import load_roster
 from outreach_opt.solve.builder import BuildOptions, RosterModel
+from outreach_opt.solve.lns import own_cost
 from outreach_opt.solve.options import SolveOptions, configured_solver
 from outreach_opt.solve.outcome import Status, read_roster
 
@@ -53,7 +54,7 @@ def main() -> None:
     status = solver.status_name(solver.solve(built.model))
     if status not in ("OPTIMAL", "FEASIBLE"):
         sys.exit(f"no roster with T <= {args.cap}: {status}")
-    roster = read_roster(built, solver, Status.FEASIBLE, round(solver.objective_value), None)
+    roster = read_roster(built, solver, Status.FEASIBLE, own_cost(built, solver), None)
     out = {"instance": args.instance, "cap": args.cap, **judged(instance, roster, args.out)}
     out["cp_sat_bound_within_cap"] = round(solver.best_objective_bound)
     print(json.dumps(out))

@@ -28,7 +28,8 @@ SUMMARY_WORK = 40_000
 """Most assignments the summary after `solve` may check in all, about 4 s: when this was
 measured a trial (specialist x slot) checked the whole roster, so each cost in proportion to
 the roster (the four-week sample after a 10 s solve: 189 trials of a 189-assignment roster,
-35,910, took 3.3 CPU s, load ~2). Past it a large or long instance gets the pointer to `explain --roster` instead.
+35,910, took 3.3 CPU s, load ~2). Past it a large or long instance gets the pointer to
+`explain --roster` instead.
 Counting trials alone (at most 2,000) let a 91-day roster spend 15 of a 22 s CLI solve on the
 summary (172 whole checks, profiled by the suite branch, 2026-12-04)."""
 

@@ -51,7 +51,7 @@ from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.solve.builder import BuildOptions, RosterModel
 from outreach_opt.solve.first_line import better_line, first_line
-from outreach_opt.solve.lns import breakdown
+from outreach_opt.solve.lns import own_cost
 from outreach_opt.solve.outcome import Status, read_roster
 
 logger = logging.getLogger(__name__)
@@ -234,7 +234,7 @@ def line_for(
         code = solver.solve(built.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return current
-    cost = sum(breakdown(built, solver).values())  # the line's own (CP-SAT's objective_value may not be)
+    cost = own_cost(built, solver)
     if before is not None and cost >= before:
         return current
     return read_roster(built, solver, Status.FEASIBLE, cost, None).assignments

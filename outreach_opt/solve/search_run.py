@@ -17,7 +17,7 @@ from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.fairness_window import Window
 from outreach_opt.solve.first_roster import complete_hint, hint, hint_solution
 from outreach_opt.solve.greedy import greedy_roster
-from outreach_opt.solve.lns import Found, Search, breakdown
+from outreach_opt.solve.lns import Found, Search, own_cost
 from outreach_opt.solve.lns_beside import Beside
 from outreach_opt.solve.options import PRESOLVE_UP_TO_VARIABLES, SolveOptions, configured_solver
 from outreach_opt.solve.outcome import _STATUS, Progress, Status, cost_bound, relative_gap
@@ -73,12 +73,6 @@ with less than `PRE_WINDOW_FROM_SECONDS` of search left, which is better spent s
 four-week sample's window, translation and LPs took 2-6 s under load)."""
 PRE_WINDOW_FROM_SECONDS = 5.0
 """No window with less time left than this: the LPs and the restart would eat it."""
-
-
-def own_cost(built: RosterModel, solver: cp_model.CpSolver) -> int:
-    """The cost of the roster `solver` holds, from its values (`lns.breakdown`): a window cut
-    at CP-SAT's `objective_value` rests on a figure that was seen above the roster's own."""
-    return sum(breakdown(built, solver).values())
 
 
 class SearchCallback(cp_model.CpSolverSolutionCallback):
