@@ -279,7 +279,7 @@ def solve(
         windows = not lns and restricted is None and built.fairness is not None and not built.options.explain
         # Without a listener, neighbourhoods or windows, no callbacks: the search runs as it did.
         callback = (
-            SearchCallback(on_progress, started, run.wants_window if windows else None)
+            SearchCallback(on_progress, started, run.terms(), run.wants_window if windows else None)
             if on_progress is not None or lns or windows
             else None
         )
@@ -311,7 +311,7 @@ def solve(
         return Result(status, None, None, bound, {}, wall, build_time, interrupted, model_time, restricted)
     # The cost of the roster returned, from its own values (lns.breakdown): the CLI once
     # refused a valid roster whose CP-SAT objective_value claimed more than it cost.
-    terms = breakdown(built, best, run.lns.terms if run.lns is not None else None)
+    terms = breakdown(built, best, run.terms())
     objective = sum(terms.values())
     if status is Status.FEASIBLE and bound is not None and objective <= bound:
         status = Status.OPTIMAL  # the neighbourhoods reached the bound the full search proved
