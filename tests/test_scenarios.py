@@ -68,6 +68,42 @@ def test_remove_specialist_takes_their_commitments(tmp_path: Path, anzhen: Insta
     assert v.notes == ("removing specialist li-wei also removed their 3 commitment(s)",)
 
 
+def test_remove_specialist_takes_every_mention_of_them(tmp_path: Path, anzhen: Instance) -> None:
+    """Li Wei's requests, pins, pinned stay, place in `preferred` lists and succession rules
+    go with him (any one left named an unknown specialist and refused the scenario: found by
+    a sweep on generated instances, which have requests); other people's entries stay, and a
+    succession rule that bound only him goes rather than binding everyone."""
+    data = anzhen.model_dump(mode="json")
+    mine = {"specialist": "li-wei"}
+    data["requests"] = [
+        {**mine, "date": "2025-10-20", "want": "off"},
+        {"specialist": "wang-jing", "date": "2025-10-21", "want": "on"},
+    ]
+    data["pins"] = [{**mine, "date": "2025-10-20", "period": "eve", "demand": "dachang-pci-evenings"}]
+    data["pinned_stays"] = [{**mine, "night": "2025-10-20", "site": "dachang-peoples"}]
+    data["demands"][0]["preferred"] = ["li-wei", "ren-yanlong"]
+    data["demands"][1]["preferred"] = ["li-wei"]
+    evening, morning = {"period": "eve"}, {"period": "am"}
+    data["rules"]["forbidden_successions"] = [
+        {"today": evening, "tomorrow": morning, "specialists": ["li-wei"]},
+        {"today": evening, "tomorrow": morning, "specialists": ["li-wei", "wang-jing"]},
+        {"today": evening, "tomorrow": morning},
+    ]
+    base = Instance.model_validate(data)
+    [v] = variants(
+        tmp_path, base, "scenarios: [{name: no li, operations: [{op: remove, section: specialists, id: li-wei}]}]"
+    )
+    assert [r.specialist for r in v.instance.requests] == ["wang-jing"]
+    assert v.instance.pins == [] and v.instance.pinned_stays == []
+    assert [d.preferred for d in v.instance.demands[:2]] == [["ren-yanlong"], []]
+    assert [r.specialists for r in v.instance.rules.forbidden_successions] == [["wang-jing"], None]
+    assert v.notes == (
+        "removing specialist li-wei also removed their 3 commitment(s), their 1 request(s), their 1 pin(s), "
+        "their 1 pinned stay(s), their place in 2 demand(s)' preferred list and their name from 2 forbidden "
+        "succession(s)",
+    )
+
+
 def test_remove_site_takes_its_travel_legs(tmp_path: Path, anzhen: Instance) -> None:
     """Dachang TCM, once its two demands are gone, can be removed; its six legs go with it."""
     [v] = variants(
@@ -84,6 +120,28 @@ def test_remove_site_takes_its_travel_legs(tmp_path: Path, anzhen: Instance) -> 
     )
     assert all("dachang-tcm" not in leg[:2] for leg in v.instance.travel)
     assert len(v.instance.travel) == len(anzhen.travel) - 6
+
+
+def test_remove_site_in_use_is_refused_at_the_operation(tmp_path: Path, anzhen: Instance) -> None:
+    """Dachang TCM with one of its two demands still there: refused at the operation's id,
+    naming what stands there, not as an unknown site at the instance's demand."""
+    found = problems(
+        tmp_path,
+        anzhen,
+        """
+        scenarios:
+          - name: no dachang tcm
+            operations:
+              - {op: remove, section: demands, id: dachang-tcm-ward-round}
+              - {op: remove, section: sites, id: dachang-tcm}
+        """,
+    )
+    assert [(p.path, p.message) for p in found] == [
+        (
+            ("scenarios", 0, "operations", 1, "id"),
+            "site 'dachang-tcm' still has 1 demand(s) (dachang-tcm-consult); remove or move them first",
+        )
+    ]
 
 
 def test_change_replaces_only_the_given_fields(tmp_path: Path, anzhen: Instance) -> None:

@@ -140,7 +140,8 @@ def whatif_command(
     Scenario operations: add, remove, change (specialists, demands, sites; add also
     commitments), travel, scale (travel or demand), set (rules.* or weights.*); a scenario may
     sweep travel_factor, demand_factor or extra_specialists. Removing a specialist also
-    removes their commitments; removing a site, its travel legs.
+    removes every mention of them (commitments, requests, pins, preferred lists, succession
+    rules); removing a site, its travel legs.
     """
     options = _solve_options(time_limit, seed, executor, scheduler)
     data, variants = _variants(base, scenarios)

@@ -6,8 +6,9 @@ operation on an id that does not exist is refused here, with a suggestion, befor
 is solved. `Patch` remembers which operation wrote each entry, so that a problem found by the
 later validation (say, an added specialist's unknown home) points at that operation's line.
 
-Removing a specialist also removes their commitments, and removing a site its travel legs:
-both would otherwise dangle. Each such removal leaves a note for the comparison table.
+Removing a specialist also removes every mention of them (commitments, requests, pins,
+`preferred` lists, succession rules; `_without_specialist`), and removing a site its travel
+legs: both would otherwise dangle. Each such removal leaves a note for the comparison table.
 """
 
 from __future__ import annotations
@@ -147,15 +148,72 @@ def _add(patch: Patch, op: Add, at: Path) -> None:
 def _remove(patch: Patch, op: Remove, at: Path) -> None:
     del patch.data[op.section][_index(patch, op.section, op.id, (*at, "id"))]
     if op.section == "specialists":
-        kept = [c for c in patch.data.get("commitments", []) if c.get("specialist") != op.id]
-        gone = len(patch.data.get("commitments", [])) - len(kept)
-        patch.data["commitments"] = kept
-        patch.notes.append(f"removing specialist {op.id} also removed their {gone} commitment(s)")
+        patch.notes.append(f"removing specialist {op.id} also removed {_without_specialist(patch.data, op.id)}")
     elif op.section == "sites":
+        _refuse_site_in_use(patch.data, op.id, (*at, "id"))
         kept = [leg for leg in patch.data.get("travel", []) if op.id not in leg[:2]]
         gone = len(patch.data.get("travel", [])) - len(kept)
         patch.data["travel"] = kept
         patch.notes.append(f"removing site {op.id} also removed its {gone} travel leg(s)")
+
+
+_THEIR_ENTRIES = {"commitments": "commitment", "requests": "request", "pins": "pin", "pinned_stays": "pinned stay"}
+"""Sections whose entries name one specialist: removing the specialist removes them."""
+
+
+def _without_specialist(data: dict[str, Any], sid: str) -> str:
+    """Take every mention of specialist `sid` out of the instance data, and say what went.
+
+    Why: a specialist who leaves (`op: remove`, or a repair event) takes with them their
+    commitments, requests and pins, their place in demands' `preferred` lists and in the
+    succession rules that name whom they bind; any one left would name an unknown specialist
+    and refuse the whole scenario. A succession rule that bound only them goes too: with no
+    one named it would bind everyone."""
+    parts = []
+    for section, what in _THEIR_ENTRIES.items():
+        entries = data.get(section, [])
+        kept = [e for e in entries if not (isinstance(e, dict) and e.get("specialist") == sid)]
+        if section == "commitments" or len(kept) < len(entries):
+            data[section] = kept
+            parts.append(f"their {len(entries) - len(kept)} {what}(s)")
+    preferred = [d for d in data.get("demands", []) if isinstance(d, dict) and sid in (d.get("preferred") or [])]
+    for demand in preferred:
+        demand["preferred"] = [name for name in demand["preferred"] if name != sid]
+    if preferred:
+        parts.append(f"their place in {len(preferred)} demand(s)' preferred list")
+    rules = data.get("rules")
+    successions = rules.get("forbidden_successions", []) if isinstance(rules, dict) else []
+    named = [r for r in successions if isinstance(r, dict) and sid in (r.get("specialists") or [])]
+    for rule in named:
+        rule["specialists"] = [name for name in rule["specialists"] if name != sid]
+    if named:
+        assert isinstance(rules, dict)
+        rules["forbidden_successions"] = [r for r in successions if not (r in named and not r["specialists"])]
+        parts.append(f"their name from {len(named)} forbidden succession(s)")
+    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+
+
+_AT_A_SITE = {
+    "demands": ("site", "demand"),
+    "specialists": ("home", "specialist"),
+    "commitments": ("site", "commitment"),
+}
+"""Entries that stand at one site: a site is not removed from under them."""
+
+
+def _refuse_site_in_use(data: dict[str, Any], site: str, at: Path) -> None:
+    """A site still holding demands, specialists' homes or commitments is refused at the
+    operation, naming them: each would otherwise be reported on its own as naming an unknown
+    site, at the instance's path, which does not say what to do."""
+    held = []
+    for section, (key, what) in _AT_A_SITE.items():
+        entries = [e for e in data.get(section, []) if isinstance(e, dict) and e.get(key) == site]
+        names = [str(e.get("id", e.get("specialist"))) for e in entries]
+        if names:
+            listed = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            held.append(f"{len(names)} {what}(s) ({listed})")
+    if held:
+        raise _error(at, f"site {site!r} still has {'; '.join(held)}; remove or move them first")
 
 
 def _travel(patch: Patch, op: Travel, at: Path) -> None:

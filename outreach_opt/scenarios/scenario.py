@@ -6,7 +6,7 @@
         operations:
           - {op: add, section: specialists, item: {id: extra-1, home: anzhen-tongzhou, skills: [pci]}}
           - {op: change, section: demands, id: xianghe-clinic, set: {sessions: {min: 3, max: 3}}}
-          - {op: remove, section: specialists, id: li-wei}   # their commitments go with them
+          - {op: remove, section: specialists, id: li-wei}   # with their commitments, requests, pins
           - {op: travel, from: anzhen-tongzhou, to: dachang-peoples, minutes: 25}   # both ways
           - {op: scale, what: travel, factor: 0.8}           # or what: demand (sessions min/max)
           - {op: set, path: rules.min_rest_minutes, value: 540}   # rules.* or weights.*
@@ -54,7 +54,8 @@ class Add(_Frozen):
 
 
 class Remove(_Frozen):
-    """Remove an entry by id. A specialist's commitments go too; a site's travel legs go too."""
+    """Remove an entry by id. A specialist takes every mention of them (commitments,
+    requests, pins, `preferred` lists, succession rules); a site its travel legs."""
 
     op: Literal["remove"]
     section: ListSection
