@@ -126,6 +126,8 @@ def test_explain_names_the_on_call() -> None:
     result = explain(instance(base(on_call=[on_call(count=2)])), time_limit=10)
     assert not result.feasible and result.rules == {"on_call_reach"}
     assert "needs 2 specialist(s) with pci within 25 min of near" in result.conflicts[0].sentence
+    # Each available with their home's drive: "3 available" for 2 places must not read as enough.
+    assert "available with the skills: Doctor A (home 20 min away)" in result.conflicts[0].sentence
 
 
 def test_bad_on_call_is_located() -> None:

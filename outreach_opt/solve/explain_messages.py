@@ -422,7 +422,13 @@ class _Words:
     def _on_call_reach(self, index: int, t: int, p: int) -> tuple[str, str, Path, str]:
         oc = self.inst.on_call[index]
         skilled = [s for s in self.inst.specialists if set(oc.skills) <= set(s.skills)]
-        able = [s.label for s in skilled if (s.id, t, p) not in self.prep.unavailable]
+        # Each with their home's drive, so that "3 available" for 2 places reads right: one
+        # based further than the reach is within it only from a session at a site nearby.
+        able = [
+            f"{s.label} (home {self.prep.leg(s.home, oc.site)} min away)"
+            for s in skilled
+            if (s.id, t, p) not in self.prep.unavailable
+        ]
         text = (
             f"on-call {oc.name or oc.id} needs {oc.count} specialist(s) with "
             f"{', '.join(oc.skills) or 'any skills'} within {oc.reach_minutes} min of {self.site(oc.site)} "
