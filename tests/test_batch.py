@@ -133,6 +133,10 @@ def test_batch_solves_good_instances_and_reports_the_broken_one(batch_run: dict[
     assert not (batch_run["out"] / "broken.result.json").exists()
     rows = len(batch_run["instances"]) + 1  # a header line and one line per instance
     assert (batch_run["out"] / "summary.csv").read_text(encoding="utf-8").count("\n") == rows
+    # Each roster file as `solve --out` writes it: with the checker's breakdown of its objective.
+    rosters = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(batch_run["out"].glob("*.roster.json"))]
+    assert len(rosters) == len(good)
+    assert all(sum(r["breakdown"].values()) == r["objective"] for r in rosters)
 
 
 def test_resume_keeps_finished_results(batch_run: dict[str, Any]) -> None:

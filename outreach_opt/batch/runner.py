@@ -80,7 +80,8 @@ def run_job(job: Job) -> dict[str, Any]:
                 broken.append("objective")
             result["checked"] = "ok" if not broken else "broken: " + ", ".join(broken)
             result["kpis"] = roster_kpis(instance, solved.roster, report)
-            result["roster"] = solved.roster.to_jsonable()
+            # With the checker's breakdown, as `solve --out` writes it (report/exports.py).
+            result["roster"] = solved.roster.to_jsonable() | {"breakdown": report.breakdown}
     except InputError as exc:
         result.update(status=BAD_INPUT, error=str(exc))
     except Exception as exc:  # the per-job boundary: one job's failure must not stop the batch
