@@ -20,9 +20,11 @@ from click.testing import CliRunner, Result
 from support import INSTANCES
 
 from outreach_opt.batch.runner import Job, run_job, run_jobs
+from outreach_opt.check.checker import check_roster
 from outreach_opt.cli.batch import batch_command, whatif_command
 from outreach_opt.cli.main import _bad_input
 from outreach_opt.domain.problems import InputError
+from outreach_opt.io.load import load_instance, load_roster
 from outreach_opt.scenarios.compare import WALL_TIME_COLUMNS
 from outreach_opt.solve.options import SolveOptions
 
@@ -97,6 +99,17 @@ def test_sweep_of_twenty_solves_checks_and_writes_everything(local_sweep: dict[s
     assert (out / "table.csv").read_text(encoding="utf-8").count("\n") == 22
     assert (out / "roads.svg").read_text(encoding="utf-8").startswith("<svg")
     assert "roads [travel_factor=2.5]" in local_sweep["output"]
+    # Each roster beside the instance it was solved for: the checker, reading both files,
+    # finds it valid at the table's objective (against the base, every factor but 1 differs).
+    by_stem = {p.name.removesuffix(".roster.json"): p for p in out.glob("*.roster.json")}
+    assert sorted(p.name.removesuffix(".instance.yaml") for p in out.glob("*.instance.yaml")) == sorted(by_stem)
+    checked = {}
+    for stem, path in by_stem.items():
+        report = check_roster(load_instance(str(out / f"{stem}.instance.yaml")), load_roster(str(path)))
+        assert report.ok, (stem, [v.message for v in report.violations[:3]])
+        checked[stem] = report.objective
+    assert sorted(checked.values()) == sorted(r["objective"] for r in rows)
+    assert len(set(checked.values())) > 1
 
 
 def test_dask_executor_gives_the_same_table(local_sweep: dict[str, Any], dask_sweep: dict[str, Any]) -> None:

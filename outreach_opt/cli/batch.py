@@ -34,7 +34,7 @@ from outreach_opt.cli.console import make_console
 from outreach_opt.cli.options import Seconds
 from outreach_opt.domain.problems import InputError
 from outreach_opt.io.load import load_instance
-from outreach_opt.io.write import check_writable, make_folder, write_atomic
+from outreach_opt.io.write import check_writable, make_folder, write_atomic, write_instance_data
 from outreach_opt.scenarios.chart import sweep_chart
 from outreach_opt.scenarios.compare import BASE_NAME, comparison, sweeps, table_csv, table_json
 from outreach_opt.scenarios.scenario import load_scenario_file
@@ -121,7 +121,10 @@ def _variants(base: str, scenario_files: Sequence[str]) -> tuple[dict[str, Any],
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @_run_options
 @click.option(
-    "--out", "-o", type=click.Path(file_okay=False), help="Folder for table.csv, table.json, rosters, charts."
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False),
+    help="Folder for table.csv, table.json, rosters with their instances, charts.",
 )
 @click.option("--force", is_flag=True, help="Replace files in --out.")
 def whatif_command(
@@ -146,13 +149,17 @@ def whatif_command(
     options = _solve_options(time_limit, seed, executor, scheduler)
     data, variants = _variants(base, scenarios)
     taken: set[str] = set()
-    roster_files = [f"{_slug(name, taken)}.roster.json" for name in [BASE_NAME, *(v.name for v in variants)]]
+    stems = [_slug(name, taken) for name in [BASE_NAME, *(v.name for v in variants)]]
+    roster_files = [f"{stem}.roster.json" for stem in stems]
+    # Each roster with the instance it was solved for, so that `check`, `show` and `export`
+    # read it: a scenario's roster names people or demands the base may not have.
+    instance_files = [f"{stem}.instance.yaml" for stem in stems]
     groups = {v.scenario: v.parameter for v in variants if v.parameter}
     charts = {name: f"{_slug(name, taken)}.svg" for name in groups}
     folder = Path(out) if out else None
     if folder is not None:
         make_folder(folder)
-        names = ["table.csv", "table.json", *roster_files, *charts.values()]
+        names = ["table.csv", "table.json", *roster_files, *instance_files, *charts.values()]
         if not force:
             _refuse_existing([folder / n for n in names], "pass --force to replace the files in --out")
         check_writable(folder / "table.json", force=True)
@@ -169,13 +176,18 @@ def whatif_command(
     if folder is not None:
         write_atomic(folder / "table.json", table_json(rows), force=force)
         write_atomic(folder / "table.csv", table_csv(rows), force=force)
-        for result, name in zip(results, roster_files, strict=True):
+        instances = [data, *(v.data for v in variants)]
+        for result, name, plain, file in zip(results, roster_files, instances, instance_files, strict=True):
+            write_instance_data(folder / file, plain, f"whatif {result['name']!r} on {base}", force=force)
             if result["roster"] is not None:
                 write_atomic(folder / name, _roster_json(result["roster"]), force=force)
         for scenario, group in sweeps(rows).items():
             chart = sweep_chart(scenario, groups[scenario] or "", group)
             write_atomic(folder / charts[scenario], chart, force=force)
-        console.print(f"written to {folder}: table.csv, table.json, {len(roster_files)} rosters, {len(charts)} charts")
+        console.print(
+            f"written to {folder}: table.csv, table.json, {len(roster_files)} rosters with their instances, "
+            f"{len(charts)} charts"
+        )
     if status := _exit_status(results):
         sys.exit(status)
 
