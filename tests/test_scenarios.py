@@ -324,3 +324,24 @@ def test_extra_specialists_sweep_clones_without_duties(tmp_path: Path, anzhen: I
     assert clone.id == "huang-tao-extra-2" and clone.skills == template.skills and clone.home == template.home
     assert template.unavailable and not clone.unavailable
     assert not [c for c in found[2].instance.commitments if c.specialist.startswith("huang-tao-extra")]
+    assert [v.notes for v in found] == [(), (), ()]  # the Anzhen week does not weigh fairness_deviation
+
+
+def test_a_sweep_of_headcounts_says_the_fairness_term_moves_with_it(tmp_path: Path, anzhen: Instance) -> None:
+    """With `fairness_deviation` weighted (n times each sharer's distance from the mean), a
+    variant with more sharers than the base gets a note: its objective is not comparable."""
+    found = variants(
+        tmp_path,
+        anzhen,
+        """
+        scenarios:
+          - name: hires
+            operations: [{op: set, path: weights.fairness_deviation, value: 10}]
+            sweep: {parameter: extra_specialists, from: 0, to: 1, step: 1, template: huang-tao}
+        """,
+    )
+    assert found[0].notes == ()
+    assert found[1].notes == (
+        "11 specialists share outreach against the base's 10: fairness_deviation counts n times each one's "
+        "distance from the mean, so the objective moves with the headcount (compare the fairness spread)",
+    )

@@ -45,12 +45,12 @@ def expand(doc: ScenarioDoc, base: Instance) -> list[Variant]:
 
     Problems of all scenarios are reported together (a sweep stops at its first bad value,
     whose problem the other values would only repeat)."""
-    plain = base_data(base)
+    plain, sharers = base_data(base), len(base.outreach_sharers())
     variants: list[Variant] = []
     problems: list[Problem] = []
     for i, scenario in enumerate(doc.model.scenarios):
         try:
-            variants += _expand_one(doc, ("scenarios", i), scenario, plain)
+            variants += _expand_one(doc, ("scenarios", i), scenario, plain, sharers)
         except InputError as exc:
             problems += [p for p in exc.problems if p not in problems]
     if problems:
@@ -58,13 +58,13 @@ def expand(doc: ScenarioDoc, base: Instance) -> list[Variant]:
     return variants
 
 
-def _expand_one(doc: ScenarioDoc, at: Path, scenario: Scenario, plain: dict[str, Any]) -> list[Variant]:
+def _expand_one(doc: ScenarioDoc, at: Path, scenario: Scenario, plain: dict[str, Any], sharers: int) -> list[Variant]:
     patch = Patch(copy.deepcopy(plain))
     for j, op in enumerate(scenario.operations):
         with _located(doc):
             apply(patch, op, (*at, "operations", j))
     if scenario.sweep is None:
-        return [_variant(doc, scenario, patch, at, scenario.name)]
+        return [_variant(doc, scenario, patch, at, scenario.name, sharers)]
     variants = []
     sweep_at: Path = (*at, "sweep")
     parameter = scenario.sweep.parameter
@@ -78,8 +78,23 @@ def _expand_one(doc: ScenarioDoc, at: Path, scenario: Scenario, plain: dict[str,
             with _located(doc):
                 add_extra_specialists(point, str(scenario.sweep.template), int(value), sweep_at)
         name = f"{scenario.name} [{parameter}={value:g}]"
-        variants.append(_variant(doc, scenario, point, sweep_at, name, parameter, value))
+        variants.append(_variant(doc, scenario, point, sweep_at, name, sharers, parameter, value))
     return variants
+
+
+def _headcount(instance: Instance, base: int) -> list[str]:
+    """A note when the variant shares outreach among another number of specialists than the
+    base and `fairness_deviation` is weighted: the term is `n` times the sum of each sharer's
+    distance from the mean burden, so at the same spread its cost grows with `n` (five
+    sharers and two extra: 2500, 3600, 4800 in a generated week), and the objective's change
+    is not the roster's alone."""
+    n = len(instance.outreach_sharers())
+    if n == base or not instance.weights.fairness_deviation:
+        return []
+    return [
+        f"{n} specialists share outreach against the base's {base}: fairness_deviation counts n times "
+        "each one's distance from the mean, so the objective moves with the headcount (compare the fairness spread)"
+    ]
 
 
 @contextmanager
@@ -97,6 +112,7 @@ def _variant(
     patch: Patch,
     at: Path,
     name: str,
+    base: int,
     parameter: str | None = None,
     value: float | None = None,
 ) -> Variant:
@@ -111,4 +127,6 @@ def _variant(
             message = f"in scenario {name!r}, {format_path(problem.path) or 'the instance'}: {problem.message}"
             problems.append(doc.located.locate(Problem(where, message)))
         raise InputError(problems) from None
-    return Variant(name, patch.data, instance, scenario.name, parameter, value, tuple(patch.notes))
+    return Variant(
+        name, patch.data, instance, scenario.name, parameter, value, (*patch.notes, *_headcount(instance, base))
+    )
