@@ -60,9 +60,9 @@ class Beside:
         model is stopped, and the neighbourhoods take every worker (search_run)."""
 
     def start(self, values: Ints, objective: int) -> None:
-        """From the whole model's roster (its values, CP-SAT's objective)."""
+        """From the whole model's roster (its values, and its cost as the callback priced them)."""
         found = self._found_of(values)
-        self._lowest, self._whole = min(objective, found.objective), found.objective
+        self._lowest, self._whole = objective, found.objective
         logger.info("neighbourhoods beside the whole model from %d", found.objective)
         self._thread = threading.Thread(target=self._run, args=(found,), daemon=True)
         self._thread.start()
