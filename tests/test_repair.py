@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from ortools.sat.python import cp_model
 from support import (
     INSTANCES,
     MON,
@@ -37,6 +38,11 @@ from outreach_opt.domain.roster import Assignment, Roster, Stay
 from outreach_opt.io.load import load_instance
 from outreach_opt.report.diff import NightChange, diff_lines, roster_diff, summary
 from outreach_opt.scenarios.event import Event, load_event
+from outreach_opt.solve import first_roster
+from outreach_opt.solve import repair as repair_module
+from outreach_opt.solve.builder import RosterModel
+from outreach_opt.solve.first_roster import Completed
+from outreach_opt.solve.options import SolveOptions, configured_solver
 from outreach_opt.solve.outcome import Status
 from outreach_opt.solve.repair import OTHERS_WEIGHT, RepairOptions, RepairResult, repair
 
@@ -140,6 +146,67 @@ def test_absent_persons_own_week_is_changed_before_a_colleagues(tmp_path: Path) 
     assert OTHERS_WEIGHT > 1
     li_wei = next(s for s in event.instance.specialists if s.id == "li-wei")
     assert [u.date.isoformat() for u in li_wei.unavailable][-2:] == ["2025-10-20", "2025-10-21"]
+
+
+def _ill_li_wei(tmp_path: Path) -> tuple[Event, Roster]:
+    base_instance = load_instance(str(core_anzhen_week(tmp_path)))
+    solved, _ = solve_checked(base_instance)
+    assert solved.roster is not None
+    event = _event(
+        tmp_path,
+        base_instance,
+        "operations:\n  - {op: unavailable, specialist: li-wei, dates: [2025-10-20, 2025-10-21]}\n",
+    )
+    return event, solved.roster
+
+
+def test_the_published_roster_less_the_event_is_the_first_phases_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the event leaves of the published roster is completed into a whole roster of the
+    model before the first phase (at 80 x 15 CP-SAT took the partial hint as nothing, and the
+    repair ended with no roster): the completion succeeds and hints every variable."""
+    event, published = _ill_li_wei(tmp_path)
+    completed: list[tuple[bool, int, int]] = []
+
+    def spy(built: RosterModel, limit: float) -> Completed | None:
+        done = first_roster.complete_hint(built, limit)
+        hints = built.model.proto.solution_hint
+        completed.append((done is not None, len(hints.vars), len(built.model.proto.variables)))
+        return done
+
+    monkeypatch.setattr(repair_module, "complete_hint", spy)
+    repaired(event, published)
+    [(done, hinted, variables)] = completed
+    assert done and hinted == variables
+
+
+class _NoRoster(cp_model.CpSolver):
+    """A solver that finds nothing (a phase out of time)."""
+
+    def solve(self, model: cp_model.CpModel, callback: object = None) -> cp_model.cp_model_pb2.CpSolverStatus:
+        return cp_model.UNKNOWN
+
+
+def test_a_later_phase_without_a_roster_keeps_the_phase_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The coverage phase found a roster and the next found none in its share: the coverage
+    phase's roster is the repair (valid, checked), not "no repaired roster"."""
+    event, published = _ill_li_wei(tmp_path)
+    made: list[cp_model.CpSolver] = []
+
+    def solvers(options: SolveOptions, **kwargs: object) -> cp_model.CpSolver:
+        solver = configured_solver(options, **kwargs)  # type: ignore[arg-type]
+        if made:
+            solver = _NoRoster()
+        made.append(solver)
+        return solver
+
+    monkeypatch.setattr(repair_module, "configured_solver", solvers)
+    result = repaired(event, published)
+    assert [(p.name, p.proven) for p in result.phases] == [("coverage", True), ("changes", False), ("objective", False)]
+    assert len(made) == 2 and result.status is Status.FEASIBLE and not result.proven
+    assert [p.value for p in result.phases[1:]] == [result.weighted_changes, result.objective]
+    assert result.breakdown["uncovered"] == 0
 
 
 def test_diff_says_handed_over_moved_and_changed() -> None:

@@ -30,7 +30,10 @@ The objectives are lexicographic, each phase solved and its optimum fixed before
 
 `max_changes` caps the (unweighted) number of changes, forced ones included, as a hard rule.
 A phase that does not prove its optimum within its share of the time keeps its best value
-(`proven` is then False). Symmetry breaking is off: it could forbid the published roster.
+(`proven` is then False); one that finds no roster in its share leaves the roster of the phase
+before it standing, the phases left valued on it, unproven. The first phase starts from the
+published roster less what the event made impossible, completed into a whole roster of the
+model (`COMPLETION_SHARE`). Symmetry breaking is off: it could forbid the published roster.
 """
 
 from __future__ import annotations
@@ -46,11 +49,17 @@ from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster, Stay
 from outreach_opt.solve.builder import BuildOptions, RosterModel
+from outreach_opt.solve.first_roster import complete_hint, hint_solution
 from outreach_opt.solve.options import SolveOptions, configured_solver
 from outreach_opt.solve.outcome import Status, read_roster
 from outreach_opt.solve.size_limits import check_size
 
 OTHERS_WEIGHT = 2
+COMPLETION_SHARE = 1 / 3
+"""At most this share of the time completes the published roster (less what the event made
+impossible) into a whole roster of the model, the first phase's start: CP-SAT took a partial
+hint of it as no roster at all at 80 specialists x 15 sites (a specialist ill for two days,
+30 s: 'no repaired roster found', the coverage phase's 10 s without one)."""
 """A changed slot of someone the event does not name costs this many of the named person's."""
 
 SlotValue = tuple[str, str, str | None, bool]
@@ -200,6 +209,7 @@ def repair(
     if not options.changes_first and "uncovered" in built.terms:
         phases.insert(0, ("coverage", built.terms["uncovered"]))
     _hint_published(built, published)
+    complete_hint(built, max(0.1, options.time_limit * COMPLETION_SHARE))
     done: list[Phase] = []
     solver: cp_model.CpSolver | None = None
     status = Status.UNKNOWN
@@ -207,18 +217,23 @@ def repair(
         left = options.time_limit - (time.perf_counter() - started)
         share = max(0.1, left / (len(phases) - i))
         built.model.minimize(expr)
-        solver = configured_solver(SolveOptions(time_limit=share, workers=options.workers, seed=options.seed))
-        code = solver.solve(built.model)
+        following = configured_solver(SolveOptions(time_limit=share, workers=options.workers, seed=options.seed))
+        code = following.solve(built.model)
         if code == cp_model.MODEL_INVALID:  # a bug in the builder or here, never the user's input
             raise RuntimeError(f"CP-SAT rejected the repair model: {built.model.validate()}")
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            if solver is not None:  # the last phase's roster stands, the phases left unproven on it
+                done += [Phase(later, round(solver.value(e)), False) for later, e in phases[i:]]
+                status = Status.FEASIBLE
+                break
             failed = Status.INFEASIBLE if code == cp_model.INFEASIBLE else Status.UNKNOWN
             return RepairResult(failed, forced=changes.forced, wall_time=time.perf_counter() - started)
+        solver = following
         value = round(solver.value(expr))  # the roster's own, not objective_value (see lns.breakdown)
         done.append(Phase(name, value, code == cp_model.OPTIMAL))
         status = Status.OPTIMAL if code == cp_model.OPTIMAL and status is not Status.FEASIBLE else Status.FEASIBLE
         built.model.add(expr <= value)
-        _hint_solution(built, solver)
+        hint_solution(built, solver.response_proto.solution)  # it satisfies the bound just added
     assert solver is not None
     value = round(solver.value(objective))
     roster = read_roster(built, solver, Status.FEASIBLE, value, value)
@@ -257,15 +272,3 @@ def _hint_published(built: RosterModel, published: Roster) -> None:
         )
     ]
     built.hint_roster(published.model_copy(update={"assignments": kept, "stays": kept_stays}))
-
-
-def _hint_solution(built: RosterModel, solver: cp_model.CpSolver) -> None:
-    """Hint the next phase with this phase's roster, which satisfies the bound just added."""
-    built.model.clear_hints()
-    for var in [*built.x.values(), *built.nights.values()]:
-        built.model.add_hint(var, solver.boolean_value(var))
-    for choices in built.days.values():
-        for _pat, var in choices:
-            built.model.add_hint(var, solver.boolean_value(var))
-    for var in built.uncovered.values():
-        built.model.add_hint(var, solver.value(var))
