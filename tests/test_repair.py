@@ -38,7 +38,7 @@ from outreach_opt.domain.roster import Assignment, Roster, Stay
 from outreach_opt.io.load import load_instance
 from outreach_opt.report.diff import NightChange, diff_lines, roster_diff, summary
 from outreach_opt.scenarios.event import Event, load_event
-from outreach_opt.solve import first_roster
+from outreach_opt.solve import first_roster, shortlist
 from outreach_opt.solve import repair as repair_module
 from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.first_roster import Completed
@@ -207,6 +207,22 @@ def test_a_later_phase_without_a_roster_keeps_the_phase_before(tmp_path: Path, m
     assert len(made) == 2 and result.status is Status.FEASIBLE and not result.proven
     assert [p.value for p in result.phases[1:]] == [result.weighted_changes, result.objective]
     assert result.breakdown["uncovered"] == 0
+
+
+def test_too_large_to_model_whole_the_repair_keeps_the_published_pairs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the whole-model limit at 0 and room for the narrowest shortlist only, the repair
+    is modelled over a shortlist, as `solve` is at 300 specialists; every pair of the published
+    roster is in it, so with changes first only the forced changes are made, and nothing is
+    called proven."""
+    event, published = _ill_li_wei(tmp_path)
+    monkeypatch.setattr(shortlist, "FULL_MODEL_VARIABLES", 0)
+    monkeypatch.setattr(shortlist, "VARIABLES_PER_SECOND", 1)
+    result = repaired(event, published, changes_first=True)
+    assert result.restricted is not None and result.restricted.endswith("specialist-demand pairs")
+    assert result.changes == result.forced >= 1
+    assert result.status is Status.FEASIBLE and not result.proven
 
 
 def test_diff_says_handed_over_moved_and_changed() -> None:

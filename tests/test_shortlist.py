@@ -92,6 +92,21 @@ def test_pins_and_preferred_specialists_are_kept() -> None:
     assert (pinned, other["id"]) in pairs
 
 
+def test_pairs_a_caller_keeps_are_in_every_shortlist(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A repair keeps the published roster's pairs: pairs the narrowest shortlist would not
+    pick are in it when kept, and in the model `plan_model` plans for a short limit."""
+    inst = _generated(60, 10, 2)
+    fitting = fitting_specialists(inst, travel_matrix(inst))
+    narrow = select_pairs(inst, fitting, 1, 1)
+    left_out = sorted({(spec, dem) for (dem, _), ranked in fitting.items() for _, spec, _ in ranked} - narrow)[:5]
+    assert len(left_out) == 5
+    assert set(left_out) <= select_pairs(inst, fitting, 1, 1, keep=frozenset(left_out))
+    monkeypatch.setattr(shortlist_module, "FULL_MODEL_VARIABLES", 0)
+    plan = plan_model(inst, (), 1.0, keep=frozenset(left_out))
+    assert plan.shortlist is not None
+    assert set(left_out) <= {(c.specialist, c.demand) for c in plan.prep.candidates}
+
+
 def test_restricted_solve_claims_only_the_relaxations_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     """Forced onto the shortlist, a small instance's solve says so, reports `feasible` even
     when the shortlist's own model is proven (its optimum is not the instance's), and its

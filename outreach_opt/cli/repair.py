@@ -135,7 +135,10 @@ def repair_command(
         )
         sys.exit(EXIT_CHECK_FAILED)
     order = "changes first" if changes_first else "coverage first, then fewest changes"
-    proof = "each step proven optimal" if result.proven else "not every step proven optimal in time"
+    if result.restricted is not None:
+        proof = f"modelled over {result.restricted}, with every pair of the published roster: not proven"
+    else:
+        proof = "each step proven optimal" if result.proven else "not every step proven optimal in time"
     console.print(
         f"repaired: {result.changes} change(s), {result.forced} forced by the event ({order}; {proof})\n"
         f"objective {result.objective} (the published roster before the event: {before.objective}); "

@@ -20,6 +20,11 @@ Changes are weighted: a slot of a specialist the event names (the absent person)
 other specialist's costs `others_weight`, so the repair moves the absent person's own work
 before it touches a colleague's week.
 
+An instance too large to model whole is modelled over a shortlist of (specialist, demand)
+pairs, as `solve` does (solve/shortlist.py), with every pair of the published roster kept, so
+that the published roster, less what the event took, is still a roster of the model; no phase
+is then proven (the shortlist's optima are not the instance's).
+
 The objectives are lexicographic, each phase solved and its optimum fixed before the next:
 
 - default (coverage first): (1) the `uncovered` term, so no session is left uncovered that a
@@ -46,12 +51,12 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from outreach_opt.domain.instance import Instance
-from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster, Stay
 from outreach_opt.solve.builder import BuildOptions, RosterModel
 from outreach_opt.solve.first_roster import complete_hint, hint_solution
 from outreach_opt.solve.options import SolveOptions, configured_solver
 from outreach_opt.solve.outcome import Status, read_roster
+from outreach_opt.solve.shortlist import plan_model
 from outreach_opt.solve.size_limits import check_size
 
 OTHERS_WEIGHT = 2
@@ -96,6 +101,10 @@ class RepairResult:
     phases: tuple[Phase, ...] = ()
     breakdown: dict[str, int] = field(default_factory=dict)
     wall_time: float = 0.0
+    restricted: str | None = None
+    """For an instance too large to model whole: the shortlist the repair was modelled over
+    (solve/shortlist.py, with every pair of the published roster), whose optima are not the
+    instance's, so no phase is proven."""
 
     @property
     def proven(self) -> bool:
@@ -198,9 +207,12 @@ def repair(
     """The repaired roster for `instance` (the event already applied) closest to `published`."""
     options = options or RepairOptions()
     started = time.perf_counter()
-    prep = prepare(instance, past)
-    check_size(prep)
-    built = RosterModel(prep, BuildOptions(symmetry_breaking=False)).build()
+    kept = frozenset((a.specialist, a.demand) for a in published.assignments if a.demand is not None)
+    plan = plan_model(instance, past, options.time_limit, keep=kept)
+    check_size(plan.prep)
+    built = RosterModel(plan.prep, BuildOptions(symmetry_breaking=False), pattern_cache=plan.cache).build()
+    short = plan.shortlist
+    restricted = None if short is None else f"{short.pairs:,} of {short.fitting_pairs:,} specialist-demand pairs"
     changes = change_count(built, published, affected, options.others_weight)
     if options.max_changes is not None:
         built.model.add(changes.count <= options.max_changes)
@@ -230,8 +242,8 @@ def repair(
             return RepairResult(failed, forced=changes.forced, wall_time=time.perf_counter() - started)
         solver = following
         value = round(solver.value(expr))  # the roster's own, not objective_value (see lns.breakdown)
-        done.append(Phase(name, value, code == cp_model.OPTIMAL))
-        status = Status.OPTIMAL if code == cp_model.OPTIMAL and status is not Status.FEASIBLE else Status.FEASIBLE
+        done.append(Phase(name, value, code == cp_model.OPTIMAL and restricted is None))
+        status = Status.OPTIMAL if done[-1].proven and status is not Status.FEASIBLE else Status.FEASIBLE
         built.model.add(expr <= value)
         hint_solution(built, solver.response_proto.solution)  # it satisfies the bound just added
     assert solver is not None
@@ -248,6 +260,7 @@ def repair(
         phases=tuple(done),
         breakdown={name: round(solver.value(expr)) for name, expr in built.terms.items()},
         wall_time=time.perf_counter() - started,
+        restricted=restricted,
     )
 
 

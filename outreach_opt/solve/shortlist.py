@@ -13,8 +13,9 @@ steps of half of it), the nearest among equally loaded (round trip from home), w
 specialist keeps at most a few outreach sites besides home. Picks go round by round over the
 demands, so a remote site is not left to nobody because nearer sites took everyone, and the
 load spreads the options over everyone: the fairness terms want everyone to take a share,
-and picking by distance alone left 39 of 300 specialists with no option at all. Pins and a
-demand's preferred specialists are always kept. Last, each outreach sharer without one gets a
+and picking by distance alone left 39 of 300 specialists with no option at all. Pins, a
+demand's preferred specialists and the pairs a caller keeps (a repair: the published roster's)
+are always kept. Last, each outreach sharer without one gets a
 plain away option (a weekday outside the evening: one burden point), one site over the cap at
 most (`_add_plain_options`), and each sharer who fits only a few demands keeps them all
 (`_add_narrow`).
@@ -96,9 +97,13 @@ class Plan:
     shortlist: Shortlist | None = None
 
 
-def plan_model(instance: Instance, past: Sequence[Assignment], time_limit: float) -> Plan:
+def plan_model(
+    instance: Instance, past: Sequence[Assignment], time_limit: float, keep: frozenset[tuple[str, str]] = frozenset()
+) -> Plan:
     """The whole instance when its model is within `FULL_MODEL_VARIABLES`, else the widest
-    shortlist (`SHAPES`) within `VARIABLES_PER_SECOND` x the limit (the narrowest if none is).
+    shortlist (`SHAPES`) within `VARIABLES_PER_SECOND` x the limit (the narrowest if none is),
+    every shortlist with the (specialist, demand) pairs of `keep` (a published roster's, for
+    a repair that must be able to keep it).
 
     Sizes are judged on a sample of specialist-days first (`SAMPLE_DAYS`), and counted in
     full only when the sample leaves it open: counting 2.4M patterns to learn that they are
@@ -117,7 +122,7 @@ def plan_model(instance: Instance, past: Sequence[Assignment], time_limit: float
         widest = whole
     wanted = max(1, round(VARIABLES_PER_SECOND * time_limit))
     for k, (sites, per_session) in enumerate(SHAPES):
-        pairs = select_pairs(instance, fitting, sites, per_session)
+        pairs = select_pairs(instance, fitting, sites, per_session, keep=keep)
         # the whole model's candidates, when made, are filtered; else made for the pairs only
         prep = restricted(widest, pairs) if widest is not None else with_pairs(base, pairs)
         cache = {}
@@ -261,6 +266,7 @@ def select_pairs(
     sites_per_specialist: int,
     per_session: int,
     plain_options: bool = True,
+    keep: frozenset[tuple[str, str]] = frozenset(),
 ) -> frozenset[tuple[str, str]]:
     """The (specialist, demand) pairs of the shortlist (see the module docstring). A pair's
     site, for the cap on sites, is the nearest it can be served from (a remote surgery's
@@ -270,7 +276,7 @@ def select_pairs(
     (tests/test_shortlist_pairs.py compares those with the former algorithm)."""
     specs = {s.id: s for s in instance.specialists}
     site_of = {(dem, spec): site for (dem, _), ranked in fitting.items() for _, spec, site in ranked}
-    pairs: set[tuple[str, str]] = set()
+    pairs: set[tuple[str, str]] = set(keep)
     sites: dict[str, set[str]] = defaultdict(set)
     for pin in instance.pins:
         pairs.add((pin.specialist, pin.demand))
