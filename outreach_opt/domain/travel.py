@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
+import numpy as np
+
 from outreach_opt.domain.instance import Demand, Instance
 
 TravelMatrix = dict[tuple[str, str], int]
@@ -27,20 +29,24 @@ def listed_travel(instance: Instance) -> TravelMatrix:
 
 
 def shortest_routes(matrix: TravelMatrix, sites: Iterable[str]) -> TravelMatrix:
-    """All-pairs shortest routes over the known legs (Floyd–Warshall; sites are few)."""
+    """All-pairs shortest routes over the known legs (Floyd–Warshall), as `matrix` with every
+    pair of `sites` that some route joins set to its shortest route.
+
+    Why numpy: in plain Python the n³ relaxations took 59 s of a 76 s solve for one specialist
+    and 500 sites (`generate --sites 500`); one vectorised step per intermediate site does the
+    same sums in a fraction of a second."""
     ids = list(sites)
+    index = {site: k for k, site in enumerate(ids)}
+    far = np.int64(2**40)  # no route; two of them still add up within int64
+    dist = np.full((len(ids), len(ids)), far, dtype=np.int64)
+    for (a, b), minutes in matrix.items():
+        if a in index and b in index:
+            dist[index[a], index[b]] = minutes
+    for k in range(len(ids)):
+        np.minimum(dist, dist[:, k : k + 1] + dist[k : k + 1, :], out=dist)
     best = dict(matrix)
-    for k in ids:
-        for i in ids:
-            ik = best.get((i, k))
-            if ik is None:
-                continue
-            for j in ids:
-                kj = best.get((k, j))
-                if kj is None:
-                    continue
-                if (i, j) not in best or ik + kj < best[(i, j)]:
-                    best[(i, j)] = ik + kj
+    for i, j in zip(*np.nonzero(dist < far), strict=True):
+        best[(ids[i], ids[j])] = int(dist[i, j])
     return best
 
 
