@@ -327,6 +327,32 @@ def test_time_limit_must_be_a_number_of_seconds(tmp_path: Path, command: str, se
     assert f"'{seconds}' is not a number of seconds" in result.output
 
 
+SEED_RANGE = "is not in the range -2147483648<=x<=2147483647"
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "value", "said"),
+    [
+        *[(c, "--seed", "2147483648", f"2147483648 {SEED_RANGE}") for c in ("solve", "repair", "batch")],
+        *[(c, "--seed", "-2147483649", f"-2147483649 {SEED_RANGE}") for c in ("solve", "repair", "batch")],
+        *[(c, "--workers", "100000", "100000 is not in the range 0<=x<=1024") for c in ("solve", "repair")],
+    ],
+)
+def test_seed_and_workers_are_what_cp_sat_takes(
+    tmp_path: Path, command: str, option: str, value: str, said: str
+) -> None:
+    """A 33-bit seed ended in a pybind TypeError and 100,000 workers in "CP-SAT rejected the
+    model:" with no reason, both tracebacks (exit 1): bad input, refused by the option."""
+    args = {
+        "solve": [str(EXAMPLE)],
+        "repair": [str(EXAMPLE), str(tmp_path / "r.json"), "--event", str(tmp_path / "e.yaml")],
+        "batch": [str(EXAMPLE), "--out", str(tmp_path / "out")],
+    }[command]
+    result = run(command, *args, option, value)
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '{option}': {said}" in result.output
+
+
 def test_no_roster_says_when_it_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
     """A solve that gives up early (the by-specialist route, when its first pass cannot fit the
     limit) said "no roster found within 60 s" although it stopped at 9 s: the line says how

@@ -31,7 +31,7 @@ import click
 from outreach_opt.batch.runner import BAD_INPUT, ERROR, EXECUTORS, Executor, Job, run_jobs
 from outreach_opt.cli.batch_tables import Reporter, batch_table, comparison_table, load_table
 from outreach_opt.cli.console import make_console
-from outreach_opt.cli.options import Seconds
+from outreach_opt.cli.options import SEED, Seconds
 from outreach_opt.domain.problems import InputError
 from outreach_opt.io.load import load_instance
 from outreach_opt.io.write import check_writable, make_folder, write_atomic, write_instance_data
@@ -56,7 +56,7 @@ def _run_options(func: Callable[..., Any]) -> Callable[..., Any]:
                          help="local: a process pool; dask: a Dask cluster (pip install 'outreach-opt[dask]')."),
             click.option("--scheduler", metavar="ADDRESS",
                          help="Dask scheduler address; a LocalCluster of --jobs workers when not given."),
-            click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT seed of every solve."),
+            click.option("--seed", type=SEED, default=0, show_default=True, help="CP-SAT seed of every solve."),
         ]
     ):  # fmt: skip
         func = option(func)

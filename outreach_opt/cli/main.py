@@ -30,7 +30,7 @@ from outreach_opt.cli.explain import explain_command, print_explanation
 from outreach_opt.cli.export import export_command, format_for, render
 from outreach_opt.cli.generate import generate_command
 from outreach_opt.cli.import_cq import import_cq_command
-from outreach_opt.cli.options import Seconds
+from outreach_opt.cli.options import SEED, WORKERS, Seconds
 from outreach_opt.cli.progress import ProgressView
 from outreach_opt.cli.repair import diff_command, repair_command
 from outreach_opt.cli.roster_input import refuse_unknown_ids
@@ -95,8 +95,8 @@ def main(ctx: click.Context, verbose: int) -> None:
 @main.command(name="solve")
 @click.argument("instance", required=False)
 @click.option("--time-limit", type=Seconds(min=0.1), default=10.0, show_default=True, help="Seconds.")
-@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True, help="0: every core.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--workers", type=WORKERS, default=0, show_default=True, help="0: every core.")
+@click.option("--seed", type=SEED, default=0, show_default=True)
 @click.option(
     "--lns/--no-lns",
     default=None,

@@ -20,3 +20,12 @@ class Seconds(click.FloatRange):
         if not math.isfinite(seconds):
             self.fail(f"{value!r} is not a number of seconds; give one such as 30", param, ctx)
         return seconds
+
+
+SEED = click.IntRange(-(2**31), 2**31 - 1)
+"""CP-SAT's `random_seed` is a 32-bit integer: a seed outside it ended `solve` in a pybind
+TypeError traceback (exit 1) instead of a usage error."""
+
+WORKERS = click.IntRange(0, 1024)
+"""CP-SAT rejected 100,000 workers with an empty reason (a RuntimeError, exit 1); no machine
+this runs on has a thousand cores."""

@@ -20,7 +20,7 @@ from outreach_opt.cli import tables
 from outreach_opt.cli.console import make_console
 from outreach_opt.cli.explain import print_explanation
 from outreach_opt.cli.export import format_for, render
-from outreach_opt.cli.options import Seconds
+from outreach_opt.cli.options import SEED, WORKERS, Seconds
 from outreach_opt.cli.roster_input import refuse_unknown_ids
 from outreach_opt.cli.uncovered import print_uncovered_summary
 from outreach_opt.domain.history import past_assignments
@@ -74,8 +74,8 @@ def diff_command(instance: str, old: str, new: str) -> None:
     help="Fewest changes before coverage (never re-covers what the event uncovered).",
 )
 @click.option("--time-limit", type=Seconds(min=0.1), default=30.0, show_default=True, help="Seconds.")
-@click.option("--workers", type=click.IntRange(min=0), default=0, show_default=True, help="0: every core.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--workers", type=WORKERS, default=0, show_default=True, help="0: every core.")
+@click.option("--seed", type=SEED, default=0, show_default=True)
 @click.option("--out", "-o", type=click.Path(dir_okay=False), help="Write the repaired roster (.json .yaml .csv …).")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @click.option("--history", type=click.Path(file_okay=False), help="Folder of earlier published rosters to count in.")
