@@ -179,6 +179,33 @@ def test_bad_files_are_refused_at_their_line(tmp_path: Path, change: tuple[str, 
     assert run.exit_code == 2 and message in run.stderr and "Traceback" not in run.output
 
 
+@pytest.mark.parametrize(
+    ("change", "line", "message"),
+    [
+        (
+            ("E,480,\n", "E,100000,\n"),
+            6,
+            "the length of shift E must be at most 1440 (the minutes in a day: a shift is worked within one day), "
+            "not 100000",
+        ),
+    ],
+)
+def test_impossible_values_are_refused_alone_at_their_line(
+    tmp_path: Path, change: tuple[str, str], line: int, message: str
+) -> None:
+    """Values the benchmark cannot mean, or the instance cannot hold, are refused at the
+    benchmark's line in its terms, as the only message: never a silently changed instance,
+    a later `solve` finding it infeasible, or an error about the generated instance's fields."""
+    path = tmp_path / "bad.txt"
+    path.write_text(HAND_MADE.replace(*change), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_curtois_qu(str(path))
+    assert str(caught.value) == f"{path}:{line}: {message}"
+    run = CliRunner().invoke(main, ["import-cq", str(path), "--out", str(tmp_path / "out.yaml")])
+    assert run.exit_code == 2 and run.stderr == f"error: {path}:{line}: {message}\n"
+    assert not (tmp_path / "out.yaml").exists()
+
+
 def test_weekend_days_are_saturday_and_sunday() -> None:
     """Day 0 is a Monday, so days 7k+5 and 7k+6 are the Saturday and Sunday of max_weekends."""
     assert (START + dt.timedelta(days=5)).weekday() == 5 and (START + dt.timedelta(days=13)).weekday() == 6

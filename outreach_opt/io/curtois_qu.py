@@ -97,7 +97,8 @@ class _Reader:
     def error(self, line: int, message: str) -> None:
         self.problems.append(Problem((), message, self.file, line))
 
-    def integer(self, line: int, text: str, what: str, least: int = 0) -> int:
+    def integer(self, line: int, text: str, what: str, least: int = 0, most: tuple[int, str] | None = None) -> int:
+        """`most` is (the largest value, why it is the largest), said in the message."""
         try:
             value = int(text.strip())
         except ValueError:
@@ -105,6 +106,9 @@ class _Reader:
             return least
         if value < least:
             self.error(line, f"{what} must be at least {least}, not {value}")
+            return least
+        if most is not None and value > most[0]:
+            self.error(line, f"{what} must be at most {most[0]} ({most[1]}), not {value}")
             return least
         return value
 
@@ -170,7 +174,10 @@ def parse(text: str, file: str) -> CurtoisQu:
         if sid in out.shifts:
             reader.error(line.number, f"shift {sid!r} is listed twice")
         following = [s.strip() for s in line.fields[2].split("|") if s.strip()] if len(line.fields) > 2 else []
-        out.shifts[sid] = (reader.integer(line.number, line.fields[1], f"the length of shift {sid}", 1), following)
+        # One shift a day: a longer one would be scaled into a day (clock_scale) and look fine.
+        one_day = (24 * 60, "the minutes in a day: a shift is worked within one day")
+        length = reader.integer(line.number, line.fields[1], f"the length of shift {sid}", 1, one_day)
+        out.shifts[sid] = (length, following)
     shift_lines = {line.fields[0]: line.number for line in found["SECTION_SHIFTS"] if line.fields}
     for sid, (_, following) in out.shifts.items():
         for other in following:
