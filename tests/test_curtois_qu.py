@@ -188,6 +188,19 @@ def test_bad_files_are_refused_at_their_line(tmp_path: Path, change: tuple[str, 
             "the length of shift E must be at most 1440 (the minutes in a day: a shift is worked within one day), "
             "not 100000",
         ),
+        (
+            ("A,E=3|L=3,1440,960,", "A,E=3|L=3,1440,1500,"),
+            10,
+            "MinTotalMinutes 1500 is above MaxTotalMinutes 1440; give a minimum no larger than the maximum",
+        ),
+        (
+            ("A,E=3|L=3,1440,960,3,1,", "A,E=3|L=3,1440,960,2,3,"),
+            10,
+            "MinConsecutiveShifts 3 is above MaxConsecutiveShifts 2; give a minimum no larger than the maximum",
+        ),
+        (("A,E=3|L=3,1440,960,3,1,1,1", "A,E=3|L=3,1440,960,3,1,1,-1"), 10, "MaxWeekends must be at least 0, not -1"),
+        (("A,2,L,4", "A,2,L,-4"), 18, "the weight must be at least 0, not -4"),
+        (("2,L,0,100,10", "2,L,0,100,-10"), 30, "WeightForOver must be at least 0, not -10"),
     ],
 )
 def test_impossible_values_are_refused_alone_at_their_line(

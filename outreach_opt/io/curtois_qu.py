@@ -217,8 +217,16 @@ def parse(text: str, file: str) -> CurtoisQu:
                 continue
             max_shifts[shift_ref(line, sid.strip())] = reader.integer(line.number, value, f"MaxShifts of {sid}")
         entry: dict[str, Any] = {"line": line.number, "max_shifts": max_shifts}
+        before = len(reader.problems)
         for name, text in zip(names, line.fields[2:], strict=True):
             entry[name] = reader.integer(line.number, text, name)
+        # Imported, a minimum above its maximum is only found by `solve`, as infeasible.
+        for least, most in (("MinTotalMinutes", "MaxTotalMinutes"), ("MinConsecutiveShifts", "MaxConsecutiveShifts")):
+            if len(reader.problems) == before and entry[least] > entry[most]:
+                reader.error(
+                    line.number,
+                    f"{least} {entry[least]} is above {most} {entry[most]}; give a minimum no larger than the maximum",
+                )
         out.staff[eid] = entry
 
     def staff_ref(line: _Line, text: str) -> str:
