@@ -133,6 +133,17 @@ def test_unreadable_source_is_said_as_for_any_file(tmp_path: Path) -> None:
     assert done.exit_code == 2 and "is not UTF-8 text" in done.stderr and "codec" not in done.stderr
 
 
+def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    """A file saved with a UTF-8 byte order mark reads as the same file without one (the
+    instance YAML loader accepts one too); it was "1: data before the first SECTION_ line"."""
+    plain, marked = tmp_path / "plain.txt", tmp_path / "marked.txt"
+    plain.write_text(HAND_MADE, encoding="utf-8")
+    marked.write_bytes(b"\xef\xbb\xbf" + HAND_MADE.encode("utf-8"))
+    assert read_curtois_qu(str(marked)) == {**read_curtois_qu(str(plain)), "name": "marked"}
+    run = CliRunner().invoke(main, ["import-cq", str(marked), "--out", str(tmp_path / "out.yaml")])
+    assert run.exit_code == 0, run.output
+
+
 def test_instance1_solves_to_its_proven_optimum() -> None:
     """The published proven optimum 607, proven by the engine and recomputed by the checker."""
     result, report = solve_checked(load_curtois_qu(str(INSTANCE1)), time_limit=60, workers=2)

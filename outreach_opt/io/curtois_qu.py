@@ -367,7 +367,8 @@ def to_data(cq: CurtoisQu, name: str) -> dict[str, Any]:
 def read_curtois_qu(path: str) -> dict[str, Any]:
     """The instance data of a Curtois & Qu file, named after the file."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        # utf-8-sig: a byte order mark (editors on Windows write one) is not data before a section.
+        text = Path(path).read_text(encoding="utf-8-sig")
     except OSError as exc:
         raise InputError.single(path, f"cannot read the file: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
