@@ -212,6 +212,37 @@ def test_bad_files_are_refused_at_their_line(tmp_path: Path, change: tuple[str, 
         (("A,E=3|L=3,1440,960,3,1,1,1", "A,E=3|L=3,1440,960,3,1,1,-1"), 10, "MaxWeekends must be at least 0, not -1"),
         (("A,2,L,4", "A,2,L,-4"), 18, "the weight must be at least 0, not -4"),
         (("2,L,0,100,10", "2,L,0,100,-10"), 30, "WeightForOver must be at least 0, not -10"),
+        (
+            ("SECTION_HORIZON\n3\n", "SECTION_HORIZON\n100000\n"),
+            3,
+            "the horizon must be at most 366 (the longest horizon outreach-opt plans), not 100000",
+        ),
+        (
+            ("0,E,1,100,1", "0,E,99999999999,100,1"),
+            25,
+            "Requirement must be at most 100000 (the largest number an outreach-opt instance holds), not 99999999999",
+        ),
+        (
+            ("0,E,1,100,1", "0,E,1,100001,1"),
+            25,
+            "WeightForUnder must be at most 100000 (the largest number an outreach-opt instance holds), not 100001",
+        ),
+        (
+            ("A,2,L,4", "A,2,L,100001"),
+            18,
+            "the weight must be at most 100000 (the largest number an outreach-opt instance holds), not 100001",
+        ),
+        (
+            ("A,E=3|L=3,1440,960,3,1,1,1", "A,E=3|L=3,1440,960,3,1,1,100001"),
+            10,
+            "MaxWeekends must be at most 100000 (the largest number an outreach-opt instance holds), not 100001",
+        ),
+        (
+            ("A,E=3|L=3,1440,", "A,E=3|L=3,100001,"),
+            10,
+            "MaxTotalMinutes must be at most 100000 (an outreach-opt instance holds at most 100000 minutes "
+            "once they are divided by 1, the common factor of the shift lengths), not 100001",
+        ),
     ],
 )
 def test_impossible_values_are_refused_alone_at_their_line(

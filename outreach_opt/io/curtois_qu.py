@@ -64,6 +64,11 @@ SECTIONS = (
     "SECTION_COVER",
 )
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+DAYS = (366, "the longest horizon outreach-opt plans")
+"""The instance model's limit on `horizon.days`, refused here at the benchmark's line."""
+HELD = (100_000, "the largest number an outreach-opt instance holds")
+"""The instance model's limit on a count or weight (`Count`), refused here at the benchmark's
+line: the model's own message names the generated instance's field, with no line."""
 
 
 @dataclass
@@ -158,7 +163,7 @@ def parse(text: str, file: str) -> CurtoisQu:
         reader.error(horizon[0].number if horizon else 1, "SECTION_HORIZON holds one line: the number of days")
     else:
         before = len(reader.problems)
-        out.horizon = reader.integer(horizon[0].number, horizon[0].fields[0], "the horizon", least=1)
+        out.horizon = reader.integer(horizon[0].number, horizon[0].fields[0], "the horizon", 1, DAYS)
         if len(reader.problems) > before:
             out.horizon = 0  # unknown: days are not judged against it
 
@@ -219,7 +224,8 @@ def parse(text: str, file: str) -> CurtoisQu:
         entry: dict[str, Any] = {"line": line.number, "max_shifts": max_shifts}
         before = len(reader.problems)
         for name, text in zip(names, line.fields[2:], strict=True):
-            entry[name] = reader.integer(line.number, text, name)
+            # Total minutes are held divided by the shifts' common factor: judged in to_data.
+            entry[name] = reader.integer(line.number, text, name, 0, None if "Total" in name else HELD)
         # Imported, a minimum above its maximum is only found by `solve`, as infeasible.
         for least, most in (("MinTotalMinutes", "MaxTotalMinutes"), ("MinConsecutiveShifts", "MaxConsecutiveShifts")):
             if len(reader.problems) == before and entry[least] > entry[most]:
@@ -250,7 +256,7 @@ def parse(text: str, file: str) -> CurtoisQu:
                         staff_ref(line, eid),
                         day_ref(line, day),
                         shift_ref(line, sid),
-                        reader.integer(line.number, weight, "the weight"),
+                        reader.integer(line.number, weight, "the weight", 0, HELD),
                     )
                 )
     for line in found["SECTION_COVER"]:
@@ -259,7 +265,7 @@ def parse(text: str, file: str) -> CurtoisQu:
             if (t, sid) in out.cover:
                 reader.error(line.number, f"cover for day {t}, shift {sid} is listed twice")
             values = [
-                reader.integer(line.number, v, what)
+                reader.integer(line.number, v, what, 0, HELD)
                 for v, what in zip(line.fields[2:], ("Requirement", "WeightForUnder", "WeightForOver"), strict=True)
             ]
             out.cover[(t, sid)] = (values[0], values[1], values[2])
@@ -288,6 +294,21 @@ def to_data(cq: CurtoisQu, name: str) -> dict[str, Any]:
         k = clock_scale(lengths)
     except ValueError as exc:
         raise InputError.single(cq.file, f"SECTION_SHIFTS: {exc}") from None
+    too_large = [
+        Problem(
+            (),
+            f"{name} must be at most {largest} (an outreach-opt instance holds at most {HELD[0]} minutes "
+            f"once they are divided by {k}, the common factor of the shift lengths), not {entry[name]}",
+            cq.file,
+            entry["line"],
+        )
+        for entry in cq.staff.values()
+        # floor(max / k) and ceil(min / k) are what the instance holds (module docstring)
+        for name, largest in (("MaxTotalMinutes", HELD[0] * k + k - 1), ("MinTotalMinutes", HELD[0] * k))
+        if entry[name] > largest
+    ]
+    if too_large:
+        raise InputError(too_large)
     periods, start = [], 0
     for sid, (length, _) in cq.shifts.items():
         periods.append({"id": sid, "start": _clock(start), "end": _clock(start + length // k), "evening": False})
