@@ -345,3 +345,41 @@ def test_a_sweep_of_headcounts_says_the_fairness_term_moves_with_it(tmp_path: Pa
         "11 specialists share outreach against the base's 10: fairness_deviation counts n times each one's "
         "distance from the mean, so the objective moves with the headcount (compare the fairness spread)",
     )
+
+
+NOT_FINITE = (
+    "expected a finite number, found {} (YAML reads .inf and .nan as infinity and not-a-number); "
+    "write an ordinary number"
+)
+
+
+@pytest.mark.parametrize(
+    ("written", "line", "key", "shown"),
+    [("to: .inf", 6, "to", "inf"), ("step: .inf", 7, "step", "inf"), ("from: .nan", 5, "from", "nan")],
+)
+def test_sweep_numbers_must_be_finite(
+    tmp_path: Path, anzhen: Instance, written: str, line: int, key: str, shown: str
+) -> None:
+    """`.inf` and `.nan` are numbers to YAML: a sweep to infinity crashed counting its values,
+    a step of infinity gave NaN factors (0 × inf), `from: .nan` said Python's "cannot convert
+    float NaN to integer". Each is refused at its own line."""
+    keys = {"from": "from: 0.6", "to": "to: 1.4", "step": "step: 0.2", key: written}
+    text = f"""
+        scenarios:
+          - name: roads
+            sweep:
+              parameter: travel_factor
+              {keys["from"]}
+              {keys["to"]}
+              {keys["step"]}
+        """
+    [problem] = problems(tmp_path, anzhen, text)
+    assert (problem.path, problem.line) == (("scenarios", 0, "sweep", key), line)
+    assert problem.message == NOT_FINITE.format(shown)
+
+
+def test_scale_factor_must_be_finite(tmp_path: Path, anzhen: Instance) -> None:
+    """`op: scale` with `factor: .nan` said only "greater than 0"; it is not a number at all."""
+    text = "scenarios: [{name: s, operations: [{op: scale, what: travel, factor: .nan}]}]"
+    [problem] = problems(tmp_path, anzhen, text)
+    assert (problem.line, problem.message) == (1, NOT_FINITE.format("nan"))

@@ -85,7 +85,7 @@ class Scale(_Frozen):
 
     op: Literal["scale"]
     what: Literal["travel", "demand"]
-    factor: float = Field(gt=0, le=100)
+    factor: float = Field(gt=0, le=100, allow_inf_nan=False)
 
 
 class SetValue(_Frozen):
@@ -123,9 +123,9 @@ class Sweep(_Frozen):
     """A parameter range: one scenario per value from `from` to `to` (inclusive) by `step`."""
 
     parameter: Literal["travel_factor", "demand_factor", "extra_specialists"]
-    start: float = Field(alias="from")
-    to: float
-    step: float = Field(gt=0)
+    start: float = Field(alias="from", allow_inf_nan=False)
+    to: float = Field(allow_inf_nan=False)
+    step: float = Field(gt=0, allow_inf_nan=False)
     template: str | None = Field(
         default=None, description="extra_specialists: the specialist whose home, skills and limits the extras get."
     )
@@ -252,6 +252,11 @@ def _problem(located: Located, err: Any) -> Problem:
         message = f"unknown operation {given!r}{suggest(given, OPERATIONS)}; one of: {', '.join(OPERATIONS)}"
     elif kind == "union_tag_not_found":
         message = f"an operation needs 'op:', one of: {', '.join(OPERATIONS)}"
+    elif kind == "finite_number":
+        message = (
+            f"expected a finite number, found {err['input']} (YAML reads .inf and .nan as infinity and "
+            "not-a-number); write an ordinary number"
+        )
     else:
         message = pydantic_message(err, tuple(path))
     return located.locate(Problem(tuple(path), message), key=kind == "extra_forbidden")
