@@ -297,15 +297,15 @@ def to_data(cq: CurtoisQu, name: str) -> dict[str, Any]:
     too_large = [
         Problem(
             (),
-            f"{name} must be at most {largest} (an outreach-opt instance holds at most {HELD[0]} minutes "
-            f"once they are divided by {k}, the common factor of the shift lengths), not {entry[name]}",
+            f"{field} must be at most {largest} (an outreach-opt instance holds at most {HELD[0]} minutes "
+            f"once they are divided by {k}, the common factor of the shift lengths), not {entry[field]}",
             cq.file,
             entry["line"],
         )
         for entry in cq.staff.values()
         # floor(max / k) and ceil(min / k) are what the instance holds (module docstring)
-        for name, largest in (("MaxTotalMinutes", HELD[0] * k + k - 1), ("MinTotalMinutes", HELD[0] * k))
-        if entry[name] > largest
+        for field, largest in (("MaxTotalMinutes", HELD[0] * k + k - 1), ("MinTotalMinutes", HELD[0] * k))
+        if entry[field] > largest
     ]
     if too_large:
         raise InputError(too_large)
