@@ -383,3 +383,38 @@ def test_scale_factor_must_be_finite(tmp_path: Path, anzhen: Instance) -> None:
     text = "scenarios: [{name: s, operations: [{op: scale, what: travel, factor: .nan}]}]"
     [problem] = problems(tmp_path, anzhen, text)
     assert (problem.line, problem.message) == (1, NOT_FINITE.format("nan"))
+
+
+@pytest.mark.parametrize(
+    ("sweep", "message"),
+    [
+        (
+            "{parameter: extra_specialists, from: 0, to: 10000000, step: 5000000, template: huang-tao}",
+            "a sweep adds at most 300 extra specialists, not 10000000; lower 'to:' to 300 or less",
+        ),
+        (
+            "{parameter: travel_factor, from: 0.6, to: 1e+300, step: 1e+299}",
+            "a factor is at most 100 (as for op: scale), not 1e+300; lower 'to:' to 100 or less",
+        ),
+        (
+            "{parameter: demand_factor, from: 1, to: 101, step: 100}",
+            "a factor is at most 100 (as for op: scale), not 101; lower 'to:' to 100 or less",
+        ),
+    ],
+)
+def test_sweep_values_are_capped_like_the_operations(
+    tmp_path: Path, anzhen: Instance, sweep: str, message: str
+) -> None:
+    """The 200-value cap bounds how many variants a sweep makes, not how large each is: ten
+    million extra specialists hung the run, a travel factor of 1e+300 ran. A factor is capped
+    as `op: scale` caps it, a headcount at what a planner could hire; refused at `to:`."""
+    [problem] = problems(tmp_path, anzhen, f"scenarios:\n  - name: big\n    sweep:\n      {sweep}\n")
+    assert (problem.path, problem.line, problem.message) == (("scenarios", 0, "sweep", "to"), 4, message)
+
+
+def test_sweep_up_to_the_caps_is_accepted() -> None:
+    """The caps themselves are allowed: 300 extra specialists, a factor of 100."""
+    hires = {"parameter": "extra_specialists", "from": 0, "to": 300, "step": 150, "template": "huang-tao"}
+    assert Sweep.model_validate(hires).values() == [0, 150, 300]
+    factor = {"parameter": "travel_factor", "from": 50, "to": 100, "step": 50}
+    assert Sweep.model_validate(factor).values() == [50, 100]

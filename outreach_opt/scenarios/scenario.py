@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path as FsPath
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from outreach_opt.domain.problems import InputError, Path, Problem, suggest
 from outreach_opt.io.load import pydantic_message
@@ -36,6 +36,15 @@ from outreach_opt.io.located_yaml import Located, read_located
 MAX_SWEEP = 200
 """Most scenarios one sweep may expand to: far above a readable chart, and a guard against a
 step written as 0.001 instead of 0.1."""
+
+MAX_FACTOR = 100
+"""Largest travel or demand factor, for `op: scale` and for a sweep alike: a hundredfold is
+past any what-if; larger ones only make absurd session counts (a travel leg stops at a day)."""
+
+MAX_EXTRA_SPECIALISTS = 300
+"""Most extra specialists a sweep adds: far above any department's hiring (the sample weeks
+have ten specialists), and a guard against a typo such as 10000000, whose clones would hang
+the run before any solve."""
 
 ListSection = Literal["specialists", "demands", "sites"]
 """Sections whose entries have ids, so that `change` and `remove` can name one."""
@@ -85,7 +94,7 @@ class Scale(_Frozen):
 
     op: Literal["scale"]
     what: Literal["travel", "demand"]
-    factor: float = Field(gt=0, le=100, allow_inf_nan=False)
+    factor: float = Field(gt=0, le=MAX_FACTOR, allow_inf_nan=False)
 
 
 class SetValue(_Frozen):
@@ -129,6 +138,26 @@ class Sweep(_Frozen):
     template: str | None = Field(
         default=None, description="extra_specialists: the specialist whose home, skills and limits the extras get."
     )
+
+    @field_validator("to")
+    @classmethod
+    def _capped(cls, to: float, info: ValidationInfo) -> float:
+        """The largest value, capped as `op: scale` caps its factor: the 200-value cap bounds
+        how many variants there are, not how large each is (a sweep to 10000000 extra
+        specialists hung). `from` is at most `to`, so capping `to` caps them all; the error
+        stands at `to`, the value to lower."""
+        parameter = info.data.get("parameter")  # absent when misspelt: that error says enough
+        if parameter == "extra_specialists" and to > MAX_EXTRA_SPECIALISTS:
+            shown = f"{to:.0f}" if to.is_integer() and to < 1e15 else f"{to:g}"
+            raise ValueError(
+                f"a sweep adds at most {MAX_EXTRA_SPECIALISTS} extra specialists, not {shown}; "
+                f"lower 'to:' to {MAX_EXTRA_SPECIALISTS} or less"
+            )
+        if parameter in ("travel_factor", "demand_factor") and to > MAX_FACTOR:
+            raise ValueError(
+                f"a factor is at most {MAX_FACTOR} (as for op: scale), not {to:g}; lower 'to:' to {MAX_FACTOR} or less"
+            )
+        return to
 
     @model_validator(mode="after")
     def _sane(self) -> Sweep:
