@@ -243,6 +243,11 @@ def test_bad_files_are_refused_at_their_line(tmp_path: Path, change: tuple[str, 
             "MaxTotalMinutes must be at most 100000 (an outreach-opt instance holds at most 100000 minutes "
             "once they are divided by 1, the common factor of the shift lengths), not 100001",
         ),
+        (
+            ("2,L,0,100,10\n", "2,L,0,100,10\n\nSECTION_HORIZON\n2\n"),
+            32,
+            "SECTION_HORIZON is given twice (first at line 2); give each section once",
+        ),
     ],
 )
 def test_impossible_values_are_refused_alone_at_their_line(

@@ -122,6 +122,7 @@ def _sections(text: str, reader: _Reader) -> Iterator[tuple[str, list[_Line]]]:
     """(section name, its data lines) in file order; `#` comments and blank lines dropped."""
     name: str | None = None
     lines: list[_Line] = []
+    first: dict[str, int] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
@@ -131,6 +132,9 @@ def _sections(text: str, reader: _Reader) -> Iterator[tuple[str, list[_Line]]]:
                 yield name, lines
             if line not in SECTIONS:
                 reader.error(number, f"unknown section {line!r}; known: {', '.join(SECTIONS)}")
+            elif line in first:  # else the later one would silently win, and other lines be blamed
+                reader.error(number, f"{line} is given twice (first at line {first[line]}); give each section once")
+            first.setdefault(line, number)
             name, lines = line, []
             continue
         if name is None:
