@@ -573,3 +573,27 @@ def test_cli_repair_and_diff(tmp_path: Path) -> None:
     why = run("explain", sample, "--roster", str(strict), "--event", str(event), "--time-limit", "10")
     assert why.exit_code == 0, why.output
     assert "covering one more session: the best roster that does has objective 830" in why.stdout
+
+
+EVENT_HOLDS = (
+    "it should hold an event's operations: 'operations:' with a list such as "
+    "{op: unavailable, specialist: ID, dates: [...]}"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"), [("", "the file is empty"), ("# Li Wei ill\n\n", "the file holds only comments")]
+)
+def test_empty_event_file_says_it_should_hold_operations(tmp_path: Path, text: str, said: str) -> None:
+    """An empty or comment-only event file got the instance reader's words ("it should hold an
+    instance (see instances/)"), wrong for `repair --event` and `explain --event` alike."""
+    tiny = str(INSTANCES / "tiny.yaml")
+    published = tmp_path / "published.json"
+    assert run("solve", tiny, "--workers", "1", "--quiet", "--out", str(published)).exit_code == 0
+    event = tmp_path / "event.yaml"
+    event.write_text(text, encoding="utf-8")
+    expected = f"{event}:1:1: {said}; {EVENT_HOLDS}"
+    repaired_ = run("repair", tiny, str(published), "--event", str(event), "--workers", "1")
+    assert repaired_.exit_code == 2 and expected in repaired_.output
+    explained = run("explain", tiny, "--roster", str(published), "--event", str(event))
+    assert explained.exit_code == 2 and expected in explained.output

@@ -418,3 +418,17 @@ def test_sweep_up_to_the_caps_is_accepted() -> None:
     assert Sweep.model_validate(hires).values() == [0, 150, 300]
     factor = {"parameter": "travel_factor", "from": 50, "to": 100, "step": 50}
     assert Sweep.model_validate(factor).values() == [50, 100]
+
+
+@pytest.mark.parametrize(("text", "said"), [("", "the file is empty"), ("# roads\n", "the file holds only comments")])
+def test_empty_scenario_file_says_it_should_hold_scenarios(tmp_path: Path, text: str, said: str) -> None:
+    """An empty or comment-only scenario file got the instance reader's words ("it should hold
+    an instance (see instances/)"); `whatif` wants a scenario list."""
+    with pytest.raises(InputError) as caught:
+        load_scenario_file(str(_write(tmp_path, text)))
+    [problem] = caught.value.problems
+    assert (problem.line, problem.message) == (
+        1,
+        f"{said}; it should hold a scenario list: 'scenarios:' with each scenario's name and operations "
+        "(see instances/scenarios/)",
+    )

@@ -34,6 +34,9 @@ from outreach_opt.scenarios.scenario import (
 )
 from outreach_opt.scenarios.sweep import expand
 
+EVENT_FILE = "an event's operations: 'operations:' with a list such as {op: unavailable, specialist: ID, dates: [...]}"
+"""What an empty event file should have held; the reader's default speaks of an instance."""
+
 _WRAP = ("scenarios", 0)
 """Where the short form's keys sit once wrapped as a one-scenario file."""
 
@@ -50,7 +53,7 @@ class Event:
 
 def load_event(path: str, base: Instance) -> Event:
     """Read an event file and apply it to `base`; bad input is an InputError with lines."""
-    located = read_located(path)
+    located = read_located(path, EVENT_FILE)
     data = located.data
     if isinstance(data, dict) and "scenarios" in data:
         doc = load_scenario_file(path)

@@ -227,9 +227,13 @@ class ScenarioDoc:
         return target
 
 
+SCENARIO_FILE = "a scenario list: 'scenarios:' with each scenario's name and operations (see instances/scenarios/)"
+"""What an empty scenario file should have held; the reader's default speaks of an instance."""
+
+
 def load_scenario_file(path: str) -> ScenarioDoc:
     """Read and validate a scenario file; every problem is an InputError with its line."""
-    return validated(read_located(path))
+    return validated(read_located(path, SCENARIO_FILE))
 
 
 def validated(located: Located) -> ScenarioDoc:
