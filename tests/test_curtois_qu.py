@@ -248,6 +248,11 @@ def test_bad_files_are_refused_at_their_line(tmp_path: Path, change: tuple[str, 
             32,
             "SECTION_HORIZON is given twice (first at line 2); give each section once",
         ),
+        (
+            ("L,480,E\n", "L\n"),
+            7,
+            "shift 'L' has no length; write ShiftID, Length in minutes, ForbiddenNext (may be empty), e.g. L,480,",
+        ),
     ],
 )
 def test_impossible_values_are_refused_alone_at_their_line(

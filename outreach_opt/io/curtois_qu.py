@@ -177,6 +177,12 @@ def parse(text: str, file: str) -> CurtoisQu:
         return text
 
     for line in found["SECTION_SHIFTS"]:
+        if len(line.fields) == 1:
+            sid = line.fields[0]
+            what = "ShiftID, Length in minutes, ForbiddenNext (may be empty)"
+            reader.error(line.number, f"shift {sid!r} has no length; write {what}, e.g. {sid},480,")
+            out.shifts.setdefault(sid, (0, []))  # known, so the lines naming it are not refused as well
+            continue
         if not width(line, 2, "ShiftID, Length, ForbiddenNext", 3):
             continue
         sid = identifier(line, line.fields[0], "shift id")
