@@ -432,3 +432,21 @@ def test_empty_scenario_file_says_it_should_hold_scenarios(tmp_path: Path, text:
         f"{said}; it should hold a scenario list: 'scenarios:' with each scenario's name and operations "
         "(see instances/scenarios/)",
     )
+
+
+def test_set_outside_rules_and_weights_says_what_can_be_set(tmp_path: Path, anzhen: Instance) -> None:
+    """`set` reaches rules and weights only; `horizon.days` was called "not an id" (the shared
+    translation of a pattern), which says nothing of what `path:` may be."""
+    text = """
+        scenarios:
+          - name: longer week
+            operations:
+              - {op: set, path: weights.travel_minute, value: 2}
+              - {op: set, path: horizon.days, value: 5}
+        """
+    [problem] = problems(tmp_path, anzhen, text)
+    assert (problem.path, problem.line) == (("scenarios", 0, "operations", 1, "path"), 5)
+    assert problem.message == (
+        "'horizon.days' cannot be set: only rules.<name> and weights.<name> can "
+        "(a name of letters and '_', e.g. rules.min_rest_minutes)"
+    )

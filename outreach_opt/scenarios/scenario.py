@@ -285,6 +285,12 @@ def _problem(located: Located, err: Any) -> Problem:
         message = f"unknown operation {given!r}{suggest(given, OPERATIONS)}; one of: {', '.join(OPERATIONS)}"
     elif kind == "union_tag_not_found":
         message = f"an operation needs 'op:', one of: {', '.join(OPERATIONS)}"
+    elif kind == "string_pattern_mismatch" and owner is SetValue:
+        # the shared translation reads every pattern as an id's
+        message = (
+            f"{err['input']!r} cannot be set: only rules.<name> and weights.<name> can "
+            "(a name of letters and '_', e.g. rules.min_rest_minutes)"
+        )
     elif kind == "finite_number":
         message = (
             f"expected a finite number, found {err['input']} (YAML reads .inf and .nan as infinity and "
