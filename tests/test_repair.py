@@ -597,3 +597,17 @@ def test_empty_event_file_says_it_should_hold_operations(tmp_path: Path, text: s
     assert repaired_.exit_code == 2 and expected in repaired_.output
     explained = run("explain", tiny, "--roster", str(published), "--event", str(event))
     assert explained.exit_code == 2 and expected in explained.output
+
+
+def test_event_change_may_not_rename(tmp_path: Path) -> None:
+    """An event's `change` that sets `id` is refused at that key, as in a scenario file (an
+    event is read by the same code), with the event file's own path and line."""
+    anzhen = load_instance(str(INSTANCES / "anzhen-tongzhou-week.yaml"))
+    with pytest.raises(InputError) as exc:
+        _event(tmp_path, anzhen, "operations:\n  - {op: change, section: specialists, id: li-wei, set: {id: li-new}}\n")
+    (problem,) = exc.value.problems
+    assert (problem.field, problem.line) == ("operations[0].set.id", 2)
+    assert problem.message == (
+        "change cannot set 'id' (it would rename specialist 'li-wei'); "
+        "remove it (op: remove) and add the new specialist (op: add) instead"
+    )

@@ -450,3 +450,33 @@ def test_set_outside_rules_and_weights_says_what_can_be_set(tmp_path: Path, anzh
         "'horizon.days' cannot be set: only rules.<name> and weights.<name> can "
         "(a name of letters and '_', e.g. rules.min_rest_minutes)"
     )
+
+
+@pytest.mark.parametrize(
+    ("section", "ident", "what"),
+    [
+        ("specialists", "li-wei", "specialist"),
+        ("demands", "xianghe-clinic", "demand"),
+        ("sites", "dachang-tcm", "site"),
+    ],
+)
+def test_change_may_not_rename(tmp_path: Path, anzhen: Instance, section: str, ident: str, what: str) -> None:
+    """`change` with `set: {id: …}` was accepted and renamed the entry, leaving whatever named
+    the old id behind; it is refused at the `id:` key inside `set`, saying what to do."""
+    text = f"""
+        scenarios:
+          - name: renamed
+            operations:
+              - op: change
+                section: {section}
+                id: {ident}
+                set:
+                  name: New name
+                  id: renamed-1
+        """
+    [problem] = problems(tmp_path, anzhen, text)
+    assert (problem.path, problem.line, problem.column) == (("scenarios", 0, "operations", 0, "set", "id"), 9, 11)
+    assert problem.message == (
+        f"change cannot set 'id' (it would rename {what} {ident!r}); "
+        f"remove it (op: remove) and add the new {what} (op: add) instead"
+    )

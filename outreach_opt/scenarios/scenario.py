@@ -249,7 +249,27 @@ def validated(located: Located) -> ScenarioDoc:
         suggested = {(*p.path[:-1], m.group(1)) for p in problems if (m := _SUGGESTED.search(p.message))}
         kept = [p for p in problems if not (p.path in suggested and p.message.startswith("required"))]
         raise InputError(kept) from None
+    renames = [
+        located.locate(Problem(("scenarios", i, "operations", j, "set", "id"), _renames(op)), key=True)
+        for i, scenario in enumerate(model.scenarios)
+        for j, op in enumerate(scenario.operations)
+        if isinstance(op, Change) and "id" in op.values
+    ]
+    if renames:
+        raise InputError(renames)
     return ScenarioDoc(model, located)
+
+
+def _renames(op: Change) -> str:
+    """A `change` alters an entry that stays itself, and other entries name it by its id
+    (commitments, pins, travel legs, preferred lists): a new id would leave those naming an id
+    that is gone (reported at the instance's path, far from the cause) or quietly make another
+    entry without them. Renaming is a remove and an add, and should read as one."""
+    what = op.section.removesuffix("s")
+    return (
+        f"change cannot set 'id' (it would rename {what} {op.id!r}); "
+        f"remove it (op: remove) and add the new {what} (op: add) instead"
+    )
 
 
 _SUGGESTED = re.compile(r"^unknown key .*did you mean '([^']+)'")
