@@ -611,3 +611,26 @@ def test_event_change_may_not_rename(tmp_path: Path) -> None:
         "change cannot set 'id' (it would rename specialist 'li-wei'); "
         "remove it (op: remove) and add the new specialist (op: add) instead"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "line"),
+    [
+        ("name: Li Wei ill\n", "operations", 1),
+        ("name: Li Wei ill\noperations: []\n", "operations", 2),
+        ("scenarios:\n  - name: Li Wei ill\n    operations: []\n", "scenarios[0].operations", 3),
+    ],
+    ids=["name-only", "empty-list", "one-scenario-file"],
+)
+def test_event_without_operations_is_refused(tmp_path: Path, text: str, field: str, line: int) -> None:
+    """An event with no operation was accepted and "repaired" into the published roster with
+    0 changes, as if all were well; the event the planner meant was never written."""
+    anzhen = load_instance(str(INSTANCES / "anzhen-tongzhou-week.yaml"))
+    with pytest.raises(InputError) as exc:
+        _event(tmp_path, anzhen, text)
+    (problem,) = exc.value.problems
+    assert (problem.field, problem.line) == (field, line)
+    assert problem.message == (
+        "an event needs at least one operation; write what happened under 'operations:', "
+        "e.g. {op: unavailable, specialist: ID, dates: [...]}"
+    )

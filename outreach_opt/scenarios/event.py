@@ -37,6 +37,11 @@ from outreach_opt.scenarios.sweep import expand
 EVENT_FILE = "an event's operations: 'operations:' with a list such as {op: unavailable, specialist: ID, dates: [...]}"
 """What an empty event file should have held; the reader's default speaks of an instance."""
 
+NO_OPERATION = (
+    "an event needs at least one operation; write what happened under 'operations:', "
+    "e.g. {op: unavailable, specialist: ID, dates: [...]}"
+)
+
 _WRAP = ("scenarios", 0)
 """Where the short form's keys sit once wrapped as a one-scenario file."""
 
@@ -63,6 +68,11 @@ def load_event(path: str, base: Instance) -> Event:
     else:
         doc = _short_form(located)
         wrapped = True
+    if not doc.model.scenarios[0].operations:
+        # an event that changes nothing "repairs" into the published roster, 0 changes: it
+        # reads as success while the event the planner meant was never written
+        problem = doc.located.locate(Problem((*_WRAP, "operations"), NO_OPERATION))
+        raise InputError([_unwrapped(problem) if wrapped else problem])
     try:
         (variant,) = expand(doc, base)
     except InputError as exc:
