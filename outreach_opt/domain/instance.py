@@ -52,10 +52,17 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+FIRST_DATE, LAST_DATE = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+"""The dates a horizon may start on. Day arithmetic reaches a day (and a week) past either
+end: a start of 0001-01-01 or 9999-12-30 validated and then crashed `solve` (OverflowError)."""
+
+
 class Horizon(_Frozen):
     """`days` consecutive dates from `start`; weeks are 7-day blocks from `start`."""
 
-    start: dt.date = Field(description="The first date of the horizon (ISO date).")
+    start: dt.date = Field(
+        ge=FIRST_DATE, le=LAST_DATE, description="The first date of the horizon (ISO date), from 1900 to 2999."
+    )
     days: int = Field(ge=1, le=366, description="Number of consecutive dates planned.")
 
 
