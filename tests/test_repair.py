@@ -496,6 +496,28 @@ def test_event_as_a_one_scenario_file(tmp_path: Path) -> None:
     assert exc.value.problems[0].line == 1 and "one scenario" in exc.value.problems[0].message
 
 
+@pytest.mark.parametrize("command", ["repair", "explain"])
+def test_event_written_for_another_base_is_refused(tmp_path: Path, command: str) -> None:
+    """A one-scenario event file naming its `base:` was written for that instance: given with
+    another (tiny's ids are not Anzhen's), it is refused at `base`, as `whatif` refuses a
+    scenario file; before, repair and explain --event ignored the key."""
+    event = tmp_path / "event.yaml"
+    anzhen = tmp_path / "anzhen-tongzhou-week.yaml"
+    anzhen.write_bytes((INSTANCES / "anzhen-tongzhou-week.yaml").read_bytes())
+    event.write_text(
+        f"base: {anzhen.name}\nscenarios:\n  - name: ill\n    operations:\n"
+        "      - {op: unavailable, specialist: ren-yanlong, dates: [2025-10-20]}\n",
+        encoding="utf-8",
+    )
+    tiny = str(INSTANCES / "tiny.yaml")
+    roster = tmp_path / "r.json"
+    assert run("solve", tiny, "--time-limit", "5", "-o", str(roster), "--quiet").exit_code == 0
+    args = [tiny, str(roster), "--event", str(event)] if command == "repair" else [tiny, "--event", str(event)]
+    result = CliRunner().invoke(main, [command, *args])
+    assert result.exit_code == 2, result.output
+    assert f"{event}:1:7: base: this file patches '{anzhen}', but the base given is '{tiny}'" in result.output
+
+
 def test_event_problems_are_located(tmp_path: Path) -> None:
     """A misspelt specialist and an unknown key are reported with the event file's line."""
     anzhen = load_instance(str(INSTANCES / "anzhen-tongzhou-week.yaml"))

@@ -103,9 +103,7 @@ def _variants(base: str, scenario_files: Sequence[str]) -> tuple[dict[str, Any],
     seen = {BASE_NAME}
     for path in scenario_files:
         doc = load_scenario_file(path)
-        named = doc.base_path()
-        if named is not None and not named.samefile(base):
-            raise doc.fail(("base",), f"this file patches {str(named)!r}, but the base given is {base!r}")
+        doc.refuse_other_base(base)
         for i, scenario in enumerate(doc.model.scenarios):
             if scenario.name in seen:
                 raise doc.fail(

@@ -102,7 +102,7 @@ def explain_command(
     with --roster why each session left uncovered in ROSTER is."""
     problem = load_instance(instance)
     if event_file is not None:
-        problem = load_event(event_file, problem).instance
+        problem = load_event(event_file, problem, instance).instance
     past = past_assignments(problem, load_history(history)) if history else []
     if roster is None:
         sys.exit(explain_instance(problem, instance, time_limit, hard_minimums, past))

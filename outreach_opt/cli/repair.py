@@ -97,7 +97,7 @@ def repair_command(
     base = load_instance(instance)
     published = load_roster(roster)
     refuse_unknown_ids(base, published, roster, "repairing it")
-    event = load_event(event_file, base)
+    event = load_event(event_file, base, instance)
     if out is not None:
         format_for(out)
         check_writable(out, force)

@@ -56,14 +56,17 @@ class Event:
     notes: tuple[str, ...] = ()
 
 
-def load_event(path: str, base: Instance) -> Event:
-    """Read an event file and apply it to `base`; bad input is an InputError with lines."""
+def load_event(path: str, base: Instance, base_file: str | None = None) -> Event:
+    """Read an event file and apply it to `base`, read from `base_file`; bad input is an
+    InputError with lines."""
     located = read_located(path, EVENT_FILE)
     data = located.data
     if isinstance(data, dict) and "scenarios" in data:
         doc = load_scenario_file(path)
         if len(doc.model.scenarios) != 1 or doc.model.scenarios[0].sweep is not None:
             raise doc.fail(("scenarios",), "an event is one scenario without a sweep; this file has more")
+        if base_file is not None:
+            doc.refuse_other_base(base_file)
         wrapped = False
     else:
         doc = _short_form(located)

@@ -226,6 +226,13 @@ class ScenarioDoc:
             raise self.fail(("base",), f"the base file {str(target)!r} does not exist")
         return target
 
+    def refuse_other_base(self, base: str) -> None:
+        """A file that names its `base:` was written against that instance: patching another
+        one (whose ids may match by chance) is refused, by `whatif` and `repair` alike."""
+        named = self.base_path()
+        if named is not None and not named.samefile(base):
+            raise self.fail(("base",), f"this file patches {str(named)!r}, but the base given is {base!r}")
+
 
 SCENARIO_FILE = "a scenario list: 'scenarios:' with each scenario's name and operations (see instances/scenarios/)"
 """What an empty scenario file should have held; the reader's default speaks of an instance."""
