@@ -480,3 +480,16 @@ def test_change_may_not_rename(tmp_path: Path, anzhen: Instance, section: str, i
         f"change cannot set 'id' (it would rename {what} {ident!r}); "
         f"remove it (op: remove) and add the new {what} (op: add) instead"
     )
+
+
+def test_travel_minutes_are_a_number_not_a_flag(tmp_path: Path, anzhen: Instance) -> None:
+    """`minutes: true` was read as 1 minute (pydantic's lax mode): refused at its key."""
+    found = problems(
+        tmp_path,
+        anzhen,
+        "scenarios: [{name: road, operations: [{op: travel, from: anzhen-tongzhou, to: dachang-peoples, "
+        "minutes: true}]}]",
+    )
+    assert [(p.path, p.message) for p in found] == [
+        (("scenarios", 0, "operations", 0, "minutes"), "expected a whole number, found true; write the number")
+    ]

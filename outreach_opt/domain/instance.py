@@ -14,7 +14,7 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 Id = Annotated[
     str,
@@ -25,8 +25,19 @@ Id = Annotated[
         description="An identifier: letters, digits, '-', '_' or '.', starting with a letter or digit.",
     ),
 ]
-Minutes = Annotated[int, Field(ge=0, le=24 * 60)]
-Count = Annotated[int, Field(ge=0, le=100_000)]
+
+
+def _not_a_flag(value: object) -> object:
+    """Refuse true/false where a number belongs: pydantic's lax mode reads them as 1 and 0,
+    so `days: true` planned a one-day horizon and a travel leg of `true` took 1 minute."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a whole number, found {str(value).lower()}; write the number")
+    return value
+
+
+Int = Annotated[int, BeforeValidator(_not_a_flag)]
+Minutes = Annotated[int, Field(ge=0, le=24 * 60), BeforeValidator(_not_a_flag)]
+Count = Annotated[int, Field(ge=0, le=100_000), BeforeValidator(_not_a_flag)]
 
 _CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 
@@ -63,7 +74,7 @@ class Horizon(_Frozen):
     start: dt.date = Field(
         ge=FIRST_DATE, le=LAST_DATE, description="The first date of the horizon (ISO date), from 1900 to 2999."
     )
-    days: int = Field(ge=1, le=366, description="Number of consecutive dates planned.")
+    days: Int = Field(ge=1, le=366, description="Number of consecutive dates planned.")
 
 
 def clock_to_minutes(text: str) -> int:
@@ -225,7 +236,7 @@ class Specialist(_Frozen):
         "(e.g. {eve: 4}: four evening lists); 0 keeps the specialist out of that period.",
     )
     preferences: list[Preference] = Field(default_factory=list)
-    fte: int = Field(
+    fte: Int = Field(
         default=100, ge=1, le=100, description="Full-time equivalent in percent; fairness weighs burden by it."
     )
 
@@ -320,7 +331,7 @@ class TeamRole(_Frozen):
     skills: list[Id] = Field(
         default_factory=list, description="Skills each member of this role needs besides the demand's."
     )
-    count: int = Field(default=1, ge=1, le=20, description="Members in this role at every session.")
+    count: Int = Field(default=1, ge=1, le=20, description="Members in this role at every session.")
 
 
 class Demand(_OnDates):

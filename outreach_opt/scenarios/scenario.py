@@ -29,6 +29,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
+from outreach_opt.domain.instance import Minutes
 from outreach_opt.domain.problems import InputError, Path, Problem, suggest
 from outreach_opt.io.load import pydantic_message
 from outreach_opt.io.located_yaml import Located, read_located
@@ -86,7 +87,7 @@ class Travel(_Frozen):
     op: Literal["travel"]
     origin: str = Field(alias="from")
     to: str
-    minutes: int = Field(ge=0, le=24 * 60)
+    minutes: Minutes
 
 
 class Scale(_Frozen):
