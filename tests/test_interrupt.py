@@ -13,6 +13,7 @@ in it.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -20,9 +21,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from click.testing import CliRunner
 from support import INSTANCES, scaled
 
 from outreach_opt.check.checker import check_roster
+from outreach_opt.cli import main as main_module
 from outreach_opt.io.load import load_instance, load_roster
 
 
@@ -48,3 +51,22 @@ def test_signal_keeps_best_roster(tmp_path: Path, signum: int) -> None:
     assert written["status"] == "interrupted"
     report = check_roster(load_instance(str(instance_path)), load_roster(str(out)))
     assert report.ok and report.objective == written["objective"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_signal_before_the_search_exits_130(monkeypatch: pytest.MonkeyPatch, signum: int) -> None:
+    """A real signal to this process while `solve` has not begun its search (standing in for
+    the instance's preparation and the model's build): exit 130 with a word, no traceback.
+    Before, SIGTERM killed the process with status 143 and no output, and Ctrl-C was click's
+    "Aborted!" with status 1 (or, caught by a CP-SAT completion, stopped only that)."""
+
+    def building(*_: object, **__: object) -> None:
+        os.kill(os.getpid(), signum)
+        raise AssertionError("the signal did not interrupt the build")
+
+    monkeypatch.setattr(main_module, "solve", building)
+    before = signal.getsignal(signal.SIGTERM)
+    result = CliRunner().invoke(main_module.main, ["solve", str(INSTANCES / "tiny.yaml")])
+    assert result.exit_code == 130, result.output
+    assert "interrupted before the search began: no roster had been found yet." in result.output
+    assert signal.getsignal(signal.SIGTERM) is before  # the handler is the command's only

@@ -8,11 +8,13 @@ Exit statuses (also in the README): 0 a roster was found (solve) or is valid (ch
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
+import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -78,6 +80,20 @@ def _bad_input(func: F) -> F:
             sys.exit(EXIT_BAD_INPUT)
 
     return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def _interrupts_before_the_search() -> Iterator[None]:
+    """SIGTERM, like Ctrl-C, raises KeyboardInterrupt while the instance is prepared, the
+    model built and the first roster made; the search then turns both into a stop that keeps
+    its best roster (`search_run.stoppable`, which restores these handlers after). Why: a
+    SIGTERM there ended the process with status 143 and no word, and Ctrl-C stopped only the
+    CP-SAT completion it fell in, the run going on to exit 0."""
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -150,15 +166,19 @@ def solve_command(
     )
     live = console.is_terminal and not quiet and not os.environ.get("CI")
     view = ProgressView(console, time_limit, live=live, stages=ctx.obj["verbose"] > 0)
-    with view:
-        result = solve(
-            problem,
-            options,
-            on_progress=None if quiet else view.update,
-            stop_on_signals=True,
-            past=past,
-            judge=line_holds,
-        )
+    try:
+        with view, _interrupts_before_the_search():
+            result = solve(
+                problem,
+                options,
+                on_progress=None if quiet else view.update,
+                stop_on_signals=True,
+                past=past,
+                judge=line_holds,
+            )
+    except KeyboardInterrupt:
+        console.print("[bold yellow]interrupted[/bold yellow] before the search began: no roster had been found yet.")
+        sys.exit(EXIT_INTERRUPTED)
     if result.interrupted:
         console.print("[bold yellow]interrupted[/bold yellow]: the search was stopped; keeping the best roster found.")
     if result.roster is None:

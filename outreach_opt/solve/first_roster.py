@@ -136,6 +136,9 @@ def complete_hint(built: RosterModel, limit: float) -> Completed | None:
     # fixed): on the XL benchmark's model it took half the completion, 7.1 s against 3.6 s
     # without (greedy fill roster of seed 1, /tmp/me/chint.py, idle).
     solver.parameters.symmetry_level = 0
+    # Ctrl-C is the caller's: CP-SAT's own handler stopped only this completion, swallowing
+    # the signal, and the CLI's run went on to its end (solve's search has its own handlers).
+    solver.parameters.catch_sigint_signal = False
     code = solver.solve(built.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         logger.info("greedy hint not completed: %s", solver.status_name(code))
