@@ -52,7 +52,10 @@ class Roster(BaseModel):
     status: RosterStatus = "unknown"
     objective: int | None = None
     bound: int | None = None
-    assignments: list[Assignment] = Field(default_factory=list)
+    assignments: list[Assignment] = Field(
+        description="Every session worked, commitments included ([] for none): required, as a file without the "
+        "key is more likely the wrong file than a roster with nothing in it."
+    )
     stays: list[Stay] = Field(default_factory=list, description="Nights away from home (overnight_stay).")
 
     def to_jsonable(self) -> dict[str, object]:
