@@ -417,6 +417,16 @@ def parse_text(text: str, file: str, what: str = "an instance (see instances/)",
     return _parse(text, file, what, track=True)
 
 
+def _json_syntax(exc: json.JSONDecodeError, text: str) -> str:
+    """json's own words end mid-sentence ("Unterminated string starting at"): say what to do,
+    and that a `.json` file which does not open with `{` may be YAML under the wrong name."""
+    said = exc.msg[: -len(" at")] + " here" if exc.msg.endswith(" at") else exc.msg
+    message = f"JSON syntax: {said}; fix the JSON there"
+    if not text.lstrip().startswith(("{", "[")):
+        message += " (if the file is YAML, give it a .yaml name)"
+    return message
+
+
 def _parse(text: str, file: str, what: str, track: bool) -> Located:
     if not text.strip():
         raise InputError([Problem((), f"the file is empty; it should hold {what}", file, 1, 1)])
@@ -427,7 +437,7 @@ def _parse(text: str, file: str, what: str, track: bool) -> Located:
             json_data = json.loads(text)
         except json.JSONDecodeError as exc:
             if file.lower().endswith(".json"):
-                raise InputError([Problem((), f"JSON syntax: {exc.msg}", file, exc.lineno, exc.colno)]) from None
+                raise InputError([Problem((), _json_syntax(exc, text), file, exc.lineno, exc.colno)]) from None
         except RecursionError:
             raise InputError([Problem((), f"the document nests deeper than {MAX_DEPTH} levels", file, 1, 1)]) from None
         if json_data is not _NO_VALUE:
