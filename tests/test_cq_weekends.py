@@ -31,7 +31,7 @@ def _on(day: int) -> Assignment:
 
 
 def test_an_empty_roster_leaves_every_session_uncovered_and_no_weekend_worked() -> None:
-    account = cq_weekends.weekend_account(INSTANCE, Roster(instance="Instance1"))
+    account = cq_weekends.weekend_account(INSTANCE, Roster(instance="Instance1", assignments=[]))
     asked = sum(d.sessions.min for d in INSTANCE.demands)
     weekend = sum(d.sessions.min for d in INSTANCE.demands if d.dates and d.dates[0].weekday() >= 5)
     assert weekend > 0
@@ -42,7 +42,7 @@ def test_an_empty_roster_leaves_every_session_uncovered_and_no_weekend_worked() 
 
 
 def test_a_saturday_alone_spends_the_weekend_for_half_of_it() -> None:
-    empty = cq_weekends.weekend_account(INSTANCE, Roster(instance="Instance1"))
+    empty = cq_weekends.weekend_account(INSTANCE, Roster(instance="Instance1", assignments=[]))
     alone = cq_weekends.weekend_account(INSTANCE, Roster(instance="Instance1", assignments=[_on(5)]))
     assert alone["weekends worked"] == 1 and alone["lone weekend days"] == 1
     assert alone["uncovered weekends"] == empty["uncovered weekends"] - 1

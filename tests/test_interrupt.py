@@ -66,7 +66,13 @@ def test_signal_before_the_search_exits_130(monkeypatch: pytest.MonkeyPatch, sig
 
     monkeypatch.setattr(main_module, "solve", building)
     before = signal.getsignal(signal.SIGTERM)
-    result = CliRunner().invoke(main_module.main, ["solve", str(INSTANCES / "tiny.yaml")])
+    # Python's own Ctrl-C handler, as a fresh `outreach-opt` process has it: a CP-SAT solve
+    # earlier in this test process may have left SIGINT at its default action (die).
+    sigint = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        result = CliRunner().invoke(main_module.main, ["solve", str(INSTANCES / "tiny.yaml")])
+    finally:
+        signal.signal(signal.SIGINT, sigint)
     assert result.exit_code == 130, result.output
     assert "interrupted before the search began: no roster had been found yet." in result.output
     assert signal.getsignal(signal.SIGTERM) is before  # the handler is the command's only

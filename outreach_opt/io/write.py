@@ -95,7 +95,7 @@ def _checked_folder(target: Path, force: bool) -> Path:
 
 def _cannot_write(target: Path, folder: Path, exc: OSError) -> InputError:
     cause = exc.strerror or exc
-    message = f"cannot write in the folder {str(folder)!r}: {cause}; choose a folder you can write to"
+    message = f"cannot write in the folder {str(folder)!r} (the system said: {cause}); choose a folder you can write to"
     return InputError.single(str(target), message)
 
 
