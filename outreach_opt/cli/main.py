@@ -177,7 +177,12 @@ def solve_command(
                 judge=line_holds,
             )
     except KeyboardInterrupt:
-        console.print("[bold yellow]interrupted[/bold yellow] before the search began: no roster had been found yet.")
+        # A first roster made and reported before the search (the greedy's, at XL 17 s in) is
+        # not kept here: the search is what keeps the best roster on a signal.
+        console.print(
+            "[bold yellow]interrupted[/bold yellow] before the search began (preparing, building or making the "
+            "first roster): nothing was written."
+        )
         sys.exit(EXIT_INTERRUPTED)
     if result.interrupted:
         console.print("[bold yellow]interrupted[/bold yellow]: the search was stopped; keeping the best roster found.")
