@@ -17,6 +17,7 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,11 @@ from support import INSTANCES, scaled
 
 from outreach_opt.check.checker import check_roster
 from outreach_opt.cli import main as main_module
-from outreach_opt.io.load import load_instance, load_roster
+from outreach_opt.generate import generate
+from outreach_opt.io.load import instance_from_data, load_instance, load_roster
+from outreach_opt.solve import solve as solve_module
+from outreach_opt.solve.greedy import greedy_roster
+from outreach_opt.solve.options import SolveOptions
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
@@ -79,3 +84,24 @@ def test_signal_before_the_search_exits_130(monkeypatch: pytest.MonkeyPatch, sig
         in " ".join(result.output.split())
     )
     assert signal.getsignal(signal.SIGTERM) is before  # the handler is the command's only
+
+
+def test_signal_in_the_greedys_tries_keeps_its_last_completed_roster(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At XL the greedy's tries run for minutes after its first roster is reported: a signal
+    there (KeyboardInterrupt, from Ctrl-C or the CLI's SIGTERM handler) ends `solve` with that
+    roster, marked interrupted and valid; a library caller not asking for signals gets the
+    KeyboardInterrupt."""
+    instance = instance_from_data(generate(20, 6, 1, 1), "S-1")
+
+    def tries(built: object, until: float, on_filled: Callable[..., None]) -> None:
+        greedy_roster(built, until, on_filled)  # type: ignore[arg-type]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(solve_module, "GREEDY_FROM_VARIABLES", 0)
+    monkeypatch.setattr(solve_module, "greedy_roster", tries)
+    result = solve_module.solve(instance, SolveOptions(time_limit=20, workers=1), stop_on_signals=True)
+    assert result.interrupted and result.roster is not None and result.roster.status == "interrupted"
+    report = check_roster(instance, result.roster)
+    assert report.ok and report.objective == result.objective
+    with pytest.raises(KeyboardInterrupt):
+        solve_module.solve(instance, SolveOptions(time_limit=20, workers=1))

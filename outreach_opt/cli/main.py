@@ -177,8 +177,8 @@ def solve_command(
                 judge=line_holds,
             )
     except KeyboardInterrupt:
-        # A first roster made and reported before the search (the greedy's, at XL 17 s in) is
-        # not kept here: the search is what keeps the best roster on a signal.
+        # A signal in the greedy's tries keeps its last completed roster (solve's `halted`);
+        # before the first roster, or in the first lines, there is none to keep.
         console.print(
             "[bold yellow]interrupted[/bold yellow] before the search began (preparing, building or making the "
             "first roster): nothing was written."

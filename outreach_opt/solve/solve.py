@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -244,10 +245,19 @@ def solve(
                 if on_progress is not None:
                     on_progress(Progress(time.perf_counter() - started, lined.objective, None))
         greedy = options.greedy_hint and large and (lined is None or greedy_cheaper(built, lined, completion_limit()))
-        first = greedy_roster(built, improve_until, on_filled) if greedy else None
+        halted = False
+        """A signal (the CLI's Ctrl-C or SIGTERM) in the greedy's tries, which at XL run for minutes
+        after the first roster was reported: its last completed roster stands, unsearched."""
+        try:
+            first = greedy_roster(built, improve_until, on_filled) if greedy else None
+        except KeyboardInterrupt:
+            if not (stop_on_signals and filled):
+                raise
+            first, halted = None, True
+            logger.info("solve: interrupted in the greedy's tries; its last completed roster stands")
         if relaxed is not None and not options.integer_bound:
             relaxed.end_integral()  # the search wants both cores now (INTEGER_BESIDE_GREEDY)
-        start: Completed | None = lined
+        start: Completed | None = filled[-1][1] if halted else lined
         """The complete roster the search starts from, should the search find none of its own."""
         if first is not None:
             logger.info("solve: greedy first roster after %.2fs", time.perf_counter() - started)
@@ -288,7 +298,10 @@ def solve(
             solver.parameters.max_time_in_seconds = max(0.1, search_until - time.perf_counter())
         if callback is not None:
             solver.best_bound_callback = run.on_bound
-        if stop_on_signals:
+        if halted:
+            assert start is not None  # halted only with a completed roster
+            run.best, run.status, run.signals = start.solver, Status.FEASIBLE, [signal.SIGINT]
+        elif stop_on_signals:
             solver.parameters.catch_sigint_signal = False
             if run.lns is not None:
                 run.lns.catch_sigint = False
