@@ -125,30 +125,8 @@ def test_sample_week_one_specialist_out_two_days(tmp_path: Path, sample: str, wh
     assert none_fewer.status is Status.INFEASIBLE
 
 
-def test_absent_persons_own_week_is_changed_before_a_colleagues(tmp_path: Path) -> None:
-    """Li Wei's Monday Sanhe clinic is lost to his illness. Moving it to his own free Friday
-    afternoon costs 1 weighted change; handing it to a colleague would cost OTHERS_WEIGHT.
-    The repair moves it, and the diff says so."""
-    base_instance = load_instance(str(core_anzhen_week(tmp_path)))
-    solved, _ = solve_checked(base_instance)
-    assert solved.roster is not None
-    event = _event(
-        tmp_path,
-        base_instance,
-        "operations:\n  - {op: unavailable, specialist: li-wei, dates: [2025-10-20, 2025-10-21]}\n",
-    )
-    result = repaired(event, solved.roster)
-    assert result.roster is not None
-    changes = roster_diff(event.instance, solved.roster, result.roster)
-    assert {c.specialist for c in changes} == {"li-wei"}
-    assert result.weighted_changes == result.changes  # all his own
-    assert any(c.note.startswith("moved to") for c in changes)
-    assert OTHERS_WEIGHT > 1
-    li_wei = next(s for s in event.instance.specialists if s.id == "li-wei")
-    assert [u.date.isoformat() for u in li_wei.unavailable][-2:] == ["2025-10-20", "2025-10-21"]
-
-
 def _ill_li_wei(tmp_path: Path) -> tuple[Event, Roster]:
+    """The core Anzhen week's optimum, and Li Wei out on Monday and Tuesday."""
     base_instance = load_instance(str(core_anzhen_week(tmp_path)))
     solved, _ = solve_checked(base_instance)
     assert solved.roster is not None
@@ -158,6 +136,22 @@ def _ill_li_wei(tmp_path: Path) -> tuple[Event, Roster]:
         "operations:\n  - {op: unavailable, specialist: li-wei, dates: [2025-10-20, 2025-10-21]}\n",
     )
     return event, solved.roster
+
+
+def test_absent_persons_own_week_is_changed_before_a_colleagues(tmp_path: Path) -> None:
+    """Li Wei's Monday Sanhe clinic is lost to his illness. Moving it to his own free Friday
+    afternoon costs 1 weighted change; handing it to a colleague would cost OTHERS_WEIGHT.
+    The repair moves it, and the diff says so."""
+    event, published = _ill_li_wei(tmp_path)
+    result = repaired(event, published)
+    assert result.roster is not None
+    changes = roster_diff(event.instance, published, result.roster)
+    assert {c.specialist for c in changes} == {"li-wei"}
+    assert result.weighted_changes == result.changes  # all his own
+    assert any(c.note.startswith("moved to") for c in changes)
+    assert OTHERS_WEIGHT > 1
+    li_wei = next(s for s in event.instance.specialists if s.id == "li-wei")
+    assert [u.date.isoformat() for u in li_wei.unavailable][-2:] == ["2025-10-20", "2025-10-21"]
 
 
 def test_the_published_roster_less_the_event_is_the_first_phases_start(
