@@ -37,7 +37,11 @@ def _not_a_flag(value: object) -> object:
 
 Int = Annotated[int, BeforeValidator(_not_a_flag)]
 Minutes = Annotated[int, Field(ge=0, le=24 * 60), BeforeValidator(_not_a_flag)]
-Count = Annotated[int, Field(ge=0, le=100_000), BeforeValidator(_not_a_flag)]
+MOST_COUNT = 100_000
+"""The largest count or weight an instance holds (`Count`)."""
+MOST_DAYS = 366
+"""The longest horizon, in days."""
+Count = Annotated[int, Field(ge=0, le=MOST_COUNT), BeforeValidator(_not_a_flag)]
 
 _CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 
@@ -74,7 +78,7 @@ class Horizon(_Frozen):
     start: dt.date = Field(
         ge=FIRST_DATE, le=LAST_DATE, description="The first date of the horizon (ISO date), from 1900 to 2999."
     )
-    days: Int = Field(ge=1, le=366, description="Number of consecutive dates planned.")
+    days: Int = Field(ge=1, le=MOST_DAYS, description="Number of consecutive dates planned.")
 
 
 def clock_to_minutes(text: str) -> int:

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.instance import MOST_COUNT, MOST_DAYS, Instance
 from outreach_opt.domain.problems import InputError, Problem
 from outreach_opt.io.load import instance_from_data
 
@@ -64,9 +64,9 @@ SECTIONS = (
     "SECTION_COVER",
 )
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
-DAYS = (366, "the longest horizon outreach-opt plans")
+DAYS = (MOST_DAYS, "the longest horizon outreach-opt plans")
 """The instance model's limit on `horizon.days`, refused here at the benchmark's line."""
-HELD = (100_000, "the largest number an outreach-opt instance holds")
+HELD = (MOST_COUNT, "the largest number an outreach-opt instance holds")
 """The instance model's limit on a count or weight (`Count`), refused here at the benchmark's
 line: the model's own message names the generated instance's field, with no line."""
 
