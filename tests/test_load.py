@@ -272,8 +272,8 @@ def test_shape_and_reference_problems_in_one_run() -> None:
         commitments=[commit_dict("mon", "am", who="a")],
     )
     assert messages(data) == {
-        "specialists[0].max_sessions_per_week": "Input should be a valid integer, unable to parse string as an "
-        "integer (got 'ten')",
+        "specialists[0].max_sessions_per_week": "expected a whole number, found 'ten'; write it in digits, with no "
+        "fraction",
         "specialists[1].home": "unknown site 'hme' (did you mean 'home'?)",
     }
 

@@ -175,6 +175,11 @@ def pydantic_message(err: Any, path: Path) -> str:
         )
     if kind == "string_type":
         return _string_expected(path, given)
+    if kind in {"int_parsing", "int_from_float"}:
+        # pydantic's "unable to parse string as an integer" calls YAML's 1e30 (read as text:
+        # YAML wants a dot in a float) the user's string; 2.5 is "a fractional part"
+        message = f"expected a whole number, found {_shown(given)}; write it in digits, with no fraction"
+        return f"{_TRAVEL_PARTS[path[-1]]}: {message}" if _is_travel_leg(path[:-1]) and path[-1] == 2 else message
     message = str(err["msg"])
     if message.startswith(("Value error, ", "Assertion failed, ")):
         message = message.split(", ", 1)[1]
