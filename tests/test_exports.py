@@ -155,6 +155,21 @@ def test_ics_sessions_and_drives_per_specialist(sample: Path) -> None:
                 assert earlier.end <= later.start, (earlier, later)
 
 
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_calendars_per_specialist_hold_the_whole_calendars_events(sample: Path) -> None:
+    """Each specialist's calendar is made from their assignments alone (a calendar per person
+    walked the whole roster each: 4 minutes at 1000 x 4 weeks); together they hold exactly
+    the events of the whole calendar, nights away included."""
+    instance, roster, _ = solved(sample)
+    everyone = sorted((e.uid, e.start, e.end) for e in _events(roster_to_ics(instance, roster, stamp=STAMP)))
+    each = sorted(
+        (e.uid, e.start, e.end)
+        for spec in instance.specialists
+        for e in _events(roster_to_ics(instance, roster, specialist=spec.id, stamp=STAMP))
+    )
+    assert each == everyone and everyone
+
+
 def test_ics_names_sessions_and_drives_as_people_read_them() -> None:
     """A day that starts away from home: a drive from home ending as the session starts,
     titled with the minutes, and the session titled '<activity> at <site name> (<demand>)'."""
