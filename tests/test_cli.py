@@ -239,6 +239,26 @@ def test_roster_commands_refuse_unknown_ids(tmp_path: Path, command: str) -> Non
     assert not (tmp_path / "repaired.json").exists()
 
 
+@pytest.mark.parametrize("command", ["check", "solve --pin"])
+def test_another_instances_roster_is_refused_briefly(tmp_path: Path, command: str) -> None:
+    """A roster made for another instance (the Ruijin week's, given with the Anzhen week) is
+    the wrong file: said first, eleven ids at most, what to do last, exit 2. Before, `check`
+    judged it (at 1000 x 4 weeks against 300 x 1 week: 2 minutes, 35,113 lines, exit 1) and
+    `solve --pin` listed every unknown id (645 lines at 300 against 80 specialists)."""
+    other = tmp_path / "ruijin.json"
+    ruijin = str(INSTANCES / "ruijin-jiading-week.yaml")
+    assert run("solve", ruijin, "--workers", "1", "--quiet", "--out", str(other)).exit_code == 0
+    anzhen = str(INSTANCES / "anzhen-tongzhou-week.yaml")
+    args = [anzhen, str(other)] if command == "check" else [anzhen, "--pin", str(other), "--quiet"]
+    result = run(command.split()[0], *args)
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"error: {other}: the roster is for ") and len(lines) <= 13
+    assert lines[-1] == f"error: {other}: fix the roster (or pair it with its own instance) before " + (
+        "checking it" if command == "check" else "pinning it"
+    )
+
+
 def test_sample_whatif_runs(tmp_path: Path) -> None:
     """The shipped scenario file answers its questions: two more cardiologists and a faster
     road both lower the objective of the Anzhen week (1320: 1170 driving, 60 for Gao Yu's night

@@ -27,18 +27,21 @@ def refuse_unknown_ids(instance: Instance, roster: Roster, source: str, doing: s
     its leg counts 0 minutes, as in the checker's totals."""
     ctx = Context.of(instance)
     usable = {id(a) for a in usable_assignments(ctx, roster.assignments)}
-    broken = [
+    unusable = [i for i, a in enumerate(roster.assignments) if id(a) not in usable]
+    # Sentences (with their "did you mean" searches) for the listed ones only: for all 13,300
+    # of a 1000 x 4-week roster given with a 300 x 1-week instance they took 1 min 45 s.
+    listed = [
         Problem(("assignments", i), _refusal(violation.message), source)
-        for i, a in enumerate(roster.assignments)
-        if id(a) not in usable
-        for violation in check_known_ids(ctx, [a])
+        for i in unusable[:_LISTED]
+        for violation in check_known_ids(ctx, [roster.assignments[i]])
     ]
-    broken += _unknown_stays(ctx, roster, source)
-    if not broken:
+    stays = _unknown_stays(ctx, roster, source)
+    if not unusable and not stays:
         return
-    problems = broken[:_LISTED]
-    if len(broken) > _LISTED:
-        problems.append(Problem((), f"… and {len(broken) - _LISTED} more assignment(s) like these.", source))
+    problems = (listed + stays)[:_LISTED]
+    more = len(unusable) + len(stays) - len(problems)
+    if more > 0:
+        problems.append(Problem((), f"… and {more} more like these.", source))
     if roster.instance != instance.name:
         problems.insert(0, Problem((), f"the roster is for {roster.instance!r}, not {instance.name!r}", source))
     problems.append(Problem((), f"fix the roster (or pair it with its own instance) before {doing}", source))
