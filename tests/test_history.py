@@ -143,3 +143,29 @@ def test_cli_history_folder(tmp_path: Path) -> None:
     assert checked.exit_code == 1 and "rest" in checked.stdout
     missing = runner.invoke(main, ["check", str(path), str(out), "--history", str(tmp_path / "nope")])
     assert missing.exit_code == 2
+
+
+def test_cli_history_of_this_week_only_says_nothing_counts(tmp_path: Path) -> None:
+    """A history folder holding this week's own roster (dates inside the horizon) counted
+    nothing, silently: a note on standard error says so and which dates count; a folder with
+    last week's roster gets no note."""
+    import yaml
+
+    data = base(commitments=[commit("mon", "am")])
+    path = tmp_path / "week.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    folder = tmp_path / "history"
+    folder.mkdir()
+    out = folder / "this-week.json"
+    runner = CliRunner()
+    assert runner.invoke(main, ["solve", str(path), "--workers", "1", "--out", str(out)]).exit_code == 0
+    checked = runner.invoke(main, ["check", str(path), str(out), "--history", str(folder)])
+    assert checked.exit_code == 0, checked.output
+    given = len(json.loads(out.read_text(encoding="utf-8"))["assignments"])
+    assert f"note: --history {folder}: none of its {given} assignment(s) counts; only sessions dated before the " in (
+        checked.stderr
+    )
+    last_week = {"instance": "last week", "assignments": [worked(SUN, "eve", "far", "surgery").model_dump(mode="json")]}
+    out.write_text(json.dumps(last_week), encoding="utf-8")
+    again = runner.invoke(main, ["check", str(path), str(out), "--history", str(folder)])
+    assert "note: --history" not in again.stderr

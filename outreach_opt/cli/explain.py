@@ -20,12 +20,11 @@ from rich.text import Text
 from outreach_opt.check.checker import check_roster
 from outreach_opt.cli.console import make_console
 from outreach_opt.cli.options import Seconds
-from outreach_opt.cli.roster_input import refuse_unknown_ids
+from outreach_opt.cli.roster_input import past_from_history, refuse_unknown_ids
 from outreach_opt.cli.uncovered import print_uncovered, print_weekend_shortfall
-from outreach_opt.domain.history import past_assignments
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment
-from outreach_opt.io.load import load_history, load_instance, load_roster
+from outreach_opt.io.load import load_instance, load_roster
 from outreach_opt.io.located_yaml import read_located
 from outreach_opt.report.uncovered import WEEKEND_SHARE, weekend_shortfall, why_uncovered
 from outreach_opt.scenarios.event import load_event
@@ -103,7 +102,7 @@ def explain_command(
     problem = load_instance(instance)
     if event_file is not None:
         problem = load_event(event_file, problem, instance).instance
-    past = past_assignments(problem, load_history(history)) if history else []
+    past = past_from_history(problem, history)
     if roster is None:
         sys.exit(explain_instance(problem, instance, time_limit, hard_minimums, past))
     given = load_roster(roster)

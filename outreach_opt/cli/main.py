@@ -35,15 +35,14 @@ from outreach_opt.cli.import_cq import import_cq_command
 from outreach_opt.cli.options import SEED, WORKERS, Seconds
 from outreach_opt.cli.progress import ProgressView
 from outreach_opt.cli.repair import diff_command, repair_command
-from outreach_opt.cli.roster_input import refuse_unknown_ids
+from outreach_opt.cli.roster_input import past_from_history, refuse_unknown_ids
 from outreach_opt.cli.uncovered import print_uncovered_summary
-from outreach_opt.domain.history import past_assignments
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.pins import with_roster_pins
 from outreach_opt.domain.problems import InputError
 from outreach_opt.domain.roster import Roster
 from outreach_opt.domain.schema import instance_schema_text
-from outreach_opt.io.load import load_history, load_instance, load_roster, located_in_their_files
+from outreach_opt.io.load import load_instance, load_roster, located_in_their_files
 from outreach_opt.io.write import check_writable, write_atomic
 from outreach_opt.solve.explain import explain
 from outreach_opt.solve.options import SolveOptions
@@ -162,7 +161,7 @@ def solve_command(
     if out is not None:
         format_for(out)  # an unknown extension is bad input before, not after, a long solve
         check_writable(out, force)
-    past = past_assignments(problem, load_history(history)) if history else []
+    past = past_from_history(problem, history)
     console = make_console()
     options = SolveOptions(
         time_limit=time_limit, workers=workers, seed=seed, lns=lns, log_search=ctx.obj["verbose"] > 1
@@ -260,7 +259,7 @@ def check_command(instance: str, roster: str, history: str | None) -> None:
         # other commands refuse it, before the checker lists every unknown id (an XL roster
         # checked against L took 2 minutes and 35,113 lines to say so).
         refuse_unknown_ids(problem, given, roster, "checking it")
-    past = past_assignments(problem, load_history(history)) if history else []
+    past = past_from_history(problem, history)
     report = check_roster(problem, given, past)
     console = make_console()
     if given.instance != problem.name:
@@ -292,7 +291,7 @@ def show_command(instance: str, roster: str, view: str, history: str | None) -> 
     problem = load_instance(instance)
     given = load_roster(roster)
     refuse_unknown_ids(problem, given, roster, "showing it")
-    report = check_roster(problem, given, past_assignments(problem, load_history(history)) if history else [])
+    report = check_roster(problem, given, past_from_history(problem, history))
     console = make_console()
     if long_tables.is_long(problem) and view in {"specialist", "site", "demand", "travel"}:
         _print_long(console, problem, given, report, view)

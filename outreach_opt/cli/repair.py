@@ -21,11 +21,10 @@ from outreach_opt.cli.console import make_console
 from outreach_opt.cli.explain import print_explanation
 from outreach_opt.cli.export import format_for, render
 from outreach_opt.cli.options import SEED, WORKERS, Seconds
-from outreach_opt.cli.roster_input import refuse_unknown_ids
+from outreach_opt.cli.roster_input import past_from_history, refuse_unknown_ids
 from outreach_opt.cli.uncovered import print_uncovered_summary
-from outreach_opt.domain.history import past_assignments
 from outreach_opt.domain.instance import Instance
-from outreach_opt.io.load import load_history, load_instance, load_roster
+from outreach_opt.io.load import load_instance, load_roster
 from outreach_opt.io.write import check_writable, write_atomic
 from outreach_opt.report.diff import Change, diff_lines, roster_diff, summary
 from outreach_opt.scenarios.event import load_event
@@ -101,7 +100,7 @@ def repair_command(
     if out is not None:
         format_for(out)
         check_writable(out, force)
-    past = past_assignments(event.instance, load_history(history)) if history else []
+    past = past_from_history(event.instance, history)
     console = make_console()
     console.print(f"event: {event.name}" + "".join(f"\n  note: {n}" for n in event.notes))
     before = check_roster(base, published, past)

@@ -8,12 +8,16 @@ refused before a long solve by `io.write.check_writable`.)
 
 from __future__ import annotations
 
+import click
+
 from outreach_opt.check.checker import Context, check_known_ids, usable_assignments
 from outreach_opt.check.context import day_text
 from outreach_opt.check.stays import unknown_stay_ids
+from outreach_opt.domain.history import past_assignments
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.problems import InputError, Problem
-from outreach_opt.domain.roster import Roster
+from outreach_opt.domain.roster import Assignment, Roster
+from outreach_opt.io.load import load_history
 
 _LISTED = 10
 """Unknown-id problems listed before '… and N more'."""
@@ -66,3 +70,22 @@ def _unknown_stays(ctx: Context, roster: Roster, source: str) -> list[Problem]:
         for i, stay in enumerate(roster.stays)
         if (unknown := unknown_stay_ids(ctx, stay)) is not None
     ]
+
+
+def past_from_history(instance: Instance, folder: str | None) -> list[Assignment]:
+    """The earlier rosters' assignments that count for `instance` (`--history FOLDER`), with a
+    note on standard error when the folder has assignments and none counts: only dates before
+    the horizon do, and a folder holding this week's own roster was silently ignored."""
+    if folder is None:
+        return []
+    rosters = load_history(folder)
+    past = past_assignments(instance, rosters)
+    given = sum(len(r.assignments) for r in rosters)
+    if given and not past:
+        click.echo(
+            f"note: --history {folder}: none of its {given} assignment(s) counts; only sessions dated before "
+            f"the horizon ({instance.horizon.start.isoformat()}) by the instance's specialists, sites and "
+            "periods do",
+            err=True,
+        )
+    return past
