@@ -33,6 +33,7 @@ from outreach_opt.check.checker import check_roster
 from outreach_opt.check.lone_line import line_holds
 from outreach_opt.domain.problems import InputError
 from outreach_opt.io.load import instance_from_data, load_instance
+from outreach_opt.report.exports import roster_data
 from outreach_opt.scenarios.kpis import roster_kpis
 from outreach_opt.solve.options import SolveOptions
 from outreach_opt.solve.solve import solve
@@ -80,8 +81,7 @@ def run_job(job: Job) -> dict[str, Any]:
                 broken.append("objective")
             result["checked"] = "ok" if not broken else "broken: " + ", ".join(broken)
             result["kpis"] = roster_kpis(instance, solved.roster, report)
-            # With the checker's breakdown, as `solve --out` writes it (report/exports.py).
-            result["roster"] = solved.roster.to_jsonable() | {"breakdown": report.breakdown}
+            result["roster"] = roster_data(solved.roster, report)  # as `solve --out` writes it
     except InputError as exc:
         result.update(status=BAD_INPUT, error=str(exc))
     except Exception as exc:  # the per-job boundary: one job's failure must not stop the batch

@@ -67,6 +67,12 @@ def _extra(report: CheckReport | None) -> dict[str, Any] | None:
     return {"breakdown": report.breakdown} if report is not None else None
 
 
+def roster_data(roster: Roster, report: CheckReport) -> dict[str, Any]:
+    """The plain data `roster_to_json` writes: the roster with the checker's breakdown (batch
+    and whatif keep it in their results)."""
+    return roster.to_jsonable() | {"breakdown": report.breakdown}
+
+
 def roster_to_csv(instance: Instance, roster: Roster) -> str:
     """One row per assignment in specialist, date and period order (CSV_COLUMNS)."""
     ctx = Context.of(instance, stays=roster.stays)

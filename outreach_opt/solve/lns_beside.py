@@ -61,24 +61,22 @@ class Beside:
 
     def start(self, values: Ints, objective: int) -> None:
         """From the whole model's roster (its values, and its cost as the callback priced them)."""
-        found = self._found_of(values)
-        self._lowest, self._whole = objective, found.objective
-        logger.info("neighbourhoods beside the whole model from %d", found.objective)
+        found = self._found_of(values, objective)
+        self._lowest = self._whole = objective
+        logger.info("neighbourhoods beside the whole model from %d", objective)
         self._thread = threading.Thread(target=self._run, args=(found,), daemon=True)
         self._thread.start()
 
     def heard(self, values: Ints, objective: int, report: Callable[[], None]) -> bool:
         """A roster of the whole model (its callback calls this once `start` has run): offered
-        to the lane while it runs (pricing it costs a pass over its terms and a copy of its values, not worth
-        it once the probe has ended); when it is cheaper than every roster reported so far,
+        to the lane while it runs (not once the probe has ended); when it is cheaper than every roster reported so far,
         `report()` (the whole model's own progress report) is called and True returned. The
         call is made under the lock that orders the lane's reports: decided there and made
         after it, a lane's cheaper roster reported in between was once followed by the whole
         model's dearer one (18050, then 123785, on the four-week sample under CI's load)."""
         if self._thread is not None and self._thread.is_alive():
-            found = self._found_of(values)
-            self._whole = found.objective
-            self.lns.offer(found)
+            self._whole = objective
+            self.lns.offer(self._found_of(values, objective))
         return self._lower(objective, report)
 
     def finish(self) -> Found | None:
@@ -126,6 +124,7 @@ class Beside:
             report()
         return True
 
-    def _found_of(self, values: Ints) -> Found:
-        cost = sum(self.lns.terms.read(values).values())
+    def _found_of(self, values: Ints, cost: int) -> Found:
+        """The whole model's roster as the lane's: `cost` is the callback's, read from these
+        values (search_run.SearchCallback), not read again here."""
         return Found(Solution(values, float(cost)), cost)
