@@ -203,13 +203,14 @@ def test_a_later_phase_without_a_roster_keeps_the_phase_before(tmp_path: Path, m
     assert result.breakdown["uncovered"] == 0
 
 
-def test_too_large_to_model_whole_the_repair_keeps_the_published_pairs(
+def test_too_large_to_model_whole_is_repaired_over_a_shortlist_unproven(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With the whole-model limit at 0 and room for the narrowest shortlist only, the repair
-    is modelled over a shortlist, as `solve` is at 300 specialists; every pair of the published
-    roster is in it, so with changes first only the forced changes are made, and nothing is
-    called proven."""
+    is modelled over a shortlist, as `solve` is at 300 x 40: it says so, calls nothing proven,
+    and with changes first makes only the forced changes. (This small week's narrowest
+    shortlist holds the published pairs anyway; that kept pairs are in any shortlist is
+    tests/test_shortlist.py's `test_pairs_a_caller_keeps_are_in_every_shortlist`.)"""
     event, published = _ill_li_wei(tmp_path)
     monkeypatch.setattr(shortlist, "FULL_MODEL_VARIABLES", 0)
     monkeypatch.setattr(shortlist, "VARIABLES_PER_SECOND", 1)
