@@ -167,12 +167,16 @@ def _show(tmp_path: Path, days: int, view: str, width: int = 200) -> str:
 @pytest.mark.parametrize("days", [9, LONG_DAYS])
 def test_short_horizons_show_a_day_per_column(tmp_path: Path, days: int) -> None:
     """Up to LONG_DAYS (the four-week sample) `show` prints the day grid exactly as
-    tables.by_specialist renders it, and the demand view a row per demand and week."""
+    tables.by_specialist renders it, a table per week (9 days: 2, the second of 2 days; 28: 4),
+    and the demand view a row per demand and week."""
     grid = _show(tmp_path, days, "specialist")
     instance = load_instance(str(tmp_path / "instance.yaml"))
+    roster = load_roster(str(tmp_path / "roster.json"))
     console = Console(file=io.StringIO(), width=200, no_color=True, highlight=False)
-    console.print(tables.by_specialist(instance, load_roster(str(tmp_path / "roster.json"))))
+    for week in tables.weeks(instance):
+        console.print(tables.by_specialist(instance, roster, week))
     assert grid.startswith(console.file.getvalue())  # type: ignore[attr-defined]
+    assert grid.count("Roster by specialist — week") == (days + 6) // 7
     assert "per week" not in grid and "W1" not in grid and "Mon" in grid
     assert "Coverage per demand" in _show(tmp_path, days, "demand")
 

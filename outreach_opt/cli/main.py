@@ -14,7 +14,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -276,29 +276,48 @@ def check_command(instance: str, roster: str, history: str | None) -> None:
 
 
 VIEWS = ("specialist", "site", "demand", "travel", "on-call", "teaching")
+DAY_VIEWS = ("specialist", "site", "travel")
+"""The views with a column or a row per day: `--week` picks one week of them."""
 
 
 @main.command(name="show")
 @click.argument("instance")
 @click.argument("roster")
 @click.option("--view", type=click.Choice(VIEWS), default="specialist", show_default=True)
+@click.option(
+    "--week",
+    type=int,
+    metavar="N",
+    help="Only week N of the horizon (1-based, 7-day blocks from its first day), day by day, for any horizon "
+    "length: the specialist, site or travel view of that week alone.",
+)
 @click.option("--history", type=click.Path(file_okay=False), help="Folder of earlier published rosters to count in.")
 @_bad_input
-def show_command(instance: str, roster: str, view: str, history: str | None) -> None:
+def show_command(instance: str, roster: str, view: str, week: int | None, history: str | None) -> None:
     """Show ROSTER of INSTANCE in the terminal: a week grid by specialist (followed by who is
     on call and who teaches whom, where the instance has on-call entries or trainees), by site,
-    coverage per demand, travel per specialist and day, on call, or teaching."""
+    coverage per demand, travel per specialist and day, on call, or teaching. Past 7 days the
+    day-by-day views come a table per week; past 28, counts per week (--week N gives week N's
+    days)."""
+    if week is not None and view not in DAY_VIEWS:
+        raise click.BadParameter(
+            f"it picks a week of the day-by-day views ({', '.join(DAY_VIEWS)}), not of --view {view}",
+            param_hint="'--week'",
+        )
     problem = load_instance(instance)
     given = load_roster(roster)
     refuse_unknown_ids(problem, given, roster, "showing it")
+    chosen = None if week is None else _week(problem, week)
     report = check_roster(problem, given, past_from_history(problem, history))
     console = make_console()
-    if long_tables.is_long(problem) and view in {"specialist", "site", "demand", "travel"}:
+    if chosen is not None:
+        _print_days(console, problem, given, view, [chosen])
+    elif long_tables.is_long(problem) and view in {"specialist", "site", "demand", "travel"}:
         _print_long(console, problem, given, report, view)
         if view == "specialist":
             _print_consortium(console, problem, given)
     elif view == "specialist":
-        console.print(tables.by_specialist(problem, given))
+        _print_days(console, problem, given, view)
         _print_consortium(console, problem, given)
     elif view == "on-call" and not problem.on_call:
         console.print("the instance has no on_call entries")
@@ -308,12 +327,10 @@ def show_command(instance: str, roster: str, view: str, history: str | None) -> 
         console.print(tables.on_call(problem, given))
     elif view == "teaching":
         console.print(tables.teaching(problem, given) if problem.trainees else "the instance has no trainees")
-    elif view == "site":
-        console.print(tables.by_site(problem, given))
     elif view == "demand":
         console.print(tables.coverage(problem, given, report))
     else:
-        console.print(tables.travel(problem, given)[0])
+        _print_days(console, problem, given, view)
     if not report.ok:
         console.print(f"note: {len(report.violations)} rule(s) broken; `outreach-opt check` lists them.")
 
@@ -353,10 +370,39 @@ def _print_roster(console: Console, instance: Instance, roster: Roster, report: 
             _print_long(console, instance, roster, report, view)
         _print_consortium(console, instance, roster)
         return
-    console.print(tables.by_specialist(instance, roster))
-    console.print(tables.by_site(instance, roster))
+    _print_days(console, instance, roster, "specialist")
+    _print_days(console, instance, roster, "site")
     console.print(tables.coverage(instance, roster, report))
     _print_consortium(console, instance, roster)
+
+
+def _week(instance: Instance, number: int) -> tables.Week:
+    """`show --week`'s week, refused (a usage error, exit 2) when the horizon has no such week."""
+    found = tables.weeks(instance)
+    if not 1 <= number <= len(found):
+        span = "week 1 only" if len(found) == 1 else f"weeks 1 to {len(found)}"
+        raise click.BadParameter(
+            f"week {number} is not in the horizon: the {instance.horizon.days}-day horizon from "
+            f"{instance.horizon.start} has {span} (7-day blocks from its first day)",
+            param_hint="'--week'",
+        )
+    return found[number - 1]
+
+
+def _print_days(
+    console: Console, instance: Instance, roster: Roster, view: str, spans: Sequence[tables.Week | None] | None = None
+) -> None:
+    """A day-by-day view (one of DAY_VIEWS) over `spans`: by default one table up to 7 days, as
+    it always printed, and a table per week past that, so that every day is shown and readable
+    (28 day columns in one table left 3 characters a cell at 160 columns and cut the last week
+    off)."""
+    for week in tables.day_spans(instance) if spans is None else spans:
+        if view == "specialist":
+            console.print(tables.by_specialist(instance, roster, week))
+        elif view == "site":
+            console.print(tables.by_site(instance, roster, week))
+        else:
+            console.print(tables.travel(instance, roster, week=week)[0])
 
 
 def _print_long(console: Console, instance: Instance, roster: Roster, report: CheckReport, view: str) -> None:

@@ -2,12 +2,17 @@
 objective breakdown.
 
 Pure rendering: takes an instance, a roster and the checker's report, returns rich renderables.
+The day-by-day tables (by specialist, by site, travel) take a `Week` to show only its dates:
+28 day columns at a 160-character terminal left 3 characters a cell, broke every word over a
+dozen lines and cut the last week off, so past a week they are printed a week at a time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich.table import Table
 from rich.text import Text
@@ -21,8 +26,45 @@ _DAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red", "bright_cyan", "bright_magenta")
 
 
-def _dates(instance: Instance) -> list[dt.date]:
+@dataclass(frozen=True)
+class Week:
+    """One week of the horizon as the checker counts them (`Context.week`: 7-day blocks from
+    the first day, a partial last one too): the dates a day-by-day table shows and the words
+    added to its title. `number` is 1-based, as titles and `show --week` say it."""
+
+    number: int
+    of: int
+    dates: tuple[dt.date, ...]
+
+    @property
+    def label(self) -> str:
+        """'week 2 of 4 (2025-11-10 to 11-16)'."""
+        return f"week {self.number} of {self.of} ({self.dates[0]} to {self.dates[-1]:%m-%d})"
+
+
+def weeks(instance: Instance) -> list[Week]:
+    """Every week of the horizon, in order."""
+    ctx = Context.of(instance)
+    days = ctx.dates
+    return [Week(w + 1, ctx.week_count, days[7 * w : 7 * w + 7]) for w in range(ctx.week_count)]
+
+
+def day_spans(instance: Instance) -> Sequence[Week | None]:
+    """How the day-by-day tables of the whole horizon are cut: up to 7 days one table with no
+    week in its title (`None`, as they always printed), past that a table per week."""
+    found = weeks(instance)
+    return [None] if len(found) == 1 else found
+
+
+def _dates(instance: Instance, week: Week | None = None) -> list[dt.date]:
+    """The dates a day-by-day table shows: `week`'s, or the whole horizon's."""
+    if week is not None:
+        return list(week.dates)
     return [instance.horizon.start + dt.timedelta(days=t) for t in range(instance.horizon.days)]
+
+
+def _titled(title: str, week: Week | None) -> str:
+    return title if week is None else f"{title} — {week.label}"
 
 
 def _head(date: dt.date) -> str:
@@ -38,17 +80,18 @@ def _order(instance: Instance) -> dict[str, int]:
     return {p.id: i for i, p in enumerate(instance.periods)}
 
 
-def by_specialist(instance: Instance, roster: Roster) -> Table:
-    """A week grid: one row per specialist, one column per date, a line per period."""
+def by_specialist(instance: Instance, roster: Roster, week: Week | None = None) -> Table:
+    """A week grid: one row per specialist, one column per date (of `week` only, if given), a
+    line per period."""
     styles, order = _site_styles(instance), _order(instance)
     homes = {s.id: s.home for s in instance.specialists}
     cells: dict[tuple[str, dt.date], list[Assignment]] = defaultdict(list)
     for a in roster.assignments:
         cells[(a.specialist, a.date)].append(a)
     nights = Context.of(instance, stays=roster.stays).stay_at  # the checker's nights (rule overnight_stay)
-    table = Table(title="Roster by specialist", show_lines=True, expand=False)
+    table = Table(title=_titled("Roster by specialist", week), show_lines=True, expand=False)
     table.add_column("Specialist", no_wrap=True)
-    dates = _dates(instance)
+    dates = _dates(instance, week)
     for date in dates:
         table.add_column(_head(date), overflow="fold")
     for spec in instance.specialists:
@@ -66,16 +109,16 @@ def by_specialist(instance: Instance, roster: Roster) -> Table:
     return table
 
 
-def by_site(instance: Instance, roster: Roster) -> Table:
-    """Who comes to each site when, for what."""
+def by_site(instance: Instance, roster: Roster, week: Week | None = None) -> Table:
+    """Who comes to each site when (of `week` only, if given), for what."""
     order = _order(instance)
     names = {s.id: s.name or s.id for s in instance.specialists}
     cells: dict[tuple[str, dt.date], list[Assignment]] = defaultdict(list)
     for a in roster.assignments:
         cells[(a.site, a.date)].append(a)
-    table = Table(title="Roster by site", show_lines=True)
+    table = Table(title=_titled("Roster by site", week), show_lines=True)
     table.add_column("Site", no_wrap=True)
-    dates = _dates(instance)
+    dates = _dates(instance, week)
     for date in dates:
         table.add_column(_head(date), overflow="fold")
     styles = _site_styles(instance)
@@ -140,18 +183,23 @@ def teaching(instance: Instance, roster: Roster, ctx: Context | None = None) -> 
     return table
 
 
-def travel(instance: Instance, roster: Roster, driving_only: bool = False) -> tuple[Table, int]:
-    """Each specialist's drives per day, with clock times, against the daily limit; with
-    `driving_only` (long horizons) the days with driving alone. Also the count of days left
-    out."""
+def travel(
+    instance: Instance, roster: Roster, driving_only: bool = False, week: Week | None = None
+) -> tuple[Table, int]:
+    """Each specialist's drives per day (of `week` only, if given), with clock times, against
+    the daily limit; with `driving_only` (long horizons) the days with driving alone. Also the
+    count of days left out for want of driving."""
     names = {s.id: s.name or s.id for s in instance.specialists}
     limits = {s.id: s.max_travel_minutes_per_day for s in instance.specialists}
     title = "Travel per specialist and day" + (" (days with driving)" if driving_only else "")
-    table = Table(title=title, show_lines=True)
+    table = Table(title=_titled(title, week), show_lines=True)
+    shown = None if week is None else set(week.dates)  # without a week every day views.days gives, as ever
     for column in ("Specialist", "Date", "Drives", "Minutes", "Limit"):
         table.add_column(column, justify="right" if column in {"Minutes", "Limit"} else "left", overflow="fold")
     left_out = 0
     for day in views.days(instance, roster):
+        if shown is not None and day.date not in shown:
+            continue
         if driving_only and day.minutes == 0:
             left_out += 1
             continue
