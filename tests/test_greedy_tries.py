@@ -99,14 +99,14 @@ def test_a_share_past_a_loser_is_not_tried(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_no_try_the_time_left_cannot_hold(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tries of 8 s in 12 s: the second would be cut by the deadline, so it is not started;
-    in 20 s (12 s left) it would end but leave its moves nothing of the `NEXT_TRY_ROOM` (2 x
-    8 s), so it is not started either; in 25 s (17 s left) it is."""
-    assert greedy.NEXT_TRY_ROOM == 2.0
+    in 30 s (22 s left) it would end but leave its moves less than twice its time, short of
+    the `NEXT_TRY_ROOM` (3 x 8 s), so it is not started either; in 35 s (27 s left) it is."""
+    assert greedy.NEXT_TRY_ROOM == 3.0
     assert _tries(monkeypatch, {0.6: 2, 0.5: 1, 0.7: 3}, 8.0, 12.0) == [0.6]
     monkeypatch.undo()
-    assert _tries(monkeypatch, {0.6: 2, 0.5: 1, 0.7: 3}, 8.0, 20.0) == [0.6]
+    assert _tries(monkeypatch, {0.6: 2, 0.5: 1, 0.7: 3}, 8.0, 30.0) == [0.6]
     monkeypatch.undo()
-    assert _tries(monkeypatch, {0.6: 2, 0.5: 1, 0.7: 3}, 8.0, 25.0) == [0.6, 0.5]
+    assert _tries(monkeypatch, {0.6: 2, 0.5: 1, 0.7: 3}, 8.0, 35.0) == [0.6, 0.5]
 
 
 def test_the_best_try_moves_on_only_after_a_round_that_paid(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -213,24 +213,34 @@ def _time_for_a_try(left: float, fill_seconds: float, quickest: float | None) ->
     return left > 2 * fill_seconds and (quickest is None or left > NEXT_TRY_ROOM * quickest)
 
 
-NEXT_TRY_ROOM = 2.0
+NEXT_TRY_ROOM = 3.0
 """A further target try needs this many times the quickest try's seconds left: room for the
-try and as long again for its moves, else the best try's own moves go on (`greedy_roster`).
-Why: at 1000 specialists x 4 weeks a try takes 53-104 s of the greedy's ~140 s; with room
-for just one more the 0.5 try ran, and what it left was dearer than the 0.6 try's own moves
-given its time, which gained 3.7M and 3.2M: XL-1 173,369,969 (the 0.5 try lost to the 0.6
-try, 175,989,016 against 173,819,654, whose moves then had 10 s) against 170,141,047; XL-2
-137,216,416 (the 0.5 try won, 137,653,928 against 138,046,406, and was moved on) against
-134,878,296. Measured, `benchmarks/ab_settings.py --time-limit 300 --a
-greedy.NEXT_TRY_ROOM=1.0 --b greedy.NEXT_TRY_ROOM=2.0` XL seeds 1-3, one round, from a copy of
-the tree, idle, 2026-12-06 03:38-04:11 UTC: 167,505,509 / 129,878,070 / 126,110,832 against
-169,436,606 / 130,926,759 / 125,562,226 (XL-3 ran the same tries both ways: the noise). The
-same hour at 80 x 15, 30 s, two rounds: 541,537 / 542,875, 362,297 / 362,266, 319,494 /
-319,395 against 541,456 / 541,593, 362,297 / 362,297, 319,522 / 319,553 (sums +0.05 %; B
-skipped the 0.5 try at M-3 in both rounds and was cheaper there, M-1 ran the same tries); at
-300 x 40, 60 s, every pair ran the same tries (5,350,831 / 5,568,571 / 5,466,846 against
-5,377,308 / 5,586,273 / 5,465,928: the noise). Rule set before the runs: XL's sum lower and
-cheaper in 2 of 3, M's and L's sums not dearer by more than 0.2 %."""
+try and twice as long again for moves after it, else the best try's own moves go on
+(`greedy_roster`). Why: at 1000 specialists x 4 weeks a try takes 43-73 s of the greedy's
+~140 s and stops at its stall before its swaps run; the best try's moves past the stall (swaps,
+then the chains they open) gained more than a second try. At XL-1 the 0.6 try alone, moved to
+its settling (greedy alone, one core): 173.5M at its stall, 170.2M 80 s later, 169.5M after
+150 s (/tmp trajectory script, 2026-12-07). At 2.0 the 0.5 try still ran where the 0.6 try had
+taken just under half of what was left (XL-1, 47 s with 90 s left), and one core stood idle
+for it once the bound's MIP had ended (process CPU sampled every 5 s: 100 % from 96 to 162 s).
+Measured, `benchmarks/ab_settings.py --time-limit 300 --rounds 1 --a greedy.NEXT_TRY_ROOM=2.0
+--b greedy.NEXT_TRY_ROOM=3.0` XL seeds 1-3, from a copy of the tree, idle, 2026-12-07
+10:43-11:17 UTC: 168,499,952 / 129,421,435 / 124,976,865 against 167,473,613 / 129,563,450 /
+124,957,802 (sums -0.21 %, cheaper in 2 of 3, one of them the noise). XL-1: the 0.5 try lost
+(175,989,016 against 173,819,654) and the 0.6 try's moves had 42 s after it, to 172,687,225,
+against 91 s to 170,036,735 without it. XL-2: the 0.5 try won (137,653,928 against 138,046,406)
+and moved to 134,190,961; without it the 0.6 try moved to 134,000,548, yet the search ended
+0.1 % dearer. XL-3 ran the same tries both ways (0.5 had no room at 2.0 either). At 80 x 15
+(30 s) and 300 x 40 (60 s), seeds 1-3, the same hour: the same tries both ways but at M-3, which
+skipped the 0.5 try (348,858, a loser) and ended at the same 319,395; M 545,069 / 362,209 /
+319,395 both ways; L's pairs ran the same tries, 5,380,048 / 5,419,421 / 5,449,251 against
+5,403,130 / 5,419,421 / 5,502,250 (the neighbourhoods' noise: the same code 1 % apart). Rule
+set before the runs: XL's sum lower and cheaper in 2 of 3; at M and L the same tries (then
+the same code) or sums not dearer by more than 0.2 %.
+2.0 before (2026-12-06, against 1.0, the same script, XL seeds 1-3, idle): 167,505,509 /
+129,878,070 / 126,110,832 against 1.0's 169,436,606 / 130,926,759 / 125,562,226; the greedy
+at 1.0 ran the 0.5 try with no time for moves after it (XL-1 173,369,969 against 170,141,047;
+XL-2 137,216,416 against 134,878,296); M and L within 0.05 %."""
 
 
 def _filled(
