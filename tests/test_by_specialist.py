@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
+import pytest
 from test_curtois_qu import HAND_MADE, INSTANCE1
 
 from outreach_opt.check.checker import check_roster
@@ -14,6 +16,7 @@ from outreach_opt.check.lone_line import line_holds
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment
 from outreach_opt.io.curtois_qu import START, load_curtois_qu
+from outreach_opt.solve import by_specialist as module
 from outreach_opt.solve.by_specialist import (
     CPSAT_STEP,
     MIN_STEP,
@@ -104,3 +107,77 @@ def test_passes_in_plain_python_give_way_to_cp_sat() -> None:
     assert _built_pass_due(now - 1, now + 100, 150)  # 0.7 s a person: too little for CP-SAT
     assert not _built_pass_due(now - 2, now - 1, 150)
     assert CPSAT_STEP > MIN_STEP
+
+
+def test_a_pass_with_less_than_a_step_a_person_steps_whom_it_can(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With less than MIN_STEP a person left, the CP-SAT pass still steps people, MIN_STEP
+    each, while the time lasts. Before, such a pass stepped nobody and the search ended with
+    its time unused (Curtois & Qu Instance20 at --time-limit 60 returned after 29 s)."""
+    instance = hand_made(tmp_path)
+    people = len(instance.specialists)
+    monkeypatch.setattr(module, "MIN_STEP", 1.0)
+    limits: list[float] = []
+    real = module.line_step
+
+    def spy(instance: Instance, spec: str, lines: Lines, options: Steps, limit: float, *rest: Any) -> Any:
+        if spec in lines.lines:  # a later pass's step, not a first line
+            limits.append(limit)
+        return real(instance, spec, lines, options, limit, *rest)
+
+    monkeypatch.setattr(module, "line_step", spy)
+    now = time.perf_counter()
+    until = now + 0.9 * people  # under MIN_STEP a person, and at least one step's worth
+    roster = by_specialist(instance, Steps(workers=1), now, until, judge=line_holds)
+    assert roster is not None
+    assert limits, "no CP-SAT step in the time left"
+    assert limits[0] == 1.0  # MIN_STEP, above the share of 0.9 s or less a person
+
+
+def test_the_passes_end_early_only_when_every_line_is_proven(tmp_path: Path) -> None:
+    """On the hand-made file every step is solved to optimality in far less than its share:
+    the passes end long before `until` once one changes nothing, and say so (`on_settled`)."""
+    settled: list[float] = []
+    now = time.perf_counter()
+    roster = by_specialist(
+        hand_made(tmp_path),
+        Steps(workers=1),
+        now + 1,
+        now + 60,
+        judge=line_holds,
+        on_settled=lambda: settled.append(time.perf_counter()),
+    )
+    assert roster is not None
+    assert len(settled) == 1 and settled[0] < now + 30
+
+
+def test_a_pass_that_proves_nothing_does_not_end_the_search(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pass that changed no line but proved none of them best (steps cut by their time)
+    leaves the rest of the time to further passes; before, any pass without a change ended
+    the search. (The first lines here are built in plain Python, so every CP-SAT step is a
+    later pass's.)"""
+    monkeypatch.setattr(module, "MIN_STEP", 0.05)
+
+    def unproven(instance: Instance, spec: str, lines: Lines, options: Steps, limit: float, *rest: Any) -> Any:
+        time.sleep(0.01)
+        return lines.lines.get(spec), False
+
+    monkeypatch.setattr(module, "line_step", unproven)
+    heard: list[str] = []
+    settled: list[bool] = []
+    now = time.perf_counter()
+    roster = by_specialist(
+        hand_made(tmp_path),
+        Steps(workers=1),
+        now,
+        now + 1.0,
+        judge=line_holds,
+        on_stage=heard.append,
+        on_settled=lambda: settled.append(True),
+    )
+    assert roster is not None
+    cp_sat = [h for h in heard if "with CP-SAT" in h]
+    assert len(cp_sat) >= 2 and all(": 0 of " in h for h in cp_sat)
+    assert not settled
+    assert time.perf_counter() >= now + 1.0 - 0.05

@@ -134,3 +134,17 @@ def test_a_roster_of_two_alike_specialists_is_priced_as_it_is(tmp_path: Path) ->
     assert priced is not None
     _, completed = priced
     assert completed.objective == report.objective
+
+
+def test_a_search_that_ends_before_its_limit_says_why(tmp_path: Path) -> None:
+    """Thirteen weeks of three people: the CP-SAT passes prove every line the best given the
+    others' long before a 60 s limit. The result says the search ended early and why (the
+    CLI prints it under the summary), where before it came back early without a word."""
+    instance = loaded(tmp_path, 91)
+    result = long_horizon.solve_by_specialist(
+        instance, SolveOptions(time_limit=60, workers=1), time.perf_counter(), line_holds
+    )
+    assert result.roster is not None and not result.interrupted
+    assert result.wall_time < 30
+    assert result.ended_early is not None
+    assert "a longer --time-limit gives the same roster" in result.ended_early

@@ -221,6 +221,8 @@ def solve_command(
         f"{result.status.value}: objective {result.objective} ({bound}), "
         f"{len(result.roster.assignments)} assignments, checked: all hard rules hold; {result.wall_time:.2f} s"
     )
+    if result.ended_early is not None:
+        console.print(result.ended_early)
     if not quiet:
         print_uncovered_summary(console, problem, result.roster, source, report, past, out)
     if out is not None:

@@ -25,7 +25,12 @@ Instance24 where CP-SAT took 4-9 s to build and find one), and from CP-SAT other
 Later passes first rebuild each line in plain Python against everyone else's, kept only
 when worth more (`rebuilt`), while that changes many lines and the first pass's share of
 the time lasts (or CP-SAT would get too little a person); then CP-SAT's passes, each step
-hinted with the current line.
+hinted with the current line, until the time ends or a whole pass changes no line with every
+step proven optimal (then no pass changes the roster: `on_settled`). When the time left gives
+each person less than `MIN_STEP`, a pass steps as many as it can at `MIN_STEP` each. Before, a
+pass with less than `MIN_STEP` a person stepped nobody and the search ended there, as it did
+after any pass that changed no line, proven or not: Curtois & Qu Instance20 at `--time-limit
+60` returned after 29 s, 22 s of search left unused over 50 people.
 
 The decomposition declines (None) instances with anything else that ties specialists:
 teams, resources, distinct-specialist limits or costs, teaching, on-call, fairness. `solve` takes
@@ -219,6 +224,21 @@ def line_for(
     that found no line in `limit` goes on for up to `retry` seconds more (with tight minute
     limits a first line can take many times the usual: Curtois & Qu Instance22's AA, 111360
     to 112320 minutes, took 7-8 s where most took 2-5). None: no line found."""
+    return line_step(instance, spec_id, lines, options, limit, past, retry)[0]
+
+
+def line_step(
+    instance: Instance,
+    spec_id: str,
+    lines: Lines,
+    options: Steps,
+    limit: float,
+    past: Sequence[Assignment] = (),
+    retry: float = 0.0,
+) -> tuple[list[Assignment] | None, bool]:
+    """`line_for`'s line, and whether CP-SAT proved it the specialist's best given the others'
+    lines (their step's model solved to optimality): a pass in which every step is proven and
+    none changes a line is a roster no further pass changes."""
     sub = sub_instance(instance, spec_id, lines)
     built = RosterModel(prepare(sub, [a for a in past if a.specialist == spec_id]), BuildOptions()).build()
     current = lines.lines.get(spec_id)
@@ -233,11 +253,12 @@ def line_for(
         solver.parameters.stop_after_first_solution = True
         code = solver.solve(built.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return current
+        return current, False
+    proven = code == cp_model.OPTIMAL
     cost = own_cost(built, solver)
     if before is not None and cost >= before:
-        return current
-    return read_roster(built, solver, Status.FEASIBLE, cost, None).assignments
+        return current, proven
+    return read_roster(built, solver, Status.FEASIBLE, cost, None).assignments, proven
 
 
 Judge = Callable[[Instance, list[Assignment]], bool]
@@ -358,6 +379,7 @@ def by_specialist(
     stopped: Callable[[], bool] = lambda: False,
     on_stage: Callable[[str], None] = lambda _: None,
     give_up_after: float | None = None,
+    on_settled: Callable[[], None] = lambda: None,
 ) -> Roster | None:
     """A roster specialist by specialist (module docstring), the first pass by `first_until`
     (perf_counter; each person gets an equal share of what is left, and one with no line in
@@ -366,7 +388,9 @@ def by_specialist(
     Python are used only with a `judge` that accepts them (without one: CP-SAT's only). None
     when the instance does not decompose or someone got no line by `until` (`first_until`
     without it). `stopped` (a signal, solve/long_horizon.py) ends it between two people's
-    steps: with the roster of the last pass, or None during the first. `on_stage` hears
+    steps: with the roster of the last pass, or None during the first. `on_settled` is
+    called when the CP-SAT passes end before `until` because a whole pass proved every line
+    the best given the others' (module docstring). `on_stage` hears
     how far it got, in words (`STAGES` times in the first pass, once after each later one).
     With `give_up_after` (perf_counter), the first pass gives up (None) at a stage report in
     its first half when, at the pace so far, it would end past that moment (`_first_pass_fits`)."""
@@ -413,21 +437,25 @@ def by_specialist(
         cp_sat_turn = until is not None and (until - time.perf_counter()) / len(order) >= CPSAT_STEP
         if not changed or (changed < len(order) * BUILT_PASS_CHANGES and cp_sat_turn):
             break
-    while until is not None and time.perf_counter() < until and not stopped():
-        changed = 0
+    while until is not None and until - time.perf_counter() >= MIN_STEP and not stopped():
+        changed, stepped, proven = 0, 0, 0
         for k, spec in enumerate(order):
-            share = (until - time.perf_counter()) / (len(order) - k)
-            if share < MIN_STEP or stopped():
+            left = until - time.perf_counter()
+            if left < MIN_STEP or stopped():
                 break
-            line = line_for(instance, spec, lines, options, share, past)
+            line, best = line_step(instance, spec, lines, options, max(MIN_STEP, left / (len(order) - k)), past)
+            stepped, proven = stepped + 1, proven + best
             if line is not None and line is not lines.lines[spec]:
                 lines.set(spec, line)
                 changed += 1
         passes += 1
-        on_stage(f"pass {passes} with CP-SAT: {changed} of {len(order)} lines changed")
+        cut = f" ({stepped} of them stepped)" if stepped < len(order) else ""
+        on_stage(f"pass {passes} with CP-SAT: {changed} of {len(order)} lines changed{cut}")
         if changed and on_roster is not None:
             on_roster(lines.roster())
-        if not changed:
+        if not changed and proven == len(order):
+            logger.info("by specialist: every line proven the best given the others', none changed")
+            on_settled()
             break
     logger.info("by specialist: %d passes", passes)
     return lines.roster()

@@ -65,6 +65,10 @@ class Result:
     """Set when the instance was too large to model whole: what the shortlist left out
     (solve/shortlist.py). The status is then `feasible` at best (`optimal` only when the roster
     meets the bound) and the bound the relaxation's (solve/relaxation.py)."""
+    ended_early: str | None = None
+    """Why the search ended before its time limit, in words, where that is not a proof of
+    optimality (by specialist: every line proven the best given the others', so more time gives
+    the same roster); None otherwise."""
 
     @property
     def gap(self) -> float | None:
