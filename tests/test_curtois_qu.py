@@ -9,6 +9,7 @@ read, written and read back, and solved to its optimum, and bad files refused at
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -269,6 +270,88 @@ def test_impossible_values_are_refused_alone_at_their_line(
     run = CliRunner().invoke(main, ["import-cq", str(path), "--out", str(tmp_path / "out.yaml")])
     assert run.exit_code == 2 and run.stderr == f"error: {path}:{line}: {message}\n"
     assert not (tmp_path / "out.yaml").exists()
+
+
+def _refused_alone(tmp_path: Path, text: str, line: int, message: str) -> None:
+    """`text` is refused with `message` at `line` of its file as the only problem, by the
+    reader and by `import-cq` (exit 2, no traceback, nothing written)."""
+    path = tmp_path / "bad.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_curtois_qu(str(path))
+    assert str(caught.value) == f"{path}:{line}: {message}"
+    run = CliRunner().invoke(main, ["import-cq", str(path), "--out", str(tmp_path / "out.yaml")])
+    assert run.exit_code == 2 and run.stderr == f"error: {path}:{line}: {message}\n"
+    assert "Traceback" not in run.output and not (tmp_path / "out.yaml").exists()
+
+
+def test_too_long_employee_id_is_refused_at_its_line(tmp_path: Path) -> None:
+    """An id longer than the instance's `Id` holds (100) was refused on the generated
+    instance's `specialists[2].id`, at no line of the benchmark file."""
+    _refused_alone(
+        tmp_path,
+        HAND_MADE.replace("\nC,", "\n" + "C" * 101 + ","),
+        12,
+        f"employee id {'C' * 20!r}... is 101 characters long; it must be at most 100 (the longest outreach-opt id): "
+        "shorten it here and where the file names it",
+    )
+    longest = tmp_path / "longest.txt"
+    longest.write_text(HAND_MADE.replace("\nC,", "\n" + "C" * 100 + ","), encoding="utf-8")
+    assert load_curtois_qu(str(longest)).specialists[2].id == "C" * 100
+
+
+def test_too_long_shift_id_is_refused_at_its_line(tmp_path: Path) -> None:
+    """A shift id also names its cover demands, cover-DAY-SHIFT: over 3 days (cover-2-) it
+    may be 92 characters, for ids of 100. Longer, it was refused on the generated instance's
+    `demands[...].id`, at no line of the benchmark file."""
+    _refused_alone(
+        tmp_path,
+        re.sub(r"\bL\b", "L" * 93, HAND_MADE),
+        7,
+        f"shift id {'L' * 20!r}... is 93 characters long; it must be at most 92 (its cover demands are named "
+        "cover-DAY-SHIFT, cover-2-SHIFT the longest, and an outreach-opt id holds at most 100 characters): "
+        "shorten it here and where the file names it",
+    )
+    longest = tmp_path / "longest.txt"
+    longest.write_text(re.sub(r"\bL\b", "L" * 92, HAND_MADE), encoding="utf-8")
+    assert max(len(demand.id) for demand in load_curtois_qu(str(longest)).demands) == 100
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "what"),
+    [
+        (("\nC,", "\n_C,"), 12, "employee id '_C'"),
+        (("\nC,", "\nC C,"), 12, "employee id 'C C'"),
+        (("\nC,", "\nC/2,"), 12, "employee id 'C/2'"),
+        (("E,480,\n", "-E,480,\n"), 6, "shift id '-E'"),
+    ],
+)
+def test_id_the_instance_cannot_hold_is_refused_at_its_line(
+    tmp_path: Path, change: tuple[str, str], line: int, what: str
+) -> None:
+    """An id `Id` refuses is refused at its line, saying the rule and what to do (it said
+    only "must be letters, digits, '-', '_' or '.'", wrong for '_C' and '-E')."""
+    text = HAND_MADE.replace(*change)
+    if what.startswith("shift"):  # named elsewhere as well, so that this is the only problem
+        text = re.sub(r"\bE\b", "-E", text).replace("--E", "-E")
+    _refused_alone(
+        tmp_path,
+        text,
+        line,
+        f"{what} must start with a letter or digit and hold only letters, digits, '-', '_' or '.' "
+        "(as an outreach-opt id); rename it here and where the file names it",
+    )
+
+
+def test_empty_shift_section_is_refused_once_at_its_line(tmp_path: Path) -> None:
+    """A SECTION_SHIFTS with no shift lines gave "unknown shift" on every line naming one."""
+    _refused_alone(
+        tmp_path,
+        HAND_MADE.replace("E,480,\nL,480,E\n", ""),
+        5,
+        "SECTION_SHIFTS has no shifts; list each shift type on its own line after it as "
+        "ShiftID, Length in minutes, ForbiddenNext (may be empty), e.g. D,480,",
+    )
 
 
 def test_weekend_days_are_saturday_and_sunday() -> None:

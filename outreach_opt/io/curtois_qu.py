@@ -63,7 +63,11 @@ SECTIONS = (
     "SECTION_SHIFT_OFF_REQUESTS",
     "SECTION_COVER",
 )
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
+"""The instance model's `Id` pattern (with `fullmatch`), refused here at the benchmark's line."""
+ID_LENGTH = 100
+"""The instance model's `Id` length limit. A shift id is also part of its cover demands' ids,
+`cover-DAY-SHIFT`, so it is held to less (`parse`)."""
 DAYS = (MOST_DAYS, "the longest horizon outreach-opt plans")
 """The instance model's limit on `horizon.days`, refused here at the benchmark's line."""
 HELD = (MOST_COUNT, "the largest number an outreach-opt instance holds")
@@ -118,11 +122,11 @@ class _Reader:
         return value
 
 
-def _sections(text: str, reader: _Reader) -> Iterator[tuple[str, list[_Line]]]:
-    """(section name, its data lines) in file order; `#` comments and blank lines dropped."""
+def _sections(text: str, reader: _Reader, first: dict[str, int]) -> Iterator[tuple[str, list[_Line]]]:
+    """(section name, its data lines) in file order; `#` comments and blank lines dropped.
+    `first` gets the line of each section's (first) header."""
     name: str | None = None
     lines: list[_Line] = []
-    first: dict[str, int] = {}
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
@@ -149,7 +153,8 @@ def parse(text: str, file: str) -> CurtoisQu:
     """Read a Curtois & Qu text; every problem is reported with its line, all at once."""
     reader = _Reader(file)
     out = CurtoisQu(file)
-    found = dict(_sections(text, reader))
+    headers: dict[str, int] = {}
+    found = dict(_sections(text, reader, headers))
     for required in ("SECTION_HORIZON", "SECTION_SHIFTS", "SECTION_STAFF", "SECTION_COVER"):
         if required not in found:
             reader.error(1, f"{required} is missing; a Curtois & Qu file has {', '.join(SECTIONS)}")
@@ -171,11 +176,35 @@ def parse(text: str, file: str) -> CurtoisQu:
         if len(reader.problems) > before:
             out.horizon = 0  # unknown: days are not judged against it
 
-    def identifier(line: _Line, text: str, what: str) -> str:
-        if not _ID.match(text):
-            reader.error(line.number, f"{what} {text!r} must be letters, digits, '-', '_' or '.'")
+    def identifier(line: _Line, text: str, what: str, most: tuple[int, str]) -> str:
+        """`most` is (the longest id, why it is the longest), said in the message."""
+        if not _ID.fullmatch(text):
+            reader.error(
+                line.number,
+                f"{what} {text!r} must start with a letter or digit and hold only letters, digits, "
+                "'-', '_' or '.' (as an outreach-opt id); rename it here and where the file names it",
+            )
+        elif len(text) > most[0]:
+            reader.error(
+                line.number,
+                f"{what} {text[:20]!r}... is {len(text)} characters long; it must be at most {most[0]} "
+                f"({most[1]}): shorten it here and where the file names it",
+            )
         return text
 
+    # A shift id also makes its cover demands' ids, cover-DAY-SHIFT, held to ID_LENGTH as well.
+    last_day = (out.horizon or DAYS[0]) - 1
+    shift_most = ID_LENGTH - len(f"cover-{last_day}-")
+    shift_why = (
+        f"its cover demands are named cover-DAY-SHIFT, cover-{last_day}-SHIFT the longest, "
+        f"and an outreach-opt id holds at most {ID_LENGTH} characters"
+    )
+    if not found["SECTION_SHIFTS"]:
+        reader.error(
+            headers["SECTION_SHIFTS"],
+            "SECTION_SHIFTS has no shifts; list each shift type on its own line after it as "
+            "ShiftID, Length in minutes, ForbiddenNext (may be empty), e.g. D,480,",
+        )
     for line in found["SECTION_SHIFTS"]:
         if len(line.fields) == 1:
             sid = line.fields[0]
@@ -185,7 +214,7 @@ def parse(text: str, file: str) -> CurtoisQu:
             continue
         if not width(line, 2, "ShiftID, Length, ForbiddenNext", 3):
             continue
-        sid = identifier(line, line.fields[0], "shift id")
+        sid = identifier(line, line.fields[0], "shift id", (shift_most, shift_why))
         if sid in out.shifts:
             reader.error(line.number, f"shift {sid!r} is listed twice")
         following = [s.strip() for s in line.fields[2].split("|") if s.strip()] if len(line.fields) > 2 else []
@@ -200,7 +229,8 @@ def parse(text: str, file: str) -> CurtoisQu:
                 reader.error(shift_lines[sid], f"shift {sid}'s ForbiddenNext names unknown shift {other!r}")
 
     def shift_ref(line: _Line, text: str) -> str:
-        if text not in out.shifts:
+        # No shift was read: SECTION_SHIFTS's own problems say so, not every line naming one.
+        if out.shifts and text not in out.shifts:
             reader.error(line.number, f"unknown shift {text!r}; shifts are {', '.join(out.shifts)}")
         return text
 
@@ -221,7 +251,7 @@ def parse(text: str, file: str) -> CurtoisQu:
     for line in found["SECTION_STAFF"]:
         if not width(line, 8, "ID, MaxShifts, " + ", ".join(names), 8):
             continue
-        eid = identifier(line, line.fields[0], "employee id")
+        eid = identifier(line, line.fields[0], "employee id", (ID_LENGTH, "the longest outreach-opt id"))
         if eid in out.staff:
             reader.error(line.number, f"employee {eid!r} is listed twice")
         max_shifts = {}
