@@ -3,19 +3,26 @@ mistake is an InputError with the scenario file's line and a suggestion."""
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
+from click.testing import CliRunner
 from support import INSTANCES
 
+from outreach_opt.cli.main import main
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.problems import InputError, Problem
 from outreach_opt.io.load import load_instance
+from outreach_opt.scenarios.event import load_event
 from outreach_opt.scenarios.scenario import Sweep, load_scenario_file
-from outreach_opt.scenarios.sweep import Variant, expand
+from outreach_opt.scenarios.sweep import Variant, expand, instance_name
 
 ANZHEN = INSTANCES / "anzhen-tongzhou-week.yaml"
+TINY = INSTANCES / "tiny.yaml"
+ROAD = "{op: travel, from: anzhen-tongzhou, to: dachang-peoples, minutes: 25}"
 
 
 @pytest.fixture(scope="module")
@@ -493,3 +500,63 @@ def test_travel_minutes_are_a_number_not_a_flag(tmp_path: Path, anzhen: Instance
     assert [(p.path, p.message) for p in found] == [
         (("scenarios", 0, "operations", 0, "minutes"), "expected a whole number, found true; write the number")
     ]
+
+
+def test_variant_instance_is_named_for_its_base_and_scenario(tmp_path: Path, anzhen: Instance) -> None:
+    """Every variant carried the base's name, so its roster (whose `instance` is that name)
+    could not be told from the base's: each is `base / scenario`, a sweep point's with its
+    value, in the instance and in the data a worker receives."""
+    found = variants(
+        tmp_path,
+        anzhen,
+        f"""
+        scenarios:
+          - {{name: faster road, operations: [{ROAD}]}}
+          - {{name: roads, sweep: {{parameter: travel_factor, from: 0.8, to: 1.0, step: 0.2}}}}
+        """,
+    )
+    names = [f"{anzhen.name} / faster road", *(f"{anzhen.name} / roads [travel_factor={f}]" for f in ("0.8", "1"))]
+    assert [v.instance.name for v in found] == names
+    assert [v.data["name"] for v in found] == names
+    assert [v.name for v in found] == ["faster road", "roads [travel_factor=0.8]", "roads [travel_factor=1]"]
+
+
+def test_long_base_and_scenario_names_stay_valid(tmp_path: Path, anzhen: Instance) -> None:
+    """A long base name and the longest scenario name (100) still make a valid variant that
+    names both (the instance `name` has no length limit); under a limit, the base's part is
+    cut first, so the variant's stays whole."""
+    base = anzhen.model_copy(update={"name": "Anzhen " * 60})
+    scenario = "s" * 100
+    [v] = variants(tmp_path, base, f"scenarios: [{{name: {scenario}, operations: [{ROAD}]}}]")
+    assert v.instance.name == f"{base.name} / {scenario}"
+    assert instance_name("b" * 50, "variant", 20) == "b" * 9 + "… / variant"
+    assert instance_name("b" * 50, "v" * 30, 20) == "b" * 19 + "…"
+
+
+def test_event_keeps_the_base_name(tmp_path: Path, anzhen: Instance) -> None:
+    """An event is expanded like a scenario, but the repaired roster is for the instance the
+    department head published: its instance keeps the base's name."""
+    path = tmp_path / "event.yaml"
+    path.write_text(f"name: road closed\noperations: [{ROAD}]\n", encoding="utf-8")
+    assert load_event(str(path), anzhen).instance.name == anzhen.name
+
+
+def test_whatif_outputs_name_the_variant_and_check_notes_it(tmp_path: Path) -> None:
+    """whatif --out's roster and instance of a scenario carry the variant's name, so `check`
+    of that roster against the base says it names another instance; before, both carried the
+    base's name and the check was silent."""
+    scenario = _write(tmp_path, f"scenarios: [{{name: faster road, operations: [{ROAD}]}}]")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    args = ["whatif", str(TINY), str(scenario), "--jobs", "1", "--time-limit", "3", "--out", str(out)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    base = load_instance(str(TINY)).name
+    name = f"{base} / faster road"
+    assert json.loads((out / "faster-road.roster.json").read_text(encoding="utf-8"))["instance"] == name
+    assert yaml.safe_load((out / "faster-road.instance.yaml").read_text(encoding="utf-8"))["name"] == name
+    assert json.loads((out / "base.roster.json").read_text(encoding="utf-8"))["instance"] == base
+    checked = runner.invoke(main, ["check", str(TINY), str(out / "faster-road.roster.json")])
+    assert f"note: the roster names instance {name!r}, not {base!r}" in checked.stdout, checked.output
+    own = runner.invoke(main, ["check", str(out / "faster-road.instance.yaml"), str(out / "faster-road.roster.json")])
+    assert own.exit_code == 0 and "note: the roster names" not in own.stdout, own.output

@@ -50,7 +50,7 @@ _WRAP = ("scenarios", 0)
 class Event:
     name: str
     instance: Instance
-    """The instance after the event."""
+    """The instance after the event, under the base's name (not a what-if variant's)."""
     affected: frozenset[str]
     """Specialists the event names."""
     notes: tuple[str, ...] = ()
@@ -77,7 +77,8 @@ def load_event(path: str, base: Instance, base_file: str | None = None) -> Event
         problem = doc.located.locate(Problem((*_WRAP, "operations"), NO_OPERATION))
         raise InputError([_unwrapped(problem) if wrapped else problem])
     try:
-        (variant,) = expand(doc, base)
+        # the base's name kept: a repaired roster is for the instance that was published
+        (variant,) = expand(doc, base, rename=False)
     except InputError as exc:
         raise InputError([_unwrapped(p) for p in exc.problems] if wrapped else exc.problems) from None
     scenario = doc.model.scenarios[0]

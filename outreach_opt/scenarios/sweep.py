@@ -4,6 +4,11 @@ A sweep (`sweep: {parameter: travel_factor, from: 0.6, to: 1.4, step: 0.1}`) app
 scenario's own operations, once per value, and names each variant `name [parameter=value]`.
 Every variant is validated as a whole instance here, in the parent process, so a bad scenario
 stops the run (exit 2) before any solve starts rather than failing inside a worker.
+
+A variant's instance is named `base name / variant name` (`instance_name`), set in its data
+before validation, so the instance, what a worker receives, the roster it makes (whose
+`instance` is that name) and the `.instance.yaml` whatif writes all say which variant they
+are: `check BASE ROSTER` of a variant's roster notes that it names another instance.
 """
 
 from __future__ import annotations
@@ -35,22 +40,50 @@ class Variant:
     notes: tuple[str, ...] = ()
 
 
+NAME_SEPARATOR = " / "
+"""Between the base instance's name and the variant's in a variant instance's name."""
+
+
+def _name_limit() -> int | None:
+    """The instance `name` field's maximum length, if it declares one (today it does not)."""
+    limits = [m.max_length for m in Instance.model_fields["name"].metadata if hasattr(m, "max_length")]
+    return min(limits) if limits else None
+
+
+def instance_name(base: str, variant: str, limit: int | None = None) -> str:
+    """`base / variant`: the name of a variant's instance, which says what it was made from.
+
+    Under a length limit (`limit`, else the `name` field's own) the base's part is shortened
+    with '…' first, as the variant's part is the one that tells variants apart; only a variant
+    name that alone leaves no room for the base is itself cut."""
+    name = f"{base}{NAME_SEPARATOR}{variant}"
+    limit = limit if limit is not None else _name_limit()
+    if limit is None or len(name) <= limit:
+        return name
+    room = limit - len(NAME_SEPARATOR) - len(variant)
+    if room >= 2:
+        return f"{base[: room - 1]}…{NAME_SEPARATOR}{variant}"
+    return f"{name[: limit - 1]}…"
+
+
 def base_data(base: Instance) -> dict[str, Any]:
     """The base instance as plain data, the form operations patch and workers receive."""
     return base.model_dump(mode="json")
 
 
-def expand(doc: ScenarioDoc, base: Instance) -> list[Variant]:
+def expand(doc: ScenarioDoc, base: Instance, *, rename: bool = True) -> list[Variant]:
     """Every scenario of the file applied to `base`, sweeps expanded, each one validated.
 
-    Problems of all scenarios are reported together (a sweep stops at its first bad value,
-    whose problem the other values would only repeat)."""
+    Each variant's instance is named `instance_name(base.name, variant name)`; with
+    `rename=False` it keeps the base's name (an event: the repaired roster is for the instance
+    that was published). Problems of all scenarios are reported together (a sweep stops at its
+    first bad value, whose problem the other values would only repeat)."""
     plain, sharers = base_data(base), len(base.outreach_sharers())
     variants: list[Variant] = []
     problems: list[Problem] = []
     for i, scenario in enumerate(doc.model.scenarios):
         try:
-            variants += _expand_one(doc, ("scenarios", i), scenario, plain, sharers)
+            variants += _expand_one(doc, ("scenarios", i), scenario, plain, sharers, rename)
         except InputError as exc:
             problems += [p for p in exc.problems if p not in problems]
     if problems:
@@ -58,13 +91,15 @@ def expand(doc: ScenarioDoc, base: Instance) -> list[Variant]:
     return variants
 
 
-def _expand_one(doc: ScenarioDoc, at: Path, scenario: Scenario, plain: dict[str, Any], sharers: int) -> list[Variant]:
+def _expand_one(
+    doc: ScenarioDoc, at: Path, scenario: Scenario, plain: dict[str, Any], sharers: int, rename: bool
+) -> list[Variant]:
     patch = Patch(copy.deepcopy(plain))
     for j, op in enumerate(scenario.operations):
         with _located(doc):
             apply(patch, op, (*at, "operations", j))
     if scenario.sweep is None:
-        return [_variant(doc, scenario, patch, at, scenario.name, sharers)]
+        return [_variant(doc, scenario, patch, at, scenario.name, sharers, rename)]
     variants = []
     sweep_at: Path = (*at, "sweep")
     parameter = scenario.sweep.parameter
@@ -78,7 +113,7 @@ def _expand_one(doc: ScenarioDoc, at: Path, scenario: Scenario, plain: dict[str,
             with _located(doc):
                 add_extra_specialists(point, str(scenario.sweep.template), int(value), sweep_at)
         name = f"{scenario.name} [{parameter}={value:g}]"
-        variants.append(_variant(doc, scenario, point, sweep_at, name, sharers, parameter, value))
+        variants.append(_variant(doc, scenario, point, sweep_at, name, sharers, rename, parameter, value))
     return variants
 
 
@@ -113,11 +148,15 @@ def _variant(
     at: Path,
     name: str,
     base: int,
+    rename: bool,
     parameter: str | None = None,
     value: float | None = None,
 ) -> Variant:
-    """Validate the patched data; a problem points at the operation that caused it, or else at
-    the scenario (or its sweep), and names the instance field it is about."""
+    """Name the patched data's instance after its base and `name` (unless not to `rename`) and
+    validate it; a problem points at the operation that caused it, or else at the scenario (or
+    its sweep), and names the instance field it is about."""
+    if rename:
+        patch.data["name"] = instance_name(str(patch.data["name"]), name)
     try:
         instance = instance_from_data(patch.data, f"{doc.file}: {name}")
     except InputError as exc:
