@@ -44,26 +44,10 @@ NAME_SEPARATOR = " / "
 """Between the base instance's name and the variant's in a variant instance's name."""
 
 
-def _name_limit() -> int | None:
-    """The instance `name` field's maximum length, if it declares one (today it does not)."""
-    limits = [m.max_length for m in Instance.model_fields["name"].metadata if hasattr(m, "max_length")]
-    return min(limits) if limits else None
-
-
-def instance_name(base: str, variant: str, limit: int | None = None) -> str:
-    """`base / variant`: the name of a variant's instance, which says what it was made from.
-
-    Under a length limit (`limit`, else the `name` field's own) the base's part is shortened
-    with '…' first, as the variant's part is the one that tells variants apart; only a variant
-    name that alone leaves no room for the base is itself cut."""
-    name = f"{base}{NAME_SEPARATOR}{variant}"
-    limit = limit if limit is not None else _name_limit()
-    if limit is None or len(name) <= limit:
-        return name
-    room = limit - len(NAME_SEPARATOR) - len(variant)
-    if room >= 2:
-        return f"{base[: room - 1]}…{NAME_SEPARATOR}{variant}"
-    return f"{name[: limit - 1]}…"
+def instance_name(base: str, variant: str) -> str:
+    """`base / variant`: the name of a variant's instance, which says what it was made from
+    (the instance `name` has no length limit, so any two names make a valid one)."""
+    return f"{base}{NAME_SEPARATOR}{variant}"
 
 
 def base_data(base: Instance) -> dict[str, Any]:
