@@ -16,12 +16,16 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+MOST_ID_CHARACTERS = 100
+"""An id's pattern and longest length, also held by readers of other formats at their own lines
+(io/curtois_qu.py)."""
 Id = Annotated[
     str,
     Field(
         min_length=1,
-        max_length=100,
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$",
+        max_length=MOST_ID_CHARACTERS,
+        pattern=ID_PATTERN,
         description="An identifier: letters, digits, '-', '_' or '.', starting with a letter or digit.",
     ),
 ]

@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from outreach_opt.domain.instance import MOST_COUNT, MOST_DAYS, Instance
+from outreach_opt.domain.instance import ID_PATTERN, MOST_COUNT, MOST_DAYS, MOST_ID_CHARACTERS, Instance
 from outreach_opt.domain.problems import InputError, Problem
 from outreach_opt.io.load import instance_from_data
 
@@ -63,11 +63,10 @@ SECTIONS = (
     "SECTION_SHIFT_OFF_REQUESTS",
     "SECTION_COVER",
 )
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
-"""The instance model's `Id` pattern (with `fullmatch`), refused here at the benchmark's line."""
-ID_LENGTH = 100
-"""The instance model's `Id` length limit. A shift id is also part of its cover demands' ids,
-`cover-DAY-SHIFT`, so it is held to less (`parse`)."""
+_ID = re.compile(ID_PATTERN)
+"""The instance model's `Id` pattern, refused here at the benchmark's line, as its length
+(`MOST_ID_CHARACTERS`; a shift id is also part of its cover demands' ids, `cover-DAY-SHIFT`,
+so it is held to less, `parse`)."""
 DAYS = (MOST_DAYS, "the longest horizon outreach-opt plans")
 """The instance model's limit on `horizon.days`, refused here at the benchmark's line."""
 HELD = (MOST_COUNT, "the largest number an outreach-opt instance holds")
@@ -178,7 +177,7 @@ def parse(text: str, file: str) -> CurtoisQu:
 
     def identifier(line: _Line, text: str, what: str, most: tuple[int, str]) -> str:
         """`most` is (the longest id, why it is the longest), said in the message."""
-        if not _ID.fullmatch(text):
+        if not _ID.match(text):
             reader.error(
                 line.number,
                 f"{what} {text!r} must start with a letter or digit and hold only letters, digits, "
@@ -192,12 +191,12 @@ def parse(text: str, file: str) -> CurtoisQu:
             )
         return text
 
-    # A shift id also makes its cover demands' ids, cover-DAY-SHIFT, held to ID_LENGTH as well.
+    # A shift id also makes its cover demands' ids, cover-DAY-SHIFT, held to MOST_ID_CHARACTERS as well.
     last_day = (out.horizon or DAYS[0]) - 1
-    shift_most = ID_LENGTH - len(f"cover-{last_day}-")
+    shift_most = MOST_ID_CHARACTERS - len(f"cover-{last_day}-")
     shift_why = (
         f"its cover demands are named cover-DAY-SHIFT, cover-{last_day}-SHIFT the longest, "
-        f"and an outreach-opt id holds at most {ID_LENGTH} characters"
+        f"and an outreach-opt id holds at most {MOST_ID_CHARACTERS} characters"
     )
     if not found["SECTION_SHIFTS"]:
         reader.error(
@@ -251,7 +250,7 @@ def parse(text: str, file: str) -> CurtoisQu:
     for line in found["SECTION_STAFF"]:
         if not width(line, 8, "ID, MaxShifts, " + ", ".join(names), 8):
             continue
-        eid = identifier(line, line.fields[0], "employee id", (ID_LENGTH, "the longest outreach-opt id"))
+        eid = identifier(line, line.fields[0], "employee id", (MOST_ID_CHARACTERS, "the longest outreach-opt id"))
         if eid in out.staff:
             reader.error(line.number, f"employee {eid!r} is listed twice")
         max_shifts = {}
