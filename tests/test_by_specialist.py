@@ -14,15 +14,19 @@ from test_curtois_qu import HAND_MADE, INSTANCE1
 from outreach_opt.check.checker import check_roster
 from outreach_opt.check.lone_line import line_holds
 from outreach_opt.domain.instance import Instance
-from outreach_opt.domain.roster import Assignment
+from outreach_opt.domain.prepared import prepare
+from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.io.curtois_qu import START, load_curtois_qu
 from outreach_opt.solve import by_specialist as module
+from outreach_opt.solve.builder import BuildOptions, RosterModel
 from outreach_opt.solve.by_specialist import (
     CPSAT_STEP,
     MIN_STEP,
     Lines,
     Steps,
     _built_pass_due,
+    _hinted_cost,
+    built_line,
     by_specialist,
     sub_instance,
     ties,
@@ -181,3 +185,21 @@ def test_a_pass_that_proves_nothing_does_not_end_the_search(tmp_path: Path, monk
     assert len(cp_sat) >= 2 and all(": 0 of " in h for h in cp_sat)
     assert not settled
     assert time.perf_counter() >= now + 1.0 - 0.05
+
+
+def test_the_line_a_step_must_beat_is_priced_from_its_values(tmp_path: Path) -> None:
+    """A step keeps a new line only when it costs less than the current one; that price is the
+    sum of the current line's terms (the checker's), not CP-SAT's `objective_value`, which was
+    seen above a roster's own cost (4804 for 4703): an overstated price would let a dearer line
+    replace it. Here an offset CP-SAT minimises and the terms do not stands in for it."""
+    instance = hand_made(tmp_path)
+    lines = Lines(instance)
+    line = built_line(instance, "A", lines, line_holds)
+    assert line is not None
+    sub = sub_instance(instance, "A", lines)
+    built = RosterModel(prepare(sub), BuildOptions()).build()
+    built.hint_roster(Roster(instance=sub.name, assignments=line))
+    built.model.minimize(sum(built.terms.values()) + 1000)
+    report = check_roster(sub, Roster(instance=sub.name, assignments=line))
+    assert report.ok
+    assert _hinted_cost(built) == report.objective

@@ -297,7 +297,7 @@ def _hinted_cost(built: RosterModel) -> int | None:
     solver.parameters.max_time_in_seconds = 10.0
     solver.parameters.fix_variables_to_their_hinted_value = True
     code = solver.solve(built.model)
-    return round(solver.objective_value) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+    return own_cost(built, solver) if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
 
 @dataclass(frozen=True)
