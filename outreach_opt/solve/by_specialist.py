@@ -30,7 +30,7 @@ step proven optimal (then no pass changes the roster: `on_settled`). When the ti
 each person less than `MIN_STEP`, a pass steps as many as it can at `MIN_STEP` each. Before, a
 pass with less than `MIN_STEP` a person stepped nobody and the search ended there, as it did
 after any pass that changed no line, proven or not: Curtois & Qu Instance20 at `--time-limit
-60` returned after 29 s, 22 s of search left unused over 50 people.
+60` returned after 29.7 s, about 21 s of search left unused over 50 people.
 
 The decomposition declines (None) instances with anything else that ties specialists:
 teams, resources, distinct-specialist limits or costs, teaching, on-call, fairness. `solve` takes
