@@ -244,12 +244,16 @@ def _split_line(key: str, row: dict[str, Any]) -> str:
 SIZES_ORDER = {size: i for i, size in enumerate(SIZES)}
 
 RUNS = (
-    "The rows of 6053a72 ran in one batch, one after another, from a checkout of that commit with nothing else "
-    "running on the machine, 2026-12-06 23:50 to 2026-12-07 00:42 UTC: each peer on the same instance as the "
-    "engine, at the same limit, the same hour. The limits are the targets': S 20 s (its target, a proof in 5 s, "
-    "is read at the 5 s checkpoint), M 30 s, L 60 s, XL 300 s; at L and XL the peers ran on seed 1 only. "
-    "cpsat-plain, 14-27 times the engine's objective at M, was not run at L and XL, nor cpsat-defaults at XL "
-    "(24 times the engine's at L)."
+    "The peers' rows (6053a72) ran in one batch, one after another, from a checkout of that commit with nothing "
+    "else running on the machine, 2026-12-06 23:50 to 2026-12-07 00:42 UTC, each on the same instance as the "
+    "engine, at the same limit, the same hour as the engine's rows of that batch. The engine's rows were run "
+    "again on 73c4358 (`python benchmarks/suite.py --solvers engine`, a clone of that commit, nothing else "
+    "running, 2026-12-07 12:08 to 12:31 UTC): the ratios below set today's engine against yesterday's peers, "
+    "on the same instances and limits (no commit since changed what the peers run: their modules are "
+    "untouched, and the builder's two changes are a repair-only option and a refactor). The limits are the targets': "
+    "S 20 s (its target, a proof in 5 s, is read at the 5 s checkpoint), M 30 s, L 60 s, XL 300 s; at L and XL "
+    "the peers ran on seed 1 only. cpsat-plain, 14-27 times the engine's objective at M, was not run at L and "
+    "XL, nor cpsat-defaults at XL (24 times the engine's at L)."
 )
 """How the rows now in the table were run (the machine's load cannot be read from the rows)."""
 
