@@ -210,23 +210,6 @@ def sub_instance(instance: Instance, spec_id: str, lines: Lines) -> Instance:
     )
 
 
-def line_for(
-    instance: Instance,
-    spec_id: str,
-    lines: Lines,
-    options: Steps,
-    limit: float,
-    past: Sequence[Assignment] = (),
-    retry: float = 0.0,
-) -> list[Assignment] | None:
-    """The specialist's best line found within `limit` seconds given the others' lines; with a
-    current line it is the hint, kept unless something cheaper comes. Without one, a search
-    that found no line in `limit` goes on for up to `retry` seconds more (with tight minute
-    limits a first line can take many times the usual: Curtois & Qu Instance22's AA, 111360
-    to 112320 minutes, took 7-8 s where most took 2-5). None: no line found."""
-    return line_step(instance, spec_id, lines, options, limit, past, retry)[0]
-
-
 def line_step(
     instance: Instance,
     spec_id: str,
@@ -236,9 +219,13 @@ def line_step(
     past: Sequence[Assignment] = (),
     retry: float = 0.0,
 ) -> tuple[list[Assignment] | None, bool]:
-    """`line_for`'s line, and whether CP-SAT proved it the specialist's best given the others'
-    lines (their step's model solved to optimality): a pass in which every step is proven and
-    none changes a line is a roster no further pass changes."""
+    """The specialist's best line found within `limit` seconds given the others' lines, and
+    whether CP-SAT proved it so (their step's model solved to optimality: a pass in which every
+    step is proven and none changes a line is a roster no further pass changes). With a current
+    line it is the hint, kept unless something cheaper comes. Without one, a search that found
+    no line in `limit` goes on for up to `retry` seconds more (with tight minute limits a first
+    line can take many times the usual: Curtois & Qu Instance22's AA, 111360 to 112320 minutes,
+    took 7-8 s where most took 2-5). The line is None when none was found."""
     sub = sub_instance(instance, spec_id, lines)
     built = RosterModel(prepare(sub, [a for a in past if a.specialist == spec_id]), BuildOptions()).build()
     current = lines.lines.get(spec_id)
@@ -411,7 +398,7 @@ def by_specialist(
         else:
             share = (first_until - time.perf_counter()) / (len(order) - k)
             retry = (until or first_until) - time.perf_counter() - share
-            line = line_for(instance, spec, lines, options, share, past, retry)
+            line = line_step(instance, spec, lines, options, share, past, retry)[0]
         if line is None:
             logger.info("by specialist: no line for %s", spec)
             return None

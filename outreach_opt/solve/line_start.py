@@ -12,7 +12,7 @@ others while that is cheap (`by_specialist.rebuilt`), and the roster read into t
 own form (`FirstRoster`) to be completed and hinted like the greedy's.
 
 A person whose line the construction misses (or the judge rejects) gets CP-SAT's line of
-their sub-instance (`by_specialist.line_for`). Declined (None, and the caller falls back to
+their sub-instance (`by_specialist.line_step`). Declined (None, and the caller falls back to
 the greedy or the commitments-only start) when the instance ties specialists beyond demands'
 session counts (`by_specialist.ties`), has a past, the construction declines any person's
 sub-instance (a rule it does not know), CP-SAT finds no line either, or the model has no day
@@ -40,7 +40,7 @@ from outreach_opt.solve.by_specialist import (
     Judge,
     Lines,
     Steps,
-    line_for,
+    line_step,
     rebuilt,
     sub_instance,
     ties,
@@ -58,7 +58,7 @@ logger = logging.getLogger(__name__)
 
 STEP_SECONDS = 1.0
 """CP-SAT's search for a person's line where the plain-Python construction finds none
-(`by_specialist.line_for`; before the construction counted weekends worked, Curtois & Qu
+(`by_specialist.line_step`; before the construction counted weekends worked, Curtois & Qu
 Instance8's S: 17 of 28 days with two weekends off)."""
 PLAN_SHARE = 0.25
 """Of the lines' time, what the weekend plan may take at most (none is made past it)."""
@@ -93,7 +93,7 @@ def lines_roster(
             return None
         line = first_line(sub, plan.get(spec))
         if line is None or not judge(sub, line):
-            line = line_for(instance, spec, lines, Steps(), STEP_SECONDS, retry=RETRY_SECONDS)
+            line = line_step(instance, spec, lines, Steps(), STEP_SECONDS, retry=RETRY_SECONDS)[0]
             stepped += 1
         if line is None:
             logger.info("first lines: none for %s; declined", spec)
