@@ -193,13 +193,14 @@ def travel(
     limits = {s.id: s.max_travel_minutes_per_day for s in instance.specialists}
     title = "Travel per specialist and day" + (" (days with driving)" if driving_only else "")
     table = Table(title=_titled(title, week), show_lines=True)
-    shown = None if week is None else set(week.dates)  # without a week every day views.days gives, as ever
     for column in ("Specialist", "Date", "Drives", "Minutes", "Limit"):
         table.add_column(column, justify="right" if column in {"Minutes", "Limit"} else "left", overflow="fold")
+    ctx = Context.of(instance, stays=roster.stays)  # every night away, whichever dates are shown
+    if week is not None:  # each day's drives are its own: only the week's days are worked out
+        shown = set(week.dates)
+        roster = roster.model_copy(update={"assignments": [a for a in roster.assignments if a.date in shown]})
     left_out = 0
-    for day in views.days(instance, roster):
-        if shown is not None and day.date not in shown:
-            continue
+    for day in views.days(instance, roster, ctx):
         if driving_only and day.minutes == 0:
             left_out += 1
             continue
