@@ -93,7 +93,9 @@ def run_one(number: int, time_limit: float, workers: int, lns: bool = True, seed
         "workers": workers,
         "lns": lns,
         "seed": seed,
-        "search": "by specialist" if long_horizon.applies(instance, (), line_holds) else "lns" if lns else "full",
+        "search": (
+            "by specialist" if long_horizon.applies(instance, (), line_holds, time_limit) else "lns" if lns else "full"
+        ),
         "import_s": round(import_time, 2),
         "build_s": round(result.build_time, 2),
         "first_roster_s": round(first[0], 2) if first else None,

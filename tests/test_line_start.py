@@ -16,6 +16,7 @@ from outreach_opt.check.checker import check_roster
 from outreach_opt.check.lone_line import line_holds
 from outreach_opt.domain.instance import Instance
 from outreach_opt.io.curtois_qu import load_curtois_qu
+from outreach_opt.solve import line_start
 from outreach_opt.solve import solve as solve_module
 from outreach_opt.solve.first_roster import Completed
 from outreach_opt.solve.line_start import lines_roster
@@ -102,3 +103,23 @@ def test_falls_back_to_the_greedy_when_first_line_declines(
     assert not any("first-lines roster completed" in m for m in messages)
     assert calls and calls[0] is not None
     assert any("greedy first roster after" in m for m in messages)
+
+
+def test_a_line_cp_sat_finds_late_may_take_the_lines_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A person the construction misses gets CP-SAT's line, and its retry may run to the
+    lines' time where that is longer than `RETRY_SECONDS` (Curtois & Qu Instance22's AN had
+    none after 6 s): a roster missing one line is none."""
+    instance = load_curtois_qu(str(INSTANCE1))
+    retries: list[float] = []
+    real = line_start.line_step
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        retries.append(kwargs["retry"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(line_start, "first_line", lambda *_: None)
+    monkeypatch.setattr(line_start, "line_step", spy)
+    until = time.perf_counter() + 60.0
+    assert lines_roster(instance, line_holds, until) is not None
+    assert len(retries) == len(instance.specialists)
+    assert retries[0] > 50.0 and all(r >= line_start.RETRY_SECONDS for r in retries)

@@ -16,6 +16,7 @@ import pytest
 from outreach_opt.check.checker import check_roster
 from outreach_opt.check.lone_line import line_holds
 from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.io.curtois_qu import START, load_curtois_qu
 from outreach_opt.solve import long_horizon
@@ -52,21 +53,56 @@ def loaded(tmp_path: Path, days: int) -> Instance:
     return load_curtois_qu(str(path))
 
 
+@pytest.fixture
+def by_specialist_route(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long horizons go by specialist whatever their size: the small instances here would
+    otherwise be solved as one model (`long_horizon.whole_fits`)."""
+    monkeypatch.setattr(long_horizon, "MOST_WHOLE_SESSIONS", 0)
+
+
 def test_applies_to_long_horizons_that_decompose(tmp_path: Path) -> None:
-    """Thirteen weeks with only the cover tying people: by specialist. Twelve weeks, a
-    fairness weight, a past, or no judge: the whole model as before."""
+    """Thirteen weeks with only the cover tying people, too large for the limit: by
+    specialist. Twelve weeks, a fairness weight, a past, or no judge: the whole model."""
     long = loaded(tmp_path, 91)
-    assert long_horizon.applies(long, (), line_holds)
-    assert not long_horizon.applies(loaded(tmp_path, long_horizon.LONGEST_WHOLE_DAYS), (), line_holds)
+    limit = 0.5  # 350 sessions a limit may take whole, where 455 fit
+    assert long_horizon.applies(long, (), line_holds, limit)
+    assert not long_horizon.applies(loaded(tmp_path, long_horizon.LONGEST_WHOLE_DAYS), (), line_holds, limit)
     fair = long.model_copy(update={"weights": long.weights.model_copy(update={"fairness_max": 1})})
-    assert not long_horizon.applies(fair, (), line_holds)
+    assert not long_horizon.applies(fair, (), line_holds, limit)
     past = [Assignment(specialist="A", date=START, period="E", site="ward", activity="E")]
-    assert not long_horizon.applies(long, past, line_holds)
-    assert not long_horizon.applies(long, (), None)
+    assert not long_horizon.applies(long, past, line_holds, limit)
+    assert not long_horizon.applies(long, (), None, limit)
+
+
+def test_long_horizons_small_for_the_limit_are_solved_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sessions that fit by skills are the prepared model's candidates here (two people
+    with both shifts, one with E only: 91 x (2 + 2 + 1)); the whole model is taken when they
+    are at most `WHOLE_SESSIONS_PER_SECOND` a second of the limit and `MOST_WHOLE_SESSIONS`."""
+    long = loaded(tmp_path, 91)
+    assert long_horizon.fitting_sessions(long) == len(prepare(long).candidates) == 455
+    assert long_horizon.whole_fits(long, 455 / long_horizon.WHOLE_SESSIONS_PER_SECOND)
+    assert not long_horizon.whole_fits(long, 454 / long_horizon.WHOLE_SESSIONS_PER_SECOND)
+    assert not long_horizon.applies(long, (), line_holds, 1.0)
+    monkeypatch.setattr(long_horizon, "MOST_WHOLE_SESSIONS", 454)
+    assert long_horizon.applies(long, (), line_holds, 1000.0)
+
+
+def test_solve_takes_the_whole_model_where_it_fits(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """`solve` on thirteen weeks small for the limit builds the whole model: it reports a
+    bound (the by-specialist route claims none), and the checker accepts the roster at the
+    solver's objective."""
+    instance = loaded(tmp_path, 91)
+    with caplog.at_level(logging.INFO, logger="outreach_opt.solve.solve"):
+        result = solve(instance, SolveOptions(time_limit=5, workers=1), judge=line_holds)
+    assert not any("by specialist" in record.getMessage() for record in caplog.records)
+    assert result.roster is not None and result.bound is not None
+    report = check_roster(instance, result.roster)
+    assert report.ok, report.violations[:3]
+    assert report.objective == result.objective
 
 
 def test_solve_goes_by_specialist_and_its_objective_is_the_checkers(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, by_specialist_route: None
 ) -> None:
     """`solve` on thirteen weeks takes the by-specialist route; the roster keeps every hard
     rule, and the objective priced by the model of its pairs is the checker's, term by term.

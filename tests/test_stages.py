@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from test_long_horizon import cover_file, loaded
+from test_long_horizon import by_specialist_route, cover_file, loaded  # noqa: F401 (a fixture)
 
 from outreach_opt.check.lone_line import line_holds
 from outreach_opt.cli.main import main
@@ -31,6 +31,7 @@ def test_first_pass_reports_each_specialist_of_three(tmp_path: Path) -> None:
     assert [f.split(" (")[0] for f in firsts] == [f"first lines: {k} of 3 specialists" for k in (1, 2, 3)]
 
 
+@pytest.mark.usefixtures("by_specialist_route")
 def test_solve_reports_stages_before_its_roster(tmp_path: Path) -> None:
     """Through `on_progress`: the first lines, then pricing, then the priced roster; stage
     reports carry no objective or bound."""
@@ -55,6 +56,7 @@ def test_cli_shows_stages_with_verbose_only(tmp_path: Path, monkeypatch: pytest.
     lines, and the CLI's why-uncovered summary, which re-checks the whole roster per trial, took
     most of the time at 91 days."""
     monkeypatch.setattr(long_horizon, "LONGEST_WHOLE_DAYS", 21)
+    monkeypatch.setattr(long_horizon, "MOST_WHOLE_SESSIONS", 0)
     source = tmp_path / "cover28.txt"
     source.write_text(cover_file(28), encoding="utf-8")
     yaml = tmp_path / "cover28.yaml"
@@ -99,6 +101,7 @@ def test_first_pass_goes_on_when_it_fits(tmp_path: Path) -> None:
     assert roster is not None
 
 
+@pytest.mark.usefixtures("by_specialist_route")
 def test_solve_gives_the_first_pass_its_whole_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`solve` by specialist gives up past its time limit (the start plus the limit), no sooner."""
     seen: dict[str, float] = {}

@@ -129,6 +129,36 @@ def test_lines_start_keeps_the_cheaper_of_plan_and_none(monkeypatch: pytest.Monk
     assert list(built.model.proto.solution_hint.values) == list(kept.values)
 
 
+@pytest.mark.parametrize("planned_roster", [False, True])
+def test_lines_start_goes_on_without_the_plan_only_when_it_gave_no_roster(
+    monkeypatch: pytest.MonkeyPatch, planned_roster: bool
+) -> None:
+    """Past the lines' time, the try without the plan is made only when the planned one gave
+    no roster (someone without a line: Curtois & Qu Instance22 at 180 s had none at all, and
+    the whole model found none after it): a late roster is better than none."""
+    instance = load_curtois_qu(str(INSTANCE1))
+    built = RosterModel(prepare(instance)).build()
+    plan = weekend_plan(instance, time.perf_counter() + 600.0)
+    assert plan
+    real = line_start.lines_roster
+    tries: list[bool] = []
+
+    def slow_plan(*args: Any, **kwargs: Any) -> Roster | None:
+        planned = bool(kwargs.get("plan", args[4] if len(args) > 4 else None))
+        tries.append(planned)
+        if planned:
+            time.sleep(0.3)  # longer than the lines' time left
+            if not planned_roster:
+                return None
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(line_start, "weekend_plan", lambda *_: plan)
+    monkeypatch.setattr(line_start, "lines_roster", slow_plan)
+    kept = lines_start(built, line_holds, time.perf_counter() + 0.1, 10.0)
+    assert tries == ([True] if planned_roster else [True, False])
+    assert kept is not None
+
+
 def test_no_plan_once_its_time_has_come() -> None:
     """The plan is bounded by time: with none left it makes none (Instance24's year of 150
     people took longer than the lines' time allows), so the lines go on without it."""

@@ -63,7 +63,10 @@ Instance8's S: 17 of 28 days with two weekends off)."""
 PLAN_SHARE = 0.25
 """Of the lines' time, what the weekend plan may take at most (none is made past it)."""
 RETRY_SECONDS = 5.0
-"""And up to this much more when that found no line at all."""
+"""And up to this much more when that found no line at all, or up to the lines' time where
+more is left: a roster missing one person's line is none (Curtois & Qu Instance22 at 180 s,
+one run of two: AN had no line after 6 s, and the whole model found no roster in the 145 s
+after)."""
 
 
 def lines_roster(
@@ -93,7 +96,8 @@ def lines_roster(
             return None
         line = first_line(sub, plan.get(spec))
         if line is None or not judge(sub, line):
-            line = line_step(instance, spec, lines, Steps(), STEP_SECONDS, retry=RETRY_SECONDS)[0]
+            retry = max(RETRY_SECONDS, until - time.perf_counter() - STEP_SECONDS)
+            line = line_step(instance, spec, lines, Steps(), STEP_SECONDS, retry=retry)[0]
             stepped += 1
         if line is None:
             logger.info("first lines: none for %s; declined", spec)
@@ -149,7 +153,8 @@ def lines_start(
     variable within `limit` seconds and left as the model's hint; None when declined or not
     completed (the hint is then cleared). Where a weekend plan is made, the roster is built
     with it (its passes until they settle or `until` comes) and then, if what is left to
-    `until` is at least what that took, without it, and the cheaper by
+    `until` is at least what that took (or whatever is left when it gave no roster: past
+    `until` is better than none), without it, and the cheaper by
     the model's exact objective kept: neither is better everywhere (the first-lines roster
     after its passes, checked: with the plan 13, 15, 19 cheaper, 18 dearer; with the plan's
     first version also 4, 6, 7, 8 cheaper, 1-3, one weekend of two each, dearer)."""
@@ -161,7 +166,7 @@ def lines_start(
     spent = 0.0
     for planned in tries:
         began = time.perf_counter()
-        if until - began < spent:  # its first pass, always run to its end, would overrun the lines' time
+        if best is not None and until - began < spent:  # its first pass, always run to its end, would overrun
             left = until - began
             logger.info("first lines: no roster without the plan (%.1fs left, the first took %.1fs)", left, spent)
             break

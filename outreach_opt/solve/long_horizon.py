@@ -7,7 +7,11 @@ peaked at 5.9 GB; Instance24's shortlist alone ran past 12 minutes of a 120 s li
 among 150 people for each of 11,648 day-shift covers). The benchmark solved these by specialist
 (benchmarks/curtois_qu.py) while `outreach-opt solve` tried the whole model, so a user who
 imported Instance24 waited far past the limit for nothing. Now `solve` takes the same route
-where it applies (`applies`).
+where it applies (`applies`): where the whole model is too large for the limit (`whole_fits`).
+Since the whole model starts from the same first lines (solve/line_start.py), a long horizon
+small enough for its limit is better solved whole: its neighbourhoods change several
+people's lines at once, where the passes here stop once no one person's line can improve
+alone (`WHOLE_SESSIONS_PER_SECOND` has the figures).
 
 The roster's objective and terms come from the engine's model restricted to the (specialist,
 demand) pairs the roster uses, with every decision fixed to the roster (`first_roster_of`,
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from outreach_opt.domain.instance import Instance
@@ -37,14 +42,26 @@ from outreach_opt.solve.line_start import first_roster_of
 from outreach_opt.solve.lns import breakdown
 from outreach_opt.solve.options import SolveOptions
 from outreach_opt.solve.outcome import Progress, Result, Status, read_roster
+from outreach_opt.solve.shortlist import asked_slots
 
 logger = logging.getLogger(__name__)
 
 LONGEST_WHOLE_DAYS = 84
-"""Horizons up to twelve weeks are solved as one model, longer ones by specialist where they
-decompose: Curtois & Qu's twelve-week Instances 18 and 19 searched their whole models to
-within 9-10 % of the best known in 300 s (benchmarks/RESULTS-curtois-qu.md), the half-year
-Instances 20-21 and the year-long 22-24 found no roster or ran out of memory there."""
+"""Horizons up to twelve weeks are solved as one model; longer ones that decompose go by
+specialist unless their whole model is small for the limit (`whole_fits`)."""
+WHOLE_SESSIONS_PER_SECOND = 700
+"""A longer horizon is still solved as one model when its sessions that fit by skills
+(`fitting_sessions`) are at most this many per second of the time limit. Measured on Curtois
+& Qu (idle, one run each way, `benchmarks/ab_settings.py` with `LONGEST_WHOLE_DAYS` raised
+against this route; the whole model's first roster from everyone's first lines,
+solve/line_start.py, then its neighbourhoods): Instance20 (39,130 sessions) at 60 s 5997
+against 7231 by specialist, at 300 s 5049 against 7108 (best known 4769); Instance21
+(100,646) at 150 s 22898 against 23860, at 300 s 21961 against 23431 (21133); Instance22
+(120,484) at 300 s 44133 against 60225 (30241). Those runs had 652-671 sessions a second
+at most."""
+MOST_WHOLE_SESSIONS = 150_000
+"""Above this many the whole model is not tried at any limit: Instance23 (369,096) found no
+roster in 300 s that way and peaked at 8.1 GB (Instances 21 and 22: 2.3 and 2.7 GB)."""
 FIRST_PASS_SHARE = 0.5
 """Share of the search's time the first pass (everyone's first line) is planned to take, as
 in benchmarks/curtois_qu.py."""
@@ -56,11 +73,47 @@ PRICE_MIN_SECONDS = 10.0
 priced would be lost (at load ~15 the 1 s left on Instance20 was too little)."""
 
 
-def applies(instance: Instance, past: Sequence[Assignment], judge: Judge | None) -> bool:
-    """Whether `solve` goes by specialist: a horizon past `LONGEST_WHOLE_DAYS`, nothing that
-    ties specialists beyond the cover (`by_specialist.ties`), no past (the first lines do not
-    count one), and a judge for the lines built in plain Python."""
-    return judge is not None and not past and instance.horizon.days > LONGEST_WHOLE_DAYS and not ties(instance)
+def applies(instance: Instance, past: Sequence[Assignment], judge: Judge | None, time_limit: float) -> bool:
+    """Whether `solve` goes by specialist: a horizon past `LONGEST_WHOLE_DAYS` whose whole
+    model does not fit the limit (`whole_fits`), nothing that ties specialists beyond the
+    cover (`by_specialist.ties`), no past (the first lines do not count one), and a judge for
+    the lines built in plain Python."""
+    return (
+        judge is not None
+        and not past
+        and instance.horizon.days > LONGEST_WHOLE_DAYS
+        and not ties(instance)
+        and not whole_fits(instance, time_limit)
+    )
+
+
+def whole_fits(instance: Instance, time_limit: float) -> bool:
+    """Whether a long horizon's whole model is small enough for `time_limit`
+    (`WHOLE_SESSIONS_PER_SECOND`, `MOST_WHOLE_SESSIONS`). Why: the whole model's
+    neighbourhoods move several people's lines at once, where each by-specialist step moves one
+    against everyone else's, and settles where no one person's line can improve alone
+    (Instance20 at 300 s: every line proven the best given the others' after 122 s, at 7108)."""
+    sessions = fitting_sessions(instance)
+    return sessions <= min(MOST_WHOLE_SESSIONS, WHOLE_SESSIONS_PER_SECOND * time_limit)
+
+
+def fitting_sessions(instance: Instance) -> int:
+    """(specialist, demand, date, period) with the skills: the whole model's candidate
+    sessions before days off and unavailability (equal to them on Curtois & Qu 20-24). The
+    demands' slots are summed per set of skills they need, then per specialist over the sets
+    within theirs: a year of Instance24 (150 people, 11,648 demands) in a few hundredths of a
+    second."""
+    slots: Counter[frozenset[str]] = Counter()
+    for dem in instance.demands:
+        slots[frozenset(dem.skills)] += asked_slots(instance, dem)
+    per_skills: dict[frozenset[str], int] = {}
+    total = 0
+    for spec in instance.specialists:
+        has = frozenset(spec.skills)
+        if has not in per_skills:
+            per_skills[has] = sum(n for needs, n in slots.items() if needs <= has)
+        total += per_skills[has]
+    return total
 
 
 def solve_by_specialist(

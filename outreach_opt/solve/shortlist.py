@@ -250,14 +250,18 @@ def _tie(demand: str, spec: str) -> bytes:
 
 def _candidates_estimate(instance: Instance, fitting: Fitting) -> int:
     """Candidate sessions of the whole model, before unavailability and commitments."""
-    days = instance.horizon.days
     total = 0
     for dem in instance.demands:
-        on_days = len(dem.dates) if dem.dates is not None else days * len(dem.weekdays()) // 7
-        periods = len(dem.periods) if dem.periods is not None else len(instance.periods)
         for role in dem.roles:
-            total += len(fitting[(dem.id, role)]) * on_days * periods
+            total += len(fitting[(dem.id, role)]) * asked_slots(instance, dem)
     return total
+
+
+def asked_slots(instance: Instance, dem: Demand) -> int:
+    """The (date, period) slots a demand asks in: its dates (or the horizon's days on its
+    weekdays) times its periods (or every period)."""
+    on_days = len(dem.dates) if dem.dates is not None else instance.horizon.days * len(dem.weekdays()) // 7
+    return on_days * (len(dem.periods) if dem.periods is not None else len(instance.periods))
 
 
 def select_pairs(

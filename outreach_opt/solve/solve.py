@@ -148,7 +148,7 @@ def solve(
     """
     options = options or SolveOptions()
     started = time.perf_counter()
-    if judge is not None and long_horizon.applies(instance, past, judge):
+    if judge is not None and long_horizon.applies(instance, past, judge, options.time_limit):
         logger.info("solve: %d days, by specialist (solve/long_horizon.py)", instance.horizon.days)
         runner = stoppable if stop_on_signals else None
         return long_horizon.solve_by_specialist(instance, options, started, judge, on_progress, runner)
