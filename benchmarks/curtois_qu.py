@@ -211,21 +211,24 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "the same search for this script (the commits between changed the CLI's default, the suite's table and "
         "no draw); 4a19e55 (12, 13, 19) adds the weekends' bound beside it (its MIP takes one core for 1 s on 12, "
         "18 s on 13, 0.4 s on 19). 7, 8, 10, 12, 13, 15, 17, 18 and 19 ran three times each (`--repeat 3`, seeds "
-        "0-2; the row is the median run's), the others once (seed 0). Rows 20-24 ran once each (seed 0) on "
-        "48de16b, one after another with nothing else running, 2026-12-07 07:18-07:38 UTC (`--instances 20-24`); "
-        "the rows they replace (8f05ab3, bc64391, 7f79b86, 2026-12-03 and 04, a shared machine) were 6741, "
-        "28563, 73950, 224492 and 150607. CPU s is the CPU time "
+        "0-2; the row is the median run's), the others once (seed 0). Rows 23 and 24 ran once each (seed 0) on "
+        "031e197 by specialist, 2026-12-07 11:53-11:57 UTC, with nothing else running; rows 20-22 ran once each "
+        "(seed 0) on f0379f0, one after another with nothing else running (`--instances 20,21,22`), as whole "
+        "models (`solve` takes long horizons whole since f0379f0 where their model is small for the limit, "
+        "`long_horizon.whole_fits`): the by-specialist rows they replace (031e197, 2026-12-07 11:40-11:48 UTC) "
+        "were 7133, 23431 and 60225. CPU s is the CPU time "
         "the run got, out of 2 x wall s.",
         "",
         "**before**: the previous session's checked value (same limits; its neighbourhoods cloned the model each "
         "step and ran with CP-SAT's default parameters after 35 % of the time on the whole model); **search**: "
         "`lns` when the run could switch to neighbourhoods around the roster (`SolveOptions.lns`, "
-        "solve/lns.py), `full` when not, `by specialist` for Instances 20-24: no whole model, one person's "
+        "solve/lns.py), `full` when not, `by specialist` for Instances 23 and 24: no whole model, one person's "
         "line at a time against the others' (solve/by_specialist.py): first lines built in plain Python "
         "(solve/first_line.py, each checked by the checker; CP-SAT's where none is found), passes rebuilding lines "
         "in plain Python, then CP-SAT's passes over everyone until 85 % of the limit, the roster priced by the "
         "model of its own pairs (solve/long_horizon.py: `solve` takes this route for horizons past twelve weeks "
-        "that decompose; rows before 7e29a91 ran it from this script, to the whole limit).",
+        "that decompose and whose whole model is large for the limit; rows before 7e29a91 ran it from this "
+        "script, to the whole limit).",
         "",
         "**runs**: with `--repeat K`, every run's value (seeds 0 to K-1); **ours** is then the median run's.",
         "",
