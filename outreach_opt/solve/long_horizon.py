@@ -60,8 +60,10 @@ against 7231 by specialist, at 300 s 5049 against 7108 (best known 4769); Instan
 (120,484) at 300 s 44133 against 60225 (30241). Those runs had 652-671 sessions a second
 at most."""
 MOST_WHOLE_SESSIONS = 150_000
-"""Above this many the whole model is not tried at any limit: Instance23 (369,096) found no
-roster in 300 s that way and peaked at 8.1 GB (Instances 21 and 22: 2.3 and 2.7 GB)."""
+"""Above this many the whole model is not tried at any limit: Instance23 (369,096, with its
+day patterns past `shortlist.FULL_MODEL_VARIABLES`, so modelled as a shortlist that kept every
+pair, and a shortlisted model gets no first lines) found no roster in 300 s that way and
+peaked at 8.1 GB (Instances 21 and 22 whole: 2.3 and 2.7 GB)."""
 FIRST_PASS_SHARE = 0.5
 """Share of the search's time the first pass (everyone's first line) is planned to take, as
 in benchmarks/curtois_qu.py."""
