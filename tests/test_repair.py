@@ -182,10 +182,8 @@ class _NoRoster(cp_model.CpSolver):
         return cp_model.UNKNOWN
 
 
-def test_a_later_phase_without_a_roster_keeps_the_phase_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The coverage phase found a roster and the next found none in its share: the coverage
-    phase's roster is the repair (valid, checked), not "no repaired roster"."""
-    event, published = _ill_li_wei(tmp_path)
+def _later_phases_find_nothing(monkeypatch: pytest.MonkeyPatch) -> list[cp_model.CpSolver]:
+    """Every phase after the first gets a solver that finds nothing; the solvers made, in order."""
     made: list[cp_model.CpSolver] = []
 
     def solvers(options: SolveOptions, **kwargs: object) -> cp_model.CpSolver:
@@ -196,6 +194,14 @@ def test_a_later_phase_without_a_roster_keeps_the_phase_before(tmp_path: Path, m
         return solver
 
     monkeypatch.setattr(repair_module, "configured_solver", solvers)
+    return made
+
+
+def test_a_later_phase_without_a_roster_keeps_the_phase_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The coverage phase found a roster and the next found none in its share: the coverage
+    phase's roster is the repair (valid, checked), not "no repaired roster"."""
+    event, published = _ill_li_wei(tmp_path)
+    made = _later_phases_find_nothing(monkeypatch)
     result = repaired(event, published)
     assert [(p.name, p.proven) for p in result.phases] == [("coverage", True), ("changes", False), ("objective", False)]
     assert len(made) == 2 and result.status is Status.FEASIBLE and not result.proven
@@ -212,17 +218,9 @@ def test_the_coverage_phase_already_keeps_the_changes_least(tmp_path: Path, monk
     event, published = _ill_li_wei(tmp_path)
     best = repaired(event, published)
     assert best.proven and best.weighted_changes is not None
-    made: list[cp_model.CpSolver] = []
-
-    def solvers(options: SolveOptions, **kwargs: object) -> cp_model.CpSolver:
-        solver = configured_solver(options, **kwargs)  # type: ignore[arg-type]
-        if made:
-            solver = _NoRoster()
-        made.append(solver)
-        return solver
-
-    monkeypatch.setattr(repair_module, "configured_solver", solvers)
+    made = _later_phases_find_nothing(monkeypatch)
     alone = repaired(event, published)
+    assert len(made) == 2  # the changes phase found nothing, the objective phase never ran
     assert alone.phases[0].name == "coverage" and alone.phases[0].proven
     assert alone.weighted_changes == best.weighted_changes
     assert alone.phases[0].value == best.phases[0].value == 0
