@@ -226,6 +226,22 @@ def test_the_coverage_phase_already_keeps_the_changes_least(tmp_path: Path, monk
     assert alone.phases[0].value == best.phases[0].value == 0
 
 
+def test_a_first_phase_without_a_roster_keeps_the_completed_published_roster(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every phase finds nothing in its share: the published roster less the event, completed
+    into a roster of the model, is the repair (valid, checked, every phase unproven), not "no
+    repaired roster" (80 x 15 at 30 s, a specialist ill two days: none on two rosters of three)."""
+    event, published = _ill_li_wei(tmp_path)
+    monkeypatch.setattr(repair_module, "configured_solver", lambda *_, **__: _NoRoster())
+    result = repaired(event, published)
+    assert result.status is Status.FEASIBLE and result.roster is not None
+    assert [p.proven for p in result.phases] == [False, False, False]
+    report = check_roster(event.instance, result.roster)
+    assert report.ok and report.objective == result.objective
+    assert result.changes is not None and result.changes >= result.forced
+
+
 def test_too_large_to_model_whole_is_repaired_over_a_shortlist_unproven(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
