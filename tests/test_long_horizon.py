@@ -183,4 +183,23 @@ def test_a_search_that_ends_before_its_limit_says_why(tmp_path: Path) -> None:
     assert result.roster is not None and not result.interrupted
     assert result.wall_time < 30
     assert result.ended_early is not None
-    assert "a longer --time-limit gives the same roster" in result.ended_early
+    assert "a longer --time-limit gives the same roster this way" in result.ended_early
+    assert "one model" not in result.ended_early  # 455 sessions fit: whole from 0.65 s, below 60 s
+
+
+def test_an_early_end_names_the_limit_that_takes_the_whole_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the limit it ran with, a longer one may take the whole model (`whole_from`), so
+    "more time gives the same roster" would not be true: the message names that limit."""
+    monkeypatch.setattr(long_horizon, "WHOLE_SESSIONS_PER_SECOND", 5)  # 455 sessions: whole from 91 s
+    instance = loaded(tmp_path, 91)
+    assert long_horizon.whole_from(instance) == 91.0
+    result = long_horizon.solve_by_specialist(
+        instance, SolveOptions(time_limit=60, workers=1), time.perf_counter(), line_holds
+    )
+    assert result.ended_early is not None
+    said = "; from --time-limit 91 it is solved as one model instead, which may find a cheaper one"
+    assert result.ended_early.endswith(said)
+    monkeypatch.setattr(long_horizon, "MOST_WHOLE_SESSIONS", 454)
+    assert long_horizon.whole_from(instance) is None

@@ -28,6 +28,7 @@ not what the limit is for), and a by-specialist roster proves nothing about the 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -90,13 +91,20 @@ def applies(instance: Instance, past: Sequence[Assignment], judge: Judge | None,
 
 
 def whole_fits(instance: Instance, time_limit: float) -> bool:
-    """Whether a long horizon's whole model is small enough for `time_limit`
-    (`WHOLE_SESSIONS_PER_SECOND`, `MOST_WHOLE_SESSIONS`). Why: the whole model's
-    neighbourhoods move several people's lines at once, where each by-specialist step moves one
-    against everyone else's, and settles where no one person's line can improve alone
-    (Instance20 at 300 s: every line proven the best given the others' after 122 s, at 7108)."""
+    """Whether a long horizon's whole model is small enough for `time_limit` (`whole_from`).
+    Why: the whole model's neighbourhoods move several people's lines at once, where each
+    by-specialist step moves one against everyone else's, and settles where no one person's
+    line can improve alone (Instance20 at 300 s: every line proven the best given the others'
+    after 122 s, at 7108)."""
+    least = whole_from(instance)
+    return least is not None and time_limit >= least
+
+
+def whole_from(instance: Instance) -> float | None:
+    """The time limit from which a long horizon is solved as one model
+    (`WHOLE_SESSIONS_PER_SECOND`); None when it never is (`MOST_WHOLE_SESSIONS`)."""
     sessions = fitting_sessions(instance)
-    return sessions <= min(MOST_WHOLE_SESSIONS, WHOLE_SESSIONS_PER_SECOND * time_limit)
+    return sessions / WHOLE_SESSIONS_PER_SECOND if sessions <= MOST_WHOLE_SESSIONS else None
 
 
 def fitting_sessions(instance: Instance) -> int:
@@ -185,10 +193,16 @@ def solve_by_specialist(
         on_progress(Progress(wall, objective, None))
     ended = None
     if settled and not interrupted:
+        least = whole_from(instance)
+        whole = (
+            f"; from --time-limit {math.ceil(least)} it is solved as one model instead, which may find a cheaper one"
+            if least is not None and least > options.time_limit
+            else ""
+        )
         ended = (
             f"the search ended at {settled[0]:.1f} s of {options.time_limit:g}: each specialist's line is "
-            "proven the best given everyone else's, so a longer --time-limit gives the same roster "
-            "(solved specialist by specialist; not a proof of the best roster)"
+            "proven the best given everyone else's, so a longer --time-limit gives the same roster this way "
+            f"(solved specialist by specialist; not a proof of the best roster){whole}"
         )
     return Result(
         Status.FEASIBLE, roster, objective, None, terms, wall, searched - started, interrupted, ended_early=ended
