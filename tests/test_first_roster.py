@@ -234,8 +234,10 @@ def test_search_without_a_roster_returns_the_greedy_one(monkeypatch: pytest.Monk
 
     configured = solve_module.configured_solver
 
-    def no_time(options: SolveOptions, remaining: float | None = None) -> cp_model.CpSolver:
-        solver = configured(options, remaining)
+    def no_time(
+        options: SolveOptions, remaining: float | None = None, model: cp_model.CpModel | None = None
+    ) -> cp_model.CpSolver:
+        solver = configured(options, remaining, model)
         solver.parameters.max_time_in_seconds = 0.0
         return solver
 

@@ -234,9 +234,11 @@ def test_every_solver_of_the_search_is_configured_alike(monkeypatch: pytest.Monk
     configured = configured_solver
     made: list[float | None] = []
 
-    def spy(options: SolveOptions, remaining: float | None = None) -> cp_model.CpSolver:
+    def spy(
+        options: SolveOptions, remaining: float | None = None, model: cp_model.CpModel | None = None
+    ) -> cp_model.CpSolver:
         made.append(remaining)
-        return configured(options, remaining)
+        return configured(options, remaining, model)
 
     monkeypatch.setattr(solve_module, "configured_solver", spy)  # the whole model's
     monkeypatch.setattr(search_run, "configured_solver", spy)  # the later searches'

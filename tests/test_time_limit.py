@@ -35,10 +35,10 @@ def test_the_search_gets_only_what_the_build_left(monkeypatch: pytest.MonkeyPatc
     budgets: list[float] = []
     configured = solve_module.configured_solver
 
-    def spy(options: SolveOptions, remaining: float | None = None) -> Any:
+    def spy(options: SolveOptions, remaining: float | None = None, model: Any = None) -> Any:
         assert remaining is not None  # solve always passes what is left
         budgets.append(remaining)
-        return configured(options, remaining=remaining)
+        return configured(options, remaining=remaining, model=model)
 
     monkeypatch.setattr(solve_module, "configured_solver", spy)
     # Not the four-week sample: in two whole-suite runs at load ~5 it found no roster in 3 s.

@@ -41,9 +41,11 @@ A phase that does not prove its optimum within its share of the time keeps its b
 before it standing, the phases left valued on it, unproven; when the first finds none, the
 published roster less the event, completed (below), stands: at 80 specialists x 15 sites
 (30 s, a specialist ill two days) the coverage phase, hinted with that whole roster, found
-none in its 9 s on two rosters of three, and `repair` answered "no repaired roster". The first phase starts from the
-published roster less what the event made impossible, completed into a whole roster of the
-model (`COMPLETION_SHARE`). Symmetry breaking is off: it could forbid the published roster.
+none in its 9 s on two rosters of three, and `repair` answered "no repaired roster" (CP-SAT
+spent them presolving: each phase now presolves by the model's size, as `solve` does,
+`configured_solver`). The first phase starts from the published roster less what the event
+made impossible, completed into a whole roster of the model (`COMPLETION_SHARE`). Symmetry
+breaking is off: it could forbid the published roster.
 """
 
 from __future__ import annotations
@@ -248,7 +250,8 @@ def repair(
         left = options.time_limit - (time.perf_counter() - started)
         share = max(0.1, left / (len(phases) - i))
         built.model.minimize(minimised.get(name, expr))
-        following = configured_solver(SolveOptions(time_limit=share, workers=options.workers, seed=options.seed))
+        settings = SolveOptions(time_limit=share, workers=options.workers, seed=options.seed)
+        following = configured_solver(settings, model=built.model)
         code = following.solve(built.model)
         if code == cp_model.MODEL_INVALID:  # a bug in the builder or here, never the user's input
             raise RuntimeError(f"CP-SAT rejected the repair model: {built.model.validate()}")

@@ -19,7 +19,7 @@ from outreach_opt.solve.first_roster import complete_hint, hint, hint_solution
 from outreach_opt.solve.greedy import greedy_roster
 from outreach_opt.solve.lns import Found, Search, own_cost
 from outreach_opt.solve.lns_beside import Beside
-from outreach_opt.solve.options import PRESOLVE_UP_TO_VARIABLES, SolveOptions, configured_solver
+from outreach_opt.solve.options import SolveOptions, configured_solver
 from outreach_opt.solve.outcome import _STATUS, Progress, Status, cost_bound, relative_gap
 from outreach_opt.solve.sub_model import Ints, Terms
 
@@ -344,7 +344,6 @@ class SearchRun:
         model.clear_objective()
         solver = self.solver(self.lns_until - time.perf_counter())  # type: ignore[operator]
         solver.parameters.catch_sigint_signal = lns.catch_sigint
-        solver.parameters.cp_model_presolve = len(model.proto.variables) <= PRESOLVE_UP_TO_VARIABLES
         self._current = solver
         code = solver.solve(model) if not self.signals else cp_model.UNKNOWN
         self._current = None
@@ -355,7 +354,7 @@ class SearchRun:
 
     def solver(self, limit: float) -> cp_model.CpSolver:
         """Configured as the whole model's (`configured_solver`), for `limit` seconds."""
-        return configured_solver(self.options, remaining=limit)
+        return configured_solver(self.options, remaining=limit, model=self.built.model)
 
     def _report(self, objective: int) -> None:
         if self.on_progress is not None:

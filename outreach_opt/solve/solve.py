@@ -27,7 +27,7 @@ from outreach_opt.solve.greedy import greedy_roster
 from outreach_opt.solve.line_start import greedy_cheaper, lines_start
 from outreach_opt.solve.lns import breakdown
 from outreach_opt.solve.lns_choice import weekend_days
-from outreach_opt.solve.options import PRESOLVE_UP_TO_VARIABLES, SolveOptions, configured_solver, stop_reserve
+from outreach_opt.solve.options import SolveOptions, configured_solver, stop_reserve
 from outreach_opt.solve.outcome import Progress, Result, Status, read_roster
 from outreach_opt.solve.relaxation import bound_affordable
 from outreach_opt.solve.search_run import RESTRICTED_FULL_SHARE, SearchCallback, SearchRun, stoppable
@@ -278,9 +278,7 @@ def solve(
         by_default = restricted is not None or variables >= LNS_FROM_VARIABLES or nurses
         wanted = options.lns if options.lns is not None else by_default
         lns = wanted and remaining > LNS_FROM_SECONDS
-        solver = configured_solver(options, remaining=search_until - time.perf_counter())
-        if len(built.model.proto.variables) > PRESOLVE_UP_TO_VARIABLES:
-            solver.parameters.cp_model_presolve = False
+        solver = configured_solver(options, remaining=search_until - time.perf_counter(), model=built.model)
         if restricted is not None and on_progress is not None:
             on_progress = _without_bounds(on_progress)  # the shortlist's bounds are not the instance's
         share = RESTRICTED_FULL_SHARE if restricted is not None else None
