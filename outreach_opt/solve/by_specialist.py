@@ -323,8 +323,16 @@ BUILT_PASS_CHANGES = 0.25
 Instance24 stopped at 251 s of 300 the other way):
 on Instance20 (shared machine, 120 s) they took 41263 to 28383, 24838 and 24831 with 41, 31
 and 12 of 50 lines changed, where CP-SAT's passes then reached 12407 in the remaining 80 s."""
-CPSAT_STEP = 2.0
-"""Seconds a person's CP-SAT step needs to be worth it (building one takes 0.5-2 s)."""
+CPSAT_STEP = 1.0
+"""Seconds a person's CP-SAT step needs to be worth it (building one takes 0.5-2 s). Was 2.0:
+on Curtois & Qu Instance23 (100 people, 300 s) CP-SAT then got less than 2 s a person, so
+the passes in plain Python went on until one changed nothing (passes 6-8, 106-141 s: 14, 1
+and 0 lines), and the one CP-SAT pass after them, 1.1 s a person, changed 69 of the 84 it
+reached. With 1.0 that run's passes would have given way after pass 6 (1.5 s a person left).
+Measured: `benchmarks/ab_settings.py --time-limit 300 --a by_specialist.CPSAT_STEP=2.0 --b
+by_specialist.CPSAT_STEP=1.0 cq:23 cq:24` (idle, session 40): Instance23 47635 and, run
+again, 46004 against 53650 (the old value's other runs that day: 52429, 53957, 54378);
+Instance24 151441 against 151539."""
 MIN_STEP = 0.5
 """Seconds a step gets at least, whatever the share left."""
 STAGES = 10
