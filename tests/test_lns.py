@@ -20,6 +20,7 @@ from outreach_opt.domain.prepared import prepare
 from outreach_opt.io.curtois_qu import load_curtois_qu
 from outreach_opt.io.load import load_instance
 from outreach_opt.solve import lns, lns_choice, search_run
+from outreach_opt.solve import options as options_module
 from outreach_opt.solve import solve as solve_module
 from outreach_opt.solve.builder import RosterModel
 from outreach_opt.solve.lns import Found, Neighbourhoods, Search, breakdown, lane_decision
@@ -248,6 +249,34 @@ def test_every_solver_of_the_search_is_configured_alike(monkeypatch: pytest.Monk
     result = solve(inst, SolveOptions(time_limit=4, workers=2, seed=0, lns=True))
     assert result.roster is not None
     assert len(made) >= 3  # the whole model's, the roster regardless of cost's, neighbourhoods'
+
+
+def test_only_the_whole_models_searches_presolve_by_its_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the whole model above `PRESOLVE_UP_TO_VARIABLES`, its own search and the roster
+    regardless of cost skip presolve, but every neighbourhood keeps it: theirs are small
+    copies (solve/sub_model.py), and a rule read off the whole model's size would switch it off
+    for every step at 80 specialists and up."""
+    _short_lns(monkeypatch)
+    monkeypatch.setattr(search_run, "FULL_SHARE", 0.0)
+    monkeypatch.setattr(search_run, "LNS_FROM_GAP", -1.0)
+    monkeypatch.setattr(options_module, "PRESOLVE_UP_TO_VARIABLES", 0)
+    made: list[tuple[bool, bool]] = []  # (given the whole model, presolve)
+
+    def spy(
+        options: SolveOptions, remaining: float | None = None, model: cp_model.CpModel | None = None
+    ) -> cp_model.CpSolver:
+        solver = configured_solver(options, remaining, model)
+        made.append((model is not None, solver.parameters.cp_model_presolve))
+        return solver
+
+    monkeypatch.setattr(solve_module, "configured_solver", spy)
+    monkeypatch.setattr(search_run, "configured_solver", spy)
+    result = solve(load_instance(str(EXAMPLE)), SolveOptions(time_limit=4, workers=2, seed=0, lns=True))
+    assert result.roster is not None
+    whole = [presolve for given, presolve in made if given]
+    steps = [presolve for given, presolve in made if not given]
+    assert len(whole) == 2 and not any(whole)  # the whole model's search, the roster regardless of cost
+    assert steps and all(steps)
 
 
 def test_the_narrowed_model_is_rewritten_only_where_needed_and_stays_exact() -> None:

@@ -73,9 +73,11 @@ def configured_solver(
     options: SolveOptions, remaining: float | None = None, model: cp_model.CpModel | None = None
 ) -> cp_model.CpSolver:
     """A solver for `options` (its limit `remaining` when given); for `model`, presolve only up
-    to `PRESOLVE_UP_TO_VARIABLES`. Every search over a whole roster model passes its model:
-    `repair` did not, and at 80 specialists x 15 sites (80k variables) its first phase spent its
-    whole 9 s share presolving (CP-SAT's log: 'Stopped after presolve') and found no roster."""
+    to `PRESOLVE_UP_TO_VARIABLES`. The searches over a whole roster model pass it (`solve`'s,
+    its roster regardless of cost, each `repair` phase); the neighbourhoods' small models do
+    not. `repair` did not either, and at 80 specialists x 15 sites (80k variables) its first
+    phase spent its whole 9 s share presolving (CP-SAT's log: 'Stopped after presolve') and
+    found no roster."""
     solver = cp_model.CpSolver()
     limit = options.time_limit if remaining is None else remaining
     solver.parameters.max_time_in_seconds = max(0.1, limit)

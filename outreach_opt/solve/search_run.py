@@ -342,7 +342,8 @@ class SearchRun:
         """A roster with no regard to cost: the start for the neighbourhoods."""
         model = self.built.model.clone()
         model.clear_objective()
-        solver = self.solver(self.lns_until - time.perf_counter())  # type: ignore[operator]
+        remaining = self.lns_until - time.perf_counter()  # type: ignore[operator]
+        solver = configured_solver(self.options, remaining=remaining, model=model)
         solver.parameters.catch_sigint_signal = lns.catch_sigint
         self._current = solver
         code = solver.solve(model) if not self.signals else cp_model.UNKNOWN
@@ -353,8 +354,10 @@ class SearchRun:
         return solver if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
 
     def solver(self, limit: float) -> cp_model.CpSolver:
-        """Configured as the whole model's (`configured_solver`), for `limit` seconds."""
-        return configured_solver(self.options, remaining=limit, model=self.built.model)
+        """Configured as the whole model's (`configured_solver`), for `limit` seconds, but with
+        presolve on whatever the whole model's size: the neighbourhoods' models are small
+        copies (solve/sub_model.py), and the fairness windows' restarts kept it as they were."""
+        return configured_solver(self.options, remaining=limit)
 
     def _report(self, objective: int) -> None:
         if self.on_progress is not None:
