@@ -67,12 +67,12 @@ from outreach_opt.solve.shortlist import plan_model
 from outreach_opt.solve.size_limits import check_size
 
 OTHERS_WEIGHT = 2
+"""A changed slot of someone the event does not name costs this many of the named person's."""
 COMPLETION_SHARE = 1 / 3
 """At most this share of the time completes the published roster (less what the event made
 impossible) into a whole roster of the model, the first phase's start: CP-SAT took a partial
 hint of it as no roster at all at 80 specialists x 15 sites (a specialist ill for two days,
 30 s: 'no repaired roster found', the coverage phase's 10 s without one)."""
-"""A changed slot of someone the event does not name costs this many of the named person's."""
 
 SlotValue = tuple[str, str, str | None, bool]
 
@@ -92,6 +92,28 @@ class Phase:
     name: str
     value: int
     proven: bool
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One lexicographic phase: it settles `value` (fixed `<=` for the phases after it).
+    CP-SAT minimises `per_unit * value + tie`, `tie` below `per_unit` on every roster, so the
+    tie only breaks ties and the phase is proven once the bound reaches `per_unit * value`."""
+
+    name: str
+    value: cp_model.LinearExprT
+    tie: cp_model.LinearExprT = 0
+    per_unit: int = 1
+
+    def minimised(self) -> cp_model.LinearExprT:
+        if self.per_unit == 1:
+            return self.value
+        return cp_model.LinearExpr.weighted_sum([self.value, self.tie], [self.per_unit, 1])
+
+    def proven(self, code: cp_model.CpSolverStatus, solver: cp_model.CpSolver, value: int) -> bool:
+        """Optimal, or (with a tie) every roster has at least `value`: the bound reaches
+        `per_unit * value` (the tie adds less than one unit)."""
+        return code == cp_model.OPTIMAL or (self.per_unit > 1 and solver.best_objective_bound >= value * self.per_unit)
 
 
 @dataclass(frozen=True)
@@ -230,26 +252,22 @@ def repair(
     if options.max_changes is not None:
         built.model.add(changes.count <= options.max_changes)
     objective = sum(built.terms.values())
-    phases: list[tuple[str, cp_model.LinearExprT]] = [("changes", changes.weighted), ("objective", objective)]
+    phases = [_Step("changes", changes.weighted), _Step("objective", objective)]
     # The coverage phase breaks its ties by the changes (a weight above any changes' total
     # keeps coverage first): left to itself it hands the changes phase any roster of least
     # coverage, and from one far from the published roster that phase at 80 specialists x 15
     # sites (30 s, someone ill for two days) ended at 15 changes unproven, where 4 exist.
-    minimised: dict[str, cp_model.LinearExprT] = {}
     if not options.changes_first and "uncovered" in built.terms:
-        phases.insert(0, ("coverage", built.terms["uncovered"]))
-        minimised["coverage"] = cp_model.LinearExpr.weighted_sum(
-            [built.terms["uncovered"], changes.weighted], [changes.most_weighted, 1]
-        )
+        phases.insert(0, _Step("coverage", built.terms["uncovered"], changes.weighted, changes.most_weighted))
     _hint_published(built, published)
     start = complete_hint(built, max(0.1, options.time_limit * COMPLETION_SHARE))
     done: list[Phase] = []
     solver: cp_model.CpSolver | None = None
     status = Status.UNKNOWN
-    for i, (name, expr) in enumerate(phases):
+    for i, step in enumerate(phases):
         left = options.time_limit - (time.perf_counter() - started)
         share = max(0.1, left / (len(phases) - i))
-        built.model.minimize(minimised.get(name, expr))
+        built.model.minimize(step.minimised())
         settings = SolveOptions(time_limit=share, workers=options.workers, seed=options.seed)
         following = configured_solver(settings, model=built.model)
         code = following.solve(built.model)
@@ -259,21 +277,16 @@ def repair(
             if solver is None and start is not None:  # the published roster less the event, completed
                 solver = start.solver
             if solver is not None:  # the last phase's roster stands, the phases left unproven on it
-                done += [Phase(later, round(solver.value(e)), False) for later, e in phases[i:]]
+                done += [Phase(later.name, round(solver.value(later.value)), False) for later in phases[i:]]
                 status = Status.FEASIBLE
                 break
             failed = Status.INFEASIBLE if code == cp_model.INFEASIBLE else Status.UNKNOWN
             return RepairResult(failed, forced=changes.forced, wall_time=time.perf_counter() - started)
         solver = following
-        value = round(solver.value(expr))  # the roster's own, not objective_value (see lns.breakdown)
-        # coverage is proven once the tied objective's bound reaches its value times the weight:
-        # every roster then has at least `value` uncovered (the changes add less than the weight)
-        proven = code == cp_model.OPTIMAL or (
-            name in minimised and solver.best_objective_bound >= value * changes.most_weighted
-        )
-        done.append(Phase(name, value, proven and restricted is None))
+        value = round(solver.value(step.value))  # the roster's own, not objective_value (see lns.breakdown)
+        done.append(Phase(step.name, value, step.proven(code, solver, value) and restricted is None))
         status = Status.OPTIMAL if done[-1].proven and status is not Status.FEASIBLE else Status.FEASIBLE
-        built.model.add(expr <= value)
+        built.model.add(step.value <= value)
         hint_solution(built, solver.response_proto.solution)  # it satisfies the bound just added
     assert solver is not None
     value = round(solver.value(objective))
