@@ -85,6 +85,7 @@ __all__ = [
     "check_remote_link",
     "check_rest",
     "check_roster",
+    "check_rules",
     "check_team_complete",
     "check_teleconsultation",
     "check_travel_between",
@@ -95,6 +96,7 @@ __all__ = [
     "check_weekly_sessions",
     "check_working_days",
     "objective_terms",
+    "roster_objective",
     "usable_assignments",
 ]
 
@@ -165,23 +167,42 @@ def check_roster(instance: Instance, roster: Roster, past: Sequence[Assignment] 
     past itself is judged."""
     ctx = Context.of(instance, past, roster.stays)
     usable = usable_assignments(ctx, roster.assignments)
-    violations = check_known_ids(ctx, roster.assignments)
-    start = instance.horizon.start
-    for rule in RULES[1:]:
-        if rule in ACROSS_THE_BOUNDARY and past:
-            found = RULE_CHECKS[rule](ctx, [*past, *usable])
-            violations += [v for v in found if v.date is None or v.date >= start]
-        else:
-            violations += RULE_CHECKS[rule](ctx, usable)
-    violations.sort(key=lambda v: _order(ctx, v))
     terms = objective_terms(ctx, usable)
     return CheckReport(
-        violations=violations,
+        violations=_violations(ctx, roster.assignments, usable),
         objective=terms.objective,
         breakdown=terms.breakdown,
         uncovered=terms.uncovered,
         travel_minutes=terms.travel_minutes,
     )
+
+
+def check_rules(instance: Instance, roster: Roster, past: Sequence[Assignment] = ()) -> list[Violation]:
+    """`check_roster`'s violations alone, for callers that judge many trial rosters and need
+    no price of them (`explain --roster`'s reasons)."""
+    ctx = Context.of(instance, past, roster.stays)
+    return _violations(ctx, roster.assignments, usable_assignments(ctx, roster.assignments))
+
+
+def roster_objective(instance: Instance, roster: Roster, past: Sequence[Assignment] = ()) -> ObjectiveTerms:
+    """`check_roster`'s objective alone, for callers that price rosters whose rules they
+    have judged already (`explain --roster`'s free slots)."""
+    ctx = Context.of(instance, past, roster.stays)
+    return objective_terms(ctx, usable_assignments(ctx, roster.assignments))
+
+
+def _violations(ctx: Context, assignments: Sequence[Assignment], usable: Sequence[Assignment]) -> list[Violation]:
+    """Every rule's violations in the fixed order (`known_ids` reads every assignment)."""
+    violations = check_known_ids(ctx, assignments)
+    start = ctx.instance.horizon.start
+    for rule in RULES[1:]:
+        if rule in ACROSS_THE_BOUNDARY and ctx.past:
+            found = RULE_CHECKS[rule](ctx, [*ctx.past, *usable])
+            violations += [v for v in found if v.date is None or v.date >= start]
+        else:
+            violations += RULE_CHECKS[rule](ctx, usable)
+    violations.sort(key=lambda v: _order(ctx, v))
+    return violations
 
 
 def _order(ctx: Context, v: Violation) -> tuple[int, str, dt.date, int, str, str]:

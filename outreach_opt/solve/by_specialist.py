@@ -44,14 +44,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from ortools.sat.python import cp_model
 
-from outreach_opt.domain.instance import Commitment, Demand, Instance, Pin, Request, StayPin
+from outreach_opt.domain.instance import Demand, Instance
+from outreach_opt.domain.people import People
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.solve.builder import BuildOptions, RosterModel
@@ -63,7 +63,6 @@ logger = logging.getLogger(__name__)
 
 Week = tuple[str, int]
 """(demand id, week index)."""
-_Owned = TypeVar("_Owned", Commitment, Request, Pin, StayPin)
 
 
 def ties(instance: Instance) -> list[str]:
@@ -129,19 +128,15 @@ class Lines:
 
 class Index:
     """What `sub_instance` takes from the instance for each person, gathered once: each
-    person's commitments, requests, pins and pinned nights, and the demands within a set of
-    skills with the weeks they ask in.
+    person's own entries (`People`), and the demands within a set of skills with the weeks
+    they ask in.
 
     Why: on Instance24 (150 people, 11,648 demands, 19,209 requests) every step rescanned all
     of them for one person: 21 % of the first pass (pairs helper, py-spy, loaded)."""
 
     def __init__(self, instance: Instance) -> None:
         self.instance = instance
-        self.specialists = {s.id: s for s in instance.specialists}
-        self.commitments = _by_specialist(instance.commitments)
-        self.requests = _by_specialist(instance.requests)
-        self.pins = _by_specialist(instance.pins)
-        self.pinned_stays = _by_specialist(instance.pinned_stays)
+        self.people = People(instance)
         start, weeks = instance.horizon.start, (instance.horizon.days + 6) // 7
         every_week = list(range(weeks))
         self.asking: list[tuple[Demand, list[int], int]] = []
@@ -169,18 +164,11 @@ class Index:
         return [(dem, weeks) for dem, weeks, k in self.asking if fits[k]]
 
 
-def _by_specialist(items: Sequence[_Owned]) -> dict[str, list[_Owned]]:
-    grouped: dict[str, list[_Owned]] = defaultdict(list)
-    for item in items:
-        grouped[item.specialist].append(item)
-    return grouped
-
-
 def sub_instance(instance: Instance, spec_id: str, lines: Lines) -> Instance:
     """The instance as `spec_id` sees it with everyone else's line fixed (module docstring)."""
     index = lines.index
     assert index.instance is instance  # the index is of the instance the lines are
-    spec = index.specialists[spec_id]
+    spec = index.people.specialists[spec_id]
     own: Counter[Week] = Counter(
         (a.demand, lines.week(a)) for a in lines.lines.get(spec_id, []) if a.demand is not None
     )
@@ -198,16 +186,7 @@ def sub_instance(instance: Instance, spec_id: str, lines: Lines) -> Instance:
             update={"min": max(0, dem.sessions.min - quietest), "max": max(0, dem.sessions.max - busiest)}
         )
         demands.append(dem.model_copy(update={"sessions": sessions}))
-    return instance.model_copy(
-        update={
-            "specialists": [spec],
-            "demands": demands,
-            "commitments": list(index.commitments.get(spec_id, ())),
-            "requests": list(index.requests.get(spec_id, ())),
-            "pins": list(index.pins.get(spec_id, ())),
-            "pinned_stays": list(index.pinned_stays.get(spec_id, ())),
-        }
-    )
+    return index.people.only([spec_id], demands=demands)
 
 
 def line_step(
