@@ -11,15 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from ortools.sat.python import cp_model
 from rich.console import Console
 from support import base, demand, instance, solve_checked, specialist
 
+import outreach_opt.solve.cover as cover_module
+import outreach_opt.solve.options as options_module
 from outreach_opt.check.checker import check_roster
 from outreach_opt.cli.uncovered import print_uncovered
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Roster
 from outreach_opt.report.uncovered import why_uncovered
 from outreach_opt.solve.cover import OneMore
+from outreach_opt.solve.options import SolveOptions, configured_solver
 from outreach_opt.solve.outcome import Status
 
 WEEK_1 = ["2025-10-27"]  # Monday of the second week
@@ -85,6 +89,46 @@ def test_the_whole_model_answers_where_the_week_alone_cannot(monkeypatch: pytest
     cover = OneMore(inst, roster).cost("d1", 1, 10.0)
     assert weeks == [False]
     assert (cover.status, cover.objective) == (Status.OPTIMAL, 10_080)
+
+
+def test_a_one_week_horizon_asks_the_whole_model_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On one week the week alone fixes nothing: it is the whole model, and asking it first
+    left the whole model half the time (at 80 x 15, no roster for any of 12 questions). So
+    the week is not asked, and the whole model still finds and proves the answer (80 of
+    driving against 50 uncovered: 80)."""
+    data = base(demands=[demand("d1", "far", periods=["am"])], weights={"uncovered_session": 50})
+    inst, roster = _solved(data)
+    weeks = _weeks_answered(monkeypatch)
+    cover = OneMore(inst, roster).cost("d1", 0, 10.0)
+    assert weeks == []
+    assert (cover.status, cover.objective) == (Status.OPTIMAL, 80)
+
+
+@pytest.mark.parametrize(("presolve_up_to", "presolved"), [(0, False), (10**6, True)])
+def test_both_solves_presolve_by_the_models_size(
+    monkeypatch: pytest.MonkeyPatch, presolve_up_to: int, presolved: bool
+) -> None:
+    """The week alone and the whole model follow `solve`'s rule: no CP-SAT presolve above
+    `PRESOLVE_UP_TO_VARIABLES` (at 80 x 15, 44k variables, the questions spent their time
+    presolving). This two-week sample is far below the real threshold, so the threshold is
+    moved to either side of it."""
+    data = base(
+        horizon={"start": "2025-10-20", "days": 14},
+        demands=[demand("d1", "far", periods=["am"])],
+        weights={"uncovered_session": 50, "travel_minute": 1},
+    )
+    inst, roster = _solved(data)
+    monkeypatch.setattr(options_module, "PRESOLVE_UP_TO_VARIABLES", presolve_up_to)
+    made: list[cp_model.CpSolver] = []
+
+    def spy(settings: SolveOptions, **kwargs: Any) -> cp_model.CpSolver:
+        made.append(configured_solver(settings, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(cover_module, "configured_solver", spy)
+    cover = OneMore(inst, roster).cost("d1", 1, 10.0)
+    assert (cover.status, cover.objective) == (Status.OPTIMAL, 130)
+    assert [solver.parameters.cp_model_presolve for solver in made] == [presolved] * 2
 
 
 def test_no_time_for_the_whole_model_keeps_the_weeks_answer_unproven(monkeypatch: pytest.MonkeyPatch) -> None:

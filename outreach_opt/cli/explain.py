@@ -19,7 +19,7 @@ from rich.text import Text
 
 from outreach_opt.check.checker import check_roster
 from outreach_opt.cli.console import make_console
-from outreach_opt.cli.options import Seconds
+from outreach_opt.cli.options import WORKERS, Seconds
 from outreach_opt.cli.roster_input import past_from_history, refuse_unknown_ids
 from outreach_opt.cli.uncovered import print_uncovered, print_weekend_shortfall
 from outreach_opt.domain.instance import Instance
@@ -83,12 +83,19 @@ def explain_instance(
     type=Seconds(min=0.1),
     default=30.0,
     show_default=True,
-    help="Seconds for the solver in all (with --roster: the weekend count and every cover solve together).",
+    help="Seconds in all (with --roster: the weekend count, the reasons, and every cover solve in what is left).",
 )
 @click.option("--hard-minimums", is_flag=True, help="Also make every demand's sessions.min a hard rule.")
 @click.option("--history", type=click.Path(file_okay=False), help="Folder of earlier published rosters to count in.")
 @click.option("--roster", help="Explain instead why sessions of this roster are uncovered.")
 @click.option("--event", "event_file", help="Apply this event (as for `repair`) to INSTANCE first.")
+@click.option(
+    "--workers",
+    type=WORKERS,
+    default=0,
+    show_default=True,
+    help="With --roster: cores for the cover solves, 0: every core (the conflict search uses one).",
+)
 def explain_command(
     instance: str,
     time_limit: float,
@@ -96,6 +103,7 @@ def explain_command(
     history: str | None,
     roster: str | None,
     event_file: str | None,
+    workers: int,
 ) -> None:
     """Explain why the hard rules of INSTANCE cannot all hold (a minimal conflicting set), or
     with --roster why each session left uncovered in ROSTER is."""
@@ -109,12 +117,13 @@ def explain_command(
     refuse_unknown_ids(problem, given, roster, "explaining it")
     report = check_roster(problem, given, past)
     console = make_console()
-    # One time limit for all the solves: the weekend count's share first, the cover solves the rest.
+    # One time limit for it all: the weekend count's share first, then the reasons, then the
+    # cover solves share what is left (why_uncovered).
     began = time.perf_counter()
     weekend_seconds = WEEKEND_SHARE * time_limit
     weekend = weekend_shortfall(problem, report, past, weekend_seconds)
     left = time_limit - (time.perf_counter() - began)
-    answers = why_uncovered(problem, given, past, cost_to_cover=True, time_limit=left)
+    answers = why_uncovered(problem, given, past, cost_to_cover=True, time_limit=left, workers=workers)
     print_uncovered(console, problem, answers, report.objective, report.breakdown)
     if not answers:
         console.print("nothing uncovered: every demand's minimum is met in every week.")

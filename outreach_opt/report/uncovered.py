@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from outreach_opt.check.checker import (
     CheckReport,
@@ -103,21 +103,25 @@ def why_uncovered(
     past: Sequence[Assignment] = (),
     cost_to_cover: bool = False,
     time_limit: float = 10.0,
+    workers: int = 1,
 ) -> list[Uncovered]:
-    """Every demand-week short of its minimum, explained (see the module docstring); the
-    cover solves (`cost_to_cover`) take at most `time_limit` seconds together."""
+    """Every demand-week short of its minimum, explained (see the module docstring).
+
+    With `cost_to_cover`, the whole takes about `time_limit` seconds: the reasons first (a
+    few checks per specialist and slot, not cut short), then the cover model is built and the
+    cover solves (on `workers` cores) share what is left, so a slow start leaves them less
+    time rather than the command running past its limit."""
+    began = time.perf_counter()
     baseline = check_roster(instance, roster, past)
     trials = _Trials(instance, roster, past, baseline)
     shorts = sorted(baseline.uncovered.items())
-    one_more = OneMore(instance, roster, past) if cost_to_cover and shorts else None
-    left = time_limit
     demands = {d.id: d for d in instance.demands}
     serving: dict[str, set[tuple[str, dt.date, str]]] = {d: set() for d in demands}
     for a in roster.assignments:
         if a.demand in serving:
             serving[a.demand].add((a.specialist, a.date, a.period))
     answers = []
-    for i, ((demand_id, week), short) in enumerate(shorts):
+    for (demand_id, week), short in shorts:
         demand = demands[demand_id]
         slots = demand_slots(instance, demand, week)
         candidates, unskilled = [], []
@@ -155,15 +159,26 @@ def why_uncovered(
                     }
                     candidate.free.append(FreeSlot(date, period, report.objective - baseline.objective, terms))
             candidates.append(candidate)
-        cover = None
-        if one_more is not None:
-            share = left / (len(shorts) - i)
-            began = time.perf_counter()
-            cover = one_more.cost(demand_id, week, share) if share >= MIN_COVER_SECONDS else CoverCost(Status.UNKNOWN)
-            left -= time.perf_counter() - began
         cost = instance.weights.uncovered_session * demand.priority * short
-        answers.append(Uncovered(demand_id, week, short, cost, slots, candidates, unskilled, cover))
-    return answers
+        answers.append(Uncovered(demand_id, week, short, cost, slots, candidates, unskilled))
+    if not cost_to_cover or not answers:
+        return answers
+    left = time_limit - (time.perf_counter() - began)
+    if left < MIN_COVER_SECONDS:  # the reasons took the time: no cover is asked
+        return [replace(answer, cover=CoverCost(Status.UNKNOWN)) for answer in answers]
+    one_more = OneMore(instance, roster, past, complete_seconds=left)
+    left = time_limit - (time.perf_counter() - began)
+    covered = []
+    for i, answer in enumerate(answers):
+        share = left / (len(answers) - i)
+        asked = time.perf_counter()
+        if share >= MIN_COVER_SECONDS:
+            cover = one_more.cost(answer.demand, answer.week, share, workers)
+        else:
+            cover = CoverCost(Status.UNKNOWN)
+        left -= time.perf_counter() - asked
+        covered.append(replace(answer, cover=cover))
+    return covered
 
 
 @dataclass(frozen=True)

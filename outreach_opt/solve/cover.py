@@ -56,14 +56,29 @@ class OneMore:
     for the rest: on Instance12 the whole model alone found no roster in 2 s (its first came
     at 2-3 s), too slow once 23 questions share one limit. The week's roster is a roster of
     the whole model, so its cost is an upper bound of the answer; only the whole model proves
-    one (optimal) or that the rules stop it (infeasible)."""
+    one (optimal) or that the rules stop it (infeasible). A one-week horizon has no week
+    alone (nothing outside it to fix): the whole model gets all the time.
 
-    def __init__(self, instance: Instance, roster: Roster, past: Sequence[Assignment] = ()) -> None:
+    Both solves presolve by the model's size (`configured_solver(..., model=)`), as `solve`
+    does: on an 80 x 15 week (44k variables, ten specialists away, 12 questions at 2.5 s)
+    presolve on, or a week alone that was the whole model, found no roster for any question;
+    presolve by size, no week alone and two workers found one for all 12
+    (`/tmp/me/t41/cover_ab.py`, session 41's note)."""
+
+    def __init__(
+        self,
+        instance: Instance,
+        roster: Roster,
+        past: Sequence[Assignment] = (),
+        complete_seconds: float = COMPLETE_SECONDS,
+    ) -> None:
         prep = prepare(instance, past)
         check_size(prep)
         self.built = RosterModel(prep, BuildOptions(symmetry_breaking=False)).build()
         self.built.hint_roster(roster)
-        completed = complete_hint(self.built, COMPLETE_SECONDS)  # None: the roster does not fit the model
+        completed = complete_hint(
+            self.built, min(COMPLETE_SECONDS, complete_seconds)
+        )  # None: the roster does not fit the model
         self.values = None if completed is None else completed.values
         self.units: dict[int, list[int]] = defaultdict(list)
         """Per day, the variables of every specialist's decisions on it (patterns, sessions, nights)."""
@@ -74,6 +89,7 @@ class OneMore:
         for (_spec, t, _site), var in self.built.nights.items():
             self.units[t].append(var.index)
         self.week_of = prep.week
+        self.weeks = prep.n_weeks
         self.teams = {d for d, dem in prep.demands.items() if dem.team}
         self.mine: dict[tuple[str, int], list[Assignment]] = defaultdict(list)
         """Per demand and week, the roster's assignments serving it."""
@@ -96,14 +112,15 @@ class OneMore:
         mine = self.mine[(demand, week)]
         served = len({(a.date, a.period) for a in mine}) if demand in self.teams else len(mine)  # a team's once
         model.add(sum(variables) >= served + 1)
-        local = self._in_week(model, week, LOCAL_SHARE * time_limit, workers) if self.values is not None else None
+        alone = self.values is not None and self.weeks > 1  # a one-week horizon's week is the whole model
+        local = self._in_week(model, week, LOCAL_SHARE * time_limit, workers) if alone else None
         if local is not None:
             model.clear_hints()
             for var, value in enumerate(local.response_proto.solution):
                 model.proto.solution_hint.vars.append(var)
                 model.proto.solution_hint.values.append(value)
         left = time_limit - (time.perf_counter() - began)
-        whole = configured_solver(SolveOptions(time_limit=left, workers=workers))
+        whole = configured_solver(SolveOptions(time_limit=left, workers=workers), model=model)
         status = _STATUS.get(whole.solve(model), Status.UNKNOWN) if left >= MIN_SECONDS else Status.UNKNOWN
         solved = whole if status in (Status.OPTIMAL, Status.FEASIBLE) else None
         rosters = [self._priced(solver) for solver in (local, solved) if solver is not None]
@@ -130,6 +147,6 @@ class OneMore:
                     domain = local.proto.variables[i].domain
                     domain.clear()
                     domain.extend([self.values[i], self.values[i]])
-        solver = configured_solver(SolveOptions(time_limit=time_limit, workers=workers))
+        solver = configured_solver(SolveOptions(time_limit=time_limit, workers=workers), model=local)
         code = solver.solve(local)
         return solver if code in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
