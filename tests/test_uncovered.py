@@ -248,6 +248,31 @@ def test_a_remote_surgery_is_tried_only_from_consoles_linked_to_the_patient() ->
         assert set(candidate.blocked) == {reason}, candidate.example
 
 
+def test_a_trial_sees_the_robot_a_console_elsewhere_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Judged near the trial, only the slot's sessions at the sites the trial uses are read,
+    and those serving a demand of those sites: far's robot is held by b's remote surgery of
+    another demand from near's console (another kind, which the trial never uses). a, tried
+    for the first demand from home's console, is stopped by capacity (the robot), as judged
+    on the whole roster."""
+    sites = [
+        {"id": "home", "resources": {"clinic_room": 2, "console": 1}},
+        {"id": "near", "resources": {"clinic_room": 1, "console_b": 1}},
+        {"id": "far", "resources": {"clinic_room": 1, "robot": 1}},
+    ]
+    remote = {"activity": "surgery", "periods": ["am"], "remote": True, "remote_resource": "robot"}
+    surgeries = [demand("op1", resource="console", **remote), demand("op2", resource="console_b", priority=5, **remote)]
+    people = [specialist("a"), specialist("b", home="near")]
+    inst, roster, _ = _solved(base(sites=sites, demands=surgeries, specialists=people))
+    (held,) = [a for a in roster.assignments if a.demand]
+    assert (held.demand, held.site) == ("op2", "near")
+    (answer,) = why_uncovered(inst, roster)
+    assert answer.demand == "op1"
+    other = next(c for c in answer.candidates if c.specialist != held.specialist)
+    assert other.blocked == {"capacity": [(MON, "am")]}, other.example
+    monkeypatch.setattr("outreach_opt.report.uncovered.LOCAL_TRIALS", False)
+    assert why_uncovered(inst, roster) == [answer]
+
+
 def test_the_summary_after_solve_weighs_the_roster_it_checks_each_time() -> None:
     """The same short demand-week is quick to explain beside a small roster and not beside a
     long one: each trial checks the whole roster (a 91-day roster spent 15 s of a CLI solve)."""
