@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from rich.console import Console
 from support import INSTANCES, MON, SHARED, base, demand, instance, solve_checked, specialist
 from support import commit_dict as commit
 
-from outreach_opt.check.checker import RULES
+from outreach_opt.check.checker import RULES, check_roster
 from outreach_opt.cli.main import main
-from outreach_opt.cli.uncovered import SUMMARY_WORK, summary_is_quick, uncovered_lines
+from outreach_opt.cli.uncovered import SUMMARY_WORK, print_uncovered, summary_is_quick, uncovered_lines
 from outreach_opt.io.curtois_qu import load_curtois_qu
 from outreach_opt.io.load import load_instance
-from outreach_opt.report.uncovered import why_uncovered
+from outreach_opt.report.uncovered import _Trials, why_uncovered
 from outreach_opt.solve.cover import OneMore
 from outreach_opt.solve.outcome import Status
 
@@ -125,14 +128,43 @@ def test_a_share_below_the_least_is_not_asked_and_its_time_goes_on(monkeypatch: 
 
 def test_the_reasons_count_in_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """`explain --roster --time-limit 30` ran 60-90 s at 80 x 15: the reasons (thousands of
-    checks) and the cover model's build came on top of the solves' 30 s. Now the solves share
-    what the reasons leave: with nothing left, the cover model is not even built and each
-    cover is 'not decided', while the reasons are all given."""
+    checks) and the cover model's build came on top of the solves' 30 s. Now all of it counts:
+    with no time at all, no reason is tried, the cover model is not even built and each cover
+    is 'not decided'."""
     built: list[object] = []
     monkeypatch.setattr("outreach_opt.report.uncovered.OneMore", lambda *args, **kwargs: built.append(args))
     covers, asked = _three_short(monkeypatch, 0.0)
     assert built == [] and asked == []
     assert all(c is not None and c.status is Status.UNKNOWN for c in covers)
+
+
+def test_reasons_past_their_share_of_the_limit_are_left_untried(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 300 x 40 (27 short demand-weeks) the reasons took 3 min 30 s of a 30 s explanation.
+    Now they stop at `REASONS_SHARE` (half) of the limit, between demand-weeks: with 1 s and
+    each demand-week's trials taking 0.3 s, the first two are tried and the third is said to
+    be untried, with no candidates (not a list that looks complete); its cover is still asked."""
+    data = base(
+        demands=[demand(d, "far", periods=["am"]) for d in ("d1", "d2", "d3")], weights={"uncovered_session": 50}
+    )
+    inst, roster, _ = _solved(data)
+    real = _Trials.of
+
+    def slow(self: _Trials, *args: Any) -> Any:
+        time.sleep(0.3)
+        return real(self, *args)
+
+    monkeypatch.setattr(_Trials, "of", slow)
+    answers = why_uncovered(inst, roster, cost_to_cover=True, time_limit=1.0)
+    assert [(a.demand, a.tried, len(a.candidates)) for a in answers] == [
+        ("d1", True, 1),
+        ("d2", True, 1),
+        ("d3", False, 0),
+    ]
+    assert all(a.cover is not None for a in answers)
+    console = Console(record=True, width=300)
+    print_uncovered(console, inst, answers, 150, check_roster(inst, roster).breakdown)
+    text = console.export_text()
+    assert text.count("reasons: not tried within the time limit (they may take 50% of --time-limit") == 1
 
 
 def test_busy_elsewhere_and_weekly_limit() -> None:

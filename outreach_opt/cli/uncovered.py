@@ -14,6 +14,7 @@ from outreach_opt.check.context import WEEKDAY_NAMES
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.report.uncovered import (
+    REASONS_SHARE,
     Candidate,
     Slot,
     Uncovered,
@@ -82,6 +83,11 @@ def print_uncovered(
         if u.cover is not None:
             console.print(f"  {_cover_text(u, objective, breakdown)}")
         console.print(f"  slots it takes: {', '.join(_slot(s) for s in u.slots) or 'none this week'}")
+        if not u.tried:
+            console.print(
+                f"  reasons: not tried within the time limit (they may take {REASONS_SHARE:.0%} of --time-limit; "
+                "a longer limit tries more)"
+            )
         for c in u.candidates:
             console.print(f"  {names[c.specialist]}: {_reasons(c, len(u.slots)) or 'no slot'}")
             for rule, message in c.example.items():
@@ -96,6 +102,11 @@ def _cover_text(u: Uncovered, objective: int, breakdown: dict[str, int]) -> str:
     assert u.cover is not None
     if u.cover.status is Status.INFEASIBLE:
         return "covering one more session: no roster can, the hard rules stop it (the rules below say where)"
+    if u.cover.objective is None and u.cover.shortlist:
+        return (
+            "covering one more session: not decided: no roster found within the time limit over the shortlist "
+            "that `solve` models at this size, which proves nothing either way"
+        )
     if u.cover.objective is None:
         return "covering one more session: not decided within the time limit (all the solves share --time-limit)"
     delta = u.cover.objective - objective
@@ -106,7 +117,13 @@ def _cover_text(u: Uncovered, objective: int, breakdown: dict[str, int]) -> str:
         verdict = "costs more than it saves under the weights" if delta > 0 else "costs the same"
     else:  # a roster found, not the best: covering costs at most this, perhaps less
         verdict = f"costs at most {delta:+d}; a cheaper way may exist"
-    proven_text = "" if proven else " (best found, not proven)"
+    proven_text = (
+        ""
+        if proven
+        else " (best found over the shortlist, not proven)"
+        if u.cover.shortlist
+        else " (best found, not proven)"
+    )
     changed = {k: v - breakdown.get(k, 0) for k, v in u.cover.breakdown.items() if v != breakdown.get(k, 0)}
     return (
         f"covering one more session: the best roster that does has objective {u.cover.objective}{proven_text}, "

@@ -52,6 +52,11 @@ MIN_COVER_SECONDS = 0.1
 LOCAL_TRIALS = True
 """Judge each trial on the assignments it can change a verdict of (`_Trials`), not the whole
 roster: the same reasons (tests/test_uncovered.py holds both equal), a fraction of the time."""
+REASONS_SHARE = 0.5
+"""Of `why_uncovered`'s time limit (with the cover solves), the most the reasons may take
+before the demand-weeks not reached are left untried: on a 300 x 40 week with thirty
+specialists away (27 short demand-weeks, about 600 trials each) the reasons took 3 min 30 s
+of a `--time-limit 30` explanation. What they leave goes to the cover solves."""
 WEEKEND_SHARE = 0.25
 """Of `explain --roster`'s time limit, the most the weekend count (`weekend_shortfall`) may
 take; the cover solves have the rest. It proved Curtois & Qu Instance12's count in 1.1 s, and
@@ -95,6 +100,9 @@ class Uncovered:
     unskilled: list[str]
     cover: CoverCost | None = None
     """The best roster serving one more session, when asked for (`cost_to_cover`)."""
+    tried: bool = True
+    """False: the time limit came before this demand-week's reasons were tried (no candidates
+    listed, not even those without the skills)."""
 
 
 def why_uncovered(
@@ -108,9 +116,11 @@ def why_uncovered(
     """Every demand-week short of its minimum, explained (see the module docstring).
 
     With `cost_to_cover`, the whole takes about `time_limit` seconds: the reasons first (a
-    few checks per specialist and slot, not cut short), then the cover model is built and the
-    cover solves (on `workers` cores) share what is left, so a slow start leaves them less
-    time rather than the command running past its limit."""
+    few checks per specialist and slot), demand-week by demand-week until `REASONS_SHARE` of
+    the limit has passed (those not reached are `tried=False`), then the cover model is built
+    and the cover solves (on `workers` cores) share what is left, so a slow start leaves them
+    less time rather than the command running past its limit. Without it every reason is
+    tried (the summary after `solve` asks only when that is quick)."""
     began = time.perf_counter()
     baseline = check_roster(instance, roster, past)
     trials = _Trials(instance, roster, past, baseline)
@@ -121,9 +131,14 @@ def why_uncovered(
         if a.demand in serving:
             serving[a.demand].add((a.specialist, a.date, a.period))
     answers = []
+    reasons_until = began + REASONS_SHARE * time_limit if cost_to_cover else float("inf")
     for (demand_id, week), short in shorts:
         demand = demands[demand_id]
         slots = demand_slots(instance, demand, week)
+        cost = instance.weights.uncovered_session * demand.priority * short
+        if time.perf_counter() > reasons_until:
+            answers.append(Uncovered(demand_id, week, short, cost, slots, [], [], tried=False))
+            continue
         candidates, unskilled = [], []
         for spec in instance.specialists:
             if not set(demand.skills) <= set(spec.skills):
@@ -159,14 +174,13 @@ def why_uncovered(
                     }
                     candidate.free.append(FreeSlot(date, period, report.objective - baseline.objective, terms))
             candidates.append(candidate)
-        cost = instance.weights.uncovered_session * demand.priority * short
         answers.append(Uncovered(demand_id, week, short, cost, slots, candidates, unskilled))
     if not cost_to_cover or not answers:
         return answers
     left = time_limit - (time.perf_counter() - began)
     if left < MIN_COVER_SECONDS:  # the reasons took the time: no cover is asked
         return [replace(answer, cover=CoverCost(Status.UNKNOWN)) for answer in answers]
-    one_more = OneMore(instance, roster, past, complete_seconds=left)
+    one_more = OneMore(instance, roster, past, seconds=left)
     left = time_limit - (time.perf_counter() - began)
     covered = []
     for i, answer in enumerate(answers):

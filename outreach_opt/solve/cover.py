@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from outreach_opt.domain.instance import Instance
-from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.solve.builder import BuildOptions, RosterModel
 from outreach_opt.solve.first_roster import complete_hint
 from outreach_opt.solve.lns import breakdown
 from outreach_opt.solve.options import SolveOptions, configured_solver
 from outreach_opt.solve.outcome import _STATUS, Status
+from outreach_opt.solve.shortlist import plan_model
 from outreach_opt.solve.size_limits import check_size
 
 
@@ -33,6 +33,9 @@ class CoverCost:
     """INFEASIBLE: no roster keeps the hard rules and serves one more session."""
     objective: int | None = None
     breakdown: dict[str, int] = field(default_factory=dict)
+    shortlist: bool = False
+    """Asked over `solve`'s shortlist (a consortium too large to model whole): never proven,
+    and a shortlist without a roster says nothing of the instance (UNKNOWN, not INFEASIBLE)."""
 
 
 LOCAL_SHARE = 0.5
@@ -66,19 +69,20 @@ class OneMore:
     (`/tmp/me/t41/cover_ab.py`, session 41's note)."""
 
     def __init__(
-        self,
-        instance: Instance,
-        roster: Roster,
-        past: Sequence[Assignment] = (),
-        complete_seconds: float = COMPLETE_SECONDS,
+        self, instance: Instance, roster: Roster, past: Sequence[Assignment] = (), seconds: float = COMPLETE_SECONDS
     ) -> None:
-        prep = prepare(instance, past)
-        check_size(prep)
-        self.built = RosterModel(prep, BuildOptions(symmetry_breaking=False)).build()
+        """`seconds`: about what the questions will have in all; it sizes the shortlist of a
+        consortium too large to model whole, and bounds the hint's completion."""
+        keep = frozenset((a.specialist, a.demand) for a in roster.assignments if a.demand is not None)
+        plan = plan_model(instance, past, seconds, keep=keep)
+        check_size(plan.prep)
+        prep = plan.prep
+        self.shortlist = plan.shortlist is not None
+        """Modelled over `solve`'s shortlist (with the roster's pairs): no answer is proven."""
+        self.built = RosterModel(prep, BuildOptions(symmetry_breaking=False), pattern_cache=plan.cache).build()
         self.built.hint_roster(roster)
-        completed = complete_hint(
-            self.built, min(COMPLETE_SECONDS, complete_seconds)
-        )  # None: the roster does not fit the model
+        # None: the roster does not fit the model.
+        completed = complete_hint(self.built, min(COMPLETE_SECONDS, seconds))
         self.values = None if completed is None else completed.values
         self.units: dict[int, list[int]] = defaultdict(list)
         """Per day, the variables of every specialist's decisions on it (patterns, sessions, nights)."""
@@ -104,8 +108,8 @@ class OneMore:
     def cost(self, demand: str, week: int, time_limit: float, workers: int = 1) -> CoverCost:
         """The best roster with one more session of `demand` in `week`, within `time_limit` s."""
         sessions = self.sessions.get((demand, week), [])
-        if not sessions:  # nobody could ever serve it that week
-            return CoverCost(Status.INFEASIBLE)
+        if not sessions:  # nobody could ever serve it that week (or none in the shortlist)
+            return CoverCost(Status.UNKNOWN if self.shortlist else Status.INFEASIBLE, shortlist=self.shortlist)
         began = time.perf_counter()
         model = self.built.model.clone()  # the hint comes with it
         variables = [model.get_int_var_from_proto_index(i) for i in sessions]
@@ -125,9 +129,10 @@ class OneMore:
         solved = whole if status in (Status.OPTIMAL, Status.FEASIBLE) else None
         rosters = [self._priced(solver) for solver in (local, solved) if solver is not None]
         if not rosters:  # the whole model proved that the rules stop it, or nothing was found
-            return CoverCost(status)
+            return CoverCost(Status.UNKNOWN if self.shortlist else status, shortlist=self.shortlist)
         objective, breakdown = min(rosters, key=lambda roster: roster[0])
-        return CoverCost(Status.OPTIMAL if status is Status.OPTIMAL else Status.FEASIBLE, objective, breakdown)
+        proven = status is Status.OPTIMAL and not self.shortlist
+        return CoverCost(Status.OPTIMAL if proven else Status.FEASIBLE, objective, breakdown, self.shortlist)
 
     def _priced(self, solver: cp_model.CpSolver) -> tuple[int, dict[str, int]]:
         """The roster's objective and terms from its own values (`lns.breakdown`: CP-SAT's
