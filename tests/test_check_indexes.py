@@ -13,13 +13,15 @@ import random
 from collections import Counter
 from typing import Any
 
-from support import MON, base, demand, instance, specialist
+from support import INSTANCES, MON, base, demand, instance, solve_checked, specialist
 
+from outreach_opt.check.checker import Pricer, check_roster
 from outreach_opt.check.context import Context
 from outreach_opt.check.cover import asking_weeks, surplus_cost
 from outreach_opt.check.workload import check_forbidden_successions
 from outreach_opt.domain.instance import SessionMatch
 from outreach_opt.domain.roster import Assignment
+from outreach_opt.io.load import load_instance
 
 SUCCESSIONS: list[dict[str, Any]] = [
     {"today": {"period": "eve"}, "tomorrow": {"period": "am"}},
@@ -119,3 +121,32 @@ def test_grouped_days_follow_the_assignments_given_and_stay_the_callers_own() ->
     assert [a.period for a in ctx.by_specialist_day(monday)[("a", MON)]] == ["am", "pm"]
     assert list(ctx.by_specialist_day(tuesday)) == [("a", MON + dt.timedelta(days=1))]
     assert list(ctx.by_specialist_day(monday + tuesday)) == [("a", MON), ("a", MON + dt.timedelta(days=1))]
+
+
+def test_one_pricer_prices_each_roster_as_the_checker_does() -> None:
+    """`Pricer` keeps one context, and its memory of each day's driving, over many rosters:
+    each must still get exactly the objective and terms `check_roster` gives it alone. Seeded
+    rosters of the Anzhen four-week sample solved: its assignments thinned at random, and some
+    sessions moved to another site, so that a day's route changes while its specialist and
+    date do not."""
+    inst = load_instance(str(INSTANCES / "anzhen-cardiology-4weeks.yaml"))
+    result, _ = solve_checked(inst, time_limit=5.0)
+    assert result.roster is not None
+    published = result.roster
+    sites = [s.id for s in inst.sites]
+    pricer = Pricer(inst, (), published.stays)
+    rng = random.Random(7)
+    moved_days = 0
+    for _ in range(40):
+        assignments = []
+        for a in published.assignments:
+            if rng.random() < 0.2:
+                continue
+            if a.demand is not None and rng.random() < 0.2:
+                a = a.model_copy(update={"site": rng.choice(sites)})
+                moved_days += 1
+            assignments.append(a)
+        alone = check_roster(inst, published.model_copy(update={"assignments": assignments}))
+        priced = pricer.objective(assignments)
+        assert (priced.objective, priced.breakdown) == (alone.objective, alone.breakdown)
+    assert moved_days > 100

@@ -158,6 +158,8 @@ class Context:
     """(specialist, night) -> the site of the first stay listed for it."""
     _grouped: dict[str, tuple[tuple[Assignment, ...], Any]] = field(default_factory=dict, repr=False)
     """`grouped`'s last answer of each kind, with the assignments it was for."""
+    _day_travel: dict[tuple[str, dt.date, tuple[str, ...]], int] = field(default_factory=dict, repr=False)
+    """`day_travel`'s answers by specialist, date and the day's sites in order (all it reads)."""
 
     @classmethod
     def of(cls, instance: Instance, past: Iterable[Assignment] = (), stays: Iterable[Stay] = ()) -> Context:
@@ -221,6 +223,12 @@ class Context:
         start = self.week_start(week)
         end = min(start + dt.timedelta(days=6), self.last_date)
         return f"the week {day_text(start)} to {day_text(end)}"
+
+    @cached_property
+    def sharers(self) -> list[str]:
+        """`Instance.outreach_sharers()`, once per context: it reads every demand for every
+        specialist, and a pricer (`checker.Pricer`) asks it of each roster it prices."""
+        return self.instance.outreach_sharers()
 
     # --- names ------------------------------------------------------------------------------
 
@@ -344,5 +352,13 @@ class Context:
     def day_travel(self, specialist: str, day: list[Assignment]) -> int:
         """Minutes driven in the day, from where it starts to where it ends (`route`: home or
         a night's stay), as rule daily_travel, term travel and the fairness burden count them;
-        a leg with no known time counts 0 (known_ids reports it)."""
-        return sum(self.minutes(a, b) or 0 for a, b in self.route(specialist, day))
+        a leg with no known time counts 0 (known_ids reports it).
+
+        Remembered by the day's sites: one check asks it of each day three times (the rule,
+        the term, the burden), and a caller pricing many rosters with one context
+        (`checker.Pricer`) asks it of days that have not changed."""
+        key = (specialist, day[0].date if day else dt.date.min, tuple(a.site for a in day))
+        known = self._day_travel.get(key)
+        if known is None:
+            known = self._day_travel[key] = sum(self.minutes(a, b) or 0 for a, b in self.route(specialist, day))
+        return known

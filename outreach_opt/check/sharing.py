@@ -47,7 +47,7 @@ def scaled_burdens(ctx: Context, assignments: Sequence[Assignment]) -> dict[str,
     for (sid, _day), todays in ctx.by_specialist_day(assignments).items():
         driven[sid] += ctx.day_travel(sid, todays)
     result = {}
-    for sid in ctx.instance.outreach_sharers():
+    for sid in ctx.sharers:
         spec = ctx.specialists[sid]
         mine = assigned[sid]
         points = b.outreach_session * sum(1 for a in mine if a.site != spec.home)

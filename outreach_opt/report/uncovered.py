@@ -28,14 +28,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from outreach_opt.check.checker import (
-    CheckReport,
-    ObjectiveTerms,
-    Violation,
-    check_roster,
-    check_rules,
-    roster_objective,
-)
+from outreach_opt.check.checker import CheckReport, ObjectiveTerms, Pricer, Violation, check_roster, check_rules
 from outreach_opt.domain.instance import Demand, Instance
 from outreach_opt.domain.people import People
 from outreach_opt.domain.prepared import prepare
@@ -246,6 +239,7 @@ class _Trials:
         self.before = {(v.rule, v.message) for v in baseline.violations}
         self.local = LOCAL_TRIALS and not instance.on_call
         self.people = People(instance)
+        self.pricer = Pricer(instance, past, roster.stays)
         self.demand_site = {d.id: d.site for d in instance.demands}
 
     def of(self, demand: Demand, spec: str, slots: Sequence[Slot], sites: Sequence[str]) -> _Trial:
@@ -264,8 +258,7 @@ class _Trials:
 
     def priced(self, demand: Demand, spec: str, date: dt.date, period: str, site: str) -> ObjectiveTerms:
         """The whole roster with the session: what it costs."""
-        assignments = _with_session(self.roster.assignments, demand, spec, date, period, site)
-        return roster_objective(self.instance, self.roster.model_copy(update={"assignments": assignments}), self.past)
+        return self.pricer.objective(_with_session(self.roster.assignments, demand, spec, date, period, site))
 
 
 @dataclass(frozen=True)
