@@ -13,8 +13,9 @@ A slot where nothing breaks is free, and the session's price there is the checke
 change. Since covering a session may also mean moving others, `cost_to_cover` adds the best
 roster with one more session (solve/cover.py): infeasible means the hard rules stop it,
 otherwise its objective against this roster's says what covering it costs under the weights.
-Those solves share one time limit (`time_limit`), each demand-week the time left divided by
-the demand-weeks left, so a solve that ends early leaves its time to the next.
+With it, everything shares one time limit (`time_limit`): the reasons up to `REASONS_SHARE`
+of it, then the cover model's build, then the solves, each demand-week the time left divided
+by the demand-weeks left, so a solve that ends early leaves its time to the next.
 
 Each session is tried alone, so twenty short weekend sessions may each look coverable while
 the weekend limits let no roster cover more than a few of them together: `weekend_shortfall`
@@ -52,7 +53,7 @@ specialists away (27 short demand-weeks, about 600 trials each) the reasons took
 of a `--time-limit 30` explanation. What they leave goes to the cover solves."""
 WEEKEND_SHARE = 0.25
 """Of `explain --roster`'s time limit, the most the weekend count (`weekend_shortfall`) may
-take; the cover solves have the rest. It proved Curtois & Qu Instance12's count in 1.1 s, and
+take; the reasons and the cover solves have the rest. It proved Curtois & Qu Instance12's count in 1.1 s, and
 needed 13.7 s on a roster of Instance13 (models/MODEL.md, "Why uncovered")."""
 
 
@@ -225,14 +226,16 @@ class _Trials:
     demand's count and one slot's resources, and the checker's whole-roster check took 33 ms
     on Curtois & Qu Instance12, 32 s of `explain --roster` there (about 1,400 trials). So each
     trial is judged on the assignments it can change a verdict of (`_near`: the specialist's,
-    the demand's, everyone's in that slot; in the past, the specialist's and the demand's)
-    before and after, with the instance cut to the people those assignments name
-    (`People.only`), which gives the same new violations: every other assignment's verdicts,
-    and every other person's rules, are the same in both and drop out. Without the cut each
-    check still read everyone's commitments: on an 80 x 15 week (4,889 trials) the reasons
-    took 90 s. On-call cover reads everyone's whereabouts in its windows, so with on-call
-    entries (or with `LOCAL_TRIALS` off) the whole roster is judged, as the test holding both
-    equal does. A free slot's price is the whole roster's objective (it reads everyone)."""
+    the demand's, and in the demand's slots those at the sites the session uses or serving a
+    demand of those sites; in the past, the specialist's and the demand's), gathered once per
+    specialist and demand-week and checked once before, with the instance cut to the people
+    those assignments name (`People.only`). That gives the same new violations: every other
+    assignment's verdicts, and every other person's rules, are the same in both and drop out.
+    Without the cut each check still read everyone's commitments: on an 80 x 15 week (4,889
+    trials) the reasons took about 60 s of a 90 s command; with it, about 6 s. On-call cover
+    reads everyone's whereabouts in its windows, so with on-call entries (or with
+    `LOCAL_TRIALS` off) the whole roster is judged, as the test holding both equal does. A
+    free slot's price is the whole roster's objective (it reads everyone; `Pricer`)."""
 
     def __init__(self, instance: Instance, roster: Roster, past: Sequence[Assignment], baseline: CheckReport) -> None:
         self.instance, self.roster, self.past = instance, roster, past
