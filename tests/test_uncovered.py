@@ -167,6 +167,29 @@ def test_reasons_past_their_share_of_the_limit_are_left_untried(monkeypatch: pyt
     assert text.count("reasons: not tried within the time limit (they may take 50% of --time-limit") == 1
 
 
+def test_a_demand_week_the_limit_cuts_short_is_untried_not_half_listed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 1000 x 60 one demand-week's trials took minutes, so the clock is read between
+    specialists: with 1 s (the reasons' half: 0.5 s) and each specialist's trials taking
+    0.6 s, the first demand-week stops after a, and is said untried rather than listing a
+    alone as if b could not be asked."""
+    data = base(
+        specialists=[specialist("a"), specialist("b")],
+        demands=[demand("d1", "far", periods=["am"])],
+        weights={"uncovered_session": 50},
+    )
+    inst, roster, _ = _solved(data)
+    assert [a for a in roster.assignments if a.demand] == []
+    real = _Trials.of
+
+    def slow(self: _Trials, *args: Any) -> Any:
+        time.sleep(0.6)
+        return real(self, *args)
+
+    monkeypatch.setattr(_Trials, "of", slow)
+    (answer,) = why_uncovered(inst, roster, cost_to_cover=True, time_limit=1.0)
+    assert (answer.tried, answer.candidates, answer.unskilled) == (False, [], [])
+
+
 def test_busy_elsewhere_and_weekly_limit() -> None:
     """a serves near in the morning and may do one session a week: the far clinic (am only)
     meets one_place in the morning, and weekly_sessions too."""

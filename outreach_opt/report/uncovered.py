@@ -111,7 +111,7 @@ def why_uncovered(
 
     With `cost_to_cover`, the whole takes about `time_limit` seconds: the reasons first (a
     few checks per specialist and slot), demand-week by demand-week until `REASONS_SHARE` of
-    the limit has passed (those not reached are `tried=False`), then the cover model is built
+    the limit has passed (those not reached or not finished are `tried=False`), then the cover model is built
     and the cover solves (on `workers` cores) share what is left, so a slow start leaves them
     less time rather than the command running past its limit. Without it every reason is
     tried (the summary after `solve` asks only when that is quick)."""
@@ -130,45 +130,11 @@ def why_uncovered(
         demand = demands[demand_id]
         slots = demand_slots(instance, demand, week)
         cost = instance.weights.uncovered_session * demand.priority * short
-        if time.perf_counter() > reasons_until:
+        found = _reasons(trials, demand, slots, serving[demand_id], reasons_until)
+        if found is None:
             answers.append(Uncovered(demand_id, week, short, cost, slots, [], [], tried=False))
-            continue
-        candidates, unskilled = [], []
-        for spec in instance.specialists:
-            if not set(demand.skills) <= set(spec.skills):
-                unskilled.append(spec.id)
-                continue
-            candidate = Candidate(spec.id)
-            sites = _sites(instance, demand, spec.home)
-            trial = trials.of(demand, spec.id, slots, sites)
-            for date, period in slots:
-                if (spec.id, date, period) in serving[demand_id]:
-                    candidate.serving.append((date, period))
-                    continue
-                # A remote surgery: from each site it may use; the one that breaks least, and
-                # of those that break nothing the cheapest, priced on the whole roster (the
-                # objective reads everyone).
-                tries = [(site, trial.new(date, period, site)) for site in sites]
-                fewest = min(len(new) for _, new in tries)
-                new = next(new for _, new in tries if len(new) == fewest)
-                for v in new:
-                    candidate.blocked.setdefault(v.rule, [])
-                    if (date, period) not in candidate.blocked[v.rule]:
-                        candidate.blocked[v.rule].append((date, period))
-                    candidate.example.setdefault(v.rule, v.message)
-                if not new:
-                    report = min(
-                        (trials.priced(demand, spec.id, date, period, site) for site, new in tries if not new),
-                        key=lambda found: found.objective,
-                    )
-                    terms = {
-                        k: report.breakdown[k] - baseline.breakdown[k]
-                        for k in report.breakdown
-                        if report.breakdown[k] != baseline.breakdown[k]
-                    }
-                    candidate.free.append(FreeSlot(date, period, report.objective - baseline.objective, terms))
-            candidates.append(candidate)
-        answers.append(Uncovered(demand_id, week, short, cost, slots, candidates, unskilled))
+        else:
+            answers.append(Uncovered(demand_id, week, short, cost, slots, *found))
     if not cost_to_cover or not answers:
         return answers
     left = time_limit - (time.perf_counter() - began)
@@ -187,6 +153,51 @@ def why_uncovered(
         left -= time.perf_counter() - asked
         covered.append(replace(answer, cover=cover))
     return covered
+
+
+def _reasons(
+    trials: _Trials, demand: Demand, slots: list[Slot], serving: set[tuple[str, dt.date, str]], until: float
+) -> tuple[list[Candidate], list[str]] | None:
+    """Each specialist with the skills tried in each slot, and those without them; None when
+    the clock passes `until` first (between specialists: at 1000 x 60 one demand-week's
+    trials took minutes), since some specialists' reasons would read as everyone's."""
+    candidates, unskilled = [], []
+    for spec in trials.instance.specialists:
+        if time.perf_counter() > until:
+            return None
+        if not set(demand.skills) <= set(spec.skills):
+            unskilled.append(spec.id)
+            continue
+        candidate = Candidate(spec.id)
+        sites = _sites(trials.instance, demand, spec.home)
+        trial = trials.of(demand, spec.id, slots, sites)
+        for date, period in slots:
+            if (spec.id, date, period) in serving:
+                candidate.serving.append((date, period))
+                continue
+            # A remote surgery: from each site it may use; the one that breaks least, and
+            # of those that break nothing the cheapest, priced on the whole roster (the
+            # objective reads everyone).
+            tries = [(site, trial.new(date, period, site)) for site in sites]
+            fewest = min(len(new) for _, new in tries)
+            new = next(new for _, new in tries if len(new) == fewest)
+            for v in new:
+                candidate.blocked.setdefault(v.rule, [])
+                if (date, period) not in candidate.blocked[v.rule]:
+                    candidate.blocked[v.rule].append((date, period))
+                candidate.example.setdefault(v.rule, v.message)
+            if not new:
+                report = min(
+                    (trials.priced(demand, spec.id, date, period, site) for site, new in tries if not new),
+                    key=lambda found: found.objective,
+                )
+                baseline = trials.baseline.breakdown
+                terms = {
+                    k: report.breakdown[k] - baseline[k] for k in report.breakdown if report.breakdown[k] != baseline[k]
+                }
+                candidate.free.append(FreeSlot(date, period, report.objective - trials.baseline.objective, terms))
+        candidates.append(candidate)
+    return candidates, unskilled
 
 
 @dataclass(frozen=True)
@@ -238,7 +249,7 @@ class _Trials:
     free slot's price is the whole roster's objective (it reads everyone; `Pricer`)."""
 
     def __init__(self, instance: Instance, roster: Roster, past: Sequence[Assignment], baseline: CheckReport) -> None:
-        self.instance, self.roster, self.past = instance, roster, past
+        self.instance, self.roster, self.past, self.baseline = instance, roster, past, baseline
         self.before = {(v.rule, v.message) for v in baseline.violations}
         self.local = LOCAL_TRIALS and not instance.on_call
         self.people = People(instance)
