@@ -190,6 +190,47 @@ def test_a_demand_week_the_limit_cuts_short_is_untried_not_half_listed(monkeypat
     assert (answer.tried, answer.candidates, answer.unskilled) == (False, [], [])
 
 
+def test_the_dearest_are_tried_first_and_printed_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With time for two demand-weeks' reasons of three, the two that cost most short (d2 at
+    priority 5, d3 at 3; none worth the 80 minutes' drive) are the ones tried, and the answers
+    still come in demand order."""
+    data = base(
+        demands=[demand(d, "far", periods=["am"], priority=p) for d, p in (("d1", 1), ("d2", 5), ("d3", 3))],
+        weights={"uncovered_session": 10},
+    )
+    inst, roster, _ = _solved(data)
+    assert sorted(check_roster(inst, roster).uncovered) == [("d1", 0), ("d2", 0), ("d3", 0)]
+    real = _Trials.of
+
+    def slow(self: _Trials, *args: Any) -> Any:
+        time.sleep(0.3)
+        return real(self, *args)
+
+    monkeypatch.setattr(_Trials, "of", slow)
+    answers = why_uncovered(inst, roster, cost_to_cover=True, time_limit=1.0)
+    assert [(a.demand, a.tried) for a in answers] == [("d1", False), ("d2", True), ("d3", True)]
+
+
+def test_cli_explains_only_the_demands_asked(tmp_path: Path) -> None:
+    """`explain --roster --demand d2` explains d2's short week alone; a demand id the instance
+    does not have is refused with exit status 2 and the closest id, before any work."""
+    data = base(
+        demands=[demand(d, "far", periods=["am"]) for d in ("d1", "d2", "d3")], weights={"uncovered_session": 50}
+    )
+    path, out = tmp_path / "inst.json", tmp_path / "roster.json"
+    path.write_text(json.dumps(data))
+    solved = CliRunner().invoke(main, ["solve", str(path), "--workers", "1", "--out", str(out)])
+    assert solved.exit_code == 0, solved.output
+    args = ["explain", str(path), "--roster", str(out), "--time-limit", "5"]
+    shown = CliRunner().invoke(main, [*args, "--demand", "d2"])
+    assert shown.exit_code == 0, shown.output
+    assert "d2 (" in shown.stdout and "d1 (" not in shown.stdout and "d3 (" not in shown.stdout
+    wrong = CliRunner().invoke(main, [*args, "--demand", "d22"])
+    assert wrong.exit_code == 2
+    assert "'d22' is not a demand of" in wrong.output and "did you mean 'd2'?" in wrong.output
+    assert "Traceback" not in wrong.output
+
+
 def test_busy_elsewhere_and_weekly_limit() -> None:
     """a serves near in the morning and may do one session a week: the far clinic (am only)
     meets one_place in the morning, and weekly_sessions too."""

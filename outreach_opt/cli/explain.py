@@ -23,6 +23,7 @@ from outreach_opt.cli.options import WORKERS, Seconds
 from outreach_opt.cli.roster_input import past_from_history, refuse_unknown_ids
 from outreach_opt.cli.uncovered import print_uncovered, print_weekend_shortfall
 from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.problems import suggest
 from outreach_opt.domain.roster import Assignment
 from outreach_opt.io.load import load_instance, load_roster
 from outreach_opt.io.located_yaml import read_located
@@ -90,6 +91,13 @@ def explain_instance(
 @click.option("--roster", help="Explain instead why sessions of this roster are uncovered.")
 @click.option("--event", "event_file", help="Apply this event (as for `repair`) to INSTANCE first.")
 @click.option(
+    "--demand",
+    "only",
+    multiple=True,
+    metavar="ID",
+    help="With --roster: explain only this demand's short weeks (repeat for more), the dearest first.",
+)
+@click.option(
     "--workers",
     type=WORKERS,
     default=0,
@@ -103,6 +111,7 @@ def explain_command(
     history: str | None,
     roster: str | None,
     event_file: str | None,
+    only: tuple[str, ...],
     workers: int,
 ) -> None:
     """Explain why the hard rules of INSTANCE cannot all hold (a minimal conflicting set), or
@@ -113,6 +122,12 @@ def explain_command(
     past = past_from_history(problem, history)
     if roster is None:
         sys.exit(explain_instance(problem, instance, time_limit, hard_minimums, past))
+    known = {d.id for d in problem.demands}
+    for demand in only:
+        if demand not in known:
+            raise click.BadParameter(
+                f"{demand!r} is not a demand of {instance}{suggest(demand, known)}", param_hint="'--demand'"
+            )
     given = load_roster(roster)
     refuse_unknown_ids(problem, given, roster, "explaining it")
     report = check_roster(problem, given, past)
@@ -123,10 +138,11 @@ def explain_command(
     weekend_seconds = WEEKEND_SHARE * time_limit
     weekend = weekend_shortfall(problem, report, past, weekend_seconds)
     left = time_limit - (time.perf_counter() - began)
-    answers = why_uncovered(problem, given, past, cost_to_cover=True, time_limit=left, workers=workers)
+    answers = why_uncovered(problem, given, past, cost_to_cover=True, time_limit=left, workers=workers, only=only)
     print_uncovered(console, problem, answers, report.objective, report.breakdown)
     if not answers:
-        console.print("nothing uncovered: every demand's minimum is met in every week.")
+        whose = f"the minimum of {', '.join(only)} is" if only else "every demand's minimum is"
+        console.print(f"nothing uncovered: {whose} met in every week.")
         return
     print_weekend_shortfall(console, weekend, weekend_seconds)
     if not report.ok:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
 from outreach_opt.check.checker import CheckReport, ObjectiveTerms, Pricer, Violation, check_roster, check_rules
@@ -106,8 +106,11 @@ def why_uncovered(
     cost_to_cover: bool = False,
     time_limit: float = 10.0,
     workers: int = 1,
+    only: Collection[str] = (),
 ) -> list[Uncovered]:
-    """Every demand-week short of its minimum, explained (see the module docstring).
+    """Every demand-week short of its minimum (of the demands in `only`, when given),
+    explained (see the module docstring), in demand and week order; the dearest are tried
+    first, so a time limit that stops the reasons leaves the cheapest untried.
 
     With `cost_to_cover`, the whole takes about `time_limit` seconds: the reasons first (a
     few checks per specialist and slot), demand-week by demand-week until `REASONS_SHARE` of
@@ -118,15 +121,15 @@ def why_uncovered(
     began = time.perf_counter()
     baseline = check_roster(instance, roster, past)
     trials = _Trials(instance, roster, past, baseline)
-    shorts = sorted(baseline.uncovered.items())
     demands = {d.id: d for d in instance.demands}
+    shorts = sorted((key, short) for key, short in baseline.uncovered.items() if not only or key[0] in only)
     serving: dict[str, set[tuple[str, dt.date, str]]] = {d: set() for d in demands}
     for a in roster.assignments:
         if a.demand in serving:
             serving[a.demand].add((a.specialist, a.date, a.period))
     answers = []
     reasons_until = began + REASONS_SHARE * time_limit if cost_to_cover else float("inf")
-    for (demand_id, week), short in shorts:
+    for (demand_id, week), short in sorted(shorts, key=lambda item: -demands[item[0][0]].priority * item[1]):
         demand = demands[demand_id]
         slots = demand_slots(instance, demand, week)
         cost = instance.weights.uncovered_session * demand.priority * short
@@ -135,6 +138,7 @@ def why_uncovered(
             answers.append(Uncovered(demand_id, week, short, cost, slots, [], [], tried=False))
         else:
             answers.append(Uncovered(demand_id, week, short, cost, slots, *found))
+    answers.sort(key=lambda answer: (answer.demand, answer.week))
     if not cost_to_cover or not answers:
         return answers
     left = time_limit - (time.perf_counter() - began)
