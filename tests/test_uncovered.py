@@ -24,7 +24,8 @@ from outreach_opt.cli.main import main
 from outreach_opt.cli.uncovered import SUMMARY_WORK, print_uncovered, summary_is_quick, uncovered_lines
 from outreach_opt.io.curtois_qu import load_curtois_qu
 from outreach_opt.io.load import load_instance
-from outreach_opt.report.uncovered import _Trials, why_uncovered
+from outreach_opt.report.trials import Trials
+from outreach_opt.report.uncovered import why_uncovered
 from outreach_opt.solve.cover import OneMore
 from outreach_opt.solve.outcome import Status
 
@@ -147,13 +148,13 @@ def test_reasons_past_their_share_of_the_limit_are_left_untried(monkeypatch: pyt
         demands=[demand(d, "far", periods=["am"]) for d in ("d1", "d2", "d3")], weights={"uncovered_session": 50}
     )
     inst, roster, _ = _solved(data)
-    real = _Trials.of
+    real = Trials.of
 
-    def slow(self: _Trials, *args: Any) -> Any:
+    def slow(self: Trials, *args: Any) -> Any:
         time.sleep(0.3)
         return real(self, *args)
 
-    monkeypatch.setattr(_Trials, "of", slow)
+    monkeypatch.setattr(Trials, "of", slow)
     answers = why_uncovered(inst, roster, cost_to_cover=True, time_limit=1.0)
     assert [(a.demand, a.tried, len(a.candidates)) for a in answers] == [
         ("d1", True, 1),
@@ -179,13 +180,13 @@ def test_a_demand_week_the_limit_cuts_short_is_untried_not_half_listed(monkeypat
     )
     inst, roster, _ = _solved(data)
     assert [a for a in roster.assignments if a.demand] == []
-    real = _Trials.of
+    real = Trials.of
 
-    def slow(self: _Trials, *args: Any) -> Any:
+    def slow(self: Trials, *args: Any) -> Any:
         time.sleep(0.6)
         return real(self, *args)
 
-    monkeypatch.setattr(_Trials, "of", slow)
+    monkeypatch.setattr(Trials, "of", slow)
     (answer,) = why_uncovered(inst, roster, cost_to_cover=True, time_limit=1.0)
     assert (answer.tried, answer.candidates, answer.unskilled) == (False, [], [])
 
@@ -200,13 +201,13 @@ def test_the_dearest_are_tried_first_and_printed_in_order(monkeypatch: pytest.Mo
     )
     inst, roster, _ = _solved(data)
     assert sorted(check_roster(inst, roster).uncovered) == [("d1", 0), ("d2", 0), ("d3", 0)]
-    real = _Trials.of
+    real = Trials.of
 
-    def slow(self: _Trials, *args: Any) -> Any:
+    def slow(self: Trials, *args: Any) -> Any:
         time.sleep(0.3)
         return real(self, *args)
 
-    monkeypatch.setattr(_Trials, "of", slow)
+    monkeypatch.setattr(Trials, "of", slow)
     answers = why_uncovered(inst, roster, cost_to_cover=True, time_limit=1.0)
     assert [(a.demand, a.tried) for a in answers] == [("d1", False), ("d2", True), ("d3", True)]
 
@@ -365,6 +366,34 @@ def test_a_trial_sees_the_robot_a_console_elsewhere_holds(monkeypatch: pytest.Mo
     assert answer.demand == "op1"
     other = next(c for c in answer.candidates if c.specialist != held.specialist)
     assert other.blocked == {"capacity": [(MON, "am")]}, other.example
+    monkeypatch.setattr("outreach_opt.report.uncovered.LOCAL_TRIALS", False)
+    assert why_uncovered(inst, roster) == [answer]
+
+
+def test_a_free_slot_is_priced_with_the_trainees_other_teaching(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Priced on the part of the roster a trial can change, the teaching target must still
+    see the trainee's other teaching: t1's target for the day (1) is met by b's afternoon list
+    at far, so a's free morning clinic at far, which also teaches t1, changes no
+    teaching_target term (the cut without b's list would have said -30). As priced on the
+    whole roster, term by term."""
+    data = base(
+        specialists=[
+            specialist("a", skills=["clinic"]),
+            specialist("b", skills=["pci"], unavailable=[{"date": "2025-10-20", "periods": ["am"]}]),
+        ],
+        demands=[
+            demand("d1", "far", periods=["am"], teaches=["t1"]),
+            demand("e", "far", activity="surgery", skills=["pci"], periods=["pm"], teaches=["t1"], priority=5),
+        ],
+        trainees=[{"id": "t1", "site": "far", "sessions_per_month": 28}],
+        weights={"uncovered_session": 50, "teaching_session": 30},
+    )
+    inst, roster, _ = _solved(data)
+    assert {(a.specialist, a.demand) for a in roster.assignments if a.demand} == {("b", "e")}
+    (answer,) = why_uncovered(inst, roster)
+    (candidate,) = [c for c in answer.candidates if c.specialist == "a"]
+    (free,) = candidate.free
+    assert "teaching_target" not in free.terms and free.terms["uncovered"] == -50
     monkeypatch.setattr("outreach_opt.report.uncovered.LOCAL_TRIALS", False)
     assert why_uncovered(inst, roster) == [answer]
 

@@ -52,6 +52,7 @@ from outreach_opt.check.workload import (
 )
 from outreach_opt.domain.instance import Instance
 from outreach_opt.domain.roster import Assignment, Roster, Stay
+from outreach_opt.domain.travel import TravelMatrix
 
 __all__ = [
     "RULES",
@@ -178,10 +179,12 @@ def check_roster(instance: Instance, roster: Roster, past: Sequence[Assignment] 
     )
 
 
-def check_rules(instance: Instance, roster: Roster, past: Sequence[Assignment] = ()) -> list[Violation]:
+def check_rules(
+    instance: Instance, roster: Roster, past: Sequence[Assignment] = (), travel: TravelMatrix | None = None
+) -> list[Violation]:
     """`check_roster`'s violations alone, for callers that judge many trial rosters and need
-    no price of them (`explain --roster`'s reasons)."""
-    ctx = Context.of(instance, past, roster.stays)
+    no price of them (`explain --roster`'s reasons; `travel` as `Context.of` takes it)."""
+    ctx = Context.of(instance, past, roster.stays, travel)
     return _violations(ctx, roster.assignments, usable_assignments(ctx, roster.assignments))
 
 
@@ -199,8 +202,14 @@ class Pricer:
     Why: `explain --roster` prices every free slot on the whole roster (the objective reads
     everyone); at 300 x 40 that was 447 prices for three short demand-weeks, 12 ms each."""
 
-    def __init__(self, instance: Instance, past: Sequence[Assignment] = (), stays: Sequence[Stay] = ()) -> None:
-        self.ctx = Context.of(instance, past, stays)
+    def __init__(
+        self,
+        instance: Instance,
+        past: Sequence[Assignment] = (),
+        stays: Sequence[Stay] = (),
+        travel: TravelMatrix | None = None,
+    ) -> None:
+        self.ctx = Context.of(instance, past, stays, travel)
 
     def objective(self, assignments: Sequence[Assignment]) -> ObjectiveTerms:
         return objective_terms(self.ctx, usable_assignments(self.ctx, assignments))

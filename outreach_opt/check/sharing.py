@@ -58,11 +58,21 @@ def scaled_burdens(ctx: Context, assignments: Sequence[Assignment]) -> dict[str,
     return result
 
 
+def fairness_terms(ctx: Context, scaled: dict[str, int]) -> dict[str, int]:
+    """Terms fairness_max and fairness_deviation of the sharers' scaled burdens, weighted
+    (one sharer's burden changed, a caller can ask this again without re-reading the roster)."""
+    weights = ctx.instance.weights
+    total, n = sum(scaled.values()), len(scaled)
+    return {
+        "fairness_max": weights.fairness_max * max(scaled.values(), default=0),
+        "fairness_deviation": weights.fairness_deviation * sum(abs(n * v - total) for v in scaled.values()),
+    }
+
+
 def sharing_costs(ctx: Context, assignments: Sequence[Assignment]) -> dict[str, int]:
     """Terms preferences, fairness_max, fairness_deviation, continuity and non_preferred, weighted."""
     weights = ctx.instance.weights
     scaled = scaled_burdens(ctx, assignments)
-    total, n = sum(scaled.values()), len(scaled)
     servers: dict[str, set[str]] = defaultdict(set)
     for a in assignments:
         if a.demand is not None:
@@ -82,8 +92,7 @@ def sharing_costs(ctx: Context, assignments: Sequence[Assignment]) -> dict[str, 
                 preference += pref.weight
     return {
         "preferences": weights.preference * preference,
-        "fairness_max": weights.fairness_max * max(scaled.values(), default=0),
-        "fairness_deviation": weights.fairness_deviation * sum(abs(n * v - total) for v in scaled.values()),
+        **fairness_terms(ctx, scaled),
         "continuity": weights.distinct_specialist
         * sum(len(servers.get(d.id, set())) for d in ctx.instance.demands if d.continuity),
         "non_preferred": weights.non_preferred_session * non_preferred,

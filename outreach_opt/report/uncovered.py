@@ -29,23 +29,22 @@ import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
-from outreach_opt.check.checker import CheckReport, ObjectiveTerms, Pricer, Violation, check_roster, check_rules
+from outreach_opt.check.checker import CheckReport, check_roster
 from outreach_opt.domain.instance import Demand, Instance
-from outreach_opt.domain.people import People
 from outreach_opt.domain.prepared import prepare
 from outreach_opt.domain.roster import Assignment, Roster
+from outreach_opt.report.trials import Slot, Trials
 from outreach_opt.solve.cover import CoverCost, OneMore
 from outreach_opt.solve.outcome import Status
 from outreach_opt.solve.weekend_bound import weekend_cover, weekend_short
-
-Slot = tuple[dt.date, str]
 
 MIN_COVER_SECONDS = 0.1
 """A demand-week whose share of the time left is less than this is not asked (its cover is
 'not decided within the time limit'): CP-SAT's own least limit."""
 LOCAL_TRIALS = True
-"""Judge each trial on the assignments it can change a verdict of (`_Trials`), not the whole
-roster: the same reasons (tests/test_uncovered.py holds both equal), a fraction of the time."""
+"""Judge and price each trial on the assignments it can change a verdict or a term of
+(report/trials.py), not the whole roster: the same reasons and prices (tests/test_uncovered.py
+holds both equal), a fraction of the time."""
 REASONS_SHARE = 0.5
 """Of `why_uncovered`'s time limit (with the cover solves), the most the reasons may take
 before the demand-weeks not reached are left untried: on a 300 x 40 week with thirty
@@ -120,7 +119,7 @@ def why_uncovered(
     tried (the summary after `solve` asks only when that is quick)."""
     began = time.perf_counter()
     baseline = check_roster(instance, roster, past)
-    trials = _Trials(instance, roster, past, baseline)
+    trials = Trials(instance, roster, past, baseline, LOCAL_TRIALS)
     demands = {d.id: d for d in instance.demands}
     shorts = sorted((key, short) for key, short in baseline.uncovered.items() if not only or key[0] in only)
     serving: dict[str, set[tuple[str, dt.date, str]]] = {d: set() for d in demands}
@@ -160,7 +159,7 @@ def why_uncovered(
 
 
 def _reasons(
-    trials: _Trials, demand: Demand, slots: list[Slot], serving: set[tuple[str, dt.date, str]], until: float
+    trials: Trials, demand: Demand, slots: list[Slot], serving: set[tuple[str, dt.date, str]], until: float
 ) -> tuple[list[Candidate], list[str]] | None:
     """Each specialist with the skills tried in each slot, and those without them; None when
     the clock passes `until` first (between specialists: at 1000 x 60 one demand-week's
@@ -191,15 +190,12 @@ def _reasons(
                     candidate.blocked[v.rule].append((date, period))
                 candidate.example.setdefault(v.rule, v.message)
             if not new:
-                report = min(
-                    (trials.priced(demand, spec.id, date, period, site) for site, new in tries if not new),
-                    key=lambda found: found.objective,
+                objective, after = min(
+                    (trial.priced(date, period, site) for site, new in tries if not new), key=lambda found: found[0]
                 )
-                baseline = trials.baseline.breakdown
-                terms = {
-                    k: report.breakdown[k] - baseline[k] for k in report.breakdown if report.breakdown[k] != baseline[k]
-                }
-                candidate.free.append(FreeSlot(date, period, report.objective - trials.baseline.objective, terms))
+                was = trials.baseline.breakdown
+                terms = {k: v - was[k] for k, v in after.items() if v != was[k]}
+                candidate.free.append(FreeSlot(date, period, objective - trials.baseline.objective, terms))
         candidates.append(candidate)
     return candidates, unskilled
 
@@ -233,94 +229,6 @@ def weekend_shortfall(
     return WeekendShortfall(*found, short)
 
 
-class _Trials:
-    """The rules a session put into the roster breaks that the roster did not (by rule and
-    message), judged by the checker.
-
-    Why not on the whole roster each time: a trial changes one specialist's line, one
-    demand's count and one slot's resources, and the checker's whole-roster check took 33 ms
-    on Curtois & Qu Instance12, 32 s of `explain --roster` there (about 1,400 trials). So each
-    trial is judged on the assignments it can change a verdict of (`_near`: the specialist's,
-    the demand's, and in the demand's slots those at the sites the session uses or serving a
-    demand of those sites; in the past, the specialist's and the demand's), gathered once per
-    specialist and demand-week and checked once before, with the instance cut to the people
-    those assignments name (`People.only`). That gives the same new violations: every other
-    assignment's verdicts, and every other person's rules, are the same in both and drop out.
-    Without the cut each check still read everyone's commitments: on an 80 x 15 week (4,889
-    trials) the reasons took about 60 s of a 90 s command; with it, about 6 s. On-call cover
-    reads everyone's whereabouts in its windows, so with on-call entries (or with
-    `LOCAL_TRIALS` off) the whole roster is judged, as the test holding both equal does. A
-    free slot's price is the whole roster's objective (it reads everyone; `Pricer`)."""
-
-    def __init__(self, instance: Instance, roster: Roster, past: Sequence[Assignment], baseline: CheckReport) -> None:
-        self.instance, self.roster, self.past, self.baseline = instance, roster, past, baseline
-        self.before = {(v.rule, v.message) for v in baseline.violations}
-        self.local = LOCAL_TRIALS and not instance.on_call
-        self.people = People(instance)
-        self.pricer = Pricer(instance, past, roster.stays)
-        self.demand_site = {d.id: d.site for d in instance.demands}
-
-    def of(self, demand: Demand, spec: str, slots: Sequence[Slot], sites: Sequence[str]) -> _Trial:
-        """The trials of `spec` for `demand` in these slots from these sites, judged against
-        the same assignments (those of `_near`'s for any of them), checked once before."""
-        if not self.local:
-            return _Trial(self.instance, self.roster, self.past, self.before, demand, spec)
-        near = _near(self.roster.assignments, spec, demand, set(slots), {*sites, demand.site}, self.demand_site)
-        past = _near(self.past, spec, demand, set(), set(), self.demand_site)
-        people = {spec} | {a.specialist for a in [*near, *past]}
-        instance = self.people.only(people)
-        stays = [stay for stay in self.roster.stays if stay.specialist in people]
-        roster = self.roster.model_copy(update={"assignments": near, "stays": stays})
-        before = {(v.rule, v.message) for v in check_rules(instance, roster, past)}
-        return _Trial(instance, roster, past, before, demand, spec)
-
-    def priced(self, demand: Demand, spec: str, date: dt.date, period: str, site: str) -> ObjectiveTerms:
-        """The whole roster with the session: what it costs."""
-        return self.pricer.objective(_with_session(self.roster.assignments, demand, spec, date, period, site))
-
-
-@dataclass(frozen=True)
-class _Trial:
-    """One specialist's trials for one demand: each slot's session added to `roster` (the
-    whole one, or the part `_Trials.of` cut), and what breaks that did not before."""
-
-    instance: Instance
-    roster: Roster
-    past: Sequence[Assignment]
-    before: set[tuple[str, str]]
-    demand: Demand
-    spec: str
-
-    def new(self, date: dt.date, period: str, site: str) -> list[Violation]:
-        assignments = _with_session(self.roster.assignments, self.demand, self.spec, date, period, site)
-        trial = self.roster.model_copy(update={"assignments": assignments})
-        return [v for v in check_rules(self.instance, trial, self.past) if (v.rule, v.message) not in self.before]
-
-
-def _near(
-    assignments: Sequence[Assignment],
-    spec: str,
-    demand: Demand,
-    slots: set[Slot],
-    sites: set[str],
-    demand_site: dict[str, str],
-) -> list[Assignment]:
-    """The assignments whose verdicts a session of `demand` by `spec` in one of `slots` at
-    one of `sites` can change: the specialist's own (their line's rules), the demand's (its
-    counts, team, distinct specialists) and, in those slots, everyone's at those sites or
-    serving a demand of those sites (resources there, a remote surgery's robot too)."""
-    return [
-        a
-        for a in assignments
-        if a.specialist == spec
-        or a.demand == demand.id
-        or (
-            (a.date, a.period) in slots
-            and (a.site in sites or (a.demand is not None and demand_site.get(a.demand) in sites))
-        )
-    ]
-
-
 def _sites(instance: Instance, demand: Demand, home: str) -> list[str]:
     """Where to try the session from: the sites the demand is served from (`served_from`, as
     the candidates are made), so a console that is not linked to the patient's site cannot
@@ -336,15 +244,3 @@ def demand_slots(instance: Instance, demand: Demand, week: int) -> list[Slot]:
     periods = [p.id for p in instance.periods if demand.periods is None or p.id in demand.periods]
     dates = [start + dt.timedelta(days=t) for t in days]
     return [(d, p) for d in dates if demand.on(d) for p in periods]  # its weekdays, or its dates
-
-
-def _with_session(
-    assignments: Sequence[Assignment], demand: Demand, spec: str, date: dt.date, period: str, site: str
-) -> list[Assignment]:
-    """The roster with the session added, served from `site`: a commitment in that slot gives
-    way (so the checker says `commitments`), another session stays beside it (`one_place`)."""
-    kept = [a for a in assignments if not (a.commitment and (a.specialist, a.date, a.period) == (spec, date, period))]
-    session = Assignment(
-        specialist=spec, date=date, period=period, site=site, activity=demand.activity, demand=demand.id
-    )
-    return [*kept, session]
