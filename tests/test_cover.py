@@ -28,6 +28,15 @@ from outreach_opt.solve.options import SolveOptions, configured_solver
 from outreach_opt.solve.outcome import Status
 
 WEEK_1 = ["2025-10-27"]  # Monday of the second week
+GIVE_UP_HOME = base(
+    horizon={"start": "2025-10-20", "days": 14},
+    specialists=[specialist("a", max_minutes_total=240)],
+    demands=[
+        demand("d0", "home", periods=["am"], dates=["2025-10-20"], priority=10),
+        demand("d1", "far", periods=["am"], dates=WEEK_1),
+    ],
+)
+"""a may work one morning over the two weeks and serves home's clinic (priority 10) in the first."""
 
 
 def _solved(data: dict[str, Any]) -> tuple[Instance, Roster]:
@@ -76,14 +85,7 @@ def test_the_whole_model_answers_where_the_week_alone_cannot(monkeypatch: pytest
     first week (priority 10). Covering far in the second week means giving that up: the week
     alone (the first week fixed) has no roster, and the whole model finds it, 10,000 for the
     home clinic and 80 of driving. The week's 'no roster' does not become 'the rules stop it'."""
-    data = base(
-        horizon={"start": "2025-10-20", "days": 14},
-        specialists=[specialist("a", max_minutes_total=240)],
-        demands=[
-            demand("d0", "home", periods=["am"], dates=["2025-10-20"], priority=10),
-            demand("d1", "far", periods=["am"], dates=WEEK_1),
-        ],
-    )
+    data = GIVE_UP_HOME
     inst, roster = _solved(data)
     assert {a.demand for a in roster.assignments} == {"d0"}
     weeks = _weeks_answered(monkeypatch)
@@ -139,14 +141,7 @@ def test_over_a_shortlist_nothing_is_proven(monkeypatch: pytest.MonkeyPatch) -> 
     above) is only found, and where the rules stop every roster (b on leave, the one with the
     skill) the shortlist's 'no roster' is not called infeasible. (Solved whole first: a
     shortlist's solve is never proven and would run its whole limit.)"""
-    whole = base(
-        horizon={"start": "2025-10-20", "days": 14},
-        specialists=[specialist("a", max_minutes_total=240)],
-        demands=[
-            demand("d0", "home", periods=["am"], dates=["2025-10-20"], priority=10),
-            demand("d1", "far", periods=["am"], dates=WEEK_1),
-        ],
-    )
+    whole = GIVE_UP_HOME
     stopped = base(
         specialists=[specialist("a", skills=["pci"]), specialist("b", unavailable=[{"date": "2025-10-20"}])],
         demands=[demand("d1", "far", periods=["am"])],

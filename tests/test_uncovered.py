@@ -139,6 +139,17 @@ def test_the_reasons_count_in_the_time_limit(monkeypatch: pytest.MonkeyPatch) ->
     assert all(c is not None and c.status is Status.UNKNOWN for c in covers)
 
 
+def _slow_trials(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Each specialist's trials for a demand-week take `seconds` longer: a clock to cut."""
+    real = Trials.of
+
+    def slow(self: Trials, *args: Any) -> Any:
+        time.sleep(seconds)
+        return real(self, *args)
+
+    monkeypatch.setattr(Trials, "of", slow)
+
+
 def test_reasons_past_their_share_of_the_limit_are_left_untried(monkeypatch: pytest.MonkeyPatch) -> None:
     """At 300 x 40 (27 short demand-weeks) the reasons took 3 min 30 s of a 30 s explanation.
     Now they stop at `REASONS_SHARE` (half) of the limit, between demand-weeks: with 1 s and
@@ -148,13 +159,7 @@ def test_reasons_past_their_share_of_the_limit_are_left_untried(monkeypatch: pyt
         demands=[demand(d, "far", periods=["am"]) for d in ("d1", "d2", "d3")], weights={"uncovered_session": 50}
     )
     inst, roster, _ = _solved(data)
-    real = Trials.of
-
-    def slow(self: Trials, *args: Any) -> Any:
-        time.sleep(0.3)
-        return real(self, *args)
-
-    monkeypatch.setattr(Trials, "of", slow)
+    _slow_trials(monkeypatch, 0.3)
     answers = why_uncovered(inst, roster, cost_to_cover=True, time_limit=1.0)
     assert [(a.demand, a.tried, len(a.candidates)) for a in answers] == [
         ("d1", True, 1),
@@ -180,13 +185,7 @@ def test_a_demand_week_the_limit_cuts_short_is_untried_not_half_listed(monkeypat
     )
     inst, roster, _ = _solved(data)
     assert [a for a in roster.assignments if a.demand] == []
-    real = Trials.of
-
-    def slow(self: Trials, *args: Any) -> Any:
-        time.sleep(0.6)
-        return real(self, *args)
-
-    monkeypatch.setattr(Trials, "of", slow)
+    _slow_trials(monkeypatch, 0.6)
     (answer,) = why_uncovered(inst, roster, cost_to_cover=True, time_limit=1.0)
     assert (answer.tried, answer.candidates, answer.unskilled) == (False, [], [])
 
@@ -201,13 +200,7 @@ def test_the_dearest_are_tried_first_and_printed_in_order(monkeypatch: pytest.Mo
     )
     inst, roster, _ = _solved(data)
     assert sorted(check_roster(inst, roster).uncovered) == [("d1", 0), ("d2", 0), ("d3", 0)]
-    real = Trials.of
-
-    def slow(self: Trials, *args: Any) -> Any:
-        time.sleep(0.3)
-        return real(self, *args)
-
-    monkeypatch.setattr(Trials, "of", slow)
+    _slow_trials(monkeypatch, 0.3)
     answers = why_uncovered(inst, roster, cost_to_cover=True, time_limit=1.0)
     assert [(a.demand, a.tried) for a in answers] == [("d1", False), ("d2", True), ("d3", True)]
 
