@@ -64,7 +64,7 @@ class Trials:
 
     def of(self, demand: Demand, spec: str, slots: Sequence[Slot], sites: Sequence[str]) -> Trial:
         """The trials of `spec` for `demand` in these slots from these sites, judged against
-        the same assignments (those of `_near`'s for any of them), checked once before."""
+        the same assignments (`_Index.near`'s for any of them), checked once before."""
         if not self.local:
             return Trial(self, self.instance, self.roster, self.past, self.before, demand, spec)
         related = {demand.id}.union(*(self.teaching[t] for t in demand.teaches))
