@@ -77,17 +77,26 @@ def comparison_table(rows: Sequence[dict[str, Any]]) -> Table:
 
 
 def load_table(rows: Sequence[dict[str, Any]]) -> Table:
-    """Outreach sessions per specialist (away from home), one column per specialist."""
+    """Outreach sessions per specialist (away from home): a row per specialist whose load
+    differs between the scenarios that have a roster (absent from one counts as differing), a
+    column per scenario; those with the same load in every one are counted in the caption.
+    A column per specialist, as before, left 80 specialists' table (a department's size)
+    with columns a character wide and no number in them, in a terminal or a file alike."""
     specialists: dict[str, None] = {}
     for row in rows:
         specialists.update(dict.fromkeys(row["outreach_load"]))
-    table = Table(title="Outreach sessions per specialist")
-    table.add_column("Scenario")
-    for spec in specialists:
-        table.add_column(Text(spec), justify="right")
+    loads = {spec: [row["outreach_load"].get(spec) for row in rows] for spec in specialists}
+    solved = [i for i, row in enumerate(rows) if row["outreach_load"]]  # a scenario without a roster has none
+    changing = [spec for spec, load in loads.items() if len({load[i] for i in solved}) > 1]
+    same = len(specialists) - len(changing)
+    caption = f"{same} more with the same load in every scenario" if same and changing else None
+    title = "Outreach sessions per specialist" + ("" if changing else f": the same in every scenario ({same})")
+    table = Table(title=title, caption=caption)
+    table.add_column("Specialist")
     for row in rows:
-        load = row["outreach_load"]
-        table.add_row(Text(row["scenario"]), *(_num(load.get(spec)) for spec in specialists))
+        table.add_column(Text(row["scenario"]), justify="right", overflow="fold")
+    for spec in changing:
+        table.add_row(Text(spec), *(_num(n) for n in loads[spec]))
     return table
 
 
