@@ -98,7 +98,6 @@ __all__ = [
     "check_weekly_sessions",
     "check_working_days",
     "objective_terms",
-    "roster_objective",
     "usable_assignments",
 ]
 
@@ -188,19 +187,14 @@ def check_rules(
     return _violations(ctx, roster.assignments, usable_assignments(ctx, roster.assignments))
 
 
-def roster_objective(instance: Instance, roster: Roster, past: Sequence[Assignment] = ()) -> ObjectiveTerms:
-    """`check_roster`'s objective alone, for callers that price rosters whose rules they
-    have judged already."""
-    return Pricer(instance, past, roster.stays).objective(roster.assignments)
-
-
 class Pricer:
     """The objective of many rosters of one instance, past and nights away, each as
     `check_roster` gives it, with one context for them all: its memory of each day's driving
     keeps the days a roster shares with those priced before.
 
-    Why: `explain --roster` prices every free slot on the whole roster (the objective reads
-    everyone); at 300 x 40 that was 447 prices for three short demand-weeks, 12 ms each."""
+    Why: `explain --roster` prices every free slot of a trial, each a roster differing from
+    the last by one session (report/trials.py); priced each with a new context at 300 x 40
+    that was 447 prices for three short demand-weeks, 12 ms each."""
 
     def __init__(
         self,
