@@ -436,6 +436,32 @@ def test_trials_judged_near_give_the_reasons_the_whole_roster_gives(
     assert sum(len(c.blocked) for answer in near for c in answer.candidates) > 0
 
 
+def test_trials_judged_near_give_the_whole_rosters_reasons_with_history(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With earlier weeks as history, the cut keeps the specialist's and the demand's past
+    (rest into the first day, runs of days, distinct servers, burden so far): the Anzhen
+    four-week sample solved, its last two weeks the horizon and the first two the past, a
+    quarter of the sessions taken out. Reasons and prices as judged on the whole roster (they
+    differ when the cut drops the past)."""
+    inst = load_instance(str(INSTANCES / "anzhen-cardiology-4weeks.yaml")).model_copy(update={"on_call": []})
+    result, _ = solve_checked(inst, time_limit=5.0)
+    assert result.roster is not None
+    start = inst.horizon.start + dt.timedelta(days=14)
+    past = [a for a in result.roster.assignments if a.date < start]
+    later = [a for a in result.roster.assignments if a.date >= start]
+    gone = set([a for a in later if a.demand is not None][::4])
+    roster = result.roster.model_copy(
+        update={
+            "assignments": [a for a in later if a not in gone],
+            "stays": [stay for stay in result.roster.stays if stay.night >= start],
+        }
+    )
+    weeks = inst.model_copy(update={"horizon": inst.horizon.model_copy(update={"start": start, "days": 14})})
+    near = why_uncovered(weeks, roster, past)
+    monkeypatch.setattr("outreach_opt.report.uncovered.LOCAL_TRIALS", False)
+    assert near == why_uncovered(weeks, roster, past)
+    assert past and sum(len(c.free) for answer in near for c in answer.candidates) > 0
+
+
 def test_a_trial_sees_the_room_another_specialist_holds_and_the_demands_other_server() -> None:
     """Judged near the trial, the checker must still see (1) the room at far held by the
     other specialist's session of another demand in that slot (capacity) and (2) the other
