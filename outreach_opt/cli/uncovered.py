@@ -117,13 +117,8 @@ def _cover_text(u: Uncovered, objective: int, breakdown: dict[str, int]) -> str:
         verdict = "costs more than it saves under the weights" if delta > 0 else "costs the same"
     else:  # a roster found, not the best: covering costs at most this, perhaps less
         verdict = f"costs at most {delta:+d}; a cheaper way may exist"
-    proven_text = (
-        ""
-        if proven
-        else " (best found over the shortlist, not proven)"
-        if u.cover.shortlist
-        else " (best found, not proven)"
-    )
+    over = " over the shortlist" if u.cover.shortlist else ""
+    proven_text = "" if proven else f" (best found{over}, not proven)"
     changed = {k: v - breakdown.get(k, 0) for k, v in u.cover.breakdown.items() if v != breakdown.get(k, 0)}
     return (
         f"covering one more session: the best roster that does has objective {u.cover.objective}{proven_text}, "

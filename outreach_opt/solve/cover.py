@@ -65,8 +65,8 @@ class OneMore:
     Both solves presolve by the model's size (`configured_solver(..., model=)`), as `solve`
     does: on an 80 x 15 week (44k variables, ten specialists away, 12 questions at 2.5 s)
     presolve on, or a week alone that was the whole model, found no roster for any question;
-    presolve by size, no week alone and two workers found one for all 12
-    (`/tmp/me/t41/cover_ab.py`, session 41's note)."""
+    presolve by size, no week alone and two workers found one for all 12 (the runs are in
+    session 41's note on the benchmarks issue)."""
 
     def __init__(
         self, instance: Instance, roster: Roster, past: Sequence[Assignment] = (), seconds: float = COMPLETE_SECONDS
