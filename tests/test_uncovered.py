@@ -21,7 +21,13 @@ from support import commit_dict as commit
 
 from outreach_opt.check.checker import RULES, check_roster
 from outreach_opt.cli.main import main
-from outreach_opt.cli.uncovered import SUMMARY_WORK, print_uncovered, summary_is_quick, uncovered_lines
+from outreach_opt.cli.uncovered import (
+    SUMMARY_WORK,
+    SUMMARY_WORK_WHOLE,
+    print_uncovered,
+    summary_is_quick,
+    uncovered_lines,
+)
 from outreach_opt.io.curtois_qu import load_curtois_qu
 from outreach_opt.io.load import load_instance
 from outreach_opt.report.trials import Trials
@@ -393,19 +399,27 @@ def test_a_free_slot_is_priced_with_the_trainees_other_teaching(monkeypatch: pyt
 
 def test_the_summary_after_solve_weighs_the_roster_it_checks_each_time() -> None:
     """The same short demand-week is quick to explain beside a small roster and not beside a
-    long one: each trial checks the whole roster (a 91-day roster spent 15 s of a CLI solve)."""
+    long one: each trial's time follows the roster's size (a 91-day roster once spent 15 s of
+    a CLI solve), and more so with on-call entries, where each trial checks the whole roster."""
     data = base(
         specialists=[specialist("a", unavailable=[{"date": "2025-10-20", "periods": ["am"]}])],
         demands=[demand("d1", "far", periods=["am"])],
     )
     inst, roster, report = _solved(data)
     assert report.uncovered and summary_is_quick(inst, roster, report.uncovered)
-    # Only how many assignments each trial would check counts here, not what they are.
+    # Only how many assignments each trial would read counts here, not what they are.
     long = roster.model_copy(update={"assignments": [None] * SUMMARY_WORK})
     assert not summary_is_quick(inst, long, report.uncovered)
-    # One slot (Monday am) is tried, not every period of every weekday: 1 x 10,001 fits.
+    # One slot (Monday am) is tried, not every period of every weekday: 1 x (SUMMARY_WORK / 4) fits.
     longer = roster.model_copy(update={"assignments": [None] * (SUMMARY_WORK // 4)})
     assert summary_is_quick(inst, longer, report.uncovered)
+    on_call = inst.model_copy(update={"on_call": [None]})  # only whether it has any counts here
+    assert not summary_is_quick(
+        on_call, roster.model_copy(update={"assignments": [None] * SUMMARY_WORK_WHOLE}), report.uncovered
+    )
+    assert summary_is_quick(
+        on_call, roster.model_copy(update={"assignments": [None] * (SUMMARY_WORK_WHOLE // 4)}), report.uncovered
+    )
 
 
 @pytest.mark.parametrize(

@@ -25,14 +25,19 @@ from outreach_opt.report.uncovered import (
 from outreach_opt.solve.outcome import Status
 from outreach_opt.solve.weekend_bound import RULES
 
-SUMMARY_WORK = 40_000
-"""Most assignments the summary after `solve` may check in all, about 4 s: when this was
-measured a trial (specialist x slot) checked the whole roster, so each cost in proportion to
-the roster (the four-week sample after a 10 s solve: 189 trials of a 189-assignment roster,
-35,910, took 3.3 CPU s, load ~2). Past it a large or long instance gets the pointer to
-`explain --roster` instead.
-Counting trials alone (at most 2,000) let a 91-day roster spend 15 of a 22 s CLI solve on the
-summary (172 whole checks, profiled by the suite branch, 2026-12-04)."""
+SUMMARY_WORK = 2_000_000
+"""Most work the summary after `solve` or `repair` may do, about 4 s, in units of one
+assignment read by one trial: trials (specialist x slot) x (roster size + 1). Trials are
+judged and priced near the roster (report/trials.py), yet the time still follows this count,
+at about 2 us a unit (reasons only, `why_uncovered` without covers, idle, one run each): an
+80 x 15 week after a repair, 4,889 trials x 236 = 1.15M in 2.7 s; Curtois & Qu Instance12,
+665 x 969 = 0.64M in 1.3 s; Instance20 (182 days), 1,278 x 5,162 = 6.6M in 13.3 s; 300 x 40,
+38,656 x 913 = 35M in 36 s. Past it the pointer to `explain --roster` is printed instead."""
+SUMMARY_WORK_WHOLE = 40_000
+"""The same with on-call entries, where each trial checks the whole roster: about 90 us a
+unit when measured (the four-week sample after a 10 s solve: 189 trials of a 189-assignment
+roster, 35,910, took 3.3 CPU s, load ~2). Counting trials alone (at most 2,000) had let a
+91-day roster spend 15 of a 22 s CLI solve on the summary (172 whole checks, 2026-12-04)."""
 
 
 def _slot(slot: Slot) -> str:
@@ -162,25 +167,22 @@ def uncovered_lines(instance: Instance, answers: Sequence[Uncovered]) -> list[st
                 served = f"already serves it {', '.join(_slot(s) for s in c.serving)}"
                 rules = f"{served}; {rules}" if rules else served
             best = min(c.free, key=lambda f: f.delta) if c.free else None
-            free = f" (free {_slot((best.date, best.period))} at {best.delta:+d})" if best else ""
-            who.append(f"{names[c.specialist]}: {rules}{free}")
+            free = f"free {_slot((best.date, best.period))} at {best.delta:+d}" if best else ""
+            said = f"{rules} ({free})" if rules and free else rules or free  # no '  (free …)' when nothing blocks
+            who.append(f"{names[c.specialist]}: {said}")
         able = "; ".join(who) or "nobody has the skills"
         lines.append(f"{u.demand}, week {u.week + 1}, {u.short} short — {able}")
     return lines
 
 
 def summary_is_quick(instance: Instance, roster: Roster, uncovered: Collection[tuple[str, int]]) -> bool:
-    """Whether trying every skilled specialist in every slot of each short demand-week checks
-    at most `SUMMARY_WORK` assignments, counted as if each trial checked the whole roster, as
-    it did when this was measured. Trials are now judged and priced on the assignments near
-    them (report/trials.py) unless the instance has on-call entries, so this errs far on the
-    side of the pointer to `explain --roster`: the reasons of an 80 x 15 week's 12 short
-    demand-weeks (4,889 trials) take 2.7 s and are not summarised. Not re-measured for long
-    horizons, where a 91-day roster once spent 15 s here, so left as it was."""
+    """Whether trying every skilled specialist in every slot of each short demand-week is
+    at most `SUMMARY_WORK` (with on-call entries, whole-roster trials: `SUMMARY_WORK_WHOLE`)."""
     demands = {d.id: d for d in instance.demands}
     skilled = {d: sum(set(demands[d].skills) <= set(s.skills) for s in instance.specialists) for d, _w in uncovered}
     trials = sum(skilled[d] * len(demand_slots(instance, demands[d], w)) for d, w in uncovered)
-    return trials * (len(roster.assignments) + 1) <= SUMMARY_WORK
+    most = SUMMARY_WORK_WHOLE if instance.on_call else SUMMARY_WORK
+    return trials * (len(roster.assignments) + 1) <= most
 
 
 def print_uncovered_summary(
