@@ -231,6 +231,25 @@ def test_cli_explains_only_the_demands_asked(tmp_path: Path) -> None:
     assert "Traceback" not in wrong.output
 
 
+def test_the_callers_check_is_not_made_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`explain --roster`, and the summary after `solve` and `repair`, have the checker's
+    verdict on the roster already; given it, `why_uncovered` does not check the whole roster
+    again (1.1-1.3 s at 1000 x 60 x 4 weeks), and answers as it does without it."""
+    data = base(demands=[demand("d1", "far", periods=["am"])], weights={"uncovered_session": 50})
+    inst, roster, report = _solved(data)
+    alone = why_uncovered(inst, roster)
+    checked: list[object] = []
+    real = check_roster
+
+    def counting(*args: Any) -> Any:
+        checked.append(args)
+        return real(*args)
+
+    monkeypatch.setattr("outreach_opt.report.uncovered.check_roster", counting)
+    assert why_uncovered(inst, roster, report=report) == alone
+    assert checked == []
+
+
 def test_busy_elsewhere_and_weekly_limit() -> None:
     """a serves near in the morning and may do one session a week: the far clinic (am only)
     meets one_place in the morning, and weekly_sessions too."""

@@ -138,7 +138,9 @@ def explain_command(
     weekend_seconds = WEEKEND_SHARE * time_limit
     weekend = weekend_shortfall(problem, report, past, weekend_seconds)
     left = time_limit - (time.perf_counter() - began)
-    answers = why_uncovered(problem, given, past, cost_to_cover=True, time_limit=left, workers=workers, only=only)
+    answers = why_uncovered(
+        problem, given, past, cost_to_cover=True, time_limit=left, workers=workers, only=only, report=report
+    )
     print_uncovered(console, problem, answers, report.objective, report.breakdown)
     if not answers:
         whose = f"the minimum of {', '.join(only)} is" if only else "every demand's minimum is"

@@ -206,7 +206,7 @@ def print_uncovered_summary(
     if not summary_is_quick(instance, roster, uncovered):
         console.print(f"  {len(uncovered)} demand-week(s) short; too many to try here")
     else:
-        for line in uncovered_lines(instance, why_uncovered(instance, roster, past)):
+        for line in uncovered_lines(instance, why_uncovered(instance, roster, past, report=report)):
             console.print(f"  {line}")
     readable = roster_file is not None and roster_file.lower().endswith((".json", ".yaml", ".yml"))
     event = f" --event {event_file}" if event_file else ""
