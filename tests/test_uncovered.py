@@ -158,15 +158,16 @@ def _slow_trials(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
 
 def test_reasons_past_their_share_of_the_limit_are_left_untried(monkeypatch: pytest.MonkeyPatch) -> None:
     """At 300 x 40 (27 short demand-weeks) the reasons took 3 min 30 s of a 30 s explanation.
-    Now they stop at `REASONS_SHARE` (half) of the limit, between demand-weeks: with 1 s and
-    each demand-week's trials taking 0.3 s, the first two are tried and the third is said to
-    be untried, with no candidates (not a list that looks complete); its cover is still asked."""
+    Now they stop at `REASONS_SHARE` (half) of the limit, between demand-weeks: with 1.6 s
+    and each demand-week's trials taking 0.5 s, the first two are tried (started at 0 and
+    0.5 s, before 0.8 s) and the third is said to be untried, with no candidates (not a list
+    that looks complete); its cover is still asked."""
     data = base(
         demands=[demand(d, "far", periods=["am"]) for d in ("d1", "d2", "d3")], weights={"uncovered_session": 50}
     )
     inst, roster, _ = _solved(data)
-    _slow_trials(monkeypatch, 0.3)
-    answers = why_uncovered(inst, roster, cost_to_cover=True, time_limit=1.0)
+    _slow_trials(monkeypatch, 0.5)
+    answers = why_uncovered(inst, roster, cost_to_cover=True, time_limit=1.6)
     assert [(a.demand, a.tried, len(a.candidates)) for a in answers] == [
         ("d1", True, 1),
         ("d2", True, 1),
@@ -197,17 +198,17 @@ def test_a_demand_week_the_limit_cuts_short_is_untried_not_half_listed(monkeypat
 
 
 def test_the_dearest_are_tried_first_and_printed_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With time for two demand-weeks' reasons of three, the two that cost most short (d2 at
-    priority 5, d3 at 3; none worth the 80 minutes' drive) are the ones tried, and the answers
-    still come in demand order."""
+    """With time for two demand-weeks' reasons of three (0.5 s each, 0.8 s for reasons), the
+    two that cost most short (d2 at priority 5, d3 at 3; none worth the 80 minutes' drive) are
+    the ones tried, and the answers still come in demand order."""
     data = base(
         demands=[demand(d, "far", periods=["am"], priority=p) for d, p in (("d1", 1), ("d2", 5), ("d3", 3))],
         weights={"uncovered_session": 10},
     )
     inst, roster, _ = _solved(data)
     assert sorted(check_roster(inst, roster).uncovered) == [("d1", 0), ("d2", 0), ("d3", 0)]
-    _slow_trials(monkeypatch, 0.3)
-    answers = why_uncovered(inst, roster, cost_to_cover=True, time_limit=1.0)
+    _slow_trials(monkeypatch, 0.5)
+    answers = why_uncovered(inst, roster, cost_to_cover=True, time_limit=1.6)
     assert [(a.demand, a.tried) for a in answers] == [("d1", False), ("d2", True), ("d3", True)]
 
 
