@@ -83,3 +83,58 @@ def test_the_header_says_which_commit_ran_which_rows_and_when() -> None:
         "- new1234 (3 rows, 2026-12-07 00:01 UTC to 2026-12-07 00:30 UTC): S at 20 s engine, highs; "
         "XL at 300 s engine\n"
     ) in text
+
+
+def test_checkpoints_after_a_runs_end_hold_its_final_bound() -> None:
+    """A solve proves its last roster after reporting it: the checkpoints at or after the run's
+    end read the final bound (S-1's row read gap 0.09 % at 5 s, proven optimal at 1.95 s)."""
+    row = _row(1, size="S", time_limit=20.0, wall_s=1.95, solver_objective=100, bound=100)
+    points = suite.checkpoints([(0.5, 120, 80), (1.2, 100, 95)], row)
+    assert [(p["t"], p["objective"], p["bound"], p["gap"]) for p in points] == [
+        (5.0, 100, 100, 0.0),
+        (20.0, 100, 100, 0.0),
+    ]
+    early = suite.checkpoints(
+        [(0.5, 120, 80), (6.0, 100, 95)],
+        _row(1, size="S", time_limit=20.0, wall_s=20.01, solver_objective=100, bound=97),
+    )
+    assert [(p["objective"], p["bound"]) for p in early] == [(120, 80), (100, 95)]  # the end comes after 20 s
+
+
+def test_each_engine_row_is_judged_against_its_sizes_target() -> None:
+    def judged(size: str, **fields: Any) -> str:
+        fields.setdefault("time_limit", {"S": 20.0, "M": 30.0, "L": 60.0, "XL": 300.0}[size])
+        return str(suite.verdict(_row(1, size=size, **fields)))
+
+    assert judged("S", status="optimal", wall_s=1.95, at=[{"t": 5.0, "gap": 0.0}]) == "met: proven optimal at 1.95 s"
+    assert judged("S", status="optimal", wall_s=7.5, at=[{"t": 5.0, "gap": 0.014}]).startswith(
+        "missed: not proven in 5 s (gap 1.40 % then)"
+    )
+    assert judged("M", at=[{"t": 30.0, "gap": 0.004}]) == "met: gap 0.40 % at 30 s (at most 0.50 %)"
+    assert judged("L", first_roster_s=12.0, at=[{"t": 60.0, "gap": 0.009}]) == (
+        "missed: first roster at 12.0 s (by 10 s); held: gap 0.90 % at 60 s (at most 1.00 %)"
+    )
+    assert (
+        "peak 6200 MB (under 6144)"
+        in judged("XL", first_roster_s=20.0, peak_mb=6200, at=[{"t": 300.0, "gap": 0.02}]).split("; held")[0]
+    )
+    assert judged("M", time_limit=10.0, at=[{"t": 10.0, "gap": 0.0}]).startswith("not judged")
+
+
+def test_the_engine_is_behind_a_peer_only_where_the_peer_is_cheaper() -> None:
+    rows = {
+        "M-1-engine": _row(1, size="M", objective=100),
+        "M-1-highs": _row(1, size="M", solver="highs", objective=None),  # no roster: behind
+        "M-1-timefold": _row(1, size="M", solver="timefold", objective=100),  # equal: ahead or equal
+        "M-2-engine": _row(2, size="M", objective=100),
+        "M-2-timefold": _row(2, size="M", solver="timefold", objective=99),
+        "M-2-cpsat-plain": _row(2, size="M", solver="cpsat-plain", objective=50),  # not a peer to beat
+    }
+    assert (
+        suite.ahead(rows, sorted(rows))
+        == "ahead of HiGHS and Timefold: missed on 1 of 3 pairs: M-2-timefold (99 against 100)"
+    )
+    del rows["M-2-timefold"]
+    assert (
+        suite.ahead(rows, sorted(rows)) == "ahead of HiGHS and Timefold: met on all 2 pairs (same instance, same limit)"
+    )
