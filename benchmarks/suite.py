@@ -29,6 +29,7 @@ import resource
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,58 +45,82 @@ LIMITS = {"S": 20.0, "M": 30.0, "L": 60.0, "XL": 300.0}
 """Each size's default limit: the target's (issue 8: M and L are judged at 30 s and 60 s, XL at
 300 s; S's proof at 5 s is read at its first checkpoint of 20 s). Longer runs: `--time-limit`."""
 CHECKPOINTS = {"S": (5.0, 20.0), "M": (10.0, 30.0, 60.0), "L": (10.0, 60.0, 120.0), "XL": (60.0, 300.0)}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A size's target (issue 8), read at the checkpoint `moment` (seconds): a proof (`gap`
+    None) or a gap of at most `gap`, and where given a first roster by `first` seconds and a
+    peak below `peak_mb`."""
+
+    moment: float
+    gap: float | None
+    first: float | None = None
+    peak_mb: int | None = None
+
+    def text(self) -> str:
+        parts = [] if self.first is None else [f"first roster in {self.first:g} s"]
+        if self.gap is None:
+            parts.append(f"proven optimal in {self.moment:g} s")
+        else:
+            parts.append(f"gap <= {100 * self.gap:g} % in {self.moment:g} s")
+        if self.peak_mb is not None:
+            parts.append(f"peak < {self.peak_mb / 1024:g} GB")
+        return ", ".join(parts)
+
+    def verdict(self, row: dict[str, Any]) -> str:
+        """Whether the engine's `row` meets this target, each part with the figure read: "met:
+        ..." when every part holds, else "missed: ...; held: ..."."""
+        point = next((p for p in row.get("at", []) if p["t"] == self.moment), None)
+        if point is None:
+            return f"not judged: no checkpoint at {self.moment:g} s (limit {row['time_limit']:g} s)"
+        gap = point["gap"]
+        parts: list[tuple[str, bool]] = []
+        if self.gap is None:
+            wall = row.get("wall_s")
+            proven = row["status"] == "optimal" and wall is not None and wall <= self.moment
+            text = (
+                f"proven optimal at {wall} s" if proven else f"not proven in {self.moment:g} s (gap {_pct(gap)} then)"
+            )
+            parts.append((text, proven))
+        else:
+            parts.append(
+                (
+                    f"gap {_pct(gap)} at {self.moment:g} s (at most {_pct(self.gap)})",
+                    gap is not None and gap <= self.gap,
+                )
+            )
+        if self.first is not None:
+            came = row.get("first_roster_s")
+            parts.append(
+                (f"first roster at {_cell(came)} s (by {self.first:g} s)", came is not None and came <= self.first)
+            )
+        if self.peak_mb is not None:
+            peak = row.get("peak_mb")
+            parts.append((f"peak {_cell(peak)} MB (under {self.peak_mb})", peak is not None and peak < self.peak_mb))
+        missed = [text for text, ok in parts if not ok]
+        held = [text for text, ok in parts if ok]
+        if not missed:
+            return f"met: {'; '.join(held)}"
+        return f"missed: {'; '.join(missed)}" + (f"; held: {'; '.join(held)}" if held else "")
+
+
 TARGETS = {
-    "S": "proven optimal in 5 s",
-    "M": "gap <= 0.5 % in 30 s",
-    "L": "first roster in 10 s, gap <= 1 % in 60 s",
-    "XL": "first roster in 60 s, gap <= 3 % in 300 s, peak < 6 GB",
+    "S": Target(5.0, None),
+    "M": Target(30.0, 0.005),
+    "L": Target(60.0, 0.01, first=10.0),
+    "XL": Target(300.0, 0.03, first=60.0, peak_mb=6 * 1024),
 }
-
-
-PEAK_MB = 6 * 1024
-"""XL's memory target, 6 GB, in the rows' MB (`ru_maxrss` / 1024)."""
+"""The issue's targets per size (peak in MB as the rows have it, `ru_maxrss` / 1024)."""
 PEERS_TO_BEAT = ("highs", "timefold")
 """The issue's "ahead of HiGHS and Timefold at every size": the engine's objective at most theirs."""
 TARGETS_READ = (
     "Each engine row against its size's target, read from the row: the gap at the target's checkpoint (S: "
-    "proven optimal, the status `optimal` within 5 s of wall time), first roster s, peak MB (6 GB = "
-    f"{PEAK_MB} MB); a row run at a shorter limit than the target's checkpoint cannot be judged. Then the "
-    "engine against HiGHS and Timefold on every instance both ran: met where the engine's objective is at "
-    "most the peer's (a peer without a roster counts as behind)."
+    "proven optimal, the status `optimal` within 5 s of wall time), first roster s, peak MB; a row run at a "
+    "shorter limit than the target's checkpoint cannot be judged. Then the engine against HiGHS and Timefold "
+    "on every instance both ran: met where the engine's objective is at most the peer's (a peer without a "
+    "roster counts as behind)."
 )
-
-
-def verdict(row: dict[str, Any]) -> str:
-    """Whether the engine's `row` meets its size's target (`TARGETS`), each part with the
-    figure read: "met: ..." when every part holds, else "missed: ...; held: ..."."""
-    size = row["size"]
-    moment = {"S": 5.0, "M": 30.0, "L": 60.0, "XL": 300.0}[size]
-    point = next((p for p in row.get("at", []) if p["t"] == moment), None)
-    if point is None:
-        return f"not judged: no checkpoint at {moment:g} s (limit {row['time_limit']:g} s)"
-    gap = point["gap"]
-    parts: list[tuple[str, bool]] = []
-    if size == "S":
-        wall = row.get("wall_s")
-        proven = row["status"] == "optimal" and wall is not None and wall <= moment
-        parts.append(
-            (f"proven optimal at {wall} s" if proven else f"not proven in {moment:g} s (gap {_pct(gap)} then)", proven)
-        )
-    else:
-        most = {"M": 0.005, "L": 0.01, "XL": 0.03}[size]
-        parts.append((f"gap {_pct(gap)} at {moment:g} s (at most {_pct(most)})", gap is not None and gap <= most))
-    first = {"L": 10.0, "XL": 60.0}.get(size)
-    if first is not None:
-        came = row.get("first_roster_s")
-        parts.append((f"first roster at {_cell(came)} s (by {first:g} s)", came is not None and came <= first))
-    if size == "XL":
-        peak = row.get("peak_mb")
-        parts.append((f"peak {_cell(peak)} MB (under {PEAK_MB})", peak is not None and peak < PEAK_MB))
-    missed = [text for text, ok in parts if not ok]
-    held = [text for text, ok in parts if ok]
-    if not missed:
-        return f"met: {'; '.join(held)}"
-    return f"missed: {'; '.join(missed)}" + (f"; held: {'; '.join(held)}" if held else "")
 
 
 def ahead(rows: dict[str, dict[str, Any]], keys: list[str]) -> str:
@@ -472,9 +497,10 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
             f"| {_cell(when, '{} s')} | {_cell(own, '{} s')} | {speed} |"
         )
     lines += ["", "## Targets (issue 8)", ""]
-    lines += [f"- {size}: {target}" for size, target in TARGETS.items()]
+    lines += [f"- {size}: {target.text()}" for size, target in TARGETS.items()]
     lines += ["", TARGETS_READ, ""]
-    lines += [f"- {key}: {verdict(rows[key])}" for key in keys if rows[key]["solver"] == "engine"]
+    engines = [key for key in keys if rows[key]["solver"] == "engine"]
+    lines += [f"- {key}: {TARGETS[rows[key]['size']].verdict(rows[key])}" for key in engines]
     lines += [f"- {ahead(rows, keys)}"]
     machines = sorted({r["machine"] for r in rows.values()})
     lines += ["", f"Machine: {'; '.join(machines)}.", ""]

@@ -14,6 +14,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))  # suite.py imports its sibling cur
 _spec = importlib.util.spec_from_file_location("suite", REPO / "benchmarks" / "suite.py")
 assert _spec is not None and _spec.loader is not None
 suite: Any = importlib.util.module_from_spec(_spec)
+sys.modules["suite"] = suite  # its dataclasses look their module up there
 _spec.loader.exec_module(suite)
 
 
@@ -104,7 +105,7 @@ def test_checkpoints_after_a_runs_end_hold_its_final_bound() -> None:
 def test_each_engine_row_is_judged_against_its_sizes_target() -> None:
     def judged(size: str, **fields: Any) -> str:
         fields.setdefault("time_limit", {"S": 20.0, "M": 30.0, "L": 60.0, "XL": 300.0}[size])
-        return str(suite.verdict(_row(1, size=size, **fields)))
+        return str(suite.TARGETS[size].verdict(_row(1, size=size, **fields)))
 
     assert judged("S", status="optimal", wall_s=1.95, at=[{"t": 5.0, "gap": 0.0}]) == "met: proven optimal at 1.95 s"
     assert judged("S", status="optimal", wall_s=7.5, at=[{"t": 5.0, "gap": 0.014}]).startswith(
@@ -119,6 +120,12 @@ def test_each_engine_row_is_judged_against_its_sizes_target() -> None:
         in judged("XL", first_roster_s=20.0, peak_mb=6200, at=[{"t": 300.0, "gap": 0.02}]).split("; held")[0]
     )
     assert judged("M", time_limit=10.0, at=[{"t": 10.0, "gap": 0.0}]).startswith("not judged")
+    assert [target.text() for target in suite.TARGETS.values()] == [  # the words
+        "proven optimal in 5 s",
+        "gap <= 0.5 % in 30 s",
+        "first roster in 10 s, gap <= 1 % in 60 s",
+        "first roster in 60 s, gap <= 3 % in 300 s, peak < 6 GB",
+    ]
 
 
 def test_the_engine_is_behind_a_peer_only_where_the_peer_is_cheaper() -> None:
