@@ -106,3 +106,29 @@ def test_cli_explain_roster_says_how_many_no_roster_covers(tmp_path: Path) -> No
     text = " ".join(shown.stdout.split())  # the console may wrap a long line anywhere
     assert "every roster leaves at least 2 short, which" in text and "this roster leaves 2." in text
     assert "max_weekends" in text and "covers as many of them as any roster can" in text
+
+
+def test_only_demands_asking_on_weekends_are_prepared_and_the_count_is_the_same() -> None:
+    """The count prepares candidates only for demands asking on a Saturday or Sunday: the
+    Monday demand gets none, and a Friday-and-Saturday demand whose only server is away on
+    Fridays (so its weeks are weekend-only by its candidates, not by its days) keeps them. The
+    weekend-only demand-weeks and the count are those of every demand's candidates."""
+    data = _one_weekend_and_a_day_off()
+    data["demands"] += [
+        demand("mon", site="home", days=["mon"]),
+        demand("fs", site="home", days=["fri", "sat"], periods=["am"]),
+    ]
+    data["specialists"][0]["unavailable"] = [{"date": "2025-10-24"}, {"date": "2025-10-31"}]
+    inst = instance(data)
+    assert {dem for _, dem in uncovered_module._weekend_pairs(inst)} == {"w", "fs"}
+    whole, cut = prepare(inst), prepare(inst, pairs=uncovered_module._weekend_pairs(inst))
+    assert {c.demand for c in cut.candidates} == {"w", "fs"} and "mon" in {c.demand for c in whole.candidates}
+    covers = weekend_cover(whole), weekend_cover(cut)
+    assert covers[0] is not None and covers[1] is not None
+    assert covers[0].keys == covers[1].keys and ("fs", 0) in covers[1].keys
+    assert weekend_short(whole, covers[0], 20) == weekend_short(cut, covers[1], 20) is not None
+    _result, report = solve_checked(inst)
+    assert report is not None
+    least, proven = weekend_short(whole, covers[0], 20) or (0, False)
+    short = sum(n for key, n in report.uncovered.items() if key in covers[0].keys)
+    assert weekend_shortfall(inst, report) == WeekendShortfall(least, proven, short)

@@ -220,8 +220,13 @@ def weekend_shortfall(
 ) -> WeekendShortfall | None:
     """When the roster leaves weekend-only sessions short: how many of them every roster
     leaves short, proven by the weekend days alone (`weekend_short`, at most `seconds`); None
-    when the roster leaves none (no MIP then) or the MIP proves none."""
-    prep = prepare(instance, past)
+    when the roster leaves none (no MIP then) or the MIP proves none.
+
+    Only the demands that ask on some weekend day get candidates (`_weekend_pairs`): no other
+    demand's week can be weekend-only, and the MIP's other candidates sit in no cover row, only
+    in its limits, so its optimum sets them to 0 and is the same without them. Preparing every
+    candidate took 12.4 s of a 40 s explanation at 1000 specialists x 60 sites x 4 weeks."""
+    prep = prepare(instance, past, pairs=_weekend_pairs(instance))
     cover = weekend_cover(prep)
     if cover is None:
         return None
@@ -230,6 +235,15 @@ def weekend_shortfall(
     if found is None or found[0] <= 0:
         return None
     return WeekendShortfall(*found, short)
+
+
+def _weekend_pairs(instance: Instance) -> frozenset[tuple[str, str]]:
+    """(specialist, demand) for every specialist and every demand asking on a Saturday or
+    Sunday of the horizon (the weekend days of `Prepared.weekends`)."""
+    start = instance.horizon.start
+    weekend = [d for d in (start + dt.timedelta(days=t) for t in range(instance.horizon.days)) if d.weekday() >= 5]
+    demands = [dem.id for dem in instance.demands if any(dem.on(d) for d in weekend)]
+    return frozenset((spec.id, dem) for spec in instance.specialists for dem in demands)
 
 
 def _sites(instance: Instance, demand: Demand, home: str) -> list[str]:
