@@ -134,7 +134,7 @@ def test_one_pricer_prices_each_roster_as_the_checker_does() -> None:
     assert result.roster is not None
     published = result.roster
     sites = [s.id for s in inst.sites]
-    pricer = Pricer(inst, (), published.stays)
+    pricer = Pricer(Context.of(inst, (), published.stays))
     rng = random.Random(7)
     moved_days = 0
     for _ in range(40):

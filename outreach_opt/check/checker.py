@@ -51,7 +51,7 @@ from outreach_opt.check.workload import (
     check_working_days,
 )
 from outreach_opt.domain.instance import Instance
-from outreach_opt.domain.roster import Assignment, Roster, Stay
+from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.domain.travel import TravelMatrix
 
 __all__ = [
@@ -188,22 +188,16 @@ def check_rules(
 
 
 class Pricer:
-    """The objective of many rosters of one instance, past and nights away, each as
-    `check_roster` gives it, with one context for them all: its memory of each day's driving
+    """The objective of many rosters under one context (`Context.of` the instance, past and
+    nights away), each as `check_roster` gives it: the context's memory of each day's driving
     keeps the days a roster shares with those priced before.
 
     Why: `explain --roster` prices every free slot of a trial, each a roster differing from
     the last by one session (report/trials.py); priced each with a new context at 300 x 40
     that was 447 prices for three short demand-weeks, 12 ms each."""
 
-    def __init__(
-        self,
-        instance: Instance,
-        past: Sequence[Assignment] = (),
-        stays: Sequence[Stay] = (),
-        travel: TravelMatrix | None = None,
-    ) -> None:
-        self.ctx = Context.of(instance, past, stays, travel)
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
 
     def objective(self, assignments: Sequence[Assignment]) -> ObjectiveTerms:
         return objective_terms(self.ctx, usable_assignments(self.ctx, assignments))

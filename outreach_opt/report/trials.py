@@ -29,7 +29,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
-from outreach_opt.check.checker import CheckReport, Pricer, Violation, check_rules
+from outreach_opt.check.checker import CheckReport, Context, Pricer, Violation, check_rules
 from outreach_opt.check.known_ids import usable_assignments
 from outreach_opt.check.sharing import fairness_terms, scaled_burdens
 from outreach_opt.domain.instance import Demand, Instance
@@ -52,7 +52,7 @@ class Trials:
         self.before = {(v.rule, v.message) for v in baseline.violations}
         self.local = local and not instance.on_call
         self.people = People(instance)
-        self.pricer = Pricer(instance, past, roster.stays)
+        self.pricer = Pricer(Context.of(instance, past, roster.stays))
         ctx = self.pricer.ctx
         self.burdens = scaled_burdens(ctx, [*ctx.past, *usable_assignments(ctx, roster.assignments)])
         self.travel = ctx.travel
@@ -109,7 +109,7 @@ class Trial:
             found = self.trials.pricer.objective(assignments)
             return found.objective, found.breakdown
         if self._pricer is None:  # the cut's own terms, once, when a first slot is free
-            self._pricer = Pricer(self.instance, self.past, self.roster.stays, self.trials.travel)
+            self._pricer = Pricer(Context.of(self.instance, self.past, self.roster.stays, self.trials.travel))
             self._terms = self._pricer.objective(self.roster.assignments).breakdown
         after = self._pricer.objective(assignments).breakdown
         whole = self.trials.baseline.breakdown

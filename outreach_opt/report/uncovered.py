@@ -182,8 +182,8 @@ def _reasons(
                 candidate.serving.append((date, period))
                 continue
             # A remote surgery: from each site it may use; the one that breaks least, and
-            # of those that break nothing the cheapest, priced on the whole roster (the
-            # objective reads everyone).
+            # of those that break nothing the cheapest (`Trial.priced`: the whole roster's
+            # objective, from its terms' change on the cut and everyone's burdens).
             tries = [(site, trial.new(date, period, site)) for site in sites]
             fewest = min(len(new) for _, new in tries)
             new = next(new for _, new in tries if len(new) == fewest)
