@@ -3,7 +3,7 @@ whole model with its total burden `T` capped (`T <= CAP`), searched by CP-SAT al
 engine's `configured_solver`, 2 workers; no greedy roster, no neighbourhoods), hinted with a
 roster when given; the roster found is judged by the independent checker.
 
-Why: the relaxation's least value lies at a lower `T` than the engine's rosters (models/MODEL.md,
+Why: the relaxation's least value lies at a lower `T` than the engine's rosters (models/BOUNDS.md,
 "Where the gap sits"); whether rosters of that `T` exist and cost less than the engine's, this
 answers by finding one. A cap is no valid cut (the best roster may lie above it): what it finds
 is an upper bound on the optimum, never a lower one. The hint matters: through `solve` (its

@@ -7,7 +7,7 @@ of the uncovered sessions of the engine's rosters there fell on weekends. A week
 day of that weekend off, by a person whose weekends are all spent, uses a weekend for half of
 it; with every weekend spent, each such day is one weekend session nobody can take (on
 Instance8 the account holds but the cause is another: it asks 86 night shifts where its nurses
-may work 74, models/MODEL.md "Floors"). This
+may work 74, models/NEIGHBOURHOODS.md "Floors"). This
 prints that account for one solve (as `curtois_qu_seed.py` solves: 2 workers, neighbourhoods,
 the lone-line judge), the roster judged by the independent checker:
 

@@ -206,8 +206,8 @@ def table(rows: dict[int, dict[str, Any]]) -> str:
         "gap = (ours - UB) / UB. Targets: best-known on 1-12 in 60 s, within 5 % on 13-19 in 300 s, feasible on "
         "20-24. Rows 1-19 ran in batches, one run after another, on a 2-core machine with nothing else running "
         "during them, between 2026-12-06 21:44 and 2026-12-07 02:21 UTC, each row's commit and date in its "
-        "columns: 177bff6 (the `weekends` "
-        'neighbourhood kind, models/MODEL.md "A kind for weekends, around them only"), 6053a72 and b4f8017 run '
+        "columns: 177bff6 (the `weekends` neighbourhood kind, "
+        'models/NEIGHBOURHOODS.md "A kind for weekends, around them only"), 6053a72 and b4f8017 run '
         "the same search for this script (the commits between changed the CLI's default, the suite's table and "
         "no draw); 4a19e55 (12, 13, 19) adds the weekends' bound beside it (its MIP takes one core for 1 s on 12, "
         "18 s on 13, 0.4 s on 19). 7, 8, 10, 12, 13, 15, 17, 18 and 19 ran three times each (`--repeat 3`, seeds "

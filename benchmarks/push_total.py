@@ -4,14 +4,14 @@ solve/sharing_rules.py), so that the search is pushed towards rosters of a lower
 roster it returns is then judged at its true cost by the checker.
 
 Why: at M and L the rosters sit within 1 % of the relaxation at their own `T`, and the rest of
-the gap is rosters of a lower `T` (models/MODEL.md, "Where the gap sits"). Whether such rosters
+the gap is rosters of a lower `T` (models/BOUNDS.md, "Where the gap sits"). Whether such rosters
 exist and cost less, this answers by finding them:
 
     python benchmarks/push_total.py instance.yaml 80 --time-limit 60 -o roster.json
 
 Prints one JSON object: the true cost, `T`, `fairness_deviation`, and the pushed objective
 the solver reported. The push made a phase of the neighbourhood search (then the true cost)
-was measured and not kept: models/MODEL.md, "Tried, not kept: the push as a phase of the search".
+was measured and not kept: models/BOUNDS.md, "Tried, not kept: the push as a phase of the search".
 """
 
 from __future__ import annotations

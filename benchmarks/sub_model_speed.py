@@ -7,7 +7,7 @@ one generated instance, each part timed alone (CPU seconds of this process).
   variables and constraints each keeps;
 - complete: `complete_hint` on the greedy's fill roster (solve/first_roster.py).
 
-Run from each version's tree to compare versions (models/MODEL.md, "Sub-models' overheads"):
+Run from each version's tree to compare versions (models/NEIGHBOURHOODS.md, "Sub-models' overheads"):
 
     PYTHONPATH=. .venv/bin/python benchmarks/sub_model_speed.py 1000:60:4:1 --k 30
 

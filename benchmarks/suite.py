@@ -333,7 +333,7 @@ def _pct(value: float | None) -> str:
 
 
 _SPLIT = (
-    "Where the engine's gap sits (the engine rows that have it; `benchmarks/fairness_gap.py`, models/MODEL.md "
+    "Where the engine's gap sits (the engine rows that have it; `benchmarks/fairness_gap.py`, models/BOUNDS.md "
     "\"Where the gap sits\"): the relaxation's bound over rosters with the roster's own total burden `T`. The gap "
     "above it, rosters of that `T` may still close (the search's part); below it, down to the bound over every "
     "`T`, only a roster of another `T` can, or nothing does and the relaxation is slack."
@@ -435,7 +435,7 @@ def table(rows: dict[str, dict[str, Any]]) -> str:
         "The engine's L and XL rows are **restricted models** (`solve/shortlist.py`): too large to model whole, "
         "they are built over a shortlist of specialists per demand, so the roster is checked but the shortlist's "
         "own bound is not the instance's; their bound is a relaxation's of the whole instance "
-        "(`solve/relaxation.py`, models/MODEL.md), computed beside the search (at XL with alike specialists "
+        "(`solve/relaxation.py`, models/BOUNDS.md), computed beside the search (at XL with alike specialists "
         "counted together). The history of earlier rows is this file's git history and "
         "benchmarks/RESULTS-speed.md.",
         "",

@@ -33,7 +33,7 @@ ROOM = True
 """A chain may go through a specialist not above the mean who must first hand one of their own
 sessions (of the same week) on before they may take the giver's (`_make_room`): at their weekly
 limit of outreach sessions, a plain away session handed to a third specialist for a weekend or
-evening one (two points). Measured in models/MODEL.md, "Making room" (L cheaper, XL not settled).
+evening one (two points). Measured in models/SEARCH.md, "Making room" (L cheaper, XL not settled).
 Why: at 1000 specialists x 60 sites x 4 weeks (seed 1, a 300 s roster) 176 of the 340 sharers
 below the mean were at their weekly limit every week, mostly with plain away sessions (1,239
 of their 1,416), while those above it held 1,294 weekend and 673 evening away sessions."""

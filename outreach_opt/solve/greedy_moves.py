@@ -39,7 +39,7 @@ and the last passes before the chains made 26, 2 and 0 moves (0.06 % in 18 s, XL
 while the chains then gained 3.3 % in 12 s (seed 3: 13.0M in the 25 s before the greedy's
 time ran out, mid-pass). Solves at 300 s, XL seeds 1-3, one alternated round, idle: greedy
 rosters 176.6M / 138.8M / 145.4M off against 174.2M / 138.4M / 135.7M at 0.01, final
-174.3M / 134.5M / 140.7M against 172.3M / 134.2M / 133.4M (models/MODEL.md "Chains sooner").
+174.3M / 134.5M / 140.7M against 172.3M / 134.2M / 133.4M (models/SEARCH.md "Chains sooner").
 At 80 and 300 specialists a pass takes well under a second and the chains come a pass or
 two sooner."""
 
@@ -144,7 +144,7 @@ class Greedy(GreedySwaps):
         rules, `_cost`) when last priced by `_cheapest`: both read only that specialist's days
         and the fairness state, so the price holds while those keys stay (a pass re-priced each
         of ~120 candidates for every session of their demand-week it tried to move: 11,882
-        tries at 300 x 40 seed 1, MODEL.md "Speed of the moves"). The rules counting others'
+        tries at 300 x 40 seed 1, SEARCH.md "Speed of the moves"). The rules counting others'
         sessions are checked each time."""
 
     def move_key(self, key: tuple[str, int], cands: list[Candidate]) -> tuple[object, ...]:

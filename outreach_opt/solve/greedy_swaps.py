@@ -17,7 +17,7 @@ and the burden it leaves. A pair of sides is then priced exactly in `fairness_de
 the two burdens (`T` moves by both changes; `fairness_max` is not priced), and only pairs priced
 below zero are made, checked against every hard rule (`_allowed`, `_removable`) and kept if the
 exact objective falls. Swaps run under a fixed target total too (greedy.TARGET_SHARES), where
-most of their gain was measured (models/MODEL.md, solver configuration)."""
+most of their gain was measured (models/SEARCH.md)."""
 
 from __future__ import annotations
 

@@ -120,7 +120,7 @@ PARALLEL_LANES = True
 worker, rather than one at a time with all of them. On Curtois & Qu Instance8 (60 s, shared
 machine) a neighbourhood took as long with one worker as with two (72 against 74 steps in
 the same time): the second worker (the portfolio's `core`) added nothing to a small model,
-so the second lane doubles the neighbourhoods tried. Measured A/B: see models/MODEL.md."""
+so the second lane doubles the neighbourhoods tried. Measured A/B: see models/NEIGHBOURHOODS.md."""
 
 
 def breakdown(built: RosterModel, solver: cp_model.CpSolver, terms: Terms | None = None) -> dict[str, int]:

@@ -12,7 +12,7 @@ whole model keeping its workers and its proof's progress. The whole model's rost
 offered to the lane (a running CP-SAT search cannot take the lane's, but its bound judges
 them); a lane roster that meets the bound ends both (optimal), one `HANDOVER_GAP` below the
 whole model's ends the whole model and the neighbourhoods take every worker; at the end the
-cheaper roster stands. Figures: models/MODEL.md, "Neighbourhoods beside a whole model".
+cheaper roster stands. Figures: models/NEIGHBOURHOODS.md, "Neighbourhoods beside a whole model".
 """
 
 from __future__ import annotations

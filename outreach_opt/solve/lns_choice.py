@@ -41,7 +41,7 @@ Curtois & Qu Instance13 the weekend cover alone as a MIP (weekend days only; eac
 weekend limit, period limits, Saturday-to-Sunday successions and days off) leaves at least 11
 sessions short (HiGHS, proven optimal), and the rosters counted (150 s and 300 s) left 17-25
 short, all on Saturdays and Sundays.
-Measured: models/MODEL.md, "A kind for weekends, around them only"."""
+Measured: models/NEIGHBOURHOODS.md, "A kind for weekends, around them only"."""
 REQUEST_FOCUS = 0.5
 """Share of neighbourhoods centred on an unmet soft request (`Search.unmet`) rather than on a
 short demand, when the roster has both. Why: the focus on short demands alone pulls every
@@ -52,7 +52,7 @@ points of requests in 230 s, 512 neighbourhoods all around the uncovered days. R
 paid where the people who asked are, often elsewhere in the horizon. Measured A/B (60 s,
 seeds 1-4, alternated, loaded): means 1521 / 4808 / 4576 against 1733 / 4838 / 4917 on
 Instances 8, 10 and 12 (cheaper on 4, 2 and 3 seeds of 4), 1117 against 1068 on 7 (cheaper
-on 1); figures and their noise in models/MODEL.md."""
+on 1); figures and their noise in models/NEIGHBOURHOODS.md."""
 GROW = 1.25
 """Factor a kind's size grows by after a closed neighbourhood (and shrinks by after a timeout)."""
 MIN_SHARE = 0.01
@@ -62,7 +62,7 @@ timeout never grows a kind. Why the second part: the large instances' kinds star
 timeout took them to this 0.01 at once (280 specialist-days, the sizes seen at 1000 x 60 x 4
 weeks, medians 0.01-0.013). Their sizes find about the same level by growing after closed
 neighbourhoods: with the floor at 0.0005 the medians were 0.007-0.01 and the rosters cost the
-same (XL seeds 1-3, 300 s, one alternated round, sums within 0.004 %; models/MODEL.md)."""
+same (XL seeds 1-3, 300 s, one alternated round, sums within 0.004 %; models/NEIGHBOURHOODS.md)."""
 
 
 @dataclass

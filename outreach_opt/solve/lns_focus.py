@@ -3,7 +3,7 @@
 Why: at 300 specialists x 40 sites x 1 week (a restricted model, solve/shortlist.py) the
 objective is almost all `fairness_deviation` (seed 1's greedy roster: 5,724,750 of 5,754,771),
 and the roster's cost sits close to the relaxation's bound at the roster's own total burden
-`T` (models/MODEL.md, "Lower bound"): what is left to gain is mostly burden moved off the
+`T` (models/BOUNDS.md, "Where the gap sits"): what is left to gain is mostly burden moved off the
 specialists above the mean (`n B_s > T`) onto those below it, which lowers their deviations
 and, where it also lowers the total, everybody's. The default kinds (`lns_choice.KINDS`),
 sized as shares of everything, free 200-600 specialist-days there: on a loaded machine each
@@ -17,7 +17,7 @@ the roster) whose burden is below it.
 The focus only chooses what is freed: every roster found is still a whole roster of the
 model, judged by its own terms as before. Measured against main (L seeds 1-3, 60 s, loaded,
 interleaved, four rounds): cheaper on 10 of 12 pairs by up to 2.1 %, the gap to the
-relaxation's bound still 12-15 %; figures in models/MODEL.md, "Neighbourhoods for large
+relaxation's bound still 12-15 %; figures in models/NEIGHBOURHOODS.md, "Neighbourhoods for large
 instances".
 """
 

@@ -5,7 +5,7 @@ shortlist's. This module gives a bound of the instance itself from a relaxation 
 at any size: per (specialist, demand, week) only a count of sessions, no days, no patterns;
 at 300 specialists and more, per group of alike specialists (`_units`).
 Every roster of the instance maps to a point of the relaxation that costs no more (the
-argument, step by step, is models/MODEL.md's "A bound for restricted models"), so the
+argument, step by step, is models/BOUNDS.md's "A bound for restricted models"), so the
 relaxation's optimum, and any lower bound of it, is a lower bound of the instance.
 
 At generated sizes almost all of the objective is `fairness_deviation`, `Σ_s |n·B_s − T|`
@@ -340,7 +340,7 @@ def _units(instance: Instance, sharers: set[str], grouped: bool) -> list[list[Sp
     burden factor, home, skills, daily travel and session limits). The counts of a group are
     the sum of its members' (a roster's own counts sum), capped by the sum of their caps,
     within the sum of their weekly limits, and their burden points are one sum whose cost is
-    the least any split of it among the members could cost (MODEL.md)."""
+    the least any split of it among the members could cost (models/BOUNDS.md, "Groups")."""
     if not grouped:
         return [[spec] for spec in instance.specialists]
     units: dict[tuple[object, ...], list[Specialist]] = {}

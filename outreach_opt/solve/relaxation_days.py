@@ -14,7 +14,7 @@ periods (and in all, away).
 
 The relaxation then counts, per specialist and week, days of each type (`z_k`), with
 sessions at a site in periods `Q` at most `Σ_k most_k(a, Q) z_k` and the week's drive at
-least `Σ_k drive_k z_k` (MODEL.md, "Away days": why every roster's days are such a point).
+least `Σ_k drive_k z_k` (models/BOUNDS.md, "Away days": why every roster's days are such a point).
 """
 
 from __future__ import annotations
@@ -214,7 +214,7 @@ def add_away_days(lp: _Rows, relax: Relaxation, x: list[int]) -> dict[str, list[
     sessions at a site in periods `Q` at most what the days hold there, and the week's drive
     `τ` at least both the sessions' shares (their cost until now, moved onto `τ`) and the
     days' least tours. Each is a lower bound of the drive of every roster's week, so `τ` at
-    its maximum is one too (MODEL.md, "Away days"). `Relaxation.days` is empty when driving
+    its maximum is one too (models/BOUNDS.md, "Away days"). `Relaxation.days` is empty when driving
     costs nothing (`away_days`), so then no row is added. Returns each unit's day columns
     (every week's), for `add_first_day`."""
     days_of: dict[str, list[int]] = defaultdict(list)
@@ -272,7 +272,7 @@ def add_first_day(
     Why: the LP lets a sharer earn their points from fractions of sessions on a fraction of
     a day away, so it pays a fraction of the round trip every roster pays whole (80 x 15 seed
     3 at the roster's total: LP travel 5.3k, rosters and the integer counts 8.4k). Valid
-    (MODEL.md, "First day away"): in a roster's point the steps are whole and taken in order
+    (models/BOUNDS.md, "First day away"): in a roster's point the steps are whole and taken in order
     up to its points `P`; points above `lo` (history and commitments) come from demand
     sessions; one earning a point is either at home (its count is at least 1) or away, on a
     day its `z` count; with none possible at home, `P >= lo + 1 + j m` means more than `j m`

@@ -7,7 +7,7 @@ session (two sessions a day): the LP gives a specialist 1.33 of them, 2 points e
 mean, where any whole number of sessions puts them half a level off. At 80 x 15 seed 2 with
 `T` = 14,825 the LP says 345,648, the integer counts 394,107.
 
-Valid: every roster's point of the LP (MODEL.md, "A bound for restricted models") is integral
+Valid: every roster's point of the LP (BOUNDS.md, "A bound for restricted models") is integral
 but for the least max (left continuous): its counts, held and uncovered sessions, surplus,
 points, and the unit steps taken in order up to its points. With `T` in `[lo, hi]` as an
 integer multiple of the lattice step, and each sharer's deviation `D_s = |n f P_s - T|` written

@@ -5,7 +5,7 @@ The relaxation's counts know nothing of days, so nothing stopped a specialist's 
 holding more weekend sessions than `max_weekends` leaves them days for, nor more than one
 session a day where `max_sessions_per_day` is 1. Curtois & Qu's instances leave weekend cover
 short for that reason, and have hard days off: the LP said 0 on each (Instance12: 3,600
-with these rows, its optimum 4,040; MODEL.md has the others). Here, per unit of the relaxation (a
+with these rows, its optimum 4,040; models/BOUNDS.md has the others). Here, per unit of the relaxation (a
 specialist, or a group of alike ones), each weekend's sessions are at most what its days can
 hold (`sessions_per_day`, and the periods left free there in which some count of theirs is
 held), counted only on weekends worked, and the weekends worked at most `max_weekends`:
@@ -18,7 +18,7 @@ held), counted only on weekends worked, and the weekends worked at most `max_wee
     Σ x over counts whose every day is off (hard day off, unavailable, committed) = 0
     Σ x over counts held only on weekday t   ≤ Σ_s hold_{s,t}    (no weekend limit to share)
 
-(`hold` the most any member's day or weekend holds.) MODEL.md, "Weekend capacity", has why
+(`hold` the most any member's day or weekend holds.) models/BOUNDS.md, "Weekend capacity", has why
 every roster's counts are such a point. A count that may fall on a weekday and on some other
 day is in no row.
 """
@@ -269,7 +269,7 @@ def add_weekend_days(
     points each for a day's point between them, while a roster pays a day for each, or puts
     both on one specialist at three points (every such pair a level above the mean). Without
     the row the LP's least total burden sat at 54,500 and rosters at 57,000-59,000.
-    Valid (MODEL.md, "Weekend days"): a member with `S` such sessions works at least
+    Valid (models/BOUNDS.md, "Weekend days"): a member with `S` such sessions works at least
     `ceil(S / h)` weekend days, saving `S - ceil(S / h)` on `S`, which is at least `j` only
     when `S >= s_j`, and then the member has at least `lo + m_j` points, so took step
     `lo + m_j`."""

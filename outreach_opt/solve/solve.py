@@ -76,7 +76,7 @@ greedy returns or is skipped the parent says so (`BoundInBackground.end_integral
 yet started never starts; a running one ends at its own limit (HiGHS tells its bound only
 then, so ending it sooner loses all of it). The MIP is written only where every sharing unit
 is one specialist (`integral_applies`: not at L's and XL's grouped units).
-`SolveOptions.integer_bound` runs it to the end instead. Measured: models/MODEL.md, "Integer
+`SolveOptions.integer_bound` runs it to the end instead. Measured: models/BOUNDS.md, "Integer
 counts"."""
 
 MIP_SHARE = 0.4
@@ -91,7 +91,7 @@ the greedy's tries hand over sooner, 80 x 15 seed 2's MIP was killed and its bou
 WEEKEND_BOUND = True
 """Nurse rosters whose weekends bind (whole models) get the weekends' bound beside the search
 (solve/weekend_bound.py): one core for the MIP's seconds (Curtois & Qu 12 1 s, 13 18 s). A
-switch for measuring what that costs the search (models/MODEL.md, "The weekends' bound")."""
+switch for measuring what that costs the search (models/BOUNDS.md, "The weekends' bound")."""
 
 WEEKEND_SHARE = 0.1
 """The weekends' MIP stops by this share of the time limit (HiGHS's bound then is still one):

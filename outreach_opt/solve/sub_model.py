@@ -152,7 +152,7 @@ def _parsed(proto: Proto) -> cp_model_pb2.CpModelProto:
     Why: the model lives in C++ behind accessors that cost microseconds each; reading every
     constraint through them took 22 s of an XL solve (215,722 constraints) and 1.3 CPU s at L
     (16,752), while writing the binary form and parsing it with protobuf takes hundredths of a
-    second and its fields read several times faster (figures in MODEL.md, 'Sub-models').
+    second and its fields read several times faster (figures in models/NEIGHBOURHOODS.md, 'Sub-models').
     The wrapper offers no serialisation in memory, so the export goes through a file.
     """
     with tempfile.TemporaryDirectory(prefix="outreach-opt-") as folder:

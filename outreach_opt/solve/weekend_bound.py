@@ -23,7 +23,7 @@ The MIP, over the weekend days only (`Prepared.weekends`):
                      with candidates, every one on a weekend day (no team)
     minimise Σ weights.uncovered_session · priority_d · u_{d,w}
 
-Valid (models/MODEL.md, "The weekends' bound"): a roster's weekend sessions satisfy every row
+Valid (models/BOUNDS.md, "The weekends' bound"): a roster's weekend sessions satisfy every row
 (each is one of its hard rules restricted to weekend days, with commitments and weekday
 sessions left out, which only loosens it), its `u` are the roster's uncovered sessions of
 those demand-weeks, and every term the MIP leaves out is at least 0 (weights are counts). So
