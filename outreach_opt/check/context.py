@@ -205,7 +205,7 @@ class Context:
 
     @cached_property
     def dates(self) -> tuple[dt.date, ...]:
-        return tuple(self.first_date + dt.timedelta(days=i) for i in range(self.instance.horizon.days))
+        return tuple(self.instance.horizon.dates())
 
     @cached_property
     def scan_dates(self) -> tuple[dt.date, ...]:

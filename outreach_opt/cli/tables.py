@@ -60,7 +60,7 @@ def _dates(instance: Instance, week: Week | None = None) -> list[dt.date]:
     """The dates a day-by-day table shows: `week`'s, or the whole horizon's."""
     if week is not None:
         return list(week.dates)
-    return [instance.horizon.start + dt.timedelta(days=t) for t in range(instance.horizon.days)]
+    return instance.horizon.dates()
 
 
 def _titled(title: str, week: Week | None) -> str:

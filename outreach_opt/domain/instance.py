@@ -90,6 +90,10 @@ class Horizon(_Frozen):
     )
     days: Int = Field(ge=1, le=MOST_DAYS, description="Number of consecutive dates planned.")
 
+    def dates(self) -> list[dt.date]:
+        """Every date of the horizon, in order: the one enumeration the rest of the code reads."""
+        return [self.start + dt.timedelta(days=t) for t in range(self.days)]
+
 
 def clock_to_minutes(text: str) -> int:
     """Minutes after midnight of an "HH:MM" clock time ("24:00" is the end of the day)."""

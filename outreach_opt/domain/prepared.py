@@ -151,8 +151,7 @@ def prepare(
     period still has its demand candidates. With `pairs` (specialist, demand), only those
     pairs get candidates (the shortlist of solve/shortlist.py for instances too large to
     model whole)."""
-    start = instance.horizon.start
-    dates = [start + dt.timedelta(days=t) for t in range(instance.horizon.days)]
+    dates = instance.horizon.dates()
     week = [t // 7 for t in range(len(dates))]
     n_weeks = week[-1] + 1
     period_ids = [p.id for p in instance.periods]

@@ -36,7 +36,6 @@ from outreach_opt.report.views import (
     Day,
     clock,
     coverage,
-    dates,
     day_label,
     days,
     site_colours,
@@ -92,7 +91,7 @@ def css_class(site: str) -> str:
 def _page(instance: Instance, roster: Roster, report: CheckReport) -> dict[str, Any]:
     ctx = Context.of(instance, stays=roster.stays)
     colours = site_colours(instance)
-    horizon = dates(instance)
+    horizon = instance.horizon.dates()
     weeks, rest = divmod(instance.horizon.days, 7)
     span = "Week" if instance.horizon.days <= 7 else f"{weeks} weeks" if not rest else f"{instance.horizon.days} days"
     page = {

@@ -240,8 +240,7 @@ def weekend_shortfall(
 def _weekend_pairs(instance: Instance) -> frozenset[tuple[str, str]]:
     """(specialist, demand) for every specialist and every demand asking on a Saturday or
     Sunday of the horizon (the weekend days of `Prepared.weekends`)."""
-    start = instance.horizon.start
-    weekend = [d for d in (start + dt.timedelta(days=t) for t in range(instance.horizon.days)) if d.weekday() >= 5]
+    weekend = [d for d in instance.horizon.dates() if d.weekday() >= 5]
     demands = [dem.id for dem in instance.demands if any(dem.on(d) for d in weekend)]
     return frozenset((spec.id, dem) for spec in instance.specialists for dem in demands)
 

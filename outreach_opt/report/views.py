@@ -165,10 +165,6 @@ def site_colours(instance: Instance) -> dict[str, str]:
     return {site.id: PALETTE[i % len(PALETTE)] for i, site in enumerate(instance.sites)}
 
 
-def dates(instance: Instance) -> list[dt.date]:
-    return [instance.horizon.start + dt.timedelta(days=t) for t in range(instance.horizon.days)]
-
-
 def day_label(date: dt.date) -> str:
     """'Mon 10-20': fixed English weekday names, as in the checker's messages."""
     return f"{WEEKDAY_NAMES[date.weekday()]} {date:%m-%d}"

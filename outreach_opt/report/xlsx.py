@@ -28,7 +28,6 @@ from outreach_opt.report import consortium
 from outreach_opt.report.views import (
     DUTY_GREY,
     coverage,
-    dates,
     day_label,
     days,
     serves_label,
@@ -50,7 +49,7 @@ def roster_to_xlsx(instance: Instance, roster: Roster, report: CheckReport) -> b
         book.remove(default)
     fills = {site: PatternFill("solid", fgColor=colour.lstrip("#")) for site, colour in site_colours(instance).items()}
     duty = PatternFill("solid", fgColor=DUTY_GREY.lstrip("#"))
-    slots = [(date, p.id) for date in dates(instance) for p in instance.periods]
+    slots = [(date, p.id) for date in instance.horizon.dates() for p in instance.periods]
     heads = [f"{day_label(date)} {period}" for date, period in slots]
 
     grid = _sheet(book, "By specialist", ["Specialist", *heads], widths=[24, *[22] * len(heads)])
