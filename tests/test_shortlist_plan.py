@@ -18,7 +18,7 @@ from support import INSTANCES, SHARED
 from test_properties import PROPERTY_SETTINGS, instances
 
 from outreach_opt.domain.instance import Instance
-from outreach_opt.domain.prepared import prepare, with_pairs
+from outreach_opt.domain.prepared import candidates_on, prepare, with_pairs
 from outreach_opt.domain.roster import Assignment
 from outreach_opt.domain.travel import travel_matrix
 from outreach_opt.generate import generate
@@ -123,3 +123,5 @@ def test_with_pairs_is_preparing_with_the_pairs(data: dict[str, Any]) -> None:
         prep = with_pairs(base, pairs)
         assert prep == prepare(instance, pairs=pairs)
         assert prep.candidates == [c for c in whole.candidates if pairs is None or (c.specialist, c.demand) in pairs]
+        days = {t for t in range(base.n_days) if t % 3 != 1}  # some days, not every one
+        assert list(candidates_on(base, pairs, days)) == [c for c in prep.candidates if c.day in days]

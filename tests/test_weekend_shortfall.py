@@ -6,7 +6,9 @@ what the weekend rules allow together."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -17,9 +19,10 @@ from test_relaxation_weekends import _one_weekend_and_a_day_off
 from outreach_opt.check.checker import RULES, check_roster
 from outreach_opt.cli.main import main
 from outreach_opt.cli.uncovered import print_weekend_shortfall
-from outreach_opt.domain.prepared import prepare
+from outreach_opt.domain.prepared import Candidate, prepare
 from outreach_opt.report import uncovered as uncovered_module
 from outreach_opt.report.uncovered import WeekendShortfall, weekend_shortfall
+from outreach_opt.solve import weekend_bound as weekend_bound_module
 from outreach_opt.solve.weekend_bound import RULES as WEEKEND_RULES
 from outreach_opt.solve.weekend_bound import weekend_bound, weekend_cover, weekend_short
 
@@ -73,6 +76,36 @@ def test_no_mip_when_the_roster_leaves_no_weekend_session_short(monkeypatch: pyt
 
     monkeypatch.setattr(uncovered_module, "weekend_short", not_run)
     assert weekend_shortfall(inst, report) is None
+
+
+def test_a_mip_too_large_is_counted_not_prepared(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The case has 8 weekend candidates, 2 of them on the Sunday off: its MIP has 6. At
+    `MOST_CANDIDATES` 6 the count is what it was (all 8 drawn); at 2 no MIP is tried, and
+    no more candidates are made than it takes to know: the first Saturday's two, the Sunday
+    off's two and one more (5), and never the whole preparation (`with_pairs`)."""
+    inst = instance(_one_weekend_and_a_day_off())
+    _result, report = solve_checked(inst)
+    assert report is not None
+    drawn: list[object] = []
+    counted = weekend_bound_module.candidates_on
+
+    def counting(*args: Any) -> Iterator[Candidate]:
+        for c in counted(*args):
+            drawn.append(c)
+            yield c
+
+    def not_prepared(*_args: object) -> None:
+        raise AssertionError("the candidates were prepared for a MIP too large to try")
+
+    monkeypatch.setattr(weekend_bound_module, "candidates_on", counting)
+    monkeypatch.setattr(weekend_bound_module, "MOST_CANDIDATES", 6)
+    assert weekend_shortfall(inst, report) == WeekendShortfall(least=2, proven=True, short=2)
+    assert len(drawn) == 8
+    drawn.clear()
+    monkeypatch.setattr(weekend_bound_module, "MOST_CANDIDATES", 2)
+    monkeypatch.setattr(weekend_bound_module, "with_pairs", not_prepared)
+    assert weekend_shortfall(inst, report) is None
+    assert len(drawn) == 5
 
 
 def test_the_rules_named_are_the_checkers_ids() -> None:

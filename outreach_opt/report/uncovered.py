@@ -36,7 +36,7 @@ from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.report.trials import Slot, Trials
 from outreach_opt.solve.cover import CoverCost, OneMore
 from outreach_opt.solve.outcome import Status
-from outreach_opt.solve.weekend_bound import weekend_cover, weekend_short
+from outreach_opt.solve.weekend_bound import weekend_cover, weekend_prepared, weekend_short
 
 MIN_COVER_SECONDS = 0.1
 """A demand-week whose share of the time left is less than this is not asked (its cover is
@@ -225,10 +225,12 @@ def weekend_shortfall(
     Only the demands that ask on some weekend day get candidates (`_weekend_pairs`): no other
     demand's week can be weekend-only, and the MIP's other candidates sit in no cover row, only
     in its limits, so its optimum sets them to 0 and is the same without them. Preparing every
-    candidate took 12.4 s of a 40 s explanation at 1000 specialists x 60 sites x 4 weeks."""
-    prep = prepare(instance, past, pairs=_weekend_pairs(instance))
-    cover = weekend_cover(prep)
-    if cover is None:
+    candidate took 12.4 s of a 40 s explanation at 1000 specialists x 60 sites x 4 weeks, and
+    those demands' alone still 6 s there, for a MIP too large to try (1.06M weekend
+    candidates): `weekend_prepared` counts first, and stops at its cap."""
+    prep = weekend_prepared(prepare(instance, past, pairs=frozenset()), _weekend_pairs(instance))
+    cover = None if prep is None else weekend_cover(prep)
+    if prep is None or cover is None:
         return None
     short = sum(n for key, n in report.uncovered.items() if key in cover.keys)
     found = weekend_short(prep, cover, seconds) if short else None
