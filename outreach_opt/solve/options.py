@@ -49,8 +49,9 @@ class SolveOptions:
     `FULL_SHARE` of the time, spend the rest on neighbourhoods around its roster
     (solve/lns.py), or, with no roster yet, on finding any roster first. None (the default)
     decides: on for a model of `LNS_FROM_VARIABLES` or more, for a restricted one and for
-    one the first-lines start accepts (nurse rosters), off for other smaller ones. On the
-    four-week sample (5.9k variables; 30 s, 2 workers, shared) the whole model was at 124590
+    a nurse roster (no history, nothing tying specialists: `by_specialist.ties`), off for other
+    smaller ones. On the four-week sample (5.9k variables; 30 s, 2 workers, shared) the whole
+    model was at 124590
     (gap 87 %) at the switch and proves 16880 a few seconds later, while the neighbourhoods
     ended at 24940; on Curtois & Qu it helps (`solve.LNS_FROM_VARIABLES`,
     benchmarks/RESULTS-curtois-qu.md), and at the benchmark's M and L (the same)."""

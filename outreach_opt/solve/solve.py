@@ -51,11 +51,12 @@ neighbourhoods when far from their bound. Measured idle (2 workers, one run each
 a8c4af8 with `solve --lns`): 80 specialists x 15 sites at 30 s, seeds 1-3: 631167 / 540065 / 510662 against
 708927 / 542139 / 519731 without; 300 x 40 (restricted) at 60 s: 7252626 against 7863922.
 The samples are below it (the four-week one, 5.9k variables, proves its optimum sooner
-without). Smaller models the first-lines start accepts (nurse rosters: every person's rules
-their own, `solve/line_start.py`) get them too: the CLI on Curtois & Qu 1-4, 6, 7, 8, 10 and
-12 at 60 s (2 workers, idle, one run each, 2026-12-06 22:59-23:09 UTC) summed 17,469 with
-them against 18,095 without, none dearer (8 1450 / 1639, 10 4659 / 4980, 12 4197 / 4303; 1-4
-and 6 optimal both ways, 4 proven at 49.9 s with them against 20.2 s without)."""
+without). Smaller nurse rosters (no history and nothing tying specialists beyond the cover,
+`by_specialist.ties`: every person's rules their own, as for `solve/line_start.py`) get them
+too: the CLI on Curtois & Qu 1-4, 6, 7, 8, 10 and 12 at 60 s (2 workers, idle, one run each,
+2026-12-06 22:59-23:09 UTC) summed 17,469 with them against 18,095 without, none dearer
+(8 1450 / 1639, 10 4659 / 4980, 12 4197 / 4303; 1-4 and 6 optimal both ways, 4 proven at
+49.9 s with them against 20.2 s without)."""
 
 
 RELAXATION_FROM_VARIABLES = GREEDY_FROM_VARIABLES
