@@ -363,8 +363,11 @@ RUNS = (
     "instances and limits (no commit since changed what the peers run: peers.py, plain_model.py, the "
     "builder and the Timefold model are untouched; the shortlist's changes only add pairs a repair keeps, "
     "and the presolve setting is the engine's). The limits are the targets': "
-    "S 20 s (its target, a proof in 5 s, is read at the 5 s checkpoint), M 30 s, L 60 s, XL 300 s; at L and XL "
-    "the peers ran on seed 1 only. cpsat-plain, 14-27 times the engine's objective at M, was not run at L and "
+    "S 20 s (its target, a proof in 5 s, is read at the 5 s checkpoint), M 30 s, L 60 s, XL 300 s. At L and XL "
+    "the peers' seed 1 rows are 6053a72's; their seeds 2 and 3 ran on 2ff733b (`python benchmarks/suite.py "
+    "--sizes L --seeds 2,3 --solvers highs,cpsat-defaults,timefold,timefold-shortlist`, then `--sizes XL` "
+    "without cpsat-defaults; a clone of that commit, whose solvers are 1ee25ab's, nothing else running, "
+    "2026-12-08 01:12 to 01:58 UTC). cpsat-plain, 14-27 times the engine's objective at M, was not run at L and "
     "XL, nor cpsat-defaults at XL (24 times the engine's at L)."
 )
 """How the rows now in the table were run (the machine's load cannot be read from the rows)."""
