@@ -24,15 +24,18 @@ from outreach_opt.cli.main import main
 from outreach_opt.cli.uncovered import (
     SUMMARY_WORK,
     SUMMARY_WORK_WHOLE,
+    _cover_text,
     print_uncovered,
     summary_is_quick,
     uncovered_lines,
 )
+from outreach_opt.domain.instance import Instance
+from outreach_opt.domain.roster import Assignment, Roster
 from outreach_opt.io.curtois_qu import load_curtois_qu
 from outreach_opt.io.load import load_instance
 from outreach_opt.report.trials import Trials
 from outreach_opt.report.uncovered import why_uncovered
-from outreach_opt.solve.cover import OneMore
+from outreach_opt.solve.cover import CoverCost, OneMore
 from outreach_opt.solve.outcome import Status
 
 
@@ -126,11 +129,54 @@ def test_the_cover_solves_share_one_time_limit(monkeypatch: pytest.MonkeyPatch) 
 
 def test_a_share_below_the_least_is_not_asked_and_its_time_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
     """0.25 s for three: a third is below CP-SAT's least limit (0.1 s), so the first is not
-    asked ('not decided within the time limit'), and the second has half of all of it."""
+    asked, and the second has half of all of it. The first's answer is then its free slot's
+    roster: a, Monday morning at far, 150 + 30, not proven."""
     covers, asked = _three_short(monkeypatch, 0.25)
-    assert covers[0] is not None and covers[0].status is Status.UNKNOWN
+    first = covers[0]
+    assert isinstance(first, CoverCost) and first.status is Status.FEASIBLE and first.objective == 180
+    assert first.added == ("a", MON, "am", "far")
+    assert (first.breakdown["uncovered"], first.breakdown["travel"]) == (100, 80)
     assert [d for d, _ in asked] == ["d2", "d3"]
     assert 0.1 <= asked[0][1] < 0.125
+
+
+def _unsolved(monkeypatch: pytest.MonkeyPatch, found: CoverCost) -> tuple[Instance, Roster, Any]:
+    """The not-worth-it case (far at 80 of driving against 50 uncovered) with every cover
+    solve answering `found`; its answer."""
+    data = base(demands=[demand("d1", "far", periods=["am", "pm"])], weights={"uncovered_session": 50})
+    inst, roster, _ = _solved(data)
+    monkeypatch.setattr(OneMore, "cost", lambda *_args, **_kwargs: found)
+    (answer,) = why_uncovered(inst, roster, cost_to_cover=True)
+    return inst, roster, answer
+
+
+@pytest.mark.parametrize(
+    "found",
+    [CoverCost(Status.UNKNOWN), CoverCost(Status.FEASIBLE, 95, {"uncovered": 0, "travel": 95})],
+    ids=["no roster found", "a dearer one found"],
+)
+def test_a_free_slot_answers_when_the_solves_found_nothing_cheaper(
+    monkeypatch: pytest.MonkeyPatch, found: CoverCost
+) -> None:
+    """The solves found no roster (or one of 95): the cover is the roster with the cheapest
+    free slot added, a on Monday morning at far (80, +30), not proven; the checker, given
+    that roster, finds it breaks nothing and costs what the answer says."""
+    inst, roster, answer = _unsolved(monkeypatch, found)
+    cover = answer.cover
+    assert cover is not None and cover.status is Status.FEASIBLE and cover.added == ("a", MON, "am", "far")
+    assert cover.objective == 80
+    session = Assignment(specialist="a", date=MON, period="am", site="far", activity="clinic", demand="d1")
+    report = check_roster(inst, roster.model_copy(update={"assignments": [*roster.assignments, session]}))
+    assert report.ok and report.objective == cover.objective and report.breakdown == cover.breakdown
+    text = _cover_text(answer, 50, check_roster(inst, roster).breakdown, {"a": "Doctor A"})
+    assert "with Doctor A added Mon am" in text and "+30" in text and "costs at most +30" in text
+
+
+def test_a_solves_roster_at_most_the_free_slots_stands(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A roster found by the solves at 80 or less is kept as the answer, not the free slot."""
+    found = CoverCost(Status.FEASIBLE, 80, {"uncovered": 0, "travel": 80})
+    _inst, _roster, answer = _unsolved(monkeypatch, found)
+    assert answer.cover == found
 
 
 def test_the_reasons_count_in_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:

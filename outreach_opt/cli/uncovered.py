@@ -86,7 +86,7 @@ def print_uncovered(
             )
         )
         if u.cover is not None:
-            console.print(f"  {_cover_text(u, objective, breakdown)}")
+            console.print(f"  {_cover_text(u, objective, breakdown, names)}")
         console.print(f"  slots it takes: {', '.join(_slot(s) for s in u.slots) or 'none this week'}")
         if not u.tried:
             console.print(
@@ -103,7 +103,7 @@ def print_uncovered(
             )
 
 
-def _cover_text(u: Uncovered, objective: int, breakdown: dict[str, int]) -> str:
+def _cover_text(u: Uncovered, objective: int, breakdown: dict[str, int], names: dict[str, str]) -> str:
     assert u.cover is not None
     if u.cover.status is Status.INFEASIBLE:
         return "covering one more session: no roster can, the hard rules stop it (the rules below say where)"
@@ -125,9 +125,17 @@ def _cover_text(u: Uncovered, objective: int, breakdown: dict[str, int]) -> str:
     over = " over the shortlist" if u.cover.shortlist else ""
     proven_text = "" if proven else f" (best found{over}, not proven)"
     changed = {k: v - breakdown.get(k, 0) for k, v in u.cover.breakdown.items() if v != breakdown.get(k, 0)}
+    terms = _terms(changed) or "no term changes in total"
+    if u.cover.added is not None:
+        who, date, period, _site = u.cover.added
+        return (
+            f"covering one more session: this roster with {names[who]} added {_slot((date, period))} (free, below) "
+            f"has objective {u.cover.objective}, {delta:+d} against this roster's: it {verdict} ({terms}); "
+            "no cheaper roster was found within the time limit"
+        )
     return (
         f"covering one more session: the best roster that does has objective {u.cover.objective}{proven_text}, "
-        f"{delta:+d} against this roster's {objective}: it {verdict} ({_terms(changed) or 'no term changes in total'})"
+        f"{delta:+d} against this roster's {objective}: it {verdict} ({terms})"
     )
 
 

@@ -9,6 +9,7 @@ the demand in that week than the roster has, and returns the best roster found.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -36,6 +37,10 @@ class CoverCost:
     shortlist: bool = False
     """Asked over `solve`'s shortlist (a consortium too large to model whole): never proven,
     and a shortlist without a roster says nothing of the instance (UNKNOWN, not INFEASIBLE)."""
+    added: tuple[str, dt.date, str, str] | None = None
+    """(specialist, date, period, site) when the roster is the given one with only that
+    session added, served from that site: a free slot of `explain`'s reasons, which the checker found breaks nothing and
+    priced, cheaper than any roster the solves found in their time (report/uncovered.py)."""
 
 
 LOCAL_SHARE = 0.5
