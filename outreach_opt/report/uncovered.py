@@ -12,7 +12,8 @@ already serves the demand is listed as such, not tried.
 A slot where nothing breaks is free, and the session's price there is the checker's objective
 change. Since covering a session may also mean moving others, `cost_to_cover` adds the best
 roster with one more session (solve/cover.py): infeasible means the hard rules stop it,
-otherwise its objective against this roster's says what covering it costs under the weights.
+otherwise its objective against this roster's says what covering it costs under the weights;
+where the solve finds nothing cheaper in its time, a free slot's roster answers (`_or_free`).
 With it, everything shares one time limit (`time_limit`): the reasons up to `REASONS_SHARE`
 of it, then the cover model's build, then the solves, each demand-week the time left divided
 by the demand-weeks left, so a solve that ends early leaves its time to the next.
